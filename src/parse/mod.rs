@@ -1,0 +1,2 @@
+//! Parsers produce facts; checks judge them. Each module is pure (bytes in,
+//! facts with positions out) and has table tests next to it.
