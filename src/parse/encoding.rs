@@ -1,0 +1,454 @@
+//! Is a text file valid UTF-8, and free of mojibake?
+//!
+//! The DR manual this gate was written for had been opened as Mac Roman,
+//! "fixed" and saved again as UTF-8: `negócios` became `neg√≥cios` and ✅
+//! became `‚úÖ`. Such a file is perfectly valid UTF-8, so a validity check
+//! alone does not catch it; this module also looks for the shape that double
+//! decoding leaves behind.
+//!
+//! Mojibake is UTF-8 whose bytes were decoded one byte per character in a
+//! legacy codec (Latin-1, Windows-1252, Mac Roman) and then re-encoded as
+//! UTF-8. Reversing that is mechanical: map each character of a short run back
+//! to its byte in the codec and see whether the bytes form one valid UTF-8
+//! multi-byte sequence. Ordinary accented text almost never does, and the rare
+//! accidental hits decode to characters nobody writes in prose (Cyrillic
+//! combining marks, African click letters...), so a run is only reported when
+//! the character it decodes to is plausible text: Latin letters, general
+//! punctuation, currency and letterlike symbols, emoji and dingbats.
+//!
+//! Positions are 1-based: lines are separated by `\n`; the mojibake column
+//! counts characters (a leading BOM counts as one, as everywhere else in
+//! relgate); the invalid-UTF-8 column counts bytes, since there is no
+//! character there to count.
+
+use std::fmt;
+
+/// The first problem found in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EncodingIssue {
+    /// The byte at this position does not continue valid UTF-8.
+    InvalidUtf8 {
+        line: usize,
+        /// 1-based byte column in that line.
+        column: usize,
+    },
+    /// A run of characters that is the UTF-8 encoding of `meant` read in
+    /// `codec`.
+    Mojibake {
+        line: usize,
+        /// 1-based character column of the run's first character.
+        column: usize,
+        /// The damaged run as it appears in the file, e.g. `"Ã§"`.
+        found: String,
+        /// The character it stood for, e.g. `"ç"`.
+        meant: String,
+        /// `"Latin-1"`, `"Windows-1252"` or `"Mac Roman"`.
+        codec: &'static str,
+    },
+}
+
+impl fmt::Display for EncodingIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EncodingIssue::InvalidUtf8 { .. } => write!(f, "invalid UTF-8"),
+            EncodingIssue::Mojibake {
+                found,
+                meant,
+                codec,
+                ..
+            } => write!(
+                f,
+                "mojibake: \"{found}\" is \"{meant}\" in UTF-8 misread as {codec}"
+            ),
+        }
+    }
+}
+
+/// The first issue in line order, left to right within a line; `None` when
+/// the bytes are valid UTF-8 without mojibake.
+pub fn first_issue(bytes: &[u8]) -> Option<EncodingIssue> {
+    let (valid, invalid_at) = match std::str::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(e) => {
+            let end = e.valid_up_to();
+            (
+                std::str::from_utf8(&bytes[..end]).unwrap_or_default(),
+                Some(end),
+            )
+        }
+    };
+    // Everything before the invalid byte is valid UTF-8 and comes first.
+    if let Some(issue) = first_mojibake(valid) {
+        return Some(issue);
+    }
+    let offset = invalid_at?;
+    let line_start = bytes[..offset]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = 1 + bytes[..line_start].iter().filter(|b| **b == b'\n').count();
+    Some(EncodingIssue::InvalidUtf8 {
+        line,
+        column: offset - line_start + 1,
+    })
+}
+
+/// A single-byte codec, as the reverse map char → byte for 0x80..=0xFF
+/// (ASCII never takes part in a multi-byte UTF-8 sequence).
+#[derive(Clone, Copy)]
+enum Codec {
+    Latin1,
+    Windows1252,
+    MacRoman,
+}
+
+/// Tried in this order; the first codec that explains a run names it.
+const CODECS: [Codec; 3] = [Codec::Latin1, Codec::Windows1252, Codec::MacRoman];
+
+/// Windows-1252 0x80..=0x9F. The five unassigned bytes (0x81, 0x8D, 0x8F,
+/// 0x90, 0x9D) decode to the C1 control of the same value, as browsers do.
+const WINDOWS_1252_80: [char; 32] = [
+    '\u{20AC}', '\u{0081}', '\u{201A}', '\u{0192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}',
+    '\u{02C6}', '\u{2030}', '\u{0160}', '\u{2039}', '\u{0152}', '\u{008D}', '\u{017D}', '\u{008F}',
+    '\u{0090}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}',
+    '\u{02DC}', '\u{2122}', '\u{0161}', '\u{203A}', '\u{0153}', '\u{009D}', '\u{017E}', '\u{0178}',
+];
+
+/// Mac OS Roman 0x80..=0xFF (Apple's ROMAN.TXT: 0xDB is €, 0xBD is Ω,
+/// 0xF0 is the Apple logo in the private use area).
+const MAC_ROMAN_80: [char; 128] = [
+    '\u{00C4}', '\u{00C5}', '\u{00C7}', '\u{00C9}', '\u{00D1}', '\u{00D6}', '\u{00DC}', '\u{00E1}',
+    '\u{00E0}', '\u{00E2}', '\u{00E4}', '\u{00E3}', '\u{00E5}', '\u{00E7}', '\u{00E9}', '\u{00E8}',
+    '\u{00EA}', '\u{00EB}', '\u{00ED}', '\u{00EC}', '\u{00EE}', '\u{00EF}', '\u{00F1}', '\u{00F3}',
+    '\u{00F2}', '\u{00F4}', '\u{00F6}', '\u{00F5}', '\u{00FA}', '\u{00F9}', '\u{00FB}', '\u{00FC}',
+    '\u{2020}', '\u{00B0}', '\u{00A2}', '\u{00A3}', '\u{00A7}', '\u{2022}', '\u{00B6}', '\u{00DF}',
+    '\u{00AE}', '\u{00A9}', '\u{2122}', '\u{00B4}', '\u{00A8}', '\u{2260}', '\u{00C6}', '\u{00D8}',
+    '\u{221E}', '\u{00B1}', '\u{2264}', '\u{2265}', '\u{00A5}', '\u{00B5}', '\u{2202}', '\u{2211}',
+    '\u{220F}', '\u{03C0}', '\u{222B}', '\u{00AA}', '\u{00BA}', '\u{03A9}', '\u{00E6}', '\u{00F8}',
+    '\u{00BF}', '\u{00A1}', '\u{00AC}', '\u{221A}', '\u{0192}', '\u{2248}', '\u{2206}', '\u{00AB}',
+    '\u{00BB}', '\u{2026}', '\u{00A0}', '\u{00C0}', '\u{00C3}', '\u{00D5}', '\u{0152}', '\u{0153}',
+    '\u{2013}', '\u{2014}', '\u{201C}', '\u{201D}', '\u{2018}', '\u{2019}', '\u{00F7}', '\u{25CA}',
+    '\u{00FF}', '\u{0178}', '\u{2044}', '\u{20AC}', '\u{2039}', '\u{203A}', '\u{FB01}', '\u{FB02}',
+    '\u{2021}', '\u{00B7}', '\u{201A}', '\u{201E}', '\u{2030}', '\u{00C2}', '\u{00CA}', '\u{00C1}',
+    '\u{00CB}', '\u{00C8}', '\u{00CD}', '\u{00CE}', '\u{00CF}', '\u{00CC}', '\u{00D3}', '\u{00D4}',
+    '\u{F8FF}', '\u{00D2}', '\u{00DA}', '\u{00DB}', '\u{00D9}', '\u{0131}', '\u{02C6}', '\u{02DC}',
+    '\u{00AF}', '\u{02D8}', '\u{02D9}', '\u{02DA}', '\u{00B8}', '\u{02DD}', '\u{02DB}', '\u{02C7}',
+];
+
+fn high_byte(index: usize) -> Option<u8> {
+    u8::try_from(0x80 + index).ok()
+}
+
+impl Codec {
+    fn name(self) -> &'static str {
+        match self {
+            Codec::Latin1 => "Latin-1",
+            Codec::Windows1252 => "Windows-1252",
+            Codec::MacRoman => "Mac Roman",
+        }
+    }
+
+    /// The byte 0x80..=0xFF that decodes to `c` in this codec.
+    fn byte(self, c: char) -> Option<u8> {
+        let latin1 = || u8::try_from(u32::from(c)).ok().filter(|b| *b >= 0x80);
+        match self {
+            Codec::Latin1 => latin1(),
+            Codec::Windows1252 => latin1()
+                .filter(|b| *b >= 0xA0 || WINDOWS_1252_80[usize::from(*b - 0x80)] == c)
+                .or_else(|| {
+                    WINDOWS_1252_80
+                        .iter()
+                        .position(|m| *m == c)
+                        .and_then(high_byte)
+                }),
+            Codec::MacRoman => match c {
+                // Older mappings of the same bytes.
+                '\u{2126}' => Some(0xBD), // OHM SIGN for Ω
+                '\u{00A4}' => Some(0xDB), // CURRENCY SIGN before the euro
+                _ => MAC_ROMAN_80
+                    .iter()
+                    .position(|m| *m == c)
+                    .and_then(high_byte),
+            },
+        }
+    }
+}
+
+/// Characters a real document plausibly contains, so that decoding to them
+/// is evidence of mojibake rather than coincidence.
+///
+/// Latin Extended-B is only partly included: U+01C0..=U+0217 and
+/// U+021C..=U+024F are what `«`, `»` and `…` (Mac Roman) or `Ç`, `È`, `É`
+/// (Windows-1252) followed by an accented letter or typographic punctuation
+/// decode to, e.g. European Portuguese `«É isso»` would otherwise read as
+/// U+01C3. Romanian ș ț (U+0218..=U+021B) stay in.
+fn plausible(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x00A0..=0x01BF
+            | 0x0218..=0x021B
+            | 0x2010..=0x205E
+            | 0x20A0..=0x20CF
+            | 0x2100..=0x214F
+            | 0x2600..=0x27BF
+            | 0x1F000..=0x1FAFF
+    )
+}
+
+/// Length of the UTF-8 sequence a lead byte starts (multi-byte only).
+fn sequence_len(lead: u8) -> Option<usize> {
+    match lead {
+        0xC2..=0xDF => Some(2),
+        0xE0..=0xEF => Some(3),
+        0xF0..=0xF4 => Some(4),
+        _ => None,
+    }
+}
+
+/// If the run starting at `chars[0]` is mojibake in `codec`: its length and
+/// the character it stood for.
+fn decode_run(chars: &[char], codec: Codec) -> Option<(usize, char)> {
+    let lead = codec.byte(*chars.first()?)?;
+    let len = sequence_len(lead)?;
+    let run = chars.get(..len)?;
+    let mut buf = [0u8; 4];
+    for (slot, c) in buf.iter_mut().zip(run) {
+        *slot = codec.byte(*c)?;
+    }
+    // from_utf8 also rejects overlong forms, surrogates and > U+10FFFF.
+    let decoded = std::str::from_utf8(&buf[..len]).ok()?.chars().next()?;
+    plausible(decoded).then_some((len, decoded))
+}
+
+fn first_mojibake(text: &str) -> Option<EncodingIssue> {
+    for (index, line) in text.split('\n').enumerate() {
+        if line.is_ascii() {
+            continue;
+        }
+        let chars: Vec<char> = line.chars().collect();
+        for start in 0..chars.len() {
+            for codec in CODECS {
+                if let Some((len, meant)) = decode_run(&chars[start..], codec) {
+                    return Some(EncodingIssue::Mojibake {
+                        line: index + 1,
+                        column: start + 1,
+                        found: chars[start..start + len].iter().collect(),
+                        meant: meant.to_string(),
+                        codec: codec.name(),
+                    });
+                }
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn moji(
+        line: usize,
+        column: usize,
+        found: &str,
+        meant: &str,
+        codec: &'static str,
+    ) -> Option<EncodingIssue> {
+        Some(EncodingIssue::Mojibake {
+            line,
+            column,
+            found: found.to_string(),
+            meant: meant.to_string(),
+            codec,
+        })
+    }
+
+    fn invalid(line: usize, column: usize) -> Option<EncodingIssue> {
+        Some(EncodingIssue::InvalidUtf8 { line, column })
+    }
+
+    /// Lines 1-8 of /work/shared/seed/manual-suporte-dr-escalonamento.md, as
+    /// committed (UTF-8 read as Mac Roman, saved as UTF-8).
+    const DAMAGED_MANUAL: &str = "# Manual de Suporte - DR e Escalonamento\n\
+\n\
+## Contexto\n\
+Este manual complementa o `manual-do-usuario.md` com foco em continuidade de neg√≥cios. Ap√≥s a release 2024-07-15 do Billing Gateway foram consolidados novos fluxos de aprova√ß√£o, automa√ß√£o de permiss√µes e monitoramento de idempot√™ncia.\n\
+\n\
+## Lacunas Identificadas (Atualiza√ß√£o 2024-07-15)\n\
+- ‚úÖ Checklist formal de DR por release publicado em `docs/support/dr-checklist.md` com registro de assinatura.\n\
+- ‚úÖ Refer√™ncias expl√≠citas aos runbooks de recupera√ß√£o, alerta cr√≠tico e FinOps consolidadas abaixo.\n";
+
+    #[test]
+    fn damaged_manual() {
+        assert_eq!(
+            first_issue(DAMAGED_MANUAL.as_bytes()),
+            moji(4, 81, "√≥", "ó", "Mac Roman")
+        );
+        let cases: &[(&str, Option<EncodingIssue>)] = &[
+            (
+                "## Lacunas Identificadas (Atualiza√ß√£o 2024-07-15)",
+                moji(1, 35, "√ß", "ç", "Mac Roman"),
+            ),
+            (
+                "- ‚úÖ Checklist formal de DR por release publicado",
+                moji(1, 3, "‚úÖ", "✅", "Mac Roman"),
+            ),
+            (
+                "- \u{F8FF}üîÑ Automatiza√ß√£o de comunica√ß√£o com stakeholders",
+                moji(1, 3, "\u{F8FF}üîÑ", "🔄", "Mac Roman"),
+            ),
+            (
+                "- Registrar li√ß√µes aprendidas em at√© 48h",
+                moji(1, 15, "√ß", "ç", "Mac Roman"),
+            ),
+            (
+                "- **Mensagem padr√£o**: ‚ÄúO m√≥dulo de pagamentos",
+                moji(1, 18, "√£", "ã", "Mac Roman"),
+            ),
+            (
+                "canal ‚ÄúO modulo",
+                moji(1, 7, "‚Äú", "\u{201C}", "Mac Roman"),
+            ),
+            ("it‚Äôs", moji(1, 3, "‚Äô", "’", "Mac Roman")),
+            ("Revisar crit√©rios", moji(1, 13, "√©", "é", "Mac Roman")),
+        ];
+        for (input, want) in cases {
+            assert_eq!(first_issue(input.as_bytes()), *want, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn each_codec() {
+        let cases: &[(&str, Option<EncodingIssue>)] = &[
+            // Latin-1 and Windows-1252 agree on 0xA0..=0xFF: named Latin-1.
+            ("aprovaÃ§Ã£o", moji(1, 7, "Ã§", "ç", "Latin-1")),
+            ("critÃ©rio", moji(1, 5, "Ã©", "é", "Latin-1")),
+            ("Â\u{A0}nbsp", moji(1, 1, "Â\u{A0}", "\u{A0}", "Latin-1")),
+            // C1 controls only come from Latin-1.
+            (
+                "it\u{E2}\u{80}\u{99}s",
+                moji(1, 3, "\u{E2}\u{80}\u{99}", "’", "Latin-1"),
+            ),
+            // € ™ “ ” Ÿ live in Windows-1252's 0x80..=0x9F.
+            ("itâ€™s", moji(1, 3, "â€™", "’", "Windows-1252")),
+            ("â€œaspasâ€\u{9D}", moji(1, 1, "â€œ", "“", "Windows-1252")),
+            ("x â€” y", moji(1, 3, "â€”", "—", "Windows-1252")),
+            ("preço â‚¬ 10", moji(1, 7, "â‚¬", "€", "Windows-1252")),
+            ("ok âœ…", moji(1, 4, "âœ…", "✅", "Windows-1252")),
+            ("ðŸ”„ sync", moji(1, 1, "ðŸ”„", "🔄", "Windows-1252")),
+            ("Ã‡ÃƒO", moji(1, 1, "Ã‡", "Ç", "Windows-1252")),
+            // Mac Roman.
+            ("aprova√ß√£o", moji(1, 7, "√ß", "ç", "Mac Roman")),
+            ("Recupera√ß√£o", moji(1, 9, "√ß", "ç", "Mac Roman")),
+            ("pol√≠tica", moji(1, 4, "√≠", "í", "Mac Roman")),
+            ("‚Ç¨ 10", moji(1, 1, "‚Ç¨", "€", "Mac Roman")),
+            // Line and character column; earlier lines win.
+            (
+                "ok\r\nlinha dois\r\nfoi Ã©\r\n",
+                moji(3, 5, "Ã©", "é", "Latin-1"),
+            ),
+            ("\u{FEFF}Ã©", moji(1, 2, "Ã©", "é", "Latin-1")),
+        ];
+        for (input, want) in cases {
+            assert_eq!(first_issue(input.as_bytes()), *want, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn clean_text() {
+        let cases: &[&str] = &[
+            "",
+            "plain ascii\n",
+            // Representative lines of every .md in /work/shared/reference-repo.
+            "# Runbook de Recuperação de Desastres",
+            "1. Mapear os serviços críticos em docs/observability-stack.md.",
+            "2. Restaurar o banco a partir do último snapshot íntegro.",
+            "Contatos de DR: Maria Souza, João Lima.",
+            "- BillingGatewayIdempotency: chaves de idempotência repetidas acima de 0,5% em 5 minutos.",
+            "# Lições aprendidas — rollback de 2024-06-04",
+            "- O alerta BillingGatewayIdempotency disparou 12 minutos após a ativação.",
+            "# Release 2024-07-15 — Billing Gateway",
+            "(BILLING_GATEWAY_ENABLE_REAL=0) nenhuma cobrança real é feita. Para religar, siga o",
+            "procedimento do manual de suporte: aprovação do steering, evidência de",
+            "Impacto: degradação de idempotência em 2% das requisições",
+            "# SUP-L2-0142 — arquivado",
+            "- [x] Inventário de serviços críticos mapeado em docs/observability-stack.md",
+            "- [x] Permissões dos artefatos conferidas em 0644",
+            "Assinatura: Maria Souza <maria.souza@example.com> — 2024-07-15",
+            "Assinatura: João Lima <joao.lima@example.com> — 2024-06-03",
+            "| Serviço | Criticidade | Dashboard |",
+            "| billing-gateway-api | crítica | grafana/billing-gateway |",
+            "| notifications | média | grafana/notifications |",
+            // NFD, BOM, CRLF.
+            "Recupera\u{0063}\u{0327}a\u{0303}o e\u{0301}",
+            "\u{FEFF}# Título\r\nlinha\r\n",
+            // Typographic punctuation next to accented letters.
+            "“É isso”, disse ele",
+            "– é o que temos — à espera…",
+            "«É isso», «À noite», «é», «ação», «Ç»",
+            "“À” ‘Á’ “Ç” “Õ” “Ê” …é …à",
+            "A NÃO-CONFORMIDADE, AÇÃO e INFORMAÇÃO…",
+            "É…, Ç…, È”, É”, Ê’",
+            "São Paulo, Brasília, Maceió, Goiânia, Florianópolis",
+            // Other languages.
+            "¿Qué pasó? ¡Año nuevo! Ñandú, pingüino",
+            "Ça a été déjà noël, l'œuvre « Élan » — Æsop",
+            "Größe, Übermaß, Ärger, „Öl“, ‚Äpfel‘",
+            "Zażółć gęślą jaźń, Škoda, Čeština, ș ț",
+            "2 ≤ x ≥ 3, √2 ≈ 1.41, π, ∞, ±5, ©®™ 10 €, £, ¥, 5°C, nº 3, 1ª",
+            // Emoji.
+            "✅ feito 🔄 em curso ⚠️ atenção 🚀",
+        ];
+        for input in cases {
+            assert_eq!(first_issue(input.as_bytes()), None, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn invalid_utf8() {
+        let cases: &[(&[u8], Option<EncodingIssue>)] = &[
+            (b"aprova\xE7\xE3o", invalid(1, 7)),
+            (b"ok\nlinha\nfoi \xE7", invalid(3, 5)),
+            (b"ok\r\n\xE7", invalid(2, 1)),
+            (b"\xC3", invalid(1, 1)),
+            (b"ab\xC3\x28", invalid(1, 3)),
+            (b"\xED\xA0\x80", invalid(1, 1)),
+            (b"\xFF\xFE", invalid(1, 1)),
+            // Multi-byte characters before: the column counts bytes.
+            ("ação ".as_bytes(), None),
+            (b"a\xC3\xA7\xC3\xA3o \xE7", invalid(1, 8)),
+        ];
+        for (input, want) in cases {
+            assert_eq!(first_issue(input), *want, "input {input:?}");
+        }
+        // Mojibake before the invalid byte is reported first...
+        let mut bytes = "Ã©\n".as_bytes().to_vec();
+        bytes.push(0xE7);
+        assert_eq!(first_issue(&bytes), moji(1, 1, "Ã©", "é", "Latin-1"));
+        // ...and an invalid byte before mojibake wins.
+        let mut bytes = b"\xE7\n".to_vec();
+        bytes.extend_from_slice("Ã©".as_bytes());
+        assert_eq!(first_issue(&bytes), invalid(1, 1));
+    }
+
+    #[test]
+    fn tables_are_bijective() {
+        for codec in CODECS {
+            let mut seen = std::collections::HashSet::new();
+            let table: Vec<char> = match codec {
+                Codec::Latin1 => (0x80u32..=0xFF).filter_map(char::from_u32).collect(),
+                Codec::Windows1252 => WINDOWS_1252_80
+                    .iter()
+                    .copied()
+                    .chain((0xA0u32..=0xFF).filter_map(char::from_u32))
+                    .collect(),
+                Codec::MacRoman => MAC_ROMAN_80.to_vec(),
+            };
+            assert_eq!(table.len(), 128, "{}", codec.name());
+            for (i, c) in table.iter().enumerate() {
+                assert!(seen.insert(*c), "{} repeats {c:?}", codec.name());
+                assert_eq!(codec.byte(*c), high_byte(i), "{} {c:?}", codec.name());
+            }
+        }
+    }
+}
