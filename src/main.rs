@@ -1,1 +1,30 @@
-fn main() {}
+use clap::Parser;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    // A gate never exits 0 (nor 101) on a crash: a panic is an internal error, exit 2.
+    std::panic::set_hook(Box::new(|info| {
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("relgate: internal error: {info}\nthis is a bug; the run did not complete");
+        }
+    }));
+    let cli = match relgate::cli::Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let result = std::panic::catch_unwind(move || {
+        let stdout = std::io::stdout();
+        let stderr = std::io::stderr();
+        let mut out = stdout.lock();
+        let mut err = stderr.lock();
+        let mut io = relgate::commands::Io { out: &mut out, err: &mut err, color };
+        relgate::run(cli, &mut io)
+    });
+    ExitCode::from(result.unwrap_or(2))
+}

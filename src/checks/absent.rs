@@ -1,0 +1,49 @@
+//! `absent`: files that must not be there.
+
+use super::util::select;
+use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
+use crate::policy::fields::{Fields, GlobSet};
+
+pub static SPEC: KindSpec = KindSpec {
+    name: "absent",
+    summary: "No file matches any of the paths or globs.",
+    doc: "One finding per file that exists although it must not.\n\n```yaml\ncheck:\n  absent: ['**/*.pem', '**/.env.local']\n```",
+    params: &[
+        Param {
+            name: "paths",
+            ty: Ty::Globs,
+            required: true,
+            doc: "Paths or globs that must match nothing; a bare string or list sets this.",
+        },
+        Param {
+            name: "exclude",
+            ty: Ty::Globs,
+            required: false,
+            doc: "Globs of files that may exist after all.",
+        },
+    ],
+    shorthand: Some("paths"),
+    build,
+};
+
+fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
+    let include = f.globs("paths");
+    let exclude = f.globs("exclude");
+    Some(Box::new(Absent(GlobSet {
+        include: include?,
+        exclude: exclude.unwrap_or_default(),
+    })))
+}
+
+#[derive(Debug)]
+struct Absent(GlobSet);
+
+impl Check for Absent {
+    fn eval(&self, cx: &Cx) -> Eval {
+        let (found, _missing) = select(cx, &self.0)?;
+        Ok(found
+            .iter()
+            .map(|p| Hit::at(format!("{p} must not exist"), At::file(p)))
+            .collect())
+    }
+}

@@ -1,0 +1,73 @@
+//! `checklist`: a Markdown task list with every item ticked.
+
+use super::scope::Scope;
+use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
+use crate::parse::markdown::task_items;
+use crate::policy::fields::Fields;
+use crate::policy::template::{no_escape, Template};
+
+pub static SPEC: KindSpec = KindSpec {
+    name: "checklist",
+    summary: "The file (or one Markdown section of it) has at least one task item, and every task item is ticked.",
+    doc: "Task items are GitHub task-list items: `- [ ]`, `- [x]`, `* [X]`, `1. [ ]`, nested or not. \
+One finding per unticked item, at its line; one finding when there is no item at all (a checklist \
+with nothing to tick does not pass).\n\n```yaml\ncheck:\n  checklist:\n    file: docs/support/dr-checklist.md\n    section: 'Release {release}'\n```",
+    params: &[
+        Param { name: "file", ty: Ty::Path, required: true, doc: "The Markdown file." },
+        Param { name: "section", ty: Ty::Text, required: false, doc: "Only this section's items count (heading text, without the `#`s)." },
+        Param { name: "allow_empty", ty: Ty::Bool, required: false, doc: "Pass when there is no task item at all (default false)." },
+    ],
+    shorthand: None,
+    build,
+};
+
+fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
+    let file = f.path("file");
+    let section = f.text("section");
+    let allow_empty = f.bool("allow_empty");
+    Some(Box::new(Checklist {
+        file: file?,
+        section,
+        allow_empty: allow_empty.unwrap_or(false),
+    }))
+}
+
+#[derive(Debug)]
+struct Checklist {
+    file: Template,
+    section: Option<Template>,
+    allow_empty: bool,
+}
+
+impl Check for Checklist {
+    fn eval(&self, cx: &Cx) -> Eval {
+        let path = cx.vars.render(&self.file, no_escape)?;
+        let (content, scope) = match Scope::load(cx, &path, self.section.as_ref())? {
+            Ok((c, Ok(s))) => (c, s),
+            Ok((_, Err(hit))) | Err(hit) => return Ok(vec![hit]),
+        };
+        let text = content.text().unwrap_or_default();
+        let items = if scope.first <= scope.last {
+            task_items(text, scope.first..=scope.last)
+        } else {
+            Vec::new()
+        };
+        if items.is_empty() && !self.allow_empty {
+            let at = match scope.heading {
+                Some(l) => At::line(&path, l, 1),
+                None => At::file(&path),
+            };
+            return Ok(vec![Hit::at(format!("{path} has no task item{}", scope.label), at)]);
+        }
+        Ok(items
+            .iter()
+            .filter(|i| !i.checked)
+            .map(|i| {
+                Hit::at(
+                    format!("unticked item{}: {}", scope.label, i.text),
+                    At::line(&path, i.line, i.column),
+                )
+            })
+            .collect())
+    }
+}

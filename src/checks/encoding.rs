@@ -1,0 +1,66 @@
+//! `encoding`: valid UTF-8 with no mojibake.
+
+use super::util::{read, select};
+use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
+use crate::parse::encoding::{first_issue, EncodingIssue};
+use crate::policy::fields::{Fields, GlobSet};
+
+pub static SPEC: KindSpec = KindSpec {
+    name: "encoding",
+    summary: "Every selected file is valid UTF-8 and free of mojibake.",
+    doc: "Mojibake is UTF-8 text that was once read as Latin-1, Windows-1252 or Mac Roman and \
+written back (`Ã§` for `ç`, `â€™` for `’`, `√£` for `ã`). NFD text, a byte-order mark and CRLF line \
+endings are fine. One finding per file, at its first bad line.\n\n```yaml\ncheck:\n  encoding:\n    files: ['docs/**/*.md', 'quality/**/*.md']\n```",
+    params: &[
+        Param { name: "files", ty: Ty::Globs, required: true, doc: "Paths or globs of the files to check." },
+        Param { name: "exclude", ty: Ty::Globs, required: false, doc: "Globs of files to leave out." },
+        Param { name: "mojibake", ty: Ty::Bool, required: false, doc: "Also reject mojibake (default true); false checks UTF-8 validity only." },
+    ],
+    shorthand: None,
+    build,
+};
+
+fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
+    let files = f.globs("files");
+    let exclude = f.globs("exclude");
+    let mojibake = f.bool("mojibake");
+    Some(Box::new(Encoding {
+        files: GlobSet { include: files?, exclude: exclude.unwrap_or_default() },
+        mojibake: mojibake.unwrap_or(true),
+    }))
+}
+
+#[derive(Debug)]
+struct Encoding {
+    files: GlobSet,
+    mojibake: bool,
+}
+
+impl Check for Encoding {
+    fn eval(&self, cx: &Cx) -> Eval {
+        let (paths, mut hits) = select(cx, &self.files)?;
+        for path in &paths {
+            let content = match read(cx, path)? {
+                Ok(c) => c,
+                Err(hit) => {
+                    hits.push(hit);
+                    continue;
+                }
+            };
+            match first_issue(content.bytes()) {
+                Some(EncodingIssue::InvalidUtf8 { line, column }) => hits.push(Hit::at(
+                    format!("{path} is not valid UTF-8 (line {line}, byte {column})"),
+                    At::line(path, line, column),
+                )),
+                Some(EncodingIssue::Mojibake { line, column, found, meant, codec }) if self.mojibake => {
+                    hits.push(Hit::at(
+                        format!("mojibake: '{found}' is '{meant}' read as {codec} and written back as UTF-8"),
+                        At::line(path, line, column),
+                    ))
+                }
+                _ => {}
+            }
+        }
+        Ok(hits)
+    }
+}

@@ -1,0 +1,56 @@
+//! `exists`: files that must be there.
+
+use super::util::missing_message;
+use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
+use crate::policy::fields::{Fields, GlobSet};
+
+pub static SPEC: KindSpec = KindSpec {
+    name: "exists",
+    summary: "Each path exists; each glob matches at least one file.",
+    doc: "One finding per path that does not exist or glob that matches nothing. A symbolic \
+link counts as present here (use `mode` to require a regular file); a file inside a symlinked \
+folder does not exist for relgate.\n\n```yaml\ncheck:\n  exists:\n    - docs/support/dr-checklist.md\n    - 'docs/compliance/approvals/{release}/*'\n```",
+    params: &[Param {
+        name: "paths",
+        ty: Ty::Globs,
+        required: true,
+        doc: "Paths or globs, relative to the checked root; a bare string or list sets this.",
+    }],
+    shorthand: Some("paths"),
+    build,
+};
+
+fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
+    let include = f.globs("paths")?;
+    Some(Box::new(Exists(GlobSet {
+        include,
+        exclude: Vec::new(),
+    })))
+}
+
+#[derive(Debug)]
+struct Exists(GlobSet);
+
+impl Check for Exists {
+    fn eval(&self, cx: &Cx) -> Eval {
+        let set = self.0.render(cx)?;
+        let mut hits = Vec::new();
+        for pat in &set.include {
+            let found = match &pat.glob {
+                None => cx.view.entry(&pat.text).is_some(),
+                Some(g) => cx.view.entries().iter().any(|e| g.is_match(&e.path)),
+            };
+            if found {
+                continue;
+            }
+            hits.push(match &pat.glob {
+                None => Hit::at(missing_message(cx, &pat.text), At::file(&pat.text)),
+                Some(_) => Hit::new(
+                    format!("no file matches '{}'", pat.text),
+                    (!pat.base().is_empty()).then(|| At::file(pat.base())),
+                ),
+            });
+        }
+        Ok(hits)
+    }
+}

@@ -1,0 +1,87 @@
+//! `matches`: text that must be present.
+
+use super::scope::Scope;
+use super::util::select;
+use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
+use crate::policy::fields::{Fields, GlobSet, RegexT};
+use crate::policy::template::{no_escape, Template};
+
+pub static SPEC: KindSpec = KindSpec {
+    name: "matches",
+    summary: "Every selected file has a match for every pattern (optionally within one Markdown section).",
+    doc: "Patterns are Rust regexes; `^` and `$` match at line boundaries. With `section`, only the \
+body of the first heading with exactly that text is searched (up to the next heading of the same or a \
+higher level). One finding per missing file, missing section, or pattern without a match (at the \
+section's heading when there is one).\n\n```yaml\ncheck:\n  matches:\n    files: docs/support/dr-checklist.md\n    patterns: '^## Release {release}$'\n```",
+    params: &[
+        Param { name: "files", ty: Ty::Globs, required: true, doc: "Paths or globs of the files to search." },
+        Param { name: "patterns", ty: Ty::Regexes, required: true, doc: "Regexes that must each match; `{var}` values are matched literally." },
+        Param { name: "section", ty: Ty::Text, required: false, doc: "Search only this Markdown section (heading text, without the `#`s)." },
+        Param { name: "exclude", ty: Ty::Globs, required: false, doc: "Globs of files to leave out." },
+        Param { name: "message", ty: Ty::Text, required: false, doc: "The finding's message instead of the default." },
+    ],
+    shorthand: None,
+    build,
+};
+
+fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
+    let files = f.globs("files");
+    let patterns = f.regexes("patterns");
+    let section = f.text("section");
+    let exclude = f.globs("exclude");
+    let message = f.text("message");
+    Some(Box::new(Matches {
+        files: GlobSet { include: files?, exclude: exclude.unwrap_or_default() },
+        patterns: patterns?,
+        section,
+        message,
+    }))
+}
+
+#[derive(Debug)]
+struct Matches {
+    files: GlobSet,
+    patterns: Vec<RegexT>,
+    section: Option<Template>,
+    message: Option<Template>,
+}
+
+impl Check for Matches {
+    fn eval(&self, cx: &Cx) -> Eval {
+        let (paths, mut hits) = select(cx, &self.files)?;
+        if paths.is_empty() && hits.is_empty() {
+            let globs: Vec<&str> = self.files.include.iter().map(|t| t.raw.as_str()).collect();
+            hits.push(Hit::new(format!("no file matches {}", globs.join(", ")), None));
+        }
+        for path in &paths {
+            let (content, scope) = match Scope::load(cx, path, self.section.as_ref())? {
+                Ok((c, Ok(s))) => (c, s),
+                Ok((_, Err(hit))) | Err(hit) => {
+                    hits.push(hit);
+                    continue;
+                }
+            };
+            let body = content.text().unwrap_or_default();
+            for p in &self.patterns {
+                let re = p.get(cx)?;
+                if re.is_match(&body[scope.range.clone()]) {
+                    continue;
+                }
+                let message = match &self.message {
+                    Some(m) => cx.vars.render(m, no_escape)?,
+                    None => format!(
+                        "{path} has no line matching '{}'{}",
+                        cx.vars.render(&p.tpl, no_escape)?,
+                        scope.label
+                    ),
+                };
+                let at = match scope.heading {
+                    Some(line) => At::line(path, line, 1),
+                    None => At::file(path),
+                };
+                hits.push(Hit::at(message, at));
+            }
+        }
+        Ok(hits)
+    }
+}

@@ -1,0 +1,161 @@
+//! Command-line interface: the public contract of `spec/CLI.md`.
+
+use crate::report::Format;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "relgate", version, about = "A CI/CD policy gate: declarative YAML policies evaluated against a git checkout.", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate policies against the git repository at PATH (the main job)
+    Check(CheckArgs),
+    /// List the policies that would run, with id, severity and title
+    List(PolicyArgs),
+    /// Explain what a policy checks, why, and how to fix a failure
+    Explain(ExplainArgs),
+    /// Load and validate policy files only; no repository needed
+    Validate(PolicyArgs),
+    /// Write a starter .relgate/ into a repository
+    Init(InitArgs),
+    /// Run policy tests: fixture repositories with expected findings (not ready yet)
+    Test(TestArgs),
+    /// Print the JSON Schema of policy files (for editors and CI)
+    Schema,
+    /// Install a git pre-commit hook that runs `relgate check --staged` (not ready yet)
+    InstallHook(InstallHookArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Level {
+    Error,
+    Warning,
+    Note,
+}
+
+/// Where policies come from.
+#[derive(Debug, Args, Clone)]
+pub struct PolicyArgs {
+    /// The repository (or a directory inside it)
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// A policy file or folder (repeatable); default: .relgate/ of the repository
+    #[arg(long = "policies", value_name = "PATH")]
+    pub policies: Vec<PathBuf>,
+    /// Add a pack shipped in the binary (repeatable), e.g. billing-gateway-dr
+    #[arg(long = "pack", value_name = "NAME")]
+    pub packs: Vec<String>,
+    /// Set or override a policy variable (repeatable)
+    #[arg(long = "var", value_name = "KEY=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The repository (or a directory inside it; policy paths are then relative to it)
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Judge the index (staged content and git modes), as a pre-commit hook must
+    #[arg(long, conflicts_with = "rev")]
+    pub staged: bool,
+    /// Judge a commit's tree (HEAD, a sha, a branch)
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+    /// Compare against REV (merge base): enables change-scoped policies; policies are read from the base
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// A policy file or folder (repeatable); default: .relgate/ of the repository
+    #[arg(long = "policies", value_name = "PATH")]
+    pub policies: Vec<PathBuf>,
+    /// Add a pack shipped in the binary (repeatable), e.g. billing-gateway-dr
+    #[arg(long = "pack", value_name = "NAME")]
+    pub packs: Vec<String>,
+    /// Set or override a policy variable (repeatable)
+    #[arg(long = "var", value_name = "KEY=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+    /// The time date rules measure against (RFC 3339 or YYYY-MM-DD; default: the clock)
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    pub now: Option<jiff::Timestamp>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Lowest severity that fails the run
+    #[arg(long, value_enum, default_value = "error", value_name = "LEVEL")]
+    pub fail_on: Level,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The policy id, e.g. DR-002
+    pub id: String,
+    #[command(flatten)]
+    pub policies: PolicyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The repository to write .relgate/ into
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Start from a shipped pack
+    #[arg(long, value_name = "NAME")]
+    pub pack: Option<String>,
+    /// Overwrite an existing .relgate/config.yaml
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Folder of policy tests
+    #[arg(default_value = ".relgate/tests")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct InstallHookArgs {
+    /// The repository
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Overwrite a pre-commit hook relgate did not write
+    #[arg(long)]
+    pub force: bool,
+    /// Remove the hook relgate wrote
+    #[arg(long)]
+    pub uninstall: bool,
+}
+
+fn parse_var(s: &str) -> Result<(String, String), String> {
+    let (k, v) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected KEY=VALUE, found '{s}'"))?;
+    let k = k.trim();
+    let valid = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if !valid {
+        return Err(format!("'{k}' is not a variable name"));
+    }
+    Ok((k.to_string(), v.to_string()))
+}
+
+fn parse_now(s: &str) -> Result<jiff::Timestamp, String> {
+    crate::parse::dates::parse_instant(s)
+        .ok_or_else(|| format!("'{s}' is not an RFC 3339 time or a YYYY-MM-DD date"))
+}

@@ -1,0 +1,156 @@
+//! `relgate check`: open the repository, load policies, evaluate, report.
+
+use super::{print_load_errors, read_policy_dir, read_policy_paths, Io, ERROR, FINDINGS, OK};
+use crate::checks::Cx;
+use crate::cli::{CheckArgs, Level};
+use crate::finding::Severity;
+use crate::policy::vars::Vars;
+use crate::policy::{self, Inputs};
+use crate::repo::{self, SourceSpec, Target};
+use crate::report::{self, PolicyResult, RenderOptions, Report, TargetInfo};
+use std::collections::BTreeMap;
+
+pub fn run(args: &CheckArgs, io: &mut Io) -> u8 {
+    let target = Target {
+        path: args.path.clone(),
+        source: match (&args.rev, args.staged) {
+            (Some(r), _) => SourceSpec::Rev(r.clone()),
+            (None, true) => SourceSpec::Staged,
+            (None, false) => SourceSpec::Worktree,
+        },
+        base: args.base.clone(),
+    };
+    let opened = match repo::open(&target) {
+        Ok(o) => o,
+        Err(e) => return fatal(io, args, &format!("{e}"), diag_help(&e)),
+    };
+    // Policies: --policies from disk; else .relgate/ of the base when a base is given
+    // (a change cannot switch off its own gate), else of the view under check.
+    let files = if !args.policies.is_empty() {
+        read_policy_paths(&args.policies)
+    } else {
+        let from = match &opened.diff {
+            Some(d) => d.base.as_ref(),
+            None => opened.view.as_ref(),
+        };
+        read_policy_dir(from)
+    };
+    let loaded = files.and_then(|files| {
+        policy::load(&Inputs {
+            files,
+            packs: args.packs.clone(),
+            var_names: args.vars.iter().map(|(k, _)| k.clone()).collect(),
+        })
+    });
+    let set = match loaded {
+        Ok(s) => s,
+        Err(errors) => {
+            print_load_errors(&errors, io);
+            let msg = errors
+                .0
+                .iter()
+                .map(|e| match e.position() {
+                    Some(p) => format!("{p}: {}", e.message),
+                    None => e.message.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            let _ = report::render_error(args.format, &format!("invalid policies: {msg}"), args.output.as_deref(), io.out);
+            return ERROR;
+        }
+    };
+    let now = args.now.unwrap_or_else(jiff::Timestamp::now);
+    let vars = Vars::resolve(&set.vars, &args.vars, opened.view.as_ref(), now);
+    let cx = Cx {
+        view: opened.view.as_ref(),
+        vars: &vars,
+        now,
+        diff: opened.diff.as_ref(),
+    };
+    let outcomes = match crate::engine::evaluate(&set, &cx) {
+        Ok(o) => o,
+        Err(e) => return fatal(io, args, &format!("cannot evaluate: {e}"), None),
+    };
+    let mut findings = Vec::new();
+    let mut policies = Vec::new();
+    for (p, o) in set.policies.iter().zip(outcomes) {
+        policies.push(PolicyResult {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            title: p.title.clone(),
+            severity: p.severity,
+            status: o.status,
+            reason: o.reason,
+            description: p.description.clone(),
+            help: p.help.as_ref().map(|t| t.raw.clone()),
+            url: p.url.clone(),
+            origin: p.origin.clone(),
+        });
+        findings.extend(o.findings);
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let mut contents = BTreeMap::new();
+    for f in &findings {
+        if let (Some(path), Some(_)) = (&f.path, f.line) {
+            if let Ok(c) = opened.view.read(path) {
+                contents.insert(path.clone(), c);
+            }
+        }
+    }
+    let report = Report {
+        target: TargetInfo {
+            path: args.path.display().to_string(),
+            source: opened.view.source(),
+            rev: opened.rev.clone(),
+            base: opened.base.clone(),
+        },
+        vars: vars.declared(),
+        policies,
+        findings,
+        contents,
+    };
+    let fail_on = match args.fail_on {
+        Level::Error => Severity::Error,
+        Level::Warning => Severity::Warning,
+        Level::Note => Severity::Note,
+    };
+    if let Err(e) = write_report(&report, args, io) {
+        let _ = writeln!(io.err, "relgate: cannot write the report: {e}");
+        return ERROR;
+    }
+    if report.fails(fail_on) {
+        FINDINGS
+    } else {
+        OK
+    }
+}
+
+fn write_report(report: &Report, args: &CheckArgs, io: &mut Io) -> std::io::Result<()> {
+    let opts = RenderOptions {
+        color: io.color && args.output.is_none(),
+    };
+    match &args.output {
+        Some(path) => {
+            let mut buf = Vec::new();
+            report::render(report, args.format, &opts, &mut buf)?;
+            std::fs::write(path, buf)
+        }
+        None => report::render(report, args.format, &opts, io.out),
+    }
+}
+
+fn diag_help(e: &repo::OpenError) -> Option<String> {
+    use miette::Diagnostic;
+    e.help().map(|h| h.to_string())
+}
+
+/// A run that could not evaluate: message on stderr, and for machine formats a
+/// report that says so (SARIF: `executionSuccessful: false`). Always exit 2.
+fn fatal(io: &mut Io, args: &CheckArgs, message: &str, help: Option<String>) -> u8 {
+    let _ = writeln!(io.err, "relgate: error: {message}");
+    if let Some(h) = help {
+        let _ = writeln!(io.err, "  help: {h}");
+    }
+    let _ = report::render_error(args.format, message, args.output.as_deref(), io.out);
+    ERROR
+}

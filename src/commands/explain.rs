@@ -1,0 +1,56 @@
+//! `relgate explain ID`: what a policy checks, why, and how to fix a failure.
+
+use super::{load_from_disk, print_load_errors, Io, ERROR, OK};
+use crate::cli::ExplainArgs;
+use crate::policy::error::did_you_mean;
+use crate::policy::Cond;
+
+pub fn run(args: &ExplainArgs, io: &mut Io) -> u8 {
+    let set = match load_from_disk(&args.policies) {
+        Ok(s) => s,
+        Err(e) => return print_load_errors(&e, io),
+    };
+    let Some(p) = set.policies.iter().find(|p| p.id.eq_ignore_ascii_case(&args.id)) else {
+        let hint = did_you_mean(&args.id, set.policies.iter().map(|p| p.id.as_str()))
+            .unwrap_or_else(|| "relgate list shows the policies".into());
+        let _ = writeln!(io.err, "relgate: no policy '{}'; {hint}", args.id);
+        return ERROR;
+    };
+    let mut s = format!("{} — {}\n", p.id, p.title);
+    if let Some(n) = &p.name {
+        s.push_str(&format!("name:      {n}\n"));
+    }
+    s.push_str(&format!("severity:  {}\n", p.severity.as_str()));
+    s.push_str(&format!("defined:   {}\n", p.origin));
+    if let Some(u) = &p.url {
+        s.push_str(&format!("docs:      {u}\n"));
+    }
+    if let Some(d) = &p.description {
+        s.push_str(&format!("\nWhy:\n  {}\n", d.trim().replace('\n', "\n  ")));
+    }
+    s.push_str("\nWhat it checks:\n");
+    if let Some(w) = &p.when {
+        s.push_str(&format!("  when:   {}\n", outline(w)));
+    }
+    s.push_str(&format!("  check:  {}\n", outline(&p.check)));
+    if let Some(u) = &p.unless {
+        s.push_str(&format!("  unless: {}\n", outline(u)));
+    }
+    if let Some(h) = &p.help {
+        s.push_str(&format!("\nHow to fix:\n  {}\n", h.raw.trim().replace('\n', "\n  ")));
+    }
+    let _ = write!(io.out, "{s}");
+    OK
+}
+
+fn outline(c: &Cond) -> String {
+    match c {
+        Cond::Check { kind, .. } => {
+            let summary = crate::checks::kind(kind).map_or("", |k| k.summary);
+            format!("{kind} ({summary})")
+        }
+        Cond::All(cs) => format!("all of [{}]", cs.iter().map(outline).collect::<Vec<_>>().join("; ")),
+        Cond::Any(cs) => format!("any of [{}]", cs.iter().map(outline).collect::<Vec<_>>().join("; ")),
+        Cond::Not(c) => format!("not {}", outline(c)),
+    }
+}

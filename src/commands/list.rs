@@ -1,0 +1,30 @@
+//! `relgate list`: the policies that would run.
+
+use super::{load_from_disk, print_load_errors, Io, OK};
+use crate::cli::{ListFormat, PolicyArgs};
+
+pub fn run(args: &PolicyArgs, io: &mut Io) -> u8 {
+    let set = match load_from_disk(args) {
+        Ok(s) => s,
+        Err(e) => return print_load_errors(&e, io),
+    };
+    if args.format == ListFormat::Json {
+        let list: Vec<_> = set
+            .policies
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "id": p.id, "name": p.name, "severity": p.severity.as_str(), "title": p.title,
+                    "source": p.origin.to_string(),
+                })
+            })
+            .collect();
+        let _ = writeln!(io.out, "{:#}", serde_json::Value::Array(list));
+        return OK;
+    }
+    let width = set.policies.iter().map(|p| p.id.len()).max().unwrap_or(0);
+    for p in &set.policies {
+        let _ = writeln!(io.out, "{:<width$}  {:<7}  {}", p.id, p.severity.as_str(), p.title);
+    }
+    OK
+}

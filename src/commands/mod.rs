@@ -1,0 +1,164 @@
+//! One module per command. Each returns an [`ExitCode`]-like number and writes
+//! only to the writers it is given.
+
+pub mod check;
+pub mod explain;
+pub mod init;
+pub mod list;
+pub mod schema;
+pub mod validate;
+
+use crate::cli::PolicyArgs;
+use crate::policy::error::{Code, LoadError, LoadErrors};
+use crate::policy::{self, Inputs, PolicySet};
+use crate::repo::View;
+use std::io::Write;
+use std::path::Path;
+
+/// Exit codes of spec/CLI.md.
+pub const OK: u8 = 0;
+pub const FINDINGS: u8 = 1;
+pub const ERROR: u8 = 2;
+
+/// Where a command writes.
+pub struct Io<'a> {
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+    /// Colour for human output on standard output.
+    pub color: bool,
+}
+
+/// Reads `--policies` paths from disk: a file, or every `*.yaml`/`*.yml` below a folder (sorted).
+pub fn read_policy_paths(paths: &[std::path::PathBuf]) -> Result<Vec<(String, String)>, LoadErrors> {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        let mut found = Vec::new();
+        if p.is_dir() {
+            collect_yaml(p, &mut found, &mut errors);
+            if found.is_empty() && errors.is_empty() {
+                errors.push(LoadError::global(
+                    Code::NoPolicies,
+                    format!("{} holds no policy file (*.yaml, *.yml)", p.display()),
+                ));
+            }
+        } else {
+            found.push(p.clone());
+        }
+        for f in found {
+            match std::fs::read(&f) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => files.push((f.display().to_string(), text)),
+                    Err(_) => errors.push(LoadError::global(
+                        Code::Io,
+                        format!("{} is not valid UTF-8", f.display()),
+                    )),
+                },
+                Err(e) => errors.push(LoadError::global(
+                    Code::Io,
+                    format!("cannot read policy file {}: {e}", f.display()),
+                )),
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(LoadErrors(errors))
+    }
+}
+
+fn collect_yaml(dir: &Path, out: &mut Vec<std::path::PathBuf>, errors: &mut Vec<LoadError>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            errors.push(LoadError::global(Code::Io, format!("cannot read {}: {e}", dir.display())));
+            return;
+        }
+    };
+    let mut paths: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            collect_yaml(&p, out, errors);
+        } else if is_policy_file(&p.to_string_lossy()) {
+            out.push(p);
+        }
+    }
+}
+
+pub fn is_policy_file(name: &str) -> bool {
+    name.ends_with(".yaml") || name.ends_with(".yml")
+}
+
+/// The policy files under `.relgate/` of a view (never through a link), sorted.
+pub fn read_policy_dir(view: &dyn View) -> Result<Vec<(String, String)>, LoadErrors> {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for e in view.entries() {
+        if !e.path.starts_with(".relgate/") || !is_policy_file(&e.path) || e.path.starts_with(".relgate/tests/") {
+            continue;
+        }
+        match view.read(&e.path) {
+            Ok(c) => match c.text() {
+                Ok(t) => files.push((e.path.clone(), t.to_string())),
+                Err(_) => errors.push(LoadError::global(Code::Io, format!("{} is not valid UTF-8", e.path))),
+            },
+            Err(err) => errors.push(LoadError::global(Code::Io, format!("cannot read policy file: {err}"))),
+        }
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(LoadErrors(errors))
+    }
+}
+
+/// Loads policies for commands that need no repository view (list, explain, validate):
+/// `--policies`, else `.relgate/` on disk at PATH, plus `--pack`s.
+pub fn load_from_disk(args: &PolicyArgs) -> Result<PolicySet, LoadErrors> {
+    let files = if args.policies.is_empty() {
+        let dir = args.path.join(".relgate");
+        if dir.is_dir() {
+            read_policy_paths(&[dir])?
+                .into_iter()
+                .filter(|(n, _)| !n.contains("/.relgate/tests/"))
+                .collect()
+        } else {
+            Vec::new()
+        }
+    } else {
+        read_policy_paths(&args.policies)?
+    };
+    policy::load(&Inputs {
+        files,
+        packs: args.packs.clone(),
+        var_names: args.vars.iter().map(|(k, _)| k.clone()).collect(),
+    })
+}
+
+/// Prints policy errors with miette, then a count.
+pub fn print_load_errors(errors: &LoadErrors, io: &mut Io) -> u8 {
+    let theme = if io.color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
+    for e in &errors.0 {
+        let mut s = String::new();
+        if let Some(pos) = e.position() {
+            s.push_str(&format!("{pos}: "));
+        }
+        s.push_str(&format!("error[{}]: {}\n", e.code.as_str(), e.message));
+        let mut body = String::new();
+        let _ = handler.render_report(&mut body, e);
+        // The header above already names the code; miette repeats it on its first line.
+        let body = body.strip_prefix(e.code.as_str()).unwrap_or(&body).trim_start_matches('\n');
+        s.push_str(body);
+        let _ = write!(io.err, "{s}");
+    }
+    let n = errors.0.len();
+    let _ = writeln!(io.err, "relgate: {n} policy error{}; nothing was checked", if n == 1 { "" } else { "s" });
+    ERROR
+}

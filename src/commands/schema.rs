@@ -1,0 +1,81 @@
+//! `relgate schema`: the JSON Schema of policy files, generated from the same
+//! parameter tables the loader validates against.
+
+use super::{Io, OK};
+use crate::checks::{Param, Ty, KINDS};
+use crate::policy::{FILE_PARAMS, POLICY_PARAMS, VAR_PARAMS};
+use serde_json::{json, Map, Value};
+
+pub fn run(io: &mut Io) -> u8 {
+    let _ = writeln!(io.out, "{:#}", schema());
+    OK
+}
+
+fn string_or_list() -> Value {
+    json!({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]})
+}
+
+fn ty(t: Ty) -> Value {
+    match t {
+        Ty::Globs | Ty::Regexes | Ty::Names => string_or_list(),
+        Ty::Path | Ty::Regex | Ty::Text | Ty::Id => json!({"type": "string"}),
+        Ty::Mode => json!({"type": "string", "pattern": "^(0o)?[0-7]{3,4}$"}),
+        Ty::Bool => json!({"type": "boolean"}),
+        Ty::Int => json!({"type": "integer"}),
+        Ty::Duration => json!({"type": "string", "pattern": "^([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?$"}),
+        Ty::Enum(words) => json!({"enum": words}),
+        Ty::Condition => json!({"$ref": "#/$defs/condition"}),
+        Ty::Vars => json!({"type": "object", "additionalProperties": {"$ref": "#/$defs/var"}}),
+        Ty::Policies => json!({"type": "array", "items": {"$ref": "#/$defs/policy"}}),
+    }
+}
+
+fn object(params: &[Param]) -> Value {
+    let mut props = Map::new();
+    for p in params {
+        let mut v = ty(p.ty);
+        if let Value::Object(o) = &mut v {
+            o.insert("description".into(), json!(p.doc));
+        }
+        props.insert(p.name.into(), v);
+    }
+    let required: Vec<&str> = params.iter().filter(|p| p.required).map(|p| p.name).collect();
+    json!({"type": "object", "properties": props, "required": required, "additionalProperties": false})
+}
+
+pub fn schema() -> Value {
+    let mut conds = vec![
+        json!({"type": "object", "properties": {"all": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/condition"}}}, "required": ["all"], "additionalProperties": false}),
+        json!({"type": "object", "properties": {"any": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/condition"}}}, "required": ["any"], "additionalProperties": false}),
+        json!({"type": "object", "properties": {"not": {"$ref": "#/$defs/condition"}}, "required": ["not"], "additionalProperties": false}),
+    ];
+    let mut defs = Map::new();
+    for k in KINDS {
+        let mut params = object(k.params);
+        if let Value::Object(o) = &mut params {
+            o.insert("description".into(), json!(k.summary));
+        }
+        let value = match k.shorthand {
+            Some(_) => json!({"anyOf": [params, string_or_list()]}),
+            None => params,
+        };
+        defs.insert(format!("check_{}", k.name), value);
+        conds.push(json!({
+            "type": "object",
+            "properties": {k.name: {"$ref": format!("#/$defs/check_{}", k.name)}},
+            "required": [k.name],
+            "additionalProperties": false,
+        }));
+    }
+    defs.insert("condition".into(), json!({"oneOf": conds}));
+    defs.insert("policy".into(), object(POLICY_PARAMS));
+    defs.insert("var".into(), json!({"anyOf": [{"type": "string"}, object(VAR_PARAMS)]}));
+    let mut root = object(FILE_PARAMS);
+    if let Value::Object(o) = &mut root {
+        o.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
+        o.insert("$id".into(), json!("https://relgate.dev/schema/policy-v1.json"));
+        o.insert("title".into(), json!("relgate policy file, version 1"));
+        o.insert("$defs".into(), Value::Object(defs));
+    }
+    root
+}

@@ -1,0 +1,50 @@
+//! `relgate validate`: load policies, print every error, exit 2 if any.
+
+use super::{load_from_disk, print_load_errors, Io, OK};
+use crate::cli::{ListFormat, PolicyArgs};
+
+pub fn run(args: &PolicyArgs, io: &mut Io) -> u8 {
+    match load_from_disk(args) {
+        Ok(set) => {
+            let files: Vec<&str> = set.files.iter().map(|f| f.name.as_str()).collect();
+            if args.format == ListFormat::Json {
+                let v = serde_json::json!({"valid": true, "files": files, "policies": set.policies.len(), "errors": []});
+                let _ = writeln!(io.out, "{v:#}");
+            } else {
+                let _ = writeln!(
+                    io.out,
+                    "ok: {} polic{} in {} file{} ({})",
+                    set.policies.len(),
+                    if set.policies.len() == 1 { "y" } else { "ies" },
+                    files.len(),
+                    if files.len() == 1 { "" } else { "s" },
+                    files.join(", ")
+                );
+            }
+            OK
+        }
+        Err(errors) => {
+            if args.format == ListFormat::Json {
+                let list: Vec<_> = errors
+                    .0
+                    .iter()
+                    .map(|e| {
+                        serde_json::json!({
+                            "code": e.code.as_str(),
+                            "message": e.message,
+                            "file": e.file.as_ref().map(|f| f.name.clone()),
+                            "line": e.file.as_ref().map(|_| e.span.line),
+                            "column": e.file.as_ref().map(|_| e.span.column),
+                            "snippet": e.snippet(),
+                            "help": e.help,
+                        })
+                    })
+                    .collect();
+                let v = serde_json::json!({"valid": false, "errors": list});
+                let _ = writeln!(io.out, "{v:#}");
+                return super::ERROR;
+            }
+            print_load_errors(&errors, io)
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! Evaluation: `when` / `unless` / `all` / `any` / `not`, a status per policy,
+//! findings in one deterministic order whatever the thread count.
+
+use crate::checks::{Cx, EvalError, Hit};
+use crate::finding::Finding;
+use crate::policy::template::no_escape;
+use crate::policy::{Cond, Policy, PolicySet};
+use crate::repo::ReadError;
+use rayon::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Fail,
+    Skip,
+    Waived,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Skip => "skip",
+            Status::Waived => "waived",
+        }
+    }
+}
+
+/// The outcome of one policy.
+#[derive(Debug, Clone)]
+pub struct PolicyOutcome {
+    pub status: Status,
+    /// Why the policy was skipped or exempted, for reports.
+    pub reason: Option<String>,
+    pub findings: Vec<Finding>,
+}
+
+/// Evaluates every policy (in parallel) and returns outcomes in policy order.
+pub fn evaluate(set: &PolicySet, cx: &Cx) -> Result<Vec<PolicyOutcome>, ReadError> {
+    set.policies
+        .par_iter()
+        .map(|p| evaluate_policy(p, cx))
+        .collect()
+}
+
+fn evaluate_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, ReadError> {
+    match run_policy(p, cx) {
+        Ok(o) => Ok(o),
+        Err(EvalError::Read(e)) => Err(e),
+        Err(e) => Ok(outcome(p, cx, Status::Fail, None, vec![Hit::new(e.to_string(), None)])),
+    }
+}
+
+fn run_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, EvalError> {
+    if let Some(when) = &p.when {
+        let hits = eval(when, cx)?;
+        if let Some(first) = hits.first() {
+            let reason = format!("precondition does not hold: {}", first.message);
+            return Ok(outcome(p, cx, Status::Skip, Some(reason), Vec::new()));
+        }
+    }
+    let hits = eval(&p.check, cx)?;
+    if hits.is_empty() {
+        return Ok(outcome(p, cx, Status::Pass, None, hits));
+    }
+    if let Some(unless) = &p.unless {
+        let exempt = eval(unless, cx)?;
+        if exempt.is_empty() {
+            return Ok(outcome(p, cx, Status::Pass, Some("exemption ('unless') holds".into()), Vec::new()));
+        }
+        // Say why the exemption does not apply, on every finding.
+        let why: Vec<&str> = exempt.iter().map(|h| h.message.as_str()).collect();
+        let hits = hits
+            .into_iter()
+            .map(|mut h| {
+                h.message = format!("{} (no exemption: {})", h.message, why.join("; "));
+                h
+            })
+            .collect();
+        return Ok(outcome(p, cx, Status::Fail, None, hits));
+    }
+    Ok(outcome(p, cx, Status::Fail, None, hits))
+}
+
+/// The hits of a condition; empty means it holds.
+pub fn eval(c: &Cond, cx: &Cx) -> Result<Vec<Hit>, EvalError> {
+    match c {
+        Cond::Check { check, .. } => check.eval(cx),
+        Cond::All(cs) => {
+            let mut hits = Vec::new();
+            for c in cs {
+                hits.extend(eval(c, cx)?);
+            }
+            Ok(hits)
+        }
+        Cond::Any(cs) => {
+            let mut hits = Vec::new();
+            for c in cs {
+                let h = eval(c, cx)?;
+                if h.is_empty() {
+                    return Ok(Vec::new());
+                }
+                hits.extend(h);
+            }
+            Ok(hits)
+        }
+        Cond::Not(inner) => {
+            if eval(inner, cx)?.is_empty() {
+                Ok(vec![Hit::new(format!("'{}' holds, but must not", describe(inner)), None)])
+            } else {
+                Ok(Vec::new())
+            }
+        }
+    }
+}
+
+fn describe(c: &Cond) -> String {
+    match c {
+        Cond::Check { kind, .. } => (*kind).to_string(),
+        Cond::All(_) => "all".into(),
+        Cond::Any(_) => "any".into(),
+        Cond::Not(i) => format!("not {}", describe(i)),
+    }
+}
+
+fn outcome(p: &Policy, cx: &Cx, status: Status, reason: Option<String>, hits: Vec<Hit>) -> PolicyOutcome {
+    let help = p.help.as_ref().map(|t| cx.vars.render(t, no_escape).unwrap_or_else(|_| t.raw.clone()));
+    let mut findings: Vec<Finding> = hits
+        .into_iter()
+        .map(|h| {
+            let (path, line, column) = match h.at {
+                Some(at) => (Some(at.path), at.line, at.column),
+                None => (None, None, None),
+            };
+            let snippet = match (&path, line) {
+                (Some(path), Some(line)) => cx.view.read(path).ok().map(|c| c.line_text(line)),
+                _ => None,
+            };
+            Finding {
+                policy: p.id.clone(),
+                severity: h.severity.unwrap_or(p.severity),
+                message: h.message,
+                path,
+                line,
+                column,
+                help: help.clone(),
+                snippet,
+                origin: p.origin.clone(),
+            }
+        })
+        .collect();
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.dedup();
+    PolicyOutcome {
+        status,
+        reason,
+        findings,
+    }
+}

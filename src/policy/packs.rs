@@ -1,0 +1,19 @@
+//! Policy packs shipped inside the binary.
+
+static PACKS: &[(&str, &str)] = &[(
+    "billing-gateway-dr",
+    include_str!("../../policies/billing-gateway-dr.yaml"),
+)];
+
+pub fn get(name: &str) -> Option<&'static str> {
+    PACKS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
+pub fn names() -> Vec<&'static str> {
+    PACKS.iter().map(|(n, _)| *n).collect()
+}
+
+/// How a pack's file is named in diagnostics.
+pub fn file_name(name: &str) -> String {
+    format!("pack:{name}")
+}

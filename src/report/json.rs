@@ -1,0 +1,104 @@
+//! `--format json`: the v1 wire format of `spec/CLI.md`.
+//!
+//! These types are frozen: fields may be added, never renamed or removed.
+//! They are separate from the internal types so that refactoring the engine
+//! cannot change the public contract by accident.
+
+use super::{Report, Summary};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Serialize)]
+pub struct V1<'a> {
+    pub version: u32,
+    pub target: Target<'a>,
+    pub vars: &'a BTreeMap<String, Option<String>>,
+    pub policies: Vec<Policy<'a>>,
+    pub findings: Vec<Finding<'a>>,
+    pub summary: Summary,
+}
+
+#[derive(Serialize)]
+pub struct Target<'a> {
+    pub path: &'a str,
+    pub source: crate::repo::SourceKind,
+    pub rev: Option<&'a str>,
+    pub base: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct Policy<'a> {
+    pub id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<&'a str>,
+    pub severity: &'static str,
+    pub title: &'a str,
+    pub status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'a str>,
+    /// Where the policy is defined: `file:line:column`.
+    pub source: String,
+}
+
+#[derive(Serialize)]
+pub struct Finding<'a> {
+    pub policy: &'a str,
+    pub severity: &'static str,
+    pub message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<&'a str>,
+}
+
+pub fn to_v1(r: &Report) -> V1<'_> {
+    V1 {
+        version: 1,
+        target: Target {
+            path: &r.target.path,
+            source: r.target.source,
+            rev: r.target.rev.as_deref(),
+            base: r.target.base.as_deref(),
+        },
+        vars: &r.vars,
+        policies: r
+            .policies
+            .iter()
+            .map(|p| Policy {
+                id: &p.id,
+                name: p.name.as_deref(),
+                severity: p.severity.as_str(),
+                title: &p.title,
+                status: p.status.as_str(),
+                reason: p.reason.as_deref(),
+                source: p.origin.to_string(),
+            })
+            .collect(),
+        findings: r
+            .findings
+            .iter()
+            .map(|f| Finding {
+                policy: &f.policy,
+                severity: f.severity.as_str(),
+                message: &f.message,
+                path: f.path.as_deref(),
+                line: f.line,
+                column: f.column,
+                help: f.help.as_deref(),
+                snippet: f.snippet.as_deref(),
+            })
+            .collect(),
+        summary: r.summary(),
+    }
+}
+
+pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &to_v1(r))?;
+    writeln!(out)
+}

@@ -1,0 +1,127 @@
+//! Reports: one evaluated run, rendered as human text, JSON, SARIF, GitHub
+//! workflow commands or Markdown. Renderers write to `&mut dyn Write` and see
+//! findings already sorted by (path, line, policy).
+
+pub mod human;
+pub mod json;
+
+use crate::engine::Status;
+use crate::finding::{Finding, Origin, Severity};
+use crate::repo::{Content, SourceKind};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Markdown,
+}
+
+#[derive(Debug, Clone)]
+pub struct TargetInfo {
+    /// PATH as given on the command line.
+    pub path: String,
+    pub source: SourceKind,
+    pub rev: Option<String>,
+    pub base: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PolicyResult {
+    pub id: String,
+    pub name: Option<String>,
+    pub title: String,
+    pub severity: Severity,
+    pub status: Status,
+    /// Why it was skipped or exempted.
+    pub reason: Option<String>,
+    pub description: Option<String>,
+    pub help: Option<String>,
+    pub url: Option<String>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub target: TargetInfo,
+    pub vars: BTreeMap<String, Option<String>>,
+    pub policies: Vec<PolicyResult>,
+    pub findings: Vec<Finding>,
+    /// Content of the files findings point into, for snippets.
+    pub contents: BTreeMap<String, Arc<Content>>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub policies: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    pub waived: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+}
+
+impl Report {
+    pub fn summary(&self) -> Summary {
+        let status = |s: Status| self.policies.iter().filter(|p| p.status == s).count();
+        let sev = |s: Severity| self.findings.iter().filter(|f| f.severity == s).count();
+        Summary {
+            policies: self.policies.len(),
+            passed: status(Status::Pass),
+            failed: status(Status::Fail),
+            skipped: status(Status::Skip),
+            waived: status(Status::Waived),
+            errors: sev(Severity::Error),
+            warnings: sev(Severity::Warning),
+            notes: sev(Severity::Note),
+        }
+    }
+
+    /// Whether any finding is at or above `fail_on`.
+    pub fn fails(&self, fail_on: Severity) -> bool {
+        self.findings.iter().any(|f| f.severity >= fail_on)
+    }
+}
+
+pub struct RenderOptions {
+    pub color: bool,
+}
+
+pub fn render(
+    report: &Report,
+    format: Format,
+    opts: &RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Human => human::render(report, opts, out),
+        Format::Json => json::render(report, out),
+        Format::Sarif | Format::Github | Format::Markdown => json::render(report, out),
+    }
+}
+
+/// For a run that could not evaluate: machine formats still get a document that
+/// records the failure (written to `output` when given). Human output gets nothing more.
+pub fn render_error(
+    format: Format,
+    message: &str,
+    output: Option<&std::path::Path>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let doc = match format {
+        Format::Json => {
+            let v = serde_json::json!({"version": 1, "error": message});
+            format!("{v:#}\n")
+        }
+        _ => return Ok(()),
+    };
+    match output {
+        Some(p) => std::fs::write(p, doc),
+        None => out.write_all(doc.as_bytes()),
+    }
+}
