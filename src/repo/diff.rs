@@ -1,5 +1,7 @@
 //! The change against a base: which files the change touches, and the base's view.
 
+use super::listing;
+use super::object::git_err;
 use super::{OpenError, SourceSpec, View};
 use std::sync::Arc;
 
@@ -34,15 +36,260 @@ impl Diff {
             .map(|i| self.changes[i].status)
     }
 
+    /// The changes from `merge_base` to the source under check, under `prefix`.
+    /// `rev` is the checked commit for [`SourceSpec::Rev`].
     pub(crate) fn compute(
-        _repo: &git2::Repository,
-        _merge_base: git2::Oid,
-        _source: &SourceSpec,
-        _rev: Option<git2::Oid>,
-        _prefix: &str,
-        _base: Arc<dyn View>,
-        _view: &dyn View,
+        repo: &git2::Repository,
+        merge_base: git2::Oid,
+        source: &SourceSpec,
+        rev: Option<git2::Oid>,
+        prefix: &str,
+        base: Arc<dyn View>,
     ) -> Result<Diff, OpenError> {
-        Err(OpenError::Git("diff not implemented yet".into()))
+        let base_tree = repo
+            .find_commit(merge_base)
+            .and_then(|c| c.tree())
+            .map_err(git_err)?;
+        let mut opts = git2::DiffOptions::new();
+        opts.include_typechange(true).ignore_submodules(false);
+        if !prefix.is_empty() {
+            opts.pathspec(prefix).disable_pathspec_match(true);
+        }
+        let diff = match source {
+            SourceSpec::Worktree => {
+                opts.include_untracked(true)
+                    .recurse_untracked_dirs(true)
+                    .include_ignored(false);
+                repo.diff_tree_to_workdir_with_index(Some(&base_tree), Some(&mut opts))
+            }
+            SourceSpec::Staged => {
+                let index = repo.index().map_err(git_err)?;
+                repo.diff_tree_to_index(Some(&base_tree), Some(&index), Some(&mut opts))
+            }
+            SourceSpec::Rev(name) => {
+                let Some(rev) = rev else {
+                    return Err(OpenError::BadRevision {
+                        rev: name.clone(),
+                        message: "no commit to compare with the base".into(),
+                    });
+                };
+                let tree = repo
+                    .find_commit(rev)
+                    .and_then(|c| c.tree())
+                    .map_err(git_err)?;
+                repo.diff_tree_to_tree(Some(&base_tree), Some(&tree), Some(&mut opts))
+            }
+        }
+        .map_err(git_err)?;
+
+        let mut changes: Vec<Change> = Vec::new();
+        for delta in diff.deltas() {
+            let status = match delta.status() {
+                git2::Delta::Added | git2::Delta::Untracked => ChangeStatus::Added,
+                git2::Delta::Deleted => ChangeStatus::Deleted,
+                git2::Delta::Modified
+                | git2::Delta::Typechange
+                | git2::Delta::Renamed
+                | git2::Delta::Copied
+                | git2::Delta::Conflicted
+                | git2::Delta::Unreadable => {
+                    if delta.old_file().exists() || base_has(&base_tree, &delta) {
+                        ChangeStatus::Modified
+                    } else {
+                        ChangeStatus::Added
+                    }
+                }
+                git2::Delta::Unmodified | git2::Delta::Ignored => continue,
+            };
+            let file = match status {
+                ChangeStatus::Deleted => delta.old_file(),
+                _ => delta.new_file(),
+            };
+            let Some(full) = file.path_bytes().or_else(|| delta.old_file().path_bytes()) else {
+                continue;
+            };
+            // An untracked folder git reports whole (a nested repository).
+            let full = full.strip_suffix(b"/").unwrap_or(full);
+            if !listing::is_clean(full) {
+                continue;
+            }
+            let Some(rel) = listing::under_prefix(full, prefix) else {
+                continue;
+            };
+            changes.push(Change {
+                path: listing::path_string(rel),
+                status,
+            });
+        }
+        changes.sort_by(|a, b| a.path.cmp(&b.path));
+        // The same path twice (deleted as one type, added as another): modified.
+        changes.dedup_by(|later, earlier| {
+            if later.path != earlier.path {
+                return false;
+            }
+            if later.status != earlier.status {
+                earlier.status = ChangeStatus::Modified;
+            }
+            true
+        });
+        Ok(Diff { base, changes })
+    }
+}
+
+fn base_has(base: &git2::Tree<'_>, delta: &git2::DiffDelta<'_>) -> bool {
+    delta
+        .old_file()
+        .path()
+        .is_some_and(|p| base.get_path(p).is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::repo::testutil::{TestRepo, paths};
+    use crate::repo::{Opened, Target, open};
+    use std::path::Path;
+
+    /// main: keep, mod, del, sub/x, sub/y. `feature` branches off, modifies mod and
+    /// sub/x, deletes del, adds add. main then moves on (main-only.txt), which
+    /// must not show: the diff is against the merge base.
+    fn branched() -> TestRepo {
+        let t = TestRepo::new();
+        for f in ["keep.txt", "mod.txt", "del.txt", "sub/x.txt", "sub/y.txt"] {
+            t.write(f, f);
+        }
+        t.commit_all("base");
+        t.git(&["checkout", "-q", "-b", "feature"]);
+        t.write("mod.txt", "changed");
+        t.write("sub/x.txt", "changed");
+        t.write("add.txt", "new");
+        std::fs::remove_file(t.abs("del.txt")).unwrap();
+        t.commit_all("feature");
+        t.git(&["checkout", "-q", "main"]);
+        t.write("main-only.txt", "m");
+        t.commit_all("main moves on");
+        t.git(&["checkout", "-q", "feature"]);
+        t
+    }
+
+    fn check(path: &Path, source: SourceSpec) -> Opened {
+        open(&Target {
+            path: path.to_path_buf(),
+            source,
+            base: Some("main".into()),
+        })
+        .unwrap()
+    }
+
+    fn changes(o: &Opened) -> Vec<(String, ChangeStatus)> {
+        let d = o.diff.as_ref().unwrap();
+        d.changes
+            .iter()
+            .map(|c| (c.path.clone(), c.status))
+            .collect()
+    }
+
+    fn expect(list: &[(&str, ChangeStatus)]) -> Vec<(String, ChangeStatus)> {
+        list.iter().map(|(p, s)| (p.to_string(), *s)).collect()
+    }
+
+    use ChangeStatus::{Added, Deleted, Modified};
+
+    #[test]
+    fn rev_against_merge_base() {
+        let t = branched();
+        let o = check(t.path(), SourceSpec::Rev("feature".into()));
+        let merge_base = t.git(&["merge-base", "main", "feature"]);
+        assert_eq!(o.base.as_deref(), Some(merge_base.as_str()));
+        assert_eq!(o.rev, Some(t.git(&["rev-parse", "feature"])));
+        assert_eq!(
+            changes(&o),
+            expect(&[
+                ("add.txt", Added),
+                ("del.txt", Deleted),
+                ("mod.txt", Modified),
+                ("sub/x.txt", Modified),
+            ])
+        );
+        let d = o.diff.as_ref().unwrap();
+        assert_eq!(d.status("mod.txt"), Some(Modified));
+        assert_eq!(d.status("keep.txt"), None);
+        assert_eq!(d.status("main-only.txt"), None);
+        assert_eq!(d.base.read("mod.txt").unwrap().bytes(), b"mod.txt");
+        assert_eq!(o.view.read("mod.txt").unwrap().bytes(), b"changed");
+        assert!(d.base.entry("add.txt").is_none());
+    }
+
+    #[test]
+    fn worktree_and_staged() {
+        let t = branched();
+        t.write("keep.txt", "staged edit");
+        t.git(&["add", "keep.txt"]);
+        t.write("untracked.txt", "u");
+        t.write("sub/y.txt", "unstaged edit");
+        t.write("ignored.log", "i");
+        t.write(".git/info/exclude", "*.log\n");
+
+        let o = check(t.path(), SourceSpec::Worktree);
+        assert_eq!(
+            changes(&o),
+            expect(&[
+                ("add.txt", Added),
+                ("del.txt", Deleted),
+                ("keep.txt", Modified),
+                ("mod.txt", Modified),
+                ("sub/x.txt", Modified),
+                ("sub/y.txt", Modified),
+                ("untracked.txt", Added),
+            ])
+        );
+        assert_eq!(o.view.read("sub/y.txt").unwrap().bytes(), b"unstaged edit");
+
+        let o = check(t.path(), SourceSpec::Staged);
+        assert_eq!(
+            changes(&o),
+            expect(&[
+                ("add.txt", Added),
+                ("del.txt", Deleted),
+                ("keep.txt", Modified),
+                ("mod.txt", Modified),
+                ("sub/x.txt", Modified),
+            ])
+        );
+        assert_eq!(o.view.read("sub/y.txt").unwrap().bytes(), b"sub/y.txt");
+    }
+
+    #[test]
+    fn paths_relative_to_a_subdirectory() {
+        let t = branched();
+        t.write("sub/new.txt", "n");
+        for source in [
+            SourceSpec::Worktree,
+            SourceSpec::Staged,
+            SourceSpec::Rev("HEAD".into()),
+        ] {
+            let o = check(&t.abs("sub"), source.clone());
+            assert_eq!(o.prefix, "sub");
+            let mut want = vec![("x.txt", Modified)];
+            if source == SourceSpec::Worktree {
+                want.push(("new.txt", Added));
+                want.sort_by_key(|c| c.0);
+            }
+            assert_eq!(changes(&o), expect(&want), "{source:?}");
+            let base = &o.diff.as_ref().unwrap().base;
+            assert_eq!(paths(base.as_ref()), ["x.txt", "y.txt"]);
+        }
+    }
+
+    #[test]
+    fn a_type_change_is_one_modification() {
+        let t = branched();
+        std::fs::remove_file(t.abs("mod.txt")).unwrap();
+        t.symlink("keep.txt", "mod.txt");
+        let o = check(t.path(), SourceSpec::Worktree);
+        assert_eq!(o.diff.as_ref().unwrap().status("mod.txt"), Some(Modified));
+        t.commit_all("link");
+        let o = check(t.path(), SourceSpec::Rev("HEAD".into()));
+        assert_eq!(o.diff.as_ref().unwrap().status("mod.txt"), Some(Modified));
     }
 }

@@ -1,29 +1,132 @@
-//! Stub.
-use super::{Content, Entry, OpenError, ReadError, SourceKind, View};
-use std::sync::Arc;
+//! `--staged`: the index, stage 0, with git modes and staged blobs.
 
-pub struct IndexView {
-    entries: Vec<Entry>,
+use super::object::{GitObjectView, MAX_ENTRIES, git_entry, git_err, too_many};
+use super::{OpenError, SourceKind};
+
+/// The staged view is a [`GitObjectView`] listed from the index.
+pub type IndexView = GitObjectView;
+
+impl GitObjectView {
+    /// The index's stage-0 entries under `prefix`. Conflicted paths (stages 1–3)
+    /// have no staged content and are not listed.
+    pub(crate) fn from_index(repo: &git2::Repository, prefix: &str) -> Result<Self, OpenError> {
+        let index = repo.index().map_err(git_err)?;
+        let mut pairs = Vec::new();
+        for e in index.iter() {
+            let stage = (e.flags >> 12) & 0x3;
+            if stage != 0 {
+                continue;
+            }
+            if let Some(entry) = git_entry(&e.path, e.mode, prefix) {
+                if pairs.len() >= MAX_ENTRIES {
+                    return Err(too_many());
+                }
+                pairs.push((entry, e.id));
+            }
+        }
+        Ok(GitObjectView::new(repo, SourceKind::Staged, pairs))
+    }
 }
 
-impl View for IndexView {
-    fn source(&self) -> SourceKind {
-        SourceKind::Worktree
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::repo::testutil::{TestRepo, paths};
+    use crate::repo::{EntryKind, ReadError, View};
+    use std::sync::Arc;
+
+    #[test]
+    fn staged_content_and_modes() {
+        let t = TestRepo::new();
+        t.write("a.txt", "committed\n");
+        t.write("sub/b.txt", "b\n");
+        t.commit_all("init");
+        t.write("a.txt", "edited, not staged\n");
+        t.write("run.sh", "#!/bin/sh\n");
+        t.chmod("run.sh", 0o755);
+        t.symlink("a.txt", "link");
+        t.git(&["add", "run.sh", "link"]);
+        t.write("untracked.txt", "u");
+        let v = IndexView::from_index(&t.repo(), "").unwrap();
+        assert_eq!(v.source(), SourceKind::Staged);
+        assert_eq!(paths(&v), ["a.txt", "link", "run.sh", "sub/b.txt"]);
+        assert_eq!(v.read("a.txt").unwrap().bytes(), b"committed\n");
+        let modes: Vec<(EntryKind, u32)> = v.entries().iter().map(|e| (e.kind, e.mode)).collect();
+        assert_eq!(
+            modes,
+            [
+                (EntryKind::File, 0o100644),
+                (EntryKind::Symlink, 0o120000),
+                (EntryKind::File, 0o100755),
+                (EntryKind::File, 0o100644),
+            ]
+        );
+        assert_eq!(v.read("run.sh").unwrap().bytes(), b"#!/bin/sh\n");
+        assert!(matches!(
+            v.read("link"),
+            Err(ReadError::Symlink { target, .. }) if target == "a.txt"
+        ));
+        assert_eq!(v.link_target("link").as_deref(), Some("a.txt"));
+        assert_eq!(v.link_target("a.txt"), None);
+        assert!(matches!(
+            v.read("untracked.txt"),
+            Err(ReadError::NotFound { .. })
+        ));
+        let once = v.read("a.txt").unwrap();
+        assert!(Arc::ptr_eq(&once, &v.read("a.txt").unwrap()));
     }
-    fn entries(&self) -> &[Entry] {
-        &self.entries
+
+    #[test]
+    fn prefix_and_size_limit() {
+        let t = TestRepo::new();
+        t.write("top.txt", "t");
+        t.write("sub/a.txt", "0123456789");
+        t.write("sub/d/b.txt", "b");
+        t.git(&["add", "-A"]);
+        let v = IndexView::from_index(&t.repo(), "sub")
+            .unwrap()
+            .with_max_file_size(9);
+        assert_eq!(paths(&v), ["a.txt", "d/b.txt"]);
+        assert!(matches!(
+            v.read("a.txt"),
+            Err(ReadError::TooLarge {
+                size: 10,
+                max: 9,
+                ..
+            })
+        ));
+        assert_eq!(v.read("d/b.txt").unwrap().bytes(), b"b");
     }
-    fn read(&self, path: &str) -> Result<Arc<Content>, ReadError> {
-        Err(ReadError::NotFound { path: path.into() })
+
+    #[test]
+    fn conflicted_paths_have_no_staged_content() {
+        let t = TestRepo::new();
+        t.write("c.txt", "base\n");
+        t.write("ok.txt", "ok\n");
+        t.commit_all("init");
+        t.git(&["checkout", "-q", "-b", "other"]);
+        t.write("c.txt", "other\n");
+        t.commit_all("other");
+        t.git(&["checkout", "-q", "main"]);
+        t.write("c.txt", "main\n");
+        t.commit_all("main");
+        assert!(!t.git_ok(&["merge", "other"]));
+        let v = IndexView::from_index(&t.repo(), "").unwrap();
+        assert_eq!(paths(&v), ["ok.txt"]);
     }
-    fn link_target(&self, _path: &str) -> Option<String> {
-        None
-    }
-}
-impl IndexView {
-    pub(crate) fn open(_repo: &git2::Repository, _prefix: &str) -> Result<Self, OpenError> {
-        Ok(Self {
-            entries: Vec::new(),
-        })
+
+    #[test]
+    fn many_threads_share_one_read() {
+        let t = TestRepo::new();
+        t.write("a.txt", "a");
+        t.git(&["add", "-A"]);
+        let v = IndexView::from_index(&t.repo(), "").unwrap();
+        let all: Vec<_> = std::thread::scope(|s| {
+            let hs: Vec<_> = (0..8)
+                .map(|_| s.spawn(|| v.read("a.txt").unwrap()))
+                .collect();
+            hs.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(all.windows(2).all(|w| Arc::ptr_eq(&w[0], &w[1])));
     }
 }

@@ -4,7 +4,9 @@
 //! sources implement it: the working tree (tracked files plus untracked files
 //! git does not ignore, as on disk, with their exact permission bits), the index
 //! (staged blobs and git modes) and the tree of any commit. Every file is read at
-//! most once per run and shared behind an [`Arc`].
+//! most once per run and shared behind an [`Arc`]. Content is bytes as stored: on
+//! disk for the working tree, the blob for index and commits (no CRLF or other
+//! git filters applied either way).
 //!
 //! Untrusted input: the repository under check may be a hostile pull request.
 //! A view never follows a symlink (a symlinked file is reported as
@@ -15,6 +17,10 @@
 mod content;
 mod diff;
 mod index;
+mod listing;
+mod object;
+#[cfg(test)]
+mod testutil;
 mod tree;
 mod worktree;
 
@@ -62,8 +68,12 @@ pub struct Entry {
     /// Relative to the view's root (PATH), `/`-separated, never starting with `/` or containing `..`.
     pub path: String,
     pub kind: EntryKind,
-    /// Working tree: the permission bits on disk (`st_mode & 0o7777`).
-    /// Index and commit: the git mode (`0o100644`, `0o100755`, `0o120000`, `0o160000`).
+    /// Working tree: for a file, the permission bits on disk (`st_mode & 0o7777`,
+    /// e.g. `0o644`, `0o664`, `0o755`); a symlink is `0o120000`, a submodule (or an
+    /// untracked nested repository) `0o160000`, a special file its whole `st_mode`
+    /// (type and permission bits).
+    /// Index and commit: the git mode (`0o100644`, `0o100755`, `0o120000`, `0o160000`;
+    /// old or hostile trees may carry others, e.g. `0o100664`).
     pub mode: u32,
 }
 
@@ -141,9 +151,12 @@ pub trait View: Send + Sync {
             .ok()
             .map(|i| &entries[i])
     }
-    /// The content of the regular file at `path`, read at most once per run.
+    /// The content of the regular file at `path`, read at most once per run: every
+    /// later call (from any thread) returns the same `Arc`, or the same error.
+    /// A path the view does not list is `NotFound` (working tree: `Outside` when it
+    /// lies below a symlinked folder or is not a clean relative path).
     fn read(&self, path: &str) -> Result<Arc<Content>, ReadError>;
-    /// The target of the symlink at `path` (never followed).
+    /// The target of the symlink at `path` (never followed); `None` for anything else.
     fn link_target(&self, path: &str) -> Option<String>;
     /// Every directory that contains at least one entry, sorted.
     fn dirs(&self) -> Vec<String> {
@@ -185,8 +198,18 @@ pub struct Opened {
 
 /// Opens the repository containing `target.path` and builds the view `target.source` names.
 pub fn open(target: &Target) -> Result<Opened, OpenError> {
-    let repo = git2::Repository::discover(&target.path).map_err(|_| OpenError::NotARepository {
-        path: target.path.clone(),
+    open_with_limit(target, MAX_FILE_SIZE)
+}
+
+/// [`open`], with views that refuse files over `max_file_size` bytes
+/// ([`ReadError::TooLarge`]) instead of [`MAX_FILE_SIZE`].
+pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, OpenError> {
+    let repo = git2::Repository::discover(&target.path).map_err(|e| match e.code() {
+        git2::ErrorCode::NotFound => OpenError::NotARepository {
+            path: target.path.clone(),
+        },
+        // e.g. a repository owned by another user (libgit2's safe.directory check)
+        _ => OpenError::Git(format!("{}: {}", target.path.display(), e.message())),
     })?;
     let workdir = repo.workdir().map(Path::to_path_buf);
     let prefix = prefix_of(&target.path, workdir.as_deref())?;
@@ -195,21 +218,27 @@ pub fn open(target: &Target) -> Result<Opened, OpenError> {
         .ok()
         .and_then(|h| h.peel_to_commit().ok())
         .map(|c| c.id());
+    let bare = || OpenError::Bare {
+        path: target.path.clone(),
+    };
     let (view, rev): (Arc<dyn View>, Option<git2::Oid>) = match &target.source {
         SourceSpec::Worktree => {
-            let wd = workdir.clone().ok_or_else(|| OpenError::Bare {
-                path: target.path.clone(),
-            })?;
-            (
-                Arc::new(worktree::WorktreeView::open(&repo, &wd, &prefix)?),
-                head,
-            )
+            let wd = workdir.as_deref().ok_or_else(bare)?;
+            let view = worktree::WorktreeView::open(&repo, wd, &prefix)?;
+            (Arc::new(view.with_max_file_size(max_file_size)), head)
         }
-        SourceSpec::Staged => (Arc::new(index::IndexView::open(&repo, &prefix)?), head),
+        SourceSpec::Staged => {
+            if workdir.is_none() {
+                return Err(bare());
+            }
+            let view = index::IndexView::from_index(&repo, &prefix)?;
+            (Arc::new(view.with_max_file_size(max_file_size)), head)
+        }
         SourceSpec::Rev(rev) => {
             let commit = resolve_commit(&repo, rev)?;
+            let view = tree::TreeView::from_commit(&repo, commit, &prefix)?;
             (
-                Arc::new(tree::TreeView::open(&repo, commit, &prefix)?),
+                Arc::new(view.with_max_file_size(max_file_size)),
                 Some(commit),
             )
         }
@@ -218,27 +247,29 @@ pub fn open(target: &Target) -> Result<Opened, OpenError> {
         None => (None, None),
         Some(b) => {
             let base_commit = resolve_commit(&repo, b)?;
-            let merge_base = match rev.or(head) {
-                Some(h) => repo
-                    .merge_base(base_commit, h)
-                    .map_err(|e| OpenError::BadRevision {
-                        rev: b.clone(),
-                        message: format!(
-                            "no merge base with the checked revision: {}",
-                            e.message()
-                        ),
-                    })?,
+            let merge_base = match rev {
+                Some(checked) => {
+                    repo.merge_base(base_commit, checked)
+                        .map_err(|e| OpenError::BadRevision {
+                            rev: b.clone(),
+                            message: format!(
+                                "no merge base with the checked revision: {}",
+                                e.message()
+                            ),
+                        })?
+                }
+                // No commit yet (worktree/staged in a new repository): the base itself.
                 None => base_commit,
             };
-            let base_view = Arc::new(tree::TreeView::open(&repo, merge_base, &prefix)?);
+            let base_view = tree::TreeView::from_commit(&repo, merge_base, &prefix)?
+                .with_max_file_size(max_file_size);
             let d = diff::Diff::compute(
                 &repo,
                 merge_base,
                 &target.source,
                 rev,
                 &prefix,
-                base_view,
-                view.as_ref(),
+                Arc::new(base_view),
             )?;
             (Some(merge_base.to_string()), Some(d))
         }
@@ -284,4 +315,132 @@ fn prefix_of(path: &Path, workdir: Option<&Path>) -> Result<String, OpenError> {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     Ok(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testutil::{TestRepo, paths};
+    use super::*;
+
+    fn target(path: &Path, source: SourceSpec, base: Option<&str>) -> Target {
+        Target {
+            path: path.to_path_buf(),
+            source,
+            base: base.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn through_a_symlinked_path_and_from_a_subdirectory() {
+        let t = TestRepo::new();
+        t.write("top.txt", "t");
+        t.write("sub/a.txt", "a");
+        t.commit_all("init");
+        let links = tempfile::tempdir().unwrap();
+        let link = links.path().join("repo");
+        std::os::unix::fs::symlink(t.path(), &link).unwrap();
+        for source in [
+            SourceSpec::Worktree,
+            SourceSpec::Staged,
+            SourceSpec::Rev("HEAD".into()),
+        ] {
+            let o = open(&target(&link.join("sub"), source.clone(), Some("HEAD"))).unwrap();
+            assert_eq!(o.prefix, "sub", "{source:?}");
+            assert_eq!(paths(o.view.as_ref()), ["a.txt"], "{source:?}");
+            assert_eq!(o.view.read("a.txt").unwrap().bytes(), b"a");
+            assert!(o.diff.unwrap().changes.is_empty());
+            let o = open(&target(&link, source.clone(), None)).unwrap();
+            assert_eq!(o.prefix, "");
+            assert_eq!(paths(o.view.as_ref()), ["sub/a.txt", "top.txt"]);
+        }
+    }
+
+    #[test]
+    fn a_repository_without_commits() {
+        let t = TestRepo::new();
+        t.write("a.txt", "a");
+        t.write("b.txt", "b");
+        t.git(&["add", "a.txt"]);
+        let o = open(&target(t.path(), SourceSpec::Worktree, None)).unwrap();
+        assert_eq!(o.rev, None);
+        assert_eq!(paths(o.view.as_ref()), ["a.txt", "b.txt"]);
+        let o = open(&target(t.path(), SourceSpec::Staged, None)).unwrap();
+        assert_eq!(paths(o.view.as_ref()), ["a.txt"]);
+        assert_eq!(o.view.source(), SourceKind::Staged);
+        assert!(matches!(
+            open(&target(t.path(), SourceSpec::Rev("HEAD".into()), None)),
+            Err(OpenError::BadRevision { .. })
+        ));
+        assert!(matches!(
+            open(&target(t.path(), SourceSpec::Worktree, Some("main"))),
+            Err(OpenError::BadRevision { .. })
+        ));
+    }
+
+    #[test]
+    fn errors() {
+        let plain = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            open(&target(plain.path(), SourceSpec::Worktree, None)),
+            Err(OpenError::NotARepository { .. })
+        ));
+        let t = TestRepo::new();
+        t.write("a.txt", "a");
+        t.commit_all("init");
+        t.git(&["checkout", "-q", "--orphan", "unrelated"]);
+        t.commit_all("unrelated");
+        assert!(matches!(
+            open(&target(t.path(), SourceSpec::Worktree, Some("main"))),
+            Err(OpenError::BadRevision { .. })
+        ));
+        assert!(matches!(
+            open(&target(t.path(), SourceSpec::Rev("nope".into()), None)),
+            Err(OpenError::BadRevision { .. })
+        ));
+        let bare = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new("git")
+            .args(["clone", "-q", "--bare"])
+            .arg(t.path())
+            .arg(bare.path().join("b.git"))
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let b = bare.path().join("b.git");
+        for source in [SourceSpec::Worktree, SourceSpec::Staged] {
+            assert!(matches!(
+                open(&target(&b, source, None)),
+                Err(OpenError::Bare { .. })
+            ));
+        }
+        let o = open(&target(&b, SourceSpec::Rev("main".into()), None)).unwrap();
+        assert_eq!(paths(o.view.as_ref()), ["a.txt"]);
+        assert_eq!(o.workdir, None);
+    }
+
+    #[test]
+    fn the_limit_reaches_every_view() {
+        let t = TestRepo::new();
+        t.write("a.txt", "0123456789");
+        t.commit_all("init");
+        for source in [
+            SourceSpec::Worktree,
+            SourceSpec::Staged,
+            SourceSpec::Rev("HEAD".into()),
+        ] {
+            let o = open_with_limit(&target(t.path(), source, Some("HEAD")), 5).unwrap();
+            let too_large = |r: Result<Arc<Content>, ReadError>| {
+                matches!(
+                    r,
+                    Err(ReadError::TooLarge {
+                        size: 10,
+                        max: 5,
+                        ..
+                    })
+                )
+            };
+            assert!(too_large(o.view.read("a.txt")));
+            assert!(too_large(o.diff.unwrap().base.read("a.txt")));
+        }
+    }
 }

@@ -1,33 +1,159 @@
-//! Stub.
-use super::{Content, Entry, OpenError, ReadError, SourceKind, View};
-use std::sync::Arc;
+//! `--rev REV` and the base of a diff: a commit's tree, walked recursively.
 
-pub struct TreeView {
-    entries: Vec<Entry>,
-}
+use super::object::{GitObjectView, MAX_ENTRIES, git_entry, git_err, too_many};
+use super::{OpenError, SourceKind};
 
-impl View for TreeView {
-    fn source(&self) -> SourceKind {
-        SourceKind::Worktree
-    }
-    fn entries(&self) -> &[Entry] {
-        &self.entries
-    }
-    fn read(&self, path: &str) -> Result<Arc<Content>, ReadError> {
-        Err(ReadError::NotFound { path: path.into() })
-    }
-    fn link_target(&self, _path: &str) -> Option<String> {
-        None
-    }
-}
-impl TreeView {
-    pub(crate) fn open(
-        _repo: &git2::Repository,
-        _commit: git2::Oid,
-        _prefix: &str,
+/// A commit's view is a [`GitObjectView`] listed from its tree.
+pub type TreeView = GitObjectView;
+
+impl GitObjectView {
+    /// Every blob, symlink and gitlink of `commit`'s tree under `prefix`.
+    pub(crate) fn from_commit(
+        repo: &git2::Repository,
+        commit: git2::Oid,
+        prefix: &str,
     ) -> Result<Self, OpenError> {
-        Ok(Self {
-            entries: Vec::new(),
-        })
+        let tree = repo
+            .find_commit(commit)
+            .and_then(|c| c.tree())
+            .map_err(git_err)?;
+        let mut pairs = Vec::new();
+        let mut visited = 0usize;
+        // Explicit stack: a hostile tree may nest deeper than the call stack allows.
+        let mut stack: Vec<(Vec<u8>, git2::Oid)> = vec![(Vec::new(), tree.id())];
+        while let Some((dir, id)) = stack.pop() {
+            let tree = repo.find_tree(id).map_err(git_err)?;
+            for te in tree.iter() {
+                visited += 1;
+                if visited > 2 * MAX_ENTRIES {
+                    return Err(too_many());
+                }
+                let name = te.name_bytes();
+                if name.is_empty() || name.contains(&b'/') {
+                    continue;
+                }
+                let mut full = dir.clone();
+                if !full.is_empty() {
+                    full.push(b'/');
+                }
+                full.extend_from_slice(name);
+                let mode = u32::try_from(te.filemode()).unwrap_or(0);
+                if te.kind() == Some(git2::ObjectType::Tree) {
+                    if descends(&full, prefix) && name != b"." && name != b".." {
+                        stack.push((full, te.id()));
+                    }
+                } else if let Some(entry) = git_entry(&full, mode, prefix) {
+                    if pairs.len() >= MAX_ENTRIES {
+                        return Err(too_many());
+                    }
+                    pairs.push((entry, te.id()));
+                }
+            }
+        }
+        Ok(GitObjectView::new(repo, SourceKind::Rev, pairs))
+    }
+}
+
+/// Whether directory `dir` can hold paths under `prefix` (is above it or below it).
+fn descends(dir: &[u8], prefix: &str) -> bool {
+    let p = prefix.as_bytes();
+    p.is_empty()
+        || dir == p
+        || (p.starts_with(dir) && p.get(dir.len()) == Some(&b'/'))
+        || (dir.starts_with(p) && dir.get(p.len()) == Some(&b'/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::repo::testutil::{TestRepo, paths};
+    use crate::repo::{EntryKind, ReadError, View};
+
+    fn commit(t: &TestRepo, rev: &str) -> git2::Oid {
+        git2::Oid::from_str(&t.git(&["rev-parse", rev])).unwrap()
+    }
+
+    #[test]
+    fn commits_content_and_modes() {
+        let t = TestRepo::new();
+        t.write("a.txt", "one\n");
+        t.write("run.sh", "#!/bin/sh\n");
+        t.chmod("run.sh", 0o755);
+        t.symlink("a.txt", "link");
+        t.commit_all("first");
+        let first = commit(&t, "HEAD");
+        std::fs::create_dir(t.abs("sm")).unwrap();
+        t.git(&[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("160000,{first},sm"),
+        ]);
+        t.write("a.txt", "two\n");
+        t.write("sub/deep/x.txt", "x\n");
+        t.commit_all("second");
+        t.write("a.txt", "worktree\n");
+
+        let repo = t.repo();
+        let head = TreeView::from_commit(&repo, commit(&t, "HEAD"), "").unwrap();
+        let prev = TreeView::from_commit(&repo, commit(&t, "HEAD~1"), "").unwrap();
+        assert_eq!(head.source(), SourceKind::Rev);
+        assert_eq!(head.read("a.txt").unwrap().bytes(), b"two\n");
+        assert_eq!(prev.read("a.txt").unwrap().bytes(), b"one\n");
+        assert_eq!(paths(&prev), ["a.txt", "link", "run.sh"]);
+        assert_eq!(
+            paths(&head),
+            ["a.txt", "link", "run.sh", "sm", "sub/deep/x.txt"]
+        );
+        let modes: Vec<(EntryKind, u32)> =
+            head.entries().iter().map(|e| (e.kind, e.mode)).collect();
+        assert_eq!(
+            modes,
+            [
+                (EntryKind::File, 0o100644),
+                (EntryKind::Symlink, 0o120000),
+                (EntryKind::File, 0o100755),
+                (EntryKind::Submodule, 0o160000),
+                (EntryKind::File, 0o100644),
+            ]
+        );
+        assert_eq!(head.link_target("link").as_deref(), Some("a.txt"));
+        assert!(matches!(head.read("sm"), Err(ReadError::Special { .. })));
+        assert!(matches!(
+            head.read("sub/deep"),
+            Err(ReadError::NotFound { .. })
+        ));
+        assert_eq!(head.dirs(), ["sub", "sub/deep"]);
+    }
+
+    #[test]
+    fn prefix_walks_only_below_it() {
+        let t = TestRepo::new();
+        t.write("top.txt", "t");
+        t.write("sub/a.txt", "a");
+        t.write("sub/d/b.txt", "b");
+        t.write("subx/c.txt", "c");
+        t.write("s/sub/e.txt", "e");
+        t.commit_all("init");
+        let repo = t.repo();
+        let head = commit(&t, "HEAD");
+        let v = TreeView::from_commit(&repo, head, "sub").unwrap();
+        assert_eq!(paths(&v), ["a.txt", "d/b.txt"]);
+        assert_eq!(v.read("d/b.txt").unwrap().bytes(), b"b");
+        let v = TreeView::from_commit(&repo, head, "sub/d").unwrap();
+        assert_eq!(paths(&v), ["b.txt"]);
+        let v = TreeView::from_commit(&repo, head, "missing").unwrap();
+        assert!(v.entries().is_empty());
+    }
+
+    #[test]
+    fn descends_only_toward_the_prefix() {
+        assert!(descends(b"a", ""));
+        assert!(descends(b"a", "a/b"));
+        assert!(descends(b"a/b", "a/b"));
+        assert!(descends(b"a/b/c", "a/b"));
+        assert!(!descends(b"ab", "a/b"));
+        assert!(!descends(b"a/bc", "a/b"));
+        assert!(!descends(b"x", "a"));
     }
 }

@@ -1,0 +1,107 @@
+//! Real git repositories in temporary directories, built with the `git` CLI.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub(crate) struct TestRepo {
+    dir: tempfile::TempDir,
+}
+
+impl TestRepo {
+    /// `git init` on branch `main`, isolated from the user's and system's config.
+    pub(crate) fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let r = TestRepo { dir };
+        r.git(&["init", "-q", "-b", "main"]);
+        r
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub(crate) fn abs(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Runs git in the repository; panics when it fails. Returns stdout, trimmed.
+    pub(crate) fn git(&self, args: &[&str]) -> String {
+        let out = self.command(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// Runs git and says whether it succeeded (e.g. a merge that conflicts).
+    pub(crate) fn git_ok(&self, args: &[&str]) -> bool {
+        self.command(args).output().unwrap().status.success()
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new("git");
+        cmd.current_dir(self.dir.path())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .env_remove("GIT_INDEX_FILE")
+            .env_remove("GIT_OBJECT_DIRECTORY")
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "core.fileMode=true",
+                "-c",
+                "core.symlinks=true",
+            ])
+            .args(args);
+        cmd
+    }
+
+    /// Writes `rel` (creating its folders) with mode 0644.
+    pub(crate) fn write(&self, rel: &str, content: &str) {
+        let p = self.abs(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, content).unwrap();
+        self.chmod(rel, 0o644);
+    }
+
+    pub(crate) fn chmod(&self, rel: &str, mode: u32) {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(self.abs(rel), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+
+    pub(crate) fn symlink(&self, target: &str, rel: &str) {
+        std::os::unix::fs::symlink(target, self.abs(rel)).unwrap();
+    }
+
+    pub(crate) fn mkfifo(&self, rel: &str) {
+        let ok = Command::new("mkfifo")
+            .arg(self.abs(rel))
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "mkfifo {rel}");
+    }
+
+    pub(crate) fn commit_all(&self, msg: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", msg]);
+    }
+
+    pub(crate) fn repo(&self) -> git2::Repository {
+        git2::Repository::open(self.path()).unwrap()
+    }
+}
+
+/// Paths and kinds of a view's entries, for assertions.
+pub(crate) fn paths(view: &dyn super::View) -> Vec<String> {
+    view.entries().iter().map(|e| e.path.clone()).collect()
+}
