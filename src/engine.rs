@@ -49,7 +49,13 @@ fn evaluate_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, ReadError> {
     match run_policy(p, cx) {
         Ok(o) => Ok(o),
         Err(EvalError::Read(e)) => Err(e),
-        Err(e) => Ok(outcome(p, cx, Status::Fail, None, vec![Hit::new(e.to_string(), None)])),
+        Err(e) => Ok(outcome(
+            p,
+            cx,
+            Status::Fail,
+            None,
+            vec![Hit::new(e.to_string(), None)],
+        )),
     }
 }
 
@@ -68,7 +74,13 @@ fn run_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, EvalError> {
     if let Some(unless) = &p.unless {
         let exempt = eval(unless, cx)?;
         if exempt.is_empty() {
-            return Ok(outcome(p, cx, Status::Pass, Some("exemption ('unless') holds".into()), Vec::new()));
+            return Ok(outcome(
+                p,
+                cx,
+                Status::Pass,
+                Some("exemption ('unless') holds".into()),
+                Vec::new(),
+            ));
         }
         // Say why the exemption does not apply, on every finding.
         let why: Vec<&str> = exempt.iter().map(|h| h.message.as_str()).collect();
@@ -108,7 +120,10 @@ pub fn eval(c: &Cond, cx: &Cx) -> Result<Vec<Hit>, EvalError> {
         }
         Cond::Not(inner) => {
             if eval(inner, cx)?.is_empty() {
-                Ok(vec![Hit::new(format!("'{}' holds, but must not", describe(inner)), None)])
+                Ok(vec![Hit::new(
+                    format!("'{}' holds, but must not", describe(inner)),
+                    None,
+                )])
             } else {
                 Ok(Vec::new())
             }
@@ -125,8 +140,18 @@ fn describe(c: &Cond) -> String {
     }
 }
 
-fn outcome(p: &Policy, cx: &Cx, status: Status, reason: Option<String>, hits: Vec<Hit>) -> PolicyOutcome {
-    let help = p.help.as_ref().map(|t| cx.vars.render(t, no_escape).unwrap_or_else(|_| t.raw.clone()));
+fn outcome(
+    p: &Policy,
+    cx: &Cx,
+    status: Status,
+    reason: Option<String>,
+    hits: Vec<Hit>,
+) -> PolicyOutcome {
+    let help = p.help.as_ref().map(|t| {
+        cx.vars
+            .render(t, no_escape)
+            .unwrap_or_else(|_| t.raw.clone())
+    });
     let mut findings: Vec<Finding> = hits
         .into_iter()
         .map(|h| {

@@ -33,6 +33,9 @@ pub fn run(cli: Cli, io: &mut Io) -> u8 {
 }
 
 fn not_ready(io: &mut Io, name: &str, what: &str) -> u8 {
-    let _ = writeln!(io.err, "relgate {name}: {what} are not ready yet in this version");
+    let _ = writeln!(
+        io.err,
+        "relgate {name}: {what} are not ready yet in this version"
+    );
     commands::ERROR
 }

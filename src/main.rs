@@ -17,13 +17,18 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let result = std::panic::catch_unwind(move || {
         let stdout = std::io::stdout();
         let stderr = std::io::stderr();
         let mut out = stdout.lock();
         let mut err = stderr.lock();
-        let mut io = relgate::commands::Io { out: &mut out, err: &mut err, color };
+        let mut io = relgate::commands::Io {
+            out: &mut out,
+            err: &mut err,
+            color,
+        };
         relgate::run(cli, &mut io)
     });
     ExitCode::from(result.unwrap_or(2))

@@ -4,7 +4,7 @@ use super::scope::Scope;
 use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
 use crate::parse::markdown::task_items;
 use crate::policy::fields::Fields;
-use crate::policy::template::{no_escape, Template};
+use crate::policy::template::{Template, no_escape};
 
 pub static SPEC: KindSpec = KindSpec {
     name: "checklist",
@@ -13,9 +13,24 @@ pub static SPEC: KindSpec = KindSpec {
 One finding per unticked item, at its line; one finding when there is no item at all (a checklist \
 with nothing to tick does not pass).\n\n```yaml\ncheck:\n  checklist:\n    file: docs/support/dr-checklist.md\n    section: 'Release {release}'\n```",
     params: &[
-        Param { name: "file", ty: Ty::Path, required: true, doc: "The Markdown file." },
-        Param { name: "section", ty: Ty::Text, required: false, doc: "Only this section's items count (heading text, without the `#`s)." },
-        Param { name: "allow_empty", ty: Ty::Bool, required: false, doc: "Pass when there is no task item at all (default false)." },
+        Param {
+            name: "file",
+            ty: Ty::Path,
+            required: true,
+            doc: "The Markdown file.",
+        },
+        Param {
+            name: "section",
+            ty: Ty::Text,
+            required: false,
+            doc: "Only this section's items count (heading text, without the `#`s).",
+        },
+        Param {
+            name: "allow_empty",
+            ty: Ty::Bool,
+            required: false,
+            doc: "Pass when there is no task item at all (default false).",
+        },
     ],
     shorthand: None,
     build,
@@ -57,7 +72,10 @@ impl Check for Checklist {
                 Some(l) => At::line(&path, l, 1),
                 None => At::file(&path),
             };
-            return Ok(vec![Hit::at(format!("{path} has no task item{}", scope.label), at)]);
+            return Ok(vec![Hit::at(
+                format!("{path} has no task item{}", scope.label),
+                at,
+            )]);
         }
         Ok(items
             .iter()

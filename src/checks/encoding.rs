@@ -2,7 +2,7 @@
 
 use super::util::{read, select};
 use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
-use crate::parse::encoding::{first_issue, EncodingIssue};
+use crate::parse::encoding::{EncodingIssue, first_issue};
 use crate::policy::fields::{Fields, GlobSet};
 
 pub static SPEC: KindSpec = KindSpec {
@@ -12,9 +12,24 @@ pub static SPEC: KindSpec = KindSpec {
 written back (`Ã§` for `ç`, `â€™` for `’`, `√£` for `ã`). NFD text, a byte-order mark and CRLF line \
 endings are fine. One finding per file, at its first bad line.\n\n```yaml\ncheck:\n  encoding:\n    files: ['docs/**/*.md', 'quality/**/*.md']\n```",
     params: &[
-        Param { name: "files", ty: Ty::Globs, required: true, doc: "Paths or globs of the files to check." },
-        Param { name: "exclude", ty: Ty::Globs, required: false, doc: "Globs of files to leave out." },
-        Param { name: "mojibake", ty: Ty::Bool, required: false, doc: "Also reject mojibake (default true); false checks UTF-8 validity only." },
+        Param {
+            name: "files",
+            ty: Ty::Globs,
+            required: true,
+            doc: "Paths or globs of the files to check.",
+        },
+        Param {
+            name: "exclude",
+            ty: Ty::Globs,
+            required: false,
+            doc: "Globs of files to leave out.",
+        },
+        Param {
+            name: "mojibake",
+            ty: Ty::Bool,
+            required: false,
+            doc: "Also reject mojibake (default true); false checks UTF-8 validity only.",
+        },
     ],
     shorthand: None,
     build,
@@ -25,7 +40,10 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
     let exclude = f.globs("exclude");
     let mojibake = f.bool("mojibake");
     Some(Box::new(Encoding {
-        files: GlobSet { include: files?, exclude: exclude.unwrap_or_default() },
+        files: GlobSet {
+            include: files?,
+            exclude: exclude.unwrap_or_default(),
+        },
         mojibake: mojibake.unwrap_or(true),
     }))
 }
@@ -52,12 +70,18 @@ impl Check for Encoding {
                     format!("{path} is not valid UTF-8 (line {line}, byte {column})"),
                     At::line(path, line, column),
                 )),
-                Some(EncodingIssue::Mojibake { line, column, found, meant, codec }) if self.mojibake => {
-                    hits.push(Hit::at(
-                        format!("mojibake: '{found}' is '{meant}' read as {codec} and written back as UTF-8"),
-                        At::line(path, line, column),
-                    ))
-                }
+                Some(EncodingIssue::Mojibake {
+                    line,
+                    column,
+                    found,
+                    meant,
+                    codec,
+                }) if self.mojibake => hits.push(Hit::at(
+                    format!(
+                        "mojibake: '{found}' is '{meant}' read as {codec} and written back as UTF-8"
+                    ),
+                    At::line(path, line, column),
+                )),
                 _ => {}
             }
         }

@@ -4,7 +4,7 @@ use super::scope::Scope;
 use super::util::select;
 use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
 use crate::policy::fields::{Fields, GlobSet, RegexT};
-use crate::policy::template::{no_escape, Template};
+use crate::policy::template::{Template, no_escape};
 
 pub static SPEC: KindSpec = KindSpec {
     name: "matches",
@@ -14,11 +14,36 @@ body of the first heading with exactly that text is searched (up to the next hea
 higher level). One finding per missing file, missing section, or pattern without a match (at the \
 section's heading when there is one).\n\n```yaml\ncheck:\n  matches:\n    files: docs/support/dr-checklist.md\n    patterns: '^## Release {release}$'\n```",
     params: &[
-        Param { name: "files", ty: Ty::Globs, required: true, doc: "Paths or globs of the files to search." },
-        Param { name: "patterns", ty: Ty::Regexes, required: true, doc: "Regexes that must each match; `{var}` values are matched literally." },
-        Param { name: "section", ty: Ty::Text, required: false, doc: "Search only this Markdown section (heading text, without the `#`s)." },
-        Param { name: "exclude", ty: Ty::Globs, required: false, doc: "Globs of files to leave out." },
-        Param { name: "message", ty: Ty::Text, required: false, doc: "The finding's message instead of the default." },
+        Param {
+            name: "files",
+            ty: Ty::Globs,
+            required: true,
+            doc: "Paths or globs of the files to search.",
+        },
+        Param {
+            name: "patterns",
+            ty: Ty::Regexes,
+            required: true,
+            doc: "Regexes that must each match; `{var}` values are matched literally.",
+        },
+        Param {
+            name: "section",
+            ty: Ty::Text,
+            required: false,
+            doc: "Search only this Markdown section (heading text, without the `#`s).",
+        },
+        Param {
+            name: "exclude",
+            ty: Ty::Globs,
+            required: false,
+            doc: "Globs of files to leave out.",
+        },
+        Param {
+            name: "message",
+            ty: Ty::Text,
+            required: false,
+            doc: "The finding's message instead of the default.",
+        },
     ],
     shorthand: None,
     build,
@@ -31,7 +56,10 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
     let exclude = f.globs("exclude");
     let message = f.text("message");
     Some(Box::new(Matches {
-        files: GlobSet { include: files?, exclude: exclude.unwrap_or_default() },
+        files: GlobSet {
+            include: files?,
+            exclude: exclude.unwrap_or_default(),
+        },
         patterns: patterns?,
         section,
         message,
@@ -51,7 +79,10 @@ impl Check for Matches {
         let (paths, mut hits) = select(cx, &self.files)?;
         if paths.is_empty() && hits.is_empty() {
             let globs: Vec<&str> = self.files.include.iter().map(|t| t.raw.as_str()).collect();
-            hits.push(Hit::new(format!("no file matches {}", globs.join(", ")), None));
+            hits.push(Hit::new(
+                format!("no file matches {}", globs.join(", ")),
+                None,
+            ));
         }
         for path in &paths {
             let (content, scope) = match Scope::load(cx, path, self.section.as_ref())? {

@@ -181,7 +181,9 @@ pub mod util {
             match &pat.glob {
                 None => match cx.view.entry(&pat.text) {
                     Some(_) => paths.push(pat.text.clone()),
-                    None => missing.push(Hit::at(missing_message(cx, &pat.text), At::file(&pat.text))),
+                    None => {
+                        missing.push(Hit::at(missing_message(cx, &pat.text), At::file(&pat.text)))
+                    }
                 },
                 Some(g) => paths.extend(
                     cx.view
@@ -232,7 +234,10 @@ pub mod util {
         content.text().map_err(|e| {
             let (line, column) = content.line_col(e.valid_up_to());
             Hit::at(
-                format!("{path} is not valid UTF-8 (byte {} of the file)", e.valid_up_to() + 1),
+                format!(
+                    "{path} is not valid UTF-8 (byte {} of the file)",
+                    e.valid_up_to() + 1
+                ),
                 At::line(path, line, column),
             )
         })
@@ -243,7 +248,7 @@ pub mod util {
 pub mod scope {
     use super::{At, Cx, EvalError, Hit};
     use crate::parse::markdown;
-    use crate::policy::template::{no_escape, Template};
+    use crate::policy::template::{Template, no_escape};
     use crate::repo::Content;
 
     /// The part of a file a check looks at: the whole file, or one section's body.
@@ -308,8 +313,16 @@ impl scope::Scope {
         cx: &Cx,
         path: &str,
         section: Option<&crate::policy::template::Template>,
-    ) -> Result<Result<(std::sync::Arc<crate::repo::Content>, Result<scope::Scope, Hit>), Hit>, EvalError>
-    {
+    ) -> Result<
+        Result<
+            (
+                std::sync::Arc<crate::repo::Content>,
+                Result<scope::Scope, Hit>,
+            ),
+            Hit,
+        >,
+        EvalError,
+    > {
         let content = match util::read(cx, path)? {
             Ok(c) => c,
             Err(hit) => return Ok(Err(hit)),

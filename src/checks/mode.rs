@@ -14,9 +14,24 @@ with an execute bit means `100755`, the only two modes git records for files. A 
 (`120000`), FIFO or submodule never passes. One finding per file; a literal path that does not \
 exist and a glob that matches nothing are findings too.\n\n```yaml\ncheck:\n  mode:\n    files: 'releases/{release}/**'\n    mode: '0644'\n```",
     params: &[
-        Param { name: "files", ty: Ty::Globs, required: true, doc: "Paths or globs of the files to check." },
-        Param { name: "mode", ty: Ty::Mode, required: true, doc: "Octal permission bits, quoted: `'0644'`." },
-        Param { name: "exclude", ty: Ty::Globs, required: false, doc: "Globs of files to leave out." },
+        Param {
+            name: "files",
+            ty: Ty::Globs,
+            required: true,
+            doc: "Paths or globs of the files to check.",
+        },
+        Param {
+            name: "mode",
+            ty: Ty::Mode,
+            required: true,
+            doc: "Octal permission bits, quoted: `'0644'`.",
+        },
+        Param {
+            name: "exclude",
+            ty: Ty::Globs,
+            required: false,
+            doc: "Globs of files to leave out.",
+        },
     ],
     shorthand: None,
     build,
@@ -27,7 +42,10 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
     let mode = f.mode("mode");
     let exclude = f.globs("exclude");
     Some(Box::new(Mode {
-        files: GlobSet { include: files?, exclude: exclude.unwrap_or_default() },
+        files: GlobSet {
+            include: files?,
+            exclude: exclude.unwrap_or_default(),
+        },
         mode: mode?,
     }))
 }
@@ -43,26 +61,39 @@ impl Check for Mode {
         let (paths, mut hits) = select(cx, &self.files)?;
         if paths.is_empty() && hits.is_empty() {
             let globs: Vec<&str> = self.files.include.iter().map(|t| t.raw.as_str()).collect();
-            hits.push(Hit::new(format!("no file matches {}", globs.join(", ")), None));
+            hits.push(Hit::new(
+                format!("no file matches {}", globs.join(", ")),
+                None,
+            ));
         }
         let on_disk = cx.view.source() == SourceKind::Worktree;
-        let want_git = if self.mode & 0o111 == 0 { 0o100644 } else { 0o100755 };
+        let want_git = if self.mode & 0o111 == 0 {
+            0o100644
+        } else {
+            0o100755
+        };
         for path in &paths {
-            let Some(e) = cx.view.entry(path) else { continue };
+            let Some(e) = cx.view.entry(path) else {
+                continue;
+            };
             let problem = match e.kind {
                 EntryKind::Symlink => Some(format!(
                     "{path} is a symbolic link (to {}), not a regular file with mode {:04o}",
                     cx.view.link_target(path).unwrap_or_else(|| "?".into()),
                     self.mode
                 )),
-                EntryKind::Special => Some(format!("{path} is not a regular file (FIFO, socket or device)")),
+                EntryKind::Special => Some(format!(
+                    "{path} is not a regular file (FIFO, socket or device)"
+                )),
                 EntryKind::Submodule => Some(format!("{path} is a submodule, not a regular file")),
-                EntryKind::File if on_disk && e.mode != self.mode => {
-                    Some(format!("{path} has mode {:04o}, expected {:04o}", e.mode, self.mode))
-                }
-                EntryKind::File if !on_disk && e.mode != want_git => {
-                    Some(format!("{path} has git mode {:06o}, expected {want_git:06o} ({:04o})", e.mode, self.mode))
-                }
+                EntryKind::File if on_disk && e.mode != self.mode => Some(format!(
+                    "{path} has mode {:04o}, expected {:04o}",
+                    e.mode, self.mode
+                )),
+                EntryKind::File if !on_disk && e.mode != want_git => Some(format!(
+                    "{path} has git mode {:06o}, expected {want_git:06o} ({:04o})",
+                    e.mode, self.mode
+                )),
                 EntryKind::File => None,
             };
             hits.extend(problem.map(|m| Hit::at(m, At::file(path))));

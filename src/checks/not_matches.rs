@@ -4,7 +4,7 @@ use super::scope::Scope;
 use super::util::select;
 use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
 use crate::policy::fields::{Fields, GlobSet, RegexT};
-use crate::policy::template::{no_escape, Template};
+use crate::policy::template::{Template, no_escape};
 
 pub static SPEC: KindSpec = KindSpec {
     name: "not_matches",
@@ -12,11 +12,36 @@ pub static SPEC: KindSpec = KindSpec {
     doc: "One finding per match, at its line and column. Files that do not exist are fine; a file \
 that cannot be read as UTF-8 is a finding.\n\n```yaml\ncheck:\n  not_matches:\n    files: 'docs/**/*.md'\n    patterns: '(?i)\\bTODO\\b'\n```",
     params: &[
-        Param { name: "files", ty: Ty::Globs, required: true, doc: "Paths or globs of the files to search." },
-        Param { name: "patterns", ty: Ty::Regexes, required: true, doc: "Regexes that must not match." },
-        Param { name: "section", ty: Ty::Text, required: false, doc: "Search only this Markdown section." },
-        Param { name: "exclude", ty: Ty::Globs, required: false, doc: "Globs of files to leave out." },
-        Param { name: "message", ty: Ty::Text, required: false, doc: "The finding's message instead of the default." },
+        Param {
+            name: "files",
+            ty: Ty::Globs,
+            required: true,
+            doc: "Paths or globs of the files to search.",
+        },
+        Param {
+            name: "patterns",
+            ty: Ty::Regexes,
+            required: true,
+            doc: "Regexes that must not match.",
+        },
+        Param {
+            name: "section",
+            ty: Ty::Text,
+            required: false,
+            doc: "Search only this Markdown section.",
+        },
+        Param {
+            name: "exclude",
+            ty: Ty::Globs,
+            required: false,
+            doc: "Globs of files to leave out.",
+        },
+        Param {
+            name: "message",
+            ty: Ty::Text,
+            required: false,
+            doc: "The finding's message instead of the default.",
+        },
     ],
     shorthand: None,
     build,
@@ -29,7 +54,10 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
     let exclude = f.globs("exclude");
     let message = f.text("message");
     Some(Box::new(NotMatches {
-        files: GlobSet { include: files?, exclude: exclude.unwrap_or_default() },
+        files: GlobSet {
+            include: files?,
+            exclude: exclude.unwrap_or_default(),
+        },
         patterns: patterns?,
         section,
         message,

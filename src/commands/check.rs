@@ -1,6 +1,6 @@
 //! `relgate check`: open the repository, load policies, evaluate, report.
 
-use super::{print_load_errors, read_policy_dir, read_policy_paths, Io, ERROR, FINDINGS, OK};
+use super::{ERROR, FINDINGS, Io, OK, print_load_errors, read_policy_dir, read_policy_paths};
 use crate::checks::Cx;
 use crate::cli::{CheckArgs, Level};
 use crate::finding::Severity;
@@ -55,7 +55,12 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> u8 {
                 })
                 .collect::<Vec<_>>()
                 .join("; ");
-            let _ = report::render_error(args.format, &format!("invalid policies: {msg}"), args.output.as_deref(), io.out);
+            let _ = report::render_error(
+                args.format,
+                &format!("invalid policies: {msg}"),
+                args.output.as_deref(),
+                io.out,
+            );
             return ERROR;
         }
     };
@@ -118,11 +123,7 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> u8 {
         let _ = writeln!(io.err, "relgate: cannot write the report: {e}");
         return ERROR;
     }
-    if report.fails(fail_on) {
-        FINDINGS
-    } else {
-        OK
-    }
+    if report.fails(fail_on) { FINDINGS } else { OK }
 }
 
 fn write_report(report: &Report, args: &CheckArgs, io: &mut Io) -> std::io::Result<()> {

@@ -1,16 +1,20 @@
 //! `relgate explain ID`: what a policy checks, why, and how to fix a failure.
 
-use super::{load_from_disk, print_load_errors, Io, ERROR, OK};
+use super::{ERROR, Io, OK, load_from_disk, print_load_errors};
 use crate::cli::ExplainArgs;
-use crate::policy::error::did_you_mean;
 use crate::policy::Cond;
+use crate::policy::error::did_you_mean;
 
 pub fn run(args: &ExplainArgs, io: &mut Io) -> u8 {
     let set = match load_from_disk(&args.policies) {
         Ok(s) => s,
         Err(e) => return print_load_errors(&e, io),
     };
-    let Some(p) = set.policies.iter().find(|p| p.id.eq_ignore_ascii_case(&args.id)) else {
+    let Some(p) = set
+        .policies
+        .iter()
+        .find(|p| p.id.eq_ignore_ascii_case(&args.id))
+    else {
         let hint = did_you_mean(&args.id, set.policies.iter().map(|p| p.id.as_str()))
             .unwrap_or_else(|| "relgate list shows the policies".into());
         let _ = writeln!(io.err, "relgate: no policy '{}'; {hint}", args.id);
@@ -37,7 +41,10 @@ pub fn run(args: &ExplainArgs, io: &mut Io) -> u8 {
         s.push_str(&format!("  unless: {}\n", outline(u)));
     }
     if let Some(h) = &p.help {
-        s.push_str(&format!("\nHow to fix:\n  {}\n", h.raw.trim().replace('\n', "\n  ")));
+        s.push_str(&format!(
+            "\nHow to fix:\n  {}\n",
+            h.raw.trim().replace('\n', "\n  ")
+        ));
     }
     let _ = write!(io.out, "{s}");
     OK
@@ -49,8 +56,14 @@ fn outline(c: &Cond) -> String {
             let summary = crate::checks::kind(kind).map_or("", |k| k.summary);
             format!("{kind} ({summary})")
         }
-        Cond::All(cs) => format!("all of [{}]", cs.iter().map(outline).collect::<Vec<_>>().join("; ")),
-        Cond::Any(cs) => format!("any of [{}]", cs.iter().map(outline).collect::<Vec<_>>().join("; ")),
+        Cond::All(cs) => format!(
+            "all of [{}]",
+            cs.iter().map(outline).collect::<Vec<_>>().join("; ")
+        ),
+        Cond::Any(cs) => format!(
+            "any of [{}]",
+            cs.iter().map(outline).collect::<Vec<_>>().join("; ")
+        ),
         Cond::Not(c) => format!("not {}", outline(c)),
     }
 }

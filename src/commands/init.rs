@@ -1,6 +1,6 @@
 //! `relgate init`: a starter `.relgate/` for a repository.
 
-use super::{Io, ERROR, OK};
+use super::{ERROR, Io, OK};
 use crate::cli::InitArgs;
 use crate::policy::packs;
 
@@ -8,7 +8,11 @@ pub fn run(args: &InitArgs, io: &mut Io) -> u8 {
     let dir = args.path.join(".relgate");
     let file = dir.join("config.yaml");
     if file.exists() && !args.force {
-        let _ = writeln!(io.err, "relgate: {} exists; pass --force to overwrite it", file.display());
+        let _ = writeln!(
+            io.err,
+            "relgate: {} exists; pass --force to overwrite it",
+            file.display()
+        );
         return ERROR;
     }
     let body = match &args.pack {
@@ -42,6 +46,10 @@ pub fn run(args: &InitArgs, io: &mut Io) -> u8 {
         let _ = writeln!(io.err, "relgate: cannot write {}: {e}", file.display());
         return ERROR;
     }
-    let _ = writeln!(io.out, "wrote {}; run 'relgate check' to evaluate it", file.display());
+    let _ = writeln!(
+        io.out,
+        "wrote {}; run 'relgate check' to evaluate it",
+        file.display()
+    );
     OK
 }

@@ -1,6 +1,6 @@
 //! `relgate list`: the policies that would run.
 
-use super::{load_from_disk, print_load_errors, Io, OK};
+use super::{Io, OK, load_from_disk, print_load_errors};
 use crate::cli::{ListFormat, PolicyArgs};
 
 pub fn run(args: &PolicyArgs, io: &mut Io) -> u8 {
@@ -24,7 +24,13 @@ pub fn run(args: &PolicyArgs, io: &mut Io) -> u8 {
     }
     let width = set.policies.iter().map(|p| p.id.len()).max().unwrap_or(0);
     for p in &set.policies {
-        let _ = writeln!(io.out, "{:<width$}  {:<7}  {}", p.id, p.severity.as_str(), p.title);
+        let _ = writeln!(
+            io.out,
+            "{:<width$}  {:<7}  {}",
+            p.id,
+            p.severity.as_str(),
+            p.title
+        );
     }
     OK
 }

@@ -29,7 +29,9 @@ pub struct Io<'a> {
 }
 
 /// Reads `--policies` paths from disk: a file, or every `*.yaml`/`*.yml` below a folder (sorted).
-pub fn read_policy_paths(paths: &[std::path::PathBuf]) -> Result<Vec<(String, String)>, LoadErrors> {
+pub fn read_policy_paths(
+    paths: &[std::path::PathBuf],
+) -> Result<Vec<(String, String)>, LoadErrors> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for p in paths {
@@ -72,7 +74,10 @@ fn collect_yaml(dir: &Path, out: &mut Vec<std::path::PathBuf>, errors: &mut Vec<
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            errors.push(LoadError::global(Code::Io, format!("cannot read {}: {e}", dir.display())));
+            errors.push(LoadError::global(
+                Code::Io,
+                format!("cannot read {}: {e}", dir.display()),
+            ));
             return;
         }
     };
@@ -96,15 +101,24 @@ pub fn read_policy_dir(view: &dyn View) -> Result<Vec<(String, String)>, LoadErr
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for e in view.entries() {
-        if !e.path.starts_with(".relgate/") || !is_policy_file(&e.path) || e.path.starts_with(".relgate/tests/") {
+        if !e.path.starts_with(".relgate/")
+            || !is_policy_file(&e.path)
+            || e.path.starts_with(".relgate/tests/")
+        {
             continue;
         }
         match view.read(&e.path) {
             Ok(c) => match c.text() {
                 Ok(t) => files.push((e.path.clone(), t.to_string())),
-                Err(_) => errors.push(LoadError::global(Code::Io, format!("{} is not valid UTF-8", e.path))),
+                Err(_) => errors.push(LoadError::global(
+                    Code::Io,
+                    format!("{} is not valid UTF-8", e.path),
+                )),
             },
-            Err(err) => errors.push(LoadError::global(Code::Io, format!("cannot read policy file: {err}"))),
+            Err(err) => errors.push(LoadError::global(
+                Code::Io,
+                format!("cannot read policy file: {err}"),
+            )),
         }
     }
     if errors.is_empty() {
@@ -154,11 +168,18 @@ pub fn print_load_errors(errors: &LoadErrors, io: &mut Io) -> u8 {
         let mut body = String::new();
         let _ = handler.render_report(&mut body, e);
         // The header above already names the code; miette repeats it on its first line.
-        let body = body.strip_prefix(e.code.as_str()).unwrap_or(&body).trim_start_matches('\n');
+        let body = body
+            .strip_prefix(e.code.as_str())
+            .unwrap_or(&body)
+            .trim_start_matches('\n');
         s.push_str(body);
         let _ = write!(io.err, "{s}");
     }
     let n = errors.0.len();
-    let _ = writeln!(io.err, "relgate: {n} policy error{}; nothing was checked", if n == 1 { "" } else { "s" });
+    let _ = writeln!(
+        io.err,
+        "relgate: {n} policy error{}; nothing was checked",
+        if n == 1 { "" } else { "s" }
+    );
     ERROR
 }

@@ -2,9 +2,9 @@
 //! parameter tables the loader validates against.
 
 use super::{Io, OK};
-use crate::checks::{Param, Ty, KINDS};
+use crate::checks::{KINDS, Param, Ty};
 use crate::policy::{FILE_PARAMS, POLICY_PARAMS, VAR_PARAMS};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 pub fn run(io: &mut Io) -> u8 {
     let _ = writeln!(io.out, "{:#}", schema());
@@ -22,7 +22,9 @@ fn ty(t: Ty) -> Value {
         Ty::Mode => json!({"type": "string", "pattern": "^(0o)?[0-7]{3,4}$"}),
         Ty::Bool => json!({"type": "boolean"}),
         Ty::Int => json!({"type": "integer"}),
-        Ty::Duration => json!({"type": "string", "pattern": "^([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?$"}),
+        Ty::Duration => {
+            json!({"type": "string", "pattern": "^([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?$"})
+        }
         Ty::Enum(words) => json!({"enum": words}),
         Ty::Condition => json!({"$ref": "#/$defs/condition"}),
         Ty::Vars => json!({"type": "object", "additionalProperties": {"$ref": "#/$defs/var"}}),
@@ -39,7 +41,11 @@ fn object(params: &[Param]) -> Value {
         }
         props.insert(p.name.into(), v);
     }
-    let required: Vec<&str> = params.iter().filter(|p| p.required).map(|p| p.name).collect();
+    let required: Vec<&str> = params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| p.name)
+        .collect();
     json!({"type": "object", "properties": props, "required": required, "additionalProperties": false})
 }
 
@@ -69,11 +75,20 @@ pub fn schema() -> Value {
     }
     defs.insert("condition".into(), json!({"oneOf": conds}));
     defs.insert("policy".into(), object(POLICY_PARAMS));
-    defs.insert("var".into(), json!({"anyOf": [{"type": "string"}, object(VAR_PARAMS)]}));
+    defs.insert(
+        "var".into(),
+        json!({"anyOf": [{"type": "string"}, object(VAR_PARAMS)]}),
+    );
     let mut root = object(FILE_PARAMS);
     if let Value::Object(o) = &mut root {
-        o.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
-        o.insert("$id".into(), json!("https://relgate.dev/schema/policy-v1.json"));
+        o.insert(
+            "$schema".into(),
+            json!("https://json-schema.org/draft/2020-12/schema"),
+        );
+        o.insert(
+            "$id".into(),
+            json!("https://relgate.dev/schema/policy-v1.json"),
+        );
         o.insert("title".into(), json!("relgate policy file, version 1"));
         o.insert("$defs".into(), Value::Object(defs));
     }

@@ -1,6 +1,6 @@
 //! `relgate validate`: load policies, print every error, exit 2 if any.
 
-use super::{load_from_disk, print_load_errors, Io, OK};
+use super::{Io, OK, load_from_disk, print_load_errors};
 use crate::cli::{ListFormat, PolicyArgs};
 
 pub fn run(args: &PolicyArgs, io: &mut Io) -> u8 {

@@ -5,9 +5,9 @@
 //! stopping at the first. Unknown and missing keys are checked against the
 //! same [`Param`] table that `relgate schema` publishes.
 
-use super::error::{did_you_mean, Code, LoadError, PolicyFile};
+use super::error::{Code, LoadError, PolicyFile, did_you_mean};
 use super::node::{Node, NodeKind, Span};
-use super::template::{glob_escape, regex_escape, Template};
+use super::template::{Template, glob_escape, regex_escape};
 use crate::checks::{Cx, EvalError, Param, Ty};
 use regex::Regex;
 use std::borrow::Cow;
@@ -31,7 +31,8 @@ impl LoadCx {
     }
 
     pub fn error(&mut self, code: Code, span: Span, message: impl Into<String>) -> &mut LoadError {
-        self.errors.push(LoadError::new(code, &self.file, span, message));
+        self.errors
+            .push(LoadError::new(code, &self.file, span, message));
         let last = self.errors.len() - 1;
         &mut self.errors[last]
     }
@@ -170,13 +171,17 @@ impl<'a, 'n> Fields<'a, 'n> {
         let mut ok = true;
         for item in &items {
             if item.scalar_text().is_none() {
-                self.lx.wrong_type(item, &what, "a string or a list of strings");
+                self.lx
+                    .wrong_type(item, &what, "a string or a list of strings");
                 ok = false;
             }
         }
         if items.is_empty() {
-            self.lx
-                .error(Code::BadValue, node.span, format!("{what} must not be empty"));
+            self.lx.error(
+                Code::BadValue,
+                node.span,
+                format!("{what} must not be empty"),
+            );
             ok = false;
         }
         ok.then_some(items)
@@ -213,7 +218,11 @@ impl<'a, 'n> Fields<'a, 'n> {
         match problem {
             Some(msg) => {
                 self.lx
-                    .error(Code::BadGlob, t.span, format!("invalid path or glob '{}': {msg}", t.raw))
+                    .error(
+                        Code::BadGlob,
+                        t.span,
+                        format!("invalid path or glob '{}': {msg}", t.raw),
+                    )
                     .label = "here".into();
                 false
             }
@@ -234,7 +243,11 @@ impl<'a, 'n> Fields<'a, 'n> {
         let mut out = Vec::new();
         let mut ok = true;
         for item in items {
-            match self.lx.template(item, &what).and_then(|t| self.check_regex(t, item)) {
+            match self
+                .lx
+                .template(item, &what)
+                .and_then(|t| self.check_regex(t, item))
+            {
                 Some(r) => out.push(r),
                 None => ok = false,
             }
@@ -259,7 +272,11 @@ impl<'a, 'n> Fields<'a, 'n> {
                 }
             }
             self.lx
-                .error(Code::BadRegex, span, format!("invalid regex '{}': {}", t.raw, e.kind()))
+                .error(
+                    Code::BadRegex,
+                    span,
+                    format!("invalid regex '{}': {}", t.raw, e.kind()),
+                )
                 .label = e.kind().to_string();
             return None;
         }
@@ -270,7 +287,11 @@ impl<'a, 'n> Fields<'a, 'n> {
             }),
             Err(e) => {
                 self.lx
-                    .error(Code::BadRegex, node.span, format!("invalid regex '{}': {e}", t.raw))
+                    .error(
+                        Code::BadRegex,
+                        node.span,
+                        format!("invalid regex '{}': {e}", t.raw),
+                    )
                     .label = "here".into();
                 None
             }
@@ -289,7 +310,9 @@ impl<'a, 'n> Fields<'a, 'n> {
                     .error(
                         Code::BadValue,
                         node.span,
-                        format!("{what} must be octal permission bits such as '0644', found '{text}'"),
+                        format!(
+                            "{what} must be octal permission bits such as '0644', found '{text}'"
+                        ),
                     )
                     .help = Some("quote it: mode: '0644'".into());
                 None
@@ -363,7 +386,9 @@ impl<'a, 'n> Fields<'a, 'n> {
                 None => format!("known keys: {}", known.join(", ")),
             });
         }
-        debug_assert!(self.params.iter().all(|p| self.seen.contains(&p.name)) || self.shorthand.is_some());
+        debug_assert!(
+            self.params.iter().all(|p| self.seen.contains(&p.name)) || self.shorthand.is_some()
+        );
     }
 }
 
@@ -409,9 +434,12 @@ impl RegexT {
             return Ok(Cow::Borrowed(r));
         }
         let src = cx.vars.render(&self.tpl, regex_escape)?;
-        build_regex(&src)
-            .map(Cow::Owned)
-            .map_err(|e| EvalError::Invalid(format!("regex '{}' is invalid once rendered: {e}", self.tpl.raw)))
+        build_regex(&src).map(Cow::Owned).map_err(|e| {
+            EvalError::Invalid(format!(
+                "regex '{}' is invalid once rendered: {e}",
+                self.tpl.raw
+            ))
+        })
     }
 }
 
@@ -463,12 +491,20 @@ impl GlobSet {
     pub fn render(&self, cx: &Cx) -> Result<Rendered, EvalError> {
         let compile = |t: &Template| -> Result<Pat, EvalError> {
             let lit = cx.vars.render(t, super::template::no_escape)?;
-            if t.is_literal() && !is_glob(&lit) || !t.is_literal() && !is_glob(&t.with_placeholder("x")) {
-                return Ok(Pat { text: lit, glob: None });
+            if t.is_literal() && !is_glob(&lit)
+                || !t.is_literal() && !is_glob(&t.with_placeholder("x"))
+            {
+                return Ok(Pat {
+                    text: lit,
+                    glob: None,
+                });
             }
             let s = cx.vars.render(t, glob_escape)?;
             let g = glob(&s).map_err(|e| EvalError::Invalid(format!("glob '{}': {e}", t.raw)))?;
-            Ok(Pat { text: lit, glob: Some(g) })
+            Ok(Pat {
+                text: lit,
+                glob: Some(g),
+            })
         };
         Ok(Rendered {
             include: self.include.iter().map(compile).collect::<Result<_, _>>()?,

@@ -16,7 +16,7 @@ pub mod vars;
 
 use crate::checks::{self, Check, Param, Ty};
 use crate::finding::{Origin, Severity};
-use error::{did_you_mean, Code, LoadError, LoadErrors, PolicyFile};
+use error::{Code, LoadError, LoadErrors, PolicyFile, did_you_mean};
 use fields::{Fields, LoadCx};
 use node::{Node, NodeKind, Span};
 use std::collections::BTreeMap;
@@ -73,31 +73,126 @@ pub struct Inputs {
 }
 
 pub static FILE_PARAMS: &[Param] = &[
-    Param { name: "version", ty: Ty::Int, required: true, doc: "The policy language version: 1." },
-    Param { name: "packs", ty: Ty::Names, required: false, doc: "Shipped packs to load with this file (`relgate list --packs`)." },
-    Param { name: "vars", ty: Ty::Vars, required: false, doc: "Variables: name → value or definition." },
-    Param { name: "policies", ty: Ty::Policies, required: false, doc: "The policies of this file." },
+    Param {
+        name: "version",
+        ty: Ty::Int,
+        required: true,
+        doc: "The policy language version: 1.",
+    },
+    Param {
+        name: "packs",
+        ty: Ty::Names,
+        required: false,
+        doc: "Shipped packs to load with this file (`relgate list --packs`).",
+    },
+    Param {
+        name: "vars",
+        ty: Ty::Vars,
+        required: false,
+        doc: "Variables: name → value or definition.",
+    },
+    Param {
+        name: "policies",
+        ty: Ty::Policies,
+        required: false,
+        doc: "The policies of this file.",
+    },
 ];
 
 pub static POLICY_PARAMS: &[Param] = &[
-    Param { name: "id", ty: Ty::Id, required: true, doc: "Stable identifier (`DR-001`): letters, digits, `.`, `_`, `-`." },
-    Param { name: "name", ty: Ty::Id, required: false, doc: "Short slug (`checklist-published`)." },
-    Param { name: "title", ty: Ty::Text, required: true, doc: "One line: what the policy enforces." },
-    Param { name: "severity", ty: Ty::Enum(&["error", "warning", "note"]), required: false, doc: "How bad a failure is (default `error`); `--fail-on` sets which severities fail the run." },
-    Param { name: "description", ty: Ty::Text, required: false, doc: "Why the policy exists (shown by `relgate explain`)." },
-    Param { name: "help", ty: Ty::Text, required: false, doc: "How to fix a failure; may use `{var}`." },
-    Param { name: "url", ty: Ty::Text, required: false, doc: "A link to the policy's documentation." },
-    Param { name: "when", ty: Ty::Condition, required: false, doc: "Precondition: when it does not hold, the policy is `skip`." },
-    Param { name: "unless", ty: Ty::Condition, required: false, doc: "Exemption: when the check fails but this holds, the policy passes." },
-    Param { name: "check", ty: Ty::Condition, required: true, doc: "What must hold." },
+    Param {
+        name: "id",
+        ty: Ty::Id,
+        required: true,
+        doc: "Stable identifier (`DR-001`): letters, digits, `.`, `_`, `-`.",
+    },
+    Param {
+        name: "name",
+        ty: Ty::Id,
+        required: false,
+        doc: "Short slug (`checklist-published`).",
+    },
+    Param {
+        name: "title",
+        ty: Ty::Text,
+        required: true,
+        doc: "One line: what the policy enforces.",
+    },
+    Param {
+        name: "severity",
+        ty: Ty::Enum(&["error", "warning", "note"]),
+        required: false,
+        doc: "How bad a failure is (default `error`); `--fail-on` sets which severities fail the run.",
+    },
+    Param {
+        name: "description",
+        ty: Ty::Text,
+        required: false,
+        doc: "Why the policy exists (shown by `relgate explain`).",
+    },
+    Param {
+        name: "help",
+        ty: Ty::Text,
+        required: false,
+        doc: "How to fix a failure; may use `{var}`.",
+    },
+    Param {
+        name: "url",
+        ty: Ty::Text,
+        required: false,
+        doc: "A link to the policy's documentation.",
+    },
+    Param {
+        name: "when",
+        ty: Ty::Condition,
+        required: false,
+        doc: "Precondition: when it does not hold, the policy is `skip`.",
+    },
+    Param {
+        name: "unless",
+        ty: Ty::Condition,
+        required: false,
+        doc: "Exemption: when the check fails but this holds, the policy passes.",
+    },
+    Param {
+        name: "check",
+        ty: Ty::Condition,
+        required: true,
+        doc: "What must hold.",
+    },
 ];
 
 pub static VAR_PARAMS: &[Param] = &[
-    Param { name: "value", ty: Ty::Text, required: false, doc: "A literal value; may reference other variables." },
-    Param { name: "latest_dir", ty: Ty::Path, required: false, doc: "Glob of directories; the value is the greatest matching directory name." },
-    Param { name: "pattern", ty: Ty::Regex, required: false, doc: "With `latest_dir`: only names matching this regex count." },
-    Param { name: "date", ty: Ty::Bool, required: false, doc: "With `latest_dir`: only names that are real dates (YYYY-MM-DD) count." },
-    Param { name: "description", ty: Ty::Text, required: false, doc: "What the variable means." },
+    Param {
+        name: "value",
+        ty: Ty::Text,
+        required: false,
+        doc: "A literal value; may reference other variables.",
+    },
+    Param {
+        name: "latest_dir",
+        ty: Ty::Path,
+        required: false,
+        doc: "Glob of directories; the value is the greatest matching directory name.",
+    },
+    Param {
+        name: "pattern",
+        ty: Ty::Regex,
+        required: false,
+        doc: "With `latest_dir`: only names matching this regex count.",
+    },
+    Param {
+        name: "date",
+        ty: Ty::Bool,
+        required: false,
+        doc: "With `latest_dir`: only names that are real dates (YYYY-MM-DD) count.",
+    },
+    Param {
+        name: "description",
+        ty: Ty::Text,
+        required: false,
+        doc: "What the variable means.",
+    },
 ];
 
 /// Loads and validates policy files and packs; all errors are returned together.
@@ -130,7 +225,8 @@ pub fn load(inputs: &Inputs) -> Result<PolicySet, LoadErrors> {
         let root = match node::parse(&text) {
             Ok(n) => n,
             Err((msg, span)) => {
-                lx.error(Code::Yaml, span, format!("invalid YAML: {msg}")).label = "here".into();
+                lx.error(Code::Yaml, span, format!("invalid YAML: {msg}"))
+                    .label = "here".into();
                 errors.append(&mut lx.errors);
                 continue;
             }
@@ -169,7 +265,10 @@ pub fn load(inputs: &Inputs) -> Result<PolicySet, LoadErrors> {
     }
     // Report in file order, then position, whatever phase found the error.
     let rank = |e: &LoadError| {
-        let file = e.file.as_ref().and_then(|f| set.files.iter().position(|g| Arc::ptr_eq(f, g)));
+        let file = e
+            .file
+            .as_ref()
+            .and_then(|f| set.files.iter().position(|g| Arc::ptr_eq(f, g)));
         (file, e.span.offset)
     };
     errors.sort_by_key(|e| rank(e));
@@ -187,7 +286,10 @@ fn unknown_pack(name: &str, at: Option<(&Arc<PolicyFile>, Span)>) -> LoadError {
         None => LoadError::global(Code::UnknownPack, msg),
     };
     let names = packs::names();
-    e.help(did_you_mean(name, names.iter().copied()).unwrap_or_else(|| format!("shipped packs: {}", names.join(", "))))
+    e.help(
+        did_you_mean(name, names.iter().copied())
+            .unwrap_or_else(|| format!("shipped packs: {}", names.join(", "))),
+    )
 }
 
 /// Reads one file's top level; returns the packs it asks for.
@@ -202,8 +304,12 @@ fn load_file(lx: &mut LoadCx, root: &Node, set: &mut PolicySet) -> Vec<(String, 
     };
     if let Some(v) = f.node("version") {
         if !matches!(v.kind, NodeKind::Int(1)) {
-            f.lx.error(Code::BadValue, v.span, "unsupported policy language version")
-                .help = Some("this relgate reads 'version: 1'".into());
+            f.lx.error(
+                Code::BadValue,
+                v.span,
+                "unsupported policy language version",
+            )
+            .help = Some("this relgate reads 'version: 1'".into());
         }
     }
     let mut packs = Vec::new();
@@ -251,8 +357,13 @@ fn load_vars(lx: &mut LoadCx, node: &Node, set: &mut PolicySet) {
             lx.wrong_type(k, "a variable name", "a string");
             continue;
         };
-        let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        let valid = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
         if !valid || vars::BUILTINS.iter().any(|(b, _)| *b == name) {
             lx.error(Code::BadValue, k.span, format!("'{name}' cannot be a variable name"))
                 .help = Some("use letters, digits, '_' and '-', starting with a letter; 'now' and 'today' are built in".into());
@@ -261,7 +372,9 @@ fn load_vars(lx: &mut LoadCx, node: &Node, set: &mut PolicySet) {
         let before = lx.errors.len();
         let (kind, doc) = match &v.kind {
             NodeKind::Map(_) => {
-                let Some(mut f) = Fields::new(lx, v, VAR_PARAMS, None, format!("variable '{name}'")) else {
+                let Some(mut f) =
+                    Fields::new(lx, v, VAR_PARAMS, None, format!("variable '{name}'"))
+                else {
                     continue;
                 };
                 let value = f.text("value");
@@ -279,13 +392,23 @@ fn load_vars(lx: &mut LoadCx, node: &Node, set: &mut PolicySet) {
                         date: date.unwrap_or(false),
                     }),
                     _ => {
-                        lx.error(Code::BadValue, span, format!("variable '{name}' needs exactly one of 'value' or 'latest_dir'"));
+                        lx.error(
+                            Code::BadValue,
+                            span,
+                            format!(
+                                "variable '{name}' needs exactly one of 'value' or 'latest_dir'"
+                            ),
+                        );
                         None
                     }
                 };
                 (kind, doc)
             }
-            _ => (lx.template(v, &format!("variable '{name}'")).map(VarKind::Literal), None),
+            _ => (
+                lx.template(v, &format!("variable '{name}'"))
+                    .map(VarKind::Literal),
+                None,
+            ),
         };
         if let (Some(kind), true) = (kind, lx.errors.len() == before) {
             set.vars.push(VarDef {
@@ -303,7 +426,9 @@ fn load_policy(lx: &mut LoadCx, node: &Node) -> Option<Policy> {
     let before = lx.errors.len();
     let mut f = Fields::new(lx, node, POLICY_PARAMS, None, "policy")?;
     let id_node = f.node("id");
-    let id = f.string("id").or_else(|| id_node.and_then(Node::scalar_text));
+    let id = f
+        .string("id")
+        .or_else(|| id_node.and_then(Node::scalar_text));
     let what = match &id {
         Some(id) => format!("policy '{id}'"),
         None => "policy".to_string(),
@@ -320,10 +445,16 @@ fn load_policy(lx: &mut LoadCx, node: &Node) -> Option<Policy> {
     f.finish();
     if let (Some(idn), Some(id)) = (id_node, &id) {
         let ok = id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-            && id.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
         if !ok {
-            lx.error(Code::BadValue, idn.span, format!("invalid policy id '{id}'"))
-                .help = Some("use letters, digits, '.', '_' and '-' (e.g. DR-001)".into());
+            lx.error(
+                Code::BadValue,
+                idn.span,
+                format!("invalid policy id '{id}'"),
+            )
+            .help = Some("use letters, digits, '.', '_' and '-' (e.g. DR-001)".into());
         }
     }
     let when = when.and_then(|n| load_cond(lx, n, &format!("'when' of {what}")));
@@ -336,7 +467,10 @@ fn load_policy(lx: &mut LoadCx, node: &Node) -> Option<Policy> {
         id: id?,
         name,
         title: title?.raw,
-        severity: severity.as_deref().and_then(Severity::parse).unwrap_or(Severity::Error),
+        severity: severity
+            .as_deref()
+            .and_then(Severity::parse)
+            .unwrap_or(Severity::Error),
         help,
         description,
         url,
@@ -361,7 +495,11 @@ fn load_cond(lx: &mut LoadCx, node: &Node, what: &str) -> Option<Cond> {
         lx.error(
             Code::BadValue,
             node.span,
-            format!("{what} must have exactly one key, found {}: {}", map.len(), keys.join(", ")),
+            format!(
+                "{what} must have exactly one key, found {}: {}",
+                map.len(),
+                keys.join(", ")
+            ),
         )
         .help = Some("combine several checks with 'all:' (every one must hold) or 'any:'".into());
         return None;
@@ -375,12 +513,23 @@ fn load_cond(lx: &mut LoadCx, node: &Node, what: &str) -> Option<Cond> {
                 return None;
             };
             if items.is_empty() {
-                lx.error(Code::BadValue, v.span, format!("'{key}' needs at least one condition"));
+                lx.error(
+                    Code::BadValue,
+                    v.span,
+                    format!("'{key}' needs at least one condition"),
+                );
                 return None;
             }
-            let conds: Vec<Option<Cond>> = items.iter().map(|n| load_cond(lx, n, &format!("an item of '{key}'"))).collect();
+            let conds: Vec<Option<Cond>> = items
+                .iter()
+                .map(|n| load_cond(lx, n, &format!("an item of '{key}'")))
+                .collect();
             let conds: Option<Vec<Cond>> = conds.into_iter().collect();
-            Some(if key == "all" { Cond::All(conds?) } else { Cond::Any(conds?) })
+            Some(if key == "all" {
+                Cond::All(conds?)
+            } else {
+                Cond::Any(conds?)
+            })
         }
         "not" => load_cond(lx, v, "'not'").map(|c| Cond::Not(Box::new(c))),
         _ => {
@@ -389,7 +538,10 @@ fn load_cond(lx: &mut LoadCx, node: &Node, what: &str) -> Option<Cond> {
                 names.extend(["all", "any", "not"]);
                 let e = lx.error(Code::UnknownKind, k.span, format!("unknown check '{key}'"));
                 e.label = "unknown check".into();
-                e.help = Some(did_you_mean(&key, names.iter().copied()).unwrap_or_else(|| format!("checks: {}", names.join(", "))));
+                e.help = Some(
+                    did_you_mean(&key, names.iter().copied())
+                        .unwrap_or_else(|| format!("checks: {}", names.join(", "))),
+                );
                 return None;
             };
             let before = lx.errors.len();
@@ -397,14 +549,22 @@ fn load_cond(lx: &mut LoadCx, node: &Node, what: &str) -> Option<Cond> {
             let built = (spec.build)(&mut f);
             f.finish();
             match built {
-                Some(check) if lx.errors.len() == before => Some(Cond::Check { kind: spec.name, check }),
+                Some(check) if lx.errors.len() == before => Some(Cond::Check {
+                    kind: spec.name,
+                    check,
+                }),
                 _ => None,
             }
         }
     }
 }
 
-fn check_var_refs(set: &PolicySet, inputs: &Inputs, refs: &[(Arc<PolicyFile>, String, Span)], errors: &mut Vec<LoadError>) {
+fn check_var_refs(
+    set: &PolicySet,
+    inputs: &Inputs,
+    refs: &[(Arc<PolicyFile>, String, Span)],
+    errors: &mut Vec<LoadError>,
+) {
     let mut known: Vec<&str> = set.vars.iter().map(|v| v.name.as_str()).collect();
     known.extend(inputs.var_names.iter().map(String::as_str));
     known.extend(vars::BUILTINS.iter().map(|(n, _)| *n));
@@ -416,7 +576,11 @@ fn check_var_refs(set: &PolicySet, inputs: &Inputs, refs: &[(Arc<PolicyFile>, St
         let mut at = *span;
         let needle = format!("{{{name}}}");
         let end = (span.offset + span.len.max(needle.len())).min(file.text.len());
-        if let Some(i) = file.text.get(span.offset..end).and_then(|s| s.find(&needle)) {
+        if let Some(i) = file
+            .text
+            .get(span.offset..end)
+            .and_then(|s| s.find(&needle))
+        {
             at.column += file.text[span.offset..span.offset + i].chars().count();
             at.offset += i;
             at.len = needle.len();
@@ -441,8 +605,13 @@ fn check_var_cycles(set: &PolicySet, errors: &mut Vec<LoadError>) {
         while let Some(n) = stack.pop() {
             if n == v.name {
                 errors.push(
-                    LoadError::new(Code::VariableCycle, &v.file, v.span, format!("variable '{}' depends on itself", v.name))
-                        .label("cycle"),
+                    LoadError::new(
+                        Code::VariableCycle,
+                        &v.file,
+                        v.span,
+                        format!("variable '{}' depends on itself", v.name),
+                    )
+                    .label("cycle"),
                 );
                 break;
             }
@@ -477,7 +646,10 @@ fn check_duplicate_ids(set: &PolicySet, errors: &mut Vec<LoadError>) {
                 ),
                 None => LoadError::global(Code::DuplicateId, msg),
             };
-            errors.push(e.label("second definition").help(format!("first defined at {}", prev.origin)));
+            errors.push(
+                e.label("second definition")
+                    .help(format!("first defined at {}", prev.origin)),
+            );
         } else {
             first.insert(&p.id, p);
         }

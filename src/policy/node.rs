@@ -90,10 +90,7 @@ pub fn parse(text: &str) -> Result<Node, (String, Span)> {
     match serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options) {
         Ok(root) => Ok(convert(root, text)),
         Err(e) => {
-            let span = e
-                .location()
-                .map(|l| span_of(&l, text))
-                .unwrap_or_default();
+            let span = e.location().map(|l| span_of(&l, text)).unwrap_or_default();
             let message = e.without_snippet().to_string();
             let message = message
                 .strip_prefix("error: ")

@@ -91,7 +91,9 @@ impl Template {
         for p in &self.parts {
             match p {
                 Part::Lit(s) => out.push_str(s),
-                Part::Var(v) => out.push_str(&escape(&lookup(v).ok_or_else(|| Missing(v.clone()))?)),
+                Part::Var(v) => {
+                    out.push_str(&escape(&lookup(v).ok_or_else(|| Missing(v.clone()))?))
+                }
             }
         }
         Ok(out)
@@ -134,7 +136,10 @@ mod tests {
 
     #[test]
     fn references_and_literals() {
-        assert_eq!(render("releases/{release}/README.md").unwrap(), "releases/2024-07-15/README.md");
+        assert_eq!(
+            render("releases/{release}/README.md").unwrap(),
+            "releases/2024-07-15/README.md"
+        );
         assert_eq!(render(r"^\d{4}-\d{2,3}$").unwrap(), r"^\d{4}-\d{2,3}$");
         assert_eq!(render("**/*.{yml,yaml}").unwrap(), "**/*.{yml,yaml}");
         assert_eq!(render("{{release}}").unwrap(), "{release}");

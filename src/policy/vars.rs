@@ -6,9 +6,9 @@
 //! with the reason, so every policy that needs it fails saying why.
 
 use super::error::PolicyFile;
-use super::fields::{glob, RegexT};
+use super::fields::{RegexT, glob};
 use super::node::Span;
-use super::template::{no_escape, Template};
+use super::template::{Template, no_escape};
 use crate::checks::EvalError;
 use crate::repo::View;
 use std::collections::BTreeMap;
@@ -51,8 +51,14 @@ impl VarDef {
 
 /// Names every run defines.
 pub const BUILTINS: &[(&str, &str)] = &[
-    ("today", "the date of --now (default: the clock), YYYY-MM-DD in UTC"),
-    ("now", "the time of --now (default: the clock), RFC 3339 in UTC"),
+    (
+        "today",
+        "the date of --now (default: the clock), YYYY-MM-DD in UTC",
+    ),
+    (
+        "now",
+        "the time of --now (default: the clock), RFC 3339 in UTC",
+    ),
 ];
 
 /// Resolved variables of one run.
@@ -71,8 +77,12 @@ impl Vars {
         now: jiff::Timestamp,
     ) -> Vars {
         let mut vars = Vars::default();
-        vars.values.insert("now".into(), Ok(now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()));
-        vars.values.insert("today".into(), Ok(now.strftime("%Y-%m-%d").to_string()));
+        vars.values.insert(
+            "now".into(),
+            Ok(now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()),
+        );
+        vars.values
+            .insert("today".into(), Ok(now.strftime("%Y-%m-%d").to_string()));
         for (k, v) in overrides {
             vars.values.insert(k.clone(), Ok(v.clone()));
             vars.declared.push(k.clone());
@@ -103,7 +113,8 @@ impl Vars {
             return;
         };
         if stack.iter().any(|s| s == name) {
-            self.values.insert(name.into(), Err("it depends on itself".into()));
+            self.values
+                .insert(name.into(), Err("it depends on itself".into()));
             return;
         }
         stack.push(name.to_string());
@@ -118,13 +129,19 @@ impl Vars {
     fn compute(&self, def: &VarDef, view: &dyn View) -> Result<String, String> {
         match &def.kind {
             VarKind::Literal(t) => self.render(t, no_escape).map_err(|e| e.to_string()),
-            VarKind::LatestDir { glob: g, pattern, date } => {
+            VarKind::LatestDir {
+                glob: g,
+                pattern,
+                date,
+            } => {
                 let pat = self.render(g, globset::escape).map_err(|e| e.to_string())?;
                 let matcher = glob(&pat).map_err(|e| e.to_string())?;
                 let re = match pattern {
                     Some(p) => Some(
                         super::fields::build_regex(
-                            &self.render(&p.tpl, regex::escape).map_err(|e| e.to_string())?,
+                            &self
+                                .render(&p.tpl, regex::escape)
+                                .map_err(|e| e.to_string())?,
                         )
                         .map_err(|e| e.to_string())?,
                     ),

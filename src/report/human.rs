@@ -12,6 +12,7 @@ use std::fmt;
 
 struct FindingDiag<'a> {
     f: &'a Finding,
+    title: Option<&'a str>,
     source: Option<NamedSource<String>>,
     offset: usize,
 }
@@ -58,14 +59,21 @@ impl Diagnostic for FindingDiag<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
         Some(Box::new(std::iter::once(LabeledSpan::new(
-            Some(self.f.severity.as_str().to_string()),
+            Some(match &self.title {
+                Some(t) => format!("{}: {t}", self.f.policy),
+                None => self.f.policy.clone(),
+            }),
             self.offset,
             0,
         ))))
     }
 }
 
-pub fn render(r: &Report, opts: &RenderOptions, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub fn render(
+    r: &Report,
+    opts: &RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {
@@ -80,31 +88,36 @@ pub fn render(r: &Report, opts: &RenderOptions, out: &mut dyn std::io::Write) ->
             current = Some(f.path.as_deref());
             writeln!(out, "── {} ──", f.path.as_deref().unwrap_or("(repository)"))?;
         }
-        let (source, offset) = match (&f.path, f.line, f.path.as_ref().and_then(|p| r.contents.get(p))) {
+        let (source, offset) = match (
+            &f.path,
+            f.line,
+            f.path.as_ref().and_then(|p| r.contents.get(p)),
+        ) {
             (Some(path), Some(line), Some(content)) => {
                 let start = content.line_start(line);
                 let col = f.column.unwrap_or(1).saturating_sub(1);
                 let text = String::from_utf8_lossy(content.bytes()).into_owned();
                 let line_text = &text[start.min(text.len())..];
-                let off = start
-                    + line_text
-                        .char_indices()
-                        .nth(col)
-                        .map_or(0, |(i, _)| i);
+                let off = start + line_text.char_indices().nth(col).map_or(0, |(i, _)| i);
                 (Some(NamedSource::new(path.clone(), text)), off)
             }
             _ => (None, 0),
         };
-        let diag = FindingDiag { f, source, offset };
+        let title = r
+            .policies
+            .iter()
+            .find(|p| p.id == f.policy)
+            .map(|p| p.title.as_str());
+        let diag = FindingDiag {
+            f,
+            title,
+            source,
+            offset,
+        };
         let mut s = String::new();
         handler
             .render_report(&mut s, &diag)
             .map_err(|_| std::io::Error::other("cannot render a finding"))?;
-        if f.line.is_none() {
-            if let Some(p) = &f.path {
-                s = s.replacen('\n', &format!("\n  at {p}\n"), 1);
-            }
-        }
         write!(out, "{s}")?;
     }
     write_summary(r, out)
@@ -127,7 +140,13 @@ fn write_summary(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()
             (_, Some(reason)) => format!(" ({reason})"),
             _ => String::new(),
         };
-        writeln!(out, "{mark} {:<5} {} {}{extra}", p.status.as_str(), p.id, p.title)?;
+        writeln!(
+            out,
+            "{mark} {:<5} {} {}{extra}",
+            p.status.as_str(),
+            p.id,
+            p.title
+        )?;
     }
     let s = r.summary();
     writeln!(

@@ -1,0 +1,10 @@
+//! One integration-test binary: real git repositories, the real `relgate` binary.
+//! Files mirror the areas of `src/` (check kinds, views, policy loading, reports).
+
+mod common;
+
+mod checks;
+mod cli;
+mod policy_errors;
+mod reference;
+mod views;
