@@ -87,6 +87,8 @@ pub fn parse(text: &str) -> Result<Node, (String, Span)> {
     let mut options = serde_saphyr::options::Options::default();
     // `mode: 0644` must stay the string the user wrote, not a number.
     options.leading_zero_numbers_as_strings = true;
+    // Only `true` and `false` are booleans: `id: N` or `on: yes` stay strings.
+    options.strict_booleans = true;
     match serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options) {
         Ok(root) => Ok(convert(root, text)),
         Err(e) => {

@@ -1,1 +1,180 @@
+//! The same repository judged through the working tree, the index and a commit;
+//! links, FIFOs, subdirectories and things that are not repositories.
+
 use crate::common::*;
+
+const CHECKLIST: &str = "version: 1\npolicies:\n  - id: C\n    title: ticked\n    check:\n      checklist: {file: docs/list.md}\n";
+
+#[test]
+fn worktree_index_and_commits_are_judged_apart() {
+    let repo = Repo::new();
+    let p = Policies::new(CHECKLIST);
+    repo.write("docs/list.md", "- [ ] a\n")
+        .commit_all("one: unticked");
+    repo.write("docs/list.md", "- [x] a\n")
+        .commit_all("two: ticked");
+    let check = |args: &[&str]| {
+        let mut a = vec!["check", "--policies", p.path().leak(), "--format", "json"];
+        a.extend_from_slice(args);
+        repo.relgate(&a)
+    };
+    assert_eq!(check(&[]).code, 0);
+    assert_eq!(check(&["--staged"]).code, 0);
+    assert_eq!(check(&["--rev", "HEAD"]).code, 0);
+    // --rev HEAD~1 judges the older commit.
+    let r = check(&["--rev", "HEAD~1"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.json()["target"]["source"], "rev");
+    assert_eq!(
+        r.findings(),
+        vec![("C".into(), "docs/list.md".into(), Some(1))]
+    );
+
+    // An edit that is not staged does not change the --staged verdict.
+    repo.write("docs/list.md", "- [ ] a\n");
+    assert_eq!(check(&[]).code, 1);
+    assert_eq!(check(&["--staged"]).code, 0);
+    repo.git(&["add", "docs/list.md"]);
+    assert_eq!(check(&["--staged"]).code, 1);
+    assert_eq!(check(&["--rev", "HEAD"]).code, 0);
+}
+
+#[test]
+fn a_checklist_linked_outside_the_repository_does_not_pass() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("list.md"), "- [x] a\n").unwrap();
+    let repo = Repo::new();
+    repo.symlink(
+        "docs/list.md",
+        outside.path().join("list.md").to_str().unwrap(),
+    )
+    .commit_all("link");
+    let p = Policies::new(CHECKLIST);
+    for args in [vec![], vec!["--staged"], vec!["--rev", "HEAD"]] {
+        let mut a = vec!["check", "--policies", p.path().leak(), "--format", "json"];
+        a.extend(args.iter().copied());
+        let r = repo.relgate(&a);
+        assert_eq!(r.code, 1, "{args:?}: {}", r.stdout);
+        assert_eq!(
+            r.findings(),
+            vec![("C".into(), "docs/list.md".into(), None)]
+        );
+        assert!(r.stdout.contains("symbolic link"), "{}", r.stdout);
+    }
+}
+
+#[test]
+fn a_checklist_inside_a_linked_folder_does_not_pass() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("list.md"), "- [x] a\n").unwrap();
+    let repo = Repo::new();
+    repo.symlink("docs", outside.path().to_str().unwrap())
+        .commit_all("link");
+    let r = repo.relgate(&[
+        "check",
+        "--policies",
+        &Policies::new(CHECKLIST).path(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("symbolic link"), "{}", r.stdout);
+
+    // The same with a folder linked inside the repository.
+    let repo = Repo::new();
+    repo.write("real/list.md", "- [x] a\n")
+        .symlink("docs", "real")
+        .commit_all("link");
+    let r = repo.relgate(&[
+        "check",
+        "--policies",
+        &Policies::new(CHECKLIST).path(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+}
+
+#[test]
+fn a_fifo_does_not_hang_the_run() {
+    let repo = Repo::new();
+    repo.write("docs/a.md", "a\n").commit_all("c");
+    repo.remove("docs/a.md").mkfifo("docs/a.md");
+    let p = Policies::new(
+        "version: 1\npolicies:\n  - id: F\n    title: t\n    check:\n      encoding: {files: 'docs/*.md'}\n",
+    );
+    let started = std::time::Instant::now();
+    let r = repo.relgate(&["check", "--policies", &p.path(), "--format", "json"]);
+    assert!(started.elapsed().as_secs() < 20);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.findings(), vec![("F".into(), "docs/a.md".into(), None)]);
+}
+
+#[test]
+fn path_may_be_a_subdirectory() {
+    let repo = Repo::new();
+    repo.write("svc/docs/list.md", "- [ ] a\n")
+        .write("docs/list.md", "- [x] a\n")
+        .commit_all("c");
+    let p = Policies::new(CHECKLIST);
+    let r = repo.relgate(&["check", "svc", "--policies", &p.path(), "--format", "json"]);
+    assert_eq!(
+        r.findings(),
+        vec![("C".into(), "docs/list.md".into(), Some(1))]
+    );
+    let r = repo.relgate(&[
+        "check",
+        "svc",
+        "--policies",
+        &p.path(),
+        "--rev",
+        "HEAD",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 1);
+    assert_eq!(repo.relgate(&["check", "--policies", &p.path()]).code, 0);
+}
+
+#[test]
+fn not_a_repository_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = relgate_in(dir.path(), &["check", "--pack", "billing-gateway-dr"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("not inside a git repository"),
+        "{}",
+        r.stderr
+    );
+    let repo = Repo::new();
+    repo.write("a", "a\n").commit_all("c");
+    let r = repo.relgate(&["check", "--pack", "billing-gateway-dr", "--rev", "nope"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("cannot resolve revision 'nope'"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn var_values_cannot_leave_the_repository() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("list.md"), "- [x] a\n").unwrap();
+    let repo = Repo::new();
+    repo.write("a", "a\n").commit_all("c");
+    let p = Policies::new(
+        "version: 1\nvars: {dir: docs}\npolicies:\n  - id: C\n    title: t\n    check:\n      checklist: {file: '{dir}/list.md'}\n",
+    );
+    let dir = format!("dir=../../../../../../..{}", outside.path().display());
+    let r = repo.relgate(&[
+        "check",
+        "--policies",
+        &p.path(),
+        "--var",
+        &dir,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+}
