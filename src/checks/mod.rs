@@ -205,12 +205,12 @@ pub mod util {
         let mut p = path;
         while let Some(i) = p.rfind('/') {
             p = &p[..i];
-            if let Some(e) = cx.view.entry(p) {
-                if e.kind == EntryKind::Symlink {
-                    return format!(
-                        "{path} does not exist: {p} is a symbolic link, and relgate never follows links"
-                    );
-                }
+            if let Some(e) = cx.view.entry(p)
+                && e.kind == EntryKind::Symlink
+            {
+                return format!(
+                    "{path} does not exist: {p} is a symbolic link, and relgate never follows links"
+                );
             }
         }
         format!("{path} does not exist")

@@ -96,10 +96,10 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> u8 {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let mut contents = BTreeMap::new();
     for f in &findings {
-        if let (Some(path), Some(_)) = (&f.path, f.line) {
-            if let Ok(c) = opened.view.read(path) {
-                contents.insert(path.clone(), c);
-            }
+        if let (Some(path), Some(_)) = (&f.path, f.line)
+            && let Ok(c) = opened.view.read(path)
+        {
+            contents.insert(path.clone(), c);
         }
     }
     let report = Report {

@@ -83,7 +83,7 @@ pub static FILE_PARAMS: &[Param] = &[
         name: "packs",
         ty: Ty::Names,
         required: false,
-        doc: "Shipped packs to load with this file (`relgate list --packs`).",
+        doc: "Packs shipped in the binary to load with this file (e.g. `billing-gateway-dr`).",
     },
     Param {
         name: "vars",
@@ -302,15 +302,15 @@ fn load_file(lx: &mut LoadCx, root: &Node, set: &mut PolicySet) -> Vec<(String, 
     let Some(mut f) = Fields::new(lx, root, FILE_PARAMS, None, "the policy file") else {
         return Vec::new();
     };
-    if let Some(v) = f.node("version") {
-        if !matches!(v.kind, NodeKind::Int(1)) {
-            f.lx.error(
-                Code::BadValue,
-                v.span,
-                "unsupported policy language version",
-            )
-            .help = Some("this relgate reads 'version: 1'".into());
-        }
+    if let Some(v) = f.node("version")
+        && !matches!(v.kind, NodeKind::Int(1))
+    {
+        f.lx.error(
+            Code::BadValue,
+            v.span,
+            "unsupported policy language version",
+        )
+        .help = Some("this relgate reads 'version: 1'".into());
     }
     let mut packs = Vec::new();
     if let Some(p) = f.node("packs") {

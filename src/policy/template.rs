@@ -42,17 +42,17 @@ impl Template {
                 rest = &tail[2..];
                 continue;
             }
-            if tail.starts_with('{') {
-                if let Some(end) = tail.find('}') {
-                    let name = &tail[1..end];
-                    if is_name(name) {
-                        if !lit.is_empty() {
-                            parts.push(Part::Lit(std::mem::take(&mut lit)));
-                        }
-                        parts.push(Part::Var(name.to_string()));
-                        rest = &tail[end + 1..];
-                        continue;
+            if tail.starts_with('{')
+                && let Some(end) = tail.find('}')
+            {
+                let name = &tail[1..end];
+                if is_name(name) {
+                    if !lit.is_empty() {
+                        parts.push(Part::Lit(std::mem::take(&mut lit)));
                     }
+                    parts.push(Part::Var(name.to_string()));
+                    rest = &tail[end + 1..];
+                    continue;
                 }
             }
             lit.push_str(&tail[..1]);

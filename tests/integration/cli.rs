@@ -1,1 +1,251 @@
+//! The command-line contract: exit codes, determinism, list / explain / init /
+//! schema, and generated artifacts kept in sync.
+
 use crate::common::*;
+use std::process::Command;
+
+fn core() -> String {
+    format!(
+        "{}/tests/fixtures/core-policies.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn fail_on_decides_the_exit_code() {
+    let repo = Repo::new();
+    repo.write("a.md", "x\n").commit_all("c");
+    let p = Policies::new(
+        "version: 1\npolicies:\n  - id: W\n    title: warn\n    severity: warning\n    check:\n      exists: b.md\n",
+    );
+    assert_eq!(repo.relgate(&["check", "--policies", &p.path()]).code, 0);
+    assert_eq!(
+        repo.relgate(&["check", "--policies", &p.path(), "--fail-on", "warning"])
+            .code,
+        1
+    );
+    assert_eq!(
+        repo.relgate(&["check", "--policies", &p.path(), "--fail-on", "note"])
+            .code,
+        1
+    );
+    let r = repo.relgate(&["check", "--policies", &p.path(), "--format", "json"]);
+    assert_eq!(r.json()["summary"]["warnings"], 1);
+    assert_eq!(r.json()["findings"][0]["severity"], "warning");
+    // Bad arguments are exit 2.
+    assert_eq!(repo.relgate(&["check", "--fail-on", "fatal"]).code, 2);
+    assert_eq!(repo.relgate(&["check", "--var", "no-equals"]).code, 2);
+    assert_eq!(repo.relgate(&["check", "--now", "yesterday"]).code, 2);
+}
+
+#[test]
+fn output_is_byte_identical_whatever_the_thread_count() {
+    let repo = Repo::reference();
+    repo.edit(
+        "docs/support/dr-checklist.md",
+        "- [x] Runbook",
+        "- [ ] Runbook",
+    )
+    .edit(
+        "docs/support/dr-checklist.md",
+        "- [x] Integridade",
+        "- [ ] Integridade",
+    )
+    .chmod("releases/2024-07-15/README.md", 0o600)
+    .write("docs/x.md", "neg√≥cios\n");
+    let run = |threads: &str, format: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_relgate"))
+            .args(["check", "--policies", &core(), "--format", format])
+            .current_dir(repo.path())
+            .env("RAYON_NUM_THREADS", threads)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        out.stdout
+    };
+    for format in ["json", "human"] {
+        let first = run("1", format);
+        assert!(!first.is_empty());
+        for threads in ["1", "2", "8"] {
+            assert_eq!(
+                first,
+                run(threads, format),
+                "{format} with {threads} threads"
+            );
+        }
+    }
+    let r = repo.relgate(&["check", "--policies", &core(), "--format", "json"]);
+    let paths: Vec<(String, String, Option<u64>)> = r.findings();
+    let mut sorted = paths.clone();
+    sorted.sort_by(|a, b| (&a.1, a.2, &a.0).cmp(&(&b.1, b.2, &b.0)));
+    assert_eq!(paths, sorted);
+}
+
+#[test]
+fn output_file_holds_the_report() {
+    let repo = Repo::reference();
+    let out = repo.path().join("report.json");
+    let r = repo.relgate(&[
+        "check",
+        "--policies",
+        &core(),
+        "--format",
+        "json",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.is_empty());
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["summary"]["policies"], 5);
+}
+
+#[test]
+fn list_and_explain() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = relgate_in(dir.path(), &["list", "--policies", &core()]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout
+            .contains("DR-002  error    Every item of the release's DR checklist is ticked"),
+        "{}",
+        r.stdout
+    );
+    let r = relgate_in(dir.path(), &["explain", "DR-002", "--policies", &core()]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout.contains(
+            "checklist (The file (or one Markdown section of it) has at least one task item"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("How to fix:\n  Tick each item"),
+        "{}",
+        r.stdout
+    );
+    let r = relgate_in(dir.path(), &["explain", "DR-02", "--policies", &core()]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("did you mean 'DR-002'?"), "{}", r.stderr);
+}
+
+#[test]
+fn repository_policies_come_from_dot_relgate_and_from_the_base_when_given() {
+    let repo = Repo::new();
+    repo.write("a.md", "x\n")
+        .write(".relgate/p.yaml", "version: 1\npolicies:\n  - id: R\n    title: b exists\n    check:\n      exists: b.md\n")
+        .commit_all("base");
+    repo.git(&["branch", "base"]);
+    let r = repo.relgate(&["check", "--format", "json"]);
+    assert_eq!(r.code, 1);
+    // A change that rewrites its own gate is still judged by the base's policies.
+    repo.write(
+        ".relgate/p.yaml",
+        "version: 1\npolicies:\n  - id: R\n    title: a exists\n    check:\n      exists: a.md\n",
+    )
+    .commit_all("weaken the gate");
+    assert_eq!(repo.relgate(&["check"]).code, 0);
+    let r = repo.relgate(&["check", "--base", "base", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_eq!(r.json()["policies"][0]["title"], "b exists");
+}
+
+#[test]
+fn init_writes_a_starter_that_checks() {
+    let repo = Repo::reference();
+    let r = repo.relgate(&["init", "--pack", "billing-gateway-dr"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        repo.read(".relgate/config.yaml")
+            .contains("packs: [billing-gateway-dr]")
+    );
+    assert_eq!(repo.relgate(&["init"]).code, 2, "refuses to overwrite");
+    assert_eq!(repo.relgate(&["validate"]).code, 0);
+    let r = repo.relgate(&["check", "--format", "json"]);
+    assert_ne!(r.code, 2, "{}", r.stderr);
+}
+
+#[test]
+fn schema_and_docs_are_in_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = relgate_in(dir.path(), &["schema"]);
+    assert_eq!(r.code, 0);
+    let schema: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let committed_path = format!("{}/docs/policy.schema.json", env!("CARGO_MANIFEST_DIR"));
+    let committed = std::fs::read_to_string(&committed_path).unwrap_or_default();
+    if std::env::var_os("RELGATE_BLESS").is_some() {
+        std::fs::write(&committed_path, &r.stdout).unwrap();
+    } else {
+        assert!(
+            committed == r.stdout,
+            "docs/policy.schema.json is stale: run RELGATE_BLESS=1 cargo test --test integration schema_and_docs"
+        );
+    }
+    let docs = std::fs::read_to_string(format!(
+        "{}/docs/policy-language.md",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let defs = schema["$defs"].as_object().unwrap();
+    for (name, def) in defs {
+        let Some(kind) = name.strip_prefix("check_") else {
+            continue;
+        };
+        assert!(
+            docs.contains(&format!("### `{kind}`")),
+            "docs/policy-language.md does not document check '{kind}'"
+        );
+        let props = def["properties"]
+            .as_object()
+            .or_else(|| def["anyOf"][0]["properties"].as_object())
+            .unwrap();
+        for p in props.keys() {
+            assert!(
+                docs.contains(&format!("`{p}`")),
+                "docs do not mention '{p}' of '{kind}'"
+            );
+        }
+    }
+    for key in [
+        "id",
+        "title",
+        "severity",
+        "help",
+        "when",
+        "unless",
+        "check",
+        "latest_dir",
+        "packs",
+        "vars",
+    ] {
+        assert!(
+            docs.contains(&format!("`{key}`")),
+            "docs do not mention '{key}'"
+        );
+    }
+}
+
+#[test]
+fn commands_not_ready_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = relgate_in(dir.path(), &["--help"]);
+    assert_eq!(help.code, 0);
+    for cmd in [
+        "check",
+        "list",
+        "explain",
+        "validate",
+        "init",
+        "test",
+        "schema",
+        "install-hook",
+    ] {
+        assert!(help.stdout.contains(cmd), "{cmd} missing from --help");
+    }
+    let r = relgate_in(dir.path(), &["test"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("not ready"), "{}", r.stderr);
+}
