@@ -242,7 +242,7 @@ mod tests {
             panic!()
         };
         let id = items[0].get("id").unwrap();
-        assert_eq!((id.span.line, id.span.column, id.span.offset), (4, 9, 30));
+        assert_eq!((id.span.line, id.span.column, id.span.offset), (4, 9, 33));
     }
 
     #[test]
