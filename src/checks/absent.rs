@@ -47,3 +47,19 @@ impl Check for Absent {
             .collect())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::{brief, eval_yaml};
+    use crate::repo::{SourceKind, memory::MemoryView};
+
+    #[test]
+    fn every_present_file_is_a_hit() {
+        let view = MemoryView::new(SourceKind::Worktree)
+            .file("k/a.pem", "")
+            .file("t/b.pem", "");
+        let hits = eval_yaml("absent: {paths: '**/*.pem', exclude: 't/**'}", &view, &[]);
+        assert_eq!(brief(&hits), [("k/a.pem".into(), None)]);
+        assert!(eval_yaml("absent: '*.key'", &view, &[]).is_empty());
+    }
+}

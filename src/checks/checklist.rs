@@ -89,3 +89,44 @@ impl Check for Checklist {
             .collect())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::{brief, eval_yaml};
+    use crate::repo::{SourceKind, memory::MemoryView};
+
+    #[test]
+    fn unticked_items_in_the_section_only() {
+        let view = MemoryView::new(SourceKind::Worktree)
+            .file("l.md", "# L\n## R 2\n- [x] a\n- [ ] b\n## R 1\n- [ ] c\n");
+        let hits = eval_yaml(
+            "checklist: {file: l.md, section: 'R {r}'}",
+            &view,
+            &[("r", "2")],
+        );
+        assert_eq!(brief(&hits), [("l.md".into(), Some(4))]);
+        assert_eq!(hits[0].message, "unticked item in section 'R 2': b");
+        assert!(eval_yaml("checklist: {file: l.md, section: R 1}", &view, &[]).len() == 1);
+    }
+
+    #[test]
+    fn no_items_missing_file_and_links_fail() {
+        let view = MemoryView::new(SourceKind::Worktree)
+            .file("e.md", "# E\n")
+            .symlink("s.md", "/etc/x");
+        assert_eq!(
+            brief(&eval_yaml("checklist: {file: e.md}", &view, &[])),
+            [("e.md".into(), None)]
+        );
+        assert!(eval_yaml("checklist: {file: e.md, allow_empty: true}", &view, &[]).is_empty());
+        assert_eq!(
+            eval_yaml("checklist: {file: x.md}", &view, &[])[0].message,
+            "x.md does not exist"
+        );
+        assert!(
+            eval_yaml("checklist: {file: s.md}", &view, &[])[0]
+                .message
+                .contains("symbolic link")
+        );
+    }
+}

@@ -88,3 +88,26 @@ impl Check for Encoding {
         Ok(hits)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::{brief, eval_yaml};
+    use crate::repo::{SourceKind, memory::MemoryView};
+
+    #[test]
+    fn first_bad_line_per_file() {
+        let view = MemoryView::new(SourceKind::Worktree)
+            .file("ok.md", "a\u{301}ção\r\n")
+            .file("m.md", "ok\nAÃ§Ã£o\nÃ©\n")
+            .file_mode("l.md", b"a\n\xe7\n", 0o644);
+        let hits = eval_yaml("encoding: {files: '*.md'}", &view, &[]);
+        assert_eq!(
+            brief(&hits),
+            [("l.md".into(), Some(2)), ("m.md".into(), Some(2))]
+        );
+        assert_eq!(
+            eval_yaml("encoding: {files: '*.md', mojibake: false}", &view, &[]).len(),
+            1
+        );
+    }
+}

@@ -54,3 +54,23 @@ impl Check for Exists {
         Ok(hits)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::{brief, eval_yaml};
+    use crate::repo::{SourceKind, memory::MemoryView};
+
+    #[test]
+    fn paths_and_globs() {
+        let view = MemoryView::new(SourceKind::Worktree)
+            .file("a/b.md", "")
+            .symlink("l", "x");
+        assert!(eval_yaml("exists: [a/b.md, 'a/*.md', l]", &view, &[]).is_empty());
+        let hits = eval_yaml(
+            "exists: {paths: ['a/{n}.md', 'c/**/*.md']}",
+            &view,
+            &[("n", "z")],
+        );
+        assert_eq!(brief(&hits), [("a/z.md".into(), None), ("c".into(), None)]);
+    }
+}

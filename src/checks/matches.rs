@@ -116,3 +116,45 @@ impl Check for Matches {
         Ok(hits)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::{brief, eval_yaml};
+    use crate::repo::{SourceKind, memory::MemoryView};
+
+    #[test]
+    fn patterns_sections_and_escaped_values() {
+        let view = MemoryView::new(SourceKind::Worktree)
+            .file("r.md", "# R\n## v1.2\nok: yes\n## v1x2\nok: no\n");
+        assert!(
+            eval_yaml(
+                "matches: {files: r.md, patterns: '^ok: yes$', section: 'v{v}'}",
+                &view,
+                &[("v", "1.2")]
+            )
+            .is_empty()
+        );
+        // The value is matched literally: '1.2' does not match '1x2'.
+        let hits = eval_yaml(
+            "matches: {files: r.md, patterns: '^## v{v}$'}",
+            &view,
+            &[("v", "1.3")],
+        );
+        assert_eq!(brief(&hits), [("r.md".into(), None)]);
+        let hits = eval_yaml(
+            "matches: {files: r.md, patterns: '^ok: yes$', section: v1x2}",
+            &view,
+            &[],
+        );
+        assert_eq!(brief(&hits), [("r.md".into(), Some(4))]);
+        assert_eq!(
+            eval_yaml(
+                "matches: {files: r.md, patterns: x, section: nope}",
+                &view,
+                &[]
+            )[0]
+            .message,
+            "r.md has no heading 'nope'"
+        );
+    }
+}

@@ -101,3 +101,36 @@ impl Check for Mode {
         Ok(hits)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::{brief, eval_yaml};
+    use crate::repo::{SourceKind, memory::MemoryView};
+
+    #[test]
+    fn exact_bits_on_disk_git_modes_in_trees() {
+        let disk = MemoryView::new(SourceKind::Worktree)
+            .file_mode("r/a", b"", 0o644)
+            .file_mode("r/b", b"", 0o664)
+            .symlink("r/c", "a");
+        let hits = eval_yaml("mode: {files: 'r/**', mode: '0644'}", &disk, &[]);
+        assert_eq!(brief(&hits), [("r/b".into(), None), ("r/c".into(), None)]);
+        let tree = MemoryView::new(SourceKind::Rev)
+            .file_mode("r/a", b"", 0o100644)
+            .file_mode("r/b", b"", 0o100755);
+        let hits = eval_yaml("mode: {files: 'r/**', mode: '0644'}", &tree, &[]);
+        assert_eq!(brief(&hits), [("r/b".into(), None)]);
+        assert!(
+            eval_yaml(
+                "mode: {files: 'r/*', mode: '0755', exclude: r/a}",
+                &tree,
+                &[]
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            eval_yaml("mode: {files: 'x/*', mode: '0644'}", &tree, &[]).len(),
+            1
+        );
+    }
+}

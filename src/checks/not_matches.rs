@@ -105,3 +105,30 @@ impl Check for NotMatches {
         Ok(hits)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::{brief, eval_yaml};
+    use crate::repo::{SourceKind, memory::MemoryView};
+
+    #[test]
+    fn every_match_is_located() {
+        let view = MemoryView::new(SourceKind::Worktree)
+            .file("a.md", "x\nTODO\n  TODO\n")
+            .file_mode("b.md", b"\xff", 0o644);
+        let hits = eval_yaml("not_matches: {files: a.md, patterns: TODO}", &view, &[]);
+        assert_eq!(
+            brief(&hits),
+            [("a.md".into(), Some(2)), ("a.md".into(), Some(3))]
+        );
+        assert_eq!(hits[1].at.as_ref().and_then(|a| a.column), Some(3));
+        assert_eq!(
+            brief(&eval_yaml(
+                "not_matches: {files: b.md, patterns: x}",
+                &view,
+                &[]
+            )),
+            [("b.md".into(), Some(1))]
+        );
+    }
+}

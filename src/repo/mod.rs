@@ -18,6 +18,7 @@ mod content;
 mod diff;
 mod index;
 mod listing;
+pub mod memory;
 mod object;
 #[cfg(test)]
 mod testutil;

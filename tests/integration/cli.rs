@@ -249,3 +249,17 @@ fn commands_not_ready_say_so() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("not ready"), "{}", r.stderr);
 }
+
+#[test]
+fn a_panic_is_exit_2_with_a_message() {
+    let repo = Repo::reference();
+    let out = Command::new(env!("CARGO_BIN_EXE_relgate"))
+        .args(["check", "--pack", "billing-gateway-dr", "--format", "json"])
+        .current_dir(repo.path())
+        .env("RELGATE_DEBUG_PANIC", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("relgate: internal error:"), "{stderr}");
+}
