@@ -13,79 +13,93 @@ pub static SPEC: KindSpec = KindSpec {
 body of the first heading with exactly that text is searched (up to the next heading of the same or a \
 higher level). One finding per missing file, missing section, or pattern without a match (at the \
 section's heading when there is one).\n\n```yaml\ncheck:\n  matches:\n    files: docs/support/dr-checklist.md\n    patterns: '^## Release {release}$'\n```",
-    params: &[
-        Param {
-            name: "files",
-            ty: Ty::Globs,
-            required: true,
-            doc: "Paths or globs of the files to search.",
-        },
-        Param {
-            name: "patterns",
-            ty: Ty::Regexes,
-            required: true,
-            doc: "Regexes that must each match; `{var}` values are matched literally.",
-        },
-        Param {
-            name: "section",
-            ty: Ty::Text,
-            required: false,
-            doc: "Search only this Markdown section (heading text, without the `#`s).",
-        },
-        Param {
-            name: "exclude",
-            ty: Ty::Globs,
-            required: false,
-            doc: "Globs of files to leave out.",
-        },
-        Param {
-            name: "message",
-            ty: Ty::Text,
-            required: false,
-            doc: "The finding's message instead of the default.",
-        },
-    ],
+    params: TEXT_PARAMS,
     shorthand: None,
     build,
 };
 
+/// The parameters `matches` and `not_matches` share.
+pub static TEXT_PARAMS: &[Param] = &[
+    Param {
+        name: "files",
+        ty: Ty::Globs,
+        required: true,
+        doc: "Paths or globs of the files to search.",
+    },
+    Param {
+        name: "patterns",
+        ty: Ty::Regexes,
+        required: true,
+        doc: "Regexes (one or a list); `{var}` values are matched literally.",
+    },
+    Param {
+        name: "section",
+        ty: Ty::Text,
+        required: false,
+        doc: "Search only this Markdown section (heading text, without the `#`s).",
+    },
+    Param {
+        name: "exclude",
+        ty: Ty::Globs,
+        required: false,
+        doc: "Globs of files to leave out.",
+    },
+    Param {
+        name: "message",
+        ty: Ty::Text,
+        required: false,
+        doc: "The finding's message instead of the default.",
+    },
+];
+
+/// What `matches` and `not_matches` read from their parameters.
+#[derive(Debug)]
+pub struct TextScan {
+    pub files: GlobSet,
+    pub patterns: Vec<RegexT>,
+    pub section: Option<Template>,
+    pub message: Option<Template>,
+}
+
+impl TextScan {
+    pub fn read(f: &mut Fields) -> Option<TextScan> {
+        let files = f.globs("files");
+        let patterns = f.regexes("patterns");
+        let section = f.text("section");
+        let exclude = f.globs("exclude");
+        let message = f.text("message");
+        Some(TextScan {
+            files: GlobSet {
+                include: files?,
+                exclude: exclude.unwrap_or_default(),
+            },
+            patterns: patterns?,
+            section,
+            message,
+        })
+    }
+}
+
 fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
-    let files = f.globs("files");
-    let patterns = f.regexes("patterns");
-    let section = f.text("section");
-    let exclude = f.globs("exclude");
-    let message = f.text("message");
-    Some(Box::new(Matches {
-        files: GlobSet {
-            include: files?,
-            exclude: exclude.unwrap_or_default(),
-        },
-        patterns: patterns?,
-        section,
-        message,
-    }))
+    TextScan::read(f).map(|t| Box::new(Matches(t)) as Box<dyn Check>)
 }
 
 #[derive(Debug)]
-struct Matches {
-    files: GlobSet,
-    patterns: Vec<RegexT>,
-    section: Option<Template>,
-    message: Option<Template>,
-}
+struct Matches(TextScan);
 
 impl Check for Matches {
     fn eval(&self, cx: &Cx) -> Eval {
-        let (paths, mut hits) = select(cx, &self.files)?;
+        let this = &self.0;
+        let (paths, mut hits) = select(cx, &this.files)?;
         if paths.is_empty() && hits.is_empty() {
-            let globs: Vec<&str> = self.files.include.iter().map(|t| t.raw.as_str()).collect();
+            let globs: Vec<&str> = this.files.include.iter().map(|t| t.raw.as_str()).collect();
             hits.push(Hit::new(
                 format!("no file matches {}", globs.join(", ")),
                 None,
             ));
         }
         for path in &paths {
-            let (content, scope) = match Scope::load(cx, path, self.section.as_ref())? {
+            let (content, scope) = match Scope::load(cx, path, this.section.as_ref())? {
                 Ok((c, Ok(s))) => (c, s),
                 Ok((_, Err(hit))) | Err(hit) => {
                     hits.push(hit);
@@ -93,12 +107,12 @@ impl Check for Matches {
                 }
             };
             let body = content.text().unwrap_or_default();
-            for p in &self.patterns {
+            for p in &this.patterns {
                 let re = p.get(cx)?;
                 if re.is_match(&body[scope.range.clone()]) {
                     continue;
                 }
-                let message = match &self.message {
+                let message = match &this.message {
                     Some(m) => cx.vars.render(m, no_escape)?,
                     None => format!(
                         "{path} has no line matching '{}'{}",

@@ -1,83 +1,36 @@
 //! `not_matches`: text that must not be present.
 
+use super::matches::{TEXT_PARAMS, TextScan};
 use super::scope::Scope;
 use super::util::select;
-use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
-use crate::policy::fields::{Fields, GlobSet, RegexT};
-use crate::policy::template::{Template, no_escape};
+use super::{At, Check, Cx, Eval, Hit, KindSpec};
+use crate::policy::fields::Fields;
+use crate::policy::template::no_escape;
 
 pub static SPEC: KindSpec = KindSpec {
     name: "not_matches",
     summary: "No selected file has a match for any of the patterns (optionally within one Markdown section).",
     doc: "One finding per match, at its line and column. Files that do not exist are fine; a file \
 that cannot be read as UTF-8 is a finding.\n\n```yaml\ncheck:\n  not_matches:\n    files: 'docs/**/*.md'\n    patterns: '(?i)\\bTODO\\b'\n```",
-    params: &[
-        Param {
-            name: "files",
-            ty: Ty::Globs,
-            required: true,
-            doc: "Paths or globs of the files to search.",
-        },
-        Param {
-            name: "patterns",
-            ty: Ty::Regexes,
-            required: true,
-            doc: "Regexes that must not match.",
-        },
-        Param {
-            name: "section",
-            ty: Ty::Text,
-            required: false,
-            doc: "Search only this Markdown section.",
-        },
-        Param {
-            name: "exclude",
-            ty: Ty::Globs,
-            required: false,
-            doc: "Globs of files to leave out.",
-        },
-        Param {
-            name: "message",
-            ty: Ty::Text,
-            required: false,
-            doc: "The finding's message instead of the default.",
-        },
-    ],
+    params: TEXT_PARAMS,
     shorthand: None,
     build,
 };
 
 fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
-    let files = f.globs("files");
-    let patterns = f.regexes("patterns");
-    let section = f.text("section");
-    let exclude = f.globs("exclude");
-    let message = f.text("message");
-    Some(Box::new(NotMatches {
-        files: GlobSet {
-            include: files?,
-            exclude: exclude.unwrap_or_default(),
-        },
-        patterns: patterns?,
-        section,
-        message,
-    }))
+    TextScan::read(f).map(|t| Box::new(NotMatches(t)) as Box<dyn Check>)
 }
 
 #[derive(Debug)]
-struct NotMatches {
-    files: GlobSet,
-    patterns: Vec<RegexT>,
-    section: Option<Template>,
-    message: Option<Template>,
-}
+struct NotMatches(TextScan);
 
 impl Check for NotMatches {
     fn eval(&self, cx: &Cx) -> Eval {
-        let (paths, _missing) = select(cx, &self.files)?;
+        let this = &self.0;
+        let (paths, _missing) = select(cx, &this.files)?;
         let mut hits = Vec::new();
         for path in &paths {
-            let (content, scope) = match Scope::load(cx, path, self.section.as_ref())? {
+            let (content, scope) = match Scope::load(cx, path, this.section.as_ref())? {
                 Ok((c, Ok(s))) => (c, s),
                 Ok((_, Err(_no_section))) => continue,
                 Err(hit) => {
@@ -86,11 +39,11 @@ impl Check for NotMatches {
                 }
             };
             let body = content.text().unwrap_or_default();
-            for p in &self.patterns {
+            for p in &this.patterns {
                 let re = p.get(cx)?;
                 for m in re.find_iter(&body[scope.range.clone()]) {
                     let (line, column) = content.line_col(scope.range.start + m.start());
-                    let message = match &self.message {
+                    let message = match &this.message {
                         Some(t) => cx.vars.render(t, no_escape)?,
                         None => format!(
                             "'{}' matches the forbidden pattern '{}'",
