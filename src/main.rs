@@ -29,6 +29,11 @@ fn main() -> ExitCode {
             err: &mut err,
             color,
         };
+        // Lets the tests prove that a crash ends in exit 2 (debug builds only).
+        #[cfg(debug_assertions)]
+        if std::env::var_os("RELGATE_DEBUG_PANIC").is_some() {
+            panic!("RELGATE_DEBUG_PANIC is set");
+        }
         relgate::run(cli, &mut io)
     });
     ExitCode::from(result.unwrap_or(2))
