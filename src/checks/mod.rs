@@ -127,9 +127,17 @@ pub enum Ty {
     Vars,
     /// The `policies:` list.
     Policies,
+    /// A mapping read against its own parameter table.
+    Table(&'static [Param]),
+    /// A list of mappings, each read against the parameter table.
+    Rules(&'static [Param]),
+    /// A mapping from names (data fields, regex captures) to values of the inner type.
+    FieldMap(&'static Ty),
+    /// A list of scalars (strings, numbers, booleans), compared with their type.
+    Scalars,
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Param {
     pub name: &'static str,
     pub ty: Ty,
