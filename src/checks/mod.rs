@@ -5,6 +5,7 @@
 //! `relgate schema` and `docs/policy-language.md`, so the three cannot drift.
 
 mod absent;
+mod captures;
 mod checklist;
 mod encoding;
 mod exists;
@@ -164,6 +165,7 @@ pub static KINDS: &[&KindSpec] = &[
     &matches::SPEC,
     &not_matches::SPEC,
     &checklist::SPEC,
+    &captures::SPEC,
     &mode::SPEC,
     &encoding::SPEC,
 ];

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod captures;
 mod checks;
 mod cli;
 mod policy_errors;
