@@ -7,6 +7,7 @@
 mod absent;
 mod captures;
 mod checklist;
+mod data;
 mod encoding;
 mod exists;
 mod matches;
@@ -166,6 +167,7 @@ pub static KINDS: &[&KindSpec] = &[
     &not_matches::SPEC,
     &checklist::SPEC,
     &captures::SPEC,
+    &data::SPEC,
     &mode::SPEC,
     &encoding::SPEC,
 ];

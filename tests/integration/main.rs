@@ -6,6 +6,7 @@ mod common;
 mod captures;
 mod checks;
 mod cli;
+mod data;
 mod policy_errors;
 mod reference;
 mod views;
