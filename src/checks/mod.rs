@@ -8,6 +8,7 @@ mod absent;
 mod captures;
 mod checklist;
 mod data;
+mod deadline;
 mod encoding;
 mod exists;
 mod matches;
@@ -168,6 +169,7 @@ pub static KINDS: &[&KindSpec] = &[
     &checklist::SPEC,
     &captures::SPEC,
     &data::SPEC,
+    &deadline::SPEC,
     &mode::SPEC,
     &encoding::SPEC,
 ];

@@ -7,6 +7,7 @@ mod captures;
 mod checks;
 mod cli;
 mod data;
+mod deadline;
 mod policy_errors;
 mod reference;
 mod views;
