@@ -141,3 +141,89 @@ fn expect_must_hold_date_once() {
         r.stderr
     );
 }
+
+/// DR-003, DR-005, DR-011, DR-012 and DR-013 written with the three kinds hold on the
+/// reference repository.
+const REFERENCE: &str = r#"version: 1
+vars:
+  release: {latest_dir: 'releases/*', date: true}
+  ledger_flag: '0'
+policies:
+  - id: DR-003
+    title: checklist signed
+    check:
+      captures:
+        file: docs/support/dr-checklist.md
+        section: 'Release {release}'
+        pattern: '^Assinatura: (?P<name>.+) <(?P<email>[^>]+)> [—–-] (?P<date>\d{4}-\d{2}-\d{2})\s*$'
+        dates:
+          - {capture: date, not_before: '{release}', not_after: '{now}'}
+  - id: DR-005
+    title: runbook revised
+    severity: warning
+    check:
+      captures:
+        file: quality/observability/runbooks/disaster-recovery.md
+        pattern: 'rev\. (?P<rev>\d{4}-\d{2}-\d{2})'
+        dates: [{capture: rev, not_before: '{release}'}]
+  - id: DR-011
+    title: ledger valid
+    check:
+      data:
+        file: releases/ledger.json
+        type: array
+        each:
+          required: [date, release, event, flag, by]
+          enums: {event: [activation, rollback], flag: [0, 1]}
+          formats: {date: datetime, release: date}
+          non_empty: [by]
+        ordered: {field: date}
+  - id: DR-012
+    title: ledger current
+    check:
+      data:
+        file: releases/ledger.json
+        contains: {release: '{release}'}
+        last: {flag: '{ledger_flag}'}
+  - id: DR-013
+    title: lessons learned
+    check:
+      deadline:
+        file: releases/ledger.json
+        where: {event: rollback}
+        date_field: date
+        expect: 'quality/reports/{date}-licoes-aprendidas.md'
+        within: 48h
+"#;
+
+#[test]
+fn reference_repository_passes() {
+    let repo = Repo::reference();
+    let p = Policies::new(REFERENCE);
+    let r = repo.relgate(&[
+        "check",
+        "--policies",
+        &p.path(),
+        "--format",
+        "json",
+        "--now",
+        "2024-07-20T12:00:00Z",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(r.json()["summary"]["passed"], 5, "{}", r.stdout);
+
+    repo.remove("quality/reports/2024-06-05-licoes-aprendidas.md");
+    let r = repo.relgate(&[
+        "check",
+        "--policies",
+        &p.path(),
+        "--format",
+        "json",
+        "--now",
+        "2024-07-20T12:00:00Z",
+    ]);
+    assert_eq!(
+        r.findings(),
+        vec![("DR-013".into(), LEDGER_PATH.into(), Some(3))]
+    );
+}
