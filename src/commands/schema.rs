@@ -33,7 +33,8 @@ fn ty(t: Ty) -> Value {
         Ty::Rules(params) => json!({"type": "array", "items": object(params)}),
         Ty::FieldMap(inner) => json!({"type": "object", "additionalProperties": ty(*inner)}),
         Ty::Scalars => {
-            json!({"type": "array", "items": {"type": ["string", "number", "boolean", "null"]}})
+            let scalar = json!({"type": ["string", "number", "boolean", "null"]});
+            json!({"anyOf": [scalar, {"type": "array", "items": scalar, "minItems": 1}]})
         }
     }
 }
