@@ -5,7 +5,10 @@
 //! `relgate schema` and `docs/policy-language.md`, so the three cannot drift.
 
 mod absent;
+mod captures;
 mod checklist;
+mod data;
+mod deadline;
 mod encoding;
 mod exists;
 mod matches;
@@ -127,9 +130,17 @@ pub enum Ty {
     Vars,
     /// The `policies:` list.
     Policies,
+    /// A mapping read against its own parameter table.
+    Table(&'static [Param]),
+    /// A list of mappings, each read against the parameter table.
+    Rules(&'static [Param]),
+    /// A mapping from names (data fields, regex captures) to values of the inner type.
+    FieldMap(&'static Ty),
+    /// A list of scalars (strings, numbers, booleans), compared with their type.
+    Scalars,
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Param {
     pub name: &'static str,
     pub ty: Ty,
@@ -156,6 +167,9 @@ pub static KINDS: &[&KindSpec] = &[
     &matches::SPEC,
     &not_matches::SPEC,
     &checklist::SPEC,
+    &captures::SPEC,
+    &data::SPEC,
+    &deadline::SPEC,
     &mode::SPEC,
     &encoding::SPEC,
 ];

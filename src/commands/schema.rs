@@ -29,6 +29,13 @@ fn ty(t: Ty) -> Value {
         Ty::Condition => json!({"$ref": "#/$defs/condition"}),
         Ty::Vars => json!({"type": "object", "additionalProperties": {"$ref": "#/$defs/var"}}),
         Ty::Policies => json!({"type": "array", "items": {"$ref": "#/$defs/policy"}}),
+        Ty::Table(params) => object(params),
+        Ty::Rules(params) => json!({"type": "array", "items": object(params)}),
+        Ty::FieldMap(inner) => json!({"type": "object", "additionalProperties": ty(*inner)}),
+        Ty::Scalars => {
+            let scalar = json!({"type": ["string", "number", "boolean", "null"]});
+            json!({"anyOf": [scalar, {"type": "array", "items": scalar, "minItems": 1}]})
+        }
     }
 }
 

@@ -110,6 +110,78 @@ pub fn display_instant(t: Timestamp) -> String {
     }
 }
 
+/// A point in time as a document writes it: a plain date (`YYYY-MM-DD`, the
+/// whole day) or an instant. Comparisons involving a plain date are made at day
+/// granularity (UTC calendar days), so a signature dated on the release day is
+/// not "before" a release that happened at 10:00 that day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moment {
+    /// Midnight UTC for a plain date.
+    pub at: Timestamp,
+    pub date_only: bool,
+}
+
+impl Moment {
+    /// See [`parse_instant`].
+    pub fn parse(s: &str) -> Option<Moment> {
+        Some(Moment {
+            at: parse_instant(s)?,
+            date_only: is_iso_date(s),
+        })
+    }
+
+    pub fn instant(at: Timestamp) -> Moment {
+        Moment {
+            at,
+            date_only: false,
+        }
+    }
+
+    /// The UTC calendar day.
+    pub fn day(&self) -> Date {
+        day_of(self.at)
+    }
+
+    /// Orders two moments: by day when either is a plain date, else by instant.
+    pub fn compare(&self, other: &Moment) -> std::cmp::Ordering {
+        if self.date_only || other.date_only {
+            self.day().cmp(&other.day())
+        } else {
+            self.at.cmp(&other.at)
+        }
+    }
+
+    /// Whether the two are at most `d` apart (either direction); by day when either
+    /// is a plain date: the day of `self` lies between the days of `other - d` and
+    /// `other + d`.
+    pub fn within(&self, other: &Moment, d: SignedDuration) -> bool {
+        let (Ok(lo), Ok(hi)) = (other.at.checked_sub(d), other.at.checked_add(d)) else {
+            return false;
+        };
+        if self.date_only || other.date_only {
+            (day_of(lo)..=day_of(hi)).contains(&self.day())
+        } else {
+            (lo..=hi).contains(&self.at)
+        }
+    }
+}
+
+impl std::fmt::Display for Moment {
+    /// `YYYY-MM-DD` for a plain date, else [`display_instant`].
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.date_only {
+            write!(f, "{}", self.day())
+        } else {
+            f.write_str(&display_instant(self.at))
+        }
+    }
+}
+
+/// The UTC calendar day of an instant.
+pub fn day_of(t: Timestamp) -> Date {
+    Offset::UTC.to_datetime(t).date()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +289,37 @@ mod tests {
         assert_eq!(
             display_instant(parse_instant("2024-07-15").unwrap()),
             "2024-07-15"
+        );
+    }
+
+    #[test]
+    fn moments() {
+        use std::cmp::Ordering::*;
+        let m = |s: &str| Moment::parse(s).unwrap();
+        let cases: &[(&str, &str, std::cmp::Ordering)] = &[
+            ("2024-07-15", "2024-07-15", Equal),
+            ("2024-07-14", "2024-07-15", Less),
+            ("2024-07-15", "2024-07-15T10:00:00Z", Equal),
+            ("2024-07-15T23:59:59Z", "2024-07-15", Equal),
+            ("2024-07-16T00:00:00Z", "2024-07-15", Greater),
+            ("2024-07-15T09:00:00Z", "2024-07-15T10:00:00Z", Less),
+            // 2024-07-15T22:00-03:00 is the 16th in UTC.
+            ("2024-07-15T22:00:00-03:00", "2024-07-16", Equal),
+        ];
+        for (a, b, want) in cases {
+            assert_eq!(m(a).compare(&m(b)), *want, "{a} vs {b}");
+        }
+        let h48 = SignedDuration::from_hours(48);
+        assert!(m("2024-06-06").within(&m("2024-06-04T16:30:00Z"), h48));
+        assert!(!m("2024-06-07").within(&m("2024-06-04T16:30:00Z"), h48));
+        assert!(m("2024-06-06T16:30:00Z").within(&m("2024-06-04T16:30:00Z"), h48));
+        assert!(!m("2024-06-06T16:30:01Z").within(&m("2024-06-04T16:30:00Z"), h48));
+        assert!(m("2024-06-02T16:30:00Z").within(&m("2024-06-04T16:30:00Z"), h48));
+        assert_eq!(m("2024-06-04").to_string(), "2024-06-04");
+        assert_eq!(m("2024-06-04T00:00:00Z").to_string(), "2024-06-04");
+        assert_eq!(
+            m("2024-06-04T16:30:00Z").to_string(),
+            "2024-06-04T16:30:00Z"
         );
     }
 }

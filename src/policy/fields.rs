@@ -38,10 +38,24 @@ impl LoadCx {
     }
 
     pub fn template(&mut self, node: &Node, what: &str) -> Option<Template> {
+        self.template_local(node, what, &[])
+    }
+
+    /// A template whose references may also name `locals` (e.g. regex captures), which
+    /// the check fills in itself; every other reference must be a variable.
+    pub fn template_local(
+        &mut self,
+        node: &Node,
+        what: &str,
+        locals: &[String],
+    ) -> Option<Template> {
         match node.scalar_text() {
             Some(s) => {
                 let t = Template::parse(&s, node.span);
                 for v in t.vars() {
+                    if locals.iter().any(|l| l == v) {
+                        continue;
+                    }
                     self.var_refs.push((v.to_string(), node.span));
                 }
                 Some(t)
@@ -364,6 +378,218 @@ impl<'a, 'n> Fields<'a, 'n> {
         None
     }
 
+    /// Like [`Fields::text`], but references may also name `locals`.
+    pub fn text_local(&mut self, name: &'static str, locals: &[String]) -> Option<Template> {
+        let node = self.node(name)?;
+        let what = self.label(name);
+        self.lx.template_local(node, &what, locals)
+    }
+
+    /// A list of names (or one name).
+    pub fn names(&mut self, name: &'static str) -> Option<Vec<String>> {
+        let items = self.string_list(name)?;
+        Some(items.iter().filter_map(|n| n.scalar_text()).collect())
+    }
+
+    /// A duration such as `48h`, `2d`, `90m` (see [`crate::parse::dates::parse_duration`]),
+    /// with the text as written (for messages).
+    pub fn duration(&mut self, name: &'static str) -> Option<(jiff::SignedDuration, String)> {
+        let node = self.node(name)?;
+        let text = node.scalar_text().unwrap_or_default();
+        if let Some(d) = crate::parse::dates::parse_duration(&text) {
+            return Some((d, text));
+        }
+        let what = self.label(name);
+        let e = self.lx.error(
+            Code::BadValue,
+            node.span,
+            format!("{what} must be a duration such as 48h, 2d or 90m, found '{text}'"),
+        );
+        e.label = "not a duration".into();
+        e.help = Some(
+            "digits and a unit, largest unit first: w (weeks), d (days), h, m (minutes), s; e.g. 36h30m"
+                .into(),
+        );
+        None
+    }
+
+    /// A nested mapping, read by `build` against the table of `name` (a [`Ty::Table`]).
+    pub fn table<T>(
+        &mut self,
+        name: &'static str,
+        build: impl FnOnce(&mut Fields<'_, 'n>) -> Option<T>,
+    ) -> Option<T> {
+        let Ty::Table(params) = self.param(name).ty else {
+            return None;
+        };
+        let node = self.node(name)?;
+        let what = self.label(name);
+        let mut inner = Fields::new(self.lx, node, params, None, what)?;
+        let out = build(&mut inner);
+        inner.finish();
+        out
+    }
+
+    /// A list of mappings, each read by `build` against the table of `name` (a [`Ty::Rules`]).
+    /// `None` when any item is invalid.
+    pub fn rules<T>(
+        &mut self,
+        name: &'static str,
+        mut build: impl FnMut(&mut Fields<'_, 'n>) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        let Ty::Rules(params) = self.param(name).ty else {
+            return None;
+        };
+        let node = self.node(name)?;
+        let what = self.label(name);
+        let NodeKind::Seq(items) = &node.kind else {
+            self.lx.wrong_type(node, &what, "a list of mappings");
+            return None;
+        };
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let Some(mut inner) = Fields::new(
+                self.lx,
+                item,
+                params,
+                None,
+                format!("item {} of {what}", i + 1),
+            ) else {
+                ok = false;
+                continue;
+            };
+            match build(&mut inner) {
+                Some(t) => out.push(t),
+                None => ok = false,
+            }
+            inner.finish();
+        }
+        ok.then_some(out)
+    }
+
+    /// The entries of a mapping from names to values (a [`Ty::FieldMap`]): keys must be
+    /// strings; the mapping must not be empty.
+    fn field_nodes(&mut self, name: &'static str) -> Option<Vec<(String, &'n Node)>> {
+        let node = self.node(name)?;
+        let what = self.label(name);
+        let Some(map) = node.as_map() else {
+            self.lx
+                .wrong_type(node, &what, "a mapping of names to values");
+            return None;
+        };
+        if map.is_empty() {
+            self.lx.error(
+                Code::BadValue,
+                node.span,
+                format!("{what} must not be empty"),
+            );
+            return None;
+        }
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (k, v) in map {
+            match k.scalar_text() {
+                Some(key) => out.push((key, v)),
+                None => {
+                    self.lx.wrong_type(k, &format!("a key of {what}"), "a name");
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// Name → template (a [`Ty::FieldMap`] of [`Ty::Text`]); references may name `locals`.
+    pub fn field_texts(
+        &mut self,
+        name: &'static str,
+        locals: &[String],
+    ) -> Option<Vec<(String, Template)>> {
+        let entries = self.field_nodes(name)?;
+        let what = self.label(name);
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (k, v) in entries {
+            match self
+                .lx
+                .template_local(v, &format!("'{k}' of {what}"), locals)
+            {
+                Some(t) => out.push((k, t)),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// Name → one of the words of the inner [`Ty::Enum`].
+    pub fn field_choices(&mut self, name: &'static str) -> Option<Vec<(String, String)>> {
+        let Ty::FieldMap(Ty::Enum(words)) = self.param(name).ty else {
+            return None;
+        };
+        let entries = self.field_nodes(name)?;
+        let what = self.label(name);
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (k, v) in entries {
+            let text = v.scalar_text().unwrap_or_default();
+            if words.contains(&text.as_str()) {
+                out.push((k, text));
+                continue;
+            }
+            ok = false;
+            let e = self.lx.error(
+                Code::BadValue,
+                v.span,
+                format!(
+                    "'{k}' of {what} must be one of {}, found '{text}'",
+                    words.join(", ")
+                ),
+            );
+            e.help = did_you_mean(&text, words.iter().copied());
+        }
+        ok.then_some(out)
+    }
+
+    /// Name → a list of scalars (a [`Ty::FieldMap`] of [`Ty::Scalars`]); one scalar
+    /// stands for a list of one.
+    pub fn field_scalars(&mut self, name: &'static str) -> Option<Vec<(String, Vec<Scalar>)>> {
+        let entries = self.field_nodes(name)?;
+        let what = self.label(name);
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (k, v) in entries {
+            let items: Vec<&Node> = match &v.kind {
+                NodeKind::Seq(items) => items.iter().collect(),
+                _ => vec![v],
+            };
+            let mut values = Vec::new();
+            for item in items {
+                match Scalar::of(item) {
+                    Some(s) => values.push(s),
+                    None => {
+                        self.lx.wrong_type(
+                            item,
+                            &format!("'{k}' of {what}"),
+                            "a scalar or a list of scalars",
+                        );
+                        ok = false;
+                    }
+                }
+            }
+            if values.is_empty() && ok {
+                self.lx.error(
+                    Code::BadValue,
+                    v.span,
+                    format!("'{k}' of {what} must not be empty"),
+                );
+                ok = false;
+            }
+            out.push((k, values));
+        }
+        ok.then_some(out)
+    }
+
     /// Records unknown keys (with a suggestion). Call once all parameters were read.
     pub fn finish(self) {
         let Some(map) = self.node.as_map() else {
@@ -421,6 +647,42 @@ pub fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
         .build()
 }
 
+/// A scalar written in a policy, compared with data values with its type
+/// (`1` is not `'1'`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+}
+
+impl Scalar {
+    fn of(node: &Node) -> Option<Scalar> {
+        Some(match &node.kind {
+            NodeKind::Null => Scalar::Null,
+            NodeKind::Bool(b) => Scalar::Bool(*b),
+            NodeKind::Int(i) => Scalar::Int(*i),
+            NodeKind::Float(f) => Scalar::Float(*f),
+            NodeKind::Str(s) => Scalar::Str(s.clone()),
+            NodeKind::Seq(_) | NodeKind::Map(_) => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for Scalar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Scalar::Null => f.write_str("null"),
+            Scalar::Bool(b) => write!(f, "{b}"),
+            Scalar::Int(i) => write!(f, "{i}"),
+            Scalar::Float(x) => write!(f, "{x}"),
+            Scalar::Str(s) => write!(f, "'{s}'"),
+        }
+    }
+}
+
 /// A regex with `{var}` templates, compiled at load time when it has none.
 #[derive(Debug, Clone)]
 pub struct RegexT {
@@ -429,6 +691,14 @@ pub struct RegexT {
 }
 
 impl RegexT {
+    /// The names of the regex's named capture groups (known at load time: variable
+    /// values are matched literally, so they add no group).
+    pub fn capture_names(&self) -> Vec<String> {
+        build_regex(&self.tpl.with_placeholder("x"))
+            .map(|r| r.capture_names().flatten().map(str::to_string).collect())
+            .unwrap_or_default()
+    }
+
     pub fn get(&self, cx: &Cx) -> Result<Cow<'_, Regex>, EvalError> {
         if let Some(r) = &self.compiled {
             return Ok(Cow::Borrowed(r));

@@ -188,6 +188,27 @@ impl Vars {
             })
     }
 
+    /// Renders a template whose references are first looked up in `locals` (e.g. the
+    /// captures of a match), then among the variables.
+    pub fn render_with(
+        &self,
+        t: &Template,
+        escape: fn(&str) -> String,
+        locals: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<String, EvalError> {
+        t.render(
+            &|n| locals(n).or_else(|| self.get(n).map(str::to_string)),
+            escape,
+        )
+        .map_err(|m| EvalError::NoValue {
+            reason: match self.values.get(&m.0) {
+                Some(Err(r)) => r.clone(),
+                _ => "it is not defined (declare it under 'vars:' or pass --var)".into(),
+            },
+            name: m.0,
+        })
+    }
+
     /// Declared variables and their values (`None`: unresolved), for reports.
     pub fn declared(&self) -> BTreeMap<String, Option<String>> {
         self.declared

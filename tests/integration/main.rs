@@ -5,8 +5,11 @@
 
 mod common;
 
+mod captures;
 mod checks;
 mod cli;
+mod data;
+mod deadline;
 mod policy_errors;
 mod reference;
 mod views;
