@@ -5,9 +5,12 @@
 //! `relgate schema` and `docs/policy-language.md`, so the three cannot drift.
 
 mod absent;
+mod changes;
 mod checklist;
 mod encoding;
 mod exists;
+mod flag;
+mod junit;
 mod matches;
 mod mode;
 mod not_matches;
@@ -87,6 +90,10 @@ pub enum EvalError {
     /// A template rendered to an invalid regex or glob: the policy fails with one finding.
     #[error("{0}")]
     Invalid(String),
+    /// The check compares the change with a base revision and none was given:
+    /// the policy is `skip` (reason: "needs --base").
+    #[error("needs --base: {0}")]
+    NeedsBase(String),
 }
 
 pub type Eval = Result<Vec<Hit>, EvalError>;
@@ -125,6 +132,10 @@ pub enum Ty {
     Condition,
     /// The `vars:` mapping.
     Vars,
+    /// The `flag:` definition of a variable.
+    Flag,
+    /// A mapping of strings to strings.
+    Map,
     /// The `policies:` list.
     Policies,
 }
@@ -158,6 +169,9 @@ pub static KINDS: &[&KindSpec] = &[
     &checklist::SPEC,
     &mode::SPEC,
     &encoding::SPEC,
+    &flag::SPEC,
+    &changes::SPEC,
+    &junit::SPEC,
 ];
 
 pub fn kind(name: &str) -> Option<&'static KindSpec> {

@@ -3,7 +3,7 @@
 
 use super::{Io, OK};
 use crate::checks::{KINDS, Param, Ty};
-use crate::policy::{FILE_PARAMS, POLICY_PARAMS, VAR_PARAMS};
+use crate::policy::{FILE_PARAMS, FLAG_PARAMS, POLICY_PARAMS, VAR_PARAMS};
 use serde_json::{Map, Value, json};
 
 pub fn run(io: &mut Io) -> u8 {
@@ -29,6 +29,8 @@ fn ty(t: Ty) -> Value {
         Ty::Condition => json!({"$ref": "#/$defs/condition"}),
         Ty::Vars => json!({"type": "object", "additionalProperties": {"$ref": "#/$defs/var"}}),
         Ty::Policies => json!({"type": "array", "items": {"$ref": "#/$defs/policy"}}),
+        Ty::Flag => object(FLAG_PARAMS),
+        Ty::Map => json!({"type": "object", "additionalProperties": {"type": "string"}}),
     }
 }
 
