@@ -7,6 +7,7 @@ mod common;
 
 mod checks;
 mod cli;
+mod flag;
 mod policy_errors;
 mod reference;
 mod views;
