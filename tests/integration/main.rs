@@ -5,9 +5,11 @@
 
 mod common;
 
+mod changes;
 mod checks;
 mod cli;
 mod flag;
+mod junit;
 mod policy_errors;
 mod reference;
 mod views;
