@@ -97,11 +97,13 @@ pub fn on_hits(facts: &FlagFacts) -> Vec<Hit> {
             (Some(l), Some(c)) => At::line(&f.path, l, c),
             _ => At::file(&f.path),
         };
+        let why = if f.parse {
+            format!("cannot parse {}: {}", f.path, f.message)
+        } else {
+            f.message.clone()
+        };
         hits.push(Hit::at(
-            format!(
-                "cannot parse {}: {}; {name} counts as on (fail closed)",
-                f.path, f.message
-            ),
+            format!("{why}; {name} counts as on (fail closed)"),
             at,
         ));
     }

@@ -50,6 +50,9 @@ pub struct FlagFailure {
     pub line: Option<usize>,
     pub column: Option<usize>,
     pub message: String,
+    /// `true`: the file was read but does not parse; `false`: it could not be
+    /// read as text (a link, too large, not UTF-8) and `message` says why.
+    pub parse: bool,
 }
 
 /// What one view says about a flag.
@@ -124,11 +127,12 @@ impl FlagDef {
             let Some(format) = assign::config_format_for_path(&e.path) else {
                 continue;
             };
-            let fail = |line, column, message: String| FlagFailure {
+            let fail = |line, column, message: String, parse| FlagFailure {
                 path: e.path.clone(),
                 line,
                 column,
                 message,
+                parse,
             };
             let content = match view.read(&e.path) {
                 Ok(c) => c,
@@ -136,7 +140,9 @@ impl FlagDef {
                     return Err(EvalError::Read(err));
                 }
                 Err(err) => {
-                    facts.failures.push(fail(None, None, err.to_string()));
+                    facts
+                        .failures
+                        .push(fail(None, None, err.to_string(), false));
                     continue;
                 }
             };
@@ -147,7 +153,12 @@ impl FlagDef {
                     facts.failures.push(fail(
                         Some(line),
                         Some(column),
-                        format!("not valid UTF-8 (byte {})", err.valid_up_to() + 1),
+                        format!(
+                            "{} is not valid UTF-8 (byte {})",
+                            e.path,
+                            err.valid_up_to() + 1
+                        ),
+                        false,
                     ));
                     continue;
                 }
@@ -165,7 +176,7 @@ impl FlagDef {
                     })),
                 Err(p) => facts
                     .failures
-                    .push(fail(Some(p.line), Some(p.column), p.message)),
+                    .push(fail(Some(p.line), Some(p.column), p.message, true)),
             }
         }
         Ok(facts)

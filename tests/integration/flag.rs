@@ -256,14 +256,17 @@ fn broken_configs_fail_closed() {
     repo.write(".env", "BILLING_GATEWAY_ENABLE_REAL=0\n")
         .write("config/broken.json", "{\n  \"a\": 1\n  \"b\": 2\n}\n")
         .write("config/broken.yaml", "a: 1\nb:\n  - c\n d: [\n")
+        .symlink("config/link.env", "../.env")
         .commit_all("broken");
     let r = run(&repo, &[]);
     assert_eq!(r.code, 1, "{}", r.stdout);
     let offs: Vec<_> = r.findings().into_iter().filter(|x| x.0 == "OFF").collect();
-    assert_eq!(offs.len(), 2, "{}", r.stdout);
+    assert_eq!(offs.len(), 3, "{}", r.stdout);
     assert_eq!(offs[0], f("OFF", "config/broken.json", Some(3)));
     assert_eq!(offs[1].1, "config/broken.yaml");
     assert!(offs[1].2.is_some());
+    // A linked config is never followed, so it cannot be proven off either.
+    assert_eq!(offs[2], f("OFF", "config/link.env", None));
     let msgs: Vec<String> = r.json()["findings"]
         .as_array()
         .unwrap()
@@ -275,6 +278,10 @@ fn broken_configs_fail_closed() {
         msgs[0].starts_with("cannot parse config/broken.json: ")
             && msgs[0].ends_with("; BILLING_GATEWAY_ENABLE_REAL counts as on (fail closed)"),
         "{msgs:?}"
+    );
+    assert_eq!(
+        msgs[2],
+        "config/link.env is a symbolic link (to ../.env); relgate never follows links; BILLING_GATEWAY_ENABLE_REAL counts as on (fail closed)"
     );
     // The flag counts as on: the `when` applies and the mode is real.
     assert_eq!(r.status("EVIDENCE"), "fail");
