@@ -49,6 +49,13 @@ fn evaluate_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, ReadError> {
     match run_policy(p, cx) {
         Ok(o) => Ok(o),
         Err(EvalError::Read(e)) => Err(e),
+        Err(e @ EvalError::NeedsBase(_)) => Ok(outcome(
+            p,
+            cx,
+            Status::Skip,
+            Some(e.to_string()),
+            Vec::new(),
+        )),
         Err(e) => Ok(outcome(
             p,
             cx,

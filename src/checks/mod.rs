@@ -6,11 +6,14 @@
 
 mod absent;
 mod captures;
+mod changes;
 mod checklist;
 mod data;
 mod deadline;
 mod encoding;
 mod exists;
+mod flag;
+mod junit;
 mod matches;
 mod mode;
 mod not_matches;
@@ -90,6 +93,10 @@ pub enum EvalError {
     /// A template rendered to an invalid regex or glob: the policy fails with one finding.
     #[error("{0}")]
     Invalid(String),
+    /// The check compares the change with a base revision and none was given:
+    /// the policy is `skip` (reason: "needs --base").
+    #[error("needs --base: {0}")]
+    NeedsBase(String),
 }
 
 pub type Eval = Result<Vec<Hit>, EvalError>;
@@ -128,6 +135,10 @@ pub enum Ty {
     Condition,
     /// The `vars:` mapping.
     Vars,
+    /// The `flag:` definition of a variable.
+    Flag,
+    /// A mapping of strings to strings.
+    Map,
     /// The `policies:` list.
     Policies,
     /// A mapping read against its own parameter table.
@@ -172,6 +183,9 @@ pub static KINDS: &[&KindSpec] = &[
     &deadline::SPEC,
     &mode::SPEC,
     &encoding::SPEC,
+    &flag::SPEC,
+    &changes::SPEC,
+    &junit::SPEC,
 ];
 
 pub fn kind(name: &str) -> Option<&'static KindSpec> {

@@ -3,7 +3,7 @@
 
 use super::{Io, OK};
 use crate::checks::{KINDS, Param, Ty};
-use crate::policy::{FILE_PARAMS, POLICY_PARAMS, VAR_PARAMS};
+use crate::policy::{FILE_PARAMS, FLAG_PARAMS, POLICY_PARAMS, VAR_PARAMS};
 use serde_json::{Map, Value, json};
 
 pub fn run(io: &mut Io) -> u8 {
@@ -36,6 +36,8 @@ fn ty(t: Ty) -> Value {
             let scalar = json!({"type": ["string", "number", "boolean", "null"]});
             json!({"anyOf": [scalar, {"type": "array", "items": scalar, "minItems": 1}]})
         }
+        Ty::Flag => object(FLAG_PARAMS),
+        Ty::Map => json!({"type": "object", "additionalProperties": {"type": "string"}}),
     }
 }
 

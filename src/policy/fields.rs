@@ -8,6 +8,7 @@
 use super::error::{Code, LoadError, PolicyFile, did_you_mean};
 use super::node::{Node, NodeKind, Span};
 use super::template::{Template, glob_escape, regex_escape};
+use super::vars::Vars;
 use crate::checks::{Cx, EvalError, Param, Ty};
 use regex::Regex;
 use std::borrow::Cow;
@@ -19,6 +20,8 @@ pub struct LoadCx {
     pub errors: Vec<LoadError>,
     /// Every `{var}` reference, checked once all files and `--var`s are known.
     pub var_refs: Vec<(String, Span)>,
+    /// Every reference to a flag variable (`flag: {var: x}`), checked the same way.
+    pub flag_refs: Vec<(String, Span)>,
 }
 
 impl LoadCx {
@@ -27,6 +30,7 @@ impl LoadCx {
             file,
             errors: Vec::new(),
             var_refs: Vec::new(),
+            flag_refs: Vec::new(),
         }
     }
 
@@ -759,8 +763,13 @@ fn is_glob(s: &str) -> bool {
 
 impl GlobSet {
     pub fn render(&self, cx: &Cx) -> Result<Rendered, EvalError> {
+        self.render_with(cx.vars)
+    }
+
+    /// [`GlobSet::render`] with variables only (while variables themselves resolve).
+    pub fn render_with(&self, vars: &Vars) -> Result<Rendered, EvalError> {
         let compile = |t: &Template| -> Result<Pat, EvalError> {
-            let lit = cx.vars.render(t, super::template::no_escape)?;
+            let lit = vars.render(t, super::template::no_escape)?;
             if t.is_literal() && !is_glob(&lit)
                 || !t.is_literal() && !is_glob(&t.with_placeholder("x"))
             {
@@ -769,7 +778,7 @@ impl GlobSet {
                     glob: None,
                 });
             }
-            let s = cx.vars.render(t, glob_escape)?;
+            let s = vars.render(t, glob_escape)?;
             let g = glob(&s).map_err(|e| EvalError::Invalid(format!("glob '{}': {e}", t.raw)))?;
             Ok(Pat {
                 text: lit,
@@ -786,5 +795,10 @@ impl GlobSet {
 impl Rendered {
     pub fn excluded(&self, path: &str) -> bool {
         self.exclude.iter().any(|p| p.matches(path))
+    }
+
+    /// Included by a pattern and not excluded.
+    pub fn selects(&self, path: &str) -> bool {
+        self.include.iter().any(|p| p.matches(path)) && !self.excluded(path)
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod error;
 pub mod fields;
+pub mod flags;
 pub mod node;
 pub mod packs;
 pub mod template;
@@ -188,10 +189,61 @@ pub static VAR_PARAMS: &[Param] = &[
         doc: "With `latest_dir`: only names that are real dates (YYYY-MM-DD) count.",
     },
     Param {
+        name: "flag",
+        ty: Ty::Flag,
+        required: false,
+        doc: "A config flag: the value is `on` when any selected config file assigns the setting a value that is not provably off (a file that does not parse counts as on), else `off`.",
+    },
+    Param {
+        name: "from",
+        ty: Ty::Id,
+        required: false,
+        doc: "With `map`: the variable whose value is looked up.",
+    },
+    Param {
+        name: "map",
+        ty: Ty::Map,
+        required: false,
+        doc: "With `from`: value of `from` → value of this variable (`{'on': real, 'off': sandbox}`).",
+    },
+    Param {
         name: "description",
         ty: Ty::Text,
         required: false,
         doc: "What the variable means.",
+    },
+];
+
+pub static FLAG_PARAMS: &[Param] = &[
+    Param {
+        name: "name",
+        ty: Ty::Text,
+        required: true,
+        doc: "The setting's name, exactly as assigned (`BILLING_GATEWAY_ENABLE_REAL`).",
+    },
+    Param {
+        name: "files",
+        ty: Ty::Globs,
+        required: true,
+        doc: "Globs of the config files to read (dotenv, shell, Dockerfile, YAML, JSON, TOML; the format comes from the file name).",
+    },
+    Param {
+        name: "exclude",
+        ty: Ty::Globs,
+        required: false,
+        doc: "Globs of files to leave out (`docs/**`).",
+    },
+    Param {
+        name: "off",
+        ty: Ty::Names,
+        required: false,
+        doc: "Values that prove the flag off, case-insensitive, unquoted (default `0`, `false`, `no`, `off`, `''`).",
+    },
+    Param {
+        name: "on",
+        ty: Ty::Names,
+        required: false,
+        doc: "Values that turn the flag on (default `1`, `true`, `yes`, `on`); any other value cannot be proven off and counts as on.",
     },
 ];
 
@@ -200,6 +252,7 @@ pub fn load(inputs: &Inputs) -> Result<PolicySet, LoadErrors> {
     let mut set = PolicySet::default();
     let mut errors = Vec::new();
     let mut var_refs: Vec<(Arc<PolicyFile>, String, Span)> = Vec::new();
+    let mut flag_refs: Vec<(Arc<PolicyFile>, String, Span)> = Vec::new();
     let mut queue: Vec<(String, String)> = Vec::new();
     let mut loaded_packs: Vec<String> = Vec::new();
     for p in &inputs.packs {
@@ -246,6 +299,7 @@ pub fn load(inputs: &Inputs) -> Result<PolicySet, LoadErrors> {
         }
         errors.append(&mut lx.errors);
         var_refs.extend(lx.var_refs.into_iter().map(|(n, s)| (file.clone(), n, s)));
+        flag_refs.extend(lx.flag_refs.into_iter().map(|(n, s)| (file.clone(), n, s)));
     }
     // Later definitions override earlier ones (a repository's file overrides its pack's).
     let mut by_name: BTreeMap<String, VarDef> = BTreeMap::new();
@@ -254,6 +308,7 @@ pub fn load(inputs: &Inputs) -> Result<PolicySet, LoadErrors> {
     }
     set.vars = by_name.into_values().collect();
     check_var_refs(&set, inputs, &var_refs, &mut errors);
+    check_flag_refs(&set, &flag_refs, &mut errors);
     check_var_cycles(&set, &mut errors);
     check_duplicate_ids(&set, &mut errors);
     if set.policies.is_empty() && errors.is_empty() {
@@ -381,26 +436,63 @@ fn load_vars(lx: &mut LoadCx, node: &Node, set: &mut PolicySet) {
                 let latest = f.path("latest_dir");
                 let pattern = f.regex("pattern");
                 let date = f.bool("date");
+                let flag = f.node("flag");
+                let from = f.node("from");
+                let map = f.node("map");
                 let doc = f.string("description");
                 let span = f.span();
                 f.finish();
-                let kind = match (value, latest) {
-                    (Some(t), None) => Some(VarKind::Literal(t)),
-                    (None, Some(glob)) => Some(VarKind::LatestDir {
+                let from = from.and_then(|n| {
+                    let s = n.scalar_text();
+                    if s.is_none() {
+                        lx.wrong_type(
+                            n,
+                            &format!("'from' of variable '{name}'"),
+                            "a variable name",
+                        );
+                    }
+                    s.map(|s| (s, n.span))
+                });
+                let kinds = [
+                    value.is_some(),
+                    latest.is_some(),
+                    flag.is_some(),
+                    from.is_some(),
+                ];
+                if kinds.iter().filter(|k| **k).count() != 1 {
+                    lx.error(
+                        Code::BadValue,
+                        span,
+                        format!(
+                            "variable '{name}' needs exactly one of 'value', 'latest_dir', 'flag' or 'from'"
+                        ),
+                    );
+                    continue;
+                }
+                if map.is_some() != from.is_some() {
+                    lx.error(
+                        Code::BadValue,
+                        span,
+                        format!("variable '{name}': 'from' and 'map' go together"),
+                    )
+                    .help = Some("from: real_billing\nmap: {'on': real, 'off': sandbox}".into());
+                    continue;
+                }
+                let kind = if let Some(t) = value {
+                    Some(VarKind::Literal(t))
+                } else if let Some(glob) = latest {
+                    Some(VarKind::LatestDir {
                         glob,
                         pattern,
                         date: date.unwrap_or(false),
-                    }),
-                    _ => {
-                        lx.error(
-                            Code::BadValue,
-                            span,
-                            format!(
-                                "variable '{name}' needs exactly one of 'value' or 'latest_dir'"
-                            ),
-                        );
-                        None
-                    }
+                    })
+                } else if let Some(n) = flag {
+                    load_flag(lx, n, &name).map(VarKind::Flag)
+                } else if let (Some((from, from_span)), Some(m)) = (from, map) {
+                    lx.var_refs.push((from.clone(), from_span));
+                    load_map(lx, m, &name).map(|map| VarKind::Mapped { from, map })
+                } else {
+                    None
                 };
                 (kind, doc)
             }
@@ -420,6 +512,94 @@ fn load_vars(lx: &mut LoadCx, node: &Node, set: &mut PolicySet) {
             });
         }
     }
+}
+
+fn load_flag(lx: &mut LoadCx, node: &Node, var: &str) -> Option<flags::FlagDef> {
+    let mut f = Fields::new(
+        lx,
+        node,
+        FLAG_PARAMS,
+        None,
+        format!("'flag' of variable '{var}'"),
+    )?;
+    let name_node = f.node("name");
+    let name = f.string("name");
+    let files = f.globs("files");
+    let exclude = f.globs("exclude");
+    let off = words(&mut f, "off");
+    let on = words(&mut f, "on");
+    f.finish();
+    let name = name?;
+    if name.is_empty() || name.contains(char::is_whitespace) || name.contains('=') {
+        if let Some(n) = name_node {
+            lx.error(
+                Code::BadValue,
+                n.span,
+                format!("'{name}' cannot be a setting name"),
+            )
+            .help = Some(
+                "give the name exactly as config files assign it, without blanks or '='".into(),
+            );
+        }
+        return None;
+    }
+    let defaults = |d: &[&str]| d.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    Some(flags::FlagDef {
+        name,
+        files: fields::GlobSet {
+            include: files?,
+            exclude: exclude.unwrap_or_default(),
+        },
+        off: off.unwrap_or_else(|| defaults(flags::DEFAULT_OFF)),
+        on: on.unwrap_or_else(|| defaults(flags::DEFAULT_ON)),
+    })
+}
+
+/// A list of plain words (an empty list is allowed: `off: []`).
+fn words(f: &mut Fields, name: &'static str) -> Option<Vec<String>> {
+    let node = f.node(name)?;
+    let items: Vec<&Node> = match &node.kind {
+        NodeKind::Seq(items) => items.iter().collect(),
+        _ => vec![node],
+    };
+    let mut out = Vec::new();
+    for it in items {
+        match it.scalar_text() {
+            Some(s) => out.push(s),
+            None => {
+                f.lx.wrong_type(it, &format!("an item of '{name}'"), "a string")
+            }
+        }
+    }
+    Some(out)
+}
+
+fn load_map(lx: &mut LoadCx, node: &Node, var: &str) -> Option<Vec<(String, String)>> {
+    let Some(m) = node.as_map() else {
+        lx.wrong_type(
+            node,
+            &format!("'map' of variable '{var}'"),
+            "a mapping of values",
+        );
+        return None;
+    };
+    let mut out = Vec::new();
+    for (k, v) in m {
+        match (k.scalar_text(), v.scalar_text()) {
+            (Some(k), Some(v)) => out.push((k, v)),
+            (None, _) => lx.wrong_type(k, &format!("a key of 'map' of '{var}'"), "a string"),
+            (_, None) => lx.wrong_type(v, &format!("a value of 'map' of '{var}'"), "a string"),
+        }
+    }
+    if out.is_empty() {
+        lx.error(
+            Code::BadValue,
+            node.span,
+            format!("'map' of variable '{var}' must not be empty"),
+        );
+        return None;
+    }
+    Some(out)
 }
 
 fn load_policy(lx: &mut LoadCx, node: &Node) -> Option<Policy> {
@@ -591,6 +771,40 @@ fn check_var_refs(
                 .help(match did_you_mean(name, known.iter().copied()) {
                     Some(s) => s,
                     None => format!("declare it under 'vars:', pass --var {name}=VALUE, or write '{{{{{name}}}}}' for literal braces"),
+                }),
+        );
+    }
+}
+
+/// Every `flag: {var: x}` / `changes: {flag: x}` names a flag variable.
+fn check_flag_refs(
+    set: &PolicySet,
+    refs: &[(Arc<PolicyFile>, String, Span)],
+    errors: &mut Vec<LoadError>,
+) {
+    let flags: Vec<&str> = set
+        .vars
+        .iter()
+        .filter(|v| matches!(v.kind, VarKind::Flag(_)))
+        .map(|v| v.name.as_str())
+        .collect();
+    for (file, name, span) in refs {
+        if flags.contains(&name.as_str()) {
+            continue;
+        }
+        let known = set.vars.iter().any(|v| v.name == *name);
+        let msg = if known {
+            format!("variable '{name}' is not a flag variable")
+        } else {
+            format!("unknown flag variable '{name}'")
+        };
+        errors.push(
+            LoadError::new(Code::UnknownVariable, file, *span, msg)
+                .label("not a flag")
+                .help(match did_you_mean(name, flags.iter().copied()) {
+                    Some(s) => s,
+                    None if flags.is_empty() => format!("declare it under 'vars:': {name}: {{flag: {{name: SETTING, files: [...]}}}}"),
+                    None => format!("flag variables: {}", flags.join(", ")),
                 }),
         );
     }

@@ -7,6 +7,7 @@
 
 use super::error::PolicyFile;
 use super::fields::{RegexT, glob};
+use super::flags::{FlagDef, FlagFacts};
 use super::node::Span;
 use super::template::{Template, no_escape};
 use crate::checks::EvalError;
@@ -24,6 +25,14 @@ pub enum VarKind {
         glob: Template,
         pattern: Option<RegexT>,
         date: bool,
+    },
+    /// `on` or `off`: whether any config file assigns the setting a value that is
+    /// not provably off (see [`FlagDef`]).
+    Flag(FlagDef),
+    /// The value of variable `from`, looked up in `map`.
+    Mapped {
+        from: String,
+        map: Vec<(String, String)>,
     },
 }
 
@@ -45,6 +54,14 @@ impl VarDef {
                 .vars()
                 .chain(pattern.iter().flat_map(|p| p.tpl.vars()))
                 .collect(),
+            VarKind::Flag(f) => f
+                .files
+                .include
+                .iter()
+                .chain(&f.files.exclude)
+                .flat_map(|t| t.vars())
+                .collect(),
+            VarKind::Mapped { from, .. } => vec![from.as_str()],
         }
     }
 }
@@ -67,6 +84,9 @@ pub struct Vars {
     values: BTreeMap<String, Result<String, String>>,
     /// Names declared by policies or `--var` (reported in the JSON output).
     declared: Vec<String>,
+    /// Facts of flag variables, gathered once per run (an error when the files
+    /// could not be selected or read).
+    flags: BTreeMap<String, Result<FlagFacts, EvalError>>,
 }
 
 impl Vars {
@@ -95,6 +115,15 @@ impl Vars {
         let by_name: BTreeMap<&str, &VarDef> = defs.iter().map(|d| (d.name.as_str(), d)).collect();
         for d in defs {
             vars.resolve_one(&d.name, &by_name, view, &mut Vec::new());
+        }
+        // A flag overridden with --var keeps its facts for the `flag` and `changes` checks.
+        for d in defs {
+            if let VarKind::Flag(f) = &d.kind
+                && !vars.flags.contains_key(&d.name)
+            {
+                let facts = f.scan(view, &vars);
+                vars.flags.insert(d.name.clone(), facts);
+            }
         }
         vars
     }
@@ -126,8 +155,34 @@ impl Vars {
         self.values.insert(name.to_string(), value);
     }
 
-    fn compute(&self, def: &VarDef, view: &dyn View) -> Result<String, String> {
+    fn compute(&mut self, def: &VarDef, view: &dyn View) -> Result<String, String> {
         match &def.kind {
+            VarKind::Flag(f) => {
+                let facts = f.scan(view, self);
+                let value = match &facts {
+                    Ok(facts) => Ok(facts.value().to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+                self.flags.insert(def.name.clone(), facts);
+                value
+            }
+            VarKind::Mapped { from, map } => {
+                let v = match self.values.get(from) {
+                    Some(Ok(v)) => v,
+                    Some(Err(r)) => return Err(format!("'{from}' has no value: {r}")),
+                    None => return Err(format!("'{from}' is not defined")),
+                };
+                map.iter()
+                    .find(|(k, _)| k == v)
+                    .map(|(_, to)| to.clone())
+                    .ok_or_else(|| {
+                        let keys: Vec<&str> = map.iter().map(|(k, _)| k.as_str()).collect();
+                        format!(
+                            "'{from}' is '{v}', which its map does not list (it lists {})",
+                            keys.join(", ")
+                        )
+                    })
+            }
             VarKind::Literal(t) => self.render(t, no_escape).map_err(|e| e.to_string()),
             VarKind::LatestDir {
                 glob: g,
@@ -166,6 +221,19 @@ impl Vars {
                         format!("no directory matches '{}'{what}", g.raw)
                     })
             }
+        }
+    }
+
+    /// The facts of flag variable `name`, gathered once per run. A variable
+    /// overridden with `--var` still has its facts: they are about files.
+    pub fn flag(&self, name: &str) -> Result<&FlagFacts, EvalError> {
+        match self.flags.get(name) {
+            Some(Ok(f)) => Ok(f),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err(EvalError::NoValue {
+                name: name.to_string(),
+                reason: "it is not a flag variable (declare it under 'vars:' with 'flag:')".into(),
+            }),
         }
     }
 

@@ -6,10 +6,13 @@
 mod common;
 
 mod captures;
+mod changes;
 mod checks;
 mod cli;
 mod data;
 mod deadline;
+mod flag;
+mod junit;
 mod policy_errors;
 mod reference;
 mod views;
