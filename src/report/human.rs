@@ -149,9 +149,19 @@ fn write_summary(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()
         )?;
     }
     let s = r.summary();
+    let n = |count: usize, one: &str, many: &str| {
+        format!("{count} {}", if count == 1 { one } else { many })
+    };
     writeln!(
         out,
-        "\n{} policies: {} passed, {} failed, {} skipped, {} waived; {} errors, {} warnings, {} notes",
-        s.policies, s.passed, s.failed, s.skipped, s.waived, s.errors, s.warnings, s.notes
+        "\n{}: {} passed, {} failed, {} skipped, {} waived; {}, {}, {}",
+        n(s.policies, "policy", "policies"),
+        s.passed,
+        s.failed,
+        s.skipped,
+        s.waived,
+        n(s.errors, "error", "errors"),
+        n(s.warnings, "warning", "warnings"),
+        n(s.notes, "note", "notes"),
     )
 }
