@@ -280,7 +280,63 @@ fn write_log(log: &Log, out: &mut dyn std::io::Write) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::path_to_uri;
+    use super::{path_to_uri, to_log};
+    use crate::engine::Status;
+    use crate::finding::{Finding, Origin, Severity};
+    use crate::report::{PolicyResult, Report, TargetInfo};
+
+    #[test]
+    fn a_finding_without_a_path_has_no_location() {
+        let origin = Origin {
+            file: "/abs/policies.yaml".into(),
+            line: 3,
+            column: 5,
+        };
+        let report = Report {
+            target: TargetInfo {
+                path: ".".into(),
+                source: crate::repo::SourceKind::Worktree,
+                rev: None,
+                base: None,
+            },
+            vars: Default::default(),
+            policies: vec![PolicyResult {
+                id: "RUN-1".into(),
+                name: None,
+                title: "t".into(),
+                severity: Severity::Note,
+                status: Status::Fail,
+                reason: None,
+                description: None,
+                help: None,
+                url: None,
+                origin: origin.clone(),
+            }],
+            findings: vec![Finding {
+                policy: "RUN-1".into(),
+                severity: Severity::Note,
+                message: "about the run".into(),
+                path: None,
+                line: None,
+                column: None,
+                help: None,
+                snippet: None,
+                origin,
+            }],
+            contents: Default::default(),
+        };
+        let v = serde_json::to_value(to_log(&report)).unwrap_or_default();
+        let result = &v["runs"][0]["results"][0];
+        assert_eq!(result["level"], "note");
+        assert_eq!(result["ruleIndex"], 0);
+        assert!(result.get("locations").is_none(), "{result}");
+        // An absolute policy path is a machine path: not published.
+        assert!(
+            v["runs"][0]["tool"]["driver"]["rules"][0]
+                .get("properties")
+                .is_none()
+        );
+    }
 
     #[test]
     fn uris_are_relative_references() {

@@ -2,9 +2,13 @@
 //! Files mirror the areas of `src/` (check kinds, views, policy loading, reports).
 
 mod common;
+mod tools;
 
 mod checks;
 mod cli;
+mod github;
+mod markdown;
 mod policy_errors;
 mod reference;
+mod sarif;
 mod views;
