@@ -1,6 +1,8 @@
 //! One integration-test binary: real git repositories, the real `relgate` binary.
 //! Files mirror the areas of `src/` (check kinds, views, policy loading, reports).
 
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 mod common;
 mod tools;
 
