@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 /// The path of an external tool, or `None` to skip the test when it is missing
 /// locally. Under CI (`CI` set) a missing tool fails the test: CI must install it.
+#[allow(clippy::print_stderr)]
 pub fn tool(name: &str) -> Option<PathBuf> {
     let found = std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
