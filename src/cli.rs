@@ -27,7 +27,7 @@ pub enum Command {
     Test(TestArgs),
     /// Print the JSON Schema of policy files (for editors and CI)
     Schema,
-    /// Install a git pre-commit hook that runs `relgate check --staged` (not ready yet)
+    /// Install a git pre-commit hook that runs `relgate check --staged`
     InstallHook(InstallHookArgs),
 }
 
@@ -140,8 +140,8 @@ pub struct InstallHookArgs {
     /// Overwrite a pre-commit hook relgate did not write
     #[arg(long)]
     pub force: bool,
-    /// Remove the hook relgate wrote
-    #[arg(long)]
+    /// Remove the hook relgate wrote (a hook relgate did not write is never removed)
+    #[arg(long, conflicts_with = "force")]
     pub uninstall: bool,
 }
 

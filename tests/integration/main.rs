@@ -9,6 +9,7 @@ mod tools;
 mod checks;
 mod cli;
 mod github;
+mod install_hook;
 mod markdown;
 mod policy_errors;
 mod reference;
