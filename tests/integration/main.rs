@@ -12,6 +12,7 @@ mod github;
 mod install_hook;
 mod markdown;
 mod policy_errors;
+mod precommit;
 mod reference;
 mod sarif;
 mod views;
