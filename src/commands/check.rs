@@ -137,8 +137,7 @@ fn write_report(
         Some(path) => {
             let mut buf = Vec::new();
             report::render(report, args.format, &opts, &mut buf)?;
-            std::fs::write(path, buf)
-                .map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?;
+            write_file(path, &buf)?;
         }
         None => report::render(report, args.format, &opts, io.out)?,
     }
@@ -149,10 +148,18 @@ fn write_report(
     for (format, path) in &args.also {
         let mut buf = Vec::new();
         report::render(report, *format, &opts, &mut buf)?;
-        std::fs::write(path, buf)
-            .map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?;
+        write_file(path, &buf)?;
     }
     Ok(())
+}
+
+/// Writes a report file, creating its folder (CI passes paths like `out/relgate.sarif`).
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let named = |e: std::io::Error| std::io::Error::other(format!("{}: {e}", path.display()));
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(named)?;
+    }
+    std::fs::write(path, bytes).map_err(named)
 }
 
 /// A run that could not evaluate: the `--format` document and every `--also` file

@@ -133,7 +133,12 @@ pub fn render_error(
         Format::Human => return Ok(()),
     }
     match output {
-        Some(p) => std::fs::write(p, doc),
+        Some(p) => {
+            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            std::fs::write(p, doc)
+        }
         None => out.write_all(&doc),
     }
 }

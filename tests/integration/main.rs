@@ -6,6 +6,7 @@
 mod common;
 mod tools;
 
+mod action;
 mod checks;
 mod cli;
 mod github;
