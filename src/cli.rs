@@ -27,7 +27,7 @@ pub enum Command {
     Test(TestArgs),
     /// Print the JSON Schema of policy files (for editors and CI)
     Schema,
-    /// Install a git pre-commit hook that runs `relgate check --staged` (not ready yet)
+    /// Install a git pre-commit hook that runs `relgate check --staged`
     InstallHook(InstallHookArgs),
 }
 
@@ -96,6 +96,9 @@ pub struct CheckArgs {
     /// Write the report to FILE instead of standard output
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write the same report in FORMAT to FILE (repeatable), e.g. `--also sarif=relgate.sarif`
+    #[arg(long = "also", value_name = "FORMAT=FILE", value_parser = parse_also)]
+    pub also: Vec<(Format, PathBuf)>,
     /// Lowest severity that fails the run
     #[arg(long, value_enum, default_value = "error", value_name = "LEVEL")]
     pub fail_on: Level,
@@ -137,8 +140,8 @@ pub struct InstallHookArgs {
     /// Overwrite a pre-commit hook relgate did not write
     #[arg(long)]
     pub force: bool,
-    /// Remove the hook relgate wrote
-    #[arg(long)]
+    /// Remove the hook relgate wrote (a hook relgate did not write is never removed)
+    #[arg(long, conflicts_with = "force")]
     pub uninstall: bool,
 }
 
@@ -157,6 +160,24 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
         return Err(format!("'{k}' is not a variable name"));
     }
     Ok((k.to_string(), v.to_string()))
+}
+
+fn parse_also(s: &str) -> Result<(Format, PathBuf), String> {
+    let (f, file) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected FORMAT=FILE, found '{s}'"))?;
+    let format = Format::from_str(f, true).map_err(|_| {
+        let names: Vec<_> = Format::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value())
+            .map(|v| v.get_name().to_string())
+            .collect();
+        format!("unknown format '{f}' (one of: {})", names.join(", "))
+    })?;
+    if file.is_empty() {
+        return Err(format!("'{s}' names no file"));
+    }
+    Ok((format, PathBuf::from(file)))
 }
 
 fn parse_now(s: &str) -> Result<jiff::Timestamp, String> {

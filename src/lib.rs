@@ -28,7 +28,7 @@ pub fn run(cli: Cli, io: &mut Io) -> u8 {
         Command::Init(a) => commands::init::run(a, io),
         Command::Schema => commands::schema::run(io),
         Command::Test(_) => not_ready(io, "test", "policy tests"),
-        Command::InstallHook(_) => not_ready(io, "install-hook", "the git hook installer"),
+        Command::InstallHook(a) => commands::install_hook::run(a, io),
     }
 }
 

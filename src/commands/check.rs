@@ -55,12 +55,7 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> u8 {
                 })
                 .collect::<Vec<_>>()
                 .join("; ");
-            let _ = report::render_error(
-                args.format,
-                &format!("invalid policies: {msg}"),
-                args.output.as_deref(),
-                io.out,
-            );
+            write_error_reports(args, &format!("invalid policies: {msg}"), io);
             return ERROR;
         }
     };
@@ -119,24 +114,68 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> u8 {
         Level::Warning => Severity::Warning,
         Level::Note => Severity::Note,
     };
-    if let Err(e) = write_report(&report, args, io) {
+    if let Err(e) = write_report(&report, args, fail_on, io) {
         let _ = writeln!(io.err, "relgate: cannot write the report: {e}");
         return ERROR;
     }
     if report.fails(fail_on) { FINDINGS } else { OK }
 }
 
-fn write_report(report: &Report, args: &CheckArgs, io: &mut Io) -> std::io::Result<()> {
+/// The report in `--format` (to `--output` or standard output), then each `--also`
+/// format to its file: every format comes from this one evaluation.
+fn write_report(
+    report: &Report,
+    args: &CheckArgs,
+    fail_on: Severity,
+    io: &mut Io,
+) -> std::io::Result<()> {
     let opts = RenderOptions {
         color: io.color && args.output.is_none(),
+        fail_on,
     };
     match &args.output {
         Some(path) => {
             let mut buf = Vec::new();
             report::render(report, args.format, &opts, &mut buf)?;
-            std::fs::write(path, buf)
+            write_file(path, &buf)?;
         }
-        None => report::render(report, args.format, &opts, io.out),
+        None => report::render(report, args.format, &opts, io.out)?,
+    }
+    let opts = RenderOptions {
+        color: false,
+        fail_on,
+    };
+    for (format, path) in &args.also {
+        let mut buf = Vec::new();
+        report::render(report, *format, &opts, &mut buf)?;
+        write_file(path, &buf)?;
+    }
+    Ok(())
+}
+
+/// Writes a report file, creating its folder (CI passes paths like `out/relgate.sarif`).
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let named = |e: std::io::Error| std::io::Error::other(format!("{}: {e}", path.display()));
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(named)?;
+    }
+    std::fs::write(path, bytes).map_err(named)
+}
+
+/// A run that could not evaluate: the `--format` document and every `--also` file
+/// record the failure.
+fn write_error_reports(args: &CheckArgs, message: &str, io: &mut Io) {
+    if let Err(e) = report::render_error(args.format, message, args.output.as_deref(), io.out) {
+        let _ = writeln!(io.err, "relgate: cannot write the report: {e}");
+    }
+    for (format, path) in &args.also {
+        if let Err(e) = report::render_error(*format, message, Some(path), io.out) {
+            let _ = writeln!(
+                io.err,
+                "relgate: cannot write the report to {}: {e}",
+                path.display()
+            );
+        }
     }
 }
 
@@ -152,6 +191,6 @@ fn fatal(io: &mut Io, args: &CheckArgs, message: &str, help: Option<String>) -> 
     if let Some(h) = help {
         let _ = writeln!(io.err, "  help: {h}");
     }
-    let _ = report::render_error(args.format, message, args.output.as_deref(), io.out);
+    write_error_reports(args, message, io);
     ERROR
 }

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod explain;
 pub mod init;
+pub mod install_hook;
 pub mod list;
 pub mod schema;
 pub mod validate;

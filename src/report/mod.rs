@@ -2,13 +2,17 @@
 //! workflow commands or Markdown. Renderers write to `&mut dyn Write` and see
 //! findings already sorted by (path, line, policy).
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 
 use crate::engine::Status;
 use crate::finding::{Finding, Origin, Severity};
 use crate::repo::{Content, SourceKind};
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -90,6 +94,8 @@ impl Report {
 
 pub struct RenderOptions {
     pub color: bool,
+    /// The `--fail-on` level, for formats that state a verdict (Markdown).
+    pub fail_on: Severity,
 }
 
 pub fn render(
@@ -101,7 +107,9 @@ pub fn render(
     match format {
         Format::Human => human::render(report, opts, out),
         Format::Json => json::render(report, out),
-        Format::Sarif | Format::Github | Format::Markdown => json::render(report, out),
+        Format::Sarif => sarif::render(report, out),
+        Format::Github => github::render(report, out),
+        Format::Markdown => markdown::render(report, opts, out),
     }
 }
 
@@ -113,15 +121,24 @@ pub fn render_error(
     output: Option<&std::path::Path>,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let doc = match format {
+    let mut doc = Vec::new();
+    match format {
         Format::Json => {
             let v = serde_json::json!({"version": 1, "error": message});
-            format!("{v:#}\n")
+            writeln!(doc, "{v:#}")?;
         }
-        _ => return Ok(()),
-    };
+        Format::Sarif => sarif::render_error(message, &mut doc)?,
+        Format::Github => github::render_error(message, &mut doc)?,
+        Format::Markdown => markdown::render_error(message, &mut doc)?,
+        Format::Human => return Ok(()),
+    }
     match output {
-        Some(p) => std::fs::write(p, doc),
-        None => out.write_all(doc.as_bytes()),
+        Some(p) => {
+            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            std::fs::write(p, doc)
+        }
+        None => out.write_all(&doc),
     }
 }

@@ -5,6 +5,7 @@
 
 mod common;
 
+mod action;
 mod captures;
 mod changes;
 mod checks;
@@ -12,7 +13,13 @@ mod cli;
 mod data;
 mod deadline;
 mod flag;
+mod github;
+mod install_hook;
 mod junit;
+mod markdown;
 mod policy_errors;
+mod precommit;
 mod reference;
+mod sarif;
+mod tools;
 mod views;

@@ -1,0 +1,220 @@
+//! `action.yml`: valid for GitHub's schema, clean under zizmor, and its shell
+//! steps run locally in a simulated runner against a failing and a passing repository.
+
+use crate::common::*;
+use crate::tools::*;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn action_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")
+}
+
+fn action() -> Value {
+    let text = std::fs::read_to_string(action_path()).unwrap();
+    serde_saphyr::from_str(&text).unwrap()
+}
+
+#[test]
+fn action_validates_against_the_github_actions_schema() {
+    let Some(cj) = tool("check-jsonschema") else {
+        return;
+    };
+    let (code, out) = run_tool(
+        &cj,
+        &["--builtin-schema", "vendor.github-actions", "action.yml"],
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+    );
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn action_has_no_zizmor_finding_of_medium_severity_or_above() {
+    let Some(zizmor) = tool("zizmor") else {
+        return;
+    };
+    // Exit 0: no finding left after the filter (10+ would mean findings, 1 an error).
+    let (code, out) = run_tool(
+        &zizmor,
+        &["--offline", "--min-severity", "medium", "action.yml"],
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+    );
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn action_inputs_reach_shell_steps_only_through_env() {
+    let a = action();
+    let steps = a["runs"]["steps"].as_array().unwrap();
+    for step in steps {
+        if let Some(run) = step["run"].as_str() {
+            assert!(!run.contains("${{"), "expression inside run: {run}");
+            assert_eq!(step["shell"], "bash");
+        }
+    }
+    assert_eq!(
+        a["inputs"]["base"]["default"],
+        "${{ github.event.pull_request.base.sha }}"
+    );
+    for out in ["exit-code", "errors", "warnings", "findings"] {
+        assert!(a["outputs"][out]["value"].is_string(), "output {out}");
+    }
+}
+
+struct Runner {
+    _tmp: tempfile::TempDir,
+    temp: PathBuf,
+    summary: PathBuf,
+    output: PathBuf,
+}
+
+/// Runs every `run:` step of the action in order as the runner would
+/// (`bash --noprofile --norc -eo pipefail`), with `install: false` and the built
+/// binary on PATH. Returns the exit code of the first failing step (or 0).
+fn run_action(repo: &Repo, inputs: &[(&str, &str)]) -> (i32, Runner, String) {
+    let a = action();
+    let tmp = tempfile::tempdir().unwrap();
+    let r = Runner {
+        temp: tmp.path().join("runner-temp"),
+        summary: tmp.path().join("step-summary.md"),
+        output: tmp.path().join("github-output"),
+        _tmp: tmp,
+    };
+    std::fs::create_dir_all(&r.temp).unwrap();
+    let mut values: BTreeMap<String, String> = BTreeMap::new();
+    for (name, spec) in a["inputs"].as_object().unwrap() {
+        let default = spec["default"].as_str().unwrap_or("");
+        // Outside a pull request the base expression is empty.
+        let default = if default.contains("${{") { "" } else { default };
+        values.insert(name.clone(), default.to_string());
+    }
+    values.insert("install".into(), "false".into());
+    for (k, v) in inputs {
+        assert!(values.contains_key(*k), "no input {k}");
+        values.insert(k.to_string(), v.to_string());
+    }
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_relgate")).parent().unwrap();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+    let mut log = String::new();
+    for step in a["runs"]["steps"].as_array().unwrap() {
+        let Some(script) = step["run"].as_str() else {
+            continue;
+        };
+        match step["if"].as_str() {
+            None => {}
+            Some("inputs.install != 'false'") if values["install"] == "false" => continue,
+            Some("inputs.install != 'false'") => {}
+            Some(other) => panic!("the test does not know the condition {other:?}"),
+        }
+        let mut cmd = Command::new("bash");
+        cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
+            .current_dir(repo.path())
+            .env_clear()
+            .env("PATH", &path)
+            .env("HOME", std::env::var("HOME").unwrap_or_default())
+            .env("NO_COLOR", "1")
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_WORKSPACE", repo.path())
+            .env("GITHUB_ACTION_PATH", env!("CARGO_MANIFEST_DIR"))
+            .env("GITHUB_STEP_SUMMARY", &r.summary)
+            .env("GITHUB_OUTPUT", &r.output)
+            .env("RUNNER_TEMP", &r.temp)
+            .env("RUNNER_OS", "Linux")
+            .env("RUNNER_ARCH", "X64");
+        if let Some(env) = step["env"].as_object() {
+            for (k, v) in env {
+                let v = v.as_str().unwrap();
+                let name = v
+                    .strip_prefix("${{ inputs.")
+                    .and_then(|s| s.strip_suffix(" }}"))
+                    .unwrap_or_else(|| panic!("env {k} is not an input: {v}"));
+                cmd.env(k, &values[name]);
+            }
+        }
+        let out = cmd.output().unwrap();
+        log.push_str(&String::from_utf8_lossy(&out.stdout));
+        log.push_str(&String::from_utf8_lossy(&out.stderr));
+        let code = out.status.code().unwrap_or(-1);
+        if code != 0 {
+            return (code, r, log);
+        }
+    }
+    (0, r, log)
+}
+
+fn outputs(r: &Runner) -> BTreeMap<String, String> {
+    std::fs::read_to_string(&r.output)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let (k, v) = l.split_once('=').unwrap();
+            (k.to_string(), v.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn action_fails_the_step_on_a_failing_repository() {
+    let repo = failing_repo();
+    let (code, r, log) = run_action(&repo, &[("sarif-file", "out/relgate.sarif")]);
+    assert_eq!(code, 1, "{log}");
+    // Annotations went to the log.
+    assert!(
+        log.contains("::error file=docs/support/dr-checklist.md,line=6,col=3,"),
+        "{log}"
+    );
+    let o = outputs(&r);
+    assert_eq!(o["exit-code"], "1");
+    assert_eq!(o["errors"], "2");
+    assert_eq!(o["warnings"], "1");
+    assert_eq!(o["findings"], "4");
+    let summary = std::fs::read_to_string(&r.summary).unwrap();
+    assert!(summary.starts_with("## ❌ relgate: failed"), "{summary}");
+    assert!(summary.contains("| DR-002 |"), "{summary}");
+    // SARIF from the same run, at the path relative to the workspace.
+    let sarif: Value = serde_json::from_str(&repo.read("out/relgate.sarif")).unwrap();
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn action_passes_and_appends_to_the_summary() {
+    let repo = passing_repo();
+    let (code, r, log) = run_action(&repo, &[]);
+    assert_eq!(code, 0, "{log}");
+    let o = outputs(&r);
+    assert_eq!(o["exit-code"], "0");
+    assert_eq!(o["errors"], "0");
+    assert_eq!(o["findings"], "0");
+    let summary = std::fs::read_to_string(&r.summary).unwrap();
+    assert!(summary.starts_with("## ✅ relgate: passed"), "{summary}");
+
+    // fail-on warning, a pack list and a policies list are passed through.
+    let repo = failing_repo();
+    repo.edit(
+        "docs/support/dr-checklist.md",
+        "- [ ] failover",
+        "- [x] failover",
+    )
+    .write("docs/a,b:c%.md", "Signed: Ana\n")
+    .commit_all("errors fixed");
+    let (code, r, log) = run_action(&repo, &[]);
+    assert_eq!(code, 0, "{log}");
+    assert_eq!(outputs(&r)["warnings"], "1");
+    let (code, r, log) = run_action(&repo, &[("fail-on", "warning")]);
+    assert_eq!(code, 1, "{log}");
+    assert_eq!(outputs(&r)["exit-code"], "1");
+}
+
+#[test]
+fn action_reports_a_run_that_could_not_evaluate() {
+    let repo = failing_repo();
+    let (code, r, log) = run_action(&repo, &[("packs", "no-such-pack\nother")]);
+    assert_eq!(code, 2, "{log}");
+    let o = outputs(&r);
+    assert_eq!(o["exit-code"], "2");
+    assert_eq!(o["findings"], "0");
+    let summary = std::fs::read_to_string(&r.summary).unwrap();
+    assert!(summary.contains("could not evaluate"), "{summary}");
+}

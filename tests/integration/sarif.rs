@@ -1,0 +1,190 @@
+//! `--format sarif`: valid SARIF 2.1.0 (official schema), one result per JSON
+//! finding, relative locations, and failed runs recorded as such.
+
+use crate::common::*;
+use crate::tools::*;
+use serde_json::Value;
+
+fn validate(sarif: &str) {
+    let Some(cj) = tool("check-jsonschema") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.sarif");
+    std::fs::write(&file, sarif).unwrap();
+    let schema = sarif_schema();
+    let (code, out) = run_tool(
+        &cj,
+        &[
+            "--schemafile",
+            schema.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        code, 0,
+        "SARIF is not valid against the schema:\n{out}\n{sarif}"
+    );
+}
+
+#[test]
+fn sarif_is_valid_and_matches_json_one_to_one() {
+    let repo = failing_repo();
+    let run = repo.relgate(&["check", "--format", "sarif"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    validate(&run.stdout);
+    let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
+    let json = repo.relgate(&["check", "--format", "json"]).json();
+
+    assert_eq!(sarif["version"], "2.1.0");
+    let r = &sarif["runs"][0];
+    assert_eq!(r["tool"]["driver"]["name"], "relgate");
+    assert_eq!(r["invocations"][0]["executionSuccessful"], true);
+
+    // Rules are the policies, in order.
+    let rules = r["tool"]["driver"]["rules"].as_array().unwrap();
+    let policies = json["policies"].as_array().unwrap();
+    assert_eq!(rules.len(), policies.len());
+    for (rule, p) in rules.iter().zip(policies) {
+        assert_eq!(rule["id"], p["id"]);
+        assert_eq!(rule["shortDescription"]["text"], p["title"]);
+        assert_eq!(rule["defaultConfiguration"]["level"], p["severity"]);
+    }
+    let dr2 = &rules[0];
+    assert_eq!(
+        dr2["fullDescription"]["text"],
+        "The release checklist is the DR runbook's sign-off."
+    );
+    assert_eq!(
+        dr2["help"]["text"],
+        "Tick each item under '## Release {release}'."
+    );
+    assert_eq!(dr2["helpUri"], "https://example.invalid/dr-002");
+    // Policies from .relgate/ say where they are defined.
+    assert_eq!(dr2["properties"]["source"], ".relgate/policies.yaml:5:5");
+
+    // One result per finding, in the same order, same place and level.
+    let results = r["results"].as_array().unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(results.len(), findings.len());
+    assert_eq!(results.len(), 4);
+    for (res, f) in results.iter().zip(findings) {
+        assert_eq!(res["ruleId"], f["policy"]);
+        let idx = res["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[idx]["id"], f["policy"]);
+        assert_eq!(res["level"], f["severity"]);
+        assert_eq!(res["message"]["text"], f["message"]);
+        let loc = &res["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        let uri = loc["artifactLocation"]["uri"].as_str().unwrap();
+        assert!(!uri.starts_with('/') && !uri.contains("://"), "{uri}");
+        assert_eq!(loc["region"]["startLine"], f["line"]);
+        assert_eq!(loc["region"]["startColumn"], f["column"]);
+    }
+    let uris: Vec<_> = results
+        .iter()
+        .map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].clone())
+        .collect();
+    assert_eq!(
+        uris,
+        [
+            "CHANGELOG.md",
+            "docs/a%2Cb%3Ac%25.md",
+            "docs/support/dr-checklist.md",
+            "releases/2024-07-15/app.bin"
+        ]
+    );
+    // No machine path anywhere in the log.
+    let tmp = repo.path().to_str().unwrap();
+    assert!(!run.stdout.contains(tmp), "{}", run.stdout);
+}
+
+#[test]
+fn sarif_of_a_passing_run_has_empty_results() {
+    let repo = passing_repo();
+    let run = repo.relgate(&["check", "--format", "sarif"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    validate(&run.stdout);
+    let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(sarif["runs"][0]["results"], serde_json::json!([]));
+    assert_eq!(
+        sarif["runs"][0]["invocations"][0]["executionSuccessful"],
+        true
+    );
+}
+
+#[test]
+fn sarif_records_a_run_that_could_not_evaluate() {
+    // An invalid policy.
+    let repo = failing_repo();
+    let bad = Policies::new(
+        "version: 1\npolicies:\n  - id: X\n    title: x\n    check: {exists: {paht: a}}\n",
+    );
+    let run = repo.relgate(&["check", "--format", "sarif", "--policies", &bad.path()]);
+    assert_eq!(run.code, 2);
+    // Not a repository, written with --output.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.sarif");
+    let run2 = relgate_in(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "sarif",
+            "--output",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run2.code, 2);
+    for (doc, needle) in [
+        (run.stdout.clone(), "invalid policies"),
+        (
+            std::fs::read_to_string(&out).unwrap(),
+            "not inside a git repository",
+        ),
+    ] {
+        validate(&doc);
+        let sarif: Value = serde_json::from_str(&doc).unwrap();
+        let inv = &sarif["runs"][0]["invocations"][0];
+        assert_eq!(inv["executionSuccessful"], false, "{doc}");
+        let note = &inv["toolExecutionNotifications"][0];
+        assert_eq!(note["level"], "error");
+        assert!(
+            note["message"]["text"].as_str().unwrap().contains(needle),
+            "{doc}"
+        );
+    }
+}
+
+#[test]
+fn also_writes_sarif_from_the_same_run() {
+    let repo = failing_repo();
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = dir.path().join("r.sarif");
+    let json = dir.path().join("r.json");
+    let run = repo.relgate(&[
+        "check",
+        "--format",
+        "github",
+        "--also",
+        &format!("sarif={}", sarif.display()),
+        "--also",
+        &format!("json={}", json.display()),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stdout.starts_with("::"), "{}", run.stdout);
+    let sarif: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().unwrap().len(),
+        json["findings"].as_array().unwrap().len()
+    );
+    let bad = repo.relgate(&["check", "--also", "yaml=x"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("unknown format 'yaml'"),
+        "{}",
+        bad.stderr
+    );
+}

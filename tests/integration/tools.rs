@@ -1,0 +1,110 @@
+//! External tools the integration tests drive (schema validators, linters, hook
+//! managers), and a repository that fails several policies in every report format.
+
+use crate::common::*;
+use std::path::{Path, PathBuf};
+
+/// The path of an external tool, or `None` to skip the test when it is missing
+/// locally. Under CI (`CI` set) a missing tool fails the test: CI must install it.
+#[allow(clippy::print_stderr)]
+pub fn tool(name: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{name} is not on PATH and CI is set: install it (see .ci/run)"
+        );
+        eprintln!("skipped: {name} is not on PATH (set CI to make this a failure)");
+    }
+    found
+}
+
+/// Runs a tool; returns (exit code, stdout + stderr).
+pub fn run_tool(program: &Path, args: &[&str], dir: &Path) -> (i32, String) {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("tool runs");
+    (
+        out.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// The official SARIF 2.1.0 schema.
+pub fn sarif_schema() -> PathBuf {
+    shared().join("data/sarif-schema-2.1.0.json")
+}
+
+pub const POLICIES: &str = r#"version: 1
+vars:
+  release: {latest_dir: 'releases/*', date: true}
+policies:
+  - id: DR-002
+    title: Every DR checklist item is ticked
+    description: The release checklist is the DR runbook's sign-off.
+    help: "Tick each item under '## Release {release}'."
+    url: https://example.invalid/dr-002
+    check:
+      checklist: {file: docs/support/dr-checklist.md, section: 'Release {release}'}
+  - id: DR-007
+    title: Artifacts 0644
+    severity: warning
+    check:
+      mode: {files: 'releases/{release}/**', mode: '0644'}
+  - id: SIGN-1
+    title: "Sign-off: present, dated"
+    help: "Add a line 'Signed: NAME'"
+    check:
+      matches: {files: 'docs/*.md', patterns: '^Signed: ', message: "100% of docs need\r\na sign-off, a: b"}
+  - id: NOTE-1
+    title: Changelog | present
+    severity: note
+    check:
+      exists: CHANGELOG.md
+  - id: OK-1
+    title: Readme exists
+    check:
+      exists: README.md
+"#;
+
+/// A committed repository with an error with a line (DR-002), an error without
+/// a line on a path holding `,`, `:` and `%` (SIGN-1, message with CR LF and `%`),
+/// a warning (DR-007), a note (NOTE-1) and a passing policy (OK-1).
+pub fn failing_repo() -> Repo {
+    let repo = Repo::new();
+    repo.write(
+        "docs/support/dr-checklist.md",
+        "# DR\n\n## Release 2024-07-15\n\n- [x] backups\n- [ ] failover | drill\n",
+    )
+    .write("docs/a,b:c%.md", "no sign-off here\n")
+    .write_mode("releases/2024-07-15/app.bin", "bin\n", 0o755)
+    .write("README.md", "readme\n")
+    .write(".relgate/policies.yaml", POLICIES)
+    .commit_all("failing");
+    repo
+}
+
+/// The same repository with every policy satisfied.
+pub fn passing_repo() -> Repo {
+    let repo = failing_repo();
+    repo.edit(
+        "docs/support/dr-checklist.md",
+        "- [ ] failover",
+        "- [x] failover",
+    )
+    .write("docs/a,b:c%.md", "Signed: Ana\n")
+    .chmod("releases/2024-07-15/app.bin", 0o644)
+    .write("CHANGELOG.md", "# Changelog\n")
+    .commit_all("fixed");
+    repo
+}
