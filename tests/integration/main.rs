@@ -13,6 +13,7 @@ mod data;
 mod deadline;
 mod flag;
 mod junit;
+mod pack;
 mod policy_errors;
 mod reference;
 mod views;
