@@ -232,14 +232,21 @@ pub mod util {
     /// never the raw `{release}`), at the literal folder of the first one.
     pub fn nothing_selected(cx: &Cx, globs: &GlobSet) -> Result<Hit, EvalError> {
         let set = globs.render(cx)?;
-        let texts: Vec<String> = set.include.iter().map(|p| format!("'{}'", p.text)).collect();
+        let texts: Vec<String> = set
+            .include
+            .iter()
+            .map(|p| format!("'{}'", p.text))
+            .collect();
         let at = set
             .include
             .first()
             .map(|p| p.base())
             .filter(|b| !b.is_empty())
             .map(At::file);
-        Ok(Hit::new(format!("no file matches {}", texts.join(", ")), at))
+        Ok(Hit::new(
+            format!("no file matches {}", texts.join(", ")),
+            at,
+        ))
     }
 
     /// "X does not exist", naming a symlinked folder on the way when there is one.
