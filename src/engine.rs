@@ -90,7 +90,13 @@ fn run_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, EvalError> {
             ));
         }
         // Say why the exemption does not apply, on every finding.
-        let why: Vec<&str> = exempt.iter().map(|h| h.message.as_str()).collect();
+        // Once each: two conditions on one missing file say the same thing.
+        let mut why: Vec<&str> = Vec::new();
+        for h in &exempt {
+            if !why.contains(&h.message.as_str()) {
+                why.push(&h.message);
+            }
+        }
         let hits = hits
             .into_iter()
             .map(|mut h| {
