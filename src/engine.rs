@@ -90,6 +90,7 @@ fn run_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, EvalError> {
             ));
         }
         // Say why the exemption does not apply, on every finding.
+        // Once each: two conditions on one missing file say the same thing.
         let mut why: Vec<&str> = Vec::new();
         for h in &exempt {
             if !why.contains(&h.message.as_str()) {

@@ -1,7 +1,7 @@
 //! `matches`: text that must be present.
 
 use super::scope::Scope;
-use super::util::select;
+use super::util::{nothing_selected, select};
 use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
 use crate::policy::fields::{Fields, GlobSet, RegexT};
 use crate::policy::template::{Template, no_escape};
@@ -92,11 +92,7 @@ impl Check for Matches {
         let this = &self.0;
         let (paths, mut hits) = select(cx, &this.files)?;
         if paths.is_empty() && hits.is_empty() {
-            let globs: Vec<&str> = this.files.include.iter().map(|t| t.raw.as_str()).collect();
-            hits.push(Hit::new(
-                format!("no file matches {}", globs.join(", ")),
-                None,
-            ));
+            hits.push(nothing_selected(cx, &this.files)?);
         }
         for path in &paths {
             let (content, scope) = match Scope::load(cx, path, this.section.as_ref())? {

@@ -228,6 +228,27 @@ pub mod util {
         Ok((paths, missing))
     }
 
+    /// The finding when globs select no file: the rendered globs (variables filled in,
+    /// never the raw `{release}`), at the literal folder of the first one.
+    pub fn nothing_selected(cx: &Cx, globs: &GlobSet) -> Result<Hit, EvalError> {
+        let set = globs.render(cx)?;
+        let texts: Vec<String> = set
+            .include
+            .iter()
+            .map(|p| format!("'{}'", p.text))
+            .collect();
+        let at = set
+            .include
+            .first()
+            .map(|p| p.base())
+            .filter(|b| !b.is_empty())
+            .map(At::file);
+        Ok(Hit::new(
+            format!("no file matches {}", texts.join(", ")),
+            at,
+        ))
+    }
+
     /// "X does not exist", naming a symlinked folder on the way when there is one.
     pub fn missing_message(cx: &Cx, path: &str) -> String {
         let mut p = path;

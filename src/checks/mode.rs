@@ -1,6 +1,6 @@
 //! `mode`: regular files with exact permission bits.
 
-use super::util::select;
+use super::util::{nothing_selected, select};
 use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
 use crate::policy::fields::{Fields, GlobSet};
 use crate::repo::{EntryKind, SourceKind};
@@ -60,11 +60,7 @@ impl Check for Mode {
     fn eval(&self, cx: &Cx) -> Eval {
         let (paths, mut hits) = select(cx, &self.files)?;
         if paths.is_empty() && hits.is_empty() {
-            let globs: Vec<&str> = self.files.include.iter().map(|t| t.raw.as_str()).collect();
-            hits.push(Hit::new(
-                format!("no file matches {}", globs.join(", ")),
-                None,
-            ));
+            hits.push(nothing_selected(cx, &self.files)?);
         }
         let on_disk = cx.view.source() == SourceKind::Worktree;
         let want_git = if self.mode & 0o111 == 0 {

@@ -301,9 +301,13 @@ pub fn load(inputs: &Inputs) -> Result<PolicySet, LoadErrors> {
         var_refs.extend(lx.var_refs.into_iter().map(|(n, s)| (file.clone(), n, s)));
         flag_refs.extend(lx.flag_refs.into_iter().map(|(n, s)| (file.clone(), n, s)));
     }
-    // Later definitions override earlier ones (a repository's file overrides its pack's).
+    // Later definitions override earlier ones, and every pack counts as earlier than every
+    // file: a pack that a file asks for with `packs:` is loaded after that file, yet the
+    // file's `vars:` (the repository's own) must override the pack's.
+    let mut vars = std::mem::take(&mut set.vars);
+    vars.sort_by_key(|v| !packs::is_file_name(&v.file.name));
     let mut by_name: BTreeMap<String, VarDef> = BTreeMap::new();
-    for v in std::mem::take(&mut set.vars) {
+    for v in vars {
         by_name.insert(v.name.clone(), v);
     }
     set.vars = by_name.into_values().collect();
@@ -867,5 +871,34 @@ fn check_duplicate_ids(set: &PolicySet, errors: &mut Vec<LoadError>) {
         } else {
             first.insert(&p.id, p);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn release(inputs: &Inputs) -> String {
+        let set = load(inputs).unwrap_or_else(|e| panic!("{e:?}"));
+        let v = set.vars.iter().find(|v| v.name == "release").unwrap();
+        match &v.kind {
+            vars::VarKind::Literal(t) => t.raw.clone(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_files_vars_override_its_packs_wherever_the_pack_is_named() {
+        let file = "version: 1\npacks: [billing-gateway-dr]\nvars:\n  release: '2024-06-03'\n";
+        let inputs = Inputs {
+            files: vec![(".relgate/config.yaml".into(), file.into())],
+            ..Inputs::default()
+        };
+        assert_eq!(release(&inputs), "2024-06-03");
+        let inputs = Inputs {
+            packs: vec!["billing-gateway-dr".into()],
+            ..inputs
+        };
+        assert_eq!(release(&inputs), "2024-06-03");
     }
 }

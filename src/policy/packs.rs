@@ -17,3 +17,8 @@ pub fn names() -> Vec<&'static str> {
 pub fn file_name(name: &str) -> String {
     format!("pack:{name}")
 }
+
+/// Whether a policy file name is a pack's ([`file_name`]).
+pub fn is_file_name(name: &str) -> bool {
+    name.strip_prefix("pack:").is_some_and(|n| get(n).is_some())
+}

@@ -3,6 +3,7 @@
 use super::listing;
 use super::object::git_err;
 use super::{OpenError, SourceSpec, View};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -81,6 +82,10 @@ impl Diff {
             }
         }
         .map_err(git_err)?;
+        let reverted = match source {
+            SourceSpec::Worktree => changed_back(repo, &base_tree, &diff)?,
+            _ => HashSet::new(),
+        };
 
         let mut changes: Vec<Change> = Vec::new();
         for delta in diff.deltas() {
@@ -108,6 +113,9 @@ impl Diff {
             let Some(full) = file.path_bytes().or_else(|| delta.old_file().path_bytes()) else {
                 continue;
             };
+            if status == ChangeStatus::Modified && reverted.contains(full) {
+                continue;
+            }
             // An untracked folder git reports whole (a nested repository).
             let full = full.strip_suffix(b"/").unwrap_or(full);
             if !listing::is_clean(full) {
@@ -134,6 +142,47 @@ impl Diff {
         });
         Ok(Diff { base, changes })
     }
+}
+
+/// Paths the working-tree diff reports modified although the working file is the base's
+/// again. libgit2 emulates `git diff <base>` by merging base→index with index→workdir, and a
+/// file committed or staged on the branch, then restored to the base's content in the
+/// working tree only, comes out as modified; `must_modify` would then count a file the change
+/// leaves as it was. Such candidates are compared with the base directly (git's filters and
+/// modes apply), and those without a difference are dropped.
+fn changed_back(
+    repo: &git2::Repository,
+    base_tree: &git2::Tree<'_>,
+    diff: &git2::Diff<'_>,
+) -> Result<HashSet<Vec<u8>>, OpenError> {
+    let candidates: Vec<Vec<u8>> = diff
+        .deltas()
+        .filter(|d| d.status() == git2::Delta::Modified)
+        .filter_map(|d| d.new_file().path_bytes().map(<[u8]>::to_vec))
+        .collect();
+    if candidates.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let mut opts = git2::DiffOptions::new();
+    opts.include_typechange(true)
+        .ignore_submodules(false)
+        .disable_pathspec_match(true);
+    for p in &candidates {
+        opts.pathspec(p.as_slice());
+    }
+    let direct = repo
+        .diff_tree_to_workdir(Some(base_tree), Some(&mut opts))
+        .map_err(git_err)?;
+    let differ: HashSet<&[u8]> = direct
+        .deltas()
+        .filter(|d| d.status() != git2::Delta::Unmodified)
+        .flat_map(|d| [d.old_file().path_bytes(), d.new_file().path_bytes()])
+        .flatten()
+        .collect();
+    Ok(candidates
+        .into_iter()
+        .filter(|p| !differ.contains(p.as_slice()))
+        .collect())
 }
 
 fn base_has(base: &git2::Tree<'_>, delta: &git2::DiffDelta<'_>) -> bool {
@@ -279,6 +328,27 @@ mod tests {
             let base = &o.diff.as_ref().unwrap().base;
             assert_eq!(paths(base.as_ref()), ["x.txt", "y.txt"]);
         }
+    }
+
+    #[test]
+    fn a_file_changed_back_in_the_working_tree_is_not_a_change() {
+        // feature committed mod.txt and sub/x.txt; the working tree restores both to the
+        // base's content, one staged and one not: against the base, neither changed.
+        let t = branched();
+        t.write("mod.txt", "mod.txt");
+        t.write("sub/x.txt", "sub/x.txt");
+        t.git(&["add", "sub/x.txt"]);
+        for source in [SourceSpec::Worktree, SourceSpec::Staged] {
+            let o = check(t.path(), source.clone());
+            let d = o.diff.as_ref().unwrap();
+            assert_eq!(d.status("sub/x.txt"), None, "{source:?}");
+            let want = (source == SourceSpec::Staged).then_some(Modified);
+            assert_eq!(d.status("mod.txt"), want, "{source:?}");
+        }
+        // A mode change alone is still a change.
+        t.chmod("keep.txt", 0o755);
+        let o = check(t.path(), SourceSpec::Worktree);
+        assert_eq!(o.diff.as_ref().unwrap().status("keep.txt"), Some(Modified));
     }
 
     #[test]
