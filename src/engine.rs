@@ -197,3 +197,36 @@ fn outcome(
         findings,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::eval_yaml;
+    use crate::repo::{SourceKind, memory::MemoryView};
+
+    fn view() -> MemoryView {
+        MemoryView::new(SourceKind::Worktree)
+            .file("a", "")
+            .file("b", "")
+    }
+
+    #[test]
+    fn all_any_not() {
+        let v = view();
+        assert!(eval_yaml("all: [{exists: a}, {exists: b}]", &v, &[]).is_empty());
+        assert_eq!(
+            eval_yaml("all: [{exists: a}, {exists: x}, {exists: y}]", &v, &[]).len(),
+            2
+        );
+        assert!(eval_yaml("any: [{exists: x}, {exists: b}]", &v, &[]).is_empty());
+        // When no alternative holds, every alternative says why.
+        assert_eq!(
+            eval_yaml("any: [{exists: x}, {exists: y}]", &v, &[]).len(),
+            2
+        );
+        assert!(eval_yaml("not: {exists: x}", &v, &[]).is_empty());
+        let hits = eval_yaml("not: {exists: a}", &v, &[]);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].message, "'exists' holds, but must not");
+        assert!(eval_yaml("not: {not: {exists: a}}", &v, &[]).is_empty());
+    }
+}

@@ -263,3 +263,53 @@ fn a_panic_is_exit_2_with_a_message() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("relgate: internal error:"), "{stderr}");
 }
+
+#[test]
+fn no_colour_off_a_terminal_nor_with_no_color() {
+    let repo = Repo::reference();
+    repo.edit(
+        "docs/support/dr-checklist.md",
+        "- [x] Runbook",
+        "- [ ] Runbook",
+    );
+    // Not a terminal (captured output): plain text, whatever NO_COLOR says.
+    for no_color in [None, Some("1")] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_relgate"));
+        cmd.args(["check", "--policies", &core()])
+            .current_dir(repo.path());
+        match no_color {
+            Some(v) => cmd.env("NO_COLOR", v),
+            None => cmd.env_remove("NO_COLOR"),
+        };
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            !out.stdout.contains(&0x1b),
+            "ANSI escapes in {:?}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
+
+#[test]
+fn when_skips_and_unless_exempts() {
+    let repo = Repo::new();
+    repo.write("a.md", "x\n").commit_all("c");
+    let p = Policies::new(
+        "version: 1\npolicies:\n  - id: W\n    title: only with b\n    when: {exists: b.md}\n    check: {exists: c.md}\n  - id: U\n    title: c unless waived\n    check: {exists: c.md}\n    unless: {exists: WAIVER}\n",
+    );
+    let r = repo.relgate(&["check", "--policies", &p.path(), "--format", "json"]);
+    assert_eq!(r.status("W"), "skip");
+    assert_eq!(r.status("U"), "fail");
+    assert!(
+        r.json()["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("(no exemption: WAIVER does not exist)")
+    );
+    repo.write("WAIVER", "").write("b.md", "");
+    let r = repo.relgate(&["check", "--policies", &p.path(), "--format", "json"]);
+    assert_eq!(r.status("W"), "fail");
+    assert_eq!(r.status("U"), "pass");
+    assert_eq!(r.findings(), vec![("W".into(), "c.md".into(), None)]);
+}
