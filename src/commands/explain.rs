@@ -40,6 +40,9 @@ pub fn run(args: &ExplainArgs, io: &mut Io) -> u8 {
     if let Some(u) = &p.unless {
         s.push_str(&format!("  unless: {}\n", outline(u)));
     }
+    if let Some(block) = source_block(&set, p) {
+        s.push_str(&format!("\nDefinition ({}):\n{block}", p.origin));
+    }
     if let Some(h) = &p.help {
         s.push_str(&format!(
             "\nHow to fix:\n  {}\n",
@@ -66,4 +69,32 @@ fn outline(c: &Cond) -> String {
         ),
         Cond::Not(c) => format!("not {}", outline(c)),
     }
+}
+
+/// The policy's YAML as written: its first line and every following line indented
+/// deeper than the list item (or blank).
+fn source_block(set: &crate::policy::PolicySet, p: &crate::policy::Policy) -> Option<String> {
+    let file = set.files.iter().find(|f| f.name == p.origin.file)?;
+    let lines: Vec<&str> = file.text.lines().collect();
+    let first = p.origin.line.checked_sub(1)?;
+    let start = *lines.get(first)?;
+    let indent = start.find("- ").unwrap_or(0);
+    let mut end = first + 1;
+    while end < lines.len() {
+        let l = lines[end];
+        let deeper = l.get(..=indent).is_some_and(|head| head.trim().is_empty());
+        if !(l.trim().is_empty() || deeper) {
+            break;
+        }
+        end += 1;
+    }
+    while end > first + 1 && lines[end - 1].trim().is_empty() {
+        end -= 1;
+    }
+    Some(
+        lines[first..end]
+            .iter()
+            .map(|l| format!("  {}\n", l.get(indent..).unwrap_or(l.trim_start())))
+            .collect(),
+    )
 }
