@@ -11,6 +11,13 @@ use crate::report::{self, PolicyResult, RenderOptions, Report, TargetInfo};
 use std::collections::BTreeMap;
 
 pub fn run(args: &CheckArgs, io: &mut Io) -> u8 {
+    // Workers get the parsers' stack, so a deeply nested config file is refused by the
+    // parser's own limit, never by a stack overflow, without a thread per file.
+    // (Fails harmlessly when a pool already exists, e.g. in tests.)
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(crate::parse::structured::PARSER_STACK_SIZE)
+        .start_handler(|_| crate::parse::structured::mark_big_stack_thread())
+        .build_global();
     let target = Target {
         path: args.path.clone(),
         source: match (&args.rev, args.staged) {

@@ -260,7 +260,18 @@ impl Node {
 /// on its own thread with a stack sized for the nesting limits; the memory is
 /// only reserved, pages are committed when touched. A panic inside a parser
 /// library becomes a `ParseFailure` instead of unwinding into the caller.
-const PARSER_STACK_SIZE: usize = 64 * 1024 * 1024;
+pub const PARSER_STACK_SIZE: usize = 64 * 1024 * 1024;
+
+thread_local! {
+    static ON_BIG_STACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Declares that the current thread was started with [`PARSER_STACK_SIZE`] of stack
+/// (relgate's worker pool), so parsers run on it directly instead of spawning a
+/// thread per file.
+pub fn mark_big_stack_thread() {
+    ON_BIG_STACK.with(|b| b.set(true));
+}
 
 /// Every document as the position-keeping internal tree.
 pub(crate) fn parse_nodes(format: DataFormat, text: &str) -> Result<Vec<Node>, ParseFailure> {
@@ -270,6 +281,10 @@ pub(crate) fn parse_nodes(format: DataFormat, text: &str) -> Result<Vec<Node>, P
         DataFormat::Yaml => yaml::parse(text, &locator),
         DataFormat::Toml => toml_doc::parse(text, &locator).map(|n| vec![n]),
     };
+    if ON_BIG_STACK.with(std::cell::Cell::get) {
+        return std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
+            .unwrap_or_else(|_| Err(locator.failure(0, "the parser failed unexpectedly")));
+    }
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .name("relgate-parse".to_owned())

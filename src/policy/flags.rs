@@ -12,6 +12,7 @@ use super::vars::Vars;
 use crate::checks::EvalError;
 use crate::parse::assign::{self, FlagState};
 use crate::repo::{EntryKind, ReadError, View};
+use rayon::prelude::*;
 
 /// `vars: {x: {flag: {...}}}` as loaded.
 #[derive(Debug, Clone)]
@@ -115,72 +116,90 @@ impl FlagDef {
     /// git error is the run's error.
     pub fn scan(&self, view: &dyn View, vars: &Vars) -> Result<FlagFacts, EvalError> {
         let set = self.files.render_with(vars)?;
+        let selected: Vec<(&str, assign::ConfigFormat)> = view
+            .entries()
+            .iter()
+            .filter(|e| e.kind != EntryKind::Submodule && set.selects(&e.path))
+            .filter_map(|e| assign::config_format_for_path(&e.path).map(|f| (e.path.as_str(), f)))
+            .collect();
+        // Files are parsed in parallel; results are merged in path order, so the
+        // facts do not depend on the thread count.
+        let per_file: Vec<Result<FileFacts, EvalError>> = selected
+            .par_iter()
+            .map(|(path, format)| self.scan_file(view, path, *format))
+            .collect();
         let mut facts = FlagFacts {
             def: self.clone(),
             assignments: Vec::new(),
             failures: Vec::new(),
         };
-        for e in view.entries() {
-            if e.kind == EntryKind::Submodule || !set.selects(&e.path) {
-                continue;
-            }
-            let Some(format) = assign::config_format_for_path(&e.path) else {
-                continue;
-            };
-            let fail = |line, column, message: String, parse| FlagFailure {
-                path: e.path.clone(),
+        for f in per_file {
+            let f = f?;
+            facts.assignments.extend(f.assignments);
+            facts.failures.extend(f.failure);
+        }
+        Ok(facts)
+    }
+
+    fn scan_file(
+        &self,
+        view: &dyn View,
+        path: &str,
+        format: assign::ConfigFormat,
+    ) -> Result<FileFacts, EvalError> {
+        let fail = |line, column, message: String, parse| FileFacts {
+            assignments: Vec::new(),
+            failure: Some(FlagFailure {
+                path: path.to_string(),
                 line,
                 column,
                 message,
                 parse,
-            };
-            let content = match view.read(&e.path) {
-                Ok(c) => c,
-                Err(err @ (ReadError::Io { .. } | ReadError::Git { .. })) => {
-                    return Err(EvalError::Read(err));
-                }
-                Err(err) => {
-                    facts
-                        .failures
-                        .push(fail(None, None, err.to_string(), false));
-                    continue;
-                }
-            };
-            let text = match content.text() {
-                Ok(t) => t,
-                Err(err) => {
-                    let (line, column) = content.line_col(err.valid_up_to());
-                    facts.failures.push(fail(
-                        Some(line),
-                        Some(column),
-                        format!(
-                            "{} is not valid UTF-8 (byte {})",
-                            e.path,
-                            err.valid_up_to() + 1
-                        ),
-                        false,
-                    ));
-                    continue;
-                }
-            };
-            match assign::find_assignments(format, text, &self.name) {
-                Ok(found) => facts
-                    .assignments
-                    .extend(found.into_iter().map(|a| FlagAssignment {
-                        path: e.path.clone(),
+            }),
+        };
+        let content = match view.read(path) {
+            Ok(c) => c,
+            Err(err @ (ReadError::Io { .. } | ReadError::Git { .. })) => {
+                return Err(EvalError::Read(err));
+            }
+            Err(err) => return Ok(fail(None, None, err.to_string(), false)),
+        };
+        let text = match content.text() {
+            Ok(t) => t,
+            Err(err) => {
+                let (line, column) = content.line_col(err.valid_up_to());
+                return Ok(fail(
+                    Some(line),
+                    Some(column),
+                    format!("{path} is not valid UTF-8 (byte {})", err.valid_up_to() + 1),
+                    false,
+                ));
+            }
+        };
+        Ok(match assign::find_assignments(format, text, &self.name) {
+            Ok(found) => FileFacts {
+                assignments: found
+                    .into_iter()
+                    .map(|a| FlagAssignment {
+                        path: path.to_string(),
                         line: a.line,
                         column: a.column,
                         state: assign::classify(&a.value, &self.off, &self.on),
                         raw: a.raw,
                         value: a.value,
-                    })),
-                Err(p) => facts
-                    .failures
-                    .push(fail(Some(p.line), Some(p.column), p.message, true)),
-            }
-        }
-        Ok(facts)
+                    })
+                    .collect(),
+                failure: None,
+            },
+            Err(p) => fail(Some(p.line), Some(p.column), p.message, true),
+        })
     }
+}
+
+/// What one config file contributes to the facts.
+struct FileFacts {
+    assignments: Vec<FlagAssignment>,
+    failure: Option<FlagFailure>,
 }
 
 #[cfg(test)]

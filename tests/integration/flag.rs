@@ -388,3 +388,19 @@ fn flag_references_are_checked_at_load_time() {
     );
     assert!(r.stderr.contains("did you mean 'real'"), "{}", r.stderr);
 }
+
+#[test]
+fn hostile_nesting_is_a_finding_not_a_crash() {
+    let repo = base_repo();
+    let deep_json = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep_yaml = format!("{}1\n", "- ".repeat(20_000));
+    let deep_toml = format!("a = {}1{}\n", "[".repeat(50_000), "]".repeat(50_000));
+    repo.write("config/deep.json", &deep_json)
+        .write("config/deep.yaml", &deep_yaml)
+        .write("config/deep.toml", &deep_toml)
+        .commit_all("hostile");
+    let r = run(&repo, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let got: Vec<String> = r.findings().into_iter().filter(|f| f.0 == "OFF").map(|f| f.1).collect();
+    assert_eq!(got, ["config/deep.json", "config/deep.toml", "config/deep.yaml"]);
+}

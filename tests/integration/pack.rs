@@ -438,7 +438,10 @@ fn dr006_a_missing_alert_is_a_warning() {
     assert_failed(&r, &["DR-006"]);
     assert_eq!(check(&repo, &["--fail-on", "warning"]).code, 1);
     // A record filed in a sub-folder counts.
-    repo.write("docs/compliance/approvals/2024-07-15/tickets/SUP-L2-0142.md", "# SUP-L2-0142\n");
+    repo.write(
+        "docs/compliance/approvals/2024-07-15/tickets/SUP-L2-0142.md",
+        "# SUP-L2-0142\n",
+    );
     assert_eq!(check(&repo, &[]).status("DR-014"), "pass");
 }
 
