@@ -17,7 +17,7 @@ pub static SPEC: KindSpec = KindSpec {
 element dated D (`date_field`: RFC 3339 or `YYYY-MM-DD`), some file whose path matches `expect` with \
 `{date}` standing for a `YYYY-MM-DD` must carry a date between the day of D and the day of D + \
 `within` (UTC days). A missing file is a warning while `--now` is before D + `within` (it names the \
-deadline), then a finding of the policy's severity. A file dated outside the window does not count \
+deadline), then a finding of the policy's severity. A file dated outside the window does not count (a late one is named) \
 (the message names it). Findings point at the element's line.\n\n```yaml\ncheck:\n  deadline:\n    file: releases/ledger.json\n    where: {event: rollback}\n    date_field: date\n    expect: 'quality/reports/{date}-licoes-aprendidas.md'\n    within: 48h\n```",
     params: &[
         Param {
@@ -188,24 +188,22 @@ impl Check for Deadline {
                 continue;
             }
             let due_text = display_instant(due);
-            let mut message = format!(
-                "{file}: no {shown} dated {} to {} for {name} ({field} {d})",
-                window.start(),
-                window.end()
-            );
-            let nearest = candidates
-                .iter()
-                .min_by_key(|(_, c)| (*c - d.day()).get_days().unsigned_abs());
-            if let Some((p, c)) = nearest {
-                message.push_str(&format!(
-                    "; {p} is dated {c}, outside the {within_text} window"
-                ));
-            }
             let pending = cx.now < due;
-            if pending {
-                message.push_str(&format!(": due by {due_text}"));
-            } else {
-                message.push_str(&format!(": it was due by {due_text}"));
+            let mut message = format!(
+                "{file}: {name} ({field} {d}) has no {shown} dated {} to {}; {} {due_text}",
+                window.start(),
+                window.end(),
+                if pending { "due by" } else { "it was due by" },
+            );
+            // A late file is worth naming; one dated before this element belongs to another.
+            let late = candidates
+                .iter()
+                .filter(|(_, c)| c > window.end())
+                .min_by_key(|(_, c)| *c);
+            if let Some((p, c)) = late {
+                message.push_str(&format!(
+                    " ({p} is dated {c}, after the {within_text} window)"
+                ));
             }
             let mut hit = Hit::at(message, At::line(&file, el.line, el.column));
             if pending {

@@ -89,7 +89,7 @@ fn missing_after_the_deadline_is_an_error() {
     );
     assert_eq!(
         message,
-        "releases/ledger.json: no quality/reports/<YYYY-MM-DD>-licoes-aprendidas.md dated 2024-06-04 to 2024-06-06 for [1] (date 2024-06-04T16:30:00Z): it was due by 2024-06-06T16:30:00Z"
+        "releases/ledger.json: [1] (date 2024-06-04T16:30:00Z) has no quality/reports/<YYYY-MM-DD>-licoes-aprendidas.md dated 2024-06-04 to 2024-06-06; it was due by 2024-06-06T16:30:00Z"
     );
 }
 
@@ -104,7 +104,7 @@ fn missing_before_the_deadline_is_a_warning() {
         ("LESSONS", LEDGER_PATH, Some(3), "warning")
     );
     assert!(
-        message.ends_with(": due by 2024-06-06T16:30:00Z"),
+        message.ends_with("; due by 2024-06-06T16:30:00Z"),
         "{message}"
     );
     let r = run(&repo, "2024-06-06T16:29:59Z", &["--fail-on", "warning"]);
@@ -119,7 +119,7 @@ fn a_report_outside_the_window_does_not_count() {
     assert_eq!((line, severity.as_str()), (Some(3), "error"));
     assert!(
         message.contains(
-            "quality/reports/2024-06-07-licoes-aprendidas.md is dated 2024-06-07, outside the 48h window"
+            "quality/reports/2024-06-07-licoes-aprendidas.md is dated 2024-06-07, after the 48h window"
         ),
         "{message}"
     );

@@ -401,6 +401,14 @@ fn hostile_nesting_is_a_finding_not_a_crash() {
         .commit_all("hostile");
     let r = run(&repo, &[]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    let got: Vec<String> = r.findings().into_iter().filter(|f| f.0 == "OFF").map(|f| f.1).collect();
-    assert_eq!(got, ["config/deep.json", "config/deep.toml", "config/deep.yaml"]);
+    let got: Vec<String> = r
+        .findings()
+        .into_iter()
+        .filter(|f| f.0 == "OFF")
+        .map(|f| f.1)
+        .collect();
+    assert_eq!(
+        got,
+        ["config/deep.json", "config/deep.toml", "config/deep.yaml"]
+    );
 }

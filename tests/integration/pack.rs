@@ -955,7 +955,7 @@ fn dr013_lessons_learned_in_time_and_late() {
     assert_findings(&r, vec![f("DR-013", LEDGER, Some(3))]);
     assert_eq!(severities(&r, "DR-013"), ["error"]);
     let m = &messages(&r, "DR-013")[0];
-    assert!(m.contains("outside the 48h window"), "{m}");
+    assert!(m.contains("after the 48h window"), "{m}");
     assert!(m.contains("due by 2024-06-06T16:30:00Z"), "{m}");
     assert_failed(&r, &["DR-013"]);
 
@@ -1369,7 +1369,7 @@ fn a_renamed_pack_works_on_a_renamed_repository() {
         .write("postmortems/2024-06-08-lessons.md", &report);
     let r = run(NOW, &[]);
     assert_findings(&r, vec![f("DR-013", "deploys/ledger.json", Some(3))]);
-    assert!(messages(&r, "DR-013")[0].contains("outside the 72h window"));
+    assert!(messages(&r, "DR-013")[0].contains("after the 72h window"));
 }
 
 // ---------------------------------------------------------------------------------------
