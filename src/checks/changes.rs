@@ -159,7 +159,7 @@ fn flag_change(before: &FlagFacts, now: &FlagFacts) -> Option<(String, At)> {
                 "the change sets {name} to '{}' in {} (base: {})",
                 a.value,
                 a.path,
-                summary(&old)
+                summary(&old, &a.path)
             ),
             At::line(&a.path, a.line, a.column),
         ));
@@ -191,15 +191,18 @@ fn flag_change(before: &FlagFacts, now: &FlagFacts) -> Option<(String, At)> {
     ))
 }
 
-fn summary(pairs: &[(String, String)]) -> String {
-    if pairs.is_empty() {
-        return "not assigned".into();
-    }
-    pairs
+/// What the base assigned in `path` (the other files' assignments are beside the point).
+fn summary(pairs: &[(String, String)], path: &str) -> String {
+    let here: Vec<String> = pairs
         .iter()
-        .map(|(p, v)| format!("'{v}' in {p}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+        .filter(|(p, _)| p == path)
+        .map(|(_, v)| format!("'{v}'"))
+        .collect();
+    if here.is_empty() {
+        "not assigned there".into()
+    } else {
+        here.join(", ")
+    }
 }
 
 /// The change adds or modifies the path (a glob: some matching path).
@@ -262,7 +265,7 @@ mod tests {
         assert_eq!(brief(&hits[0]), [("config/a.env".into(), Some(2))]);
         assert_eq!(
             hits[0][0].message,
-            "the change sets FLAG to '1' in config/a.env (base: '0' in config/a.env) but does not modify ledger.json"
+            "the change sets FLAG to '1' in config/a.env (base: '0') but does not modify ledger.json"
         );
         let hits = eval(base(), &on, &["config/a.env", "ledger.json", "notes/r.md"]);
         assert!(hits.iter().all(Vec::is_empty));

@@ -90,8 +90,8 @@ fn worktree_staged_and_rev() {
     assert_eq!(
         messages[1..],
         [
-            "the change sets BILLING_GATEWAY_ENABLE_REAL to '1' in config/prod.env (base: '0' in config/prod.env) but does not modify releases/2024-07-15/README.md",
-            "the change sets BILLING_GATEWAY_ENABLE_REAL to '1' in config/prod.env (base: '0' in config/prod.env) but does not modify releases/ledger.json",
+            "the change sets BILLING_GATEWAY_ENABLE_REAL to '1' in config/prod.env (base: '0') but does not modify releases/2024-07-15/README.md",
+            "the change sets BILLING_GATEWAY_ENABLE_REAL to '1' in config/prod.env (base: '0') but does not modify releases/ledger.json",
         ]
     );
     assert_eq!(run(&repo, &["--staged", "--base", "main"]).code, 0);
