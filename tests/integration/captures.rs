@@ -4,31 +4,7 @@
 use crate::common::*;
 
 fn run(repo: &Repo, yaml: &str, now: &str) -> Run {
-    let p = Policies::new(yaml);
-    repo.relgate(&[
-        "check",
-        "--policies",
-        &p.path(),
-        "--format",
-        "json",
-        "--now",
-        now,
-    ])
-}
-
-fn f(policy: &str, path: &str, line: Option<u64>) -> (String, String, Option<u64>) {
-    (policy.into(), path.into(), line)
-}
-
-fn messages(r: &Run) -> Vec<String> {
-    r.json()["findings"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|f| f["message"].as_str().unwrap_or("").to_string())
-                .collect()
-        })
-        .unwrap_or_default()
+    repo.check_yaml(yaml, &["--now", now])
 }
 
 const POLICIES: &str = r#"version: 1
@@ -94,7 +70,7 @@ fn signature_missing_is_reported_at_the_heading() {
         vec![f("SIGNED", "docs/support/dr-checklist.md", Some(3))]
     );
     assert!(
-        messages(&r)[0].contains("has no line matching"),
+        r.messages()[0].contains("has no line matching"),
         "{}",
         r.stdout
     );
@@ -119,7 +95,7 @@ fn signature_before_the_release_points_at_the_date() {
     assert_eq!(finding["column"], 53);
     assert_eq!(finding["severity"], "error");
     assert_eq!(
-        messages(&r),
+        r.messages(),
         vec!["date 2024-07-14 is before release 2024-07-15"]
     );
 }
@@ -138,7 +114,7 @@ fn signature_in_the_future_fails_against_now() {
         vec![f("SIGNED", "docs/support/dr-checklist.md", Some(7))]
     );
     assert_eq!(
-        messages(&r),
+        r.messages(),
         vec!["date 2024-07-18 is after now 2024-07-17T23:59:59Z"]
     );
     // The same signature once the day has come.
@@ -159,7 +135,7 @@ fn an_impossible_date_is_reported() {
         r.findings(),
         vec![f("SIGNED", "docs/support/dr-checklist.md", Some(7))]
     );
-    assert!(messages(&r)[0].contains("not a date"), "{}", r.stdout);
+    assert!(r.messages()[0].contains("not a date"), "{}", r.stdout);
 }
 
 #[test]
@@ -233,7 +209,7 @@ policies:
         .unwrap_or_default();
     assert_eq!(cols, vec![1, 46]);
     assert_eq!(
-        messages(&r),
+        r.messages(),
         vec![
             "team is 'ops', expected 'steering'",
             "ok 2024-07-17T10:00:01Z is more than 48h away from asked 2024-07-15T10:00:00Z"

@@ -4,12 +4,7 @@
 use crate::common::*;
 
 fn run(repo: &Repo, yaml: &str) -> Run {
-    let p = Policies::new(yaml);
-    repo.relgate(&["check", "--policies", &p.path(), "--format", "json"])
-}
-
-fn f(policy: &str, path: &str, line: Option<u64>) -> (String, String, Option<u64>) {
-    (policy.into(), path.into(), line)
+    repo.check_yaml(yaml, &[])
 }
 
 const EXISTS: &str = "version: 1\npolicies:\n  - id: E\n    title: files exist\n    check:\n      exists: [README.md, 'docs/*.md']\n";

@@ -4,23 +4,7 @@
 use crate::common::*;
 
 fn run(repo: &Repo, yaml: &str) -> Run {
-    let p = Policies::new(yaml);
-    repo.relgate(&["check", "--policies", &p.path(), "--format", "json"])
-}
-
-fn f(policy: &str, path: &str, line: Option<u64>) -> (String, String, Option<u64>) {
-    (policy.into(), path.into(), line)
-}
-
-fn messages(r: &Run) -> Vec<String> {
-    r.json()["findings"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|f| f["message"].as_str().unwrap_or("").to_string())
-                .collect()
-        })
-        .unwrap_or_default()
+    repo.check_yaml(yaml, &[])
 }
 
 const POLICIES: &str = r#"version: 1
@@ -92,7 +76,7 @@ fn broken_json_is_reported_at_the_parse_error() {
     );
     assert_eq!(r.json()["findings"][0]["column"], 3);
     assert!(
-        messages(&r)[0].starts_with("releases/ledger.json is not valid JSON"),
+        r.messages()[0].starts_with("releases/ledger.json is not valid JSON"),
         "{}",
         r.stdout
     );
@@ -117,7 +101,7 @@ fn a_bad_event_and_a_missing_field_point_at_their_entries() {
         ]
     );
     assert_eq!(
-        messages(&r),
+        r.messages(),
         vec![
             "releases/ledger.json: [1].event is 'rolback', expected one of 'activation', 'rollback'",
             "releases/ledger.json: [2] has no 'by'",
@@ -149,7 +133,7 @@ fn types_formats_and_emptiness() {
             f("VALID", LEDGER_PATH, Some(4)),
         ]
     );
-    let m = messages(&r);
+    let m = r.messages();
     assert!(
         m.contains(
             &"releases/ledger.json: [1].release is '2024-6-3', expected a date (YYYY-MM-DD)"
@@ -177,7 +161,7 @@ fn dates_going_backwards() {
     let r = run(&repo, POLICIES);
     assert_eq!(r.findings(), vec![f("VALID", LEDGER_PATH, Some(3))]);
     assert_eq!(
-        messages(&r),
+        r.messages(),
         vec![
             "releases/ledger.json: [1].date 2024-06-02 is before [0].date 2024-06-03T09:00:00Z: the dates go backwards"
         ]
@@ -214,7 +198,7 @@ fn missing_release_entry_and_last_flag_mismatch() {
         ]
     );
     assert_eq!(
-        messages(&r),
+        r.messages(),
         vec![
             "releases/ledger.json: the document has no element with release = '2024-07-15'",
             "releases/ledger.json: the last element [2].flag is 0, expected '1'",
@@ -235,7 +219,7 @@ fn missing_file_and_wrong_type() {
         ]
     );
     assert!(
-        messages(&r)[1].contains("the document is an object, expected an array"),
+        r.messages()[1].contains("the document is an object, expected an array"),
         "{}",
         r.stdout
     );
@@ -296,7 +280,7 @@ fn yaml_and_toml_at_a_path() {
         ]
     );
     assert_eq!(
-        messages(&r),
+        r.messages(),
         vec![
             "deploy.yaml: spec.steps[1] has no 'name'",
             "deploy.yaml: spec.steps[1].retries is a string, expected an integer",
@@ -305,7 +289,7 @@ fn yaml_and_toml_at_a_path() {
     let r = check("deploy.toml");
     assert_eq!(r.findings(), vec![f("Y", "deploy.toml", Some(5))]);
     assert_eq!(
-        messages(&r),
+        r.messages(),
         vec!["deploy.toml: spec.steps[1] has no 'name'"]
     );
 }

@@ -40,19 +40,9 @@ fn repo(report: Option<&str>) -> Repo {
 }
 
 fn run(repo: &Repo, now: &str, extra: &[&str]) -> Run {
-    let p = Policies::new(POLICIES);
-    let path = p.path();
-    let mut args = vec![
-        "check",
-        "--policies",
-        &path,
-        "--format",
-        "json",
-        "--now",
-        now,
-    ];
+    let mut args = vec!["--now", now];
     args.extend_from_slice(extra);
-    repo.relgate(&args)
+    repo.check_yaml(POLICIES, &args)
 }
 
 fn one(r: &Run) -> (String, String, Option<u64>, String, String) {

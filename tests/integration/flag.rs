@@ -32,15 +32,7 @@ policies:
 "#;
 
 fn run(repo: &Repo, extra: &[&str]) -> Run {
-    let p = Policies::new(POLICY);
-    let path = p.path();
-    let mut args = vec!["check", "--policies", &path, "--format", "json"];
-    args.extend_from_slice(extra);
-    repo.relgate(&args)
-}
-
-fn f(policy: &str, path: &str, line: Option<u64>) -> (String, String, Option<u64>) {
-    (policy.into(), path.into(), line)
+    repo.check_yaml(POLICY, extra)
 }
 
 fn base_repo() -> Repo {

@@ -25,8 +25,7 @@ fn f(line: Option<u64>) -> (String, String, Option<u64>) {
 }
 
 fn run(repo: &Repo) -> Run {
-    let p = Policies::new(POLICY);
-    repo.relgate(&["check", "--policies", &p.path(), "--format", "json"])
+    repo.check_yaml(POLICY, &[])
 }
 
 fn with(xml: &str) -> (Repo, Run) {
@@ -34,15 +33,6 @@ fn with(xml: &str) -> (Repo, Run) {
     repo.write(PATH, xml).commit_all("evidence");
     let r = run(&repo);
     (repo, r)
-}
-
-fn messages(r: &Run) -> Vec<String> {
-    r.json()["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["message"].as_str().unwrap().to_string())
-        .collect()
 }
 
 #[test]
@@ -63,7 +53,7 @@ fn missing_file() {
     let r = run(&repo);
     assert_eq!(r.code, 1);
     assert_eq!(r.findings(), vec![f(None)]);
-    assert_eq!(messages(&r), [format!("{PATH} does not exist")]);
+    assert_eq!(r.messages(), [format!("{PATH} does not exist")]);
 }
 
 #[test]
@@ -74,7 +64,7 @@ fn failures_and_errors_at_the_suite() {
     assert_eq!(r.code, 1);
     assert_eq!(r.findings(), vec![f(Some(4)), f(Some(4))]);
     assert_eq!(
-        messages(&r),
+        r.messages(),
         [
             "testsuite 'real_gateway' has 1 errors (at most 0 allowed)",
             "testsuite 'real_gateway' has 1 failures (at most 0 allowed)",
@@ -89,14 +79,14 @@ fn all_skipped_and_empty() {
     );
     assert_eq!(r.findings(), vec![f(Some(1))]);
     assert_eq!(
-        messages(&r),
+        r.messages(),
         ["testsuite 'real_gateway' ran 0 of its 2 tests (2 skipped), fewer than 1"]
     );
     let (_, r) =
         with("<testsuites>\n<testsuite name=\"real_gateway\" tests=\"0\"/>\n</testsuites>\n");
     assert_eq!(r.findings(), vec![f(Some(2))]);
     assert_eq!(
-        messages(&r),
+        r.messages(),
         ["testsuite 'real_gateway' has 0 tests, fewer than 1"]
     );
 }
@@ -108,14 +98,14 @@ fn wrong_suite() {
     );
     assert_eq!(r.findings(), vec![f(None)]);
     assert_eq!(
-        messages(&r),
+        r.messages(),
         [format!(
             "{PATH} has no testsuite named 'real_gateway' (found 'unit', 'integration')"
         )]
     );
     let (_, r) = with("<testsuites/>\n");
     assert_eq!(
-        messages(&r),
+        r.messages(),
         [format!(
             "{PATH} has no testsuite named 'real_gateway' (it has no testsuite)"
         )]
@@ -129,7 +119,7 @@ fn not_xml_or_not_junit() {
     assert_eq!(r.findings().len(), 1);
     assert!(r.findings()[0].2.is_some(), "{}", r.stdout);
     assert!(
-        messages(&r)[0].starts_with(&format!("{PATH} is not a JUnit XML report: ")),
+        r.messages()[0].starts_with(&format!("{PATH} is not a JUnit XML report: ")),
         "{}",
         r.stdout
     );

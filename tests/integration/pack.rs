@@ -30,10 +30,6 @@ const GOOD_JUNIT: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 
 type F = (String, String, Option<u64>);
 
-fn f(policy: &str, path: &str, line: Option<u64>) -> F {
-    (policy.into(), path.into(), line)
-}
-
 /// The pack, JSON, at `now`.
 fn check_at(repo: &Repo, now: &str, extra: &[&str]) -> Run {
     let mut args = vec!["check", "--pack", PACK, "--format", "json", "--now", now];

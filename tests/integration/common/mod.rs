@@ -39,6 +39,18 @@ impl Run {
             .collect()
     }
 
+    /// The message of every finding, in report order.
+    pub fn messages(&self) -> Vec<String> {
+        self.json()["findings"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|f| f["message"].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// The status of each policy, by id.
     pub fn status(&self, id: &str) -> String {
         self.json()["policies"]
@@ -51,6 +63,11 @@ impl Run {
             .unwrap_or("")
             .to_string()
     }
+}
+
+/// `(policy, path, line)` as [`Run::findings`] returns them.
+pub fn f(policy: &str, path: &str, line: Option<u64>) -> (String, String, Option<u64>) {
+    (policy.into(), path.into(), line)
 }
 
 pub fn shared() -> PathBuf {
@@ -184,6 +201,15 @@ impl Repo {
         self.git(&["add", "-A"]);
         self.git(&["commit", "-q", "--allow-empty", "-m", msg]);
         self
+    }
+
+    /// `relgate check --policies <yaml written beside the repository> --format json EXTRA…`.
+    pub fn check_yaml(&self, yaml: &str, extra: &[&str]) -> Run {
+        let p = Policies::new(yaml);
+        let path = p.path();
+        let mut args = vec!["check", "--policies", &path, "--format", "json"];
+        args.extend_from_slice(extra);
+        self.relgate(&args)
     }
 
     /// Runs the real binary in the repository, with colour off.
