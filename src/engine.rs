@@ -3,7 +3,7 @@
 
 use crate::checks::{Cx, EvalError, Hit};
 use crate::finding::Finding;
-use crate::policy::template::no_escape;
+use crate::lang::template::no_escape;
 use crate::policy::{Cond, Policy, PolicySet};
 use crate::repo::ReadError;
 use rayon::prelude::*;

@@ -2,7 +2,7 @@
 
 use super::util::select;
 use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
-use crate::policy::fields::{Fields, GlobSet};
+use crate::lang::fields::{Fields, GlobSet};
 
 pub static SPEC: KindSpec = KindSpec {
     name: "absent",

@@ -2,10 +2,10 @@
 
 use super::scope::Scope;
 use super::{At, Check, Cx, Eval, EvalError, Hit, KindSpec, Param, Ty};
+use crate::lang::error::{Code, did_you_mean};
+use crate::lang::fields::{Fields, RegexT};
+use crate::lang::template::{Template, no_escape};
 use crate::parse::dates::Moment;
-use crate::policy::error::{Code, did_you_mean};
-use crate::policy::fields::{Fields, RegexT};
-use crate::policy::template::{Template, no_escape};
 use crate::repo::Content;
 
 pub static SPEC: KindSpec = KindSpec {
@@ -131,7 +131,7 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
     }))
 }
 
-fn unknown_capture(f: &mut Fields, span: crate::policy::node::Span, name: &str, names: &[String]) {
+fn unknown_capture(f: &mut Fields, span: crate::lang::node::Span, name: &str, names: &[String]) {
     let e = f.lx.error(
         Code::BadValue,
         span,

@@ -2,8 +2,8 @@
 //! other files. Needs `--base`; without one the policy is `skip`.
 
 use super::{At, Check, Cx, Eval, EvalError, Hit, KindSpec, Param, Ty};
-use crate::policy::fields::{Fields, GlobSet, Pat};
-use crate::policy::flags::FlagFacts;
+use crate::eval::flags::FlagFacts;
+use crate::lang::fields::{Fields, GlobSet, Pat};
 use crate::repo::{ChangeStatus, Diff};
 
 pub static SPEC: KindSpec = KindSpec {
@@ -64,7 +64,7 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
         }),
         _ => {
             f.lx.error(
-                crate::policy::error::Code::BadValue,
+                crate::lang::error::Code::BadValue,
                 span,
                 "check 'changes' needs exactly one of 'flag' or 'touches'",
             );
@@ -215,7 +215,8 @@ fn modified(diff: &Diff, pat: &Pat) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::checks::{Cx, brief};
-    use crate::policy::{Inputs, load, vars::Vars};
+    use crate::eval::vars::Vars;
+    use crate::policy::{Inputs, load};
     use crate::repo::memory::MemoryView;
     use crate::repo::{Change, ChangeStatus, Diff, SourceKind};
     use std::sync::Arc;

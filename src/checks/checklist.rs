@@ -2,9 +2,9 @@
 
 use super::scope::Scope;
 use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
+use crate::lang::fields::Fields;
+use crate::lang::template::{Template, no_escape};
 use crate::parse::markdown::task_items;
-use crate::policy::fields::Fields;
-use crate::policy::template::{Template, no_escape};
 
 pub static SPEC: KindSpec = KindSpec {
     name: "checklist",

@@ -2,10 +2,10 @@
 //! membership and the last element.
 
 use super::{At, Check, Cx, Eval, EvalError, Hit, KindSpec, Param, Ty};
+use crate::lang::fields::{Fields, Scalar};
+use crate::lang::template::{Template, no_escape};
 use crate::parse::dates::{Moment, is_iso_date, parse_instant};
 use crate::parse::structured::{self, DataFormat, Kind, Value};
-use crate::policy::fields::{Fields, Scalar};
-use crate::policy::template::{Template, no_escape};
 
 pub static SPEC: KindSpec = KindSpec {
     name: "data",

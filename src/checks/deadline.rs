@@ -3,10 +3,10 @@
 use super::data::{array_at, at, element, fields_equal, load, render_all};
 use super::{At, Check, Cx, Eval, EvalError, Hit, KindSpec, Param, Ty};
 use crate::finding::Severity;
+use crate::lang::error::Code;
+use crate::lang::fields::Fields;
+use crate::lang::template::{Template, no_escape};
 use crate::parse::dates::{Moment, day_of, display_instant};
-use crate::policy::error::Code;
-use crate::policy::fields::Fields;
-use crate::policy::template::{Template, no_escape};
 use crate::repo::EntryKind;
 use jiff::civil::Date;
 

@@ -2,8 +2,8 @@
 
 use super::util::{read, select};
 use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
+use crate::lang::fields::{Fields, GlobSet};
 use crate::parse::encoding::{EncodingIssue, first_issue};
-use crate::policy::fields::{Fields, GlobSet};
 
 pub static SPEC: KindSpec = KindSpec {
     name: "encoding",

@@ -2,7 +2,7 @@
 
 use super::util::missing_message;
 use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
-use crate::policy::fields::{Fields, GlobSet};
+use crate::lang::fields::{Fields, GlobSet};
 
 pub static SPEC: KindSpec = KindSpec {
     name: "exists",

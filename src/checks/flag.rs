@@ -1,9 +1,9 @@
 //! `flag`: a config flag (a `flag:` variable) is off, or on.
 
 use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
+use crate::eval::flags::FlagFacts;
+use crate::lang::fields::Fields;
 use crate::parse::assign::FlagState;
-use crate::policy::fields::Fields;
-use crate::policy::flags::FlagFacts;
 
 pub static SPEC: KindSpec = KindSpec {
     name: "flag",
@@ -113,7 +113,8 @@ pub fn on_hits(facts: &FlagFacts) -> Vec<Hit> {
 #[cfg(test)]
 mod tests {
     use crate::checks::{Cx, brief};
-    use crate::policy::{Inputs, load, vars::Vars};
+    use crate::eval::vars::Vars;
+    use crate::policy::{Inputs, load};
     use crate::repo::{SourceKind, memory::MemoryView};
 
     const POLICY: &str = "version: 1\nvars:\n  f:\n    flag: {name: FLAG, files: ['**/*.env', '**/*.yaml'], exclude: 'docs/**'}\n  mode: {from: f, map: {'on': real, 'off': sandbox}}\npolicies:\n  - id: OFF\n    title: t\n    check: {flag: {var: f, is: 'off'}}\n  - id: ON\n    title: t\n    check: {flag: {var: f, is: 'on'}}\n";

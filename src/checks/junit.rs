@@ -2,10 +2,10 @@
 
 use super::util::{read, text};
 use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
+use crate::lang::error::Code;
+use crate::lang::fields::Fields;
+use crate::lang::template::{Template, no_escape};
 use crate::parse::junit::{Suite, parse_junit};
-use crate::policy::error::Code;
-use crate::policy::fields::Fields;
-use crate::policy::template::{Template, no_escape};
 
 pub static SPEC: KindSpec = KindSpec {
     name: "junit",

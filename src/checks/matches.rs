@@ -3,8 +3,8 @@
 use super::scope::Scope;
 use super::util::{nothing_selected, select};
 use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
-use crate::policy::fields::{Fields, GlobSet, RegexT};
-use crate::policy::template::{Template, no_escape};
+use crate::lang::fields::{Fields, GlobSet, RegexT};
+use crate::lang::template::{Template, no_escape};
 
 pub static SPEC: KindSpec = KindSpec {
     name: "matches",

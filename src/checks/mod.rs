@@ -18,9 +18,9 @@ mod matches;
 mod mode;
 mod not_matches;
 
+use crate::eval::vars::Vars;
 use crate::finding::Severity;
-use crate::policy::fields::Fields;
-use crate::policy::vars::Vars;
+use crate::lang::fields::Fields;
 use crate::repo::{Diff, ReadError, View};
 use std::fmt::Debug;
 
@@ -195,7 +195,7 @@ pub fn kind(name: &str) -> Option<&'static KindSpec> {
 /// Shared helpers for check kinds.
 pub mod util {
     use super::{At, Cx, EvalError, Hit};
-    use crate::policy::fields::GlobSet;
+    use crate::lang::fields::GlobSet;
     use crate::repo::{Content, EntryKind, ReadError};
     use std::sync::Arc;
 
@@ -296,8 +296,8 @@ pub mod util {
 /// Markdown sections as the text-scanning kinds use them.
 pub mod scope {
     use super::{At, Cx, EvalError, Hit};
+    use crate::lang::template::{Template, no_escape};
     use crate::parse::markdown;
-    use crate::policy::template::{Template, no_escape};
     use crate::repo::Content;
 
     /// The part of a file a check looks at: the whole file, or one section's body.
@@ -361,7 +361,7 @@ impl scope::Scope {
     pub fn load(
         cx: &Cx,
         path: &str,
-        section: Option<&crate::policy::template::Template>,
+        section: Option<&crate::lang::template::Template>,
     ) -> Result<
         Result<
             (

@@ -2,7 +2,7 @@
 
 use super::util::{nothing_selected, select};
 use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
-use crate::policy::fields::{Fields, GlobSet};
+use crate::lang::fields::{Fields, GlobSet};
 use crate::repo::{EntryKind, SourceKind};
 
 pub static SPEC: KindSpec = KindSpec {

@@ -4,8 +4,8 @@ use super::matches::{TEXT_PARAMS, TextScan};
 use super::scope::Scope;
 use super::util::select;
 use super::{At, Check, Cx, Eval, Hit, KindSpec};
-use crate::policy::fields::Fields;
-use crate::policy::template::no_escape;
+use crate::lang::fields::Fields;
+use crate::lang::template::no_escape;
 
 pub static SPEC: KindSpec = KindSpec {
     name: "not_matches",

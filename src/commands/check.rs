@@ -3,8 +3,8 @@
 use super::{ERROR, FINDINGS, Io, OK, print_load_errors, read_policy_dir, read_policy_paths};
 use crate::checks::Cx;
 use crate::cli::{CheckArgs, Level};
+use crate::eval::vars::Vars;
 use crate::finding::Severity;
-use crate::policy::vars::Vars;
 use crate::policy::{self, Inputs};
 use crate::repo::{self, SourceSpec, Target};
 use crate::report::{self, PolicyResult, RenderOptions, Report, TargetInfo};

@@ -2,8 +2,8 @@
 
 use super::{ERROR, Io, OK, load_from_disk, print_load_errors};
 use crate::cli::ExplainArgs;
+use crate::lang::error::did_you_mean;
 use crate::policy::Cond;
-use crate::policy::error::did_you_mean;
 
 pub fn run(args: &ExplainArgs, io: &mut Io) -> u8 {
     let set = match load_from_disk(&args.policies) {

@@ -10,7 +10,7 @@ pub mod schema;
 pub mod validate;
 
 use crate::cli::PolicyArgs;
-use crate::policy::error::{Code, LoadError, LoadErrors};
+use crate::lang::error::{Code, LoadError, LoadErrors};
 use crate::policy::{self, Inputs, PolicySet};
 use crate::repo::View;
 use std::io::Write;

@@ -7,22 +7,17 @@
 //! anywhere the caller chooses (disk, any revision's tree, the embedded packs):
 //! [`load`] only sees `(name, text)` pairs.
 
-pub mod error;
-pub mod fields;
-pub mod flags;
-pub mod node;
 pub mod packs;
-pub mod template;
-pub mod vars;
 
 use crate::checks::{self, Check, Param, Ty};
+use crate::eval::{flags, vars};
 use crate::finding::{Origin, Severity};
-use error::{Code, LoadError, LoadErrors, PolicyFile, did_you_mean};
-use fields::{Fields, LoadCx};
-use node::{Node, NodeKind, Span};
+use crate::lang::error::{Code, LoadError, LoadErrors, PolicyFile, did_you_mean};
+use crate::lang::fields::{self, Fields, LoadCx};
+use crate::lang::node::{self, Node, NodeKind, Span};
+use crate::lang::template::Template;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use template::Template;
 use vars::{VarDef, VarKind};
 
 /// A boolean combination of checks.

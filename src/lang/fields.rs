@@ -8,8 +8,8 @@
 use super::error::{Code, LoadError, PolicyFile, did_you_mean};
 use super::node::{Node, NodeKind, Span};
 use super::template::{Template, glob_escape, regex_escape};
-use super::vars::Vars;
 use crate::checks::{Cx, EvalError, Param, Ty};
+use crate::eval::vars::Vars;
 use regex::Regex;
 use std::borrow::Cow;
 use std::sync::Arc;

@@ -7,9 +7,9 @@
 //! same definition. Nothing here knows any flag: name, files and vocabularies
 //! come from the policy.
 
-use super::fields::GlobSet;
 use super::vars::Vars;
 use crate::checks::EvalError;
+use crate::lang::fields::GlobSet;
 use crate::parse::assign::{self, FlagState};
 use crate::repo::{EntryKind, ReadError, View};
 use rayon::prelude::*;
@@ -205,8 +205,8 @@ struct FileFacts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::node::Span;
-    use crate::policy::template::Template;
+    use crate::lang::node::Span;
+    use crate::lang::template::Template;
     use crate::repo::{SourceKind, memory::MemoryView};
 
     fn def(files: &[&str], exclude: &[&str]) -> FlagDef {

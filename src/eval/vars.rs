@@ -5,12 +5,12 @@
 //! fact derived from the repository. A variable that cannot be resolved is kept
 //! with the reason, so every policy that needs it fails saying why.
 
-use super::error::PolicyFile;
-use super::fields::{RegexT, glob};
 use super::flags::{FlagDef, FlagFacts};
-use super::node::Span;
-use super::template::{Template, no_escape};
 use crate::checks::EvalError;
+use crate::lang::error::PolicyFile;
+use crate::lang::fields::{RegexT, glob};
+use crate::lang::node::Span;
+use crate::lang::template::{Template, no_escape};
 use crate::repo::View;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -193,7 +193,7 @@ impl Vars {
                 let matcher = glob(&pat).map_err(|e| e.to_string())?;
                 let re = match pattern {
                     Some(p) => Some(
-                        super::fields::build_regex(
+                        crate::lang::fields::build_regex(
                             &self
                                 .render(&p.tpl, regex::escape)
                                 .map_err(|e| e.to_string())?,

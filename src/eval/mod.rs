@@ -1,0 +1,4 @@
+//! What a check sees at run time: the evaluation context, variables and flag facts.
+
+pub mod flags;
+pub mod vars;
