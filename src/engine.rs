@@ -1,7 +1,7 @@
 //! Evaluation: `when` / `unless` / `all` / `any` / `not`, a status per policy,
 //! findings in one deterministic order whatever the thread count.
 
-use crate::checks::{Cx, EvalError, Hit};
+use crate::eval::{Cx, EvalError, Hit};
 use crate::finding::Finding;
 use crate::lang::template::no_escape;
 use crate::policy::{Cond, Policy, PolicySet};
@@ -200,8 +200,8 @@ fn outcome(
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::eval_yaml;
     use crate::repo::{SourceKind, memory::MemoryView};
+    use crate::testkit::eval_yaml;
 
     fn view() -> MemoryView {
         MemoryView::new(SourceKind::Worktree)

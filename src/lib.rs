@@ -16,6 +16,8 @@ pub mod parse;
 pub mod policy;
 pub mod repo;
 pub mod report;
+#[cfg(test)]
+mod testkit;
 
 use cli::{Cli, Command};
 use commands::Io;

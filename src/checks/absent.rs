@@ -1,8 +1,10 @@
 //! `absent`: files that must not be there.
 
-use super::util::select;
-use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
+use super::KindSpec;
+use crate::eval::util::select;
+use crate::eval::{At, Check, Cx, Eval, Hit};
 use crate::lang::fields::{Fields, GlobSet};
+use crate::lang::kind::{Param, Ty};
 
 pub static SPEC: KindSpec = KindSpec {
     name: "absent",
@@ -50,8 +52,8 @@ impl Check for Absent {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::{brief, eval_yaml};
     use crate::repo::{SourceKind, memory::MemoryView};
+    use crate::testkit::{brief, eval_yaml};
 
     #[test]
     fn every_present_file_is_a_hit() {

@@ -1,9 +1,11 @@
 //! `captures`: a line matching a regex with named captures, whose values are compared.
 
-use super::scope::Scope;
-use super::{At, Check, Cx, Eval, EvalError, Hit, KindSpec, Param, Ty};
+use super::KindSpec;
+use crate::eval::scope::Scope;
+use crate::eval::{At, Check, Cx, Eval, EvalError, Hit};
 use crate::lang::error::{Code, did_you_mean};
 use crate::lang::fields::{Fields, RegexT};
+use crate::lang::kind::{Param, Ty};
 use crate::lang::template::{Template, no_escape};
 use crate::parse::dates::Moment;
 use crate::repo::Content;

@@ -1,9 +1,11 @@
 //! `changes`: a change that alters a flag (or touches some files) must also modify
 //! other files. Needs `--base`; without one the policy is `skip`.
 
-use super::{At, Check, Cx, Eval, EvalError, Hit, KindSpec, Param, Ty};
+use super::KindSpec;
 use crate::eval::flags::FlagFacts;
+use crate::eval::{At, Check, Cx, Eval, EvalError, Hit};
 use crate::lang::fields::{Fields, GlobSet, Pat};
+use crate::lang::kind::{Param, Ty};
 use crate::repo::{ChangeStatus, Diff};
 
 pub static SPEC: KindSpec = KindSpec {
@@ -214,16 +216,17 @@ fn modified(diff: &Diff, pat: &Pat) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::{Cx, brief};
+    use crate::eval::Cx;
     use crate::eval::vars::Vars;
     use crate::policy::{Inputs, load};
     use crate::repo::memory::MemoryView;
     use crate::repo::{Change, ChangeStatus, Diff, SourceKind};
+    use crate::testkit::brief;
     use std::sync::Arc;
 
     const POLICY: &str = "version: 1\nvars:\n  f:\n    flag: {name: FLAG, files: '**/*.env'}\npolicies:\n  - id: F\n    title: t\n    check: {changes: {flag: f, must_modify: [ledger.json, 'notes/*.md']}}\n  - id: T\n    title: t\n    check: {changes: {touches: 'config/**', exclude: 'config/*.md', must_modify: ledger.json}}\n";
 
-    fn eval(base: MemoryView, now: &MemoryView, changed: &[&str]) -> Vec<Vec<crate::checks::Hit>> {
+    fn eval(base: MemoryView, now: &MemoryView, changed: &[&str]) -> Vec<Vec<crate::eval::Hit>> {
         let set = load(&Inputs {
             files: vec![("t.yaml".into(), POLICY.into())],
             ..Inputs::default()

@@ -1,8 +1,10 @@
 //! `checklist`: a Markdown task list with every item ticked.
 
-use super::scope::Scope;
-use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
+use super::KindSpec;
+use crate::eval::scope::Scope;
+use crate::eval::{At, Check, Cx, Eval, Hit};
 use crate::lang::fields::Fields;
+use crate::lang::kind::{Param, Ty};
 use crate::lang::template::{Template, no_escape};
 use crate::parse::markdown::task_items;
 
@@ -92,8 +94,8 @@ impl Check for Checklist {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::{brief, eval_yaml};
     use crate::repo::{SourceKind, memory::MemoryView};
+    use crate::testkit::{brief, eval_yaml};
 
     #[test]
     fn unticked_items_in_the_section_only() {

@@ -1,8 +1,10 @@
 //! `data`: JSON / YAML / TOML values at a path: type, per-element rules, ordering,
 //! membership and the last element.
 
-use super::{At, Check, Cx, Eval, EvalError, Hit, KindSpec, Param, Ty};
+use super::KindSpec;
+use crate::eval::{At, Check, Cx, Eval, EvalError, Hit};
 use crate::lang::fields::{Fields, Scalar};
+use crate::lang::kind::{Param, Ty};
 use crate::lang::template::{Template, no_escape};
 use crate::parse::dates::{Moment, is_iso_date, parse_instant};
 use crate::parse::structured::{self, DataFormat, Kind, Value};
@@ -188,11 +190,11 @@ pub(super) fn load(
     path: &str,
     format: Option<DataFormat>,
 ) -> Result<Result<Value, Hit>, EvalError> {
-    let content = match super::util::read(cx, path)? {
+    let content = match crate::eval::util::read(cx, path)? {
         Ok(c) => c,
         Err(hit) => return Ok(Err(hit)),
     };
-    let text = match super::util::text(path, &content) {
+    let text = match crate::eval::util::text(path, &content) {
         Ok(t) => t,
         Err(hit) => return Ok(Err(hit)),
     };

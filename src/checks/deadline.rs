@@ -1,10 +1,12 @@
 //! `deadline`: for selected elements of a data file, a dated file is due within a window.
 
+use super::KindSpec;
 use super::data::{array_at, at, element, fields_equal, load, render_all};
-use super::{At, Check, Cx, Eval, EvalError, Hit, KindSpec, Param, Ty};
+use crate::eval::{At, Check, Cx, Eval, EvalError, Hit};
 use crate::finding::Severity;
 use crate::lang::error::Code;
 use crate::lang::fields::Fields;
+use crate::lang::kind::{Param, Ty};
 use crate::lang::template::{Template, no_escape};
 use crate::parse::dates::{Moment, day_of, display_instant};
 use crate::repo::EntryKind;

@@ -1,8 +1,10 @@
 //! `encoding`: valid UTF-8 with no mojibake.
 
-use super::util::{read, select};
-use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
+use super::KindSpec;
+use crate::eval::util::{read, select};
+use crate::eval::{At, Check, Cx, Eval, Hit};
 use crate::lang::fields::{Fields, GlobSet};
+use crate::lang::kind::{Param, Ty};
 use crate::parse::encoding::{EncodingIssue, first_issue};
 
 pub static SPEC: KindSpec = KindSpec {
@@ -91,8 +93,8 @@ impl Check for Encoding {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::{brief, eval_yaml};
     use crate::repo::{SourceKind, memory::MemoryView};
+    use crate::testkit::{brief, eval_yaml};
 
     #[test]
     fn first_bad_line_per_file() {

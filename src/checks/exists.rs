@@ -1,8 +1,10 @@
 //! `exists`: files that must be there.
 
-use super::util::missing_message;
-use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
+use super::KindSpec;
+use crate::eval::util::missing_message;
+use crate::eval::{At, Check, Cx, Eval, Hit};
 use crate::lang::fields::{Fields, GlobSet};
+use crate::lang::kind::{Param, Ty};
 
 pub static SPEC: KindSpec = KindSpec {
     name: "exists",
@@ -57,8 +59,8 @@ impl Check for Exists {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::{brief, eval_yaml};
     use crate::repo::{SourceKind, memory::MemoryView};
+    use crate::testkit::{brief, eval_yaml};
 
     #[test]
     fn paths_and_globs() {

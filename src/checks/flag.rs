@@ -1,8 +1,10 @@
 //! `flag`: a config flag (a `flag:` variable) is off, or on.
 
-use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
+use super::KindSpec;
 use crate::eval::flags::FlagFacts;
+use crate::eval::{At, Check, Cx, Eval, Hit};
 use crate::lang::fields::Fields;
+use crate::lang::kind::{Param, Ty};
 use crate::parse::assign::FlagState;
 
 pub static SPEC: KindSpec = KindSpec {
@@ -112,14 +114,15 @@ pub fn on_hits(facts: &FlagFacts) -> Vec<Hit> {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::{Cx, brief};
+    use crate::eval::Cx;
     use crate::eval::vars::Vars;
     use crate::policy::{Inputs, load};
     use crate::repo::{SourceKind, memory::MemoryView};
+    use crate::testkit::brief;
 
     const POLICY: &str = "version: 1\nvars:\n  f:\n    flag: {name: FLAG, files: ['**/*.env', '**/*.yaml'], exclude: 'docs/**'}\n  mode: {from: f, map: {'on': real, 'off': sandbox}}\npolicies:\n  - id: OFF\n    title: t\n    check: {flag: {var: f, is: 'off'}}\n  - id: ON\n    title: t\n    check: {flag: {var: f, is: 'on'}}\n";
 
-    fn eval(view: &MemoryView) -> (Vec<Vec<crate::checks::Hit>>, Option<String>) {
+    fn eval(view: &MemoryView) -> (Vec<Vec<crate::eval::Hit>>, Option<String>) {
         let set = load(&Inputs {
             files: vec![("t.yaml".into(), POLICY.into())],
             ..Inputs::default()

@@ -1,9 +1,11 @@
 //! `junit`: a JUnit XML report holds a test suite that ran and passed.
 
-use super::util::{read, text};
-use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
+use super::KindSpec;
+use crate::eval::util::{read, text};
+use crate::eval::{At, Check, Cx, Eval, Hit};
 use crate::lang::error::Code;
 use crate::lang::fields::Fields;
+use crate::lang::kind::{Param, Ty};
 use crate::lang::template::{Template, no_escape};
 use crate::parse::junit::{Suite, parse_junit};
 
@@ -197,8 +199,8 @@ impl Check for Junit {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::{brief, eval_yaml};
     use crate::repo::{SourceKind, memory::MemoryView};
+    use crate::testkit::{brief, eval_yaml};
 
     const CHECK: &str = "junit: {file: r.xml, suite: s}";
 

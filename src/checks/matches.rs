@@ -1,9 +1,11 @@
 //! `matches`: text that must be present.
 
-use super::scope::Scope;
-use super::util::{nothing_selected, select};
-use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
+use super::KindSpec;
+use crate::eval::scope::Scope;
+use crate::eval::util::{nothing_selected, select};
+use crate::eval::{At, Check, Cx, Eval, Hit};
 use crate::lang::fields::{Fields, GlobSet, RegexT};
+use crate::lang::kind::{Param, Ty};
 use crate::lang::template::{Template, no_escape};
 
 pub static SPEC: KindSpec = KindSpec {
@@ -129,8 +131,8 @@ impl Check for Matches {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::{brief, eval_yaml};
     use crate::repo::{SourceKind, memory::MemoryView};
+    use crate::testkit::{brief, eval_yaml};
 
     #[test]
     fn patterns_sections_and_escaped_values() {

@@ -1,8 +1,10 @@
 //! `mode`: regular files with exact permission bits.
 
-use super::util::{nothing_selected, select};
-use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
+use super::KindSpec;
+use crate::eval::util::{nothing_selected, select};
+use crate::eval::{At, Check, Cx, Eval, Hit};
 use crate::lang::fields::{Fields, GlobSet};
+use crate::lang::kind::{Param, Ty};
 use crate::repo::{EntryKind, SourceKind};
 
 pub static SPEC: KindSpec = KindSpec {
@@ -100,8 +102,8 @@ impl Check for Mode {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::{brief, eval_yaml};
     use crate::repo::{SourceKind, memory::MemoryView};
+    use crate::testkit::{brief, eval_yaml};
 
     #[test]
     fn exact_bits_on_disk_git_modes_in_trees() {

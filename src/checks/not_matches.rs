@@ -1,9 +1,10 @@
 //! `not_matches`: text that must not be present.
 
+use super::KindSpec;
 use super::matches::{TEXT_PARAMS, TextScan};
-use super::scope::Scope;
-use super::util::select;
-use super::{At, Check, Cx, Eval, Hit, KindSpec};
+use crate::eval::scope::Scope;
+use crate::eval::util::select;
+use crate::eval::{At, Check, Cx, Eval, Hit};
 use crate::lang::fields::Fields;
 use crate::lang::template::no_escape;
 
@@ -61,8 +62,8 @@ impl Check for NotMatches {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::{brief, eval_yaml};
     use crate::repo::{SourceKind, memory::MemoryView};
+    use crate::testkit::{brief, eval_yaml};
 
     #[test]
     fn every_match_is_located() {

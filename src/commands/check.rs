@@ -1,8 +1,8 @@
 //! `relgate check`: open the repository, load policies, evaluate, report.
 
 use super::{ERROR, FINDINGS, Io, OK, print_load_errors, read_policy_dir, read_policy_paths};
-use crate::checks::Cx;
 use crate::cli::{CheckArgs, Level};
+use crate::eval::Cx;
 use crate::eval::vars::Vars;
 use crate::finding::Severity;
 use crate::policy::{self, Inputs};

@@ -2,7 +2,8 @@
 //! parameter tables the loader validates against.
 
 use super::{Io, OK};
-use crate::checks::{KINDS, Param, Ty};
+use crate::checks::KINDS;
+use crate::lang::kind::{Param, Ty};
 use crate::policy::{FILE_PARAMS, FLAG_PARAMS, POLICY_PARAMS, VAR_PARAMS};
 use serde_json::{Map, Value, json};
 

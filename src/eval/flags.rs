@@ -8,7 +8,7 @@
 //! come from the policy.
 
 use super::vars::Vars;
-use crate::checks::EvalError;
+use crate::eval::EvalError;
 use crate::lang::fields::GlobSet;
 use crate::parse::assign::{self, FlagState};
 use crate::repo::{EntryKind, ReadError, View};

@@ -1,4 +1,96 @@
-//! What a check sees at run time: the evaluation context, variables and flag facts.
+//! What a check sees at run time: the evaluation context ([`Cx`]), the hits it
+//! reports, why it could not judge ([`EvalError`]), the [`Check`] trait every kind
+//! implements, and the helpers kinds share to select, read and scope files.
+//! Variables ([`vars`]) and flag facts ([`flags`]) are resolved here once per run.
 
 pub mod flags;
+pub mod scope;
+pub mod util;
 pub mod vars;
+
+use crate::finding::Severity;
+use crate::repo::{Diff, ReadError, View};
+use std::fmt::Debug;
+use vars::Vars;
+
+/// What a check needs at evaluation time.
+pub struct Cx<'a> {
+    pub view: &'a dyn View,
+    pub vars: &'a Vars,
+    pub now: jiff::Timestamp,
+    pub diff: Option<&'a Diff>,
+}
+
+/// A place in the repository.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct At {
+    pub path: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+impl At {
+    pub fn file(path: &str) -> At {
+        At {
+            path: path.to_string(),
+            line: None,
+            column: None,
+        }
+    }
+
+    pub fn line(path: &str, line: usize, column: usize) -> At {
+        At {
+            path: path.to_string(),
+            line: Some(line),
+            column: Some(column),
+        }
+    }
+}
+
+/// One reason a check does not hold. The engine adds the policy's id, severity and help.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub message: String,
+    pub at: Option<At>,
+    /// Overrides the policy's severity (e.g. a deadline not yet passed is a warning).
+    pub severity: Option<Severity>,
+}
+
+impl Hit {
+    pub fn new(message: impl Into<String>, at: Option<At>) -> Hit {
+        Hit {
+            message: message.into(),
+            at,
+            severity: None,
+        }
+    }
+
+    pub fn at(message: impl Into<String>, at: At) -> Hit {
+        Hit::new(message, Some(at))
+    }
+}
+
+/// Why a check could not be evaluated.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum EvalError {
+    /// A variable the check needs has no value: the policy fails with one finding.
+    #[error("variable '{name}' has no value: {reason}")]
+    NoValue { name: String, reason: String },
+    /// The run cannot be trusted (I/O or git failure): exit 2.
+    #[error(transparent)]
+    Read(ReadError),
+    /// A template rendered to an invalid regex or glob: the policy fails with one finding.
+    #[error("{0}")]
+    Invalid(String),
+    /// The check compares the change with a base revision and none was given:
+    /// the policy is `skip` (reason: "needs --base").
+    #[error("needs --base: {0}")]
+    NeedsBase(String),
+}
+
+pub type Eval = Result<Vec<Hit>, EvalError>;
+
+pub trait Check: Send + Sync + Debug {
+    /// The hits of this check against the view; empty means it holds.
+    fn eval(&self, cx: &Cx) -> Eval;
+}

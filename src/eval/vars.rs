@@ -6,7 +6,7 @@
 //! with the reason, so every policy that needs it fails saying why.
 
 use super::flags::{FlagDef, FlagFacts};
-use crate::checks::EvalError;
+use crate::eval::EvalError;
 use crate::lang::error::PolicyFile;
 use crate::lang::fields::{RegexT, glob};
 use crate::lang::node::Span;

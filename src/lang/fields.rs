@@ -8,8 +8,9 @@
 use super::error::{Code, LoadError, PolicyFile, did_you_mean};
 use super::node::{Node, NodeKind, Span};
 use super::template::{Template, glob_escape, regex_escape};
-use crate::checks::{Cx, EvalError, Param, Ty};
 use crate::eval::vars::Vars;
+use crate::eval::{Cx, EvalError};
+use crate::lang::kind::{Param, Ty};
 use regex::Regex;
 use std::borrow::Cow;
 use std::sync::Arc;

@@ -4,5 +4,6 @@
 
 pub mod error;
 pub mod fields;
+pub mod kind;
 pub mod node;
 pub mod template;

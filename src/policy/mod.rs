@@ -9,11 +9,13 @@
 
 pub mod packs;
 
-use crate::checks::{self, Check, Param, Ty};
+use crate::checks;
+use crate::eval::Check;
 use crate::eval::{flags, vars};
 use crate::finding::{Origin, Severity};
 use crate::lang::error::{Code, LoadError, LoadErrors, PolicyFile, did_you_mean};
 use crate::lang::fields::{self, Fields, LoadCx};
+use crate::lang::kind::{Param, Ty};
 use crate::lang::node::{self, Node, NodeKind, Span};
 use crate::lang::template::Template;
 use std::collections::BTreeMap;

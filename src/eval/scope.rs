@@ -1,0 +1,82 @@
+//! Markdown sections as the text-scanning kinds use them.
+
+use super::{At, Cx, EvalError, Hit, util};
+use crate::lang::template::{Template, no_escape};
+use crate::parse::markdown;
+use crate::repo::Content;
+
+/// The part of a file a check looks at: the whole file, or one section's body.
+pub struct Scope {
+    /// Byte range in the file.
+    pub range: std::ops::Range<usize>,
+    /// 1-based lines of the range (inclusive); `first > last` when empty.
+    pub first: usize,
+    pub last: usize,
+    /// Line of the section heading, when scoped to a section.
+    pub heading: Option<usize>,
+    /// `in section 'X'` or empty, for messages.
+    pub label: String,
+}
+
+/// Resolves `section` in `text`; a missing heading is a hit at the file.
+pub fn resolve(
+    cx: &Cx,
+    path: &str,
+    content: &Content,
+    text: &str,
+    section: Option<&Template>,
+) -> Result<Result<Scope, Hit>, EvalError> {
+    let Some(t) = section else {
+        return Ok(Ok(Scope {
+            range: 0..text.len(),
+            first: 1,
+            last: content.line_count(),
+            heading: None,
+            label: String::new(),
+        }));
+    };
+    let title = cx.vars.render(t, no_escape)?;
+    let Some(s) = markdown::section(text, &title) else {
+        return Ok(Err(Hit::at(
+            format!("{path} has no heading '{title}'"),
+            At::file(path),
+        )));
+    };
+    let start = content.line_start(s.body_start);
+    let end = if s.body_end >= s.body_start {
+        content.line_range(s.body_end).end
+    } else {
+        start
+    };
+    Ok(Ok(Scope {
+        range: start..end.max(start),
+        first: s.body_start,
+        last: s.body_end,
+        heading: Some(s.heading.line),
+        label: format!(" in section '{title}'"),
+    }))
+}
+
+impl Scope {
+    /// Reads `path` and resolves `section`: the content with the scope (or the hit saying
+    /// the section is missing), or the hit that says why the file cannot be searched
+    /// (missing, a link, not UTF-8).
+    #[allow(clippy::type_complexity)]
+    pub fn load(
+        cx: &Cx,
+        path: &str,
+        section: Option<&Template>,
+    ) -> Result<Result<(std::sync::Arc<crate::repo::Content>, Result<Scope, Hit>), Hit>, EvalError>
+    {
+        let content = match util::read(cx, path)? {
+            Ok(c) => c,
+            Err(hit) => return Ok(Err(hit)),
+        };
+        let body = match util::text(path, &content) {
+            Ok(t) => t,
+            Err(hit) => return Ok(Err(hit)),
+        };
+        let scope = resolve(cx, path, &content, body, section)?;
+        Ok(Ok((content.clone(), scope)))
+    }
+}
