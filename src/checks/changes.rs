@@ -3,9 +3,11 @@
 
 use super::KindSpec;
 use crate::eval::flags::FlagFacts;
+use crate::eval::render::Pat;
 use crate::eval::{At, Check, Cx, Eval, EvalError, Hit};
-use crate::lang::fields::{Fields, GlobSet, Pat};
+use crate::lang::fields::Fields;
 use crate::lang::kind::{Param, Ty};
+use crate::lang::pattern::GlobSet;
 use crate::repo::{ChangeStatus, Diff};
 
 pub static SPEC: KindSpec = KindSpec {

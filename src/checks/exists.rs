@@ -3,8 +3,9 @@
 use super::KindSpec;
 use crate::eval::util::missing_message;
 use crate::eval::{At, Check, Cx, Eval, Hit};
-use crate::lang::fields::{Fields, GlobSet};
+use crate::lang::fields::Fields;
 use crate::lang::kind::{Param, Ty};
+use crate::lang::pattern::GlobSet;
 
 pub static SPEC: KindSpec = KindSpec {
     name: "exists",

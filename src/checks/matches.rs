@@ -4,8 +4,9 @@ use super::KindSpec;
 use crate::eval::scope::Scope;
 use crate::eval::util::{nothing_selected, select};
 use crate::eval::{At, Check, Cx, Eval, Hit};
-use crate::lang::fields::{Fields, GlobSet, RegexT};
+use crate::lang::fields::Fields;
 use crate::lang::kind::{Param, Ty};
+use crate::lang::pattern::{GlobSet, RegexT};
 use crate::lang::template::{Template, no_escape};
 
 pub static SPEC: KindSpec = KindSpec {

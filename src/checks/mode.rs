@@ -3,8 +3,9 @@
 use super::KindSpec;
 use crate::eval::util::{nothing_selected, select};
 use crate::eval::{At, Check, Cx, Eval, Hit};
-use crate::lang::fields::{Fields, GlobSet};
+use crate::lang::fields::Fields;
 use crate::lang::kind::{Param, Ty};
+use crate::lang::pattern::GlobSet;
 use crate::repo::{EntryKind, SourceKind};
 
 pub static SPEC: KindSpec = KindSpec {

@@ -9,7 +9,7 @@
 
 use super::vars::Vars;
 use crate::eval::EvalError;
-use crate::lang::fields::GlobSet;
+use crate::lang::pattern::GlobSet;
 use crate::parse::assign::{self, FlagState};
 use crate::repo::{EntryKind, ReadError, View};
 use rayon::prelude::*;

@@ -4,6 +4,7 @@
 //! Variables ([`vars`]) and flag facts ([`flags`]) are resolved here once per run.
 
 pub mod flags;
+pub mod render;
 pub mod scope;
 pub mod util;
 pub mod vars;

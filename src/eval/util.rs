@@ -1,7 +1,7 @@
 //! Helpers check kinds share: select files by globs, read them, take their text.
 
 use super::{At, Cx, EvalError, Hit};
-use crate::lang::fields::GlobSet;
+use crate::lang::pattern::GlobSet;
 use crate::repo::{Content, EntryKind, ReadError};
 use std::sync::Arc;
 

@@ -8,8 +8,8 @@
 use super::flags::{FlagDef, FlagFacts};
 use crate::eval::EvalError;
 use crate::lang::error::PolicyFile;
-use crate::lang::fields::{RegexT, glob};
 use crate::lang::node::Span;
+use crate::lang::pattern::{RegexT, glob};
 use crate::lang::template::{Template, no_escape};
 use crate::repo::View;
 use std::collections::BTreeMap;
@@ -193,7 +193,7 @@ impl Vars {
                 let matcher = glob(&pat).map_err(|e| e.to_string())?;
                 let re = match pattern {
                     Some(p) => Some(
-                        crate::lang::fields::build_regex(
+                        crate::lang::pattern::build_regex(
                             &self
                                 .render(&p.tpl, regex::escape)
                                 .map_err(|e| e.to_string())?,

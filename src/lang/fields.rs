@@ -5,14 +5,13 @@
 //! stopping at the first. Unknown and missing keys are checked against the
 //! same [`Param`] table that `relgate schema` publishes.
 
+mod nested;
+
 use super::error::{Code, LoadError, PolicyFile, did_you_mean};
+use super::kind::{Param, Ty};
 use super::node::{Node, NodeKind, Span};
-use super::template::{Template, glob_escape, regex_escape};
-use crate::eval::vars::Vars;
-use crate::eval::{Cx, EvalError};
-use crate::lang::kind::{Param, Ty};
-use regex::Regex;
-use std::borrow::Cow;
+use super::pattern::{RegexT, build_regex, glob};
+use super::template::Template;
 use std::sync::Arc;
 
 /// Errors and facts gathered while loading one file.
@@ -300,10 +299,10 @@ impl<'a, 'n> Fields<'a, 'n> {
             return None;
         }
         match build_regex(&probe) {
-            Ok(r) => Some(RegexT {
-                compiled: t.is_literal().then_some(r),
-                tpl: t,
-            }),
+            Ok(r) => {
+                let compiled = t.is_literal().then_some(r);
+                Some(RegexT::new(t, compiled))
+            }
             Err(e) => {
                 self.lx
                     .error(
@@ -418,183 +417,6 @@ impl<'a, 'n> Fields<'a, 'n> {
         None
     }
 
-    /// A nested mapping, read by `build` against the table of `name` (a [`Ty::Table`]).
-    pub fn table<T>(
-        &mut self,
-        name: &'static str,
-        build: impl FnOnce(&mut Fields<'_, 'n>) -> Option<T>,
-    ) -> Option<T> {
-        let Ty::Table(params) = self.param(name).ty else {
-            return None;
-        };
-        let node = self.node(name)?;
-        let what = self.label(name);
-        let mut inner = Fields::new(self.lx, node, params, None, what)?;
-        let out = build(&mut inner);
-        inner.finish();
-        out
-    }
-
-    /// A list of mappings, each read by `build` against the table of `name` (a [`Ty::Rules`]).
-    /// `None` when any item is invalid.
-    pub fn rules<T>(
-        &mut self,
-        name: &'static str,
-        mut build: impl FnMut(&mut Fields<'_, 'n>) -> Option<T>,
-    ) -> Option<Vec<T>> {
-        let Ty::Rules(params) = self.param(name).ty else {
-            return None;
-        };
-        let node = self.node(name)?;
-        let what = self.label(name);
-        let NodeKind::Seq(items) = &node.kind else {
-            self.lx.wrong_type(node, &what, "a list of mappings");
-            return None;
-        };
-        let mut out = Vec::new();
-        let mut ok = true;
-        for (i, item) in items.iter().enumerate() {
-            let Some(mut inner) = Fields::new(
-                self.lx,
-                item,
-                params,
-                None,
-                format!("item {} of {what}", i + 1),
-            ) else {
-                ok = false;
-                continue;
-            };
-            match build(&mut inner) {
-                Some(t) => out.push(t),
-                None => ok = false,
-            }
-            inner.finish();
-        }
-        ok.then_some(out)
-    }
-
-    /// The entries of a mapping from names to values (a [`Ty::FieldMap`]): keys must be
-    /// strings; the mapping must not be empty.
-    fn field_nodes(&mut self, name: &'static str) -> Option<Vec<(String, &'n Node)>> {
-        let node = self.node(name)?;
-        let what = self.label(name);
-        let Some(map) = node.as_map() else {
-            self.lx
-                .wrong_type(node, &what, "a mapping of names to values");
-            return None;
-        };
-        if map.is_empty() {
-            self.lx.error(
-                Code::BadValue,
-                node.span,
-                format!("{what} must not be empty"),
-            );
-            return None;
-        }
-        let mut out = Vec::new();
-        let mut ok = true;
-        for (k, v) in map {
-            match k.scalar_text() {
-                Some(key) => out.push((key, v)),
-                None => {
-                    self.lx.wrong_type(k, &format!("a key of {what}"), "a name");
-                    ok = false;
-                }
-            }
-        }
-        ok.then_some(out)
-    }
-
-    /// Name → template (a [`Ty::FieldMap`] of [`Ty::Text`]); references may name `locals`.
-    pub fn field_texts(
-        &mut self,
-        name: &'static str,
-        locals: &[String],
-    ) -> Option<Vec<(String, Template)>> {
-        let entries = self.field_nodes(name)?;
-        let what = self.label(name);
-        let mut out = Vec::new();
-        let mut ok = true;
-        for (k, v) in entries {
-            match self
-                .lx
-                .template_local(v, &format!("'{k}' of {what}"), locals)
-            {
-                Some(t) => out.push((k, t)),
-                None => ok = false,
-            }
-        }
-        ok.then_some(out)
-    }
-
-    /// Name → one of the words of the inner [`Ty::Enum`].
-    pub fn field_choices(&mut self, name: &'static str) -> Option<Vec<(String, String)>> {
-        let Ty::FieldMap(Ty::Enum(words)) = self.param(name).ty else {
-            return None;
-        };
-        let entries = self.field_nodes(name)?;
-        let what = self.label(name);
-        let mut out = Vec::new();
-        let mut ok = true;
-        for (k, v) in entries {
-            let text = v.scalar_text().unwrap_or_default();
-            if words.contains(&text.as_str()) {
-                out.push((k, text));
-                continue;
-            }
-            ok = false;
-            let e = self.lx.error(
-                Code::BadValue,
-                v.span,
-                format!(
-                    "'{k}' of {what} must be one of {}, found '{text}'",
-                    words.join(", ")
-                ),
-            );
-            e.help = did_you_mean(&text, words.iter().copied());
-        }
-        ok.then_some(out)
-    }
-
-    /// Name → a list of scalars (a [`Ty::FieldMap`] of [`Ty::Scalars`]); one scalar
-    /// stands for a list of one.
-    pub fn field_scalars(&mut self, name: &'static str) -> Option<Vec<(String, Vec<Scalar>)>> {
-        let entries = self.field_nodes(name)?;
-        let what = self.label(name);
-        let mut out = Vec::new();
-        let mut ok = true;
-        for (k, v) in entries {
-            let items: Vec<&Node> = match &v.kind {
-                NodeKind::Seq(items) => items.iter().collect(),
-                _ => vec![v],
-            };
-            let mut values = Vec::new();
-            for item in items {
-                match Scalar::of(item) {
-                    Some(s) => values.push(s),
-                    None => {
-                        self.lx.wrong_type(
-                            item,
-                            &format!("'{k}' of {what}"),
-                            "a scalar or a list of scalars",
-                        );
-                        ok = false;
-                    }
-                }
-            }
-            if values.is_empty() && ok {
-                self.lx.error(
-                    Code::BadValue,
-                    v.span,
-                    format!("'{k}' of {what} must not be empty"),
-                );
-                ok = false;
-            }
-            out.push((k, values));
-        }
-        ok.then_some(out)
-    }
-
     /// Records unknown keys (with a suggestion). Call once all parameters were read.
     pub fn finish(self) {
         let Some(map) = self.node.as_map() else {
@@ -636,22 +458,6 @@ fn unreachable_param(name: &str) -> &'static Param {
     &UNDECLARED
 }
 
-pub fn glob(pattern: &str) -> Result<globset::GlobMatcher, globset::Error> {
-    Ok(globset::GlobBuilder::new(pattern)
-        .literal_separator(true)
-        .backslash_escape(true)
-        .build()?
-        .compile_matcher())
-}
-
-pub fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
-    regex::RegexBuilder::new(pattern)
-        .multi_line(true)
-        .crlf(true)
-        .size_limit(1 << 20)
-        .build()
-}
-
 /// A scalar written in a policy, compared with data values with its type
 /// (`1` is not `'1'`).
 #[derive(Debug, Clone, PartialEq)]
@@ -685,121 +491,5 @@ impl std::fmt::Display for Scalar {
             Scalar::Float(x) => write!(f, "{x}"),
             Scalar::Str(s) => write!(f, "'{s}'"),
         }
-    }
-}
-
-/// A regex with `{var}` templates, compiled at load time when it has none.
-#[derive(Debug, Clone)]
-pub struct RegexT {
-    pub tpl: Template,
-    compiled: Option<Regex>,
-}
-
-impl RegexT {
-    /// The names of the regex's named capture groups (known at load time: variable
-    /// values are matched literally, so they add no group).
-    pub fn capture_names(&self) -> Vec<String> {
-        build_regex(&self.tpl.with_placeholder("x"))
-            .map(|r| r.capture_names().flatten().map(str::to_string).collect())
-            .unwrap_or_default()
-    }
-
-    pub fn get(&self, cx: &Cx) -> Result<Cow<'_, Regex>, EvalError> {
-        if let Some(r) = &self.compiled {
-            return Ok(Cow::Borrowed(r));
-        }
-        let src = cx.vars.render(&self.tpl, regex_escape)?;
-        build_regex(&src).map(Cow::Owned).map_err(|e| {
-            EvalError::Invalid(format!(
-                "regex '{}' is invalid once rendered: {e}",
-                self.tpl.raw
-            ))
-        })
-    }
-}
-
-/// Paths or globs to include, and globs to exclude.
-#[derive(Debug, Clone)]
-pub struct GlobSet {
-    pub include: Vec<Template>,
-    pub exclude: Vec<Template>,
-}
-
-/// One rendered path or glob.
-pub struct Pat {
-    pub text: String,
-    /// `None` for a literal path.
-    pub glob: Option<globset::GlobMatcher>,
-}
-
-impl Pat {
-    pub fn matches(&self, path: &str) -> bool {
-        match &self.glob {
-            Some(g) => g.is_match(path),
-            None => self.text == path,
-        }
-    }
-
-    /// The literal directory part before the first glob character (for locating findings).
-    pub fn base(&self) -> &str {
-        match &self.glob {
-            None => &self.text,
-            Some(_) => {
-                let head = self.text.split(['*', '?', '[', '{']).next().unwrap_or("");
-                head.rsplit_once('/').map_or("", |(d, _)| d)
-            }
-        }
-    }
-}
-
-/// A [`GlobSet`] with its variables filled in.
-pub struct Rendered {
-    pub include: Vec<Pat>,
-    pub exclude: Vec<Pat>,
-}
-
-fn is_glob(s: &str) -> bool {
-    s.contains(['*', '?', '[', '{'])
-}
-
-impl GlobSet {
-    pub fn render(&self, cx: &Cx) -> Result<Rendered, EvalError> {
-        self.render_with(cx.vars)
-    }
-
-    /// [`GlobSet::render`] with variables only (while variables themselves resolve).
-    pub fn render_with(&self, vars: &Vars) -> Result<Rendered, EvalError> {
-        let compile = |t: &Template| -> Result<Pat, EvalError> {
-            let lit = vars.render(t, super::template::no_escape)?;
-            if t.is_literal() && !is_glob(&lit)
-                || !t.is_literal() && !is_glob(&t.with_placeholder("x"))
-            {
-                return Ok(Pat {
-                    text: lit,
-                    glob: None,
-                });
-            }
-            let s = vars.render(t, glob_escape)?;
-            let g = glob(&s).map_err(|e| EvalError::Invalid(format!("glob '{}': {e}", t.raw)))?;
-            Ok(Pat {
-                text: lit,
-                glob: Some(g),
-            })
-        };
-        Ok(Rendered {
-            include: self.include.iter().map(compile).collect::<Result<_, _>>()?,
-            exclude: self.exclude.iter().map(compile).collect::<Result<_, _>>()?,
-        })
-    }
-}
-
-impl Rendered {
-    pub fn excluded(&self, path: &str) -> bool {
-        self.exclude.iter().any(|p| p.matches(path))
-    }
-
-    /// Included by a pattern and not excluded.
-    pub fn selects(&self, path: &str) -> bool {
-        self.include.iter().any(|p| p.matches(path)) && !self.excluded(path)
     }
 }

@@ -6,4 +6,5 @@ pub mod error;
 pub mod fields;
 pub mod kind;
 pub mod node;
+pub mod pattern;
 pub mod template;

@@ -14,9 +14,10 @@ use crate::eval::Check;
 use crate::eval::{flags, vars};
 use crate::finding::{Origin, Severity};
 use crate::lang::error::{Code, LoadError, LoadErrors, PolicyFile, did_you_mean};
-use crate::lang::fields::{self, Fields, LoadCx};
+use crate::lang::fields::{Fields, LoadCx};
 use crate::lang::kind::{Param, Ty};
 use crate::lang::node::{self, Node, NodeKind, Span};
+use crate::lang::pattern::GlobSet;
 use crate::lang::template::Template;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -547,7 +548,7 @@ fn load_flag(lx: &mut LoadCx, node: &Node, var: &str) -> Option<flags::FlagDef> 
     let defaults = |d: &[&str]| d.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     Some(flags::FlagDef {
         name,
-        files: fields::GlobSet {
+        files: GlobSet {
             include: files?,
             exclude: exclude.unwrap_or_default(),
         },
