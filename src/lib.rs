@@ -4,6 +4,21 @@
 //!
 //! `main.rs` only parses arguments and maps [`run`]'s result to an exit code;
 //! everything else lives here so that tests can drive it.
+//!
+//! # Layers
+//!
+//! Modules import only from their own layer and the layers below it, and no two
+//! top-level modules import each other (a unit test, `layers`, keeps it so):
+//!
+//! | layer | modules | holds |
+//! |---|---|---|
+//! | face | `commands`, `cli`, `report`, `error` | the commands, their arguments and output |
+//! | engine | `engine` | `when` / `unless` / `all` / `any` / `not`, statuses |
+//! | loading | `policy` | YAML in, a validated policy set out (reads [`checks::KINDS`]) |
+//! | kinds | `checks` | one file per check kind and the registry |
+//! | run time | `eval` | what a check sees: context, hits, variables, flag facts |
+//! | language | `lang` | spans, templates, parameter tables, the field reader, load errors |
+//! | facts | `parse`, `repo`, `finding` | formats, the repository view, findings |
 
 pub mod checks;
 pub mod cli;
@@ -12,6 +27,8 @@ pub mod engine;
 pub mod eval;
 pub mod finding;
 pub mod lang;
+#[cfg(test)]
+mod layers;
 pub mod parse;
 pub mod policy;
 pub mod repo;
