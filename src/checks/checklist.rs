@@ -59,9 +59,9 @@ struct Checklist {
 impl Check for Checklist {
     fn eval(&self, cx: &Cx) -> Eval {
         let path = cx.vars.render(&self.file, no_escape)?;
-        let (content, scope) = match Scope::load(cx, &path, self.section.as_ref())? {
-            Ok((c, Ok(s))) => (c, s),
-            Ok((_, Err(hit))) | Err(hit) => return Ok(vec![hit]),
+        let (content, scope) = match Scope::load(cx, &path, self.section.as_ref()) {
+            Ok(loaded) => loaded,
+            Err(blocked) => return Ok(vec![blocked.hit()?]),
         };
         let text = content.text().unwrap_or_default();
         let items = if scope.first <= scope.last {

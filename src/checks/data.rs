@@ -190,9 +190,9 @@ pub(super) fn load(
     path: &str,
     format: Option<DataFormat>,
 ) -> Result<Result<Value, Hit>, EvalError> {
-    let content = match crate::eval::util::read(cx, path)? {
+    let content = match crate::eval::util::read(cx, path) {
         Ok(c) => c,
-        Err(hit) => return Ok(Err(hit)),
+        Err(blocked) => return Ok(Err(blocked.hit()?)),
     };
     let text = match crate::eval::util::text(path, &content) {
         Ok(t) => t,

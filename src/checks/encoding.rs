@@ -61,10 +61,10 @@ impl Check for Encoding {
     fn eval(&self, cx: &Cx) -> Eval {
         let (paths, mut hits) = select(cx, &self.files)?;
         for path in &paths {
-            let content = match read(cx, path)? {
+            let content = match read(cx, path) {
                 Ok(c) => c,
-                Err(hit) => {
-                    hits.push(hit);
+                Err(blocked) => {
+                    hits.push(blocked.hit()?);
                     continue;
                 }
             };

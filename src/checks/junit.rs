@@ -113,9 +113,9 @@ struct Junit {
 impl Check for Junit {
     fn eval(&self, cx: &Cx) -> Eval {
         let path = cx.vars.render(&self.file, no_escape)?;
-        let content = match read(cx, &path)? {
+        let content = match read(cx, &path) {
             Ok(c) => c,
-            Err(hit) => return Ok(vec![hit]),
+            Err(blocked) => return Ok(vec![blocked.hit()?]),
         };
         let body = match text(&path, &content) {
             Ok(t) => t,

@@ -98,10 +98,10 @@ impl Check for Matches {
             hits.push(nothing_selected(cx, &this.files)?);
         }
         for path in &paths {
-            let (content, scope) = match Scope::load(cx, path, this.section.as_ref())? {
-                Ok((c, Ok(s))) => (c, s),
-                Ok((_, Err(hit))) | Err(hit) => {
-                    hits.push(hit);
+            let (content, scope) = match Scope::load(cx, path, this.section.as_ref()) {
+                Ok(loaded) => loaded,
+                Err(blocked) => {
+                    hits.push(blocked.hit()?);
                     continue;
                 }
             };

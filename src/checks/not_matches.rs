@@ -4,7 +4,7 @@ use super::KindSpec;
 use super::matches::{TEXT_PARAMS, TextScan};
 use crate::eval::scope::Scope;
 use crate::eval::util::select;
-use crate::eval::{At, Check, Cx, Eval, Hit};
+use crate::eval::{At, Blocked, Check, Cx, Eval, Hit};
 use crate::lang::fields::Fields;
 use crate::lang::template::no_escape;
 
@@ -31,11 +31,11 @@ impl Check for NotMatches {
         let (paths, _missing) = select(cx, &this.files)?;
         let mut hits = Vec::new();
         for path in &paths {
-            let (content, scope) = match Scope::load(cx, path, this.section.as_ref())? {
-                Ok((c, Ok(s))) => (c, s),
-                Ok((_, Err(_no_section))) => continue,
-                Err(hit) => {
-                    hits.push(hit);
+            let (content, scope) = match Scope::load(cx, path, this.section.as_ref()) {
+                Ok(loaded) => loaded,
+                Err(Blocked::NoSection(_)) => continue,
+                Err(blocked) => {
+                    hits.push(blocked.hit()?);
                     continue;
                 }
             };

@@ -91,6 +91,40 @@ pub enum EvalError {
 
 pub type Eval = Result<Vec<Hit>, EvalError>;
 
+/// Why a check cannot look into a file: a fact about the repository, reported as a
+/// hit, or a failure of the run. `?` turns an [`EvalError`] or a [`Hit`] into it.
+#[derive(Debug)]
+pub enum Blocked {
+    /// The file is missing, a link, too large or not UTF-8.
+    File(Hit),
+    /// The file has no section of the name the check gives.
+    NoSection(Hit),
+    /// The run cannot be trusted (see [`EvalError`]).
+    Error(EvalError),
+}
+
+impl Blocked {
+    /// The hit to report; `?` on the result passes a failure of the run on.
+    pub fn hit(self) -> Result<Hit, EvalError> {
+        match self {
+            Blocked::File(h) | Blocked::NoSection(h) => Ok(h),
+            Blocked::Error(e) => Err(e),
+        }
+    }
+}
+
+impl From<EvalError> for Blocked {
+    fn from(e: EvalError) -> Blocked {
+        Blocked::Error(e)
+    }
+}
+
+impl From<Hit> for Blocked {
+    fn from(h: Hit) -> Blocked {
+        Blocked::File(h)
+    }
+}
+
 pub trait Check: Send + Sync + Debug {
     /// The hits of this check against the view; empty means it holds.
     fn eval(&self, cx: &Cx) -> Eval;

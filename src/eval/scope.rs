@@ -1,9 +1,10 @@
 //! Markdown sections as the text-scanning kinds use them.
 
-use super::{At, Cx, EvalError, Hit, util};
+use super::{At, Blocked, Cx, Hit, util};
 use crate::lang::template::{Template, no_escape};
 use crate::parse::markdown;
 use crate::repo::Content;
+use std::sync::Arc;
 
 /// The part of a file a check looks at: the whole file, or one section's body.
 pub struct Scope {
@@ -25,19 +26,19 @@ pub fn resolve(
     content: &Content,
     text: &str,
     section: Option<&Template>,
-) -> Result<Result<Scope, Hit>, EvalError> {
+) -> Result<Scope, Blocked> {
     let Some(t) = section else {
-        return Ok(Ok(Scope {
+        return Ok(Scope {
             range: 0..text.len(),
             first: 1,
             last: content.line_count(),
             heading: None,
             label: String::new(),
-        }));
+        });
     };
     let title = cx.vars.render(t, no_escape)?;
     let Some(s) = markdown::section(text, &title) else {
-        return Ok(Err(Hit::at(
+        return Err(Blocked::NoSection(Hit::at(
             format!("{path} has no heading '{title}'"),
             At::file(path),
         )));
@@ -48,35 +49,26 @@ pub fn resolve(
     } else {
         start
     };
-    Ok(Ok(Scope {
+    Ok(Scope {
         range: start..end.max(start),
         first: s.body_start,
         last: s.body_end,
         heading: Some(s.heading.line),
         label: format!(" in section '{title}'"),
-    }))
+    })
 }
 
 impl Scope {
-    /// Reads `path` and resolves `section`: the content with the scope (or the hit saying
-    /// the section is missing), or the hit that says why the file cannot be searched
-    /// (missing, a link, not UTF-8).
-    #[allow(clippy::type_complexity)]
+    /// Reads `path` and resolves `section`: the content with the scope, or why the file
+    /// cannot be searched (missing, a link, not UTF-8, no such section).
     pub fn load(
         cx: &Cx,
         path: &str,
         section: Option<&Template>,
-    ) -> Result<Result<(std::sync::Arc<crate::repo::Content>, Result<Scope, Hit>), Hit>, EvalError>
-    {
-        let content = match util::read(cx, path)? {
-            Ok(c) => c,
-            Err(hit) => return Ok(Err(hit)),
-        };
-        let body = match util::text(path, &content) {
-            Ok(t) => t,
-            Err(hit) => return Ok(Err(hit)),
-        };
+    ) -> Result<(Arc<Content>, Scope), Blocked> {
+        let content = util::read(cx, path)?;
+        let body = util::text(path, &content)?;
         let scope = resolve(cx, path, &content, body, section)?;
-        Ok(Ok((content.clone(), scope)))
+        Ok((content, scope))
     }
 }

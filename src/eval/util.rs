@@ -1,6 +1,6 @@
 //! Helpers check kinds share: select files by globs, read them, take their text.
 
-use super::{At, Cx, EvalError, Hit};
+use super::{At, Blocked, Cx, EvalError, Hit};
 use crate::lang::pattern::GlobSet;
 use crate::repo::{Content, EntryKind, ReadError};
 use std::sync::Arc;
@@ -70,15 +70,16 @@ pub fn missing_message(cx: &Cx, path: &str) -> String {
 }
 
 /// Reads a file; facts about the repository (missing, symlink, too large) become a hit,
-/// failures of the run become an error.
-pub fn read(cx: &Cx, path: &str) -> Result<Result<Arc<Content>, Hit>, EvalError> {
+/// failures of the run an error.
+pub fn read(cx: &Cx, path: &str) -> Result<Arc<Content>, Blocked> {
     match cx.view.read(path) {
-        Ok(c) => Ok(Ok(c)),
-        Err(ReadError::NotFound { .. }) => {
-            Ok(Err(Hit::at(missing_message(cx, path), At::file(path))))
-        }
-        Err(e) if e.is_finding() => Ok(Err(Hit::at(e.to_string(), At::file(path)))),
-        Err(e) => Err(EvalError::Read(e)),
+        Ok(c) => Ok(c),
+        Err(ReadError::NotFound { .. }) => Err(Blocked::File(Hit::at(
+            missing_message(cx, path),
+            At::file(path),
+        ))),
+        Err(e) if e.is_finding() => Err(Blocked::File(Hit::at(e.to_string(), At::file(path)))),
+        Err(e) => Err(Blocked::Error(EvalError::Read(e))),
     }
 }
 
