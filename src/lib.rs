@@ -2,7 +2,7 @@
 //! git checkout (working tree, index or any commit, optionally against a base),
 //! reported as diagnostics that point at the exact file and line.
 //!
-//! `main.rs` only parses arguments and maps [`run`]'s result to an exit code;
+//! `main.rs` only parses arguments and maps [`run`]'s outcome to an exit code;
 //! everything else lives here so that tests can drive it.
 //!
 //! # Layers
@@ -24,6 +24,7 @@ pub mod checks;
 pub mod cli;
 pub mod commands;
 pub mod engine;
+pub mod error;
 pub mod eval;
 pub mod finding;
 pub mod lang;
@@ -38,9 +39,10 @@ mod testkit;
 
 use cli::{Cli, Command};
 use commands::Io;
+use error::{Error, Outcome};
 
-/// Runs one command; returns the exit code (0, 1 or 2).
-pub fn run(cli: Cli, io: &mut Io) -> u8 {
+/// Runs one command; [`error::exit_code`] turns the outcome into the exit code.
+pub fn run(cli: Cli, io: &mut Io) -> Outcome {
     match &cli.command {
         Command::Check(a) => commands::check::run(a, io),
         Command::List(a) => commands::list::run(a, io),
@@ -53,10 +55,10 @@ pub fn run(cli: Cli, io: &mut Io) -> u8 {
     }
 }
 
-fn not_ready(io: &mut Io, name: &str, what: &str) -> u8 {
+fn not_ready(io: &mut Io, name: &str, what: &str) -> Outcome {
     let _ = writeln!(
         io.err,
         "relgate {name}: {what} are not ready yet in this version"
     );
-    commands::ERROR
+    Err(Error::Failed)
 }

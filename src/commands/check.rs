@@ -1,7 +1,8 @@
 //! `relgate check`: open the repository, load policies, evaluate, report.
 
-use super::{ERROR, FINDINGS, Io, OK, print_load_errors, read_policy_dir, read_policy_paths};
+use super::{Io, print_load_errors, read_policy_dir, read_policy_paths};
 use crate::cli::{CheckArgs, Level};
+use crate::error::{Error, Outcome};
 use crate::eval::Cx;
 use crate::eval::vars::Vars;
 use crate::finding::Severity;
@@ -10,7 +11,7 @@ use crate::repo::{self, SourceSpec, Target};
 use crate::report::{self, PolicyResult, RenderOptions, Report, TargetInfo};
 use std::collections::BTreeMap;
 
-pub fn run(args: &CheckArgs, io: &mut Io) -> u8 {
+pub fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
     // Workers get the parsers' stack, so a deeply nested config file is refused by the
     // parser's own limit, never by a stack overflow, without a thread per file.
     // (Fails harmlessly when a pool already exists, e.g. in tests.)
@@ -63,7 +64,7 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> u8 {
                 .collect::<Vec<_>>()
                 .join("; ");
             write_error_reports(args, &format!("invalid policies: {msg}"), io);
-            return ERROR;
+            return Err(Error::Failed);
         }
     };
     let now = args.now.unwrap_or_else(jiff::Timestamp::now);
@@ -123,9 +124,13 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> u8 {
     };
     if let Err(e) = write_report(&report, args, fail_on, io) {
         let _ = writeln!(io.err, "relgate: cannot write the report: {e}");
-        return ERROR;
+        return Err(Error::Failed);
     }
-    if report.fails(fail_on) { FINDINGS } else { OK }
+    if report.fails(fail_on) {
+        Err(Error::Findings)
+    } else {
+        Ok(())
+    }
 }
 
 /// The report in `--format` (to `--output` or standard output), then each `--also`
@@ -193,11 +198,11 @@ fn diag_help(e: &repo::OpenError) -> Option<String> {
 
 /// A run that could not evaluate: message on stderr, and for machine formats a
 /// report that says so (SARIF: `executionSuccessful: false`). Always exit 2.
-fn fatal(io: &mut Io, args: &CheckArgs, message: &str, help: Option<String>) -> u8 {
+fn fatal(io: &mut Io, args: &CheckArgs, message: &str, help: Option<String>) -> Outcome {
     let _ = writeln!(io.err, "relgate: error: {message}");
     if let Some(h) = help {
         let _ = writeln!(io.err, "  help: {h}");
     }
     write_error_reports(args, message, io);
-    ERROR
+    Err(Error::Failed)
 }

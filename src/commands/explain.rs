@@ -1,14 +1,15 @@
 //! `relgate explain ID`: what a policy checks, why, and how to fix a failure.
 
-use super::{ERROR, Io, OK, load_from_disk, print_load_errors};
+use super::{Io, load_from_disk, print_load_errors};
 use crate::cli::ExplainArgs;
+use crate::error::{Error, Outcome};
 use crate::lang::error::did_you_mean;
 use crate::policy::Cond;
 
-pub fn run(args: &ExplainArgs, io: &mut Io) -> u8 {
+pub fn run(args: &ExplainArgs, io: &mut Io) -> Outcome {
     let set = match load_from_disk(&args.policies) {
         Ok(s) => s,
-        Err(e) => return print_load_errors(&e, io),
+        Err(e) => return Err(print_load_errors(&e, io)),
     };
     let Some(p) = set
         .policies
@@ -18,7 +19,7 @@ pub fn run(args: &ExplainArgs, io: &mut Io) -> u8 {
         let hint = did_you_mean(&args.id, set.policies.iter().map(|p| p.id.as_str()))
             .unwrap_or_else(|| "relgate list shows the policies".into());
         let _ = writeln!(io.err, "relgate: no policy '{}'; {hint}", args.id);
-        return ERROR;
+        return Err(Error::Failed);
     };
     let mut s = format!("{} — {}\n", p.id, p.title);
     if let Some(n) = &p.name {
@@ -50,7 +51,7 @@ pub fn run(args: &ExplainArgs, io: &mut Io) -> u8 {
         ));
     }
     let _ = write!(io.out, "{s}");
-    OK
+    Ok(())
 }
 
 fn outline(c: &Cond) -> String {

@@ -1,10 +1,11 @@
 //! `relgate init`: a starter `.relgate/` for a repository.
 
-use super::{ERROR, Io, OK};
+use super::Io;
 use crate::cli::InitArgs;
+use crate::error::{Error, Outcome};
 use crate::policy::packs;
 
-pub fn run(args: &InitArgs, io: &mut Io) -> u8 {
+pub fn run(args: &InitArgs, io: &mut Io) -> Outcome {
     let dir = args.path.join(".relgate");
     let file = dir.join("config.yaml");
     if file.exists() && !args.force {
@@ -13,12 +14,12 @@ pub fn run(args: &InitArgs, io: &mut Io) -> u8 {
             "relgate: {} exists; pass --force to overwrite it",
             file.display()
         );
-        return ERROR;
+        return Err(Error::Failed);
     }
     let body = match &args.pack {
         Some(p) if packs::get(p).is_none() => {
             let _ = writeln!(io.err, "relgate: unknown pack '{p}'; shipped packs: {}", packs::names().join(", "));
-            return ERROR;
+            return Err(Error::Failed);
         }
         Some(p) => format!(
             "# relgate policies for this repository. Reference: relgate schema, docs/policy-language.md\n\
@@ -44,12 +45,12 @@ pub fn run(args: &InitArgs, io: &mut Io) -> u8 {
     };
     if let Err(e) = std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&file, body)) {
         let _ = writeln!(io.err, "relgate: cannot write {}: {e}", file.display());
-        return ERROR;
+        return Err(Error::Failed);
     }
     let _ = writeln!(
         io.out,
         "wrote {}; run 'relgate check' to evaluate it",
         file.display()
     );
-    OK
+    Ok(())
 }

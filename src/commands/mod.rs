@@ -1,4 +1,4 @@
-//! One module per command. Each returns an [`ExitCode`]-like number and writes
+//! One module per command. Each returns an [`crate::error::Outcome`] and writes
 //! only to the writers it is given.
 
 pub mod check;
@@ -10,16 +10,12 @@ pub mod schema;
 pub mod validate;
 
 use crate::cli::PolicyArgs;
+use crate::error::Error;
 use crate::lang::error::{Code, LoadError, LoadErrors};
 use crate::policy::{self, Inputs, PolicySet};
 use crate::repo::View;
 use std::io::Write;
 use std::path::Path;
-
-/// Exit codes of spec/CLI.md.
-pub const OK: u8 = 0;
-pub const FINDINGS: u8 = 1;
-pub const ERROR: u8 = 2;
 
 /// Where a command writes.
 pub struct Io<'a> {
@@ -153,7 +149,7 @@ pub fn load_from_disk(args: &PolicyArgs) -> Result<PolicySet, LoadErrors> {
 }
 
 /// Prints policy errors with miette, then a count.
-pub fn print_load_errors(errors: &LoadErrors, io: &mut Io) -> u8 {
+pub fn print_load_errors(errors: &LoadErrors, io: &mut Io) -> Error {
     let theme = if io.color {
         miette::GraphicalTheme::unicode()
     } else {
@@ -182,5 +178,5 @@ pub fn print_load_errors(errors: &LoadErrors, io: &mut Io) -> u8 {
         "relgate: {n} policy error{}; nothing was checked",
         if n == 1 { "" } else { "s" }
     );
-    ERROR
+    Error::Failed
 }

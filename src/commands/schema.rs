@@ -1,15 +1,16 @@
 //! `relgate schema`: the JSON Schema of policy files, generated from the same
 //! parameter tables the loader validates against.
 
-use super::{Io, OK};
+use super::Io;
 use crate::checks::KINDS;
+use crate::error::Outcome;
 use crate::lang::kind::{Param, Ty};
 use crate::policy::{FILE_PARAMS, FLAG_PARAMS, POLICY_PARAMS, VAR_PARAMS};
 use serde_json::{Map, Value, json};
 
-pub fn run(io: &mut Io) -> u8 {
+pub fn run(io: &mut Io) -> Outcome {
     let _ = writeln!(io.out, "{:#}", schema());
-    OK
+    Ok(())
 }
 
 fn string_or_list() -> Value {
