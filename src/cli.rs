@@ -17,7 +17,7 @@ pub enum Command {
     Check(CheckArgs),
     /// List the policies that would run, with id, severity and title
     List(PolicyArgs),
-    /// Explain what a policy checks, why, and how to fix a failure
+    /// Explain what a policy checks, why, and how to fix a failure; or document a check kind
     Explain(ExplainArgs),
     /// Load and validate policy files only; no repository needed
     Validate(PolicyArgs),
@@ -25,8 +25,8 @@ pub enum Command {
     Init(InitArgs),
     /// Run policy tests: fixture repositories with expected findings (not ready yet)
     Test(TestArgs),
-    /// Print the JSON Schema of policy files (for editors and CI)
-    Schema,
+    /// Print the JSON Schema of policy files (for editors and CI), or the check-kind reference
+    Schema(SchemaArgs),
     /// Install a git pre-commit hook that runs `relgate check --staged`
     InstallHook(InstallHookArgs),
 }
@@ -105,8 +105,21 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// `json`: the JSON Schema of policy files; `markdown`: the reference of every check kind
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: SchemaFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaFormat {
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// The policy id, e.g. DR-002
+    /// The policy id, e.g. DR-002, or the name of a check kind, e.g. checklist
     pub id: String,
     #[command(flatten)]
     pub policies: PolicyArgs,

@@ -49,7 +49,7 @@ pub fn run(cli: Cli, io: &mut Io) -> Outcome {
         Command::Explain(a) => commands::explain::run(a, io),
         Command::Validate(a) => commands::validate::run(a, io),
         Command::Init(a) => commands::init::run(a, io),
-        Command::Schema => commands::schema::run(io),
+        Command::Schema(a) => commands::schema::run(a, io),
         Command::Test(_) => not_ready(io, "test", "policy tests"),
         Command::InstallHook(a) => commands::install_hook::run(a, io),
     }

@@ -19,8 +19,8 @@ pub static SPEC: KindSpec = KindSpec {
 element dated D (`date_field`: RFC 3339 or `YYYY-MM-DD`), some file whose path matches `expect` with \
 `{date}` standing for a `YYYY-MM-DD` must carry a date between the day of D and the day of D + \
 `within` (UTC days). A missing file is a warning while `--now` is before D + `within` (it names the \
-deadline), then a finding of the policy's severity. A file dated outside the window does not count (a late one is named) \
-(the message names it). Findings point at the element's line.\n\n```yaml\ncheck:\n  deadline:\n    file: releases/ledger.json\n    where: {event: rollback}\n    date_field: date\n    expect: 'quality/reports/{date}-licoes-aprendidas.md'\n    within: 48h\n```",
+deadline), then a finding of the policy's severity. A file dated outside the window does not count (a late one is named in the message). \
+Findings point at the element's line.\n\n```yaml\ncheck:\n  deadline:\n    file: releases/ledger.json\n    where: {event: rollback}\n    date_field: date\n    expect: 'quality/reports/{date}-licoes-aprendidas.md'\n    within: 48h\n```",
     params: &[
         Param {
             name: "file",

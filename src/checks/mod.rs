@@ -2,7 +2,10 @@
 //!
 //! A kind is declared by a [`KindSpec`]: its name, documentation and parameters.
 //! The same table drives the policy loader (unknown keys, required keys, types),
-//! `relgate schema` and `docs/policy-language.md`, so the three cannot drift.
+//! `relgate schema`, `relgate explain KIND` and the generated check-kind section of
+//! `docs/policy-language.md`, so they cannot drift. A kind sees the repository only
+//! through [`crate::eval`] and reads its parameters with [`crate::lang::fields`];
+//! it never imports the loader (`policy`).
 
 mod absent;
 mod captures;

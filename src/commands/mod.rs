@@ -6,6 +6,7 @@ pub mod explain;
 pub mod init;
 pub mod install_hook;
 pub mod list;
+pub mod reference;
 pub mod schema;
 pub mod validate;
 

@@ -1,15 +1,24 @@
 //! `relgate schema`: the JSON Schema of policy files, generated from the same
-//! parameter tables the loader validates against.
+//! parameter tables the loader validates against; with `--format markdown`, the
+//! check-kind reference ([`super::reference`]).
 
 use super::Io;
 use crate::checks::KINDS;
+use crate::cli::{SchemaArgs, SchemaFormat};
 use crate::error::Outcome;
 use crate::lang::kind::{Param, Ty};
 use crate::policy::{FILE_PARAMS, FLAG_PARAMS, POLICY_PARAMS, VAR_PARAMS};
 use serde_json::{Map, Value, json};
 
-pub fn run(io: &mut Io) -> Outcome {
-    let _ = writeln!(io.out, "{:#}", schema());
+pub fn run(args: &SchemaArgs, io: &mut Io) -> Outcome {
+    match args.format {
+        SchemaFormat::Json => {
+            let _ = writeln!(io.out, "{:#}", schema());
+        }
+        SchemaFormat::Markdown => {
+            let _ = write!(io.out, "{}", super::reference::kinds_markdown());
+        }
+    }
     Ok(())
 }
 

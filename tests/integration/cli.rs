@@ -184,11 +184,29 @@ fn schema_and_docs_are_in_sync() {
             "docs/policy.schema.json is stale: run RELGATE_BLESS=1 cargo test --test integration schema_and_docs"
         );
     }
-    let docs = std::fs::read_to_string(format!(
-        "{}/docs/policy-language.md",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
+    // The check-kind reference of the docs is generated from the kinds' definitions,
+    // between two marker lines.
+    let docs_path = format!("{}/docs/policy-language.md", env!("CARGO_MANIFEST_DIR"));
+    let mut docs = std::fs::read_to_string(&docs_path).unwrap();
+    let kinds = relgate_in(dir.path(), &["schema", "--format", "markdown"]);
+    assert_eq!(kinds.code, 0, "{}", kinds.stderr);
+    let (begin, end) = (
+        kinds.stdout.lines().next().unwrap(),
+        "<!-- end: check kinds -->\n",
+    );
+    let start = docs
+        .find(begin)
+        .expect("the docs have the generated section's first line");
+    let stop = docs[start..].find(end).expect("and its last line") + start + end.len();
+    if std::env::var_os("RELGATE_BLESS").is_some() {
+        docs.replace_range(start..stop, &kinds.stdout);
+        std::fs::write(&docs_path, &docs).unwrap();
+    } else {
+        assert!(
+            docs[start..stop] == kinds.stdout,
+            "the check kinds of docs/policy-language.md are stale: run RELGATE_BLESS=1 cargo test --test integration schema_and_docs"
+        );
+    }
     let defs = schema["$defs"].as_object().unwrap();
     for (name, def) in defs {
         let Some(kind) = name.strip_prefix("check_") else {
@@ -204,8 +222,8 @@ fn schema_and_docs_are_in_sync() {
             .unwrap();
         for p in props.keys() {
             assert!(
-                docs.contains(&format!("`{p}`")),
-                "docs do not mention '{p}' of '{kind}'"
+                docs.contains(&format!("| `{p}` |")),
+                "the docs have no row for '{p}' of '{kind}'"
             );
         }
     }
@@ -226,6 +244,35 @@ fn schema_and_docs_are_in_sync() {
             "docs do not mention '{key}'"
         );
     }
+}
+
+#[test]
+fn explain_documents_a_check_kind_without_policies() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = relgate_in(dir.path(), &["explain", "checklist"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("### `checklist`\n"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("| `allow_empty` | boolean | no | Pass when there is no task item"),
+        "{}",
+        r.stdout
+    );
+    let r = relgate_in(dir.path(), &["explain", "DR-002", "--policies", &core()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("\nCheck 'checklist' (relgate explain checklist shows its keys):\n  Task items are GitHub task-list items"),
+        "{}",
+        r.stdout
+    );
+    let r = relgate_in(dir.path(), &["explain", "chcklist", "--policies", &core()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("did you mean 'checklist'?"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
