@@ -45,7 +45,7 @@ impl std::fmt::Display for Origin {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
+pub(crate) struct Finding {
     pub policy: String,
     pub severity: Severity,
     pub message: String,
@@ -61,7 +61,7 @@ pub struct Finding {
 
 impl Finding {
     /// The order of every report: path, line, column, policy, message.
-    pub fn sort_key(&self) -> impl Ord + '_ {
+    pub(crate) fn sort_key(&self) -> impl Ord + '_ {
         (
             self.path.as_deref(),
             self.line,

@@ -20,20 +20,24 @@
 //! | language | `lang` | spans, templates, parameter tables, the field reader, load errors |
 //! | facts | `parse`, `repo`, `finding` | formats, the repository view, findings |
 
-pub mod checks;
+pub(crate) mod checks;
 pub mod cli;
 pub mod commands;
-pub mod engine;
+pub(crate) mod engine;
 pub mod error;
-pub mod eval;
-pub mod finding;
-pub mod lang;
+pub(crate) mod eval;
+pub(crate) mod finding;
+pub(crate) mod lang;
 #[cfg(test)]
 mod layers;
+// `parse`, `repo` and `report` are being rewritten on other branches: they join the
+// pub(crate) discipline (`unreachable_pub`, and dead code then shows) once those land.
 pub mod parse;
-pub mod policy;
+pub(crate) mod policy;
+#[allow(unreachable_pub)]
 pub mod repo;
-pub mod report;
+#[allow(unreachable_pub)]
+pub(crate) mod report;
 #[cfg(test)]
 mod testkit;
 

@@ -7,7 +7,7 @@ use crate::lang::fields::Fields;
 use crate::lang::kind::{Param, Ty};
 use crate::lang::pattern::GlobSet;
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "absent",
     summary: "No file matches any of the paths or globs.",
     doc: "One finding per file that exists although it must not.\n\n```yaml\ncheck:\n  absent: ['**/*.pem', '**/.env.local']\n```",

@@ -11,7 +11,7 @@ use crate::lang::template::{Template, no_escape};
 use crate::parse::dates::Moment;
 use crate::repo::Content;
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "captures",
     summary: "The file (or one Markdown section) has a line matching a regex, and the values of its named captures satisfy the listed comparisons.",
     doc: "The pattern is a Rust regex with named groups (`(?P<date>...)`); `^` and `$` match at line \

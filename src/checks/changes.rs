@@ -10,7 +10,7 @@ use crate::lang::kind::{Param, Ty};
 use crate::lang::pattern::GlobSet;
 use crate::repo::{ChangeStatus, Diff};
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "changes",
     summary: "If the change (against --base) alters a flag or touches some files, it also modifies every `must_modify` path.",
     doc: "Only with `--base`: without a base the policy is `skip` (\"needs --base\"). The trigger is \

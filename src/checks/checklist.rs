@@ -8,7 +8,7 @@ use crate::lang::kind::{Param, Ty};
 use crate::lang::template::{Template, no_escape};
 use crate::parse::markdown::task_items;
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "checklist",
     summary: "The file (or one Markdown section of it) has at least one task item, and every task item is ticked.",
     doc: "Task items are GitHub task-list items: `- [ ]`, `- [x]`, `* [X]`, `1. [ ]`, nested or not. \

@@ -9,7 +9,7 @@ use crate::lang::template::{Template, no_escape};
 use crate::parse::dates::{Moment, is_iso_date, parse_instant};
 use crate::parse::structured::{self, DataFormat, Kind, Value};
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "data",
     summary: "A JSON, YAML or TOML file parses, and the value at a path has the declared type, elements, order, members and last element.",
     doc: "The format comes from the extension (`.json`, `.yml`/`.yaml`, `.toml`) unless `format` says \

@@ -12,7 +12,7 @@ use crate::parse::dates::{Moment, day_of, display_instant};
 use crate::repo::EntryKind;
 use jiff::civil::Date;
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "deadline",
     summary: "For every selected element of a data file, a file named after a date is present, dated within a window after the element's date.",
     doc: "The elements are those of the array at `path` whose fields equal `where` (as text). For an \

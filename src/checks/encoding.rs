@@ -8,7 +8,7 @@ use crate::lang::kind::{Param, Ty};
 use crate::lang::pattern::GlobSet;
 use crate::parse::encoding::{EncodingIssue, first_issue};
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "encoding",
     summary: "Every selected file is valid UTF-8 and free of mojibake.",
     doc: "Mojibake is UTF-8 text that was once read as Latin-1, Windows-1252 or Mac Roman and \

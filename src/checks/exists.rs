@@ -7,7 +7,7 @@ use crate::lang::fields::Fields;
 use crate::lang::kind::{Param, Ty};
 use crate::lang::pattern::GlobSet;
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "exists",
     summary: "Each path exists; each glob matches at least one file.",
     doc: "One finding per path that does not exist or glob that matches nothing. A symbolic \

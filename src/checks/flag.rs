@@ -7,7 +7,7 @@ use crate::lang::fields::Fields;
 use crate::lang::kind::{Param, Ty};
 use crate::parse::assign::FlagState;
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "flag",
     summary: "A flag variable is off (no config file turns it on) or on.",
     doc: "`var` names a variable defined with `flag:` under `vars:`; its facts (every assignment \
@@ -79,7 +79,7 @@ fn off_message(facts: &FlagFacts) -> String {
 }
 
 /// One hit per assignment that is on or unknown and per config file that does not parse.
-pub fn on_hits(facts: &FlagFacts) -> Vec<Hit> {
+pub(super) fn on_hits(facts: &FlagFacts) -> Vec<Hit> {
     let name = &facts.def.name;
     let mut hits = Vec::new();
     for a in &facts.assignments {

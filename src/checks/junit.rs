@@ -9,7 +9,7 @@ use crate::lang::kind::{Param, Ty};
 use crate::lang::template::{Template, no_escape};
 use crate::parse::junit::{Suite, parse_junit};
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "junit",
     summary: "A JUnit XML report has the named test suite, with enough tests, no failures or errors, and tests that were not skipped.",
     doc: "The file must be well-formed XML whose root is `<testsuite>` or `<testsuites>` \

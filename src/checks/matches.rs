@@ -9,7 +9,7 @@ use crate::lang::kind::{Param, Ty};
 use crate::lang::pattern::{GlobSet, RegexT};
 use crate::lang::template::{Template, no_escape};
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "matches",
     summary: "Every selected file has a match for every pattern (optionally within one Markdown section).",
     doc: "Patterns are Rust regexes; `^` and `$` match at line boundaries. With `section`, only the \
@@ -22,7 +22,7 @@ section's heading when there is one).\n\n```yaml\ncheck:\n  matches:\n    files:
 };
 
 /// The parameters `matches` and `not_matches` share.
-pub static TEXT_PARAMS: &[Param] = &[
+pub(super) static TEXT_PARAMS: &[Param] = &[
     Param {
         name: "files",
         ty: Ty::Globs,
@@ -57,7 +57,7 @@ pub static TEXT_PARAMS: &[Param] = &[
 
 /// What `matches` and `not_matches` read from their parameters.
 #[derive(Debug)]
-pub struct TextScan {
+pub(super) struct TextScan {
     pub files: GlobSet,
     pub patterns: Vec<RegexT>,
     pub section: Option<Template>,
@@ -65,7 +65,7 @@ pub struct TextScan {
 }
 
 impl TextScan {
-    pub fn read(f: &mut Fields) -> Option<TextScan> {
+    pub(super) fn read(f: &mut Fields) -> Option<TextScan> {
         let files = f.globs("files");
         let patterns = f.regexes("patterns");
         let section = f.text("section");

@@ -26,7 +26,7 @@ use crate::lang::fields::Fields;
 use crate::lang::kind::Param;
 
 /// A check kind: its name, documentation and parameters, and how to build one.
-pub struct KindSpec {
+pub(crate) struct KindSpec {
     pub name: &'static str,
     /// One line: what holds when the check passes.
     pub summary: &'static str,
@@ -39,7 +39,7 @@ pub struct KindSpec {
 }
 
 /// Every check kind, in documentation order. Registration is this one line per kind.
-pub static KINDS: &[&KindSpec] = &[
+pub(crate) static KINDS: &[&KindSpec] = &[
     &exists::SPEC,
     &absent::SPEC,
     &matches::SPEC,
@@ -55,6 +55,6 @@ pub static KINDS: &[&KindSpec] = &[
     &junit::SPEC,
 ];
 
-pub fn kind(name: &str) -> Option<&'static KindSpec> {
+pub(crate) fn kind(name: &str) -> Option<&'static KindSpec> {
     KINDS.iter().copied().find(|k| k.name == name)
 }

@@ -8,7 +8,7 @@ use crate::lang::kind::{Param, Ty};
 use crate::lang::pattern::GlobSet;
 use crate::repo::{EntryKind, SourceKind};
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "mode",
     summary: "Every selected file is a regular file with exactly the given permission bits.",
     doc: "In the working tree the permission bits on disk are compared exactly (`0664` is not \

@@ -8,7 +8,7 @@ use crate::eval::{At, Blocked, Check, Cx, Eval, Hit};
 use crate::lang::fields::Fields;
 use crate::lang::template::no_escape;
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "not_matches",
     summary: "No selected file has a match for any of the patterns (optionally within one Markdown section).",
     doc: "One finding per match, at its line and column. Files that do not exist are fine; a file \

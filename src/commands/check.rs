@@ -11,7 +11,7 @@ use crate::repo::{self, SourceSpec, Target};
 use crate::report::{self, PolicyResult, RenderOptions, Report, TargetInfo};
 use std::collections::BTreeMap;
 
-pub fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
+pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
     // Workers get the parsers' stack, so a deeply nested config file is refused by the
     // parser's own limit, never by a stack overflow, without a thread per file.
     // (Fails harmlessly when a pool already exists, e.g. in tests.)

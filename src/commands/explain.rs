@@ -9,7 +9,7 @@ use crate::error::{Error, Outcome};
 use crate::lang::error::did_you_mean;
 use crate::policy::{Cond, PolicySet};
 
-pub fn run(args: &ExplainArgs, io: &mut Io) -> Outcome {
+pub(crate) fn run(args: &ExplainArgs, io: &mut Io) -> Outcome {
     let kind = checks::kind(&args.id);
     let set = match load_from_disk(&args.policies) {
         Ok(s) => s,

@@ -5,7 +5,7 @@ use crate::cli::InitArgs;
 use crate::error::{Error, Outcome};
 use crate::policy::packs;
 
-pub fn run(args: &InitArgs, io: &mut Io) -> Outcome {
+pub(crate) fn run(args: &InitArgs, io: &mut Io) -> Outcome {
     let dir = args.path.join(".relgate");
     let file = dir.join("config.yaml");
     if file.exists() && !args.force {

@@ -15,9 +15,9 @@ use crate::error::{Error, Outcome};
 use std::path::{Path, PathBuf};
 
 /// The line that marks a hook as written by relgate.
-pub const SIGNATURE: &str = "# installed by relgate install-hook";
+pub(crate) const SIGNATURE: &str = "# installed by relgate install-hook";
 
-pub fn run(args: &InstallHookArgs, io: &mut Io) -> Outcome {
+pub(crate) fn run(args: &InstallHookArgs, io: &mut Io) -> Outcome {
     match install(args) {
         Ok(message) => {
             let _ = writeln!(io.out, "{message}");

@@ -4,7 +4,7 @@ use super::{Io, load_from_disk, print_load_errors};
 use crate::cli::{ListFormat, PolicyArgs};
 use crate::error::Outcome;
 
-pub fn run(args: &PolicyArgs, io: &mut Io) -> Outcome {
+pub(crate) fn run(args: &PolicyArgs, io: &mut Io) -> Outcome {
     let set = match load_from_disk(args) {
         Ok(s) => s,
         Err(e) => return Err(print_load_errors(&e, io)),

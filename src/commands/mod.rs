@@ -1,14 +1,14 @@
 //! One module per command. Each returns an [`crate::error::Outcome`] and writes
 //! only to the writers it is given.
 
-pub mod check;
-pub mod explain;
-pub mod init;
-pub mod install_hook;
-pub mod list;
-pub mod reference;
-pub mod schema;
-pub mod validate;
+pub(crate) mod check;
+pub(crate) mod explain;
+pub(crate) mod init;
+pub(crate) mod install_hook;
+pub(crate) mod list;
+pub(crate) mod reference;
+pub(crate) mod schema;
+pub(crate) mod validate;
 
 use crate::cli::PolicyArgs;
 use crate::error::Error;

@@ -10,7 +10,7 @@ use crate::lang::kind::{Param, Ty};
 use crate::policy::{FILE_PARAMS, FLAG_PARAMS, POLICY_PARAMS, VAR_PARAMS};
 use serde_json::{Map, Value, json};
 
-pub fn run(args: &SchemaArgs, io: &mut Io) -> Outcome {
+pub(crate) fn run(args: &SchemaArgs, io: &mut Io) -> Outcome {
     match args.format {
         SchemaFormat::Json => {
             let _ = writeln!(io.out, "{:#}", schema());
@@ -69,7 +69,7 @@ fn object(params: &[Param]) -> Value {
     json!({"type": "object", "properties": props, "required": required, "additionalProperties": false})
 }
 
-pub fn schema() -> Value {
+pub(crate) fn schema() -> Value {
     let mut conds = vec![
         json!({"type": "object", "properties": {"all": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/condition"}}}, "required": ["all"], "additionalProperties": false}),
         json!({"type": "object", "properties": {"any": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/condition"}}}, "required": ["any"], "additionalProperties": false}),

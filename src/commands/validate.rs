@@ -4,7 +4,7 @@ use super::{Io, load_from_disk, print_load_errors};
 use crate::cli::{ListFormat, PolicyArgs};
 use crate::error::{Error, Outcome};
 
-pub fn run(args: &PolicyArgs, io: &mut Io) -> Outcome {
+pub(crate) fn run(args: &PolicyArgs, io: &mut Io) -> Outcome {
     match load_from_disk(args) {
         Ok(set) => {
             let files: Vec<&str> = set.files.iter().map(|f| f.name.as_str()).collect();

@@ -27,9 +27,9 @@ pub struct FlagDef {
 }
 
 /// Off values when the policy lists none.
-pub const DEFAULT_OFF: &[&str] = &["0", "false", "no", "off", ""];
+pub(crate) const DEFAULT_OFF: &[&str] = &["0", "false", "no", "off", ""];
 /// On values when the policy lists none.
-pub const DEFAULT_ON: &[&str] = &["1", "true", "yes", "on"];
+pub(crate) const DEFAULT_ON: &[&str] = &["1", "true", "yes", "on"];
 
 /// One assignment of the flag.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,11 +3,11 @@
 //! implements, and the helpers kinds share to select, read and scope files.
 //! Variables ([`vars`]) and flag facts ([`flags`]) are resolved here once per run.
 
-pub mod flags;
-pub mod render;
-pub mod scope;
-pub mod util;
-pub mod vars;
+pub(crate) mod flags;
+pub(crate) mod render;
+pub(crate) mod scope;
+pub(crate) mod util;
+pub(crate) mod vars;
 
 use crate::finding::Severity;
 use crate::repo::{Diff, ReadError, View};
@@ -89,12 +89,12 @@ pub enum EvalError {
     NeedsBase(String),
 }
 
-pub type Eval = Result<Vec<Hit>, EvalError>;
+pub(crate) type Eval = Result<Vec<Hit>, EvalError>;
 
 /// Why a check cannot look into a file: a fact about the repository, reported as a
 /// hit, or a failure of the run. `?` turns an [`EvalError`] or a [`Hit`] into it.
 #[derive(Debug)]
-pub enum Blocked {
+pub(crate) enum Blocked {
     /// The file is missing, a link, too large or not UTF-8.
     File(Hit),
     /// The file has no section of the name the check gives.
@@ -105,7 +105,7 @@ pub enum Blocked {
 
 impl Blocked {
     /// The hit to report; `?` on the result passes a failure of the run on.
-    pub fn hit(self) -> Result<Hit, EvalError> {
+    pub(crate) fn hit(self) -> Result<Hit, EvalError> {
         match self {
             Blocked::File(h) | Blocked::NoSection(h) => Ok(h),
             Blocked::Error(e) => Err(e),

@@ -7,7 +7,7 @@ use crate::repo::Content;
 use std::sync::Arc;
 
 /// The part of a file a check looks at: the whole file, or one section's body.
-pub struct Scope {
+pub(crate) struct Scope {
     /// Byte range in the file.
     pub range: std::ops::Range<usize>,
     /// 1-based lines of the range (inclusive); `first > last` when empty.
@@ -20,7 +20,7 @@ pub struct Scope {
 }
 
 /// Resolves `section` in `text`; a missing heading is a hit at the file.
-pub fn resolve(
+pub(crate) fn resolve(
     cx: &Cx,
     path: &str,
     content: &Content,
@@ -61,7 +61,7 @@ pub fn resolve(
 impl Scope {
     /// Reads `path` and resolves `section`: the content with the scope, or why the file
     /// cannot be searched (missing, a link, not UTF-8, no such section).
-    pub fn load(
+    pub(crate) fn load(
         cx: &Cx,
         path: &str,
         section: Option<&Template>,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 /// The files a glob list selects (sorted, excludes applied), and one hit per
 /// literal path that does not exist.
-pub fn select(cx: &Cx, globs: &GlobSet) -> Result<(Vec<String>, Vec<Hit>), EvalError> {
+pub(crate) fn select(cx: &Cx, globs: &GlobSet) -> Result<(Vec<String>, Vec<Hit>), EvalError> {
     let set = globs.render(cx)?;
     let mut paths = Vec::new();
     let mut missing = Vec::new();
@@ -34,7 +34,7 @@ pub fn select(cx: &Cx, globs: &GlobSet) -> Result<(Vec<String>, Vec<Hit>), EvalE
 
 /// The finding when globs select no file: the rendered globs (variables filled in,
 /// never the raw `{release}`), at the literal folder of the first one.
-pub fn nothing_selected(cx: &Cx, globs: &GlobSet) -> Result<Hit, EvalError> {
+pub(crate) fn nothing_selected(cx: &Cx, globs: &GlobSet) -> Result<Hit, EvalError> {
     let set = globs.render(cx)?;
     let texts: Vec<String> = set
         .include
@@ -54,7 +54,7 @@ pub fn nothing_selected(cx: &Cx, globs: &GlobSet) -> Result<Hit, EvalError> {
 }
 
 /// "X does not exist", naming a symlinked folder on the way when there is one.
-pub fn missing_message(cx: &Cx, path: &str) -> String {
+pub(crate) fn missing_message(cx: &Cx, path: &str) -> String {
     let mut p = path;
     while let Some(i) = p.rfind('/') {
         p = &p[..i];
@@ -71,7 +71,7 @@ pub fn missing_message(cx: &Cx, path: &str) -> String {
 
 /// Reads a file; facts about the repository (missing, symlink, too large) become a hit,
 /// failures of the run an error.
-pub fn read(cx: &Cx, path: &str) -> Result<Arc<Content>, Blocked> {
+pub(crate) fn read(cx: &Cx, path: &str) -> Result<Arc<Content>, Blocked> {
     match cx.view.read(path) {
         Ok(c) => Ok(c),
         Err(ReadError::NotFound { .. }) => Err(Blocked::File(Hit::at(
@@ -84,7 +84,7 @@ pub fn read(cx: &Cx, path: &str) -> Result<Arc<Content>, Blocked> {
 }
 
 /// The text of a file, or a hit at the first byte that is not UTF-8.
-pub fn text<'c>(path: &str, content: &'c Content) -> Result<&'c str, Hit> {
+pub(crate) fn text<'c>(path: &str, content: &'c Content) -> Result<&'c str, Hit> {
     content.text().map_err(|e| {
         let (line, column) = content.line_col(e.valid_up_to());
         Hit::at(

@@ -67,7 +67,7 @@ impl VarDef {
 }
 
 /// Names every run defines.
-pub const BUILTINS: &[(&str, &str)] = &[
+pub(crate) const BUILTINS: &[(&str, &str)] = &[
     (
         "today",
         "the date of --now (default: the clock), YYYY-MM-DD in UTC",

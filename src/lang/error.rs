@@ -201,7 +201,7 @@ impl fmt::Display for LoadErrors {
 impl std::error::Error for LoadErrors {}
 
 /// `did you mean 'x'?` for the closest candidate, if it is close enough.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {

@@ -15,7 +15,7 @@ use super::template::Template;
 use std::sync::Arc;
 
 /// Errors and facts gathered while loading one file.
-pub struct LoadCx {
+pub(crate) struct LoadCx {
     pub file: Arc<PolicyFile>,
     pub errors: Vec<LoadError>,
     /// Every `{var}` reference, checked once all files and `--var`s are known.
@@ -25,7 +25,7 @@ pub struct LoadCx {
 }
 
 impl LoadCx {
-    pub fn new(file: Arc<PolicyFile>) -> LoadCx {
+    pub(crate) fn new(file: Arc<PolicyFile>) -> LoadCx {
         LoadCx {
             file,
             errors: Vec::new(),
@@ -34,20 +34,25 @@ impl LoadCx {
         }
     }
 
-    pub fn error(&mut self, code: Code, span: Span, message: impl Into<String>) -> &mut LoadError {
+    pub(crate) fn error(
+        &mut self,
+        code: Code,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut LoadError {
         self.errors
             .push(LoadError::new(code, &self.file, span, message));
         let last = self.errors.len() - 1;
         &mut self.errors[last]
     }
 
-    pub fn template(&mut self, node: &Node, what: &str) -> Option<Template> {
+    pub(crate) fn template(&mut self, node: &Node, what: &str) -> Option<Template> {
         self.template_local(node, what, &[])
     }
 
     /// A template whose references may also name `locals` (e.g. regex captures), which
     /// the check fills in itself; every other reference must be a variable.
-    pub fn template_local(
+    pub(crate) fn template_local(
         &mut self,
         node: &Node,
         what: &str,
@@ -71,7 +76,7 @@ impl LoadCx {
         }
     }
 
-    pub fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {
+    pub(crate) fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {
         let found = node.type_name();
         let e = self.error(
             Code::WrongType,
@@ -83,7 +88,7 @@ impl LoadCx {
 }
 
 /// A mapping read against a parameter table.
-pub struct Fields<'a, 'n> {
+pub(crate) struct Fields<'a, 'n> {
     pub lx: &'a mut LoadCx,
     node: &'n Node,
     /// Set when the node is a bare scalar or list standing for the shorthand parameter.
@@ -95,7 +100,7 @@ pub struct Fields<'a, 'n> {
 
 impl<'a, 'n> Fields<'a, 'n> {
     /// `what` names the mapping in messages (`check 'checklist'`, `policy`).
-    pub fn new(
+    pub(crate) fn new(
         lx: &'a mut LoadCx,
         node: &'n Node,
         params: &'static [Param],
@@ -121,7 +126,7 @@ impl<'a, 'n> Fields<'a, 'n> {
         })
     }
 
-    pub fn span(&self) -> Span {
+    pub(crate) fn span(&self) -> Span {
         self.node.span
     }
 
@@ -133,7 +138,7 @@ impl<'a, 'n> Fields<'a, 'n> {
     }
 
     /// The node of `name`; records a missing-key error when it is required and absent.
-    pub fn node(&mut self, name: &'static str) -> Option<&'n Node> {
+    pub(crate) fn node(&mut self, name: &'static str) -> Option<&'n Node> {
         let param = self.param(name);
         self.seen.push(name);
         let found = if self.shorthand == Some(name) {
@@ -160,13 +165,13 @@ impl<'a, 'n> Fields<'a, 'n> {
         format!("'{name}' of {}", self.what)
     }
 
-    pub fn text(&mut self, name: &'static str) -> Option<Template> {
+    pub(crate) fn text(&mut self, name: &'static str) -> Option<Template> {
         let node = self.node(name)?;
         let what = self.label(name);
         self.lx.template(node, &what)
     }
 
-    pub fn string(&mut self, name: &'static str) -> Option<String> {
+    pub(crate) fn string(&mut self, name: &'static str) -> Option<String> {
         let node = self.node(name)?;
         match node.as_str() {
             Some(s) => Some(s.to_string()),
@@ -205,12 +210,12 @@ impl<'a, 'n> Fields<'a, 'n> {
         ok.then_some(items)
     }
 
-    pub fn path(&mut self, name: &'static str) -> Option<Template> {
+    pub(crate) fn path(&mut self, name: &'static str) -> Option<Template> {
         let t = self.text(name)?;
         self.check_glob(&t).then_some(t)
     }
 
-    pub fn globs(&mut self, name: &'static str) -> Option<Vec<Template>> {
+    pub(crate) fn globs(&mut self, name: &'static str) -> Option<Vec<Template>> {
         let items = self.string_list(name)?;
         let what = self.label(name);
         let mut out = Vec::new();
@@ -248,14 +253,14 @@ impl<'a, 'n> Fields<'a, 'n> {
         }
     }
 
-    pub fn regex(&mut self, name: &'static str) -> Option<RegexT> {
+    pub(crate) fn regex(&mut self, name: &'static str) -> Option<RegexT> {
         let node = self.node(name)?;
         let what = self.label(name);
         let t = self.lx.template(node, &what)?;
         self.check_regex(t, node)
     }
 
-    pub fn regexes(&mut self, name: &'static str) -> Option<Vec<RegexT>> {
+    pub(crate) fn regexes(&mut self, name: &'static str) -> Option<Vec<RegexT>> {
         let items = self.string_list(name)?;
         let what = self.label(name);
         let mut out = Vec::new();
@@ -316,7 +321,7 @@ impl<'a, 'n> Fields<'a, 'n> {
         }
     }
 
-    pub fn mode(&mut self, name: &'static str) -> Option<u32> {
+    pub(crate) fn mode(&mut self, name: &'static str) -> Option<u32> {
         let node = self.node(name)?;
         let text = node.scalar_text().unwrap_or_default();
         let digits = text.strip_prefix("0o").unwrap_or(&text);
@@ -338,7 +343,7 @@ impl<'a, 'n> Fields<'a, 'n> {
         }
     }
 
-    pub fn bool(&mut self, name: &'static str) -> Option<bool> {
+    pub(crate) fn bool(&mut self, name: &'static str) -> Option<bool> {
         let node = self.node(name)?;
         match node.kind {
             NodeKind::Bool(b) => Some(b),
@@ -350,7 +355,7 @@ impl<'a, 'n> Fields<'a, 'n> {
         }
     }
 
-    pub fn int(&mut self, name: &'static str) -> Option<i64> {
+    pub(crate) fn int(&mut self, name: &'static str) -> Option<i64> {
         let node = self.node(name)?;
         match node.kind {
             NodeKind::Int(i) => Some(i),
@@ -362,7 +367,7 @@ impl<'a, 'n> Fields<'a, 'n> {
         }
     }
 
-    pub fn choice(&mut self, name: &'static str) -> Option<String> {
+    pub(crate) fn choice(&mut self, name: &'static str) -> Option<String> {
         let param = self.param(name);
         let node = self.node(name)?;
         let Ty::Enum(words) = param.ty else {
@@ -383,21 +388,24 @@ impl<'a, 'n> Fields<'a, 'n> {
     }
 
     /// Like [`Fields::text`], but references may also name `locals`.
-    pub fn text_local(&mut self, name: &'static str, locals: &[String]) -> Option<Template> {
+    pub(crate) fn text_local(&mut self, name: &'static str, locals: &[String]) -> Option<Template> {
         let node = self.node(name)?;
         let what = self.label(name);
         self.lx.template_local(node, &what, locals)
     }
 
     /// A list of names (or one name).
-    pub fn names(&mut self, name: &'static str) -> Option<Vec<String>> {
+    pub(crate) fn names(&mut self, name: &'static str) -> Option<Vec<String>> {
         let items = self.string_list(name)?;
         Some(items.iter().filter_map(|n| n.scalar_text()).collect())
     }
 
     /// A duration such as `48h`, `2d`, `90m` (see [`crate::parse::dates::parse_duration`]),
     /// with the text as written (for messages).
-    pub fn duration(&mut self, name: &'static str) -> Option<(jiff::SignedDuration, String)> {
+    pub(crate) fn duration(
+        &mut self,
+        name: &'static str,
+    ) -> Option<(jiff::SignedDuration, String)> {
         let node = self.node(name)?;
         let text = node.scalar_text().unwrap_or_default();
         if let Some(d) = crate::parse::dates::parse_duration(&text) {
@@ -418,7 +426,7 @@ impl<'a, 'n> Fields<'a, 'n> {
     }
 
     /// Records unknown keys (with a suggestion). Call once all parameters were read.
-    pub fn finish(self) {
+    pub(crate) fn finish(self) {
         let Some(map) = self.node.as_map() else {
             return;
         };
@@ -461,7 +469,7 @@ fn unreachable_param(name: &str) -> &'static Param {
 /// A scalar written in a policy, compared with data values with its type
 /// (`1` is not `'1'`).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Scalar {
+pub(crate) enum Scalar {
     Null,
     Bool(bool),
     Int(i64),

@@ -4,7 +4,7 @@
 
 /// The type of a parameter, for validation messages, the schema and the docs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ty {
+pub(crate) enum Ty {
     /// A path or glob, or a list of them, with `{var}` templates.
     Globs,
     /// One path with `{var}` templates.
@@ -48,7 +48,7 @@ pub enum Ty {
 }
 
 #[derive(Debug, PartialEq, Eq)]
-pub struct Param {
+pub(crate) struct Param {
     pub name: &'static str,
     pub ty: Ty,
     pub required: bool,

@@ -2,9 +2,9 @@
 //! `{var}` templates, the typed field reader and load errors. Everything above
 //! (check kinds, the loader, the engine) speaks it; it imports nothing above it.
 
-pub mod error;
-pub mod fields;
-pub mod kind;
-pub mod node;
-pub mod pattern;
-pub mod template;
+pub(crate) mod error;
+pub(crate) mod fields;
+pub(crate) mod kind;
+pub(crate) mod node;
+pub(crate) mod pattern;
+pub(crate) mod template;

@@ -18,13 +18,13 @@ pub struct Span {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
+pub(crate) struct Node {
     pub kind: NodeKind,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum NodeKind {
+pub(crate) enum NodeKind {
     Null,
     Bool(bool),
     Int(i64),
@@ -35,14 +35,14 @@ pub enum NodeKind {
 }
 
 impl Node {
-    pub fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match &self.kind {
             NodeKind::Str(s) => Some(s),
             _ => None,
         }
     }
 
-    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+    pub(crate) fn as_map(&self) -> Option<&[(Node, Node)]> {
         match &self.kind {
             NodeKind::Map(m) => Some(m),
             _ => None,
@@ -50,7 +50,7 @@ impl Node {
     }
 
     /// The value of `key` in a mapping.
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Node> {
         self.as_map()?
             .iter()
             .find(|(k, _)| k.as_str() == Some(key))
@@ -58,7 +58,7 @@ impl Node {
     }
 
     /// What the user wrote, as a type name for messages.
-    pub fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self.kind {
             NodeKind::Null => "null",
             NodeKind::Bool(_) => "a boolean",
@@ -71,7 +71,7 @@ impl Node {
     }
 
     /// A scalar as text (strings as they are; numbers and booleans as written).
-    pub fn scalar_text(&self) -> Option<String> {
+    pub(crate) fn scalar_text(&self) -> Option<String> {
         match &self.kind {
             NodeKind::Str(s) => Some(s.clone()),
             NodeKind::Int(i) => Some(i.to_string()),
@@ -83,7 +83,7 @@ impl Node {
 }
 
 /// Parses one YAML document of a policy file.
-pub fn parse(text: &str) -> Result<Node, (String, Span)> {
+pub(crate) fn parse(text: &str) -> Result<Node, (String, Span)> {
     let mut options = serde_saphyr::options::Options::default();
     // `mode: 0644` must stay the string the user wrote, not a number.
     options.leading_zero_numbers_as_strings = true;
@@ -130,7 +130,7 @@ fn span_of(l: &serde_saphyr::Location, text: &str) -> Span {
 }
 
 /// Byte offset of a 1-based (line, char column).
-pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let mut start = 0;
     for _ in 1..line {
         match text[start..].find('\n') {

@@ -5,7 +5,7 @@
 use super::template::Template;
 use regex::Regex;
 
-pub fn glob(pattern: &str) -> Result<globset::GlobMatcher, globset::Error> {
+pub(crate) fn glob(pattern: &str) -> Result<globset::GlobMatcher, globset::Error> {
     Ok(globset::GlobBuilder::new(pattern)
         .literal_separator(true)
         .backslash_escape(true)
@@ -13,7 +13,7 @@ pub fn glob(pattern: &str) -> Result<globset::GlobMatcher, globset::Error> {
         .compile_matcher())
 }
 
-pub fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
+pub(crate) fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
     regex::RegexBuilder::new(pattern)
         .multi_line(true)
         .crlf(true)

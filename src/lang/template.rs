@@ -111,15 +111,15 @@ impl Template {
     }
 }
 
-pub fn no_escape(s: &str) -> String {
+pub(crate) fn no_escape(s: &str) -> String {
     s.to_string()
 }
 
-pub fn glob_escape(s: &str) -> String {
+pub(crate) fn glob_escape(s: &str) -> String {
     globset::escape(s)
 }
 
-pub fn regex_escape(s: &str) -> String {
+pub(crate) fn regex_escape(s: &str) -> String {
     regex::escape(s)
 }
 

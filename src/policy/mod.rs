@@ -12,7 +12,7 @@
 //! ([`refs`]: references to variables, cycles, duplicate ids).
 
 mod file;
-pub mod packs;
+pub(crate) mod packs;
 mod params;
 mod refs;
 mod var_defs;
@@ -27,7 +27,7 @@ use crate::lang::template::Template;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-pub use params::{FILE_PARAMS, FLAG_PARAMS, POLICY_PARAMS, VAR_PARAMS};
+pub(crate) use params::{FILE_PARAMS, FLAG_PARAMS, POLICY_PARAMS, VAR_PARAMS};
 
 /// A boolean combination of checks.
 #[derive(Debug)]
@@ -68,7 +68,7 @@ pub struct PolicySet {
 
 /// Where the policies of a run come from.
 #[derive(Debug, Default, Clone)]
-pub struct Inputs {
+pub(crate) struct Inputs {
     /// Policy files as `(display name, text)`, in load order.
     pub files: Vec<(String, String)>,
     /// Packs named on the command line.
@@ -78,7 +78,7 @@ pub struct Inputs {
 }
 
 /// Loads and validates policy files and packs; all errors are returned together.
-pub fn load(inputs: &Inputs) -> Result<PolicySet, LoadErrors> {
+pub(crate) fn load(inputs: &Inputs) -> Result<PolicySet, LoadErrors> {
     let mut set = PolicySet::default();
     let mut errors = Vec::new();
     let mut var_refs: Vec<(Arc<PolicyFile>, String, Span)> = Vec::new();

@@ -3,7 +3,7 @@
 
 use crate::lang::kind::{Param, Ty};
 
-pub static FILE_PARAMS: &[Param] = &[
+pub(crate) static FILE_PARAMS: &[Param] = &[
     Param {
         name: "version",
         ty: Ty::Int,
@@ -30,7 +30,7 @@ pub static FILE_PARAMS: &[Param] = &[
     },
 ];
 
-pub static POLICY_PARAMS: &[Param] = &[
+pub(crate) static POLICY_PARAMS: &[Param] = &[
     Param {
         name: "id",
         ty: Ty::Id,
@@ -93,7 +93,7 @@ pub static POLICY_PARAMS: &[Param] = &[
     },
 ];
 
-pub static VAR_PARAMS: &[Param] = &[
+pub(crate) static VAR_PARAMS: &[Param] = &[
     Param {
         name: "value",
         ty: Ty::Text,
@@ -144,7 +144,7 @@ pub static VAR_PARAMS: &[Param] = &[
     },
 ];
 
-pub static FLAG_PARAMS: &[Param] = &[
+pub(crate) static FLAG_PARAMS: &[Param] = &[
     Param {
         name: "name",
         ty: Ty::Text,

@@ -2,6 +2,8 @@
 //! Files mirror the areas of `src/` (check kinds, views, policy loading, reports).
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
+// `pub` here shares helpers between the test files of this one binary.
+#![allow(unreachable_pub)]
 
 mod common;
 

@@ -8,7 +8,7 @@ use crate::lang::template::Template;
 
 impl<'n> Fields<'_, 'n> {
     /// A nested mapping, read by `build` against the table of `name` (a [`Ty::Table`]).
-    pub fn table<T>(
+    pub(crate) fn table<T>(
         &mut self,
         name: &'static str,
         build: impl FnOnce(&mut Fields<'_, 'n>) -> Option<T>,
@@ -26,7 +26,7 @@ impl<'n> Fields<'_, 'n> {
 
     /// A list of mappings, each read by `build` against the table of `name` (a [`Ty::Rules`]).
     /// `None` when any item is invalid.
-    pub fn rules<T>(
+    pub(crate) fn rules<T>(
         &mut self,
         name: &'static str,
         mut build: impl FnMut(&mut Fields<'_, 'n>) -> Option<T>,
@@ -95,7 +95,7 @@ impl<'n> Fields<'_, 'n> {
     }
 
     /// Name → template (a [`Ty::FieldMap`] of [`Ty::Text`]); references may name `locals`.
-    pub fn field_texts(
+    pub(crate) fn field_texts(
         &mut self,
         name: &'static str,
         locals: &[String],
@@ -117,7 +117,7 @@ impl<'n> Fields<'_, 'n> {
     }
 
     /// Name → one of the words of the inner [`Ty::Enum`].
-    pub fn field_choices(&mut self, name: &'static str) -> Option<Vec<(String, String)>> {
+    pub(crate) fn field_choices(&mut self, name: &'static str) -> Option<Vec<(String, String)>> {
         let Ty::FieldMap(Ty::Enum(words)) = self.param(name).ty else {
             return None;
         };
@@ -147,7 +147,10 @@ impl<'n> Fields<'_, 'n> {
 
     /// Name → a list of scalars (a [`Ty::FieldMap`] of [`Ty::Scalars`]); one scalar
     /// stands for a list of one.
-    pub fn field_scalars(&mut self, name: &'static str) -> Option<Vec<(String, Vec<Scalar>)>> {
+    pub(crate) fn field_scalars(
+        &mut self,
+        name: &'static str,
+    ) -> Option<Vec<(String, Vec<Scalar>)>> {
         let entries = self.field_nodes(name)?;
         let what = self.label(name);
         let mut out = Vec::new();
