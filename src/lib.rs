@@ -14,7 +14,7 @@
 //! |---|---|---|
 //! | face | `commands`, `cli`, `report`, `error` | the commands, their arguments and output |
 //! | engine | `engine` | `when` / `unless` / `all` / `any` / `not`, statuses |
-//! | loading | `policy` | YAML in, a validated policy set out (reads [`checks::KINDS`]) |
+//! | loading | `policy` | YAML in, a validated policy set out (reads `checks::KINDS`) |
 //! | kinds | `checks` | one file per check kind and the registry |
 //! | run time | `eval` | what a check sees: context, hits, variables, flag facts |
 //! | language | `lang` | spans, templates, parameter tables, the field reader, load errors |
