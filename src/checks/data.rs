@@ -2,7 +2,7 @@
 //! membership and the last element.
 
 use super::KindSpec;
-use crate::eval::{At, Check, Cx, Eval, EvalError, Hit};
+use crate::eval::{At, Blocked, Check, Cx, Eval, EvalError, Hit};
 use crate::lang::fields::{Fields, Scalar};
 use crate::lang::kind::{Param, Ty};
 use crate::lang::template::{Template, no_escape};
@@ -185,33 +185,23 @@ struct Data {
 }
 
 /// A parsed data file: its first document, or the hit that says why there is none.
-pub(super) fn load(
-    cx: &Cx,
-    path: &str,
-    format: Option<DataFormat>,
-) -> Result<Result<Value, Hit>, EvalError> {
-    let content = match crate::eval::util::read(cx, path) {
-        Ok(c) => c,
-        Err(blocked) => return Ok(Err(blocked.hit()?)),
-    };
-    let text = match crate::eval::util::text(path, &content) {
-        Ok(t) => t,
-        Err(hit) => return Ok(Err(hit)),
-    };
+pub(super) fn load(cx: &Cx, path: &str, format: Option<DataFormat>) -> Result<Value, Blocked> {
+    let content = crate::eval::util::read(cx, path)?;
+    let text = crate::eval::util::text(path, &content)?;
     let Some(format) = format.or_else(|| structured::data_format_for_path(path)) else {
-        return Err(EvalError::Invalid(format!(
+        return Err(Blocked::Error(EvalError::Invalid(format!(
             "cannot tell the format of {path} from its name; set 'format' (json, yaml or toml)"
-        )));
+        ))));
     };
     match structured::parse(format, text) {
-        Err(e) => Ok(Err(Hit::at(
+        Err(e) => Err(Blocked::File(Hit::at(
             format!("{path} is not valid {}: {}", format_name(format), e.message),
             At::line(path, e.line, e.column),
         ))),
         Ok(docs) => Ok(docs
             .into_iter()
             .next()
-            .ok_or_else(|| Hit::at(format!("{path} holds no document"), At::file(path)))),
+            .ok_or_else(|| Hit::at(format!("{path} holds no document"), At::file(path)))?),
     }
 }
 
@@ -407,9 +397,9 @@ impl Each {
 impl Check for Data {
     fn eval(&self, cx: &Cx) -> Eval {
         let file = cx.vars.render(&self.file, no_escape)?;
-        let doc = match load(cx, &file, self.format)? {
+        let doc = match load(cx, &file, self.format) {
             Ok(v) => v,
-            Err(hit) => return Ok(vec![hit]),
+            Err(blocked) => return Ok(vec![blocked.hit()?]),
         };
         let path = match &self.path {
             Some(t) => cx.vars.render(t, no_escape)?,

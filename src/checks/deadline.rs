@@ -130,9 +130,9 @@ impl Deadline {
 impl Check for Deadline {
     fn eval(&self, cx: &Cx) -> Eval {
         let file = cx.vars.render(&self.file, no_escape)?;
-        let doc = match load(cx, &file, None)? {
+        let doc = match load(cx, &file, None) {
             Ok(v) => v,
-            Err(hit) => return Ok(vec![hit]),
+            Err(blocked) => return Ok(vec![blocked.hit()?]),
         };
         let path = match &self.path {
             Some(t) => cx.vars.render(t, no_escape)?,
