@@ -27,11 +27,7 @@ pub const MAX_DEPTH: usize = 128;
 
 /// The one JSON value of `text`. With `duplicates` false a repeated key is an
 /// error; with true every entry is kept, in source order, for the caller to judge.
-pub fn parse(
-    text: &str,
-    locator: &Locator<'_>,
-    duplicates: bool,
-) -> Result<Value, ParseFailure> {
+pub fn parse(text: &str, locator: &Locator<'_>, duplicates: bool) -> Result<Value, ParseFailure> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut p = Parser {
         s: text.as_bytes(),
@@ -185,9 +181,7 @@ impl Parser<'_, '_> {
             }
             self.skip_ws();
             if self.peek() != Some(b':') {
-                return Err(
-                    self.fail(self.pos, format!("expected ':', found {}", self.describe()))
-                );
+                return Err(self.fail(self.pos, format!("expected ':', found {}", self.describe())));
             }
             self.pos += 1;
             self.skip_ws();
@@ -271,26 +265,21 @@ impl Parser<'_, '_> {
                             let code = match first {
                                 0xD800..=0xDBFF => {
                                     if !self.s[self.pos..].starts_with(b"\\u") {
-                                        return Err(self.fail(
-                                            esc_at,
-                                            "lone leading surrogate in \\u escape",
-                                        ));
+                                        return Err(self
+                                            .fail(esc_at, "lone leading surrogate in \\u escape"));
                                     }
                                     self.pos += 2;
                                     let second = self.hex4()?;
                                     if !(0xDC00..=0xDFFF).contains(&second) {
-                                        return Err(self.fail(
-                                            esc_at,
-                                            "lone leading surrogate in \\u escape",
-                                        ));
+                                        return Err(self
+                                            .fail(esc_at, "lone leading surrogate in \\u escape"));
                                     }
                                     0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
                                 }
                                 0xDC00..=0xDFFF => {
-                                    return Err(self.fail(
-                                        esc_at,
-                                        "lone trailing surrogate in \\u escape",
-                                    ));
+                                    return Err(
+                                        self.fail(esc_at, "lone trailing surrogate in \\u escape")
+                                    );
                                 }
                                 n => n,
                             };

@@ -76,7 +76,10 @@ fn has_spelling_escape(bytes: &[u8], escape: u8, hex: bool) -> bool {
         if hex && matches!(rest.first(), Some(b'u' | b'U' | b'x')) {
             return true;
         }
-        let blanks = rest.iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
+        let blanks = rest
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count();
         matches!(rest.get(blanks), Some(b'\n' | b'\r'))
     })
 }

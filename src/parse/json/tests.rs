@@ -137,3 +137,90 @@ fn json_agrees_with_serde_json_on_validity() {
     }
 }
 
+/// JSONTestSuite (github.com/nst/JSONTestSuite, MIT, vendored under
+/// `tests/corpora/json/`): `y_` files must parse, `n_` files must be refused,
+/// `i_` files are the implementation's choice, and ours is recorded in
+/// [`I_ACCEPTED`] so a change shows. A file that is not UTF-8 is refused
+/// before it reaches this reader (the caller needs `&str`), as relgate does.
+///
+/// One deliberate difference: the strict reading (the `data` check) refuses a
+/// repeated key, which RFC 8259 allows (`y_object_duplicated_key*.json`),
+/// because two programs reading the file may keep different values. The flag
+/// scanner's reading keeps both entries and judges them (see
+/// `structured::parse_for_name`); that reading is the one compared here.
+#[test]
+fn json_test_suite() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpora/json/test_parsing");
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    let mut wrong = Vec::new();
+    let mut i_accepted = Vec::new();
+    let mut counts = [0usize; 3];
+    let mut strict_differs = Vec::new();
+    let lenient = |text: &str| {
+        crate::parse::json::parse(text, &crate::parse::lines::Locator::new(text), true)
+    };
+    for path in &entries {
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        let bytes = std::fs::read(path).unwrap();
+        let ours = std::str::from_utf8(&bytes)
+            .ok()
+            .is_some_and(|text| lenient(text).is_ok());
+        let strict = std::str::from_utf8(&bytes)
+            .ok()
+            .is_some_and(|text| parse(DataFormat::Json, text).is_ok());
+        if strict != ours {
+            strict_differs.push(name.clone());
+        }
+        match &name[..2] {
+            "y_" => {
+                counts[0] += 1;
+                if !ours {
+                    wrong.push(format!("{name}: refused, must parse"));
+                }
+            }
+            "n_" => {
+                counts[1] += 1;
+                if ours {
+                    wrong.push(format!("{name}: parsed, must be refused"));
+                }
+            }
+            "i_" => {
+                counts[2] += 1;
+                if ours {
+                    i_accepted.push(name);
+                }
+            }
+            _ => panic!("unexpected file {name}"),
+        }
+    }
+    assert_eq!(counts, [95, 188, 35]);
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    assert_eq!(i_accepted, I_ACCEPTED);
+    assert_eq!(
+        strict_differs,
+        [
+            "y_object_duplicated_key.json",
+            "y_object_duplicated_key_and_value.json"
+        ]
+    );
+}
+
+/// The `i_` files relgate accepts: numbers that round to a finite double
+/// (underflow to 0, integers beyond i64 read as floats) and a leading UTF-8
+/// byte order mark. Every other `i_` file is refused: numbers that overflow to
+/// infinity, lone or broken surrogates in `\u` escapes, text that is not
+/// UTF-8 (UTF-16, Latin-1, overlong or truncated sequences), and 500 nested
+/// arrays (deeper than [`super::MAX_DEPTH`]).
+const I_ACCEPTED: &[&str] = &[
+    "i_number_double_huge_neg_exp.json",
+    "i_number_real_underflow.json",
+    "i_number_too_big_neg_int.json",
+    "i_number_too_big_pos_int.json",
+    "i_number_very_big_negative_int.json",
+    "i_structure_UTF-8_BOM_empty_object.json",
+];

@@ -60,3 +60,63 @@ fn at_get_and_scalars() {
     );
 }
 
+/// Read for a name, a repeated key is an error only where it could change
+/// what the document says about the name; elsewhere both entries are kept.
+#[test]
+fn duplicates_matter_only_near_the_name() {
+    use crate::parse::structured::parse_for_name;
+    const N: &str = "FLAG";
+    let ok = |format, text: &str| {
+        parse_for_name(format, text, N).unwrap_or_else(|e| panic!("{text:?}: {e}"))
+    };
+    let err = |format, text: &str| parse_for_name(format, text, N).unwrap_err();
+
+    // Unrelated repeats: kept, in source order (the strict reading refuses them).
+    let docs = ok(DataFormat::Yaml, "a: 1\nb: 2\na: 3\nFLAG: 0\n");
+    let keys: Vec<_> = match &docs[0].kind {
+        Kind::Object(m) => m.iter().map(|m| (m.key.as_str(), m.line)).collect(),
+        _ => panic!(),
+    };
+    assert_eq!(keys, [("a", 1), ("b", 2), ("a", 3), ("FLAG", 4)]);
+    assert!(parse(DataFormat::Yaml, "a: 1\nb: 2\na: 3\n").is_err());
+    ok(DataFormat::Json, "{\"a\": 1, \"a\": 2, \"FLAG\": 0}");
+    ok(
+        DataFormat::Yaml,
+        "env:\n  - name: FLAG\n    value: 0\n  - name: X\n    value: 1\n    value: 2\n",
+    );
+    assert_eq!(pos(&ok(DataFormat::Yaml, "x: 1\nx: 2\n")[0], "x"), (1, 4));
+
+    // Repeats that decide the flag: the name itself, a value mentioning it, the
+    // value of a name/value entry for it.
+    for (format, text, line, column) in [
+        (DataFormat::Yaml, "FLAG: 0\nFLAG: 1\n", 2, 1),
+        (DataFormat::Yaml, "env:\n  FLAG: 0\nenv:\n  X: 1\n", 3, 1),
+        (
+            DataFormat::Yaml,
+            "- name: FLAG\n  value: 0\n  value: 1\n",
+            3,
+            3,
+        ),
+        (
+            DataFormat::Yaml,
+            "- name: X\n  name: FLAG\n  value: 1\n",
+            2,
+            3,
+        ),
+        (DataFormat::Json, "{\"FLAG\": 0,\n \"FLAG\": 1}", 2, 2),
+        (DataFormat::Json, "{\"e\": [\"FLAG=0\"], \"e\": []}", 1, 19),
+    ] {
+        let e = err(format, text);
+        assert_eq!((e.line, e.column), (line, column), "{text:?}: {e}");
+        assert!(e.message.starts_with("duplicate key "), "{e}");
+        assert!(e.message.ends_with("decides FLAG"), "{e}");
+    }
+    // TOML forbids repeats (every TOML reader refuses them).
+    let e = fail(DataFormat::Toml, "a = 1\na = 2\n");
+    assert_eq!(e.line, 2);
+    assert!(parse_for_name(DataFormat::Toml, "a = 1\na = 2\n", N).is_err());
+
+    // A document that does not parse says where the name is.
+    let e = err(DataFormat::Yaml, "x: {{ .Values.x }}\nFLAG: \"1\"\n");
+    assert!(e.message.ends_with("(FLAG appears at line 2)"), "{e}");
+}
