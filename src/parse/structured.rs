@@ -54,21 +54,13 @@ pub fn parse(format: DataFormat, text: &str) -> Result<Vec<Value>, ParseFailure>
 /// `name` (the key contains the name, either of its values mentions it, or it
 /// is `name`/`value`/`valueFrom` of a mapping that mentions it). Elsewhere both
 /// entries are kept, in source order: which one a program keeps does not
-/// matter to `name`. A failure says where `name` appears, if it does.
+/// matter to `name`. A failure is reported where `name` appears, if it does.
 pub fn parse_for_name(
     format: DataFormat,
     text: &str,
     name: &str,
 ) -> Result<Vec<Value>, ParseFailure> {
-    let docs = run(format, text, true).map_err(|mut e| {
-        if !name.is_empty()
-            && let Some(at) = text.find(name)
-        {
-            let (line, _) = Locator::new(text).locate(at);
-            e.message = format!("{} ({name} appears at line {line})", e.message);
-        }
-        e
-    })?;
+    let docs = run(format, text, true).map_err(|e| at_the_name(e, text, name))?;
     let mut relevant: Vec<ParseFailure> = Vec::new();
     for doc in &docs {
         for (members, first, repeat) in doc.duplicates() {
@@ -96,6 +88,27 @@ pub fn parse_for_name(
     match relevant.into_iter().min_by_key(|e| (e.line, e.column)) {
         Some(e) => Err(e),
         None => Ok(docs),
+    }
+}
+
+/// A document that does not parse, reported where it names `name` (what a
+/// reader of the finding looks for), saying where the parser stopped; at the
+/// parser's position when the name is not spelled out.
+fn at_the_name(e: ParseFailure, text: &str, name: &str) -> ParseFailure {
+    let Some(at) = (!name.is_empty()).then(|| text.find(name)).flatten() else {
+        return e;
+    };
+    let (line, column) = Locator::new(text).locate(at);
+    if line == e.line {
+        return e;
+    }
+    ParseFailure {
+        message: format!(
+            "{} (at line {}, column {}); it names {name} at line {line}",
+            e.message, e.line, e.column
+        ),
+        line,
+        column,
     }
 }
 

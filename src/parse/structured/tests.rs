@@ -116,7 +116,11 @@ fn duplicates_matter_only_near_the_name() {
     assert_eq!(e.line, 2);
     assert!(parse_for_name(DataFormat::Toml, "a = 1\na = 2\n", N).is_err());
 
-    // A document that does not parse says where the name is.
+    // A document that does not parse is reported where it names the flag.
     let e = err(DataFormat::Yaml, "x: {{ .Values.x }}\nFLAG: \"1\"\n");
-    assert!(e.message.ends_with("(FLAG appears at line 2)"), "{e}");
+    assert_eq!((e.line, e.column), (2, 1), "{e}");
+    assert!(e.message.contains("(at line 1, column "), "{e}");
+    assert!(e.message.ends_with("; it names FLAG at line 2"), "{e}");
+    let e = err(DataFormat::Json, "{\"FLAG\": 1,}");
+    assert_eq!((e.line, e.column), (1, 12), "{e}");
 }
