@@ -118,6 +118,9 @@ impl LineIndex {
 
 /// Characters in a stretch of UTF-8 (bytes that are not continuation bytes).
 fn char_count(bytes: &[u8]) -> usize {
+    if bytes.is_ascii() {
+        return bytes.len();
+    }
     bytes.iter().filter(|b| (**b as i8) >= -0x40).count()
 }
 
