@@ -56,7 +56,14 @@ fn convert(value: Spanned<DeValue<'_>>, locator: &Locator<'_>) -> Result<Value, 
             Err(_) => return Err(locator.failure(at, "invalid float")),
         },
         DeValue::Boolean(b) => Kind::Bool(b),
-        DeValue::Datetime(d) => Kind::Str(d.to_string()),
+        DeValue::Datetime(mut d) => {
+            // TOML 1.1 may leave the seconds out (`07:32`); RFC 3339 may not,
+            // and the `data` check's date formats read RFC 3339.
+            if let Some(time) = d.time.as_mut() {
+                time.second.get_or_insert(0);
+            }
+            Kind::Str(d.to_string())
+        }
         DeValue::Array(items) => Kind::Array(
             items
                 .into_iter()
