@@ -13,6 +13,11 @@
 //! - an escaped line break, which joins two lines with nothing between them: a
 //!   `\` (or a Dockerfile's `` ` `` escape) followed by blanks and a line break
 //!   (YAML double-quoted scalars, TOML multi-line strings, shell, Dockerfile);
+//! - in shell, dotenv and Dockerfile text, where words are put together from
+//!   quoted and unquoted parts: the name once every `"`, `'`, `\`, `` ` `` and
+//!   `$` is taken out (`export "BILLING_"'GATEWAY'…`), and in shell any `$'`
+//!   (ANSI-C quoting decodes `\x41`). A name built at run time (`eval`,
+//!   `declare "$x=1"`) is out of reach of any reading of the file;
 //! - a NUL byte (UTF-16 or UTF-32 text, which YAML readers decode; the ASCII
 //!   letters of such a file are not contiguous bytes), or bytes that are not
 //!   UTF-8 at all.
@@ -60,11 +65,38 @@ impl<'n> Narrower<'n> {
                 has_spelling_escape(bytes, b'\\', true)
             }
             ConfigFormat::Dockerfile => {
-                has_spelling_escape(bytes, b'\\', false) || has_spelling_escape(bytes, b'`', false)
+                has_spelling_escape(bytes, b'\\', false)
+                    || has_spelling_escape(bytes, b'`', false)
+                    || self.spelled_between_quotes(bytes)
             }
-            ConfigFormat::Dotenv | ConfigFormat::Shell => has_spelling_escape(bytes, b'\\', false),
+            ConfigFormat::Shell => {
+                has_spelling_escape(bytes, b'\\', false)
+                    || memchr::memmem::find(bytes, b"$'").is_some()
+                    || self.spelled_between_quotes(bytes)
+            }
+            ConfigFormat::Dotenv => {
+                has_spelling_escape(bytes, b'\\', false) || self.spelled_between_quotes(bytes)
+            }
         };
         escapes || memchr::memchr(0, bytes).is_some() || std::str::from_utf8(bytes).is_err()
+    }
+}
+
+impl Narrower<'_> {
+    /// Whether the name appears once quotes, escapes and `$` are taken out of
+    /// the text: a shell word is put together from quoted and unquoted parts
+    /// (`export "BILLING_"'GATEWAY'…=1`, `declare NA\ME=1`, `NA$''ME`).
+    fn spelled_between_quotes(&self, bytes: &[u8]) -> bool {
+        const QUOTING: &[u8] = b"\"'\\`$";
+        if !bytes.iter().any(|b| QUOTING.contains(b)) {
+            return false;
+        }
+        let bare: Vec<u8> = bytes
+            .iter()
+            .copied()
+            .filter(|b| !QUOTING.contains(b))
+            .collect();
+        self.finder.find(&bare).is_some()
     }
 }
 

@@ -54,13 +54,13 @@ pub fn parse(format: DataFormat, text: &str) -> Result<Vec<Value>, ParseFailure>
 /// `name` (the key contains the name, either of its values mentions it, or it
 /// is `name`/`value`/`valueFrom` of a mapping that mentions it). Elsewhere both
 /// entries are kept, in source order: which one a program keeps does not
-/// matter to `name`. A failure is reported where `name` appears, if it does.
+/// matter to `name`.
 pub fn parse_for_name(
     format: DataFormat,
     text: &str,
     name: &str,
 ) -> Result<Vec<Value>, ParseFailure> {
-    let docs = run(format, text, true).map_err(|e| at_the_name(e, text, name))?;
+    let docs = run(format, text, true)?;
     let mut relevant: Vec<ParseFailure> = Vec::new();
     for doc in &docs {
         for (members, first, repeat) in doc.duplicates() {
@@ -91,10 +91,10 @@ pub fn parse_for_name(
     }
 }
 
-/// A document that does not parse, reported where it names `name` (what a
-/// reader of the finding looks for), saying where the parser stopped; at the
-/// parser's position when the name is not spelled out.
-fn at_the_name(e: ParseFailure, text: &str, name: &str) -> ParseFailure {
+/// A document that does not parse, moved to where it names `name` (what the
+/// reader of a flag finding looks for), saying where the parser stopped; left
+/// at the parser's position when the name is not spelled out.
+pub fn at_the_name(e: ParseFailure, text: &str, name: &str) -> ParseFailure {
     let Some(at) = (!name.is_empty()).then(|| text.find(name)).flatten() else {
         return e;
     };

@@ -198,7 +198,10 @@ impl FlagDef {
                     .collect(),
                 failure: None,
             },
-            Err(p) => fail(Some(p.line), Some(p.column), p.message, true),
+            Err(p) => {
+                let p = crate::parse::structured::at_the_name(p, text, &self.name);
+                fail(Some(p.line), Some(p.column), p.message, true)
+            }
         })
     }
 }

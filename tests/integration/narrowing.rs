@@ -123,9 +123,17 @@ fn a_repeated_key_that_decides_the_flag_fails_closed() {
         .into_iter()
         .filter(|x| x.0 == "DR-009")
         .collect();
+    // At the assignment whose value the repeat makes unknown.
     assert_eq!(
         dr009,
-        [f("DR-009", "config/generated/flagged.yaml", Some(3))]
+        [f("DR-009", "config/generated/flagged.yaml", Some(2))]
+    );
+    let m = r.messages();
+    assert!(
+        m.iter().any(|m| m.starts_with(
+            "cannot parse config/generated/flagged.yaml: duplicate key \"env\" (first at line 1): which one a program keeps decides BILLING_GATEWAY_ENABLE_REAL (at line 3, column 1)"
+        )),
+        "{m:?}"
     );
 }
 

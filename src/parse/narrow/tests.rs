@@ -58,6 +58,27 @@ fn every_escape_that_spells_the_name_is_kept() {
     }
 }
 
+/// A shell word is put together from quoted and unquoted parts; bash assigns
+/// the name through `export`/`declare` from any of these, so they are kept.
+#[test]
+fn shell_words_split_by_quotes_are_kept() {
+    use ConfigFormat::*;
+    for (format, text) in [
+        (Shell, "export \"BILLING_GATEWAY_\"'ENABLE_REAL'=1\n"),
+        (Shell, "declare BILLING_GATEWAY_ENABLE_RE\\AL=1\n"),
+        (Shell, "declare BILLING_GATEWAY_ENABLE_RE$''AL=1\n"),
+        (Shell, "declare BILLING_GATEWAY_ENABLE_RE$'\\x41'L=1\n"),
+        (Dotenv, "export BILLING_GATEWAY_ENABLE_RE\"A\"L=1\n"),
+        (
+            Dockerfile,
+            "FROM x\nENV \"BILLING_GATEWAY_\"ENABLE_REAL=1\n",
+        ),
+    ] {
+        assert!(!text.contains(NAME), "{text:?}");
+        assert!(could(format, text), "{format:?} {text:?} was narrowed away");
+    }
+}
+
 #[test]
 fn files_that_cannot_spell_the_name_are_skipped() {
     use ConfigFormat::*;
@@ -71,6 +92,7 @@ fn files_that_cannot_spell_the_name_are_skipped() {
         (Json, "{\"a\": 1\n \"b\": \"\\n\\t\\\\\"}"),
         (Toml, "a = 1\na = 2\n"),
         (Shell, "echo BILLING_GATEWAY\nexit 0\n"),
+        (Shell, "echo \"BILLING_GATEWAY\" $HOME 'x'\n"),
         (Dotenv, "BILLING_GATEWAY_ENABLE=1\n"),
     ] {
         assert!(!could(format, text), "{format:?} {text:?}");

@@ -116,11 +116,18 @@ fn duplicates_matter_only_near_the_name() {
     assert_eq!(e.line, 2);
     assert!(parse_for_name(DataFormat::Toml, "a = 1\na = 2\n", N).is_err());
 
-    // A document that does not parse is reported where it names the flag.
-    let e = err(DataFormat::Yaml, "x: {{ .Values.x }}\nFLAG: \"1\"\n");
+    // A flag finding for a document that does not parse is where it names the flag.
+    let text = "x: {{ .Values.x }}\nFLAG: \"1\"\n";
+    let e = err(DataFormat::Yaml, text);
+    assert_eq!(e.line, 1, "{e}");
+    let e = crate::parse::structured::at_the_name(e, text, N);
     assert_eq!((e.line, e.column), (2, 1), "{e}");
     assert!(e.message.contains("(at line 1, column "), "{e}");
     assert!(e.message.ends_with("; it names FLAG at line 2"), "{e}");
-    let e = err(DataFormat::Json, "{\"FLAG\": 1,}");
-    assert_eq!((e.line, e.column), (1, 12), "{e}");
+    let text = "{\"FLAG\": 1,}";
+    let e = crate::parse::structured::at_the_name(err(DataFormat::Json, text), text, N);
+    assert_eq!(
+        (e.line, e.column, e.message.as_str()),
+        (1, 12, "expected a string key, found '}'")
+    );
 }
