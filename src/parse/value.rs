@@ -143,7 +143,14 @@ impl Value {
         match &self.kind {
             Kind::Array(items) => items.iter().for_each(|i| i.collect_duplicates(found)),
             Kind::Object(members) => {
-                if members.len() > 1 {
+                if members.len() <= 16 {
+                    // Small mappings (most of them): comparing pairs beats hashing.
+                    for (i, m) in members.iter().enumerate() {
+                        if let Some(first) = members[..i].iter().position(|p| p.key == m.key) {
+                            found.push((members.as_slice(), first, i));
+                        }
+                    }
+                } else {
                     let mut seen: std::collections::HashMap<&str, usize> =
                         std::collections::HashMap::with_capacity(members.len());
                     for (i, m) in members.iter().enumerate() {

@@ -111,6 +111,17 @@ fn duplicates_matter_only_near_the_name() {
         assert!(e.message.starts_with("duplicate key "), "{e}");
         assert!(e.message.ends_with("decides FLAG"), "{e}");
     }
+    // A large mapping (hashed rather than compared pairwise) is judged alike.
+    let mut big: String = (0..20).map(|i| format!("k{i}: {i}\n")).collect();
+    big.push_str("k0: 1\nk3: FLAG=1\n");
+    let e = err(DataFormat::Yaml, &big);
+    assert_eq!((e.line, e.column), (22, 1), "{e}");
+    assert!(
+        e.message
+            .starts_with("duplicate key \"k3\" (first at line 4)"),
+        "{e}"
+    );
+
     // TOML forbids repeats (every TOML reader refuses them).
     let e = fail(DataFormat::Toml, "a = 1\na = 2\n");
     assert_eq!(e.line, 2);
