@@ -157,7 +157,7 @@ mod tests {
         let on = MemoryView::new(SourceKind::Rev)
             .file("a.env", "FLAG=0\nFLAG=yes\n")
             .file("b.yaml", "x:\n  FLAG: ${REAL}\n")
-            .file("c.yaml", "x: [\n");
+            .file("c.yaml", "FLAG: [\n");
         let (hits, mode) = eval(&on);
         assert_eq!(
             brief(&hits[0]),

@@ -4,9 +4,15 @@
 pub mod assign;
 pub mod dates;
 pub mod encoding;
+pub mod json;
 pub mod junit;
+pub mod lines;
 pub mod markdown;
+pub mod narrow;
 pub mod structured;
+pub mod toml;
+pub mod value;
+pub mod yaml;
 
 /// Robustness: mangled inputs never panic, in any parser.
 #[cfg(test)]

@@ -246,8 +246,17 @@ fn interpolated_value_counts_as_on() {
 fn broken_configs_fail_closed() {
     let repo = base_repo();
     repo.write(".env", "BILLING_GATEWAY_ENABLE_REAL=0\n")
-        .write("config/broken.json", "{\n  \"a\": 1\n  \"b\": 2\n}\n")
-        .write("config/broken.yaml", "a: 1\nb:\n  - c\n d: [\n")
+        // Broken files that name the flag: they could set it, so they count.
+        .write(
+            "config/broken.json",
+            "{\n  \"a\": 1\n  \"BILLING_GATEWAY_ENABLE_REAL\": 0\n}\n",
+        )
+        .write(
+            "config/broken.yaml",
+            "BILLING_GATEWAY_ENABLE_REAL: 0\nb:\n  - c\n d: [\n",
+        )
+        // A broken file that cannot spell the name cannot set it: no finding.
+        .write("config/other.yaml", "a: 1\nb:\n  - c\n d: [\n")
         .symlink("config/link.env", "../.env")
         .commit_all("broken");
     let r = run(&repo, &[]);
@@ -384,9 +393,18 @@ fn flag_references_are_checked_at_load_time() {
 #[test]
 fn hostile_nesting_is_a_finding_not_a_crash() {
     let repo = base_repo();
-    let deep_json = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    let deep_yaml = format!("{}1\n", "- ".repeat(20_000));
-    let deep_toml = format!("a = {}1{}\n", "[".repeat(50_000), "]".repeat(50_000));
+    // Each names the flag (so it could set it) and nests too deep to read.
+    let deep_json = format!(
+        "[{{\"BILLING_GATEWAY_ENABLE_REAL\": 0}}, {}{}]",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let deep_yaml = format!("# BILLING_GATEWAY_ENABLE_REAL\n{}1\n", "- ".repeat(20_000));
+    let deep_toml = format!(
+        "# BILLING_GATEWAY_ENABLE_REAL\na = {}1{}\n",
+        "[".repeat(50_000),
+        "]".repeat(50_000)
+    );
     repo.write("config/deep.json", &deep_json)
         .write("config/deep.yaml", &deep_yaml)
         .write("config/deep.toml", &deep_toml)

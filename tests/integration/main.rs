@@ -19,6 +19,7 @@ mod github;
 mod install_hook;
 mod junit;
 mod markdown;
+mod narrowing;
 mod pack;
 mod policy_errors;
 mod precommit;
