@@ -27,15 +27,7 @@ pub fn run(cli: Cli, io: &mut Io) -> u8 {
         Command::Validate(a) => commands::validate::run(a, io),
         Command::Init(a) => commands::init::run(a, io),
         Command::Schema => commands::schema::run(io),
-        Command::Test(_) => not_ready(io, "test", "policy tests"),
+        Command::Test(a) => commands::test::run(a, io),
         Command::InstallHook(a) => commands::install_hook::run(a, io),
     }
-}
-
-fn not_ready(io: &mut Io, name: &str, what: &str) -> u8 {
-    let _ = writeln!(
-        io.err,
-        "relgate {name}: {what} are not ready yet in this version"
-    );
-    commands::ERROR
 }

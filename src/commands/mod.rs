@@ -7,6 +7,7 @@ pub mod init;
 pub mod install_hook;
 pub mod list;
 pub mod schema;
+pub mod test;
 pub mod validate;
 
 use crate::cli::PolicyArgs;
@@ -154,6 +155,18 @@ pub fn load_from_disk(args: &PolicyArgs) -> Result<PolicySet, LoadErrors> {
 
 /// Prints policy errors with miette, then a count.
 pub fn print_load_errors(errors: &LoadErrors, io: &mut Io) -> u8 {
+    render_load_errors(errors, io);
+    let n = errors.0.len();
+    let _ = writeln!(
+        io.err,
+        "relgate: {n} policy error{}; nothing was checked",
+        if n == 1 { "" } else { "s" }
+    );
+    ERROR
+}
+
+/// Prints each error with its position, code, snippet and help (miette).
+pub fn render_load_errors(errors: &LoadErrors, io: &mut Io) {
     let theme = if io.color {
         miette::GraphicalTheme::unicode()
     } else {
@@ -176,11 +189,4 @@ pub fn print_load_errors(errors: &LoadErrors, io: &mut Io) -> u8 {
         s.push_str(body);
         let _ = write!(io.err, "{s}");
     }
-    let n = errors.0.len();
-    let _ = writeln!(
-        io.err,
-        "relgate: {n} policy error{}; nothing was checked",
-        if n == 1 { "" } else { "s" }
-    );
-    ERROR
 }
