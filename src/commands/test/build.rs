@@ -77,8 +77,7 @@ fn write_tree(
         make_parent(&dest)?;
         let meta = std::fs::symlink_metadata(src).map_err(|e| format!("{}: {e}", src.display()))?;
         if meta.file_type().is_symlink() {
-            let target =
-                std::fs::read_link(src).map_err(|e| format!("{}: {e}", src.display()))?;
+            let target = std::fs::read_link(src).map_err(|e| format!("{}: {e}", src.display()))?;
             std::os::unix::fs::symlink(&target, &dest)
                 .map_err(|e| format!("{}: {e}", dest.display()))?;
             continue;

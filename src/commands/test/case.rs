@@ -232,7 +232,10 @@ fn load_inner(dir: &Path, name: &str, stack: &mut Vec<PathBuf>) -> Result<Case, 
                         Code::BadValue,
                         &file,
                         *span,
-                        format!("'extends' names {}, which holds no case.yaml", parent.display()),
+                        format!(
+                            "'extends' names {}, which holds no case.yaml",
+                            parent.display()
+                        ),
                     )
                     .label("no case here"),
                 ]);
@@ -362,7 +365,10 @@ fn read_raw(lx: &mut LoadCx, root: &Node) -> Option<Raw> {
     let description = f.string("description");
     let extends = f.node("extends").map(|n| (scalar(n), n.span));
     let delete = list(&mut f, "delete");
-    let policies = f.node("policies").is_some().then(|| list(&mut f, "policies"));
+    let policies = f
+        .node("policies")
+        .is_some()
+        .then(|| list(&mut f, "policies"));
     let packs = f.names("packs");
     let target = f.choice("target").map(|t| match t.as_str() {
         "staged" => Target::Staged,
@@ -378,7 +384,9 @@ fn read_raw(lx: &mut LoadCx, root: &Node) -> Option<Raw> {
                     f.lx.error(
                         Code::BadValue,
                         n.span,
-                        format!("'now' must be an RFC 3339 time or a YYYY-MM-DD date, found '{text}'"),
+                        format!(
+                            "'now' must be an RFC 3339 time or a YYYY-MM-DD date, found '{text}'"
+                        ),
                     )
                     .label = "not a time".into();
                     None
@@ -397,7 +405,9 @@ fn read_raw(lx: &mut LoadCx, root: &Node) -> Option<Raw> {
                 f.lx.error(
                     Code::BadValue,
                     span.unwrap_or_default(),
-                    format!("mode of {k} must be octal permission bits such as '0644', found '{v}'"),
+                    format!(
+                        "mode of {k} must be octal permission bits such as '0644', found '{v}'"
+                    ),
                 )
                 .label = "not a mode".into();
             }
@@ -469,9 +479,11 @@ fn list(f: &mut Fields<'_, '_>, name: &'static str) -> Vec<(String, Span)> {
     for item in items {
         match item.scalar_text() {
             Some(s) => out.push((s, item.span)),
-            None => f
-                .lx
-                .wrong_type(item, &format!("'{name}' of case"), "a string or a list of strings"),
+            None => f.lx.wrong_type(
+                item,
+                &format!("'{name}' of case"),
+                "a string or a list of strings",
+            ),
         }
     }
     out
@@ -482,8 +494,7 @@ fn string_map(f: &mut Fields<'_, '_>, name: &'static str) -> BTreeMap<String, St
         return BTreeMap::new();
     };
     let Some(map) = node.as_map() else {
-        f.lx
-            .wrong_type(node, &format!("'{name}' of case"), "a mapping");
+        f.lx.wrong_type(node, &format!("'{name}' of case"), "a mapping");
         return BTreeMap::new();
     };
     let mut out = BTreeMap::new();
@@ -492,10 +503,12 @@ fn string_map(f: &mut Fields<'_, '_>, name: &'static str) -> BTreeMap<String, St
             (Some(k), Some(v)) => {
                 out.insert(k, v);
             }
-            (None, _) => f.lx.wrong_type(k, &format!("a key of '{name}'"), "a string"),
-            (_, None) => f
-                .lx
-                .wrong_type(v, &format!("a value of '{name}'"), "a string"),
+            (None, _) => {
+                f.lx.wrong_type(k, &format!("a key of '{name}'"), "a string")
+            }
+            (_, None) => {
+                f.lx.wrong_type(v, &format!("a value of '{name}'"), "a string")
+            }
         }
     }
     out
@@ -505,8 +518,11 @@ const STATUSES: &[&str] = &["pass", "fail", "skip", "waived"];
 
 fn status_map(e: &mut Fields<'_, '_>, node: &Node) -> Vec<(String, String, Span)> {
     let Some(map) = node.as_map() else {
-        e.lx
-            .wrong_type(node, "'status' of expect", "a mapping of policy ids to statuses");
+        e.lx.wrong_type(
+            node,
+            "'status' of expect",
+            "a mapping of policy ids to statuses",
+        );
         return Vec::new();
     };
     let mut out = Vec::new();

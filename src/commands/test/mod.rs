@@ -54,7 +54,11 @@ pub fn run(args: &TestArgs, io: &mut Io) -> u8 {
         }
         find_cases(d, d, &mut cases);
     }
-    cases.retain(|(_, name)| args.filter.as_ref().is_none_or(|f| name.contains(f.as_str())));
+    cases.retain(|(_, name)| {
+        args.filter
+            .as_ref()
+            .is_none_or(|f| name.contains(f.as_str()))
+    });
     if cases.is_empty() {
         let _ = writeln!(
             io.err,
