@@ -249,3 +249,93 @@ fn no_case_is_an_error() {
         run.stderr
     );
 }
+
+const PACK_TESTS: &str = "policies/tests/billing-gateway-dr";
+
+fn root() -> &'static std::path::Path {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn the_pack_ships_cases_that_pass_and_make_every_policy_fail() {
+    let run = crate::common::relgate_in(
+        root(),
+        &[
+            "test",
+            PACK_TESTS,
+            "--pack",
+            "billing-gateway-dr",
+            "--require-failing",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(!run.stdout.contains("never fails"), "{}", run.stdout);
+    assert!(run.stdout.contains(" 0 failed\n"), "{}", run.stdout);
+}
+
+/// Runs the pack's cases against a copy of the pack with one edit.
+fn mutated(from: &str, to: &str) -> crate::common::Run {
+    let pack = std::fs::read_to_string(root().join("policies/billing-gateway-dr.yaml")).unwrap();
+    assert!(pack.contains(from), "the pack no longer holds {from:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("pack.yaml");
+    std::fs::write(&copy, pack.replacen(from, to, 1)).unwrap();
+    crate::common::relgate_in(
+        root(),
+        &["test", PACK_TESTS, "--policies", copy.to_str().unwrap()],
+    )
+}
+
+#[test]
+fn a_mutated_pack_fails_its_cases() {
+    let run = mutated("        mode: '0644'", "        mode: '0600'");
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("FAILED compliant"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("status DR-007: expected pass, got fail"),
+        "{}",
+        run.stdout
+    );
+
+    let run = mutated(
+        "        section: 'Release {release}'\n",
+        "        section: 'Releases {release}'\n",
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("status DR-002: expected pass, got fail"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn the_compliant_case_is_the_example_tree() {
+    let a = root().join(PACK_TESTS).join("compliant/tree");
+    let b = root().join("examples/billing-gateway");
+    let list = |d: &std::path::Path| {
+        let mut out = Vec::new();
+        let mut todo = vec![d.to_path_buf()];
+        while let Some(p) = todo.pop() {
+            for e in std::fs::read_dir(&p).unwrap() {
+                let e = e.unwrap();
+                if e.file_type().unwrap().is_dir() {
+                    todo.push(e.path());
+                } else {
+                    let rel = e.path().strip_prefix(d).unwrap().to_path_buf();
+                    out.push((rel, std::fs::read(e.path()).unwrap()));
+                }
+            }
+        }
+        out.sort();
+        out
+    };
+    assert!(
+        list(&a) == list(&b),
+        "{} and {} differ",
+        a.display(),
+        b.display()
+    );
+}

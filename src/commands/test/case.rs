@@ -4,7 +4,8 @@
 //! under check) and `base/` (a commit the tree is a change on top of). A case
 //! may `extends:` another case folder: it starts from that case's files, modes,
 //! links and settings, overlays its own `tree/` and `base/`, then deletes the
-//! `delete:` paths. Errors are collected, each at `file:line:col`, through the
+//! `delete:` paths. A case with a `base/` extending a case without one is a change
+//! on top of the extended case's tree: its base is that tree with `base/` overlaid. Errors are collected, each at `file:line:col`, through the
 //! same field reader that validates policy files.
 
 use crate::checks::{Param, Ty};
@@ -272,12 +273,15 @@ fn load_inner(dir: &Path, name: &str, stack: &mut Vec<PathBuf>) -> Result<Case, 
     case.file = file.clone();
     case.description = raw.description;
     case.expect = raw.expect;
+    let parent_tree = case.tree.clone();
     // Overlay this case's folders.
     if let Err(e) = overlay(&dir.join("tree"), &mut case.tree) {
         errors.push(LoadError::global(Code::Io, e));
     }
     if dir.join("base").is_dir() {
-        let mut base = case.base.take().unwrap_or_default();
+        // A change on top of what the case extends: the extended case's base, or else
+        // its tree (before this case's overlay), with this case's base/ on top.
+        let mut base = case.base.take().unwrap_or(parent_tree);
         if let Err(e) = overlay(&dir.join("base"), &mut base) {
             errors.push(LoadError::global(Code::Io, e));
         }
