@@ -339,3 +339,18 @@ fn the_compliant_case_is_the_example_tree() {
         b.display()
     );
 }
+
+#[test]
+fn init_writes_starter_tests_that_pass_and_show_the_policy_can_fail() {
+    let r = Repo::new();
+    let run = r.relgate(&["init"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = r.relgate(&["test", "--require-failing"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stdout,
+        "ok     readme-missing (Without a README, EX-001 fails)\n\
+         ok     readme-present (A repository with a README passes EX-001)\n\
+         2 passed, 0 failed\n"
+    );
+}
