@@ -1,4 +1,4 @@
-//! Command-line interface: the public contract of `spec/CLI.md`.
+//! Command-line interface: the public contract of the README and `docs/json.md`.
 
 use crate::report::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};

@@ -17,7 +17,7 @@ use crate::repo::View;
 use std::io::Write;
 use std::path::Path;
 
-/// Exit codes of spec/CLI.md.
+/// Exit codes (README, "Exit codes").
 pub const OK: u8 = 0;
 pub const FINDINGS: u8 = 1;
 pub const ERROR: u8 = 2;
