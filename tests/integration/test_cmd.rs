@@ -354,3 +354,35 @@ fn init_writes_starter_tests_that_pass_and_show_the_policy_can_fail() {
          2 passed, 0 failed\n"
     );
 }
+
+#[test]
+fn the_pack_cases_ship_in_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = crate::common::relgate_in(
+        dir.path(),
+        &[
+            "test",
+            "--pack",
+            "billing-gateway-dr",
+            "--require-failing",
+            "--filter",
+            "dr-007",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stdout.lines().take(2).collect::<Vec<_>>(),
+        [
+            "ok     dr-007-group-writable (A release artifact at 0664 fails DR-007)",
+            "ok     dr-007-symlink (A release artifact that is a symbolic link fails DR-007)",
+        ]
+    );
+    // Only DR-007 failed in the cases run: every other policy is named.
+    assert!(
+        run.stdout
+            .contains("never fails in any case: DR-001 (checklist-published)"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("DR-007 (artifact"), "{}", run.stdout);
+}

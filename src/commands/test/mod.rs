@@ -9,6 +9,7 @@
 mod build;
 mod case;
 mod compare;
+mod shipped;
 
 use super::check::{self, Failure, PolicySource, Request};
 use super::{ERROR, FINDINGS, Io, OK, render_load_errors};
@@ -32,10 +33,41 @@ struct CaseResult {
 }
 
 pub fn run(args: &TestArgs, io: &mut Io) -> u8 {
-    let dirs: Vec<PathBuf> = if args.dirs.is_empty() {
-        vec![PathBuf::from(".relgate/tests")]
-    } else {
+    let default_dir = PathBuf::from(".relgate/tests");
+    // `relgate test --pack NAME` without a folder: the cases the pack ships.
+    let shipped_dir;
+    let dirs: Vec<PathBuf> = if !args.dirs.is_empty() {
         args.dirs.clone()
+    } else if !default_dir.is_dir() && args.packs.iter().any(|p| shipped::has_tests(p)) {
+        shipped_dir = match tempfile::Builder::new()
+            .prefix("relgate-pack-tests-")
+            .tempdir()
+        {
+            Ok(d) => d,
+            Err(e) => {
+                let _ = writeln!(
+                    io.err,
+                    "relgate test: cannot create a temporary folder: {e}"
+                );
+                return ERROR;
+            }
+        };
+        let mut dirs = Vec::new();
+        for p in args.packs.iter().filter(|p| shipped::has_tests(p)) {
+            let dest = shipped_dir.path().join(p);
+            if let Err(e) = std::fs::create_dir_all(&dest).and_then(|_| shipped::extract(p, &dest))
+            {
+                let _ = writeln!(
+                    io.err,
+                    "relgate test: cannot write the tests of pack {p}: {e}"
+                );
+                return ERROR;
+            }
+            dirs.push(dest);
+        }
+        dirs
+    } else {
+        vec![default_dir]
     };
     let mut cases = Vec::new();
     for d in &dirs {
