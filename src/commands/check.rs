@@ -11,7 +11,33 @@ use crate::repo::{self, SourceSpec, Target};
 use crate::report::{self, PolicyResult, RenderOptions, Report, TargetInfo};
 use std::collections::BTreeMap;
 
-pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
+/// Where the policies of an evaluation come from.
+pub(crate) enum PolicySource<'a> {
+    /// `--policies` paths, read from disk.
+    Paths(&'a [std::path::PathBuf]),
+    /// `.relgate/` of the base when there is one, else of the view under check.
+    Repository,
+}
+
+/// One evaluation, as `check` runs it and `test` runs it for each case.
+pub(crate) struct Request<'a> {
+    pub target: Target,
+    pub policies: PolicySource<'a>,
+    pub packs: &'a [String],
+    pub vars: &'a [(String, String)],
+    pub now: Option<jiff::Timestamp>,
+}
+
+/// Why an evaluation produced no report.
+pub(crate) enum Failure {
+    /// The policies could not be loaded.
+    Load(crate::lang::error::LoadErrors),
+    /// The repository could not be opened or read: a message and an optional hint.
+    Fatal(String, Option<String>),
+}
+
+/// Opens the repository, loads the policies and evaluates them.
+pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
     // Workers get the parsers' stack, so a deeply nested config file is refused by the
     // parser's own limit, never by a stack overflow, without a thread per file.
     // (Fails harmlessly when a pool already exists, e.g. in tests.)
@@ -19,56 +45,34 @@ pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
         .stack_size(crate::parse::structured::PARSER_STACK_SIZE)
         .start_handler(|_| crate::parse::structured::mark_big_stack_thread())
         .build_global();
-    let target = Target {
-        path: args.path.clone(),
-        source: match (&args.rev, args.staged) {
-            (Some(r), _) => SourceSpec::Rev(r.clone()),
-            (None, true) => SourceSpec::Staged,
-            (None, false) => SourceSpec::Worktree,
-        },
-        base: args.base.clone(),
-    };
-    let opened = match repo::open(&target) {
+    let opened = match repo::open(&req.target) {
         Ok(o) => o,
-        Err(e) => return fatal(io, args, &format!("{e}"), diag_help(&e)),
+        Err(e) => return Err(Failure::Fatal(format!("{e}"), diag_help(&e))),
     };
     // Policies: --policies from disk; else .relgate/ of the base when a base is given
     // (a change cannot switch off its own gate), else of the view under check.
-    let files = if !args.policies.is_empty() {
-        read_policy_paths(&args.policies)
-    } else {
-        let from = match &opened.diff {
-            Some(d) => d.base.as_ref(),
-            None => opened.view.as_ref(),
-        };
-        read_policy_dir(from)
-    };
-    let loaded = files.and_then(|files| {
-        policy::load(&Inputs {
-            files,
-            packs: args.packs.clone(),
-            var_names: args.vars.iter().map(|(k, _)| k.clone()).collect(),
-        })
-    });
-    let set = match loaded {
-        Ok(s) => s,
-        Err(errors) => {
-            print_load_errors(&errors, io);
-            let msg = errors
-                .0
-                .iter()
-                .map(|e| match e.position() {
-                    Some(p) => format!("{p}: {}", e.message),
-                    None => e.message.clone(),
-                })
-                .collect::<Vec<_>>()
-                .join("; ");
-            write_error_reports(args, &format!("invalid policies: {msg}"), io);
-            return Err(Error::Failed);
+    let files = match req.policies {
+        PolicySource::Paths(paths) if !paths.is_empty() => read_policy_paths(paths),
+        PolicySource::Paths(_) => Ok(Vec::new()),
+        PolicySource::Repository => {
+            let from = match &opened.diff {
+                Some(d) => d.base.as_ref(),
+                None => opened.view.as_ref(),
+            };
+            read_policy_dir(from)
         }
     };
-    let now = args.now.unwrap_or_else(jiff::Timestamp::now);
-    let vars = Vars::resolve(&set.vars, &args.vars, opened.view.as_ref(), now);
+    let set = files
+        .and_then(|files| {
+            policy::load(&Inputs {
+                files,
+                packs: req.packs.to_vec(),
+                var_names: req.vars.iter().map(|(k, _)| k.clone()).collect(),
+            })
+        })
+        .map_err(Failure::Load)?;
+    let now = req.now.unwrap_or_else(jiff::Timestamp::now);
+    let vars = Vars::resolve(&set.vars, req.vars, opened.view.as_ref(), now);
     let cx = Cx {
         view: opened.view.as_ref(),
         vars: &vars,
@@ -77,7 +81,7 @@ pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
     };
     let outcomes = match crate::engine::evaluate(&set, &cx) {
         Ok(o) => o,
-        Err(e) => return fatal(io, args, &format!("cannot evaluate: {e}"), None),
+        Err(e) => return Err(Failure::Fatal(format!("cannot evaluate: {e}"), None)),
     };
     let mut findings = Vec::new();
     let mut policies = Vec::new();
@@ -107,7 +111,7 @@ pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
     }
     let report = Report {
         target: TargetInfo {
-            path: args.path.display().to_string(),
+            path: req.target.path.display().to_string(),
             source: opened.view.source(),
             rev: opened.rev.clone(),
             base: opened.base.clone(),
@@ -116,6 +120,48 @@ pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
         policies,
         findings,
         contents,
+    };
+    Ok(report)
+}
+
+pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
+    let target = Target {
+        path: args.path.clone(),
+        source: match (&args.rev, args.staged) {
+            (Some(r), _) => SourceSpec::Rev(r.clone()),
+            (None, true) => SourceSpec::Staged,
+            (None, false) => SourceSpec::Worktree,
+        },
+        base: args.base.clone(),
+    };
+    let req = Request {
+        target,
+        policies: if args.policies.is_empty() {
+            PolicySource::Repository
+        } else {
+            PolicySource::Paths(&args.policies)
+        },
+        packs: &args.packs,
+        vars: &args.vars,
+        now: args.now,
+    };
+    let report = match evaluate(&req) {
+        Ok(r) => r,
+        Err(Failure::Fatal(msg, help)) => return fatal(io, args, &msg, help),
+        Err(Failure::Load(errors)) => {
+            print_load_errors(&errors, io);
+            let msg = errors
+                .0
+                .iter()
+                .map(|e| match e.position() {
+                    Some(p) => format!("{p}: {}", e.message),
+                    None => e.message.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            write_error_reports(args, &format!("invalid policies: {msg}"), io);
+            return Err(Error::Failed);
+        }
     };
     let fail_on = match args.fail_on {
         Level::Error => Severity::Error,

@@ -1,4 +1,4 @@
-//! `--format json`: the v1 wire format of `spec/CLI.md`.
+//! `--format json`: the v1 wire format of `docs/json.md`.
 //!
 //! These types are frozen: fields may be added, never renamed or removed.
 //! They are separate from the internal types so that refactoring the engine

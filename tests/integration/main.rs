@@ -25,5 +25,6 @@ mod policy_errors;
 mod precommit;
 mod reference;
 mod sarif;
+mod test_cmd;
 mod tools;
 mod views;
