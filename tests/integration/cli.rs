@@ -276,7 +276,7 @@ fn explain_documents_a_check_kind_without_policies() {
 }
 
 #[test]
-fn commands_not_ready_say_so() {
+fn every_command_is_in_the_help_and_test_without_cases_says_where_to_put_them() {
     let dir = tempfile::tempdir().unwrap();
     let help = relgate_in(dir.path(), &["--help"]);
     assert_eq!(help.code, 0);
@@ -294,7 +294,11 @@ fn commands_not_ready_say_so() {
     }
     let r = relgate_in(dir.path(), &["test"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("not ready"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(".relgate/tests is not a folder of policy tests"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
