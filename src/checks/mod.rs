@@ -17,6 +17,7 @@ mod junit;
 mod matches;
 mod mode;
 mod not_matches;
+mod signature;
 
 use crate::eval::Check;
 use crate::lang::fields::Fields;
@@ -50,6 +51,7 @@ pub static KINDS: &[&KindSpec] = &[
     &flag::SPEC,
     &changes::SPEC,
     &junit::SPEC,
+    &signature::SPEC,
 ];
 
 pub fn kind(name: &str) -> Option<&'static KindSpec> {

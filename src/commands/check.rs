@@ -32,16 +32,17 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
         Ok(o) => o,
         Err(e) => return fatal(io, args, &format!("{e}"), diag_help(&e)),
     };
-    // Policies: --policies from disk; else .relgate/ of the base when a base is given
-    // (a change cannot switch off its own gate), else of the view under check.
+    // The trusted tree: the base revision's tree with --base (a change cannot edit its
+    // own gate, and a branch forked before a policy was added is still judged by it),
+    // else the view under check.
+    let trusted_view: &dyn repo::View = match &opened.trusted {
+        Some((v, _)) => v.as_ref(),
+        None => opened.view.as_ref(),
+    };
     let files = if !args.policies.is_empty() {
         read_policy_paths(&args.policies)
     } else {
-        let from = match &opened.diff {
-            Some(d) => d.base.as_ref(),
-            None => opened.view.as_ref(),
-        };
-        read_policy_dir(from)
+        read_policy_dir(trusted_view)
     };
     let loaded = files.and_then(|files| {
         policy::load(&Inputs {
@@ -71,6 +72,7 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
     let vars = Vars::resolve(&set.vars, &args.vars, opened.view.as_ref(), now);
     let cx = Cx {
         view: opened.view.as_ref(),
+        trusted: trusted_view,
         vars: &vars,
         now,
         diff: opened.diff.as_ref(),

@@ -22,5 +22,6 @@ mod policy_errors;
 mod precommit;
 mod reference;
 mod sarif;
+mod signature;
 mod tools;
 mod views;
