@@ -1,6 +1,6 @@
 //! `relgate check`: open the repository, load policies, evaluate, report.
 
-use super::{Io, print_load_errors, read_policy_dir, read_policy_paths};
+use super::{Io, print_load_errors, trust};
 use crate::cli::{CheckArgs, Level};
 use crate::error::{Error, Outcome};
 use crate::eval::Cx;
@@ -10,6 +10,7 @@ use crate::policy::{self, Inputs};
 use crate::repo::{self, SourceSpec, Target};
 use crate::report::{self, PolicyResult, RenderOptions, Report, TargetInfo};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
     // Workers get the parsers' stack, so a deeply nested config file is refused by the
@@ -34,15 +35,34 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
     };
     // The trusted tree: the base revision's tree with --base (a change cannot edit its
     // own gate, and a branch forked before a policy was added is still judged by it),
-    // else the view under check.
-    let trusted_view: &dyn repo::View = match &opened.trusted {
-        Some((v, _)) => v.as_ref(),
-        None => opened.view.as_ref(),
+    // else the view under check. Reads through it are recorded for the notes below.
+    let trusted_view = Arc::new(trust::Recording::new(match &opened.trusted {
+        Some((v, _)) => v.clone(),
+        None => opened.view.clone(),
+    }));
+    let files = trust::policy_files(
+        &args.policies,
+        &args.path,
+        trusted_view.as_ref(),
+        opened.view.as_ref(),
+        opened.diff.is_some(),
+        !args.packs.is_empty(),
+    );
+    let (files, bootstrap) = match files {
+        Ok((f, b)) => (Ok(f), b),
+        Err(e) => (Err(e), false),
     };
-    let files = if !args.policies.is_empty() {
-        read_policy_paths(&args.policies)
-    } else {
-        read_policy_dir(trusted_view)
+    let trusted = trust::Trusted {
+        source: if opened.trusted.is_some() && !bootstrap {
+            "base"
+        } else {
+            "checked"
+        },
+        commit: match &opened.trusted {
+            Some((_, c)) if !bootstrap => Some(c.clone()),
+            _ => opened.rev.clone(),
+        },
+        bootstrap,
     };
     let loaded = files.and_then(|files| {
         policy::load(&Inputs {
@@ -72,7 +92,11 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
     let vars = Vars::resolve(&set.vars, &args.vars, opened.view.as_ref(), now);
     let cx = Cx {
         view: opened.view.as_ref(),
-        trusted: trusted_view,
+        trusted: if bootstrap {
+            opened.view.as_ref()
+        } else {
+            trusted_view.as_ref()
+        },
         vars: &vars,
         now,
         diff: opened.diff.as_ref(),
@@ -98,6 +122,11 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
         });
         findings.extend(o.findings);
     }
+    if let Some(diff) = &opened.diff {
+        let (policy, notes) = trust::notes(diff, &trusted_view.paths());
+        policies.push(policy);
+        findings.extend(notes);
+    }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let mut contents = BTreeMap::new();
     for f in &findings {
@@ -113,6 +142,7 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
             source: opened.view.source(),
             rev: opened.rev.clone(),
             base: opened.base.clone(),
+            trusted,
         },
         vars: vars.declared(),
         policies,

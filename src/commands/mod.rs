@@ -7,6 +7,7 @@ pub mod init;
 pub mod install_hook;
 pub mod list;
 pub mod schema;
+pub mod trust;
 pub mod validate;
 
 use crate::cli::PolicyArgs;

@@ -298,6 +298,11 @@ mod tests {
                 source: crate::repo::SourceKind::Worktree,
                 rev: None,
                 base: None,
+                trusted: crate::report::Trusted {
+                    source: "checked",
+                    commit: None,
+                    bootstrap: false,
+                },
             },
             vars: Default::default(),
             policies: vec![PolicyResult {

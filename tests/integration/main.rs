@@ -24,4 +24,5 @@ mod reference;
 mod sarif;
 mod signature;
 mod tools;
+mod trust;
 mod views;

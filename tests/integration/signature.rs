@@ -372,6 +372,14 @@ fn a_change_cannot_add_its_own_signer() {
         "{:?}",
         run.messages()
     );
+    // The change's edit of the signers file is named, and not in force.
+    let notes: Vec<_> = run
+        .findings()
+        .into_iter()
+        .filter(|f| f.0 == "RELGATE-TRUST")
+        .collect();
+    assert_eq!(notes, [f("RELGATE-TRUST", ".relgate/signers", None)]);
+    assert!(run.messages().contains(&"this change modifies .relgate/signers; the base's version is in force for this check (it takes effect once merged)".to_string()), "{:?}", run.messages());
     // Signed by a key the base lists: passes.
     r.write("docs/approval.md.sig", &k.sign("ana", "relgate", DOC));
     r.commit_all("signed by ana");
