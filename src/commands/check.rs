@@ -101,10 +101,20 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
         now,
         diff: opened.diff.as_ref(),
     };
-    let outcomes = match crate::engine::evaluate(&set, &cx) {
+    if let Err(errors) = crate::policy::waivers::check_horizon(&set, now) {
+        print_load_errors(&errors, io);
+        write_error_reports(
+            args,
+            "invalid policies: a waiver reaches beyond its horizon",
+            io,
+        );
+        return Err(Error::Failed);
+    }
+    let mut outcomes = match crate::engine::evaluate(&set, &cx) {
         Ok(o) => o,
         Err(e) => return fatal(io, args, &format!("cannot evaluate: {e}"), None),
     };
+    super::waive::apply(&set, &mut outcomes, now);
     let mut findings = Vec::new();
     let mut policies = Vec::new();
     for (p, o) in set.policies.iter().zip(outcomes) {

@@ -9,6 +9,7 @@ pub mod list;
 pub mod schema;
 pub mod trust;
 pub mod validate;
+pub mod waive;
 
 use crate::cli::PolicyArgs;
 use crate::error::Error;

@@ -227,6 +227,7 @@ pub fn notes(diff: &Diff, supplied: &BTreeSet<String>) -> (PolicyResult, Vec<Fin
                 ),
                 snippet: None,
                 origin: origin.clone(),
+                waived: None,
             }
         })
         .collect();

@@ -125,7 +125,9 @@ impl Report {
 
     /// Whether any finding is at or above `fail_on`.
     pub fn fails(&self, fail_on: Severity) -> bool {
-        self.findings.iter().any(|f| f.severity >= fail_on)
+        self.findings
+            .iter()
+            .any(|f| f.severity >= fail_on && f.waived.is_none())
     }
 }
 

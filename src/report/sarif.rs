@@ -326,6 +326,7 @@ mod tests {
                 column: None,
                 help: None,
                 snippet: None,
+                waived: None,
                 origin,
             }],
             contents: Default::default(),
