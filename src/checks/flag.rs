@@ -132,6 +132,7 @@ mod tests {
         let vars = Vars::resolve(&set.vars, &[], view, now);
         let cx = Cx {
             view,
+            trusted: view,
             vars: &vars,
             now,
             diff: None,

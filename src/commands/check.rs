@@ -1,6 +1,6 @@
 //! `relgate check`: open the repository, load policies, evaluate, report.
 
-use super::{Io, print_load_errors, read_policy_dir, read_policy_paths};
+use super::{Io, print_load_errors, trust};
 use crate::cli::{CheckArgs, Level};
 use crate::error::{Error, Outcome};
 use crate::eval::Cx;
@@ -10,19 +10,14 @@ use crate::policy::{self, Inputs};
 use crate::repo::{self, SourceSpec, Target};
 use crate::report::{self, PolicyResult, RenderOptions, Report, TargetInfo};
 use std::collections::BTreeMap;
-
-/// Where the policies of an evaluation come from.
-pub(crate) enum PolicySource<'a> {
-    /// `--policies` paths, read from disk.
-    Paths(&'a [std::path::PathBuf]),
-    /// `.relgate/` of the base when there is one, else of the view under check.
-    Repository,
-}
+use std::sync::Arc;
 
 /// One evaluation, as `check` runs it and `test` runs it for each case.
 pub(crate) struct Request<'a> {
     pub target: Target,
-    pub policies: PolicySource<'a>,
+    /// `--policies`: inside the repository, read from the trusted tree; outside, from
+    /// disk. Empty: `.relgate/` of the trusted tree.
+    pub policies: &'a [std::path::PathBuf],
     pub packs: &'a [String],
     pub vars: &'a [(String, String)],
     pub now: Option<jiff::Timestamp>,
@@ -30,7 +25,7 @@ pub(crate) struct Request<'a> {
 
 /// Why an evaluation produced no report.
 pub(crate) enum Failure {
-    /// The policies could not be loaded.
+    /// The policies could not be loaded (or a waiver reaches beyond its horizon).
     Load(crate::lang::error::LoadErrors),
     /// The repository could not be opened or read: a message and an optional hint.
     Fatal(String, Option<String>),
@@ -49,40 +44,59 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         Ok(o) => o,
         Err(e) => return Err(Failure::Fatal(format!("{e}"), diag_help(&e))),
     };
-    // Policies: --policies from disk; else .relgate/ of the base when a base is given
-    // (a change cannot switch off its own gate), else of the view under check.
-    let files = match req.policies {
-        PolicySource::Paths(paths) if !paths.is_empty() => read_policy_paths(paths),
-        PolicySource::Paths(_) => Ok(Vec::new()),
-        PolicySource::Repository => {
-            let from = match &opened.diff {
-                Some(d) => d.base.as_ref(),
-                None => opened.view.as_ref(),
-            };
-            read_policy_dir(from)
-        }
+    // The trusted tree: the base revision's tree with --base (a change cannot edit its
+    // own gate, and a branch forked before a policy was added is still judged by it),
+    // else the view under check. Reads through it are recorded for the notes below.
+    let trusted_view = Arc::new(trust::Recording::new(match &opened.trusted {
+        Some((v, _)) => v.clone(),
+        None => opened.view.clone(),
+    }));
+    let (files, bootstrap) = trust::policy_files(
+        req.policies,
+        &req.target.path,
+        trusted_view.as_ref(),
+        opened.view.as_ref(),
+        opened.diff.is_some(),
+        !req.packs.is_empty(),
+    )
+    .map_err(Failure::Load)?;
+    let trusted = trust::Trusted {
+        source: if opened.trusted.is_some() && !bootstrap {
+            "base"
+        } else {
+            "checked"
+        },
+        commit: match &opened.trusted {
+            Some((_, c)) if !bootstrap => Some(c.clone()),
+            _ => opened.rev.clone(),
+        },
+        bootstrap,
     };
-    let set = files
-        .and_then(|files| {
-            policy::load(&Inputs {
-                files,
-                packs: req.packs.to_vec(),
-                var_names: req.vars.iter().map(|(k, _)| k.clone()).collect(),
-            })
-        })
-        .map_err(Failure::Load)?;
+    let set = policy::load(&Inputs {
+        files,
+        packs: req.packs.to_vec(),
+        var_names: req.vars.iter().map(|(k, _)| k.clone()).collect(),
+    })
+    .map_err(Failure::Load)?;
     let now = req.now.unwrap_or_else(jiff::Timestamp::now);
+    crate::policy::waivers::check_horizon(&set, now).map_err(Failure::Load)?;
     let vars = Vars::resolve(&set.vars, req.vars, opened.view.as_ref(), now);
     let cx = Cx {
         view: opened.view.as_ref(),
+        trusted: if bootstrap {
+            opened.view.as_ref()
+        } else {
+            trusted_view.as_ref()
+        },
         vars: &vars,
         now,
         diff: opened.diff.as_ref(),
     };
-    let outcomes = match crate::engine::evaluate(&set, &cx) {
+    let mut outcomes = match crate::engine::evaluate(&set, &cx) {
         Ok(o) => o,
         Err(e) => return Err(Failure::Fatal(format!("cannot evaluate: {e}"), None)),
     };
+    super::waive::apply(&set, &mut outcomes, now);
     let mut findings = Vec::new();
     let mut policies = Vec::new();
     for (p, o) in set.policies.iter().zip(outcomes) {
@@ -100,6 +114,11 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         });
         findings.extend(o.findings);
     }
+    if let Some(diff) = &opened.diff {
+        let (policy, notes) = trust::notes(diff, &trusted_view.paths());
+        policies.push(policy);
+        findings.extend(notes);
+    }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let mut contents = BTreeMap::new();
     for f in &findings {
@@ -115,6 +134,7 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
             source: opened.view.source(),
             rev: opened.rev.clone(),
             base: opened.base.clone(),
+            trusted,
         },
         vars: vars.declared(),
         policies,
@@ -136,11 +156,7 @@ pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
     };
     let req = Request {
         target,
-        policies: if args.policies.is_empty() {
-            PolicySource::Repository
-        } else {
-            PolicySource::Paths(&args.policies)
-        },
+        policies: &args.policies,
         packs: &args.packs,
         vars: &args.vars,
         now: args.now,

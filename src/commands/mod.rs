@@ -9,7 +9,9 @@ pub(crate) mod list;
 pub(crate) mod reference;
 pub(crate) mod schema;
 pub(crate) mod test;
+pub(crate) mod trust;
 pub(crate) mod validate;
+pub(crate) mod waive;
 
 use crate::cli::PolicyArgs;
 use crate::error::Error;

@@ -1,6 +1,7 @@
 //! Parsers produce facts; checks judge them. Each module is pure (bytes in,
 //! facts with positions out) and has table tests next to it.
 
+pub mod allowed_signers;
 pub mod assign;
 pub mod dates;
 pub mod encoding;

@@ -295,7 +295,8 @@ fn every_command_is_in_the_help_and_test_without_cases_says_where_to_put_them() 
     let r = relgate_in(dir.path(), &["test"]);
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains(".relgate/tests is not a folder of policy tests"),
+        r.stderr
+            .contains(".relgate/tests is not a folder of policy tests"),
         "{}",
         r.stderr
     );

@@ -25,6 +25,8 @@ mod policy_errors;
 mod precommit;
 mod reference;
 mod sarif;
+mod signature;
 mod test_cmd;
 mod tools;
+mod trust;
 mod views;

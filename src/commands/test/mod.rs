@@ -11,7 +11,7 @@ mod case;
 mod compare;
 mod shipped;
 
-use super::check::{self, Failure, PolicySource, Request};
+use super::check::{self, Failure, Request};
 use super::{Io, render_load_errors};
 use crate::cli::{ListFormat, TestArgs};
 use crate::engine::Status;
@@ -321,7 +321,7 @@ fn run_case(
     };
     let req = Request {
         target,
-        policies: PolicySource::Paths(&policies),
+        policies: &policies,
         packs: &packs,
         vars: &vars,
         now: case.now,
