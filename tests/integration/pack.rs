@@ -409,7 +409,9 @@ fn dr005_a_stale_revision_is_a_warning() {
     assert_failed(&r, &["DR-005"]);
     assert_eq!(r.json()["summary"]["warnings"], 1);
     assert_eq!(r.json()["summary"]["errors"], 0);
-    assert_eq!(check(&repo, &["--fail-on", "warning"]).code, 1);
+    let r = check(&repo, &["--fail-on", "warning"]);
+    assert_eq!(r.code, 1);
+    assert_findings(&r, vec![f("DR-005", &runbook, Some(3))]);
 
     // No revision line at all.
     repo.edit(&runbook, "rev. 2024-06-03\n", "");
@@ -432,7 +434,9 @@ fn dr006_a_missing_alert_is_a_warning() {
     assert_findings(&r, vec![f("DR-006", &alerts, None)]);
     assert_eq!(severities(&r, "DR-006"), ["warning"]);
     assert_failed(&r, &["DR-006"]);
-    assert_eq!(check(&repo, &["--fail-on", "warning"]).code, 1);
+    let r = check(&repo, &["--fail-on", "warning"]);
+    assert_eq!(r.code, 1);
+    assert_findings(&r, vec![f("DR-006", &alerts, None)]);
     // A record filed in a sub-folder counts.
     repo.write(
         "docs/compliance/approvals/2024-07-15/tickets/SUP-L2-0142.md",
@@ -981,7 +985,9 @@ fn dr013_a_pending_report_is_a_warning_until_the_deadline() {
     assert_eq!(severities(&r, "DR-013"), ["warning"]);
     assert!(messages(&r, "DR-013")[0].contains("due by 2024-07-21T18:00:00Z"));
     assert_failed(&r, &["DR-013"]);
-    assert_eq!(check(&repo, &["--fail-on", "warning"]).code, 1);
+    let r = check(&repo, &["--fail-on", "warning"]);
+    assert_eq!(r.code, 1);
+    assert_findings(&r, vec![f("DR-013", LEDGER, Some(5))]);
 
     // A second before the deadline, still a warning; a second after, an error.
     let r = check_at(&repo, "2024-07-21T17:59:59Z", &[]);
@@ -1014,7 +1020,12 @@ fn dr014_no_approvals_folder_is_a_warning() {
     );
     assert_eq!(severities(&r, "DR-014"), ["warning"]);
     assert_failed(&r, &["DR-014"]);
-    assert_eq!(check(&repo, &["--fail-on", "warning"]).code, 1);
+    let r = check(&repo, &["--fail-on", "warning"]);
+    assert_eq!(r.code, 1);
+    assert_findings(
+        &r,
+        vec![f("DR-014", "docs/compliance/approvals/2024-07-15", None)],
+    );
 }
 
 #[test]
@@ -1261,7 +1272,7 @@ fn rename(text: &str) -> String {
 /// The reference repository with every path and content renamed.
 fn renamed_repo() -> Repo {
     let repo = Repo::new();
-    let src = shared().join("reference-repo");
+    let src = example_repo();
     fn walk(dir: &std::path::Path, root: &std::path::Path, out: &mut Vec<String>) {
         for e in std::fs::read_dir(dir).unwrap() {
             let p = e.unwrap().path();
@@ -1325,7 +1336,24 @@ fn a_renamed_pack_works_on_a_renamed_repository() {
     assert_eq!(r.json()["summary"]["passed"], 14);
     assert_eq!(with_status(&r, "skip"), ["DR-010", "DR-016"]);
     // The shipped pack does not fit this repository.
-    assert_eq!(check(&repo, &[]).code, 1);
+    let r = check(&repo, &[]);
+    assert_eq!(r.code, 1);
+    // Its files are not where it looks, and `release` has no value (no `releases/`).
+    assert_findings(
+        &r,
+        vec![
+            f("DR-001", CHECKLIST, None),
+            f("DR-002", CHECKLIST, None),
+            f("DR-003", CHECKLIST, None),
+            f("DR-005", "", None),
+            f("DR-007", "", None),
+            f("DR-008", "", None),
+            f("DR-011", LEDGER, None),
+            f("DR-012", LEDGER, None),
+            f("DR-013", LEDGER, None),
+            f("DR-014", "", None),
+        ],
+    );
 
     // The same mutations fail the same way, at the renamed places.
     repo.edit(
