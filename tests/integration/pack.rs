@@ -663,7 +663,7 @@ fn dr009_each_form_alone_turns_the_flag_on() {
 #[test]
 fn dr009_a_steering_approval_lets_the_flag_on() {
     let repo = Repo::reference();
-    every_form_on(&repo);
+    let every_form = every_form_on(&repo);
     approve(&repo, "2024-07-14");
     let r = check(&repo, &[]);
     assert_eq!(r.status("DR-009"), "pass", "{}", r.stdout);
@@ -673,7 +673,7 @@ fn dr009_a_steering_approval_lets_the_flag_on() {
     approve(&repo, "2024-07-21");
     let r = check(&repo, &[]);
     assert_eq!(r.status("DR-009"), "fail");
-    assert_eq!(findings_of(&r, "DR-009").len(), 9);
+    assert_eq!(findings_of(&r, "DR-009"), sorted(every_form));
     for m in messages(&r, "DR-009") {
         assert!(
             m.contains("no exemption: date 2024-07-21 is after now 2024-07-20T12:00:00Z"),
@@ -1173,8 +1173,18 @@ fn dr016_changes_that_leave_the_flag_alone_pass() {
         "",
     );
     let r = check(&repo, &["--base", "main"]);
-    assert_eq!(findings_of(&r, "DR-016").len(), 2);
-    assert!(messages(&r, "DR-016")[0].contains("removes the assignment"));
+    // One per file that must record it (the ledger, the README), at the file: the
+    // assignment has no line left.
+    assert_eq!(
+        findings_of(&r, "DR-016"),
+        [f("DR-016", PROD_ENV, None), f("DR-016", PROD_ENV, None)]
+    );
+    let m = messages(&r, "DR-016");
+    assert!(
+        m.iter().all(|m| m.contains("removes the assignment")),
+        "{m:?}"
+    );
+    assert!(m[0].ends_with(README) && m[1].ends_with(LEDGER), "{m:?}");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1199,7 +1209,8 @@ fn no_release_directory_fails_every_policy_that_needs_it() {
     for id in NEEDS_RELEASE {
         assert_eq!(messages(&r, id), [why], "{id}");
     }
-    assert_eq!(r.findings().len(), NEEDS_RELEASE.len());
+    // Each without a place: there is no release folder to point at.
+    assert_findings(&r, NEEDS_RELEASE.map(|id| f(id, "", None)).to_vec());
 
     // With the flag on, DR-009 and DR-010 need it too; with a base, DR-016.
     repo.commit_all("no release");
