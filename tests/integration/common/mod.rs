@@ -47,7 +47,8 @@ pub fn command(program: impl AsRef<OsStr>) -> Command {
 }
 
 /// Removes from `cmd` every `GIT_*` variable named in `parent` (the environment the
-/// child would inherit) and gives it the test `HOME`, `XDG_CONFIG_HOME` under it,
+/// child would inherit) and gives it the test `HOME`, `XDG_CONFIG_HOME` and
+/// `XDG_CACHE_HOME` under it,
 /// `GIT_CONFIG_NOSYSTEM=1` and `GIT_CONFIG_GLOBAL` pointing at an empty file.
 /// Takes the parent's variable names as an argument so that a test can hand it a
 /// hostile environment ([`command`] passes the real one).
@@ -60,6 +61,7 @@ pub fn isolate(cmd: &mut Command, parent: impl IntoIterator<Item = OsString>) ->
     let home = test_home();
     cmd.env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_CACHE_HOME", home.join(".cache"))
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", home.join("gitconfig"))
         // Hook managers keep their caches under HOME unless told otherwise.
