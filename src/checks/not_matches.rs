@@ -4,6 +4,7 @@ use super::matches::{TEXT_PARAMS, TextScan};
 use super::scope::Scope;
 use super::util::select;
 use super::{At, Check, Cx, Eval, Hit, KindSpec};
+use crate::parse::markdown::searched;
 use crate::policy::fields::Fields;
 use crate::policy::template::no_escape;
 
@@ -11,7 +12,8 @@ pub static SPEC: KindSpec = KindSpec {
     name: "not_matches",
     summary: "No selected file has a match for any of the patterns (optionally within one Markdown section).",
     doc: "One finding per match, at its line and column. Files that do not exist are fine; a file \
-that cannot be read as UTF-8 is a finding.\n\n```yaml\ncheck:\n  not_matches:\n    files: 'docs/**/*.md'\n    patterns: '(?i)\\bTODO\\b'\n```",
+that cannot be read as UTF-8 is a finding. A Markdown file is searched as rendered: text in HTML \
+comments or code blocks is not reported unless `raw: true`.\n\n```yaml\ncheck:\n  not_matches:\n    files: 'docs/**/*.md'\n    patterns: '(?i)\\bTODO\\b'\n```",
     params: TEXT_PARAMS,
     shorthand: None,
     build,
@@ -38,7 +40,7 @@ impl Check for NotMatches {
                     continue;
                 }
             };
-            let body = content.text().unwrap_or_default();
+            let body = searched(path, content.text().unwrap_or_default(), this.raw);
             for p in &this.patterns {
                 let re = p.get(cx)?;
                 for m in re.find_iter(&body[scope.range.clone()]) {

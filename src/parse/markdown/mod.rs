@@ -1,35 +1,54 @@
-//! Just enough Markdown to locate headings, sections and task-list items.
+//! Markdown as a reader sees it: headings, sections and task-list items from
+//! a CommonMark parse, and the text with everything that is not rendered as
+//! text blanked out.
 //!
 //! Policies ask structural questions about documents ("does the DR checklist
-//! have a section for this release?", "is every box in it ticked?") and every
-//! answer must point at a line. A full CommonMark parser would give an AST
-//! without reliable source positions and pull in a dependency; the questions
-//! only need line-level facts, so this is a small line scanner that follows
-//! CommonMark where it matters for those facts:
+//! have a section for this release?", "is every box in it ticked?"), and a
+//! pull request is hostile: whatever the gate reads must be what a reviewer
+//! sees rendered. A hand-written line scanner cannot follow CommonMark's
+//! containers (block quotes, list items that end an unclosed fence, lazy
+//! continuation lines, HTML blocks, indented code), so the parse is
+//! [`pulldown_cmark`] with GitHub's extensions (task lists, tables,
+//! strikethrough, footnotes), read through its offset iterator. On top of it
+//! this module keeps relgate's own notions:
 //!
-//! * ATX headings (`#`..`######`), up to 3 leading spaces, optional closing
-//!   `#`s. Setext headings (`Title` underlined by `===`) are not recognised.
-//! * Fenced code blocks (```` ``` ```` / `~~~`) hide headings and task items,
-//!   because a `# comment` in a shell snippet is not a heading. A fence is
-//!   recognised at any indentation (fences nested in list items are indented
-//!   by the item), closes only on a fence of the same character that is at
-//!   least as long, and an unclosed fence runs to the end of the file, as on
-//!   GitHub.
-//! * Block quotes, HTML blocks and indented code blocks are not modelled.
+//! * A **heading** is every `<h1>`..`<h6>` of the rendering (ATX and setext,
+//!   also inside block quotes and list items), with its 1-based line and its
+//!   text as written (inline markup kept, HTML comments removed, lines of a
+//!   setext heading joined with a space).
+//! * A **section** is a heading and the lines after it up to the next heading
+//!   of the same or a higher level (`level <= heading.level`), or the end of
+//!   the file.
+//! * A **task item** is a list item that starts with `[ ]`, `[x]` or `[X]`, in
+//!   any list (`-`, `*`, `+`, `1.`, `1)`), nested or in a block quote.
+//! * **Hidden** text is what is not rendered as text: HTML comments, HTML
+//!   blocks, inline HTML tags, fenced and indented code blocks, and link
+//!   reference definitions. [`visible`] replaces it with spaces, keeping every
+//!   line break, so byte offsets, lines and columns stay those of the file.
 //!
-//! Lines are numbered from 1; `\n` and `\r\n` endings are both accepted.
+//! Lines are those of the file's `\n`s, as everywhere in relgate. CommonMark
+//! also ends a line at a lone `\r`; where a lone `\r` puts two blocks on one
+//! line, that line belongs to both sections around it (a section never loses
+//! a line a reader sees in it).
 
-use std::ops::RangeInclusive;
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use std::borrow::Cow;
+use std::ops::{Range, RangeInclusive};
 
-/// An ATX heading.
+#[cfg(test)]
+mod tests;
+
+/// A heading of the rendering.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
-    /// 1..=6, the number of `#`.
+    /// 1..=6.
     pub level: u8,
-    /// The heading text, trimmed, closing `#`s removed, inline markup kept.
+    /// The heading text as written, trimmed (see the module doc).
     pub text: String,
-    /// 1-based line.
+    /// 1-based line where the heading starts.
     pub line: usize,
+    /// Byte range of the whole heading (a setext heading's underline included).
+    pub span: Range<usize>,
 }
 
 /// A heading and its body: the lines after the heading up to (not including)
@@ -38,7 +57,7 @@ pub struct Heading {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
     pub heading: Heading,
-    /// First body line (always `heading.line + 1`).
+    /// First body line (the line after the heading's last line).
     pub body_start: usize,
     /// Inclusive last body line; `body_end < body_start` when the body is empty.
     pub body_end: usize,
@@ -54,403 +73,277 @@ impl Section {
 /// A GitHub task-list item (`- [ ] text`, `1. [x] text`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskItem {
-    /// 1-based line.
+    /// 1-based line of the box.
     pub line: usize,
     /// 1-based character column of the `[`.
     pub column: usize,
     /// `[x]` or `[X]`.
     pub checked: bool,
-    /// The item text after the box, trimmed.
+    /// The visible text after the box on its line, trimmed.
     pub text: String,
 }
 
-/// The lines of `text` without terminators (a final `\n` does not start a
-/// new line), so line `n` is `lines(text)[n - 1]`.
-fn lines(text: &str) -> Vec<&str> {
-    if text.is_empty() {
-        return Vec::new();
+/// Whether `path` names a Markdown file (`*.md`, `*.markdown`, any case): the
+/// files whose hidden text the text-searching checks do not read.
+pub fn is_markdown(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => {
+            ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown")
+        }
+        _ => false,
     }
-    let body = text.strip_suffix('\n').unwrap_or(text);
-    body.split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+}
+
+/// The text the text-searching checks read in `path`: for a Markdown file,
+/// unless `raw`, its [`visible`] text; else the text itself. Offsets are
+/// those of `text` either way.
+pub fn searched<'t>(path: &str, text: &'t str, raw: bool) -> Cow<'t, str> {
+    if raw || !is_markdown(path) {
+        Cow::Borrowed(text)
+    } else {
+        visible(text)
+    }
+}
+
+/// `text` with its hidden parts (see the module doc) replaced by spaces, line
+/// breaks kept: same length, same lines, same columns.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    blank(text, &Doc::parse(text).hidden)
+}
+
+/// The headings of `text`, in order.
+pub fn headings(text: &str) -> Vec<Heading> {
+    Doc::parse(text).headings
+}
+
+/// The section of the first heading whose text equals `title` exactly (no
+/// case folding or Unicode normalisation).
+pub fn section(text: &str, title: &str) -> Option<Section> {
+    Doc::parse(text).section(title)
+}
+
+/// The task items whose box is on one of the given 1-based lines (inclusive).
+pub fn task_items(text: &str, lines: RangeInclusive<usize>) -> Vec<TaskItem> {
+    Doc::parse(text)
+        .items
+        .into_iter()
+        .filter(|i| lines.contains(&i.line))
         .collect()
 }
 
-/// An open fenced code block: its fence character and length.
-#[derive(Clone, Copy)]
-struct Fence {
-    ch: char,
-    len: usize,
+/// The options of the parse: CommonMark with GitHub's extensions that change
+/// which blocks there are.
+fn options() -> Options {
+    Options::ENABLE_TASKLISTS
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
 }
 
-/// If `line` is a fence line, its character, length and what follows it.
-fn fence_marker(line: &str) -> Option<(Fence, &str)> {
-    let rest = line.trim_start_matches([' ', '\t']);
-    let ch = rest.chars().next().filter(|c| *c == '`' || *c == '~')?;
-    let len = rest.len() - rest.trim_start_matches(ch).len();
-    if len < 3 {
-        return None;
+/// Start offsets of the `\n`-separated lines, as [`crate::repo::Content`] counts them.
+struct LineIndex {
+    starts: Vec<usize>,
+    /// Lines of the file (a final `\n` does not start a line).
+    count: usize,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let count = if text.is_empty() {
+            0
+        } else if text.ends_with('\n') {
+            starts.len() - 1
+        } else {
+            starts.len()
+        };
+        LineIndex { starts, count }
     }
-    Some((Fence { ch, len }, &rest[len..]))
+
+    /// 1-based line of a byte offset.
+    fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset).max(1)
+    }
+
+    /// Byte range of 1-based `line`, without its `\n`.
+    fn range(&self, line: usize, len: usize) -> Range<usize> {
+        let start = self.starts.get(line - 1).copied().unwrap_or(len);
+        let end = self.starts.get(line).map_or(len, |n| n - 1);
+        start..end.max(start)
+    }
 }
 
-/// For each line, whether it is part of a fenced code block (fence lines
-/// included).
-fn in_code(lines: &[&str]) -> Vec<bool> {
-    let mut open: Option<Fence> = None;
-    let mut out = Vec::with_capacity(lines.len());
-    for line in lines {
-        match open {
-            Some(fence) => {
-                out.push(true);
-                if let Some((close, after)) = fence_marker(line)
-                    && close.ch == fence.ch
-                    && close.len >= fence.len
-                    && after.trim().is_empty()
-                {
-                    open = None;
+/// Whether `s` (the end of one line, without its `\n`) holds a lone `\r`,
+/// which CommonMark reads as a line break.
+fn has_lone_cr(s: &str) -> bool {
+    s.strip_suffix('\r').unwrap_or(s).contains('\r')
+}
+
+/// What one parse yields.
+struct Doc<'t> {
+    text: &'t str,
+    lines: LineIndex,
+    headings: Vec<Heading>,
+    items: Vec<TaskItem>,
+    /// Sorted, disjoint byte ranges of hidden text.
+    hidden: Vec<Range<usize>>,
+}
+
+impl<'t> Doc<'t> {
+    fn parse(text: &'t str) -> Doc<'t> {
+        let lines = LineIndex::new(text);
+        let mut hidden = Vec::new();
+        // Headings: (level, span, content span) until the visible text is known.
+        let mut open: Option<(u8, Range<usize>, Option<Range<usize>>)> = None;
+        let mut raw_headings = Vec::new();
+        let mut markers = Vec::new();
+        let mut events = Parser::new_ext(text, options()).into_offset_iter();
+        for (event, range) in events.by_ref() {
+            if let Some((_, _, content)) = &mut open
+                && !matches!(event, Event::End(TagEnd::Heading(_)))
+            {
+                *content = Some(match content.take() {
+                    Some(c) => c.start.min(range.start)..c.end.max(range.end),
+                    None => range.clone(),
+                });
+            }
+            match event {
+                Event::Start(Tag::Heading { level, .. }) => {
+                    open = Some((level as u8, range, None));
+                }
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some(h) = open.take() {
+                        raw_headings.push(h);
+                    }
+                }
+                Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock) | Event::InlineHtml(_) => {
+                    hidden.push(range);
+                }
+                Event::TaskListMarker(checked) => markers.push((range.start, checked)),
+                _ => {}
+            }
+        }
+        hidden.extend(
+            events
+                .reference_definitions()
+                .iter()
+                .map(|(_, def)| def.span.clone()),
+        );
+        let hidden = merge(hidden);
+        let shown = blank(text, &hidden);
+        let headings = raw_headings
+            .into_iter()
+            .map(|(level, span, content)| Heading {
+                level,
+                text: content.map_or_else(String::new, |c| {
+                    let mut words = shown[c].split(['\n', '\r']).map(str::trim);
+                    let first = words.next().unwrap_or_default().to_string();
+                    words
+                        .filter(|w| !w.is_empty())
+                        .fold(first, |acc, w| acc + " " + w)
+                        .trim()
+                        .to_string()
+                }),
+                line: lines.line(span.start),
+                span,
+            })
+            .collect();
+        let items = markers
+            .into_iter()
+            .map(|(at, checked)| {
+                let line = lines.line(at);
+                let whole = lines.range(line, text.len());
+                let start = whole.start.min(at);
+                let after = (at + 3).min(whole.end);
+                let rest = &shown[after..whole.end];
+                let rest = rest.split('\r').next().unwrap_or_default();
+                TaskItem {
+                    line,
+                    column: text[start..at].chars().count() + 1,
+                    checked,
+                    text: rest.trim().to_string(),
+                }
+            })
+            .collect();
+        Doc {
+            text,
+            lines,
+            headings,
+            items,
+            hidden,
+        }
+    }
+
+    fn section(&self, title: &str) -> Option<Section> {
+        let index = self.headings.iter().position(|h| h.text == title)?;
+        let heading = self.headings[index].clone();
+        let len = self.text.len();
+        // The body starts on the line after the heading, or on the heading's
+        // last line when a lone `\r` puts more text after it there.
+        let last = self
+            .lines
+            .line(heading.span.end.saturating_sub(1).max(heading.span.start));
+        let tail = self.lines.range(last, len);
+        let rest = &self.text[heading.span.end.clamp(tail.start, tail.end)..tail.end];
+        let body_start = if has_lone_cr(rest) || !rest.trim().is_empty() {
+            last
+        } else {
+            last + 1
+        };
+        let body_end = match self.headings[index + 1..]
+            .iter()
+            .find(|h| h.level <= heading.level)
+        {
+            Some(next) => {
+                let before = &self.text[self.lines.range(next.line, len).start..next.span.start];
+                // Any `\r` before the heading on its line is a lone one.
+                if before.contains('\r') {
+                    next.line
+                } else {
+                    next.line - 1
                 }
             }
-            None => {
-                // An info string after a backtick fence may not contain a
-                // backtick: "```x```" on one line is inline code, not a fence.
-                let opening = fence_marker(line)
-                    .filter(|(fence, info)| fence.ch == '~' || !info.contains('`'));
-                out.push(opening.is_some());
-                open = opening.map(|(fence, _)| fence);
-            }
+            None => self.lines.count,
+        };
+        Some(Section {
+            heading,
+            body_start,
+            body_end,
+        })
+    }
+}
+
+/// Sorted, disjoint ranges covering the same bytes as `ranges`.
+fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges.into_iter().filter(|r| !r.is_empty()) {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
         }
     }
     out
 }
 
-/// Parse one line as an ATX heading.
-fn atx_heading(line: &str) -> Option<(u8, String)> {
-    let indent = line.len() - line.trim_start_matches(' ').len();
-    if indent > 3 {
-        return None;
+/// `text` with the bytes of `hidden` (sorted, disjoint) replaced by spaces,
+/// line breaks kept.
+fn blank<'t>(text: &'t str, hidden: &[Range<usize>]) -> Cow<'t, str> {
+    if hidden.is_empty() {
+        return Cow::Borrowed(text);
     }
-    let rest = &line[indent..];
-    let level = rest.len() - rest.trim_start_matches('#').len();
-    if !(1..=6).contains(&level) {
-        return None;
-    }
-    let rest = &rest[level..];
-    if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
-        return None;
-    }
-    let content = rest.trim_matches([' ', '\t']);
-    let without_closing = content.trim_end_matches('#');
-    let text = if without_closing.is_empty() {
-        // "## ##": the whole content is a closing sequence.
-        ""
-    } else if without_closing.len() < content.len() && without_closing.ends_with([' ', '\t']) {
-        without_closing
-    } else {
-        content
-    };
-    let level = u8::try_from(level).ok()?;
-    Some((level, text.trim().to_string()))
-}
-
-/// The ATX headings of `text`, in order, skipping fenced code blocks.
-pub fn headings(text: &str) -> Vec<Heading> {
-    let lines = lines(text);
-    let code = in_code(&lines);
-    lines
-        .iter()
-        .zip(code)
-        .enumerate()
-        .filter(|(_, (_, code))| !code)
-        .filter_map(|(i, (line, _))| {
-            atx_heading(line).map(|(level, text)| Heading {
-                level,
-                text,
-                line: i + 1,
-            })
-        })
-        .collect()
-}
-
-/// The section of the first heading whose trimmed text equals `title`
-/// exactly (no case folding or Unicode normalisation).
-pub fn section(text: &str, title: &str) -> Option<Section> {
-    let all = headings(text);
-    let index = all.iter().position(|h| h.text == title)?;
-    let heading = all[index].clone();
-    let body_end = all[index + 1..]
-        .iter()
-        .find(|h| h.level <= heading.level)
-        .map(|h| h.line - 1)
-        .unwrap_or_else(|| lines(text).len());
-    Some(Section {
-        body_start: heading.line + 1,
-        body_end,
-        heading,
-    })
-}
-
-/// Parse one line as a task-list item: (column of '[', checked, text).
-fn task_item(line: &str) -> Option<(usize, bool, String)> {
-    let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
-    let rest = &line[indent..];
-    // List marker: '-', '*', '+', or 1-9 digits followed by '.' or ')'.
-    let marker_len = if rest.starts_with(['-', '*', '+']) {
-        1
-    } else {
-        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        if !(1..=9).contains(&digits) || !rest[digits..].starts_with(['.', ')']) {
-            return None;
-        }
-        digits + 1
-    };
-    let after_marker = &rest[marker_len..];
-    let gap = after_marker.len() - after_marker.trim_start_matches([' ', '\t']).len();
-    if !(1..=4).contains(&gap) {
-        return None;
-    }
-    let boxed = &after_marker[gap..];
-    let checked = match boxed.as_bytes() {
-        [b'[', b' ', b']', ..] => false,
-        [b'[', b'x' | b'X', b']', ..] => true,
-        _ => return None,
-    };
-    let after_box = &boxed[3..];
-    if !(after_box.is_empty() || after_box.starts_with([' ', '\t'])) {
-        return None;
-    }
-    // Everything before '[' is ASCII, so the byte offset is the char offset.
-    let column = indent + marker_len + gap + 1;
-    Some((column, checked, after_box.trim().to_string()))
-}
-
-/// GitHub task-list items on the given 1-based lines (inclusive), skipping
-/// fenced code blocks. Lines outside the file are ignored.
-pub fn task_items(text: &str, lines_range: RangeInclusive<usize>) -> Vec<TaskItem> {
-    let lines = lines(text);
-    let code = in_code(&lines);
-    lines
-        .iter()
-        .zip(code)
-        .enumerate()
-        .filter(|(i, (_, code))| !code && lines_range.contains(&(i + 1)))
-        .filter_map(|(i, (line, _))| {
-            task_item(line).map(|(column, checked, text)| TaskItem {
-                line: i + 1,
-                column,
-                checked,
-                text,
-            })
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// (heading line, body start, body end)
-    type SectionLines = Option<(usize, usize, usize)>;
-    /// (column, checked, text)
-    type Item<'a> = Option<(usize, bool, &'a str)>;
-
-    fn h(level: u8, text: &str, line: usize) -> Heading {
-        Heading {
-            level,
-            text: text.to_string(),
-            line,
+    let mut out = String::with_capacity(text.len());
+    let mut ranges = hidden.iter().peekable();
+    for (i, c) in text.char_indices() {
+        while ranges.next_if(|r| r.end <= i).is_some() {}
+        let inside = ranges.peek().is_some_and(|r| r.start <= i);
+        if inside && c != '\n' && c != '\r' {
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        } else {
+            out.push(c);
         }
     }
-
-    #[test]
-    fn single_line_headings() {
-        let cases: &[(&str, Option<(u8, &str)>)] = &[
-            ("# Title", Some((1, "Title"))),
-            ("###### Six", Some((6, "Six"))),
-            ("####### Seven", None),
-            ("#Title", None),
-            ("#", Some((1, ""))),
-            ("## ", Some((2, ""))),
-            ("   ## Indented", Some((2, "Indented"))),
-            ("    ## Code", None),
-            ("\t## Tab", None),
-            ("## Closing ##", Some((2, "Closing"))),
-            ("## Closing ##   ", Some((2, "Closing"))),
-            ("## Closing#", Some((2, "Closing#"))),
-            ("## C# and F#", Some((2, "C# and F#"))),
-            ("## ##", Some((2, ""))),
-            ("#\tTab separated", Some((1, "Tab separated"))),
-            ("##   Spaced   out  ", Some((2, "Spaced   out"))),
-            (
-                "# Recuperação de Desastres",
-                Some((1, "Recuperação de Desastres")),
-            ),
-            (
-                "## 🔄 Próximos passos ✅",
-                Some((2, "🔄 Próximos passos ✅")),
-            ),
-            ("\\# Escaped", None),
-            ("Text # not a heading", None),
-        ];
-        for (input, want) in cases {
-            let got: Vec<_> = headings(input)
-                .into_iter()
-                .map(|h| (h.level, h.text))
-                .collect();
-            let want: Vec<_> = want.iter().map(|(l, t)| (*l, t.to_string())).collect();
-            assert_eq!(got, want, "input {input:?}");
-        }
-    }
-
-    #[test]
-    fn headings_skip_fenced_code() {
-        let text = "# A\n```bash\n# comment\n```\n## B\n~~~~\n# x\n~~~\n# still code\n~~~~\n## C\n````\n# y\n```\n# still code\n````\n### D\n";
-        assert_eq!(
-            headings(text),
-            vec![h(1, "A", 1), h(2, "B", 5), h(2, "C", 11), h(3, "D", 17)]
-        );
-        // Inline code with triple backticks does not open a fence.
-        assert_eq!(headings("```x```\n# A\n"), vec![h(1, "A", 2)]);
-        // A fence nested in a list item is indented.
-        assert_eq!(
-            headings("- step\n    ```\n    # x\n# not\n    ```\n# A\n"),
-            vec![h(1, "A", 6)]
-        );
-        // Unclosed fence: code to the end of the file.
-        assert_eq!(headings("# A\n```\n# B\n"), vec![h(1, "A", 1)]);
-        // A closing fence may not carry an info string.
-        assert_eq!(headings("```\n``` x\n# B\n```\n# C"), vec![h(1, "C", 5)]);
-    }
-
-    #[test]
-    fn crlf_lines() {
-        let text = "# Um\r\n\r\n## Dois ##\r\ntexto\r\n";
-        assert_eq!(headings(text), vec![h(1, "Um", 1), h(2, "Dois", 3)]);
-        let s = section(text, "Um").unwrap();
-        assert_eq!((s.body_start, s.body_end), (2, 4));
-    }
-
-    #[test]
-    fn sections() {
-        let text = "\
-# Manual
-intro
-## Planos de Recuperação
-- a
-### Detalhe
-- b
-## Escalonamento
-- c
-# Anexo
-## Vazio
-## Último
-";
-        let cases: &[(&str, SectionLines)] = &[
-            ("Manual", Some((1, 2, 8))),
-            ("Planos de Recuperação", Some((3, 4, 6))),
-            ("Detalhe", Some((5, 6, 6))),
-            ("Escalonamento", Some((7, 8, 8))),
-            ("Anexo", Some((9, 10, 11))),
-            ("Vazio", Some((10, 11, 10))),
-            ("Último", Some((11, 12, 11))),
-            ("planos de recuperação", None),
-            ("Planos", None),
-            ("Ausente", None),
-        ];
-        for (title, want) in cases {
-            let got = section(text, title).map(|s| (s.heading.line, s.body_start, s.body_end));
-            assert_eq!(got, *want, "title {title:?}");
-        }
-        // No trailing newline; first match wins.
-        let s = section("## A\nx\n## A\ny", "A").unwrap();
-        assert_eq!((s.heading.line, s.body_end), (1, 2));
-        let s = section("## A\nx\n## B\ny", "B").unwrap();
-        assert_eq!(s.body(), 4..=4);
-        assert!(section("", "A").is_none());
-    }
-
-    #[test]
-    fn single_line_task_items() {
-        let cases: &[(&str, Item)] = &[
-            ("- [ ] todo", Some((3, false, "todo"))),
-            ("* [x] done", Some((3, true, "done"))),
-            ("+ [X] done", Some((3, true, "done"))),
-            ("1. [ ] first", Some((4, false, "first"))),
-            ("12) [x] twelfth", Some((5, true, "twelfth"))),
-            ("  - [x] nested", Some((5, true, "nested"))),
-            ("      1. [ ] deeper", Some((10, false, "deeper"))),
-            ("\t- [ ] tab", Some((4, false, "tab"))),
-            ("- [ ]", Some((3, false, ""))),
-            ("- [x]   ", Some((3, true, ""))),
-            ("-   [x] wide", Some((5, true, "wide"))),
-            (
-                "- [x] Runbook de recuperação revisado (rev. 2024-07-15)",
-                Some((3, true, "Runbook de recuperação revisado (rev. 2024-07-15)")),
-            ),
-            ("- [x] ✅ emoji", Some((3, true, "✅ emoji"))),
-            ("- [x]done", None),
-            ("- [ ]done", None),
-            ("- [y] no", None),
-            ("- [] no", None),
-            ("- [  ] no", None),
-            ("-[ ] no", None),
-            ("1.[ ] no", None),
-            ("a. [ ] no", None),
-            ("1234567890. [ ] no", None),
-            ("-      [ ] too far", None),
-            ("[ ] bare", None),
-            ("- item [ ] later", None),
-            ("> - [ ] quoted", None),
-        ];
-        for (input, want) in cases {
-            let got: Vec<_> = task_items(input, 1..=1)
-                .into_iter()
-                .map(|t| (t.column, t.checked, t.text))
-                .collect();
-            let want: Vec<_> = want
-                .iter()
-                .map(|(c, k, t)| (*c, *k, t.to_string()))
-                .collect();
-            assert_eq!(got, want, "input {input:?}");
-        }
-    }
-
-    #[test]
-    fn task_items_in_range_and_outside_code() {
-        let text = "\
-## 2024-07-15\r
-- [x] Runbook de recuperação revisado\r
-- [ ] Contatos confirmados\r
-```md\r
-- [ ] example in code\r
-```\r
-## 2024-06-03\r
-- [x] Runbook\r
-";
-        let s = section(text, "2024-07-15").unwrap();
-        let items = task_items(text, s.body());
-        assert_eq!(
-            items,
-            vec![
-                TaskItem {
-                    line: 2,
-                    column: 3,
-                    checked: true,
-                    text: "Runbook de recuperação revisado".to_string()
-                },
-                TaskItem {
-                    line: 3,
-                    column: 3,
-                    checked: false,
-                    text: "Contatos confirmados".to_string()
-                },
-            ]
-        );
-        assert_eq!(task_items(text, 1..=100).len(), 3);
-        assert!(task_items(text, 4..=6).is_empty());
-        // An empty body range yields nothing.
-        let empty = section("# A\n- [ ] x\n# B", "B").unwrap();
-        assert_eq!((empty.body_start, empty.body_end), (4, 3));
-        assert!(task_items("# A\n- [ ] x\n# B", empty.body()).is_empty());
-    }
+    Cow::Owned(out)
 }
