@@ -90,9 +90,11 @@ const SIGNED: &str = "Assinatura: Maria Souza <maria.souza@example.com> — 2024
 /// The reference checklist's older release, after the active one.
 const OLDER: &str = "\n## Release 2024-06-03\n\n- [x] Runbook de recuperação revisado (rev. 2024-06-03)\n\nAssinatura: João Lima <joao.lima@example.com> — 2024-06-03\n";
 
+type Finding = (String, String, Option<u64>);
+
 /// The reference repository with its checklist replaced by HEAD + `body` + OLDER, and the
 /// pack's findings `(policy, path, line)` sorted, with the ids of the failing policies.
-fn pack_on_checklist(body: &str) -> (Run, Vec<(String, String, Option<u64>)>, Vec<String>) {
+fn pack_on_checklist(body: &str) -> (Run, Vec<Finding>, Vec<String>) {
     let repo = Repo::reference();
     repo.write(CHECKLIST, &format!("{HEAD}{body}{OLDER}"));
     let run = repo.relgate(&["check", "--pack", PACK, "--format", "json", "--now", NOW]);

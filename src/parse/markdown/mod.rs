@@ -36,6 +36,8 @@ use std::borrow::Cow;
 use std::ops::{Range, RangeInclusive};
 
 #[cfg(test)]
+mod corpus;
+#[cfg(test)]
 mod tests;
 
 /// A heading of the rendering.
