@@ -64,29 +64,17 @@ fn examples(spec: &str) -> Vec<Example> {
 type Reading = Vec<String>;
 
 fn relgate_reading(markdown: &str) -> Reading {
+    // In document order: by line, then column (a heading starts its line).
     let mut at: Vec<(usize, usize, String)> = headings(markdown)
         .into_iter()
-        .map(|h| (h.span.start, 0, format!("h{}", h.level)))
+        .map(|h| (h.line, 0, format!("h{}", h.level)))
         .collect();
-    // Boxes are ordered by line, then column: good enough within one example.
     for item in task_items(markdown, 1..=usize::MAX) {
         let boxed = if item.checked { "[x]" } else { "[ ]" };
-        at.push((usize::MAX, item.line * 10_000 + item.column, boxed.into()));
+        at.push((item.line, item.column, boxed.into()));
     }
-    // Put headings and boxes in one order by their line.
-    let line_of = |offset: usize| markdown[..offset.min(markdown.len())].matches('\n').count() + 1;
-    let mut keyed: Vec<(usize, usize, String)> = at
-        .into_iter()
-        .map(|(offset, key, what)| {
-            if offset == usize::MAX {
-                (key / 10_000, key % 10_000, what)
-            } else {
-                (line_of(offset), 0, what)
-            }
-        })
-        .collect();
-    keyed.sort();
-    keyed.into_iter().map(|(_, _, w)| w).collect()
+    at.sort();
+    at.into_iter().map(|(_, _, w)| w).collect()
 }
 
 fn html_reading(html: &str) -> Reading {
