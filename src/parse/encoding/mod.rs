@@ -16,6 +16,15 @@
 //! the character it decodes to is plausible text: Latin letters, general
 //! punctuation, currency and letterlike symbols, emoji and dingbats.
 //!
+//! Chinese, Japanese and Korean text (every character three bytes in UTF-8)
+//! is reported when at least two such characters in a row decode from the
+//! run: `ä¸­æ–‡` (Windows-1252) or `‰∏≠Êñá` (Mac Roman) for 中文. One alone is
+//! not enough, because clean European text can spell one by chance: French
+//! `café »` with its no-break space is the bytes E9 A0 BB, which is 頻. Two
+//! need six consecutive characters of that exact shape, which prose in Latin
+//! script does not have, and clean CJK text itself never maps back to bytes
+//! at all (none of its characters exists in these codecs).
+//!
 //! Positions are 1-based: lines are separated by `\n`; the mojibake column
 //! counts characters (a leading BOM counts as one, as everywhere else in
 //! relgate); the invalid-UTF-8 column counts bytes, since there is no
@@ -40,7 +49,7 @@ pub enum EncodingIssue {
         column: usize,
         /// The damaged run as it appears in the file, e.g. `"Ã§"`.
         found: String,
-        /// The character it stood for, e.g. `"ç"`.
+        /// The text it stood for, e.g. `"ç"`, `"中文"`.
         meant: String,
         /// `"Latin-1"`, `"Windows-1252"` or `"Mac Roman"`.
         codec: &'static str,
@@ -195,6 +204,27 @@ fn plausible(c: char) -> bool {
     )
 }
 
+/// Chinese, Japanese and Korean characters and punctuation: CJK symbols and
+/// punctuation, kana, CJK ideographs (extension A, unified, compatibility,
+/// extensions B and later), Hangul syllables, full-width forms.
+fn east_asian(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x3000..=0x30FF
+            | 0x3400..=0x4DBF
+            | 0x4E00..=0x9FFF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFF00..=0xFFEF
+            | 0x20000..=0x3134F
+    )
+}
+
+/// How many decoded East Asian characters in a row make mojibake, and how
+/// many a finding quotes at most.
+const EAST_ASIAN_MIN: usize = 2;
+const EAST_ASIAN_QUOTED: usize = 4;
+
 /// Length of the UTF-8 sequence a lead byte starts (multi-byte only).
 fn sequence_len(lead: u8) -> Option<usize> {
     match lead {
@@ -205,8 +235,8 @@ fn sequence_len(lead: u8) -> Option<usize> {
     }
 }
 
-/// If the run starting at `chars[0]` is mojibake in `codec`: its length and
-/// the character it stood for.
+/// If the run starting at `chars[0]` is the UTF-8 of one character read in
+/// `codec`: its length and that character.
 fn decode_run(chars: &[char], codec: Codec) -> Option<(usize, char)> {
     let lead = codec.byte(*chars.first()?)?;
     let len = sequence_len(lead)?;
@@ -217,7 +247,30 @@ fn decode_run(chars: &[char], codec: Codec) -> Option<(usize, char)> {
     }
     // from_utf8 also rejects overlong forms, surrogates and > U+10FFFF.
     let decoded = std::str::from_utf8(&buf[..len]).ok()?.chars().next()?;
-    plausible(decoded).then_some((len, decoded))
+    Some((len, decoded))
+}
+
+/// If the text starting at `chars[0]` is mojibake in `codec`: how many
+/// characters it spans and the text they stood for.
+fn mojibake_at(chars: &[char], codec: Codec) -> Option<(usize, String)> {
+    let (len, first) = decode_run(chars, codec)?;
+    if plausible(first) {
+        return Some((len, first.to_string()));
+    }
+    if !east_asian(first) {
+        return None;
+    }
+    let (mut used, mut meant) = (len, vec![first]);
+    while meant.len() < EAST_ASIAN_QUOTED {
+        match decode_run(&chars[used..], codec) {
+            Some((len, c)) if east_asian(c) => {
+                used += len;
+                meant.push(c);
+            }
+            _ => break,
+        }
+    }
+    (meant.len() >= EAST_ASIAN_MIN).then(|| (used, meant.into_iter().collect()))
 }
 
 fn first_mojibake(text: &str) -> Option<EncodingIssue> {
@@ -228,12 +281,12 @@ fn first_mojibake(text: &str) -> Option<EncodingIssue> {
         let chars: Vec<char> = line.chars().collect();
         for start in 0..chars.len() {
             for codec in CODECS {
-                if let Some((len, meant)) = decode_run(&chars[start..], codec) {
+                if let Some((len, meant)) = mojibake_at(&chars[start..], codec) {
                     return Some(EncodingIssue::Mojibake {
                         line: index + 1,
                         column: start + 1,
                         found: chars[start..start + len].iter().collect(),
-                        meant: meant.to_string(),
+                        meant,
                         codec: codec.name(),
                     });
                 }

@@ -204,3 +204,181 @@ fn tables_are_bijective() {
         }
     }
 }
+
+/// How a legacy program reads UTF-8 bytes: one character per byte. encoding_rs
+/// (the WHATWG tables, not this module's) decodes Windows-1252 and Mac Roman.
+fn misread(text: &str, codec: &str) -> String {
+    let bytes = text.as_bytes();
+    match codec {
+        "Latin-1" => bytes.iter().map(|b| char::from(*b)).collect(),
+        "Windows-1252" => encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
+        "Mac Roman" => encoding_rs::MACINTOSH
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
+        _ => unreachable!("{codec}"),
+    }
+}
+
+/// Real sentences: Chinese (simplified, traditional), Japanese, Korean, each
+/// starting with two East Asian characters.
+const CJK: &[&str] = &[
+    "发布前必须完成灾难恢复检查清单，并由负责人签名。",
+    "發布前必須完成災難復原檢查清單，並由負責人簽名。",
+    "リリース前に災害復旧チェックリストを完了し、署名してください。",
+    "災害復旧の手順書は2024年7月15日に改訂されました。",
+    "릴리스 전에 재해 복구 체크리스트를 완료하고 서명하십시오.",
+    "「決済ゲートウェイ」の本番課金は、承認があるまで無効です。",
+    "（注意）生产环境的真实计费默认关闭。",
+];
+
+#[test]
+fn cjk_mojibake_in_every_codec() {
+    for sentence in CJK {
+        for codec in ["Latin-1", "Windows-1252", "Mac Roman"] {
+            let damaged = misread(sentence, codec);
+            let text = format!("# Título\n\nVersão 1 — {damaged}\n");
+            let Some(EncodingIssue::Mojibake {
+                line,
+                column,
+                found,
+                meant,
+                codec: named,
+            }) = first_issue(text.as_bytes())
+            else {
+                panic!("{codec} {sentence}: {damaged:?} not found");
+            };
+            assert_eq!((line, column), (3, 12), "{codec} {sentence}: {damaged:?}");
+            assert!(damaged.starts_with(&found), "{found:?} in {damaged:?}");
+            let want: String = sentence
+                .chars()
+                .take_while(|c| !c.is_ascii())
+                .take(4)
+                .collect();
+            assert!(
+                want.starts_with(&meant) && meant.chars().count() >= 2,
+                "{codec} {sentence}: {meant:?}"
+            );
+            // Latin-1 and Windows-1252 agree on 0xA0..=0xFF: a run that only
+            // uses those bytes is named Latin-1.
+            let ok = match codec {
+                "Windows-1252" => ["Windows-1252", "Latin-1"].contains(&named),
+                _ => named == codec,
+            };
+            assert!(ok, "{codec} {sentence}: named {named}");
+        }
+    }
+}
+
+#[test]
+fn cjk_mojibake_after_clean_text_and_mixed_with_ascii() {
+    let cases: &[(&str, Option<EncodingIssue>)] = &[
+        // 中文 read as Windows-1252: the message quotes the two characters.
+        (
+            "说明: ä¸\u{AD}æ–‡",
+            moji(1, 5, "ä¸\u{AD}æ–‡", "中文", "Windows-1252"),
+        ),
+        ("‰∏≠Êñá ok", moji(1, 1, "‰∏≠Êñá", "中文", "Mac Roman")),
+        (
+            "í•œêµ\u{AD}ì–´ 텍스트",
+            moji(1, 1, "í•œêµ\u{AD}ì–´", "한국어", "Windows-1252"),
+        ),
+        // Japanese kana: E3 81 xx reads as C1 controls in Latin-1.
+        (
+            "ok\nã\u{81}\u{82}ã\u{81}\u{84}",
+            moji(2, 1, "ã\u{81}\u{82}ã\u{81}\u{84}", "あい", "Latin-1"),
+        ),
+        // One character alone is not enough evidence...
+        ("x ä¸\u{AD} y", None),
+        // ...four are quoted at most.
+        (
+            "ä¸€äºŒä¸‰å››äº”",
+            moji(1, 1, "ä¸€äºŒä¸‰å››", "一二三四", "Windows-1252"),
+        ),
+    ];
+    for (input, want) in cases {
+        assert_eq!(first_issue(input.as_bytes()), *want, "input {input:?}");
+    }
+}
+
+#[test]
+fn clean_cjk_and_european_text_is_not_mojibake() {
+    let cases: &[&str] = &[
+        // Clean Chinese, Japanese, Korean: no character maps back to a byte.
+        "发布前必须完成灾难恢复检查清单，并由负责人签名。版本 1.2 — “真实计费”关闭。",
+        "發布前必須完成災難復原檢查清單，並由負責人簽名。",
+        "リリース前に災害復旧チェックリストを完了し、署名してください。（2024年7月15日）",
+        "릴리스 전에 재해 복구 체크리스트를 완료하고 서명하십시오. ✅ 완료",
+        "ｆｕｌｌｗｉｄｔｈ　ＡＢＣ１２３！",
+        // French puts a no-break space inside guillemets: `é\u{A0}»` is the
+        // bytes E9 A0 BB, the UTF-8 of 頻, but one character is not evidence.
+        "Le café\u{A0}» et «\u{A0}déjà\u{A0}» : l’été à Noël, ça coûte 10\u{A0}€.",
+        "«\u{A0}Où est-il\u{A0}?\u{A0}» — «\u{A0}Là\u{A0}!\u{A0}»",
+        // Portuguese, including `ã…”` (E3 85 94, a Hangul letter).
+        "Ele disse que não…” e saiu. Você» não… «ação»",
+        "A aprovação do comitê é obrigatória; a evidência também.",
+        // German.
+        "Die Größe des Übermaßes ärgerte „Öl“-Händler; ‚Äpfel‘ für 5\u{A0}€.",
+    ];
+    for input in cases {
+        assert_eq!(first_issue(input.as_bytes()), None, "input {input:?}");
+    }
+    // The French case really is one decodable character.
+    let chars: Vec<char> = "é\u{A0}»".chars().collect();
+    assert_eq!(decode_run(&chars, Codec::Latin1), Some((3, '頻')));
+}
+
+#[test]
+fn clean_corpora_are_not_mojibake() {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![
+        root.join("tests/corpora/commonmark/commonmark-spec.txt"),
+        root.join("tests/corpora/commonmark/gfm-spec.txt"),
+    ];
+    let mut dirs = vec![
+        root.join("tests/corpora/commonmark/kep"),
+        root.join("../shared/reference-repo"),
+    ];
+    while let Some(dir) = dirs.pop() {
+        let mut entries: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()
+            .unwrap_or_else(|e| panic!("{e}"));
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|e| e == "md") {
+                files.push(p);
+            }
+        }
+    }
+    assert!(files.len() > 10, "{files:?}");
+    for f in files {
+        let bytes = std::fs::read(&f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        assert_eq!(first_issue(&bytes), None, "{}", f.display());
+    }
+}
+
+#[test]
+fn the_seed_manual_is_still_mojibake() {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/seed/manual-suporte-dr-escalonamento.md");
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(first_issue(&bytes), moji(4, 81, "√≥", "ó", "Mac Roman"));
+    // Every line with a non-ASCII character is damaged, and found on its own.
+    let text = String::from_utf8(bytes).unwrap_or_else(|e| panic!("{e}"));
+    for line in text.lines().filter(|l| !l.is_ascii()) {
+        assert!(
+            matches!(
+                first_issue(line.as_bytes()),
+                Some(EncodingIssue::Mojibake { .. })
+            ),
+            "{line}"
+        );
+    }
+}
