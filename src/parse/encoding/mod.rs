@@ -235,37 +235,77 @@ fn sequence_len(lead: u8) -> Option<usize> {
     }
 }
 
-/// If the run starting at `chars[0]` is the UTF-8 of one character read in
-/// `codec`: its length and that character.
-fn decode_run(chars: &[char], codec: Codec) -> Option<(usize, char)> {
+/// Windows-1252 leaves five bytes undefined, and many decoders write U+FFFD
+/// for them: where a damaged run has one, it stood for one of these bytes
+/// (all of them UTF-8 continuation bytes, never a lead).
+const WINDOWS_1252_UNDEFINED: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
+
+/// A decoded character: itself, and whether a U+FFFD made it a guess.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Decoded {
+    c: char,
+    guessed: bool,
+}
+
+/// If the run starting at `chars[0]` is the UTF-8 of one plausible or East
+/// Asian character read in `codec`: its length and that character.
+fn decode_run(chars: &[char], codec: Codec) -> Option<(usize, Decoded)> {
     let lead = codec.byte(*chars.first()?)?;
     let len = sequence_len(lead)?;
     let run = chars.get(..len)?;
-    let mut buf = [0u8; 4];
-    for (slot, c) in buf.iter_mut().zip(run) {
-        *slot = codec.byte(*c)?;
+    let mut choices: Vec<&[u8]> = Vec::with_capacity(len);
+    let lone = |b: u8| -> &'static [u8] { &HIGH_BYTES[usize::from(b - 0x80)..][..1] };
+    for (i, c) in run.iter().enumerate() {
+        match codec.byte(*c) {
+            Some(b) => choices.push(lone(b)),
+            None if i > 0 && *c == '\u{FFFD}' && matches!(codec, Codec::Windows1252) => {
+                choices.push(&WINDOWS_1252_UNDEFINED)
+            }
+            None => return None,
+        }
     }
-    // from_utf8 also rejects overlong forms, surrogates and > U+10FFFF.
-    let decoded = std::str::from_utf8(&buf[..len]).ok()?.chars().next()?;
-    Some((len, decoded))
+    let guessed = choices.iter().any(|c| c.len() > 1);
+    // Every filling of the U+FFFDs (at most 5^3), in order; the first that
+    // decodes to a character worth reporting.
+    let combos: usize = choices.iter().map(|c| c.len()).product();
+    (0..combos).find_map(|mut n| {
+        let mut buf = [0u8; 4];
+        for (slot, choice) in buf.iter_mut().zip(&choices) {
+            *slot = choice[n % choice.len()];
+            n /= choice.len();
+        }
+        // from_utf8 also rejects overlong forms, surrogates and > U+10FFFF.
+        let c = std::str::from_utf8(&buf[..len]).ok()?.chars().next()?;
+        (plausible(c) || east_asian(c)).then_some((len, Decoded { c, guessed }))
+    })
 }
 
+/// The bytes 0x80..=0xFF, to borrow one-byte slices from.
+const HIGH_BYTES: [u8; 128] = {
+    let mut out = [0u8; 128];
+    let mut i = 0;
+    while i < 128 {
+        out[i] = 0x80 + i as u8;
+        i += 1;
+    }
+    out
+};
+
 /// If the text starting at `chars[0]` is mojibake in `codec`: how many
-/// characters it spans and the text they stood for.
+/// characters it spans and the text they stood for (U+FFFD where a byte was
+/// lost).
 fn mojibake_at(chars: &[char], codec: Codec) -> Option<(usize, String)> {
+    let shown = |d: Decoded| if d.guessed { '\u{FFFD}' } else { d.c };
     let (len, first) = decode_run(chars, codec)?;
-    if plausible(first) {
-        return Some((len, first.to_string()));
+    if plausible(first.c) {
+        return Some((len, shown(first).to_string()));
     }
-    if !east_asian(first) {
-        return None;
-    }
-    let (mut used, mut meant) = (len, vec![first]);
+    let (mut used, mut meant) = (len, vec![shown(first)]);
     while meant.len() < EAST_ASIAN_QUOTED {
         match decode_run(&chars[used..], codec) {
-            Some((len, c)) if east_asian(c) => {
+            Some((len, d)) if east_asian(d.c) => {
                 used += len;
-                meant.push(c);
+                meant.push(shown(d));
             }
             _ => break,
         }
