@@ -25,6 +25,11 @@
 //! script does not have, and clean CJK text itself never maps back to bytes
 //! at all (none of its characters exists in these codecs).
 //!
+//! Windows-1252 leaves five bytes undefined and many decoders write U+FFFD
+//! for them (`â€�` for `”`): in a damaged run, a U+FFFD after the first
+//! character stands for any of those bytes, and the finding shows the
+//! character it made uncertain as U+FFFD.
+//!
 //! Positions are 1-based: lines are separated by `\n`; the mojibake column
 //! counts characters (a leading BOM counts as one, as everywhere else in
 //! relgate); the invalid-UTF-8 column counts bytes, since there is no
