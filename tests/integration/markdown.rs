@@ -280,3 +280,33 @@ fn raw_searches_what_rendering_hides() {
         run.stdout
     );
 }
+
+#[test]
+fn a_kep_with_the_template_checklist_commented_out() {
+    // kubernetes/enhancements KEP 4402 (tests/corpora/commonmark/kep, Apache 2.0): lines 6-17
+    // hold the template's instructions, commented out, with four `- [ ]` boxes.
+    let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpora/commonmark/kep");
+    let text = std::fs::read_to_string(format!("{corpus}/4402-go-workspaces.md")).unwrap();
+    let expected = std::fs::read_to_string(format!("{corpus}/expected.tsv")).unwrap();
+    let unticked: Vec<Option<u64>> = expected
+        .lines()
+        .filter_map(|l| l.strip_prefix("4402-go-workspaces.md\t[ ]\t"))
+        .map(|n| Some(n.parse().unwrap()))
+        .collect();
+    assert_eq!(unticked.len(), 14);
+    let repo = Repo::new();
+    repo.write("keps/4402/README.md", &text);
+    let run = repo.check_yaml(
+        "version: 1\npolicies:\n  - id: KEP\n    title: t\n    check:\n      checklist: {file: keps/4402/README.md}\n",
+        &[],
+    );
+    let lines: Vec<Option<u64>> = run.findings().into_iter().map(|f| f.2).collect();
+    assert_eq!(lines, unticked, "{}", run.stdout);
+    assert!(lines.iter().all(|l| l.unwrap() > 17));
+    // In its section, every box is unticked: one finding per item of the rendered list.
+    let run = repo.check_yaml(
+        "version: 1\npolicies:\n  - id: KEP\n    title: t\n    check:\n      checklist: {file: keps/4402/README.md, section: Release Signoff Checklist}\n",
+        &[],
+    );
+    assert_eq!(run.findings().len(), 14, "{}", run.stdout);
+}
