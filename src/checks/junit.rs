@@ -1,8 +1,8 @@
 //! `junit`: a JUnit XML report holds a test suite that ran and passed.
 
-use super::util::{read, text};
+use super::util::read;
 use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
-use crate::parse::junit::{Suite, parse_junit};
+use crate::parse::junit::{Case, Counts, Declared, Report, Suite, bounded, parse_junit_bytes};
 use crate::policy::error::Code;
 use crate::policy::fields::Fields;
 use crate::policy::template::{Template, no_escape};
@@ -108,6 +108,9 @@ struct Junit {
     min_executed: u64,
 }
 
+/// Test cases named in one finding; the rest are counted.
+const NAMED_MAX: usize = 5;
+
 impl Check for Junit {
     fn eval(&self, cx: &Cx) -> Eval {
         let path = cx.vars.render(&self.file, no_escape)?;
@@ -115,15 +118,11 @@ impl Check for Junit {
             Ok(c) => c,
             Err(hit) => return Ok(vec![hit]),
         };
-        let body = match text(&path, &content) {
-            Ok(t) => t,
-            Err(hit) => return Ok(vec![hit]),
-        };
-        let suites = match parse_junit(body) {
-            Ok(s) => s,
+        let report = match parse_junit_bytes(content.bytes()) {
+            Ok(r) => r,
             Err(e) => {
                 return Ok(vec![Hit::at(
-                    format!("{path} is not a JUnit XML report: {}", e.message),
+                    format!("{path}: {}", e.message),
                     At::line(&path, e.line, e.column),
                 )]);
             }
@@ -132,67 +131,158 @@ impl Check for Junit {
             Some(t) => Some(cx.vars.render(t, no_escape)?),
             None => None,
         };
-        let chosen: Vec<&Suite> = suites
-            .iter()
-            .filter(|s| wanted.as_ref().is_none_or(|w| &s.name == w))
-            .collect();
+        let chosen: Vec<&Suite> = match &wanted {
+            Some(w) => report
+                .suites
+                .iter()
+                .filter(|s| !s.aggregate && &s.name == w)
+                .collect(),
+            None => report.root().into_iter().collect(),
+        };
         if chosen.is_empty() {
-            let found: Vec<String> = suites.iter().map(|s| format!("'{}'", s.name)).collect();
-            let found = if found.is_empty() {
-                "it has no testsuite".to_string()
-            } else {
-                format!("found {}", found.join(", "))
-            };
-            let message = match &wanted {
-                Some(w) => format!("{path} has no testsuite named '{w}' ({found})"),
-                None => format!("{path} has no testsuite ({found})"),
-            };
-            return Ok(vec![Hit::at(message, At::file(&path))]);
+            return Ok(vec![Hit::at(
+                no_suite(&path, &report, wanted.as_deref().unwrap_or_default()),
+                At::file(&path),
+            )]);
         }
         let mut hits = Vec::new();
         for s in chosen {
-            let at = At::line(&path, s.line, s.column);
-            let label = format!("testsuite '{}'", s.name);
-            let executed = s.tests.saturating_sub(s.skipped);
-            if s.tests < self.min_tests {
-                hits.push(Hit::at(
-                    format!(
-                        "{label} has {} tests, fewer than {}",
-                        s.tests, self.min_tests
-                    ),
-                    at.clone(),
-                ));
-            }
-            if s.failures > self.max_failures {
-                hits.push(Hit::at(
-                    format!(
-                        "{label} has {} failures (at most {} allowed)",
-                        s.failures, self.max_failures
-                    ),
-                    at.clone(),
-                ));
-            }
-            if s.errors > self.max_errors {
-                hits.push(Hit::at(
-                    format!(
-                        "{label} has {} errors (at most {} allowed)",
-                        s.errors, self.max_errors
-                    ),
-                    at.clone(),
-                ));
-            }
-            if s.tests > 0 && executed < self.min_executed {
-                hits.push(Hit::at(
-                    format!(
-                        "{label} ran {executed} of its {} tests ({} skipped), fewer than {}",
-                        s.tests, s.skipped, self.min_executed
-                    ),
-                    at,
-                ));
-            }
+            hits.extend(
+                self.judge(&report, s)
+                    .into_iter()
+                    .map(|m| Hit::at(m, At::line(&path, s.line, s.column))),
+            );
         }
         Ok(hits)
     }
+}
+
+impl Junit {
+    /// The findings on one suite, judged by the worse of its attributes and
+    /// its contents.
+    fn judge(&self, report: &Report, s: &Suite) -> Vec<String> {
+        let label = if s.aggregate {
+            "the report (<testsuites>)".to_owned()
+        } else {
+            format!("testsuite '{}'", s.name)
+        };
+        let cases = report.cases.get(s.cases.clone()).unwrap_or_default();
+        let mut out = Vec::new();
+        let j = s.judged;
+        if j.tests < self.min_tests {
+            out.push(format!(
+                "{label} has {} tests, fewer than {}{}",
+                j.tests,
+                self.min_tests,
+                disagreement(s, "tests", |c| c.tests, |d| d.tests)
+            ));
+        }
+        if j.failures > self.max_failures {
+            out.push(format!(
+                "{label} has {} failures (at most {} allowed){}{}",
+                j.failures,
+                self.max_failures,
+                disagreement(s, "failures", |c| c.failures, |d| d.failures),
+                named(cases, |c| c.failure.as_deref())
+            ));
+        }
+        if j.errors > self.max_errors {
+            out.push(format!(
+                "{label} has {} errors (at most {} allowed){}{}",
+                j.errors,
+                self.max_errors,
+                disagreement(s, "errors", |c| c.errors, |d| d.errors),
+                named(cases, |c| c.error.as_deref())
+            ));
+        }
+        let executed = j.tests.saturating_sub(j.skipped);
+        if j.tests > 0 && executed < self.min_executed {
+            out.push(format!(
+                "{label} ran {executed} of its {} tests ({} skipped), fewer than {}{}",
+                j.tests,
+                j.skipped,
+                self.min_executed,
+                disagreement(s, "skipped", |c| c.skipped, |d| d.skipped)
+            ));
+        }
+        out
+    }
+}
+
+/// `; it says failures="0" but 2 of its test cases failed`, when the
+/// suite's attribute and its contents disagree; empty when they agree.
+fn disagreement(
+    s: &Suite,
+    key: &str,
+    count: fn(&Counts) -> u64,
+    declared: fn(&Declared) -> Option<u64>,
+) -> String {
+    let Some(said) = declared(&s.declared) else {
+        return String::new();
+    };
+    let shown = count(&s.contents);
+    if said == shown {
+        return String::new();
+    }
+    let only_cases = count(&s.counted) == shown;
+    let what = match (key, only_cases) {
+        ("tests", true) => format!("it lists {shown} test cases"),
+        ("failures", true) => format!("{shown} of its test cases failed"),
+        ("errors", true) => format!("{shown} of its test cases errored"),
+        ("skipped", true) => format!("{shown} of its test cases were skipped"),
+        (_, _) => format!("its test cases and nested suites count {shown}"),
+    };
+    format!("; it says {key}=\"{said}\" but {what}, so it is judged by the worse")
+}
+
+/// `: a.b::c (line 5: message); ...` for the cases `outcome` picks.
+fn named(cases: &[Case], outcome: fn(&Case) -> Option<&str>) -> String {
+    let picked: Vec<(&Case, &str)> = cases
+        .iter()
+        .filter_map(|c| outcome(c).map(|m| (c, m)))
+        .collect();
+    if picked.is_empty() {
+        return String::new();
+    }
+    let mut parts: Vec<String> = picked
+        .iter()
+        .take(NAMED_MAX)
+        .map(|(c, m)| {
+            let name = if c.classname.is_empty() {
+                c.name.clone()
+            } else {
+                format!("{}::{}", c.classname, c.name)
+            };
+            if m.is_empty() {
+                format!("{name} (line {})", c.line)
+            } else {
+                format!("{name} (line {}: {m})", c.line)
+            }
+        })
+        .collect();
+    if picked.len() > NAMED_MAX {
+        parts.push(format!("and {} more", picked.len() - NAMED_MAX));
+    }
+    format!(": {}", parts.join("; "))
+}
+
+/// No `<testsuite>` has the wanted name: say which ones there are.
+fn no_suite(path: &str, report: &Report, wanted: &str) -> String {
+    let names: Vec<String> = report
+        .suites
+        .iter()
+        .filter(|s| !s.aggregate)
+        .map(|s| format!("'{}'", s.name))
+        .collect();
+    let found = match names.len() {
+        0 => "it has no testsuite".to_owned(),
+        n if n > 10 => format!("found {} and {} more", names[..10].join(", "), n - 10),
+        _ => format!("found {}", names.join(", ")),
+    };
+    format!(
+        "{path} has no testsuite named '{}' ({found})",
+        bounded(wanted, 120)
+    )
 }
 
 #[cfg(test)]

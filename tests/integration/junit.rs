@@ -131,3 +131,5 @@ fn not_xml_or_not_junit() {
     assert_eq!(r.findings().len(), 1);
     assert!(r.findings()[0].2.is_some());
 }
+
+mod corpus;
