@@ -292,41 +292,126 @@ mod tests {
 
     const CHECK: &str = "junit: {file: r.xml, suite: s}";
 
-    fn hits(xml: &str) -> Vec<(String, Option<usize>)> {
+    fn run(check: &str, xml: &str) -> Vec<(String, Option<usize>)> {
         let view = MemoryView::new(SourceKind::Rev).file("r.xml", xml);
-        brief(&eval_yaml(CHECK, &view, &[]))
+        let hits = eval_yaml(check, &view, &[]);
+        brief(&hits)
+            .into_iter()
+            .zip(&hits)
+            .map(|((_, line), h)| (h.message.clone(), line))
+            .collect()
+    }
+
+    fn hits(xml: &str) -> Vec<(String, Option<usize>)> {
+        run(CHECK, xml)
+    }
+
+    const OK: &str = "<testcase name=\"a\"/>";
+
+    #[test]
+    fn passing_suites() {
+        let two = format!(
+            "<testsuite name=\"s\" tests=\"2\" skipped=\"1\">{OK}<testcase name=\"b\"><skipped/></testcase></testsuite>"
+        );
+        assert_eq!(hits(&two), []);
+        let nested = format!(
+            "<testsuites>\n<testsuite name=\"s\">\n<testsuite name=\"t\">{OK}</testsuite></testsuite></testsuites>"
+        );
+        assert_eq!(hits(&nested), []);
+        assert_eq!(run("junit: {file: r.xml}", &nested), []);
     }
 
     #[test]
-    fn counts_and_shapes() {
-        assert!(
-            hits("<testsuite name=\"s\" tests=\"2\" failures=\"0\" errors=\"0\" skipped=\"1\"/>")
-                .is_empty()
+    fn failures_are_named() {
+        let xml = "<testsuites>\n<testsuite name=\"s\" tests=\"3\" failures=\"1\" errors=\"1\">\n<testcase classname=\"pkg.mod\" name=\"t1\"><failure message=\"assert 1 == 2\">trace</failure></testcase>\n<testcase name=\"t2\"><error>Traceback\nboom</error></testcase>\n<testcase name=\"t3\"/>\n</testsuite>\n</testsuites>";
+        assert_eq!(
+            hits(xml),
+            [
+                (
+                    "testsuite 's' has 1 failures (at most 0 allowed): pkg.mod::t1 (line 3: assert 1 == 2)".into(),
+                    Some(2)
+                ),
+                (
+                    "testsuite 's' has 1 errors (at most 0 allowed): t2 (line 4: Traceback)".into(),
+                    Some(2)
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_nested_failure_fails_the_parent_that_says_zero() {
+        let xml = "<testsuite name=\"s\" tests=\"2\" failures=\"0\">\n  <testcase name=\"a\"/>\n  <testsuite name=\"inner\">\n    <testcase classname=\"c\" name=\"deep\"><failure message=\"no\"/></testcase>\n  </testsuite>\n</testsuite>";
+        assert_eq!(
+            hits(xml),
+            [(
+                "testsuite 's' has 1 failures (at most 0 allowed); it says failures=\"0\" but 1 of its test cases failed, so it is judged by the worse: c::deep (line 4: no)".into(),
+                Some(1)
+            )]
+        );
+        // Without `suite`, the whole report is judged.
+        assert_eq!(
+            run("junit: {file: r.xml}", xml)[0].0,
+            "testsuite 's' has 1 failures (at most 0 allowed); it says failures=\"0\" but 1 of its test cases failed, so it is judged by the worse: c::deep (line 4: no)"
+        );
+    }
+
+    #[test]
+    fn attributes_worse_than_the_cases() {
+        assert_eq!(
+            hits(&format!("<testsuite name=\"s\" tests=\"1\" failures=\"2\">{OK}</testsuite>")),
+            [(
+                "testsuite 's' has 2 failures (at most 0 allowed); it says failures=\"2\" but 0 of its test cases failed, so it is judged by the worse".into(),
+                Some(1)
+            )]
         );
         assert_eq!(
-            hits(
-                "<testsuites>\n<testsuite name=\"s\" tests=\"1\" failures=\"1\" errors=\"2\"/>\n</testsuites>"
-            ),
-            [("r.xml".into(), Some(2)), ("r.xml".into(), Some(2))]
+            hits("<testsuite name=\"s\" tests=\"9\"/>"),
+            [(
+                "testsuite 's' has 0 tests, fewer than 1; it says tests=\"9\" but it lists 0 test cases, so it is judged by the worse".into(),
+                Some(1)
+            )]
         );
         assert_eq!(
-            hits("<testsuite name=\"s\" tests=\"2\" skipped=\"2\"/>"),
-            [("r.xml".into(), Some(1))]
+            hits("<testsuite name=\"s\" tests=\"2\" skipped=\"2\"><testcase/><testcase><skipped/></testcase></testsuite>"),
+            [(
+                "testsuite 's' ran 0 of its 2 tests (2 skipped), fewer than 1; it says skipped=\"2\" but 1 of its test cases were skipped, so it is judged by the worse".into(),
+                Some(1)
+            )]
+        );
+    }
+
+    #[test]
+    fn many_failures_are_counted_not_all_named() {
+        let cases: String = (1..=8)
+            .map(|i| format!("<testcase name=\"t{i}\"><failure/></testcase>\n"))
+            .collect();
+        let found = hits(&format!("<testsuite name=\"s\">\n{cases}</testsuite>"));
+        assert_eq!(
+            found[0].0,
+            "testsuite 's' has 8 failures (at most 0 allowed): t1 (line 2); t2 (line 3); t3 (line 4); t4 (line 5); t5 (line 6); and 3 more"
+        );
+    }
+
+    #[test]
+    fn unreadable_or_missing() {
+        assert_eq!(
+            hits("<testsuite name=\"s\" tests=\"1\">&nbsp;</testsuite>"),
+            [(
+                "r.xml: not well-formed XML: the entity &nbsp; is not defined (XML defines only &amp; &lt; &gt; &quot; &apos;)".into(),
+                Some(1)
+            )]
         );
         assert_eq!(
-            hits("<testsuite name=\"s\" tests=\"0\"/>"),
-            [("r.xml".into(), Some(1))]
+            hits("<html/>"),
+            [(
+                "r.xml: not a JUnit XML report: the root element is <html>, not <testsuite> or <testsuites>".into(),
+                Some(1)
+            )]
         );
-        assert_eq!(hits("<html/>"), [("r.xml".into(), Some(1))]);
         assert_eq!(
             hits("<testsuite name=\"t\" tests=\"1\"/>"),
-            [("r.xml".into(), None)]
-        );
-        let view =
-            MemoryView::new(SourceKind::Rev).file("r.xml", "<testsuite name=\"t\" tests=\"1\"/>");
-        assert_eq!(
-            eval_yaml(CHECK, &view, &[])[0].message,
-            "r.xml has no testsuite named 's' (found 't')"
+            [("r.xml has no testsuite named 's' (found 't')".into(), None)]
         );
         let none = MemoryView::new(SourceKind::Rev);
         assert_eq!(

@@ -234,7 +234,7 @@ fn xml_error(text: &str, locator: &Locator<'_>, e: &Error) -> ParseFailure {
             end,
         ),
         Error::DtdDetected => (
-            "a document type declaration with an internal subset (<!DOCTYPE ... [ ]>) is not read in a test report"
+            "a document type declaration (<!DOCTYPE ...>) is not read in a test report (no JUnit writer emits one; relgate does not expand entities)"
                 .to_owned(),
             text.find("<!DOCTYPE")
                 .map_or((1, 1), |at| locator.locate(at)),
@@ -278,9 +278,22 @@ fn xml_error(text: &str, locator: &Locator<'_>, e: &Error) -> ParseFailure {
                 Error::InvalidComment(_) => {
                     "a comment that contains '--' or ends with '-'".to_owned()
                 }
-                Error::InvalidCharacterData(_) => "']]>' in text (write ]]&gt;)".to_owned(),
+                Error::InvalidCharacterData(pos) => {
+                    // roxmltree places it at the end of the text node.
+                    let end = offset_of(text, pos.row as usize, pos.col as usize);
+                    let at = text[..(end + 3).min(text.len())].rfind("]]>").unwrap_or(end);
+                    let (line, column) = locator.locate(at);
+                    return ParseFailure {
+                        message: not_well_formed("']]>' in text (write ]]&gt;)"),
+                        line,
+                        column,
+                    };
+                }
                 Error::InvalidName(_) => "an invalid element or attribute name".to_owned(),
                 Error::EntityReferenceLoop(_) => "an entity reference loop".to_owned(),
+                Error::InvalidChar(b'"' | b'\'', b'<', _) => {
+                    "a '<' inside an attribute value (write &lt;)".to_owned()
+                }
                 Error::InvalidChar(expected, actual, _) => format!(
                     "expected '{}' but found {}",
                     char::from(*expected).escape_default(),
@@ -336,4 +349,19 @@ fn shown_byte(b: u8) -> String {
 fn unclosed(text: &str, open: &str, close: &str) -> Option<usize> {
     let last_close = text.rfind(close).map_or(0, |c| c + close.len());
     text[last_close..].find(open).map(|i| last_close + i)
+}
+
+/// The byte offset of 1-based `line` and character `column`.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n')
+            .nth(line - 2)
+            .map_or(text.len(), |(i, _)| i + 1)
+    };
+    text[start..]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| start + i)
 }
