@@ -61,7 +61,7 @@ pub fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
             None => utf8(bytes),
             Some(at) => Err(DecodeError {
                 message: format!(
-                    "byte 0x{:02X} is not US-ASCII, the encoding the XML declaration names",
+                    "not well-formed XML: byte 0x{:02X} is not US-ASCII, the encoding the XML declaration names",
                     bytes[at]
                 ),
                 before: String::from_utf8_lossy(&bytes[..at]).into_owned(),
@@ -104,7 +104,7 @@ fn utf8(bytes: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
         let at = e.valid_up_to();
         DecodeError {
             message: format!(
-                "byte 0x{:02X} is not UTF-8 (the report declares no other encoding)",
+                "not well-formed XML: byte 0x{:02X} is not UTF-8 (the report declares no other encoding)",
                 bytes.get(at).copied().unwrap_or_default()
             ),
             before: String::from_utf8_lossy(&bytes[..at]).into_owned(),
@@ -127,7 +127,10 @@ fn utf16(
             Ok(c) => text.push(c),
             Err(e) => {
                 return Err(DecodeError {
-                    message: format!("unpaired UTF-16 surrogate 0x{:04X}", e.unpaired_surrogate()),
+                    message: format!(
+                        "not well-formed XML: unpaired UTF-16 surrogate 0x{:04X}",
+                        e.unpaired_surrogate()
+                    ),
                     before: text,
                 });
             }
@@ -135,7 +138,7 @@ fn utf16(
     }
     if bytes.len() % 2 == 1 {
         return Err(DecodeError {
-            message: "the UTF-16 text ends in half a character (an odd number of bytes)".into(),
+            message: "not well-formed XML: the UTF-16 text ends in half a character (an odd number of bytes)".into(),
             before: text,
         });
     }
