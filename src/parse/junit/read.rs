@@ -281,7 +281,7 @@ fn xml_error(text: &str, locator: &Locator<'_>, e: &Error) -> ParseFailure {
                 Error::InvalidCharacterData(pos) => {
                     // roxmltree places it at the end of the text node.
                     let end = offset_of(text, pos.row as usize, pos.col as usize);
-                    let at = text[..(end + 3).min(text.len())].rfind("]]>").unwrap_or(end);
+                    let at = text.get(..end).and_then(|t| t.rfind("]]>")).unwrap_or(end);
                     let (line, column) = locator.locate(at);
                     return ParseFailure {
                         message: not_well_formed("']]>' in text (write ]]&gt;)"),
@@ -322,7 +322,14 @@ fn xml_error(text: &str, locator: &Locator<'_>, e: &Error) -> ParseFailure {
                 | Error::DuplicatedNamespace(..) => {
                     "a namespace declaration XML does not allow".to_owned()
                 }
-                _ => "text or markup that is not allowed here".to_owned(),
+                _ => {
+                    let at = offset_of(text, pos.row as usize, pos.col as usize);
+                    if text[at..].starts_with('<') {
+                        "markup that is not allowed here".to_owned()
+                    } else {
+                        "text outside the root element (is this a JUnit XML report?)".to_owned()
+                    }
+                }
             };
             (detail, (pos.row as usize, pos.col as usize))
         }

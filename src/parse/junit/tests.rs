@@ -216,6 +216,7 @@ fn not_well_formed_at_its_position() {
         ),
         ("<testsuite><1a/></testsuite>", 1, 13, "name"),
         ("<testsuite>a ]]> b</testsuite>", 1, 14, "']]>'"),
+        ("<testsuite><![CDATA[x]]>é ]]>é</testsuite>", 1, 27, "']]>'"),
         ("<testsuite>&#0;</testsuite>", 1, 12, ""),
         ("<testsuite>\n&#xD800;</testsuite>", 2, 1, "&#xD800;"),
         ("<testsuite name=\"&#x110000;\"/>", 1, 18, "&#x110000;"),
@@ -325,4 +326,65 @@ fn deep_nesting() {
         "</testsuite>".repeat(10_000)
     );
     assert_eq!(parse_junit(&suites).unwrap().totals(), counts(1, 1, 0, 0));
+}
+
+#[test]
+fn text_is_not_a_report() {
+    assert_eq!(
+        at("3 passed in 1.20s\n"),
+        (
+            1,
+            1,
+            "not well-formed XML: text outside the root element (is this a JUnit XML report?)"
+                .into()
+        )
+    );
+    assert_eq!(
+        at("<testsuite><!DOCTYPE x></testsuite>"),
+        (
+            1,
+            12,
+            "not well-formed XML: markup that is not allowed here".into()
+        )
+    );
+}
+
+/// Random byte damage to real reports (UTF-8 and UTF-16) never panics and
+/// every failure has a position.
+#[test]
+fn damaged_reports_never_panic() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpora/junit");
+    let seeds: Vec<Vec<u8>> = [
+        "generated/pytest-mixed.xml",
+        "generated/node-test-runner.xml",
+        "malformed/enc-utf16le-bom.xml",
+        "malformed/enc-latin1-declared.xml",
+    ]
+    .iter()
+    .map(|f| std::fs::read(format!("{dir}/{f}")).unwrap())
+    .collect();
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n.max(1) as u64) as usize
+    };
+    const BYTES: &[u8] = b"<>&;#x\"'=/!?-[] \n\0\xff\xfe\xc3\xa9";
+    for _ in 0..400 {
+        for seed in &seeds {
+            let mut b = seed.clone();
+            for _ in 0..=next(4) {
+                let at = next(b.len());
+                match next(3) {
+                    0 if at < b.len() => b[at] = BYTES[next(BYTES.len())],
+                    1 => b.truncate(at),
+                    _ => b.insert(at, BYTES[next(BYTES.len())]),
+                }
+            }
+            if let Err(e) = parse_junit_bytes(&b) {
+                assert!(e.line >= 1 && e.column >= 1, "{e:?}");
+            }
+        }
+    }
 }
