@@ -15,11 +15,13 @@
 //! namespace prefixes, attributes run together or repeated, invalid names,
 //! `]]>` in text, mismatched or unclosed tags, a second root and text after
 //! it. quick-xml (used before) is lenient by design and checks none of these
-//! unless told to and some not at all. Added here: the values of the XML
-//! declaration (roxmltree only checks its syntax) and the reserved `xml`
-//! processing-instruction target in any case. A document type declaration
-//! with an internal subset is refused (roxmltree's safe default): no JUnit
-//! writer emits one, and entity expansion is not something a gate should do;
+//! unless told to and some not at all. Added here ([`wellformed`]), found by
+//! comparing with expat: the values of the XML declaration (roxmltree only
+//! checks its syntax), the reserved `xml` processing-instruction target in
+//! any case, character references to surrogates or beyond U+10FFFF, and
+//! `xmlns:p=""`. A document type declaration (`<!DOCTYPE`, even without an
+//! internal subset) is refused (roxmltree's safe default): no JUnit writer
+//! emits one, and entity expansion is not something a gate should do;
 //! expat reads them, so this is a deliberate difference. Encodings: see
 //! [`decode`]. Every case is checked against expat's verdict in the corpus
 //! test (`tests/corpora/junit/`).
