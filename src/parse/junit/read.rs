@@ -171,18 +171,20 @@ fn message(node: Node<'_, '_>) -> String {
         s.lines()
             .map(str::trim)
             .find(|l| !l.is_empty())
-            .map(str::to_owned)
+            .map(|l| l.chars().take(MESSAGE_MAX + 1).collect::<String>())
     };
-    let text: String = node
-        .children()
-        .filter(|c| c.node_type() == NodeType::Text)
-        .filter_map(|c| c.text())
-        .take(64)
-        .collect();
+    // The first line of the text without copying all of it (a stack trace
+    // may be megabytes).
+    let text_line = || {
+        node.children()
+            .filter(|c| c.node_type() == NodeType::Text)
+            .filter_map(|c| c.text())
+            .find_map(first_line)
+    };
     let m = node
         .attribute("message")
         .and_then(first_line)
-        .or_else(|| first_line(&text))
+        .or_else(text_line)
         .or_else(|| node.attribute("type").and_then(first_line))
         .unwrap_or_default();
     bounded(&m, MESSAGE_MAX)
