@@ -71,10 +71,11 @@ pub fn config_format_for_path(path: &str) -> Option<ConfigFormat> {
 /// One assignment of the setting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assignment {
-    /// Normalised: quotes and surrounding blanks stripped; YAML/JSON/TOML
-    /// scalars as text (`true`, `false`, `1`, `0`), null as `""`; a mapping or
-    /// sequence as `<mapping>` / `<sequence>`; a name/value object without a
-    /// value as `<valueFrom>` / `<no value>`.
+    /// The value the program sees, as the format's own reader reads it (one
+    /// level of quotes removed, escapes decoded, nothing expanded); YAML/JSON/
+    /// TOML scalars as text (`true`, `false`, `1`, `0`), null as `""`; a
+    /// mapping or sequence as `<mapping>` / `<sequence>`; a name/value object
+    /// without a value as `<valueFrom>` / `<no value>`.
     pub value: String,
     /// The source line (where the name is), trimmed.
     pub raw: String,
@@ -83,6 +84,10 @@ pub struct Assignment {
     /// 1-based column (characters) where the name starts; for a name/value
     /// object, where the `name` value starts.
     pub column: usize,
+    /// Set when the text does not say what value the setting gets here
+    /// (`eval NAME=1`, `docker run -e NAME`, a dotenv `${VAR}`): why, in a
+    /// sentence. The setting is unknown here whatever `value` says.
+    pub unknown: Option<String>,
 }
 
 /// Every assignment of `name` in `text`, in source order.
@@ -110,12 +115,13 @@ pub enum FlagState {
     Unknown,
 }
 
-/// Case-insensitive, after stripping quotes and blanks (from the value and from
-/// each listed word): a value in `off` → Off, in `on` → On, anything else (or
-/// a value in both lists) → Unknown. List `""` (or `''`) in `off` to treat an
-/// empty value as off.
+/// Case-insensitive; the value exactly as read (its quotes and blanks are
+/// part of what the program sees: `'0'` is not `0`), each listed word with
+/// surrounding blanks and quotes stripped: a value in `off` → Off, in `on` →
+/// On, anything else (or a value in both lists) → Unknown. List `""` (or `''`)
+/// in `off` to treat an empty value as off.
 pub fn classify(value: &str, off: &[String], on: &[String]) -> FlagState {
-    let v = normalise(value);
+    let v = value.to_lowercase();
     let is_off = off.iter().any(|o| normalise(o) == v);
     let is_on = on.iter().any(|o| normalise(o) == v);
     match (is_off, is_on) {
@@ -153,10 +159,6 @@ pub(super) fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 
 pub(super) fn is_blank(c: char) -> bool {
     c == ' ' || c == '\t'
-}
-
-pub(super) fn column_of(line: &str, byte: usize) -> usize {
-    line.get(..byte).map_or(0, |p| p.chars().count()) + 1
 }
 
 // ---------------------------------------------------------------------------
@@ -204,6 +206,7 @@ pub(super) fn located(at: Pc, value: String, physical: &[&str]) -> Assignment {
             .map_or(String::new(), |l| l.trim().to_owned()),
         line: at.line,
         column: at.column,
+        unknown: None,
     }
 }
 

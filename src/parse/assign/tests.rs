@@ -1,4 +1,3 @@
-
 use super::*;
 
 const FLAG: &str = "BILLING_GATEWAY_ENABLE_REAL";
@@ -69,11 +68,14 @@ fn formats_by_path() {
 
 #[test]
 fn classify_values() {
-    for (written, _, expected) in VALUES {
-        assert_eq!(state(written), *expected, "{written}");
+    for (_, value, expected) in VALUES {
+        assert_eq!(state(value), *expected, "{value}");
     }
-    assert_eq!(state(" OFF "), FlagState::Off);
-    assert_eq!(state("'True'"), FlagState::On);
+    assert_eq!(state("OFF"), FlagState::Off);
+    // The value is what the program sees: its quotes and blanks count.
+    assert_eq!(state(" OFF "), FlagState::Unknown);
+    assert_eq!(state("'True'"), FlagState::Unknown);
+    assert_eq!(state("'0'"), FlagState::Unknown);
     assert_eq!(state(""), FlagState::Off);
     assert_eq!(state("<valueFrom>"), FlagState::Unknown);
     assert_eq!(
@@ -109,7 +111,7 @@ fn dotenv_forms() {
         [
             ("a # b".to_owned(), 1, 1),
             ("a#b".to_owned(), 2, 1),
-            ("x".to_owned(), 3, 1)
+            (String::new(), 3, 1)
         ]
     );
 }
@@ -125,6 +127,7 @@ fn reference_production_env() {
             raw: "BILLING_GATEWAY_ENABLE_REAL=0   # desligado até aprovação do steering".into(),
             line: 3,
             column: 1,
+            unknown: None,
         }]
     );
     assert_eq!(state(&found[0].value), FlagState::Off);
@@ -305,6 +308,7 @@ fn reference_yaml_files() {
             raw: "BILLING_GATEWAY_ENABLE_REAL: \"false\"".into(),
             line: 5,
             column: 3,
+            unknown: None,
         }]
     );
 
@@ -317,6 +321,7 @@ fn reference_yaml_files() {
             raw: "- name: BILLING_GATEWAY_ENABLE_REAL".into(),
             line: 12,
             column: 21,
+            unknown: None,
         }]
     );
 
@@ -329,6 +334,7 @@ fn reference_yaml_files() {
             raw: "BILLING_GATEWAY_ENABLE_REAL: 0".into(),
             line: 9,
             column: 7,
+            unknown: None,
         }]
     );
     for a in [staging, k8s, workflow] {

@@ -38,9 +38,7 @@ fn value_text(node: &Node) -> String {
     match &node.kind {
         NodeKind::Object(_) => "<mapping>".to_owned(),
         NodeKind::Array(_) => "<sequence>".to_owned(),
-        _ => node
-            .scalar_text()
-            .map_or(String::new(), |s| s.trim().to_owned()),
+        _ => node.scalar_text().map_or(String::new(), |s| s.to_string()),
     }
 }
 
@@ -51,6 +49,7 @@ impl Walker<'_> {
             raw: self.locator.line_text(line).trim().to_owned(),
             line,
             column,
+            unknown: None,
         });
     }
 
