@@ -1,24 +1,27 @@
 use super::dotenv;
 
-/// (value, line, column, unknown) of every assignment of `F`.
-fn read(text: &str) -> Vec<(String, usize, usize, bool)> {
+/// (value, line, column, unknown).
+type Read = (String, usize, usize, bool);
+
+/// Every assignment of `F`.
+fn read(text: &str) -> Vec<Read> {
     dotenv(text, "F")
         .into_iter()
         .map(|a| (a.value, a.line, a.column, a.unknown.is_some()))
         .collect()
 }
 
-fn one(value: &str, line: usize, column: usize) -> Vec<(String, usize, usize, bool)> {
+fn one(value: &str, line: usize, column: usize) -> Vec<Read> {
     vec![(value.to_owned(), line, column, false)]
 }
 
-fn unknown(line: usize, column: usize) -> Vec<(String, usize, usize, bool)> {
+fn unknown(line: usize, column: usize) -> Vec<Read> {
     vec![(String::new(), line, column, true)]
 }
 
 #[test]
 fn values_as_the_loaders_read_them() {
-    let cases: &[(&str, Vec<(String, usize, usize, bool)>)] = &[
+    let cases: &[(&str, Vec<Read>)] = &[
         ("F=1", one("1", 1, 1)),
         ("export F=0", one("0", 1, 8)),
         (" export\tF = 0 ", one("0", 1, 9)),

@@ -140,7 +140,7 @@ fn mentions_are_not_assignments() {
     );
     assert!(find(ConfigFormat::Dotenv, &dotenv).is_empty());
     let sh = format!(
-        "# {FLAG}=1\necho \"{FLAG}=1\"\necho ${{{FLAG}}}\n{FLAG}_OLD=1\nif [ \"${FLAG}\" = 1 ]; then :; fi\nexport {FLAG}\nrun --{FLAG}=1\n"
+        "# {FLAG}=1\necho \"{FLAG}=1\"\necho ${{{FLAG}}}\n{FLAG}_OLD=1\nif [ \"${FLAG}\" = 1 ]; then :; fi\nexport {FLAG}\n"
     );
     assert!(find(ConfigFormat::Shell, &sh).is_empty());
     let docker = format!(
@@ -198,8 +198,11 @@ fn shell_forms() {
         vlc(ConfigFormat::Shell, &format!("export A=1 \\\n  {FLAG}=0\n")),
         [("0".to_owned(), 2, 3)]
     );
-    // Only leading words assign: an argument after the command does not.
-    assert!(find(ConfigFormat::Shell, &format!("./run {FLAG}=1\n")).is_empty());
+    // Only leading words assign; an argument after the command is no
+    // assignment, and what the command does with it is unknown.
+    let got = find(ConfigFormat::Shell, &format!("./run {FLAG}=1\n"));
+    assert_eq!((got[0].line, got[0].column), (1, 7));
+    assert!(got[0].unknown.is_some());
 }
 
 #[test]
