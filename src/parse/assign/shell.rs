@@ -382,6 +382,18 @@ impl<'a> Analyzer<'a> {
 
     /// A simple command's words: `assign` when leading `NAME=v` words assign.
     fn simple(&mut self, words: &[(usize, usize)], assign: bool, printed_only: bool) {
+        self.simple_in(words, assign, false, printed_only);
+    }
+
+    /// `unquoted`: the leading words are assignments after quote removal (the
+    /// arguments of `env` and `sudo`).
+    fn simple_in(
+        &mut self,
+        words: &[(usize, usize)],
+        assign: bool,
+        unquoted: bool,
+        printed_only: bool,
+    ) {
         let mut k = 0;
         while let Some(&w) = words.get(k) {
             match self.word(w) {
@@ -393,7 +405,7 @@ impl<'a> Analyzer<'a> {
         }
         while assign
             && let Some(&w) = words.get(k)
-            && self.assignment(w)
+            && self.assignment_in(w, unquoted)
         {
             k += 1;
         }
@@ -401,7 +413,9 @@ impl<'a> Analyzer<'a> {
             return;
         };
         let rest = &words[k + 1..];
-        match unquote(self.word(cmd)).as_str() {
+        // `/usr/bin/env` is `env`.
+        let command = unquote(self.word(cmd));
+        match command.rsplit('/').next().unwrap_or_default() {
             "export" | "readonly" | "local" | "declare" | "typeset" => self.declaration(rest),
             "unset" => {
                 for &w in rest {
@@ -419,12 +433,12 @@ impl<'a> Analyzer<'a> {
                         "-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U", "-T", "-R",
                     ],
                 );
-                self.simple(&rest[n..], true, false);
+                self.simple_in(&rest[n..], true, true, false);
             }
             "exec" | "nohup" | "command" | "nice" | "setsid" | "timeout" | "stdbuf" => {
                 let with_arg: &[&str] = &["-a", "-n", "-s", "-k", "-i", "-o", "-e"];
                 let mut n = skip_options(self, rest, with_arg);
-                if unquote(self.word(cmd)) == "timeout" && n < rest.len() {
+                if command.ends_with("timeout") && n < rest.len() {
                     n += 1;
                 }
                 self.simple(&rest[n..], false, false);
@@ -432,7 +446,7 @@ impl<'a> Analyzer<'a> {
             "docker" | "podman" => self.docker(rest),
             "echo" | "printf" if printed_only => {
                 let dash_v = rest.iter().any(|&w| self.word(w).starts_with("-v"));
-                if !(unquote(self.word(cmd)) == "printf" && dash_v)
+                if !(command.ends_with("printf") && dash_v)
                     && let (Some(f), Some(l)) = (rest.first(), rest.last())
                 {
                     self.explain_range(f.0, l.1);
@@ -445,17 +459,31 @@ impl<'a> Analyzer<'a> {
     /// `NAME=v`, `NAME+=v`, `NAME=(…)`, `NAME[i]=v`: reads it when it is the
     /// flag's; false when the word is no assignment.
     fn assignment(&mut self, w: (usize, usize)) -> bool {
-        let word = self.word(w);
+        self.assignment_in(w, false)
+    }
+
+    /// `env` and `sudo` see their arguments unquoted: `env 'F=1'` assigns.
+    fn assignment_in(&mut self, w: (usize, usize), unquoted: bool) -> bool {
+        let written = self.word(w);
+        let unq = unquote(written);
+        let word = if unquoted { unq.as_str() } else { written };
         let Some((var, index, append, value_at)) = assignment_parts(word) else {
             return false;
         };
         if var != self.name {
             return true;
         }
-        self.explain(w.0);
+        let at = if unquoted {
+            self.occurrences(w.0, w.1).first().copied().unwrap_or(w.0)
+        } else {
+            w.0
+        };
+        self.explain(at);
         let raw = &word[value_at..];
         let name = self.name;
-        let (value, why) = if let Some(inner) = raw.strip_prefix('(') {
+        let (value, why) = if unquoted {
+            (raw.to_owned(), None)
+        } else if let Some(inner) = raw.strip_prefix('(') {
             let inner = inner.strip_suffix(')').unwrap_or(inner);
             let items = split_words(inner);
             match items.as_slice() {
@@ -478,7 +506,7 @@ impl<'a> Analyzer<'a> {
                 format!("`{word}` appends '{value}' to {name}'s earlier value, which it depends on")
             })
         });
-        self.push(w.0, value, why);
+        self.push(at, value, why);
         true
     }
 
@@ -530,7 +558,7 @@ impl<'a> Analyzer<'a> {
                 _ => break,
             }
         }
-        self.simple(&rest[k.min(rest.len())..], true, false);
+        self.simple_in(&rest[k.min(rest.len())..], true, true, false);
     }
 
     fn docker(&mut self, rest: &[(usize, usize)]) {

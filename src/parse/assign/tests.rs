@@ -238,6 +238,77 @@ fn dockerfile_forms() {
     );
 }
 
+/// `RUN`, `CMD`, `ENTRYPOINT` (also after `ONBUILD`) start processes: read as
+/// shell (shell form) or as one command's words (exec form).
+#[test]
+fn dockerfile_commands() {
+    let cases: &[(&str, Option<&str>, usize, usize)] = &[
+        // (Dockerfile, value or unknown, line, column)
+        ("FROM x\nCMD env F=1 ./server\n", Some("1"), 2, 9),
+        (
+            "FROM x\nCMD [\"env\", \"F=1\", \"./server\"]\n",
+            Some("1"),
+            2,
+            14,
+        ),
+        (
+            "FROM x\nENTRYPOINT [\"/usr/bin/env\", \"F=0\", \"app\"]\n",
+            Some("0"),
+            2,
+            30,
+        ),
+        (
+            "FROM x\nENTRYPOINT [\"env\", \\\n  \"F=0\", \"app\"]\n",
+            Some("0"),
+            3,
+            4,
+        ),
+        // Without `\`, Docker rejects the second line: not an assignment.
+        (
+            "FROM x\nENTRYPOINT [\"env\",\n  \"F=0\", \"app\"]\n",
+            None,
+            3,
+            4,
+        ),
+        ("FROM x\nRUN export F=1 && ./migrate\n", Some("1"), 2, 12),
+        (
+            "FROM x\nRUN --mount=type=cache,target=/c F=1 ./build\n",
+            Some("1"),
+            2,
+            34,
+        ),
+        (
+            "FROM x\nRUN apt-get update \\\n && F=1 ./x\n",
+            Some("1"),
+            3,
+            5,
+        ),
+        ("FROM x\nONBUILD RUN F=1 ./x\n", Some("1"), 2, 13),
+        ("FROM x\nCMD exec env F=1 ./server\n", Some("1"), 2, 14),
+        (
+            "FROM x\nCMD [\"sh\", \"-c\", \"F=1 ./server\"]\n",
+            None,
+            2,
+            19,
+        ),
+        ("FROM x\nRUN eval F=1\n", None, 2, 10),
+        ("FROM x\nRUN <<EOF\nexport F=1\nEOF\n", None, 3, 8),
+    ];
+    let mut wrong = Vec::new();
+    for (text, value, line, column) in cases {
+        let got: Vec<_> = find_assignments(ConfigFormat::Dockerfile, text, "F")
+            .unwrap()
+            .into_iter()
+            .map(|a| (a.unknown.is_none().then_some(a.value), a.line, a.column))
+            .collect();
+        let want = [(value.map(str::to_owned), *line, *column)];
+        if got != want {
+            wrong.push(format!("{text:?}: {got:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
 #[test]
 fn yaml_forms() {
     for (written, value, expected) in VALUES {
