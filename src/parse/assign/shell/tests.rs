@@ -160,3 +160,16 @@ fn lines_after_a_heredoc_are_commands_again() {
         [(String::new(), 2, 1, true), ("0".to_owned(), 4, 1, false)]
     );
 }
+
+#[test]
+fn hostile_nesting_is_unknown_not_a_crash() {
+    for (open, close) in [("$(", ")"), ("${X:-", "}"), ("\"$(", ")\"")] {
+        let deep = format!("x={}F=0{}\n", open.repeat(50_000), close.repeat(50_000));
+        let got = read(&deep);
+        assert_eq!(got.len(), 1, "{open}");
+        assert!(got[0].3, "{open}");
+    }
+    // Many mentions stay linear: 20k unknown lines.
+    let many = "eval F=1\n".repeat(20_000);
+    assert_eq!(read(&many).len(), 20_000);
+}
