@@ -13,6 +13,7 @@ mod cli;
 mod data;
 mod deadline;
 mod flag;
+mod flag_forms;
 mod github;
 mod install_hook;
 mod junit;
