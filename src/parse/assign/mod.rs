@@ -211,4 +211,6 @@ pub(super) fn located(at: Pc, value: String, physical: &[&str]) -> Assignment {
 }
 
 #[cfg(test)]
+mod dotenv_corpus;
+#[cfg(test)]
 mod tests;
