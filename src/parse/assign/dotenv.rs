@@ -5,7 +5,7 @@
 //! flag, the reading is "unknown" rather than one of them (fail closed). The
 //! loaders' own test inputs and expected readings are vendored under
 //! `tests/corpora/dotenv/` and compared with this reader in
-//! `tests/dotenv_corpus.rs`. No crate reads dotenv with positions, all three
+//! `dotenv_corpus.rs` beside this file. No crate reads dotenv with positions, all three
 //! loaders' rules and without expanding variables, hence this reader.
 //!
 //! - A binding is `[export ]KEY=VALUE`; the key is `'KEY'` or any run of
