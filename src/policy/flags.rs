@@ -191,9 +191,13 @@ impl FlagDef {
                             Some(_) => FlagState::Unknown,
                             None => assign::classify(&a.value, &self.off, &self.on),
                         },
+                        // A mention without a value (`eval NAME=1`) is no empty value.
+                        value: match &a.unknown {
+                            Some(_) if a.value.is_empty() => "<unknown>".to_string(),
+                            _ => a.value,
+                        },
                         reason: a.unknown,
                         raw: a.raw,
-                        value: a.value,
                     })
                     .collect(),
                 failure: None,

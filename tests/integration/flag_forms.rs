@@ -210,3 +210,37 @@ fn harmless_mentions_keep_the_pack_green() {
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert_eq!(r.json()["vars"]["real_billing"], "off");
 }
+
+/// A pull request that adds a mention relgate cannot read changes the flag:
+/// DR-016 asks for the ledger and the README, at the new line.
+#[test]
+fn an_unknown_mention_is_a_change_of_the_flag() {
+    let repo = Repo::reference();
+    repo.git(&["branch", "-M", "main"]);
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write_mode(
+        "scripts/start.sh",
+        &"#!/bin/sh\neval \"@=1\"\nexec billing-gateway\n".replace('@', FLAG),
+        0o755,
+    )
+    .commit_all("start script");
+    let r = repo.relgate(&[
+        "check", "--pack", PACK, "--format", "json", "--now", NOW, "--base", "main",
+    ]);
+    assert_eq!(r.code, 1);
+    let dr016 = of(&r, "DR-016");
+    assert_eq!(
+        dr016
+            .iter()
+            .map(|f| (f.0.as_str(), f.1))
+            .collect::<Vec<_>>(),
+        [("scripts/start.sh", Some(2)), ("scripts/start.sh", Some(2))],
+        "{dr016:#?}"
+    );
+    assert!(
+        dr016[0].2.starts_with(&format!(
+            "the change sets {FLAG} to '<unknown>' in scripts/start.sh"
+        )),
+        "{dr016:#?}"
+    );
+}
