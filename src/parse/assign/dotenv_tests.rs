@@ -121,3 +121,12 @@ fn reasons_name_the_loaders() {
     );
     assert_eq!(a.raw, "F=${REAL}");
 }
+
+#[test]
+fn no_panic_on_any_prefix() {
+    let seed = "\u{feff}export 'F'=\"é\\é\n\\\"é\" # é\r'é\rF='\\é\\'\nF: é\nF=${é}\r\nF= #é\n'F";
+    for (i, _) in seed.char_indices() {
+        let _ = dotenv(&seed[..i], "F");
+        let _ = dotenv(&seed[i..], "F");
+    }
+}

@@ -507,3 +507,15 @@ fn broken_files_fail_with_position() {
         find_assignments(ConfigFormat::Yaml, &format!("{FLAG}: 0\n{FLAG}: 1\n"), FLAG).unwrap_err();
     assert_eq!(e.line, 2, "{e}");
 }
+
+/// A Dockerfile instruction ending in `$`, `\`, a quote or an open bracket,
+/// followed by more lines: the shell reader stays inside the instruction.
+#[test]
+fn dockerfile_commands_end_where_the_instruction_ends() {
+    for end in ["$", "\\", "'", "\"", "$(", "${", "`", "<<", "é"] {
+        let text = format!("FROM x\nRUN echo {end}\n(F=1)\n${{F:=1}}\n");
+        for (i, _) in text.char_indices() {
+            let _ = find_assignments(ConfigFormat::Dockerfile, &text[..i], "F");
+        }
+    }
+}

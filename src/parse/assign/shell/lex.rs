@@ -190,17 +190,30 @@ impl Analyzer<'_> {
         }
     }
 
+    /// The end of what is inside a bracket that ends at `end` (before its
+    /// closing byte, unless it was never closed).
+    fn inner_end(&self, start: usize, end: usize, close: u8) -> usize {
+        if end > start && self.b(end - 1) == close {
+            end - 1
+        } else {
+            end.max(start)
+        }
+    }
+
     fn dollar_in(&mut self, i: usize, e: usize) -> usize {
+        if i + 2 > e {
+            return e; // a `$` that ends the script
+        }
         match self.b(i + 1) {
             b'(' if self.b(i + 2) == b'(' => self.balanced(i + 1, e, b'(', b')'),
             b'(' => {
                 let end = self.balanced(i + 1, e, b'(', b')');
-                self.script(i + 2, end.saturating_sub(1).max(i + 2), true);
+                self.script(i + 2, self.inner_end(i + 2, end, b')'), true);
                 end
             }
             b'{' => {
                 let end = self.balanced(i + 1, e, b'{', b'}');
-                self.brace(i + 2, end.saturating_sub(1).max(i + 2));
+                self.brace(i + 2, self.inner_end(i + 2, end, b'}'));
                 end
             }
             c if ident(c) => {

@@ -173,3 +173,21 @@ fn hostile_nesting_is_unknown_not_a_crash() {
     let many = "eval F=1\n".repeat(20_000);
     assert_eq!(read(&many).len(), 20_000);
 }
+
+/// Every prefix of inputs with multi-byte characters after escapes, quotes and
+/// operators: no panic (offsets stay on character boundaries).
+#[test]
+fn no_panic_on_any_prefix() {
+    let seeds = [
+        "F=\\é x=\"\\é$é${é}`\\é`\" 'é' <<é\nF=1\né\necho \\é F=1 | sh # é\n",
+        "F=(é \"é\" [é]=1) F[é]=1 ${F:=é} ${F[é]} $((é)) $(é) `é` <<-'é'\n\té\n",
+        "docker run -eé -e F=é --env=é env -ué -C é sudo -u é F=é exec -a é F\n",
+        "f() { F=1; }; function é { F=é; }; case é in é) F=1;; esac\r\n\\\n\\",
+    ];
+    for seed in seeds {
+        for (i, _) in seed.char_indices() {
+            let _ = shell(&seed[..i], "F");
+            let _ = shell(&seed[i..], "F");
+        }
+    }
+}
