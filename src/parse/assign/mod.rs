@@ -7,19 +7,18 @@
 //! an assignment; only the forms below are. Nothing is specific to any flag:
 //! the name is a parameter and the on/off vocabularies are the caller's.
 //!
-//! Forms:
-//! - dotenv: `NAME=VALUE`, `export NAME=VALUE`, `NAME = VALUE`; quoted or bare
-//!   values; ` # comment` after a bare value is dropped.
-//! - shell: in each command of a line (split at `;`, `&&`, `||`, `|`, `&`,
-//!   after `if`/`then`/`do`/... keywords), the leading `NAME=VALUE` words, and
-//!   every `NAME=VALUE` argument of `export`, `declare`, `typeset`, `readonly`,
-//!   `local` (options such as `-x` skipped); `env NAME=VALUE cmd` too. Lines
-//!   continued with `\` are joined. Heredoc bodies are read as commands too
-//!   (a `NAME=1` line written into a file is reported).
-//! - Dockerfile: `ENV NAME=VALUE` (several pairs per line), legacy
-//!   `ENV NAME VALUE`, `ARG NAME=VALUE` (`ARG NAME` without a default is a
-//!   declaration, not an assignment); keywords case-insensitive; continuation
-//!   lines and the `# escape=` directive honoured.
+//! Each format has its own reader, which reads the file as the program that
+//! loads it does, and says "unknown" (with the reason) where the text alone
+//! does not tell the value:
+//! - dotenv (`dotenv.rs`): as python-dotenv, Node's dotenv and godotenv read
+//!   it; where they disagree, unknown.
+//! - shell (`shell/`): every mention of the name is an assignment with a
+//!   value, provably harmless, or unknown (`eval NAME=1`).
+//! - Dockerfile (`dockerfile.rs`): `ENV NAME=VALUE` (several pairs per line),
+//!   legacy `ENV NAME VALUE`, `ARG NAME=VALUE` (`ARG NAME` without a default
+//!   is a declaration, not an assignment); `RUN`/`CMD`/`ENTRYPOINT` through
+//!   the shell reader; keywords case-insensitive; continuation lines and the
+//!   `# escape=` directive honoured.
 //! - YAML (every document), JSON, TOML, at any depth: a key `NAME`; an object
 //!   `{name: NAME, value: VALUE}` (Kubernetes/ECS env lists; without `value`
 //!   the value is `<valueFrom>` or `<no value>`, i.e. unknown); a string array
