@@ -86,6 +86,10 @@ pub(super) fn on_hits(facts: &FlagFacts) -> Vec<Hit> {
         let message = match a.state {
             FlagState::Off => continue,
             FlagState::On => format!("{name} is on here ('{}')", a.value),
+            FlagState::Unknown if a.reason.is_some() => format!(
+                "{}; {name} counts as on (fail closed)",
+                a.reason.as_deref().unwrap_or_default()
+            ),
             FlagState::Unknown => format!(
                 "{name} cannot be proven off ('{}' is not one of {}) so it counts as on",
                 a.value,

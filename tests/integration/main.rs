@@ -15,6 +15,7 @@ mod cli;
 mod data;
 mod deadline;
 mod flag;
+mod flag_forms;
 mod formats;
 mod github;
 mod hermetic;
