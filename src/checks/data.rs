@@ -205,7 +205,8 @@ pub(super) fn load(
         Err(e) => Ok(Err(Hit::at(
             format!("{path} is not valid {}: {}", format_name(format), e.message),
             At::line(path, e.line, e.column),
-        ))),
+        )
+        .cannot_judge())),
         Ok(docs) => Ok(docs
             .into_iter()
             .next()

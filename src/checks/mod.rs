@@ -65,6 +65,9 @@ pub struct Hit {
     pub at: Option<At>,
     /// Overrides the policy's severity (e.g. a deadline not yet passed is a warning).
     pub severity: Option<Severity>,
+    /// "Could not judge" (an unreadable file, a flag that cannot be proven off), not a
+    /// violation: `not`, `when` and `unless` never turn it into a pass or a skip.
+    pub undecided: bool,
 }
 
 impl Hit {
@@ -73,7 +76,14 @@ impl Hit {
             message: message.into(),
             at,
             severity: None,
+            undecided: false,
         }
+    }
+
+    /// The same hit, marked "could not judge".
+    pub fn cannot_judge(mut self) -> Hit {
+        self.undecided = true;
+        self
     }
 
     pub fn at(message: impl Into<String>, at: At) -> Hit {
@@ -273,7 +283,9 @@ pub mod util {
             Err(ReadError::NotFound { .. }) => {
                 Ok(Err(Hit::at(missing_message(cx, path), At::file(path))))
             }
-            Err(e) if e.is_finding() => Ok(Err(Hit::at(e.to_string(), At::file(path)))),
+            Err(e) if e.is_finding() => {
+                Ok(Err(Hit::at(e.to_string(), At::file(path)).cannot_judge()))
+            }
             Err(e) => Err(EvalError::Read(e)),
         }
     }
@@ -289,6 +301,7 @@ pub mod util {
                 ),
                 At::line(path, line, column),
             )
+            .cannot_judge()
         })
     }
 }

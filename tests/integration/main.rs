@@ -14,6 +14,7 @@ mod data;
 mod deadline;
 mod flag;
 mod github;
+mod hostile;
 mod install_hook;
 mod junit;
 mod markdown;
