@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod engine;
 pub mod finding;
+pub mod output;
 pub mod parse;
 pub mod policy;
 pub mod repo;

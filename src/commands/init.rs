@@ -7,11 +7,12 @@ use crate::policy::packs;
 pub fn run(args: &InitArgs, io: &mut Io) -> u8 {
     let dir = args.path.join(".relgate");
     let file = dir.join("config.yaml");
-    if file.exists() && !args.force {
+    // `symlink_metadata`: a link at the destination exists too (and is refused below).
+    if file.symlink_metadata().is_ok() && !args.force {
         let _ = writeln!(
             io.err,
             "relgate: {} exists; pass --force to overwrite it",
-            file.display()
+            crate::output::display_path(&file)
         );
         return ERROR;
     }
@@ -42,14 +43,15 @@ pub fn run(args: &InitArgs, io: &mut Io) -> u8 {
              \x20     exists: README.md\n"
             .to_string(),
     };
-    if let Err(e) = std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&file, body)) {
-        let _ = writeln!(io.err, "relgate: cannot write {}: {e}", file.display());
+    let root = std::env::current_dir().unwrap_or_default();
+    if let Err(e) = crate::output::write_file(&root, &file, body.as_bytes(), None) {
+        let _ = writeln!(io.err, "relgate: {e}");
         return ERROR;
     }
     let _ = writeln!(
         io.out,
         "wrote {}; run 'relgate check' to evaluate it",
-        file.display()
+        crate::output::display_path(&file)
     );
     OK
 }
