@@ -186,7 +186,11 @@ fn outcome(
                 None => (None, None, None),
             };
             let snippet = match (&path, line) {
-                (Some(path), Some(line)) => cx.view.read(path).ok().map(|c| c.line_text(line)),
+                (Some(path), Some(line)) => cx
+                    .view
+                    .read(path)
+                    .ok()
+                    .map(|c| crate::finding::excerpt(&c, line, column).text),
                 _ => None,
             };
             Finding {
