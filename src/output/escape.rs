@@ -45,6 +45,11 @@ fn escape(s: &str, keep_newline: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The escaped form of one character, when [`display`] escapes it.
+pub fn escaped_char(c: char) -> Option<String> {
+    needs_escape(c, false).then(|| display(c.encode_utf8(&mut [0; 4])).into_owned())
+}
+
 /// One-line text (a file name, a source line, a value) made inert for a terminal or
 /// a job log: every control character, newline and tab included, is escaped.
 pub fn display(s: &str) -> Cow<'_, str> {

@@ -24,6 +24,7 @@ const ZWJ: char = '\u{200d}';
 use super::{RenderOptions, Report};
 use crate::engine::Status;
 use crate::finding::Severity;
+use crate::output::escape::escaped_char;
 
 /// Escapes text for inline Markdown (GFM), including table cells: punctuation that
 /// could start emphasis, links, code, HTML or a cell boundary is backslash-escaped
@@ -61,7 +62,10 @@ pub fn escape(s: &str) -> String {
                 out.push_str("<br>");
             }
             '\n' => out.push_str("<br>"),
-            _ => out.push(c),
+            _ => match escaped_char(c) {
+                Some(e) if c != '\t' => out.push_str(&e),
+                _ => out.push(c),
+            },
         }
     }
     out
@@ -81,7 +85,7 @@ fn s_rest_starts_ci(chars: &std::iter::Peekable<std::str::Chars<'_>>, what: &str
 
 /// A code span, or escaped text when the value holds a backtick or a line break.
 fn code(s: &str) -> String {
-    if s.contains(['`', '\n', '\r', '|']) {
+    if s.contains(['`', '\n', '\r', '|']) || s.chars().any(|c| escaped_char(c).is_some()) {
         escape(s)
     } else {
         format!("`{s}`")
@@ -196,8 +200,13 @@ fn summary(r: &Report, opts: &RenderOptions) -> Result<String, std::fmt::Error> 
         if shown < r.findings.len() {
             writeln!(
                 out,
-                "- _{} more not shown: GitHub drops a job summary over 1 MiB. Every finding is in the JSON and SARIF reports._",
-                plural(r.findings.len() - shown, "finding", "findings")
+                "- _{} more {} not shown: GitHub drops a job summary over 1 MiB. Every finding is in the JSON and SARIF reports._",
+                r.findings.len() - shown,
+                if r.findings.len() - shown == 1 {
+                    "finding"
+                } else {
+                    "findings"
+                }
             )?;
         }
         writeln!(out)?;

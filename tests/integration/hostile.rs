@@ -161,3 +161,229 @@ fn init_and_install_hook_never_write_through_a_link() {
     );
     untouched(&outside);
 }
+
+const TODO: &str = "version: 1\npolicies:\n  - id: T\n    title: no todo\n    check:\n      not_matches: {files: '**/*.cfg', patterns: TODO}\n";
+
+/// A 72 KB one-line config with a thousand findings: every snippet is a window
+/// around its column, so the report grows with the findings, not findings × line.
+#[test]
+fn snippets_are_a_window_around_the_column() {
+    let repo = Repo::new();
+    let mut line = String::new();
+    for i in 0..1000 {
+        line.push_str(&format!(
+            "k{i:04}=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa TODO; "
+        ));
+    }
+    assert!(line.len() > 70_000);
+    repo.write("big.cfg", &format!("{line}\n")).commit_all("c");
+    let r = repo.check_yaml(TODO, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let json = r.json();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1000);
+    for f in findings {
+        let snippet = f["snippet"].as_str().unwrap();
+        assert!(snippet.chars().count() <= 162, "{}", snippet.len());
+        assert!(snippet.contains("TODO"), "{snippet}");
+    }
+    assert!(r.stdout.len() < 1_000_000, "{} bytes", r.stdout.len());
+    // The human report too (the finding's line is cut the same way).
+    let p = Policies::new(TODO);
+    let human = repo.relgate(&["check", "--policies", &p.path()]);
+    assert_eq!(human.code, 1);
+    assert!(
+        human.stdout.len() < 2_000_000,
+        "{} bytes",
+        human.stdout.len()
+    );
+    assert!(
+        human.stdout.contains("big.cfg:1:"),
+        "{}",
+        &human.stdout[..2000]
+    );
+    assert!(
+        human.stdout.lines().all(|l| l.chars().count() < 400),
+        "a line is not cut"
+    );
+}
+
+/// Bytes that act on a terminal or a job log: ESC (colour, OSC 52 clipboard), CR,
+/// backspace, in file names and lines.
+const HOSTILE: &str = "x\x1b]52;c;ZXZpbA==\x07\x1b[2J\rfake ok\x08\x08";
+
+fn assert_inert(text: &str, what: &str) {
+    for (i, c) in text.char_indices() {
+        assert!(
+            c == '\n' || !(c.is_control()),
+            "{what}: control {c:?} at byte {i}: {:?}",
+            &text[i.saturating_sub(40)..(i + 40).min(text.len())]
+        );
+    }
+}
+
+#[test]
+fn repository_bytes_never_reach_the_terminal_or_the_log_raw() {
+    let repo = Repo::new();
+    repo.write(
+        &format!("cfg/{HOSTILE}.cfg"),
+        &format!("a TODO {HOSTILE}\n"),
+    )
+    .commit_all("c");
+    let p = Policies::new(TODO);
+    for format in ["human", "github", "markdown"] {
+        let r = repo.relgate(&["check", "--policies", &p.path(), "--format", format]);
+        assert_eq!(r.code, 1, "{format}: {}", r.stderr);
+        assert_inert(&r.stdout, format);
+        // Shown escaped (Markdown adds its own backslash before `]`).
+        assert!(
+            r.stdout
+                .replace("\\]", "]")
+                .contains("\\x1b]52;c;ZXZpbA==\\x07"),
+            "{format}: {}",
+            r.stdout
+        );
+    }
+    // GitHub: the only commands are relgate's own.
+    let r = repo.relgate(&["check", "--policies", &p.path(), "--format", "github"]);
+    let commands: Vec<&str> = r.stdout.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(commands.len(), 1, "{}", r.stdout);
+    assert!(
+        commands[0].starts_with("::error file=cfg/x\\x1b]52;c;ZXZpbA==\\x07"),
+        "{}",
+        commands[0]
+    );
+}
+
+/// A policy file whose name holds a newline and a workflow command: standard error
+/// carries the name escaped, and no line of it is a command.
+#[test]
+fn standard_error_carries_no_workflow_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "p\n::stop-commands::pwned\n\x1b[2J.yaml";
+    std::fs::write(
+        dir.path().join(name),
+        "version: 1\npolicies:\n  - id: X\n    title: t\n    check: {nope: 1}\n",
+    )
+    .unwrap();
+    let repo = Repo::new();
+    repo.write("README.md", "x\n").commit_all("c");
+    let r = repo.relgate(&["check", "--policies", &dir.path().display().to_string()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_inert(&r.stderr, "stderr");
+    for line in r.stderr.lines() {
+        let t = line.trim_start();
+        assert!(!t.starts_with("::") && !t.starts_with("##["), "{line:?}");
+    }
+    assert!(r.stderr.contains("stop-commands"), "{}", r.stderr);
+}
+
+/// Repository text in the job summary: mentions and links are inert.
+#[test]
+fn markdown_summary_mentions_and_links_are_inert() {
+    let repo = Repo::new();
+    repo.write(
+        "docs/dr.md",
+        "# DR\n\n## Release\n\n- [ ] ping @octocat and @org/team at https://evil.example/x or www.evil.example\n",
+    )
+    .commit_all("c");
+    let yaml = "version: 1\npolicies:\n  - id: C\n    title: ticked\n    check: {checklist: {file: docs/dr.md, section: Release}}\n";
+    let p = Policies::new(yaml);
+    let r = repo.relgate(&["check", "--policies", &p.path(), "--format", "markdown"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for live in ["@octocat", "@org/team", "https://", "www.evil"] {
+        assert!(!r.stdout.contains(live), "{live} is live: {}", r.stdout);
+    }
+    // The text still reads the same once the zero-width joiners are removed.
+    assert!(
+        r.stdout
+            .replace('\u{200d}', "")
+            .contains("ping @octocat and @org/team at https://evil.example/x")
+    );
+}
+
+/// 20,000 findings: the summary stays under GitHub's 1 MiB and says how many were
+/// left out; annotations stop at 10 of a kind with a notice counting the rest.
+#[test]
+fn summary_and_annotations_are_capped_with_a_count() {
+    let repo = Repo::new();
+    let mut text = String::new();
+    for i in 0..20_000 {
+        text.push_str(&format!(
+            "line {i:05} TODO with some words to make the finding message longer\n"
+        ));
+    }
+    repo.write("a.cfg", &text).commit_all("c");
+    let p = Policies::new(TODO);
+    let r = repo.relgate(&["check", "--policies", &p.path(), "--format", "markdown"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.len() < 1024 * 1024, "{} bytes", r.stdout.len());
+    let shown = r.stdout.lines().filter(|l| l.starts_with("- ❌")).count();
+    assert!(shown > 1000, "{shown}");
+    let expected = format!(
+        "- _{} more findings not shown: GitHub drops a job summary over 1 MiB.",
+        20_000 - shown
+    );
+    assert!(
+        r.stdout.contains(&expected),
+        "{}",
+        &r.stdout[r.stdout.len() - 500..]
+    );
+
+    let r = repo.relgate(&["check", "--policies", &p.path(), "--format", "github"]);
+    let errors = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("::error "))
+        .count();
+    assert_eq!(errors, 10);
+    let notices: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("::notice "))
+        .collect();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(
+        notices[0].contains("19990 more findings (19990 errors) are not annotated"),
+        "{}",
+        notices[0]
+    );
+    assert_eq!(
+        r.stdout
+            .lines()
+            .filter(|l| l.starts_with("relgate: error a.cfg:"))
+            .count(),
+        19_990
+    );
+    // JSON keeps every finding.
+    let r = repo.check_yaml(TODO, &[]);
+    assert_eq!(r.findings().len(), 20_000);
+}
+
+/// The human report is linear in findings: 20,000 findings in one 1.9 MB file
+/// render in time comparable to JSON (it was quadratic: 169 s against 0.17 s).
+#[test]
+fn human_report_is_linear_in_findings() {
+    let repo = Repo::new();
+    let mut text = String::new();
+    for i in 0..20_000 {
+        text.push_str(&format!("line {i:05} TODO {}\n", "p".repeat(80)));
+    }
+    assert!(text.len() > 1_900_000);
+    repo.write("a.cfg", &text).commit_all("c");
+    let p = Policies::new(TODO);
+    let time = |format: &str| {
+        let t = std::time::Instant::now();
+        let r = repo.relgate(&["check", "--policies", &p.path(), "--format", format]);
+        assert_eq!(r.code, 1);
+        (t.elapsed(), r.stdout)
+    };
+    let (json, _) = time("json");
+    let (human, out) = time("human");
+    assert!(out.contains("20000 errors"), "{}", &out[out.len() - 300..]);
+    // Generous (a shared CI machine, a debug build): quadratic output takes minutes.
+    assert!(
+        human < json * 10 + std::time::Duration::from_secs(5),
+        "human {human:?} against json {json:?}"
+    );
+}
