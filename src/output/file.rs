@@ -112,20 +112,24 @@ fn temp_file(dir: &Path, name: &std::ffi::OsStr) -> std::io::Result<(PathBuf, st
 
 /// Refuses `dest` when it, its folder, or any folder between `root` and it is a link.
 fn refuse_links(root: &Path, dest: &Path) -> Result<(), WriteError> {
-    let link = |p: &Path| WriteError::Link {
-        dest: crate::output::display_path(dest),
-        link: crate::output::display_path(p),
-    };
+    match link_on_the_way(root, dest) {
+        Some(link) => Err(WriteError::Link {
+            dest: crate::output::display_path(dest),
+            link: crate::output::display_path(&link),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The first symbolic link among `path` itself, its folder, and the folders between
+/// `root` and it (as the user wrote it), if any.
+pub fn link_on_the_way(root: &Path, path: &Path) -> Option<PathBuf> {
     let is_link = |p: &Path| {
         std::fs::symlink_metadata(p)
             .map(|m| m.file_type().is_symlink())
             .unwrap_or(false)
     };
-    let absolute = if dest.is_absolute() {
-        dest.to_path_buf()
-    } else {
-        root.join(dest)
-    };
+    let absolute = root.join(path);
     // Folders from `root` down (lexically: `..` is not resolved through a link).
     let mut judged = Vec::new();
     if let Ok(below) = absolute.strip_prefix(root) {
@@ -136,26 +140,68 @@ fn refuse_links(root: &Path, dest: &Path) -> Result<(), WriteError> {
                 Component::ParentDir => p.push(".."),
                 _ => continue,
             }
-            judged.push((p.clone(), shown_from(dest, &p, root)));
+            judged.push((p.clone(), shown_from(path, &p, root)));
         }
     } else {
+        // Above `root`: the user's own set-up, but the file's own folder is judged.
         if let Some(parent) = absolute.parent() {
             judged.push((parent.to_path_buf(), parent.to_path_buf()));
         }
-        judged.push((absolute.clone(), dest.to_path_buf()));
+        judged.push((absolute.clone(), path.to_path_buf()));
     }
-    for (p, shown) in judged {
-        if is_link(&p) {
-            return Err(link(&shown));
+    judged
+        .into_iter()
+        .find(|(p, _)| is_link(p))
+        .map(|(_, shown)| shown)
+}
+
+/// Reads a file the user named (a policy file), never through a link: the file, its
+/// folder and the folders between `root` and it must not be symbolic links, and it
+/// must be a regular file no larger than `max` bytes. The file opened is checked to
+/// be the one looked at (same device and inode), so a link swapped in between is
+/// not followed either. On error, the message names the path (escaped) and why;
+/// nothing of a refused file is read.
+pub fn read_regular(root: &Path, path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let shown = crate::output::display_path(path);
+    if let Some(link) = link_on_the_way(root, path) {
+        return Err(format!(
+            "{shown}: {} is a symbolic link, and relgate never follows links",
+            crate::output::display_path(&link)
+        ));
+    }
+    let absolute = root.join(path);
+    let meta = std::fs::symlink_metadata(&absolute).map_err(|e| format!("{shown}: {e}"))?;
+    if !meta.file_type().is_file() {
+        return Err(format!("{shown} is not a regular file; it is not read"));
+    }
+    if meta.len() > max {
+        return Err(format!(
+            "{shown} is {} bytes, over the {max}-byte limit; it is not read",
+            meta.len()
+        ));
+    }
+    let file = std::fs::File::open(&absolute).map_err(|e| format!("{shown}: {e}"))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let opened = file.metadata().map_err(|e| format!("{shown}: {e}"))?;
+        if (opened.dev(), opened.ino()) != (meta.dev(), meta.ino()) {
+            return Err(format!(
+                "{shown} changed while it was opened; it is not read"
+            ));
         }
     }
-    // The destination's own folder, even above `root`.
-    if let Some(parent) = absolute.parent()
-        && is_link(parent)
-    {
-        return Err(link(dest.parent().unwrap_or(parent)));
+    let mut bytes = Vec::new();
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{shown}: {e}"))?;
+    if bytes.len() as u64 > max {
+        return Err(format!(
+            "{shown} is over the {max}-byte limit; it is not read"
+        ));
     }
-    Ok(())
+    Ok(bytes)
 }
 
 /// The path as the user gave it, cut at the component `p` reached.

@@ -387,3 +387,56 @@ fn human_report_is_linear_in_findings() {
         "human {human:?} against json {json:?}"
     );
 }
+
+/// Policy files from disk are never read through a link, and nothing of a refused
+/// file is echoed: `--policies`, and `.relgate/` for `validate`, `list`, `explain`.
+#[test]
+fn policy_files_are_never_read_through_a_link() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.yaml"),
+        "SECRET-TOKEN-123: [\nnot a policy\n",
+    )
+    .unwrap();
+    let secret = outside.path().join("secret.yaml").display().to_string();
+    let refused = |r: &Run, what: &str| {
+        assert_eq!(r.code, 2, "{what}: {}{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr
+                .contains("is a symbolic link, and relgate never follows links"),
+            "{what}: {}",
+            r.stderr
+        );
+        assert!(
+            !r.stderr.contains("SECRET-TOKEN") && !r.stdout.contains("SECRET-TOKEN"),
+            "{what}: {}",
+            r.stderr
+        );
+    };
+    // A linked policy file inside .relgate/.
+    let repo = Repo::new();
+    repo.write("README.md", "x\n")
+        .symlink(".relgate/policies.yaml", &secret)
+        .commit_all("c");
+    refused(&repo.relgate(&["validate"]), "validate");
+    refused(&repo.relgate(&["list"]), "list");
+    refused(&repo.relgate(&["explain", "X"]), "explain");
+    refused(
+        &repo.relgate(&["check", "--policies", ".relgate"]),
+        "check --policies dir",
+    );
+    refused(
+        &repo.relgate(&["check", "--policies", ".relgate/policies.yaml"]),
+        "check --policies file",
+    );
+    // A linked .relgate/ folder, and a path through it.
+    let repo = Repo::new();
+    repo.write("README.md", "x\n")
+        .symlink(".relgate", &outside.path().display().to_string())
+        .commit_all("c");
+    refused(&repo.relgate(&["validate"]), "validate (linked folder)");
+    refused(
+        &repo.relgate(&["check", "--policies", ".relgate/secret.yaml"]),
+        "through a linked folder",
+    );
+}
