@@ -440,3 +440,43 @@ fn policy_files_are_never_read_through_a_link() {
         "through a linked folder",
     );
 }
+
+const RELEASE_KEYS: &str = r#"version: 1
+vars:
+  release:
+    latest_dir: 'releases/*'
+    pattern: '^v\d+\\?$'
+policies:
+  - id: K
+    title: no keys in the release
+    check:
+      absent: 'releases/{release}/*.pem'
+  - id: R
+    title: the release names itself
+    check:
+      exists: 'releases/{release}/NOTES.md'
+"#;
+
+/// A value put in a glob is literal, `\` included: a release directory named `v9\`
+/// cannot hide the key in it; a `latest_dir` pattern matches whole names only.
+#[test]
+fn values_in_globs_and_patterns_are_literal_and_whole() {
+    let repo = Repo::new();
+    repo.write("releases/v1/NOTES.md", "v1\n")
+        .write("releases/v9\\/NOTES.md", "v9\n")
+        .write("releases/v9\\/deploy.pem", "KEY\n")
+        .commit_all("c");
+    let r = repo.check_yaml(RELEASE_KEYS, &[]);
+    assert_eq!(r.json()["vars"]["release"], "v9\\", "{}", r.stdout);
+    assert_eq!(r.status("K"), "fail", "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.findings(), vec![f("K", "releases/v9\\/deploy.pem", None)]);
+
+    // A name with a line break is not a release: `^v\d+$` must match the whole name.
+    let repo = Repo::new();
+    repo.write("releases/v1/NOTES.md", "v1\n")
+        .write("releases/zz\nv2/NOTES.md", "v2\n")
+        .commit_all("c");
+    let r = repo.check_yaml(RELEASE_KEYS, &[]);
+    assert_eq!(r.json()["vars"]["release"], "v1", "{}", r.stdout);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+}
