@@ -21,6 +21,21 @@ use commands::Io;
 
 /// Runs one command; returns the exit code (0, 1 or 2).
 pub fn run(cli: Cli, io: &mut Io) -> u8 {
+    if !matches!(cli.command, Command::Check(_)) {
+        // Policy titles and paths printed by list, explain, validate, init may come from the
+        // checkout: nothing they print may act on a terminal or a CI log.
+        let mut out = output::escape::Inert::new(&mut *io.out);
+        let mut inert = Io {
+            out: &mut out,
+            err: &mut *io.err,
+            color: io.color,
+        };
+        return run_command(&cli, &mut inert);
+    }
+    run_command(&cli, io)
+}
+
+fn run_command(cli: &Cli, io: &mut Io) -> u8 {
     match &cli.command {
         Command::Check(a) => commands::check::run(a, io),
         Command::List(a) => commands::list::run(a, io),

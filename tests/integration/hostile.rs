@@ -480,3 +480,29 @@ fn values_in_globs_and_patterns_are_literal_and_whole() {
     assert_eq!(r.json()["vars"]["release"], "v1", "{}", r.stdout);
     assert_eq!(r.code, 0, "{}", r.stdout);
 }
+
+/// `list`, `explain`, `validate` print policy text the checkout may have written.
+#[test]
+fn policy_text_printed_by_list_and_explain_is_inert() {
+    let repo = Repo::new();
+    repo.write(
+        ".relgate/p.yaml",
+        "version: 1\npolicies:\n  - id: X\n    title: \"clip\\e]52;c;ZXZpbA==\\a\\rok\"\n    help: \"line\\n::stop-commands::tok\"\n    check: {exists: README.md}\n",
+    )
+    .write("README.md", "x\n")
+    .commit_all("c");
+    for args in [vec!["list"], vec!["explain", "X"], vec!["validate"]] {
+        let r = repo.relgate(&args);
+        assert_eq!(r.code, 0, "{args:?}: {}{}", r.stdout, r.stderr);
+        assert_inert(&r.stdout, &format!("{args:?}"));
+        for line in r.stdout.lines() {
+            assert!(!line.trim_start().starts_with("::"), "{args:?}: {line:?}");
+        }
+    }
+    let r = repo.relgate(&["list"]);
+    assert!(
+        r.stdout.contains("clip\\x1b]52;c;ZXZpbA==\\x07\\x0dok"),
+        "{}",
+        r.stdout
+    );
+}
