@@ -196,7 +196,7 @@ fn outcome(
             Finding {
                 policy: p.id.clone(),
                 severity: h.severity.unwrap_or(p.severity),
-                message: h.message,
+                message: crate::finding::bounded(h.message),
                 path,
                 line,
                 column,

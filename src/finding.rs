@@ -72,6 +72,26 @@ impl Finding {
     }
 }
 
+/// The most bytes of a message a report carries: a message that quotes a value from
+/// the repository (a 70 KB one-line value) is cut, saying how much was left out.
+pub const MESSAGE_BYTES: usize = 2000;
+
+/// `message`, cut to about [`MESSAGE_BYTES`] at a character boundary when longer.
+pub fn bounded(message: String) -> String {
+    if message.len() <= MESSAGE_BYTES {
+        return message;
+    }
+    let mut cut = MESSAGE_BYTES;
+    while !message.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!(
+        "{}… ({} more bytes not shown)",
+        &message[..cut],
+        message.len() - cut
+    )
+}
+
 /// The most characters a snippet shows of a line (plus `…` at a cut end).
 pub const SNIPPET_CHARS: usize = 160;
 /// Characters kept before the column when a long line is cut.
@@ -171,6 +191,14 @@ pub fn excerpt_start(bytes: &[u8], column: Option<usize>) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_messages_are_cut() {
+        assert_eq!(bounded("short".into()), "short");
+        let m = bounded(format!("v='{}'", "é".repeat(5000)));
+        assert!(m.len() < MESSAGE_BYTES + 40, "{}", m.len());
+        assert!(m.ends_with("é… (8005 more bytes not shown)"), "{m}");
+    }
 
     #[test]
     fn short_lines_are_whole() {

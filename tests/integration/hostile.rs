@@ -214,11 +214,18 @@ const HOSTILE: &str = "x\x1b]52;c;ZXZpbA==\x07\x1b[2J\rfake ok\x08\x08";
 
 fn assert_inert(text: &str, what: &str) {
     for (i, c) in text.char_indices() {
-        assert!(
-            c == '\n' || !(c.is_control()),
-            "{what}: control {c:?} at byte {i}: {:?}",
-            &text[i.saturating_sub(40)..(i + 40).min(text.len())]
-        );
+        if c != '\n' && c.is_control() {
+            let around: String = text[..i]
+                .chars()
+                .rev()
+                .take(40)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .chain(text[i..].chars().take(40))
+                .collect();
+            panic!("{what}: control {c:?} at byte {i}: {around:?}");
+        }
     }
 }
 
