@@ -182,11 +182,9 @@ pub fn load_from_disk(args: &PolicyArgs) -> Result<PolicySet, LoadErrors> {
 
 /// Prints policy errors with miette, then a count.
 pub fn print_load_errors(errors: &LoadErrors, io: &mut Io) -> u8 {
-    let theme = if io.color {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    };
+    // No colour: standard error escapes every control character (ESC included), so
+    // that nothing from a policy file can act on the terminal.
+    let theme = miette::GraphicalTheme::unicode_nocolor();
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
     for e in &errors.0 {
         let mut s = String::new();
