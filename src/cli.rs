@@ -1,4 +1,4 @@
-//! Command-line interface: the public contract of `spec/CLI.md`.
+//! Command-line interface: the public contract of the README and `docs/json.md`.
 
 use crate::report::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -17,16 +17,16 @@ pub enum Command {
     Check(CheckArgs),
     /// List the policies that would run, with id, severity and title
     List(PolicyArgs),
-    /// Explain what a policy checks, why, and how to fix a failure
+    /// Explain what a policy checks, why, and how to fix a failure; or document a check kind
     Explain(ExplainArgs),
     /// Load and validate policy files only; no repository needed
     Validate(PolicyArgs),
     /// Write a starter .relgate/ into a repository
     Init(InitArgs),
-    /// Run policy tests: fixture repositories with expected findings (not ready yet)
+    /// Run policy tests: case folders built into repositories, with expected findings
     Test(TestArgs),
-    /// Print the JSON Schema of policy files (for editors and CI)
-    Schema,
+    /// Print the JSON Schema of policy files (for editors and CI), or the check-kind reference
+    Schema(SchemaArgs),
     /// Install a git pre-commit hook that runs `relgate check --staged`
     InstallHook(InstallHookArgs),
 }
@@ -105,8 +105,21 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// `json`: the JSON Schema of policy files; `markdown`: the reference of every check kind
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: SchemaFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaFormat {
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// The policy id, e.g. DR-002
+    /// The policy id, e.g. DR-002, or the name of a check kind, e.g. checklist
     pub id: String,
     #[command(flatten)]
     pub policies: PolicyArgs,
@@ -127,9 +140,27 @@ pub struct InitArgs {
 
 #[derive(Debug, Args)]
 pub struct TestArgs {
-    /// Folder of policy tests
-    #[arg(default_value = ".relgate/tests")]
-    pub dir: PathBuf,
+    /// Folders of policy tests: every folder below holding a case.yaml is a case (default: .relgate/tests)
+    #[arg(value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Policy files or folders for cases that name none (default: the .relgate/ the tests live in)
+    #[arg(long = "policies", value_name = "PATH")]
+    pub policies: Vec<PathBuf>,
+    /// Add a pack shipped in the binary to every case (repeatable)
+    #[arg(long = "pack", value_name = "NAME")]
+    pub packs: Vec<String>,
+    /// Set a variable for every case that does not set it (repeatable)
+    #[arg(long = "var", value_name = "KEY=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+    /// Run only the cases whose name contains SUBSTRING
+    #[arg(long, value_name = "SUBSTRING")]
+    pub filter: Option<String>,
+    /// Exit 1 when a policy under test fails in no case (a policy that may never fail)
+    #[arg(long)]
+    pub require_failing: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ListFormat,
 }
 
 #[derive(Debug, Args)]

@@ -1,16 +1,16 @@
 //! Evaluation: `when` / `unless` / `all` / `any` / `not`, a status per policy,
 //! findings in one deterministic order whatever the thread count.
 
-use crate::checks::{Cx, EvalError, Hit};
+use crate::eval::{Cx, EvalError, Hit};
 use crate::finding::Finding;
-use crate::policy::template::no_escape;
+use crate::lang::template::no_escape;
 use crate::policy::{Cond, Policy, PolicySet};
 use crate::repo::ReadError;
 use rayon::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub(crate) enum Status {
     Pass,
     Fail,
     Skip,
@@ -18,7 +18,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Status::Pass => "pass",
             Status::Fail => "fail",
@@ -30,7 +30,7 @@ impl Status {
 
 /// The outcome of one policy.
 #[derive(Debug, Clone)]
-pub struct PolicyOutcome {
+pub(crate) struct PolicyOutcome {
     pub status: Status,
     /// Why the policy was skipped or exempted, for reports.
     pub reason: Option<String>,
@@ -38,7 +38,7 @@ pub struct PolicyOutcome {
 }
 
 /// Evaluates every policy (in parallel) and returns outcomes in policy order.
-pub fn evaluate(set: &PolicySet, cx: &Cx) -> Result<Vec<PolicyOutcome>, ReadError> {
+pub(crate) fn evaluate(set: &PolicySet, cx: &Cx) -> Result<Vec<PolicyOutcome>, ReadError> {
     set.policies
         .par_iter()
         .map(|p| evaluate_policy(p, cx))
@@ -122,7 +122,7 @@ fn run_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, EvalError> {
 }
 
 /// The hits of a condition; empty means it holds.
-pub fn eval(c: &Cond, cx: &Cx) -> Result<Vec<Hit>, EvalError> {
+pub(crate) fn eval(c: &Cond, cx: &Cx) -> Result<Vec<Hit>, EvalError> {
     match c {
         Cond::Check { check, .. } => check.eval(cx),
         Cond::All(cs) => {
@@ -203,6 +203,7 @@ fn outcome(
                 help: help.clone(),
                 snippet,
                 origin: p.origin.clone(),
+                waived: None,
             }
         })
         .collect();
@@ -217,8 +218,8 @@ fn outcome(
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::eval_yaml;
     use crate::repo::{SourceKind, memory::MemoryView};
+    use crate::testkit::eval_yaml;
 
     fn view() -> MemoryView {
         MemoryView::new(SourceKind::Worktree)

@@ -45,7 +45,7 @@ impl std::fmt::Display for Origin {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
+pub(crate) struct Finding {
     pub policy: String,
     pub severity: Severity,
     pub message: String,
@@ -57,11 +57,26 @@ pub struct Finding {
     /// The offending line's text, when the finding has a line.
     pub snippet: Option<String>,
     pub origin: Origin,
+    /// The live waiver that covers this finding: it stays in every report, marked, and
+    /// never fails the run.
+    pub waived: Option<WaivedBy>,
+}
+
+/// The waiver that covers a finding, as reports show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct WaivedBy {
+    pub reason: String,
+    pub approved_by: String,
+    /// `YYYY-MM-DD`.
+    pub expires: String,
+    /// Where the waiver is written.
+    pub path: String,
+    pub line: usize,
 }
 
 impl Finding {
     /// The order of every report: path, line, column, policy, message.
-    pub fn sort_key(&self) -> impl Ord + '_ {
+    pub(crate) fn sort_key(&self) -> impl Ord + '_ {
         (
             self.path.as_deref(),
             self.line,
@@ -74,10 +89,10 @@ impl Finding {
 
 /// The most bytes of a message a report carries: a message that quotes a value from
 /// the repository (a 70 KB one-line value) is cut, saying how much was left out.
-pub const MESSAGE_BYTES: usize = 2000;
+pub(crate) const MESSAGE_BYTES: usize = 2000;
 
 /// `message`, cut to about [`MESSAGE_BYTES`] at a character boundary when longer.
-pub fn bounded(message: String) -> String {
+pub(crate) fn bounded(message: String) -> String {
     if message.len() <= MESSAGE_BYTES {
         return message;
     }
@@ -93,17 +108,17 @@ pub fn bounded(message: String) -> String {
 }
 
 /// The most characters a snippet shows of a line (plus `…` at a cut end).
-pub const SNIPPET_CHARS: usize = 160;
+pub(crate) const SNIPPET_CHARS: usize = 160;
 /// Characters kept before the column when a long line is cut.
 const SNIPPET_BEFORE: usize = 60;
 
 /// A bounded piece of one line: what reports show of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Excerpt {
+pub(crate) struct Excerpt {
     /// The text (lossily decoded), with `…` where the line was cut.
-    pub text: String,
+    pub(crate) text: String,
     /// 0-based character index of the finding's column in `text`.
-    pub caret: usize,
+    pub(crate) caret: usize,
 }
 
 /// The byte offset `n` characters into `bytes`, counting as `String::from_utf8_lossy`
@@ -144,14 +159,18 @@ fn advance(bytes: &[u8], mut n: usize) -> usize {
 /// (from [`SNIPPET_BEFORE`] characters before it). The work is bounded by the
 /// column and the window, never by the line: a 14 MB one-line file costs a finding
 /// no more than a short line does.
-pub fn excerpt(content: &crate::repo::Content, line: usize, column: Option<usize>) -> Excerpt {
+pub(crate) fn excerpt(
+    content: &crate::repo::Content,
+    line: usize,
+    column: Option<usize>,
+) -> Excerpt {
     let bytes = &content.bytes()[content.line_range(line)];
     excerpt_from(bytes, column.unwrap_or(1).saturating_sub(1), None)
 }
 
 /// [`excerpt`] of a line's bytes, at 0-based character `col`; `from` forces the first
 /// character shown (for context lines cut like the line they surround).
-pub fn excerpt_from(bytes: &[u8], col: usize, from: Option<usize>) -> Excerpt {
+pub(crate) fn excerpt_from(bytes: &[u8], col: usize, from: Option<usize>) -> Excerpt {
     let start_char = from.unwrap_or_else(|| {
         if bytes.len() <= SNIPPET_CHARS {
             0
@@ -177,7 +196,7 @@ pub fn excerpt_from(bytes: &[u8], col: usize, from: Option<usize>) -> Excerpt {
 
 /// The first character an [`excerpt`] of this line at `column` shows (so context
 /// lines can be cut at the same place).
-pub fn excerpt_start(bytes: &[u8], column: Option<usize>) -> usize {
+pub(crate) fn excerpt_start(bytes: &[u8], column: Option<usize>) -> usize {
     if bytes.len() <= SNIPPET_CHARS {
         0
     } else {

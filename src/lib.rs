@@ -2,25 +2,53 @@
 //! git checkout (working tree, index or any commit, optionally against a base),
 //! reported as diagnostics that point at the exact file and line.
 //!
-//! `main.rs` only parses arguments and maps [`run`]'s result to an exit code;
+//! `main.rs` only parses arguments and maps [`run`]'s outcome to an exit code;
 //! everything else lives here so that tests can drive it.
+//!
+//! # Layers
+//!
+//! Modules import only from their own layer and the layers below it, and no two
+//! top-level modules import each other (a unit test, `layers`, keeps it so):
+//!
+//! | layer | modules | holds |
+//! |---|---|---|
+//! | face | `commands`, `cli`, `report`, `error` | the commands, their arguments and output |
+//! | engine | `engine` | `when` / `unless` / `all` / `any` / `not`, statuses |
+//! | loading | `policy` | YAML in, a validated policy set out (reads `checks::KINDS`) |
+//! | kinds | `checks` | one file per check kind and the registry |
+//! | run time | `eval` | what a check sees: context, hits, variables, flag facts |
+//! | language | `lang` | spans, templates, parameter tables, the field reader, load errors |
+//! | facts | `parse`, `repo`, `finding`, `output` | formats, the repository view, findings, safe writes and escaping |
 
-pub mod checks;
+pub(crate) mod checks;
 pub mod cli;
 pub mod commands;
-pub mod engine;
-pub mod finding;
+pub(crate) mod engine;
+pub mod error;
+pub(crate) mod eval;
+pub(crate) mod finding;
+pub(crate) mod lang;
+#[cfg(test)]
+mod layers;
+/// Writing files and showing text where the checkout is hostile (used by `main.rs`).
 pub mod output;
+// `parse`, `repo` and `report` are being rewritten on other branches: they join the
+// pub(crate) discipline (`unreachable_pub`, and dead code then shows) once those land.
 pub mod parse;
-pub mod policy;
+pub(crate) mod policy;
+#[allow(unreachable_pub)]
 pub mod repo;
-pub mod report;
+#[allow(unreachable_pub)]
+pub(crate) mod report;
+#[cfg(test)]
+mod testkit;
 
 use cli::{Cli, Command};
 use commands::Io;
+use error::Outcome;
 
-/// Runs one command; returns the exit code (0, 1 or 2).
-pub fn run(cli: Cli, io: &mut Io) -> u8 {
+/// Runs one command; [`error::exit_code`] turns the outcome into the exit code.
+pub fn run(cli: Cli, io: &mut Io) -> Outcome {
     if !matches!(cli.command, Command::Check(_)) {
         // Policy titles and paths printed by list, explain, validate, init may come from the
         // checkout: nothing they print may act on a terminal or a CI log.
@@ -35,23 +63,15 @@ pub fn run(cli: Cli, io: &mut Io) -> u8 {
     run_command(&cli, io)
 }
 
-fn run_command(cli: &Cli, io: &mut Io) -> u8 {
+fn run_command(cli: &Cli, io: &mut Io) -> Outcome {
     match &cli.command {
         Command::Check(a) => commands::check::run(a, io),
         Command::List(a) => commands::list::run(a, io),
         Command::Explain(a) => commands::explain::run(a, io),
         Command::Validate(a) => commands::validate::run(a, io),
         Command::Init(a) => commands::init::run(a, io),
-        Command::Schema => commands::schema::run(io),
-        Command::Test(_) => not_ready(io, "test", "policy tests"),
+        Command::Schema(a) => commands::schema::run(a, io),
+        Command::Test(a) => commands::test::run(a, io),
         Command::InstallHook(a) => commands::install_hook::run(a, io),
     }
-}
-
-fn not_ready(io: &mut Io, name: &str, what: &str) -> u8 {
-    let _ = writeln!(
-        io.err,
-        "relgate {name}: {what} are not ready yet in this version"
-    );
-    commands::ERROR
 }

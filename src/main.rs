@@ -1,4 +1,5 @@
 use clap::Parser;
+use relgate::error::{Error, exit_code};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
@@ -14,7 +15,13 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            // `--help` and `--version` end here too, and succeed.
+            let outcome = if e.use_stderr() {
+                Err(Error::Usage)
+            } else {
+                Ok(())
+            };
+            return ExitCode::from(exit_code(outcome));
         }
     };
     let color = std::io::stdout().is_terminal()
@@ -37,5 +44,5 @@ fn main() -> ExitCode {
         }
         relgate::run(cli, &mut io)
     });
-    ExitCode::from(result.unwrap_or(2))
+    ExitCode::from(exit_code(result.unwrap_or(Err(Error::Internal))))
 }

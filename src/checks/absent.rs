@@ -1,10 +1,13 @@
 //! `absent`: files that must not be there.
 
-use super::util::select;
-use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
-use crate::policy::fields::{Fields, GlobSet};
+use super::KindSpec;
+use crate::eval::util::select;
+use crate::eval::{At, Check, Cx, Eval, Hit};
+use crate::lang::fields::Fields;
+use crate::lang::kind::{Param, Ty};
+use crate::lang::pattern::GlobSet;
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "absent",
     summary: "No file matches any of the paths or globs.",
     doc: "One finding per file that exists although it must not.\n\n```yaml\ncheck:\n  absent: ['**/*.pem', '**/.env.local']\n```",
@@ -50,8 +53,8 @@ impl Check for Absent {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::{brief, eval_yaml};
     use crate::repo::{SourceKind, memory::MemoryView};
+    use crate::testkit::{brief, eval_yaml};
 
     #[test]
     fn every_present_file_is_a_hit() {

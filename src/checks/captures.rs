@@ -1,14 +1,17 @@
 //! `captures`: a line matching a regex with named captures, whose values are compared.
 
-use super::scope::Scope;
-use super::{At, Check, Cx, Eval, EvalError, Hit, KindSpec, Param, Ty};
+use super::KindSpec;
+use crate::eval::scope::Scope;
+use crate::eval::{At, Check, Cx, Eval, EvalError, Hit};
+use crate::lang::error::{Code, did_you_mean};
+use crate::lang::fields::Fields;
+use crate::lang::kind::{Param, Ty};
+use crate::lang::pattern::RegexT;
+use crate::lang::template::{Template, no_escape};
 use crate::parse::dates::Moment;
-use crate::policy::error::{Code, did_you_mean};
-use crate::policy::fields::{Fields, RegexT};
-use crate::policy::template::{Template, no_escape};
 use crate::repo::Content;
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "captures",
     summary: "The file (or one Markdown section) has a line matching a regex, and the values of its named captures satisfy the listed comparisons.",
     doc: "The pattern is a Rust regex with named groups (`(?P<date>...)`); `^` and `$` match at line \
@@ -131,7 +134,7 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
     }))
 }
 
-fn unknown_capture(f: &mut Fields, span: crate::policy::node::Span, name: &str, names: &[String]) {
+fn unknown_capture(f: &mut Fields, span: crate::lang::node::Span, name: &str, names: &[String]) {
     let e = f.lx.error(
         Code::BadValue,
         span,
@@ -321,9 +324,9 @@ impl Captures {
 impl Check for Captures {
     fn eval(&self, cx: &Cx) -> Eval {
         let path = cx.vars.render(&self.file, no_escape)?;
-        let (content, scope) = match Scope::load(cx, &path, self.section.as_ref())? {
-            Ok((c, Ok(s))) => (c, s),
-            Ok((_, Err(hit))) | Err(hit) => return Ok(vec![hit]),
+        let (content, scope) = match Scope::load(cx, &path, self.section.as_ref()) {
+            Ok(loaded) => loaded,
+            Err(blocked) => return Ok(vec![blocked.hit()?]),
         };
         let text = content.text().unwrap_or_default();
         let re = self.pattern.get(cx)?;

@@ -1,12 +1,16 @@
 //! `changes`: a change that alters a flag (or touches some files) must also modify
 //! other files. Needs `--base`; without one the policy is `skip`.
 
-use super::{At, Check, Cx, Eval, EvalError, Hit, KindSpec, Param, Ty};
-use crate::policy::fields::{Fields, GlobSet, Pat};
-use crate::policy::flags::FlagFacts;
+use super::KindSpec;
+use crate::eval::flags::FlagFacts;
+use crate::eval::render::Pat;
+use crate::eval::{At, Check, Cx, Eval, EvalError, Hit};
+use crate::lang::fields::Fields;
+use crate::lang::kind::{Param, Ty};
+use crate::lang::pattern::GlobSet;
 use crate::repo::{ChangeStatus, Diff};
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "changes",
     summary: "If the change (against --base) alters a flag or touches some files, it also modifies every `must_modify` path.",
     doc: "Only with `--base`: without a base the policy is `skip` (\"needs --base\"). The trigger is \
@@ -64,7 +68,7 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
         }),
         _ => {
             f.lx.error(
-                crate::policy::error::Code::BadValue,
+                crate::lang::error::Code::BadValue,
                 span,
                 "check 'changes' needs exactly one of 'flag' or 'touches'",
             );
@@ -214,15 +218,17 @@ fn modified(diff: &Diff, pat: &Pat) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::{Cx, brief};
-    use crate::policy::{Inputs, load, vars::Vars};
+    use crate::eval::Cx;
+    use crate::eval::vars::Vars;
+    use crate::policy::{Inputs, load};
     use crate::repo::memory::MemoryView;
     use crate::repo::{Change, ChangeStatus, Diff, SourceKind};
+    use crate::testkit::brief;
     use std::sync::Arc;
 
     const POLICY: &str = "version: 1\nvars:\n  f:\n    flag: {name: FLAG, files: '**/*.env'}\npolicies:\n  - id: F\n    title: t\n    check: {changes: {flag: f, must_modify: [ledger.json, 'notes/*.md']}}\n  - id: T\n    title: t\n    check: {changes: {touches: 'config/**', exclude: 'config/*.md', must_modify: ledger.json}}\n";
 
-    fn eval(base: MemoryView, now: &MemoryView, changed: &[&str]) -> Vec<Vec<crate::checks::Hit>> {
+    fn eval(base: MemoryView, now: &MemoryView, changed: &[&str]) -> Vec<Vec<crate::eval::Hit>> {
         let set = load(&Inputs {
             files: vec![("t.yaml".into(), POLICY.into())],
             ..Inputs::default()
@@ -242,6 +248,7 @@ mod tests {
         };
         let cx = Cx {
             view: now,
+            trusted: now,
             vars: &vars,
             now: ts,
             diff: Some(&diff),

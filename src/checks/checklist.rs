@@ -1,12 +1,14 @@
 //! `checklist`: a Markdown task list with every item ticked.
 
-use super::scope::Scope;
-use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
+use super::KindSpec;
+use crate::eval::scope::Scope;
+use crate::eval::{At, Check, Cx, Eval, Hit};
+use crate::lang::fields::Fields;
+use crate::lang::kind::{Param, Ty};
+use crate::lang::template::{Template, no_escape};
 use crate::parse::markdown::task_items;
-use crate::policy::fields::Fields;
-use crate::policy::template::{Template, no_escape};
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "checklist",
     summary: "The file (or one Markdown section of it) has at least one task item, and every task item is ticked.",
     doc: "Task items are GitHub task-list items: `- [ ]`, `- [x]`, `* [X]`, `1. [ ]`, nested or not. \
@@ -57,9 +59,9 @@ struct Checklist {
 impl Check for Checklist {
     fn eval(&self, cx: &Cx) -> Eval {
         let path = cx.vars.render(&self.file, no_escape)?;
-        let (content, scope) = match Scope::load(cx, &path, self.section.as_ref())? {
-            Ok((c, Ok(s))) => (c, s),
-            Ok((_, Err(hit))) | Err(hit) => return Ok(vec![hit]),
+        let (content, scope) = match Scope::load(cx, &path, self.section.as_ref()) {
+            Ok(loaded) => loaded,
+            Err(blocked) => return Ok(vec![blocked.hit()?]),
         };
         let text = content.text().unwrap_or_default();
         let items = if scope.first <= scope.last {
@@ -92,8 +94,8 @@ impl Check for Checklist {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::{brief, eval_yaml};
     use crate::repo::{SourceKind, memory::MemoryView};
+    use crate::testkit::{brief, eval_yaml};
 
     #[test]
     fn unticked_items_in_the_section_only() {

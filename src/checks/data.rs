@@ -1,13 +1,15 @@
 //! `data`: JSON / YAML / TOML values at a path: type, per-element rules, ordering,
 //! membership and the last element.
 
-use super::{At, Check, Cx, Eval, EvalError, Hit, KindSpec, Param, Ty};
+use super::KindSpec;
+use crate::eval::{At, Blocked, Check, Cx, Eval, EvalError, Hit};
+use crate::lang::fields::{Fields, Scalar};
+use crate::lang::kind::{Param, Ty};
+use crate::lang::template::{Template, no_escape};
 use crate::parse::dates::{Moment, is_iso_date, parse_instant};
 use crate::parse::structured::{self, DataFormat, Kind, Value};
-use crate::policy::fields::{Fields, Scalar};
-use crate::policy::template::{Template, no_escape};
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "data",
     summary: "A JSON, YAML or TOML file parses, and the value at a path has the declared type, elements, order, members and last element.",
     doc: "The format comes from the extension (`.json`, `.yml`/`.yaml`, `.toml`) unless `format` says \
@@ -183,34 +185,26 @@ struct Data {
 }
 
 /// A parsed data file: its first document, or the hit that says why there is none.
-pub(super) fn load(
-    cx: &Cx,
-    path: &str,
-    format: Option<DataFormat>,
-) -> Result<Result<Value, Hit>, EvalError> {
-    let content = match super::util::read(cx, path)? {
-        Ok(c) => c,
-        Err(hit) => return Ok(Err(hit)),
-    };
-    let text = match super::util::text(path, &content) {
-        Ok(t) => t,
-        Err(hit) => return Ok(Err(hit)),
-    };
+pub(super) fn load(cx: &Cx, path: &str, format: Option<DataFormat>) -> Result<Value, Blocked> {
+    let content = crate::eval::util::read(cx, path)?;
+    let text = crate::eval::util::text(path, &content)?;
     let Some(format) = format.or_else(|| structured::data_format_for_path(path)) else {
-        return Err(EvalError::Invalid(format!(
+        return Err(Blocked::Error(EvalError::Invalid(format!(
             "cannot tell the format of {path} from its name; set 'format' (json, yaml or toml)"
-        )));
+        ))));
     };
     match structured::parse(format, text) {
-        Err(e) => Ok(Err(Hit::at(
-            format!("{path} is not valid {}: {}", format_name(format), e.message),
-            At::line(path, e.line, e.column),
-        )
-        .cannot_judge())),
+        Err(e) => Err(Blocked::File(
+            Hit::at(
+                format!("{path} is not valid {}: {}", format_name(format), e.message),
+                At::line(path, e.line, e.column),
+            )
+            .cannot_judge(),
+        )),
         Ok(docs) => Ok(docs
             .into_iter()
             .next()
-            .ok_or_else(|| Hit::at(format!("{path} holds no document"), At::file(path)))),
+            .ok_or_else(|| Hit::at(format!("{path} holds no document"), At::file(path)))?),
     }
 }
 
@@ -406,9 +400,9 @@ impl Each {
 impl Check for Data {
     fn eval(&self, cx: &Cx) -> Eval {
         let file = cx.vars.render(&self.file, no_escape)?;
-        let doc = match load(cx, &file, self.format)? {
+        let doc = match load(cx, &file, self.format) {
             Ok(v) => v,
-            Err(hit) => return Ok(vec![hit]),
+            Err(blocked) => return Ok(vec![blocked.hit()?]),
         };
         let path = match &self.path {
             Some(t) => cx.vars.render(t, no_escape)?,

@@ -1,24 +1,26 @@
 //! `deadline`: for selected elements of a data file, a dated file is due within a window.
 
+use super::KindSpec;
 use super::data::{array_at, at, element, fields_equal, load, render_all};
-use super::{At, Check, Cx, Eval, EvalError, Hit, KindSpec, Param, Ty};
+use crate::eval::{At, Check, Cx, Eval, EvalError, Hit};
 use crate::finding::Severity;
+use crate::lang::error::Code;
+use crate::lang::fields::Fields;
+use crate::lang::kind::{Param, Ty};
+use crate::lang::template::{Template, no_escape};
 use crate::parse::dates::{Moment, day_of, display_instant};
-use crate::policy::error::Code;
-use crate::policy::fields::Fields;
-use crate::policy::template::{Template, no_escape};
 use crate::repo::EntryKind;
 use jiff::civil::Date;
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "deadline",
     summary: "For every selected element of a data file, a file named after a date is present, dated within a window after the element's date.",
     doc: "The elements are those of the array at `path` whose fields equal `where` (as text). For an \
 element dated D (`date_field`: RFC 3339 or `YYYY-MM-DD`), some file whose path matches `expect` with \
 `{date}` standing for a `YYYY-MM-DD` must carry a date between the day of D and the day of D + \
 `within` (UTC days). A missing file is a warning while `--now` is before D + `within` (it names the \
-deadline), then a finding of the policy's severity. A file dated outside the window does not count (a late one is named) \
-(the message names it). Findings point at the element's line.\n\n```yaml\ncheck:\n  deadline:\n    file: releases/ledger.json\n    where: {event: rollback}\n    date_field: date\n    expect: 'quality/reports/{date}-licoes-aprendidas.md'\n    within: 48h\n```",
+deadline), then a finding of the policy's severity. A file dated outside the window does not count (a late one is named in the message). \
+Findings point at the element's line.\n\n```yaml\ncheck:\n  deadline:\n    file: releases/ledger.json\n    where: {event: rollback}\n    date_field: date\n    expect: 'quality/reports/{date}-licoes-aprendidas.md'\n    within: 48h\n```",
     params: &[
         Param {
             name: "file",
@@ -128,9 +130,9 @@ impl Deadline {
 impl Check for Deadline {
     fn eval(&self, cx: &Cx) -> Eval {
         let file = cx.vars.render(&self.file, no_escape)?;
-        let doc = match load(cx, &file, None)? {
+        let doc = match load(cx, &file, None) {
             Ok(v) => v,
-            Err(hit) => return Ok(vec![hit]),
+            Err(blocked) => return Ok(vec![blocked.hit()?]),
         };
         let path = match &self.path {
             Some(t) => cx.vars.render(t, no_escape)?,

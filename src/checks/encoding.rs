@@ -1,11 +1,14 @@
 //! `encoding`: valid UTF-8 with no mojibake.
 
-use super::util::{read, select};
-use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
+use super::KindSpec;
+use crate::eval::util::{read, select};
+use crate::eval::{At, Check, Cx, Eval, Hit};
+use crate::lang::fields::Fields;
+use crate::lang::kind::{Param, Ty};
+use crate::lang::pattern::GlobSet;
 use crate::parse::encoding::{EncodingIssue, first_issue};
-use crate::policy::fields::{Fields, GlobSet};
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "encoding",
     summary: "Every selected file is valid UTF-8 and free of mojibake.",
     doc: "Mojibake is UTF-8 text that was once read as Latin-1, Windows-1252 or Mac Roman and \
@@ -58,10 +61,10 @@ impl Check for Encoding {
     fn eval(&self, cx: &Cx) -> Eval {
         let (paths, mut hits) = select(cx, &self.files)?;
         for path in &paths {
-            let content = match read(cx, path)? {
+            let content = match read(cx, path) {
                 Ok(c) => c,
-                Err(hit) => {
-                    hits.push(hit);
+                Err(blocked) => {
+                    hits.push(blocked.hit()?);
                     continue;
                 }
             };
@@ -91,8 +94,8 @@ impl Check for Encoding {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::{brief, eval_yaml};
     use crate::repo::{SourceKind, memory::MemoryView};
+    use crate::testkit::{brief, eval_yaml};
 
     #[test]
     fn first_bad_line_per_file() {

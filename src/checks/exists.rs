@@ -1,10 +1,13 @@
 //! `exists`: files that must be there.
 
-use super::util::missing_message;
-use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
-use crate::policy::fields::{Fields, GlobSet};
+use super::KindSpec;
+use crate::eval::util::missing_message;
+use crate::eval::{At, Check, Cx, Eval, Hit};
+use crate::lang::fields::Fields;
+use crate::lang::kind::{Param, Ty};
+use crate::lang::pattern::GlobSet;
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "exists",
     summary: "Each path exists; each glob matches at least one file.",
     doc: "One finding per path that does not exist or glob that matches nothing. A symbolic \
@@ -57,8 +60,8 @@ impl Check for Exists {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::{brief, eval_yaml};
     use crate::repo::{SourceKind, memory::MemoryView};
+    use crate::testkit::{brief, eval_yaml};
 
     #[test]
     fn paths_and_globs() {

@@ -1,11 +1,13 @@
 //! `flag`: a config flag (a `flag:` variable) is off, or on.
 
-use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
+use super::KindSpec;
+use crate::eval::flags::FlagFacts;
+use crate::eval::{At, Check, Cx, Eval, Hit};
+use crate::lang::fields::Fields;
+use crate::lang::kind::{Param, Ty};
 use crate::parse::assign::FlagState;
-use crate::policy::fields::Fields;
-use crate::policy::flags::FlagFacts;
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "flag",
     summary: "A flag variable is off (no config file turns it on) or on.",
     doc: "`var` names a variable defined with `flag:` under `vars:`; its facts (every assignment \
@@ -77,7 +79,7 @@ fn off_message(facts: &FlagFacts) -> String {
 }
 
 /// One hit per assignment that is on or unknown and per config file that does not parse.
-pub fn on_hits(facts: &FlagFacts) -> Vec<Hit> {
+pub(super) fn on_hits(facts: &FlagFacts) -> Vec<Hit> {
     let name = &facts.def.name;
     let mut hits = Vec::new();
     for a in &facts.assignments {
@@ -113,13 +115,15 @@ pub fn on_hits(facts: &FlagFacts) -> Vec<Hit> {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::{Cx, brief};
-    use crate::policy::{Inputs, load, vars::Vars};
+    use crate::eval::Cx;
+    use crate::eval::vars::Vars;
+    use crate::policy::{Inputs, load};
     use crate::repo::{SourceKind, memory::MemoryView};
+    use crate::testkit::brief;
 
     const POLICY: &str = "version: 1\nvars:\n  f:\n    flag: {name: FLAG, files: ['**/*.env', '**/*.yaml'], exclude: 'docs/**'}\n  mode: {from: f, map: {'on': real, 'off': sandbox}}\npolicies:\n  - id: OFF\n    title: t\n    check: {flag: {var: f, is: 'off'}}\n  - id: ON\n    title: t\n    check: {flag: {var: f, is: 'on'}}\n";
 
-    fn eval(view: &MemoryView) -> (Vec<Vec<crate::checks::Hit>>, Option<String>) {
+    fn eval(view: &MemoryView) -> (Vec<Vec<crate::eval::Hit>>, Option<String>) {
         let set = load(&Inputs {
             files: vec![("t.yaml".into(), POLICY.into())],
             ..Inputs::default()
@@ -129,6 +133,7 @@ mod tests {
         let vars = Vars::resolve(&set.vars, &[], view, now);
         let cx = Cx {
             view,
+            trusted: view,
             vars: &vars,
             now,
             diff: None,
@@ -154,7 +159,7 @@ mod tests {
         let on = MemoryView::new(SourceKind::Rev)
             .file("a.env", "FLAG=0\nFLAG=yes\n")
             .file("b.yaml", "x:\n  FLAG: ${REAL}\n")
-            .file("c.yaml", "x: [\n");
+            .file("c.yaml", "FLAG: [\n");
         let (hits, mode) = eval(&on);
         assert_eq!(
             brief(&hits[0]),

@@ -1,13 +1,15 @@
 //! `junit`: a JUnit XML report holds a test suite that ran and passed.
 
-use super::util::{read, text};
-use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
+use super::KindSpec;
+use crate::eval::util::{read, text};
+use crate::eval::{At, Check, Cx, Eval, Hit};
+use crate::lang::error::Code;
+use crate::lang::fields::Fields;
+use crate::lang::kind::{Param, Ty};
+use crate::lang::template::{Template, no_escape};
 use crate::parse::junit::{Suite, parse_junit};
-use crate::policy::error::Code;
-use crate::policy::fields::Fields;
-use crate::policy::template::{Template, no_escape};
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "junit",
     summary: "A JUnit XML report has the named test suite, with enough tests, no failures or errors, and tests that were not skipped.",
     doc: "The file must be well-formed XML whose root is `<testsuite>` or `<testsuites>` \
@@ -111,9 +113,9 @@ struct Junit {
 impl Check for Junit {
     fn eval(&self, cx: &Cx) -> Eval {
         let path = cx.vars.render(&self.file, no_escape)?;
-        let content = match read(cx, &path)? {
+        let content = match read(cx, &path) {
             Ok(c) => c,
-            Err(hit) => return Ok(vec![hit]),
+            Err(blocked) => return Ok(vec![blocked.hit()?]),
         };
         let body = match text(&path, &content) {
             Ok(t) => t,
@@ -197,8 +199,8 @@ impl Check for Junit {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::{brief, eval_yaml};
     use crate::repo::{SourceKind, memory::MemoryView};
+    use crate::testkit::{brief, eval_yaml};
 
     const CHECK: &str = "junit: {file: r.xml, suite: s}";
 

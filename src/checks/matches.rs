@@ -1,12 +1,15 @@
 //! `matches`: text that must be present.
 
-use super::scope::Scope;
-use super::util::{nothing_selected, select};
-use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
-use crate::policy::fields::{Fields, GlobSet, RegexT};
-use crate::policy::template::{Template, no_escape};
+use super::KindSpec;
+use crate::eval::scope::Scope;
+use crate::eval::util::{nothing_selected, select};
+use crate::eval::{At, Check, Cx, Eval, Hit};
+use crate::lang::fields::Fields;
+use crate::lang::kind::{Param, Ty};
+use crate::lang::pattern::{GlobSet, RegexT};
+use crate::lang::template::{Template, no_escape};
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "matches",
     summary: "Every selected file has a match for every pattern (optionally within one Markdown section).",
     doc: "Patterns are Rust regexes; `^` and `$` match at line boundaries. With `section`, only the \
@@ -19,7 +22,7 @@ section's heading when there is one).\n\n```yaml\ncheck:\n  matches:\n    files:
 };
 
 /// The parameters `matches` and `not_matches` share.
-pub static TEXT_PARAMS: &[Param] = &[
+pub(super) static TEXT_PARAMS: &[Param] = &[
     Param {
         name: "files",
         ty: Ty::Globs,
@@ -54,7 +57,7 @@ pub static TEXT_PARAMS: &[Param] = &[
 
 /// What `matches` and `not_matches` read from their parameters.
 #[derive(Debug)]
-pub struct TextScan {
+pub(super) struct TextScan {
     pub files: GlobSet,
     pub patterns: Vec<RegexT>,
     pub section: Option<Template>,
@@ -62,7 +65,7 @@ pub struct TextScan {
 }
 
 impl TextScan {
-    pub fn read(f: &mut Fields) -> Option<TextScan> {
+    pub(super) fn read(f: &mut Fields) -> Option<TextScan> {
         let files = f.globs("files");
         let patterns = f.regexes("patterns");
         let section = f.text("section");
@@ -95,10 +98,10 @@ impl Check for Matches {
             hits.push(nothing_selected(cx, &this.files)?);
         }
         for path in &paths {
-            let (content, scope) = match Scope::load(cx, path, this.section.as_ref())? {
-                Ok((c, Ok(s))) => (c, s),
-                Ok((_, Err(hit))) | Err(hit) => {
-                    hits.push(hit);
+            let (content, scope) = match Scope::load(cx, path, this.section.as_ref()) {
+                Ok(loaded) => loaded,
+                Err(blocked) => {
+                    hits.push(blocked.hit()?);
                     continue;
                 }
             };
@@ -129,8 +132,8 @@ impl Check for Matches {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::{brief, eval_yaml};
     use crate::repo::{SourceKind, memory::MemoryView};
+    use crate::testkit::{brief, eval_yaml};
 
     #[test]
     fn patterns_sections_and_escaped_values() {

@@ -1,11 +1,14 @@
 //! `mode`: regular files with exact permission bits.
 
-use super::util::{nothing_selected, select};
-use super::{At, Check, Cx, Eval, Hit, KindSpec, Param, Ty};
-use crate::policy::fields::{Fields, GlobSet};
+use super::KindSpec;
+use crate::eval::util::{nothing_selected, select};
+use crate::eval::{At, Check, Cx, Eval, Hit};
+use crate::lang::fields::Fields;
+use crate::lang::kind::{Param, Ty};
+use crate::lang::pattern::GlobSet;
 use crate::repo::{EntryKind, SourceKind};
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "mode",
     summary: "Every selected file is a regular file with exactly the given permission bits.",
     doc: "In the working tree the permission bits on disk are compared exactly (`0664` is not \
@@ -100,8 +103,8 @@ impl Check for Mode {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::{brief, eval_yaml};
     use crate::repo::{SourceKind, memory::MemoryView};
+    use crate::testkit::{brief, eval_yaml};
 
     #[test]
     fn exact_bits_on_disk_git_modes_in_trees() {

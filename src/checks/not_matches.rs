@@ -1,13 +1,14 @@
 //! `not_matches`: text that must not be present.
 
+use super::KindSpec;
 use super::matches::{TEXT_PARAMS, TextScan};
-use super::scope::Scope;
-use super::util::select;
-use super::{At, Check, Cx, Eval, Hit, KindSpec};
-use crate::policy::fields::Fields;
-use crate::policy::template::no_escape;
+use crate::eval::scope::Scope;
+use crate::eval::util::select;
+use crate::eval::{At, Blocked, Check, Cx, Eval, Hit};
+use crate::lang::fields::Fields;
+use crate::lang::template::no_escape;
 
-pub static SPEC: KindSpec = KindSpec {
+pub(super) static SPEC: KindSpec = KindSpec {
     name: "not_matches",
     summary: "No selected file has a match for any of the patterns (optionally within one Markdown section).",
     doc: "One finding per match, at its line and column. Files that do not exist are fine; a file \
@@ -30,11 +31,11 @@ impl Check for NotMatches {
         let (paths, _missing) = select(cx, &this.files)?;
         let mut hits = Vec::new();
         for path in &paths {
-            let (content, scope) = match Scope::load(cx, path, this.section.as_ref())? {
-                Ok((c, Ok(s))) => (c, s),
-                Ok((_, Err(_no_section))) => continue,
-                Err(hit) => {
-                    hits.push(hit);
+            let (content, scope) = match Scope::load(cx, path, this.section.as_ref()) {
+                Ok(loaded) => loaded,
+                Err(Blocked::NoSection(_)) => continue,
+                Err(blocked) => {
+                    hits.push(blocked.hit()?);
                     continue;
                 }
             };
@@ -61,8 +62,8 @@ impl Check for NotMatches {
 
 #[cfg(test)]
 mod tests {
-    use crate::checks::{brief, eval_yaml};
     use crate::repo::{SourceKind, memory::MemoryView};
+    use crate::testkit::{brief, eval_yaml};
 
     #[test]
     fn every_match_is_located() {

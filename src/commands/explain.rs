@@ -1,24 +1,39 @@
 //! `relgate explain ID`: what a policy checks, why, and how to fix a failure.
+//! `relgate explain KIND`: the reference of a check kind (also without policies).
 
-use super::{ERROR, Io, OK, load_from_disk, print_load_errors};
+use super::reference;
+use super::{Io, load_from_disk, print_load_errors};
+use crate::checks;
 use crate::cli::ExplainArgs;
-use crate::policy::Cond;
-use crate::policy::error::did_you_mean;
+use crate::error::{Error, Outcome};
+use crate::lang::error::did_you_mean;
+use crate::policy::{Cond, PolicySet};
 
-pub fn run(args: &ExplainArgs, io: &mut Io) -> u8 {
+pub(crate) fn run(args: &ExplainArgs, io: &mut Io) -> Outcome {
+    let kind = checks::kind(&args.id);
     let set = match load_from_disk(&args.policies) {
         Ok(s) => s,
-        Err(e) => return print_load_errors(&e, io),
+        // A check kind needs no policies: its reference is in the binary.
+        Err(_) if kind.is_some() => PolicySet::default(),
+        Err(e) => return Err(print_load_errors(&e, io)),
     };
     let Some(p) = set
         .policies
         .iter()
         .find(|p| p.id.eq_ignore_ascii_case(&args.id))
     else {
-        let hint = did_you_mean(&args.id, set.policies.iter().map(|p| p.id.as_str()))
-            .unwrap_or_else(|| "relgate list shows the policies".into());
+        if let Some(k) = kind {
+            let _ = write!(io.out, "{}", reference::kind_markdown(k));
+            return Ok(());
+        }
+        let ids = set.policies.iter().map(|p| p.id.as_str());
+        let hint = did_you_mean(&args.id, ids.chain(checks::KINDS.iter().map(|k| k.name)))
+            .unwrap_or_else(|| {
+                "relgate list shows the policies; relgate schema --format markdown the check kinds"
+                    .into()
+            });
         let _ = writeln!(io.err, "relgate: no policy '{}'; {hint}", args.id);
-        return ERROR;
+        return Err(Error::Failed);
     };
     let mut s = format!("{} — {}\n", p.id, p.title);
     if let Some(n) = &p.name {
@@ -49,14 +64,44 @@ pub fn run(args: &ExplainArgs, io: &mut Io) -> u8 {
             h.raw.trim().replace('\n', "\n  ")
         ));
     }
+    let mut kinds = Vec::new();
+    for c in [p.when.as_ref(), Some(&p.check), p.unless.as_ref()]
+        .into_iter()
+        .flatten()
+    {
+        kinds_of(c, &mut kinds);
+    }
+    for k in kinds.iter().filter_map(|k| checks::kind(k)) {
+        // The kind's details without its example; `relgate explain KIND` shows all.
+        let details = k.doc.split("\n\n```").next().unwrap_or_default();
+        s.push_str(&format!(
+            "\nCheck '{}' (relgate explain {} shows its keys):\n  {}\n",
+            k.name,
+            k.name,
+            details.trim().replace('\n', "\n  ")
+        ));
+    }
     let _ = write!(io.out, "{s}");
-    OK
+    Ok(())
+}
+
+/// The check kinds a condition uses, each once, in order of appearance.
+fn kinds_of(c: &Cond, out: &mut Vec<&'static str>) {
+    match c {
+        Cond::Check { kind, .. } => {
+            if !out.contains(kind) {
+                out.push(kind);
+            }
+        }
+        Cond::All(cs) | Cond::Any(cs) => cs.iter().for_each(|c| kinds_of(c, out)),
+        Cond::Not(c) => kinds_of(c, out),
+    }
 }
 
 fn outline(c: &Cond) -> String {
     match c {
         Cond::Check { kind, .. } => {
-            let summary = crate::checks::kind(kind).map_or("", |k| k.summary);
+            let summary = checks::kind(kind).map_or("", |k| k.summary);
             format!("{kind} ({summary})")
         }
         Cond::All(cs) => format!(
@@ -73,7 +118,7 @@ fn outline(c: &Cond) -> String {
 
 /// The policy's YAML as written: its first line and every following line indented
 /// deeper than the list item (or blank).
-fn source_block(set: &crate::policy::PolicySet, p: &crate::policy::Policy) -> Option<String> {
+fn source_block(set: &PolicySet, p: &crate::policy::Policy) -> Option<String> {
     let file = set.files.iter().find(|f| f.name == p.origin.file)?;
     let lines: Vec<&str> = file.text.lines().collect();
     let first = p.origin.line.checked_sub(1)?;

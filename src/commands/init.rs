@@ -1,10 +1,11 @@
 //! `relgate init`: a starter `.relgate/` for a repository.
 
-use super::{ERROR, Io, OK};
+use super::Io;
 use crate::cli::InitArgs;
+use crate::error::{Error, Outcome};
 use crate::policy::packs;
 
-pub fn run(args: &InitArgs, io: &mut Io) -> u8 {
+pub(crate) fn run(args: &InitArgs, io: &mut Io) -> Outcome {
     let dir = args.path.join(".relgate");
     let file = dir.join("config.yaml");
     // `symlink_metadata`: a link at the destination exists too (and is refused below).
@@ -14,12 +15,12 @@ pub fn run(args: &InitArgs, io: &mut Io) -> u8 {
             "relgate: {} exists; pass --force to overwrite it",
             crate::output::display_path(&file)
         );
-        return ERROR;
+        return Err(Error::Failed);
     }
     let body = match &args.pack {
         Some(p) if packs::get(p).is_none() => {
             let _ = writeln!(io.err, "relgate: unknown pack '{p}'; shipped packs: {}", packs::names().join(", "));
-            return ERROR;
+            return Err(Error::Failed);
         }
         Some(p) => format!(
             "# relgate policies for this repository. Reference: relgate schema, docs/policy-language.md\n\
@@ -46,12 +47,60 @@ pub fn run(args: &InitArgs, io: &mut Io) -> u8 {
     let root = std::env::current_dir().unwrap_or_default();
     if let Err(e) = crate::output::write_file(&root, &file, body.as_bytes(), None) {
         let _ = writeln!(io.err, "relgate: {e}");
-        return ERROR;
+        return Err(Error::Failed);
     }
     let _ = writeln!(
         io.out,
         "wrote {}; run 'relgate check' to evaluate it",
         crate::output::display_path(&file)
     );
-    OK
+    // Starter policy tests next to the starter policy: one passing case, one failing.
+    if args.pack.is_none() {
+        let tests = dir.join("tests");
+        if tests.exists() {
+            return Ok(());
+        }
+        for (path, text) in STARTER_TESTS {
+            let dest = tests.join(path);
+            let written = dest
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|_| std::fs::write(&dest, text));
+            if let Err(e) = written {
+                let _ = writeln!(io.err, "relgate: cannot write {}: {e}", dest.display());
+                return Err(Error::Failed);
+            }
+        }
+        let _ = writeln!(
+            io.out,
+            "wrote {}; run 'relgate test' to check that the policy fails when it must",
+            tests.display()
+        );
+    }
+    Ok(())
 }
+
+/// `.relgate/tests/` of the starter: the format of `relgate test`, on EX-001.
+const STARTER_TESTS: &[(&str, &str)] = &[
+    (
+        "readme-present/case.yaml",
+        "# A policy test: tree/ is built into a git repository and checked.\n\
+         description: A repository with a README passes EX-001\n\
+         expect:\n\
+         \x20 status: {EX-001: pass}\n\
+         \x20 exit: 0\n",
+    ),
+    ("readme-present/tree/README.md", "# Example\n"),
+    (
+        "readme-missing/case.yaml",
+        "# Starts from readme-present, then deletes the README: EX-001 must fail.\n\
+         description: Without a README, EX-001 fails\n\
+         extends: ../readme-present\n\
+         delete: [README.md]\n\
+         expect:\n\
+         \x20 status: {EX-001: fail}\n\
+         \x20 findings:\n\
+         \x20   - {policy: EX-001, path: README.md}\n\
+         \x20 exit: 1\n",
+    ),
+];

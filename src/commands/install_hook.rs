@@ -9,22 +9,23 @@
 //! The hook runs the `relgate` on `PATH` and falls back to the absolute path of
 //! the binary that installed it, so it works in shells that lack cargo's bin dir.
 
-use super::{ERROR, Io, OK};
+use super::Io;
 use crate::cli::InstallHookArgs;
+use crate::error::{Error, Outcome};
 use std::path::{Path, PathBuf};
 
 /// The line that marks a hook as written by relgate.
-pub const SIGNATURE: &str = "# installed by relgate install-hook";
+pub(crate) const SIGNATURE: &str = "# installed by relgate install-hook";
 
-pub fn run(args: &InstallHookArgs, io: &mut Io) -> u8 {
+pub(crate) fn run(args: &InstallHookArgs, io: &mut Io) -> Outcome {
     match install(args) {
         Ok(message) => {
             let _ = writeln!(io.out, "{message}");
-            OK
+            Ok(())
         }
         Err(message) => {
             let _ = writeln!(io.err, "relgate install-hook: {message}");
-            ERROR
+            Err(Error::Failed)
         }
     }
 }

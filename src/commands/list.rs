@@ -1,12 +1,13 @@
 //! `relgate list`: the policies that would run.
 
-use super::{Io, OK, load_from_disk, print_load_errors};
+use super::{Io, load_from_disk, print_load_errors};
 use crate::cli::{ListFormat, PolicyArgs};
+use crate::error::Outcome;
 
-pub fn run(args: &PolicyArgs, io: &mut Io) -> u8 {
+pub(crate) fn run(args: &PolicyArgs, io: &mut Io) -> Outcome {
     let set = match load_from_disk(args) {
         Ok(s) => s,
-        Err(e) => return print_load_errors(&e, io),
+        Err(e) => return Err(print_load_errors(&e, io)),
     };
     if args.format == ListFormat::Json {
         let list: Vec<_> = set
@@ -20,7 +21,7 @@ pub fn run(args: &PolicyArgs, io: &mut Io) -> u8 {
             })
             .collect();
         let _ = writeln!(io.out, "{:#}", serde_json::Value::Array(list));
-        return OK;
+        return Ok(());
     }
     let width = set.policies.iter().map(|p| p.id.len()).max().unwrap_or(0);
     for p in &set.policies {
@@ -32,5 +33,5 @@ pub fn run(args: &PolicyArgs, io: &mut Io) -> u8 {
             p.title
         );
     }
-    OK
+    Ok(())
 }

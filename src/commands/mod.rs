@@ -1,25 +1,25 @@
-//! One module per command. Each returns an [`ExitCode`]-like number and writes
+//! One module per command. Each returns an [`crate::error::Outcome`] and writes
 //! only to the writers it is given.
 
-pub mod check;
-pub mod explain;
-pub mod init;
-pub mod install_hook;
-pub mod list;
-pub mod schema;
-pub mod validate;
+pub(crate) mod check;
+pub(crate) mod explain;
+pub(crate) mod init;
+pub(crate) mod install_hook;
+pub(crate) mod list;
+pub(crate) mod reference;
+pub(crate) mod schema;
+pub(crate) mod test;
+pub(crate) mod trust;
+pub(crate) mod validate;
+pub(crate) mod waive;
 
 use crate::cli::PolicyArgs;
-use crate::policy::error::{Code, LoadError, LoadErrors};
+use crate::error::Error;
+use crate::lang::error::{Code, LoadError, LoadErrors};
 use crate::policy::{self, Inputs, PolicySet};
 use crate::repo::View;
 use std::io::Write;
 use std::path::Path;
-
-/// Exit codes of spec/CLI.md.
-pub const OK: u8 = 0;
-pub const FINDINGS: u8 = 1;
-pub const ERROR: u8 = 2;
 
 /// Where a command writes.
 pub struct Io<'a> {
@@ -181,7 +181,19 @@ pub fn load_from_disk(args: &PolicyArgs) -> Result<PolicySet, LoadErrors> {
 }
 
 /// Prints policy errors with miette, then a count.
-pub fn print_load_errors(errors: &LoadErrors, io: &mut Io) -> u8 {
+pub fn print_load_errors(errors: &LoadErrors, io: &mut Io) -> Error {
+    render_load_errors(errors, io);
+    let n = errors.0.len();
+    let _ = writeln!(
+        io.err,
+        "relgate: {n} policy error{}; nothing was checked",
+        if n == 1 { "" } else { "s" }
+    );
+    Error::Failed
+}
+
+/// Prints each error with its position, code, snippet and help (miette).
+pub fn render_load_errors(errors: &LoadErrors, io: &mut Io) {
     // No colour: standard error escapes every control character (ESC included), so
     // that nothing from a policy file can act on the terminal.
     let theme = miette::GraphicalTheme::unicode_nocolor();
@@ -202,11 +214,4 @@ pub fn print_load_errors(errors: &LoadErrors, io: &mut Io) -> u8 {
         s.push_str(body);
         let _ = write!(io.err, "{s}");
     }
-    let n = errors.0.len();
-    let _ = writeln!(
-        io.err,
-        "relgate: {n} policy error{}; nothing was checked",
-        if n == 1 { "" } else { "s" }
-    );
-    ERROR
 }

@@ -1,14 +1,25 @@
 //! `relgate schema`: the JSON Schema of policy files, generated from the same
-//! parameter tables the loader validates against.
+//! parameter tables the loader validates against; with `--format markdown`, the
+//! check-kind reference ([`super::reference`]).
 
-use super::{Io, OK};
-use crate::checks::{KINDS, Param, Ty};
+use super::Io;
+use crate::checks::KINDS;
+use crate::cli::{SchemaArgs, SchemaFormat};
+use crate::error::Outcome;
+use crate::lang::kind::{Param, Ty};
 use crate::policy::{FILE_PARAMS, FLAG_PARAMS, POLICY_PARAMS, VAR_PARAMS};
 use serde_json::{Map, Value, json};
 
-pub fn run(io: &mut Io) -> u8 {
-    let _ = writeln!(io.out, "{:#}", schema());
-    OK
+pub(crate) fn run(args: &SchemaArgs, io: &mut Io) -> Outcome {
+    match args.format {
+        SchemaFormat::Json => {
+            let _ = writeln!(io.out, "{:#}", schema());
+        }
+        SchemaFormat::Markdown => {
+            let _ = write!(io.out, "{}", super::reference::kinds_markdown());
+        }
+    }
+    Ok(())
 }
 
 fn string_or_list() -> Value {
@@ -58,7 +69,7 @@ fn object(params: &[Param]) -> Value {
     json!({"type": "object", "properties": props, "required": required, "additionalProperties": false})
 }
 
-pub fn schema() -> Value {
+pub(crate) fn schema() -> Value {
     let mut conds = vec![
         json!({"type": "object", "properties": {"all": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/condition"}}}, "required": ["all"], "additionalProperties": false}),
         json!({"type": "object", "properties": {"any": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/condition"}}}, "required": ["any"], "additionalProperties": false}),

@@ -1,9 +1,10 @@
 //! `relgate validate`: load policies, print every error, exit 2 if any.
 
-use super::{Io, OK, load_from_disk, print_load_errors};
+use super::{Io, load_from_disk, print_load_errors};
 use crate::cli::{ListFormat, PolicyArgs};
+use crate::error::{Error, Outcome};
 
-pub fn run(args: &PolicyArgs, io: &mut Io) -> u8 {
+pub(crate) fn run(args: &PolicyArgs, io: &mut Io) -> Outcome {
     match load_from_disk(args) {
         Ok(set) => {
             let files: Vec<&str> = set.files.iter().map(|f| f.name.as_str()).collect();
@@ -21,7 +22,7 @@ pub fn run(args: &PolicyArgs, io: &mut Io) -> u8 {
                     files.join(", ")
                 );
             }
-            OK
+            Ok(())
         }
         Err(errors) => {
             if args.format == ListFormat::Json {
@@ -42,9 +43,9 @@ pub fn run(args: &PolicyArgs, io: &mut Io) -> u8 {
                     .collect();
                 let v = serde_json::json!({"valid": false, "errors": list});
                 let _ = writeln!(io.out, "{v:#}");
-                return super::ERROR;
+                return Err(Error::Failed);
             }
-            print_load_errors(&errors, io)
+            Err(print_load_errors(&errors, io))
         }
     }
 }

@@ -162,6 +162,9 @@ pub fn render(
         .iter()
         .map(|p| (p.id.as_str(), p.title.as_str()))
         .collect();
+    if r.target.trusted.source == "base" || r.target.trusted.bootstrap {
+        writeln!(out, "{}", display_text(&r.target.trusted.line()))?;
+    }
     let mut current: Option<Option<&str>> = None;
     for f in &r.findings {
         if current != Some(f.path.as_deref()) {

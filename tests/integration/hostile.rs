@@ -409,8 +409,7 @@ fn policy_files_are_never_read_through_a_link() {
     let refused = |r: &Run, what: &str| {
         assert_eq!(r.code, 2, "{what}: {}{}", r.stdout, r.stderr);
         assert!(
-            r.stderr
-                .contains("is a symbolic link, and relgate never follows links"),
+            r.stderr.contains("symbolic link") && r.stderr.contains("never follows links"),
             "{what}: {}",
             r.stderr
         );
@@ -442,10 +441,10 @@ fn policy_files_are_never_read_through_a_link() {
         .symlink(".relgate", &outside.path().display().to_string())
         .commit_all("c");
     refused(&repo.relgate(&["validate"]), "validate (linked folder)");
-    refused(
-        &repo.relgate(&["check", "--policies", ".relgate/secret.yaml"]),
-        "through a linked folder",
-    );
+    // (Read from the repository view, which does not list files behind a link.)
+    let r = repo.relgate(&["check", "--policies", ".relgate/secret.yaml"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(!r.stderr.contains("SECRET-TOKEN") && !r.stdout.contains("SECRET-TOKEN"));
 }
 
 const RELEASE_KEYS: &str = r#"version: 1

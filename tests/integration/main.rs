@@ -2,6 +2,8 @@
 //! Files mirror the areas of `src/` (check kinds, views, policy loading, reports).
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
+// `pub` here shares helpers between the test files of this one binary.
+#![allow(unreachable_pub)]
 
 mod common;
 
@@ -13,15 +15,21 @@ mod cli;
 mod data;
 mod deadline;
 mod flag;
+mod formats;
 mod github;
+mod hermetic;
 mod hostile;
 mod install_hook;
 mod junit;
 mod markdown;
+mod narrowing;
 mod pack;
 mod policy_errors;
 mod precommit;
 mod reference;
 mod sarif;
+mod signature;
+mod test_cmd;
 mod tools;
+mod trust;
 mod views;

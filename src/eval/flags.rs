@@ -1,0 +1,270 @@
+//! Flag variables: where a named setting is assigned across a repository's
+//! config files, and whether any of those assignments turns it on.
+//!
+//! The facts (every assignment, every file that could not be read) are gathered
+//! once per view and kept in [`super::vars::Vars`], so several policies reuse
+//! them; the `changes` check gathers them again on the base's view with the
+//! same definition. Nothing here knows any flag: name, files and vocabularies
+//! come from the policy.
+
+use super::vars::Vars;
+use crate::eval::EvalError;
+use crate::lang::pattern::GlobSet;
+use crate::parse::assign::{self, FlagState};
+use crate::repo::{EntryKind, ReadError, View};
+use rayon::prelude::*;
+
+/// `vars: {x: {flag: {...}}}` as loaded.
+#[derive(Debug, Clone)]
+pub struct FlagDef {
+    /// The setting's name (`BILLING_GATEWAY_ENABLE_REAL`).
+    pub name: String,
+    /// Config files to read (`files` minus `exclude`).
+    pub files: GlobSet,
+    /// Values that prove the flag off / on (compared case-insensitively, unquoted).
+    pub off: Vec<String>,
+    pub on: Vec<String>,
+}
+
+/// Off values when the policy lists none.
+pub(crate) const DEFAULT_OFF: &[&str] = &["0", "false", "no", "off", ""];
+/// On values when the policy lists none.
+pub(crate) const DEFAULT_ON: &[&str] = &["1", "true", "yes", "on"];
+
+/// One assignment of the flag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagAssignment {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    /// The source line, trimmed.
+    pub raw: String,
+    /// The value, unquoted.
+    pub value: String,
+    pub state: FlagState,
+}
+
+/// A config file that could not be read or parsed: the flag counts as on there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagFailure {
+    pub path: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+    /// `true`: the file was read but does not parse; `false`: it could not be
+    /// read as text (a link, too large, not UTF-8) and `message` says why.
+    pub parse: bool,
+}
+
+/// What one view says about a flag.
+#[derive(Debug, Clone)]
+pub struct FlagFacts {
+    pub def: FlagDef,
+    /// In path, line, column order.
+    pub assignments: Vec<FlagAssignment>,
+    pub failures: Vec<FlagFailure>,
+}
+
+impl FlagFacts {
+    /// On when an assignment is on or unknown, or a config file could not be read.
+    pub fn is_on(&self) -> bool {
+        !self.failures.is_empty() || self.assignments.iter().any(|a| a.state != FlagState::Off)
+    }
+
+    /// `on` or `off`: the variable's value.
+    pub fn value(&self) -> &'static str {
+        if self.is_on() { "on" } else { "off" }
+    }
+
+    /// `(path, value)` of every assignment, and `(path, <unreadable>)` of every
+    /// failure: what a change to the flag is measured on.
+    pub fn pairs(&self) -> Vec<(String, String)> {
+        let mut pairs: Vec<(String, String)> = self
+            .assignments
+            .iter()
+            .map(|a| (a.path.clone(), a.value.clone()))
+            .chain(
+                self.failures
+                    .iter()
+                    .map(|f| (f.path.clone(), "<unreadable>".to_string())),
+            )
+            .collect();
+        pairs.sort();
+        pairs
+    }
+
+    /// The off vocabulary for messages: `0, false, no, off, ''`.
+    pub fn off_words(&self) -> String {
+        self.def
+            .off
+            .iter()
+            .map(|w| {
+                if w.is_empty() {
+                    "''".to_string()
+                } else {
+                    w.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+impl FlagDef {
+    /// Reads every selected config file of `view` once and collects the facts.
+    /// A file that cannot be read or parsed is a failure (fail closed); an I/O or
+    /// git error is the run's error.
+    pub fn scan(&self, view: &dyn View, vars: &Vars) -> Result<FlagFacts, EvalError> {
+        let set = self.files.render_with(vars)?;
+        let selected: Vec<(&str, assign::ConfigFormat)> = view
+            .entries()
+            .iter()
+            .filter(|e| e.kind != EntryKind::Submodule && set.selects(&e.path))
+            .filter_map(|e| assign::config_format_for_path(&e.path).map(|f| (e.path.as_str(), f)))
+            .collect();
+        // Files are parsed in parallel; results are merged in path order, so the
+        // facts do not depend on the thread count.
+        let per_file: Vec<Result<FileFacts, EvalError>> = selected
+            .par_iter()
+            .map(|(path, format)| self.scan_file(view, path, *format))
+            .collect();
+        let mut facts = FlagFacts {
+            def: self.clone(),
+            assignments: Vec::new(),
+            failures: Vec::new(),
+        };
+        for f in per_file {
+            let f = f?;
+            facts.assignments.extend(f.assignments);
+            facts.failures.extend(f.failure);
+        }
+        Ok(facts)
+    }
+
+    fn scan_file(
+        &self,
+        view: &dyn View,
+        path: &str,
+        format: assign::ConfigFormat,
+    ) -> Result<FileFacts, EvalError> {
+        let fail = |line, column, message: String, parse| FileFacts {
+            assignments: Vec::new(),
+            failure: Some(FlagFailure {
+                path: path.to_string(),
+                line,
+                column,
+                message,
+                parse,
+            }),
+        };
+        let content = match view.read(path) {
+            Ok(c) => c,
+            Err(err @ (ReadError::Io { .. } | ReadError::Git { .. })) => {
+                return Err(EvalError::Read(err));
+            }
+            Err(err) => return Ok(fail(None, None, err.to_string(), false)),
+        };
+        // A file whose bytes cannot spell the name cannot assign it: not parsed.
+        if !crate::parse::narrow::Narrower::new(&self.name).could_assign(format, content.bytes()) {
+            return Ok(FileFacts {
+                assignments: Vec::new(),
+                failure: None,
+            });
+        }
+        let text = match content.text() {
+            Ok(t) => t,
+            Err(err) => {
+                let (line, column) = content.line_col(err.valid_up_to());
+                return Ok(fail(
+                    Some(line),
+                    Some(column),
+                    format!("{path} is not valid UTF-8 (byte {})", err.valid_up_to() + 1),
+                    false,
+                ));
+            }
+        };
+        Ok(match assign::find_assignments(format, text, &self.name) {
+            Ok(found) => FileFacts {
+                assignments: found
+                    .into_iter()
+                    .map(|a| FlagAssignment {
+                        path: path.to_string(),
+                        line: a.line,
+                        column: a.column,
+                        state: assign::classify(&a.value, &self.off, &self.on),
+                        raw: a.raw,
+                        value: a.value,
+                    })
+                    .collect(),
+                failure: None,
+            },
+            Err(p) => {
+                let p = crate::parse::structured::at_the_name(p, text, &self.name);
+                fail(Some(p.line), Some(p.column), p.message, true)
+            }
+        })
+    }
+}
+
+/// What one config file contributes to the facts.
+struct FileFacts {
+    assignments: Vec<FlagAssignment>,
+    failure: Option<FlagFailure>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::node::Span;
+    use crate::lang::template::Template;
+    use crate::repo::{SourceKind, memory::MemoryView};
+
+    fn def(files: &[&str], exclude: &[&str]) -> FlagDef {
+        let t = |s: &&str| Template::parse(s, Span::default());
+        FlagDef {
+            name: "FLAG".into(),
+            files: GlobSet {
+                include: files.iter().map(t).collect(),
+                exclude: exclude.iter().map(t).collect(),
+            },
+            off: DEFAULT_OFF.iter().map(|s| s.to_string()).collect(),
+            on: DEFAULT_ON.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn facts_across_files() {
+        let view = MemoryView::new(SourceKind::Rev)
+            .file(".env", "FLAG=0\n")
+            .file("a/x.yaml", "env:\n  FLAG: \"${REAL}\"\n")
+            .file("b/y.json", "{\"FLAG\": 1,}")
+            .file("docs/z.env", "FLAG=1\n")
+            .file("notes.md", "FLAG=1\n");
+        let d = def(
+            &["**/.env", "**/*.yaml", "**/*.json", "**/*.env"],
+            &["docs/**"],
+        );
+        let facts = d.scan(&view, &Vars::default()).unwrap();
+        let got: Vec<_> = facts
+            .assignments
+            .iter()
+            .map(|a| (a.path.as_str(), a.line, a.value.as_str(), a.state))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (".env", 1, "0", FlagState::Off),
+                ("a/x.yaml", 2, "${REAL}", FlagState::Unknown)
+            ]
+        );
+        assert_eq!(facts.failures.len(), 1);
+        assert_eq!(facts.failures[0].path, "b/y.json");
+        assert!(facts.is_on());
+        assert_eq!(facts.off_words(), "0, false, no, off, ''");
+
+        let off = MemoryView::new(SourceKind::Rev).file(".env", "FLAG=no\n");
+        let facts = d.scan(&off, &Vars::default()).unwrap();
+        assert_eq!(facts.value(), "off");
+        assert_eq!(facts.pairs(), [(".env".to_string(), "no".to_string())]);
+    }
+}

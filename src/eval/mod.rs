@@ -1,0 +1,144 @@
+//! What a check sees at run time: the evaluation context ([`Cx`]), the hits it
+//! reports, why it could not judge ([`EvalError`]), the [`Check`] trait every kind
+//! implements, and the helpers kinds share to select, read and scope files.
+//! Variables ([`vars`]) and flag facts ([`flags`]) are resolved here once per run.
+
+pub(crate) mod flags;
+pub(crate) mod render;
+pub(crate) mod scope;
+pub(crate) mod util;
+pub(crate) mod vars;
+
+use crate::finding::Severity;
+use crate::repo::{Diff, ReadError, View};
+use std::fmt::Debug;
+use vars::Vars;
+
+/// What a check needs at evaluation time.
+pub struct Cx<'a> {
+    pub view: &'a dyn View,
+    /// The trusted tree: the base revision's tree with `--base`, else the view under
+    /// check. What the gate trusts (allowed signers) is read from it, never from the change.
+    pub trusted: &'a dyn View,
+    pub vars: &'a Vars,
+    pub now: jiff::Timestamp,
+    pub diff: Option<&'a Diff>,
+}
+
+/// A place in the repository.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct At {
+    pub path: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+impl At {
+    pub fn file(path: &str) -> At {
+        At {
+            path: path.to_string(),
+            line: None,
+            column: None,
+        }
+    }
+
+    pub fn line(path: &str, line: usize, column: usize) -> At {
+        At {
+            path: path.to_string(),
+            line: Some(line),
+            column: Some(column),
+        }
+    }
+}
+
+/// One reason a check does not hold. The engine adds the policy's id, severity and help.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub message: String,
+    pub at: Option<At>,
+    /// Overrides the policy's severity (e.g. a deadline not yet passed is a warning).
+    pub severity: Option<Severity>,
+    /// "Could not judge" (an unreadable file, a flag that cannot be proven off), not a
+    /// violation: `not`, `when` and `unless` never turn it into a pass or a skip.
+    pub undecided: bool,
+}
+
+impl Hit {
+    pub fn new(message: impl Into<String>, at: Option<At>) -> Hit {
+        Hit {
+            message: message.into(),
+            at,
+            severity: None,
+            undecided: false,
+        }
+    }
+
+    /// The same hit, marked "could not judge".
+    pub fn cannot_judge(mut self) -> Hit {
+        self.undecided = true;
+        self
+    }
+
+    pub fn at(message: impl Into<String>, at: At) -> Hit {
+        Hit::new(message, Some(at))
+    }
+}
+
+/// Why a check could not be evaluated.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum EvalError {
+    /// A variable the check needs has no value: the policy fails with one finding.
+    #[error("variable '{name}' has no value: {reason}")]
+    NoValue { name: String, reason: String },
+    /// The run cannot be trusted (I/O or git failure): exit 2.
+    #[error(transparent)]
+    Read(ReadError),
+    /// A template rendered to an invalid regex or glob: the policy fails with one finding.
+    #[error("{0}")]
+    Invalid(String),
+    /// The check compares the change with a base revision and none was given:
+    /// the policy is `skip` (reason: "needs --base").
+    #[error("needs --base: {0}")]
+    NeedsBase(String),
+}
+
+pub(crate) type Eval = Result<Vec<Hit>, EvalError>;
+
+/// Why a check cannot look into a file: a fact about the repository, reported as a
+/// hit, or a failure of the run. `?` turns an [`EvalError`] or a [`Hit`] into it.
+#[derive(Debug)]
+pub(crate) enum Blocked {
+    /// The file is missing, a link, too large or not UTF-8.
+    File(Hit),
+    /// The file has no section of the name the check gives.
+    NoSection(Hit),
+    /// The run cannot be trusted (see [`EvalError`]).
+    Error(EvalError),
+}
+
+impl Blocked {
+    /// The hit to report; `?` on the result passes a failure of the run on.
+    pub(crate) fn hit(self) -> Result<Hit, EvalError> {
+        match self {
+            Blocked::File(h) | Blocked::NoSection(h) => Ok(h),
+            Blocked::Error(e) => Err(e),
+        }
+    }
+}
+
+impl From<EvalError> for Blocked {
+    fn from(e: EvalError) -> Blocked {
+        Blocked::Error(e)
+    }
+}
+
+impl From<Hit> for Blocked {
+    fn from(h: Hit) -> Blocked {
+        Blocked::File(h)
+    }
+}
+
+pub trait Check: Send + Sync + Debug {
+    /// The hits of this check against the view; empty means it holds.
+    fn eval(&self, cx: &Cx) -> Eval;
+}

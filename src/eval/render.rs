@@ -1,0 +1,102 @@
+//! Filling in the variables of a policy's paths, globs and regexes at run time.
+
+use super::vars::Vars;
+use super::{Cx, EvalError};
+use crate::lang::pattern::{GlobSet, RegexT, build_regex, glob};
+use crate::lang::template::{Template, glob_escape, no_escape, regex_escape};
+use regex::Regex;
+use std::borrow::Cow;
+
+impl RegexT {
+    pub fn get(&self, cx: &Cx) -> Result<Cow<'_, Regex>, EvalError> {
+        if let Some(r) = self.compiled() {
+            return Ok(Cow::Borrowed(r));
+        }
+        let src = cx.vars.render(&self.tpl, regex_escape)?;
+        build_regex(&src).map(Cow::Owned).map_err(|e| {
+            EvalError::Invalid(format!(
+                "regex '{}' is invalid once rendered: {e}",
+                self.tpl.raw
+            ))
+        })
+    }
+}
+
+/// One rendered path or glob.
+pub struct Pat {
+    pub text: String,
+    /// `None` for a literal path.
+    pub glob: Option<globset::GlobMatcher>,
+}
+
+impl Pat {
+    pub fn matches(&self, path: &str) -> bool {
+        match &self.glob {
+            Some(g) => g.is_match(path),
+            None => self.text == path,
+        }
+    }
+
+    /// The literal directory part before the first glob character (for locating findings).
+    pub fn base(&self) -> &str {
+        match &self.glob {
+            None => &self.text,
+            Some(_) => {
+                let head = self.text.split(['*', '?', '[', '{']).next().unwrap_or("");
+                head.rsplit_once('/').map_or("", |(d, _)| d)
+            }
+        }
+    }
+}
+
+/// A [`GlobSet`] with its variables filled in.
+pub struct Rendered {
+    pub include: Vec<Pat>,
+    pub exclude: Vec<Pat>,
+}
+
+fn is_glob(s: &str) -> bool {
+    s.contains(['*', '?', '[', '{'])
+}
+
+impl GlobSet {
+    pub fn render(&self, cx: &Cx) -> Result<Rendered, EvalError> {
+        self.render_with(cx.vars)
+    }
+
+    /// [`GlobSet::render`] with variables only (while variables themselves resolve).
+    pub fn render_with(&self, vars: &Vars) -> Result<Rendered, EvalError> {
+        let compile = |t: &Template| -> Result<Pat, EvalError> {
+            let lit = vars.render(t, no_escape)?;
+            if t.is_literal() && !is_glob(&lit)
+                || !t.is_literal() && !is_glob(&t.with_placeholder("x"))
+            {
+                return Ok(Pat {
+                    text: lit,
+                    glob: None,
+                });
+            }
+            let s = vars.render(t, glob_escape)?;
+            let g = glob(&s).map_err(|e| EvalError::Invalid(format!("glob '{}': {e}", t.raw)))?;
+            Ok(Pat {
+                text: lit,
+                glob: Some(g),
+            })
+        };
+        Ok(Rendered {
+            include: self.include.iter().map(compile).collect::<Result<_, _>>()?,
+            exclude: self.exclude.iter().map(compile).collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+impl Rendered {
+    pub fn excluded(&self, path: &str) -> bool {
+        self.exclude.iter().any(|p| p.matches(path))
+    }
+
+    /// Included by a pattern and not excluded.
+    pub fn selects(&self, path: &str) -> bool {
+        self.include.iter().any(|p| p.matches(path)) && !self.excluded(path)
+    }
+}

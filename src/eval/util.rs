@@ -1,0 +1,101 @@
+//! Helpers check kinds share: select files by globs, read them, take their text.
+
+use super::{At, Blocked, Cx, EvalError, Hit};
+use crate::lang::pattern::GlobSet;
+use crate::repo::{Content, EntryKind, ReadError};
+use std::sync::Arc;
+
+/// The files a glob list selects (sorted, excludes applied), and one hit per
+/// literal path that does not exist.
+pub(crate) fn select(cx: &Cx, globs: &GlobSet) -> Result<(Vec<String>, Vec<Hit>), EvalError> {
+    let set = globs.render(cx)?;
+    let mut paths = Vec::new();
+    let mut missing = Vec::new();
+    for pat in &set.include {
+        match &pat.glob {
+            None => match cx.view.entry(&pat.text) {
+                Some(_) => paths.push(pat.text.clone()),
+                None => missing.push(Hit::at(missing_message(cx, &pat.text), At::file(&pat.text))),
+            },
+            Some(g) => paths.extend(
+                cx.view
+                    .entries()
+                    .iter()
+                    .filter(|e| g.is_match(&e.path))
+                    .map(|e| e.path.clone()),
+            ),
+        }
+    }
+    paths.sort();
+    paths.dedup();
+    paths.retain(|p| !set.excluded(p));
+    Ok((paths, missing))
+}
+
+/// The finding when globs select no file: the rendered globs (variables filled in,
+/// never the raw `{release}`), at the literal folder of the first one.
+pub(crate) fn nothing_selected(cx: &Cx, globs: &GlobSet) -> Result<Hit, EvalError> {
+    let set = globs.render(cx)?;
+    let texts: Vec<String> = set
+        .include
+        .iter()
+        .map(|p| format!("'{}'", p.text))
+        .collect();
+    let at = set
+        .include
+        .first()
+        .map(|p| p.base())
+        .filter(|b| !b.is_empty())
+        .map(At::file);
+    Ok(Hit::new(
+        format!("no file matches {}", texts.join(", ")),
+        at,
+    ))
+}
+
+/// "X does not exist", naming a symlinked folder on the way when there is one.
+pub(crate) fn missing_message(cx: &Cx, path: &str) -> String {
+    let mut p = path;
+    while let Some(i) = p.rfind('/') {
+        p = &p[..i];
+        if let Some(e) = cx.view.entry(p)
+            && e.kind == EntryKind::Symlink
+        {
+            return format!(
+                "{path} does not exist: {p} is a symbolic link, and relgate never follows links"
+            );
+        }
+    }
+    format!("{path} does not exist")
+}
+
+/// Reads a file; facts about the repository (missing, symlink, too large) become a hit,
+/// failures of the run an error.
+pub(crate) fn read(cx: &Cx, path: &str) -> Result<Arc<Content>, Blocked> {
+    match cx.view.read(path) {
+        Ok(c) => Ok(c),
+        Err(ReadError::NotFound { .. }) => Err(Blocked::File(Hit::at(
+            missing_message(cx, path),
+            At::file(path),
+        ))),
+        Err(e) if e.is_finding() => Err(Blocked::File(
+            Hit::at(e.to_string(), At::file(path)).cannot_judge(),
+        )),
+        Err(e) => Err(Blocked::Error(EvalError::Read(e))),
+    }
+}
+
+/// The text of a file, or a hit at the first byte that is not UTF-8.
+pub(crate) fn text<'c>(path: &str, content: &'c Content) -> Result<&'c str, Hit> {
+    content.text().map_err(|e| {
+        let (line, column) = content.line_col(e.valid_up_to());
+        Hit::at(
+            format!(
+                "{path} is not valid UTF-8 (byte {} of the file)",
+                e.valid_up_to() + 1
+            ),
+            At::line(path, line, column),
+        )
+        .cannot_judge()
+    })
+}

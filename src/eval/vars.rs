@@ -1,0 +1,290 @@
+//! Policy variables: declared in `vars:`, set with `--var`, resolved once per run.
+//!
+//! A variable is a literal (which may reference others), the newest directory name
+//! under a glob that matches a pattern (how a pack finds the active release), or a
+//! fact derived from the repository. A variable that cannot be resolved is kept
+//! with the reason, so every policy that needs it fails saying why.
+
+use super::flags::{FlagDef, FlagFacts};
+use crate::eval::EvalError;
+use crate::lang::error::PolicyFile;
+use crate::lang::node::Span;
+use crate::lang::pattern::{RegexT, glob};
+use crate::lang::template::{Template, no_escape};
+use crate::repo::View;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+pub enum VarKind {
+    /// A string, possibly referencing other variables.
+    Literal(Template),
+    /// The greatest directory name under `glob` whose name matches `pattern`
+    /// (and, with `date: true`, is a real calendar date).
+    LatestDir {
+        glob: Template,
+        pattern: Option<RegexT>,
+        date: bool,
+    },
+    /// `on` or `off`: whether any config file assigns the setting a value that is
+    /// not provably off (see [`FlagDef`]).
+    Flag(FlagDef),
+    /// The value of variable `from`, looked up in `map`.
+    Mapped {
+        from: String,
+        map: Vec<(String, String)>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct VarDef {
+    pub name: String,
+    pub kind: VarKind,
+    pub doc: Option<String>,
+    pub file: Arc<PolicyFile>,
+    pub span: Span,
+}
+
+impl VarDef {
+    /// Variables this definition references.
+    pub fn refs(&self) -> Vec<&str> {
+        match &self.kind {
+            VarKind::Literal(t) => t.vars().collect(),
+            VarKind::LatestDir { glob, pattern, .. } => glob
+                .vars()
+                .chain(pattern.iter().flat_map(|p| p.tpl.vars()))
+                .collect(),
+            VarKind::Flag(f) => f
+                .files
+                .include
+                .iter()
+                .chain(&f.files.exclude)
+                .flat_map(|t| t.vars())
+                .collect(),
+            VarKind::Mapped { from, .. } => vec![from.as_str()],
+        }
+    }
+}
+
+/// Names every run defines.
+pub(crate) const BUILTINS: &[(&str, &str)] = &[
+    (
+        "today",
+        "the date of --now (default: the clock), YYYY-MM-DD in UTC",
+    ),
+    (
+        "now",
+        "the time of --now (default: the clock), RFC 3339 in UTC",
+    ),
+];
+
+/// Resolved variables of one run.
+#[derive(Debug, Default)]
+pub struct Vars {
+    values: BTreeMap<String, Result<String, String>>,
+    /// Names declared by policies or `--var` (reported in the JSON output).
+    declared: Vec<String>,
+    /// Facts of flag variables, gathered once per run (an error when the files
+    /// could not be selected or read).
+    flags: BTreeMap<String, Result<FlagFacts, EvalError>>,
+}
+
+impl Vars {
+    pub fn resolve(
+        defs: &[VarDef],
+        overrides: &[(String, String)],
+        view: &dyn View,
+        now: jiff::Timestamp,
+    ) -> Vars {
+        let mut vars = Vars::default();
+        vars.values.insert(
+            "now".into(),
+            Ok(now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()),
+        );
+        vars.values
+            .insert("today".into(), Ok(now.strftime("%Y-%m-%d").to_string()));
+        for (k, v) in overrides {
+            vars.values.insert(k.clone(), Ok(v.clone()));
+            vars.declared.push(k.clone());
+        }
+        for d in defs {
+            vars.declared.push(d.name.clone());
+        }
+        vars.declared.sort();
+        vars.declared.dedup();
+        let by_name: BTreeMap<&str, &VarDef> = defs.iter().map(|d| (d.name.as_str(), d)).collect();
+        for d in defs {
+            vars.resolve_one(&d.name, &by_name, view, &mut Vec::new());
+        }
+        // A flag overridden with --var keeps its facts for the `flag` and `changes` checks.
+        for d in defs {
+            if let VarKind::Flag(f) = &d.kind
+                && !vars.flags.contains_key(&d.name)
+            {
+                let facts = f.scan(view, &vars);
+                vars.flags.insert(d.name.clone(), facts);
+            }
+        }
+        vars
+    }
+
+    fn resolve_one(
+        &mut self,
+        name: &str,
+        defs: &BTreeMap<&str, &VarDef>,
+        view: &dyn View,
+        stack: &mut Vec<String>,
+    ) {
+        if self.values.contains_key(name) {
+            return;
+        }
+        let Some(def) = defs.get(name) else {
+            return;
+        };
+        if stack.iter().any(|s| s == name) {
+            self.values
+                .insert(name.into(), Err("it depends on itself".into()));
+            return;
+        }
+        stack.push(name.to_string());
+        for r in def.refs() {
+            self.resolve_one(r, defs, view, stack);
+        }
+        stack.pop();
+        let value = self.compute(def, view);
+        self.values.insert(name.to_string(), value);
+    }
+
+    fn compute(&mut self, def: &VarDef, view: &dyn View) -> Result<String, String> {
+        match &def.kind {
+            VarKind::Flag(f) => {
+                let facts = f.scan(view, self);
+                let value = match &facts {
+                    Ok(facts) => Ok(facts.value().to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+                self.flags.insert(def.name.clone(), facts);
+                value
+            }
+            VarKind::Mapped { from, map } => {
+                let v = match self.values.get(from) {
+                    Some(Ok(v)) => v,
+                    Some(Err(r)) => return Err(format!("'{from}' has no value: {r}")),
+                    None => return Err(format!("'{from}' is not defined")),
+                };
+                map.iter()
+                    .find(|(k, _)| k == v)
+                    .map(|(_, to)| to.clone())
+                    .ok_or_else(|| {
+                        let keys: Vec<&str> = map.iter().map(|(k, _)| k.as_str()).collect();
+                        format!(
+                            "'{from}' is '{v}', which its map does not list (it lists {})",
+                            keys.join(", ")
+                        )
+                    })
+            }
+            VarKind::Literal(t) => self.render(t, no_escape).map_err(|e| e.to_string()),
+            VarKind::LatestDir {
+                glob: g,
+                pattern,
+                date,
+            } => {
+                let pat = self
+                    .render(g, crate::lang::template::glob_escape)
+                    .map_err(|e| e.to_string())?;
+                let matcher = glob(&pat).map_err(|e| e.to_string())?;
+                let re = match pattern {
+                    Some(p) => Some(
+                        // The whole name must match: `^v\d+$` must not match "zz\nv2".
+                        crate::lang::pattern::build_regex(&format!(
+                            r"\A(?:{})\z",
+                            self.render(&p.tpl, regex::escape)
+                                .map_err(|e| e.to_string())?
+                        ))
+                        .map_err(|e| e.to_string())?,
+                    ),
+                    None => None,
+                };
+                let name_ok = |n: &str| {
+                    re.as_ref().is_none_or(|r| r.is_match(n))
+                        && (!date || crate::parse::dates::is_iso_date(n))
+                };
+                view.dirs()
+                    .into_iter()
+                    .filter(|d| matcher.is_match(d))
+                    .filter_map(|d| d.rsplit('/').next().map(str::to_string))
+                    .filter(|n| name_ok(n))
+                    .max()
+                    .ok_or_else(|| {
+                        let what = match (pattern, date) {
+                            (Some(p), _) => format!(" whose name matches '{}'", p.tpl.raw),
+                            (None, true) => " whose name is a date (YYYY-MM-DD)".into(),
+                            (None, false) => String::new(),
+                        };
+                        format!("no directory matches '{}'{what}", g.raw)
+                    })
+            }
+        }
+    }
+
+    /// The facts of flag variable `name`, gathered once per run. A variable
+    /// overridden with `--var` still has its facts: they are about files.
+    pub fn flag(&self, name: &str) -> Result<&FlagFacts, EvalError> {
+        match self.flags.get(name) {
+            Some(Ok(f)) => Ok(f),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err(EvalError::NoValue {
+                name: name.to_string(),
+                reason: "it is not a flag variable (declare it under 'vars:' with 'flag:')".into(),
+            }),
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        match self.values.get(name) {
+            Some(Ok(v)) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Renders a template, or says which variable has no value and why.
+    pub fn render(&self, t: &Template, escape: fn(&str) -> String) -> Result<String, EvalError> {
+        t.render(&|n| self.get(n).map(str::to_string), escape)
+            .map_err(|m| EvalError::NoValue {
+                reason: match self.values.get(&m.0) {
+                    Some(Err(r)) => r.clone(),
+                    _ => "it is not defined (declare it under 'vars:' or pass --var)".into(),
+                },
+                name: m.0,
+            })
+    }
+
+    /// Renders a template whose references are first looked up in `locals` (e.g. the
+    /// captures of a match), then among the variables.
+    pub fn render_with(
+        &self,
+        t: &Template,
+        escape: fn(&str) -> String,
+        locals: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<String, EvalError> {
+        t.render(
+            &|n| locals(n).or_else(|| self.get(n).map(str::to_string)),
+            escape,
+        )
+        .map_err(|m| EvalError::NoValue {
+            reason: match self.values.get(&m.0) {
+                Some(Err(r)) => r.clone(),
+                _ => "it is not defined (declare it under 'vars:' or pass --var)".into(),
+            },
+            name: m.0,
+        })
+    }
+
+    /// Declared variables and their values (`None`: unresolved), for reports.
+    pub fn declared(&self) -> BTreeMap<String, Option<String>> {
+        self.declared
+            .iter()
+            .map(|n| (n.clone(), self.get(n).map(str::to_string)))
+            .collect()
+    }
+}

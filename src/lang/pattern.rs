@@ -1,0 +1,57 @@
+//! Paths, globs and regexes as a policy writes them: with `{var}` templates,
+//! checked at load time, compiled once when they reference no variable.
+//! Filling in the variables happens at run time (`eval::render`).
+
+use super::template::Template;
+use regex::Regex;
+
+pub(crate) fn glob(pattern: &str) -> Result<globset::GlobMatcher, globset::Error> {
+    Ok(globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()?
+        .compile_matcher())
+}
+
+pub(crate) fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(pattern)
+        .multi_line(true)
+        .crlf(true)
+        .size_limit(1 << 20)
+        .build()
+}
+
+/// A regex with `{var}` templates, compiled at load time when it has none.
+#[derive(Debug, Clone)]
+pub struct RegexT {
+    pub tpl: Template,
+    compiled: Option<Regex>,
+}
+
+impl RegexT {
+    /// The names of the regex's named capture groups (known at load time: variable
+    /// values are matched literally, so they add no group).
+    pub fn capture_names(&self) -> Vec<String> {
+        build_regex(&self.tpl.with_placeholder("x"))
+            .map(|r| r.capture_names().flatten().map(str::to_string).collect())
+            .unwrap_or_default()
+    }
+
+    /// A regex checked at load time; `compiled` is the regex itself when the template
+    /// references no variable.
+    pub fn new(tpl: Template, compiled: Option<Regex>) -> RegexT {
+        RegexT { tpl, compiled }
+    }
+
+    /// The compiled regex when the template references no variable.
+    pub fn compiled(&self) -> Option<&Regex> {
+        self.compiled.as_ref()
+    }
+}
+
+/// Paths or globs to include, and globs to exclude.
+#[derive(Debug, Clone)]
+pub struct GlobSet {
+    pub include: Vec<Template>,
+    pub exclude: Vec<Template>,
+}

@@ -1,0 +1,183 @@
+//! `{name}` templates in policy strings.
+//!
+//! A `{` followed by a variable name and `}` is a reference; every other brace is
+//! literal, so regex quantifiers (`\d{4}`) and glob alternations (`*.{yml,yaml}`)
+//! need no escaping. `{{` and `}}` stand for literal braces.
+
+use super::node::Span;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    Lit(String),
+    Var(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    pub raw: String,
+    pub span: Span,
+    parts: Vec<Part>,
+}
+
+/// A referenced variable has no value in this run (e.g. no release directory).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing(pub String);
+
+fn is_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+impl Template {
+    pub fn parse(raw: &str, span: Span) -> Template {
+        let mut parts = Vec::new();
+        let mut lit = String::new();
+        let mut rest = raw;
+        while let Some(i) = rest.find(['{', '}']) {
+            lit.push_str(&rest[..i]);
+            let tail = &rest[i..];
+            if tail.starts_with("{{") || tail.starts_with("}}") {
+                lit.push_str(&tail[..1]);
+                rest = &tail[2..];
+                continue;
+            }
+            if tail.starts_with('{')
+                && let Some(end) = tail.find('}')
+            {
+                let name = &tail[1..end];
+                if is_name(name) {
+                    if !lit.is_empty() {
+                        parts.push(Part::Lit(std::mem::take(&mut lit)));
+                    }
+                    parts.push(Part::Var(name.to_string()));
+                    rest = &tail[end + 1..];
+                    continue;
+                }
+            }
+            lit.push_str(&tail[..1]);
+            rest = &tail[1..];
+        }
+        lit.push_str(rest);
+        if !lit.is_empty() {
+            parts.push(Part::Lit(lit));
+        }
+        Template {
+            raw: raw.to_string(),
+            span,
+            parts,
+        }
+    }
+
+    /// The variables this template references, in order.
+    pub fn vars(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Var(v) => Some(v.as_str()),
+            Part::Lit(_) => None,
+        })
+    }
+
+    pub fn is_literal(&self) -> bool {
+        self.vars().next().is_none()
+    }
+
+    /// Renders with `lookup`, passing each value through `escape` (e.g. `regex::escape`).
+    pub fn render(
+        &self,
+        lookup: &dyn Fn(&str) -> Option<String>,
+        escape: fn(&str) -> String,
+    ) -> Result<String, Missing> {
+        let mut out = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Lit(s) => out.push_str(s),
+                Part::Var(v) => {
+                    out.push_str(&escape(&lookup(v).ok_or_else(|| Missing(v.clone()))?))
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Renders with every variable replaced by `placeholder`, to validate syntax at load time.
+    pub fn with_placeholder(&self, placeholder: &str) -> String {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Part::Lit(s) => s.as_str(),
+                Part::Var(_) => placeholder,
+            })
+            .collect()
+    }
+}
+
+pub(crate) fn no_escape(s: &str) -> String {
+    s.to_string()
+}
+
+/// A value made literal inside a glob: every character the glob syntax reads
+/// (`\\ ? * [ ] { } ,` and `! ^ -` of classes) gets a backslash (relgate's globs are
+/// built with `backslash_escape`). `globset::escape` leaves `\\` and `,` as they are,
+/// so a release directory named `v9\\` broke the glob (and could hide a file).
+pub(crate) fn glob_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    for c in s.chars() {
+        if matches!(
+            c,
+            '\\' | '?' | '*' | '[' | ']' | '{' | '}' | ',' | '!' | '^' | '-'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub(crate) fn regex_escape(s: &str) -> String {
+    regex::escape(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(t: &str) -> Result<String, Missing> {
+        Template::parse(t, Span::default()).render(
+            &|v| (v == "release").then(|| "2024-07-15".to_string()),
+            no_escape,
+        )
+    }
+
+    #[test]
+    fn references_and_literals() {
+        assert_eq!(
+            render("releases/{release}/README.md").unwrap(),
+            "releases/2024-07-15/README.md"
+        );
+        assert_eq!(render(r"^\d{4}-\d{2,3}$").unwrap(), r"^\d{4}-\d{2,3}$");
+        assert_eq!(render("**/*.{yml,yaml}").unwrap(), "**/*.{yml,yaml}");
+        assert_eq!(render("{{release}}").unwrap(), "{release}");
+        assert_eq!(render("{nope}"), Err(Missing("nope".into())));
+        let t = Template::parse("a{x}b{y-z}", Span::default());
+        assert_eq!(t.vars().collect::<Vec<_>>(), ["x", "y-z"]);
+        assert_eq!(t.with_placeholder("_"), "a_b_");
+    }
+
+    #[test]
+    fn glob_values_are_literal() {
+        for value in [r"v9\", "a,b", "x*?[]{}", "!^-", r"\*"] {
+            let t = Template::parse("releases/{v}/*.md", Span::default());
+            let g = t.render(&|_| Some(value.to_string()), glob_escape).unwrap();
+            let m = crate::lang::pattern::glob(&format!("{{{g},other}}")).unwrap();
+            assert!(m.is_match(format!("releases/{value}/a.md")), "{value}: {g}");
+            assert!(!m.is_match("releases/v9/a.md"), "{value}: {g}");
+        }
+    }
+
+    #[test]
+    fn values_are_escaped() {
+        let t = Template::parse("^v{v}$", Span::default());
+        let out = t.render(&|_| Some("1.2".into()), regex_escape).unwrap();
+        assert_eq!(out, r"^v1\.2$");
+    }
+}

@@ -1,0 +1,220 @@
+//! One policy file: its top level, its policies and their conditions.
+
+use super::params::{FILE_PARAMS, POLICY_PARAMS};
+use super::var_defs::load_vars;
+use super::{Cond, Policy, PolicySet};
+use crate::checks;
+use crate::finding::{Origin, Severity};
+use crate::lang::error::{Code, did_you_mean};
+use crate::lang::fields::{Fields, LoadCx};
+use crate::lang::node::{Node, NodeKind, Span};
+
+/// Reads one file's top level; returns the packs it asks for.
+pub(super) fn load_file(lx: &mut LoadCx, root: &Node, set: &mut PolicySet) -> Vec<(String, Span)> {
+    if matches!(root.kind, NodeKind::Null) {
+        lx.error(Code::MissingKey, root.span, "the policy file is empty")
+            .help = Some("start with 'version: 1' and a 'policies:' list".into());
+        return Vec::new();
+    }
+    let Some(mut f) = Fields::new(lx, root, FILE_PARAMS, None, "the policy file") else {
+        return Vec::new();
+    };
+    if let Some(v) = f.node("version")
+        && !matches!(v.kind, NodeKind::Int(1))
+    {
+        f.lx.error(
+            Code::BadValue,
+            v.span,
+            "unsupported policy language version",
+        )
+        .help = Some("this relgate reads 'version: 1'".into());
+    }
+    let mut packs = Vec::new();
+    if let Some(p) = f.node("packs") {
+        match &p.kind {
+            NodeKind::Seq(items) => {
+                for it in items {
+                    match it.as_str() {
+                        Some(s) => packs.push((s.to_string(), it.span)),
+                        None => f.lx.wrong_type(it, "a pack name", "a string"),
+                    }
+                }
+            }
+            _ => f.lx.wrong_type(p, "'packs'", "a list of pack names"),
+        }
+    }
+    let vars = f.node("vars");
+    let policies = f.node("policies");
+    let waivers = f.node("waivers");
+    let max_days = f.node("waiver_max_days").map(|n| n.span);
+    if let Some(days) = f.int("waiver_max_days") {
+        if days < 1 {
+            f.lx.error(
+                Code::BadValue,
+                max_days.unwrap_or_default(),
+                "'waiver_max_days' must be at least 1",
+            );
+        } else {
+            set.waiver_max_days = Some(set.waiver_max_days.map_or(days, |d| d.min(days)));
+        }
+    }
+    f.finish();
+    if let Some(w) = waivers {
+        super::waivers::load_waivers(lx, w, set);
+    }
+    if let Some(v) = vars {
+        load_vars(lx, v, set);
+    }
+    if let Some(p) = policies {
+        match &p.kind {
+            NodeKind::Seq(items) => {
+                for it in items {
+                    if let Some(policy) = load_policy(lx, it) {
+                        set.policies.push(policy);
+                    }
+                }
+            }
+            _ => lx.wrong_type(p, "'policies'", "a list of policies"),
+        }
+    }
+    packs
+}
+
+fn load_policy(lx: &mut LoadCx, node: &Node) -> Option<Policy> {
+    let before = lx.errors.len();
+    let mut f = Fields::new(lx, node, POLICY_PARAMS, None, "policy")?;
+    let id_node = f.node("id");
+    let id = f
+        .string("id")
+        .or_else(|| id_node.and_then(Node::scalar_text));
+    let what = match &id {
+        Some(id) => format!("policy '{id}'"),
+        None => "policy".to_string(),
+    };
+    let name = f.string("name");
+    let title = f.text("title");
+    let severity = f.choice("severity");
+    let description = f.string("description");
+    let help = f.text("help");
+    let url = f.string("url");
+    let waivable = f.bool("waivable");
+    let when = f.node("when");
+    let unless = f.node("unless");
+    let check = f.node("check");
+    f.finish();
+    if let (Some(idn), Some(id)) = (id_node, &id) {
+        let ok = id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+        if !ok {
+            lx.error(
+                Code::BadValue,
+                idn.span,
+                format!("invalid policy id '{id}'"),
+            )
+            .help = Some("use letters, digits, '.', '_' and '-' (e.g. DR-001)".into());
+        }
+    }
+    let when = when.and_then(|n| load_cond(lx, n, &format!("'when' of {what}")));
+    let unless = unless.and_then(|n| load_cond(lx, n, &format!("'unless' of {what}")));
+    let check = check.and_then(|n| load_cond(lx, n, &format!("'check' of {what}")));
+    if lx.errors.len() != before {
+        return None;
+    }
+    Some(Policy {
+        id: id?,
+        name,
+        title: title?.raw,
+        severity: severity
+            .as_deref()
+            .and_then(Severity::parse)
+            .unwrap_or(Severity::Error),
+        help,
+        description,
+        url,
+        when,
+        unless,
+        check: check?,
+        origin: Origin {
+            file: lx.file.name.clone(),
+            line: node.span.line,
+            column: node.span.column,
+        },
+        waivable: waivable.unwrap_or(true),
+    })
+}
+
+fn load_cond(lx: &mut LoadCx, node: &Node, what: &str) -> Option<Cond> {
+    let Some(map) = node.as_map() else {
+        lx.wrong_type(node, what, "a mapping with one check (e.g. 'exists: path')");
+        return None;
+    };
+    if map.len() != 1 {
+        let keys: Vec<String> = map.iter().filter_map(|(k, _)| k.scalar_text()).collect();
+        lx.error(
+            Code::BadValue,
+            node.span,
+            format!(
+                "{what} must have exactly one key, found {}: {}",
+                map.len(),
+                keys.join(", ")
+            ),
+        )
+        .help = Some("combine several checks with 'all:' (every one must hold) or 'any:'".into());
+        return None;
+    }
+    let (k, v) = &map[0];
+    let key = k.scalar_text().unwrap_or_default();
+    match key.as_str() {
+        "all" | "any" => {
+            let NodeKind::Seq(items) = &v.kind else {
+                lx.wrong_type(v, &format!("'{key}'"), "a list of conditions");
+                return None;
+            };
+            if items.is_empty() {
+                lx.error(
+                    Code::BadValue,
+                    v.span,
+                    format!("'{key}' needs at least one condition"),
+                );
+                return None;
+            }
+            let conds: Vec<Option<Cond>> = items
+                .iter()
+                .map(|n| load_cond(lx, n, &format!("an item of '{key}'")))
+                .collect();
+            let conds: Option<Vec<Cond>> = conds.into_iter().collect();
+            Some(if key == "all" {
+                Cond::All(conds?)
+            } else {
+                Cond::Any(conds?)
+            })
+        }
+        "not" => load_cond(lx, v, "'not'").map(|c| Cond::Not(Box::new(c))),
+        _ => {
+            let Some(spec) = checks::kind(&key) else {
+                let mut names: Vec<&str> = checks::KINDS.iter().map(|k| k.name).collect();
+                names.extend(["all", "any", "not"]);
+                let e = lx.error(Code::UnknownKind, k.span, format!("unknown check '{key}'"));
+                e.label = "unknown check".into();
+                e.help = Some(
+                    did_you_mean(&key, names.iter().copied())
+                        .unwrap_or_else(|| format!("checks: {}", names.join(", "))),
+                );
+                return None;
+            };
+            let before = lx.errors.len();
+            let mut f = Fields::new(lx, v, spec.params, spec.shorthand, format!("check '{key}'"))?;
+            let built = (spec.build)(&mut f);
+            f.finish();
+            match built {
+                Some(check) if lx.errors.len() == before => Some(Cond::Check {
+                    kind: spec.name,
+                    check,
+                }),
+                _ => None,
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! The `vars:` of a policy file: literals, latest directories, flags and maps.
+
+use super::PolicySet;
+use super::params::{FLAG_PARAMS, VAR_PARAMS};
+use crate::eval::flags;
+use crate::eval::vars::{self, VarDef, VarKind};
+use crate::lang::error::Code;
+use crate::lang::fields::{Fields, LoadCx};
+use crate::lang::node::{Node, NodeKind};
+use crate::lang::pattern::GlobSet;
+
+pub(super) fn load_vars(lx: &mut LoadCx, node: &Node, set: &mut PolicySet) {
+    let Some(map) = node.as_map() else {
+        lx.wrong_type(node, "'vars'", "a mapping of variable names");
+        return;
+    };
+    for (k, v) in map {
+        let Some(name) = k.as_str().map(str::to_string) else {
+            lx.wrong_type(k, "a variable name", "a string");
+            continue;
+        };
+        let valid = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !valid || vars::BUILTINS.iter().any(|(b, _)| *b == name) {
+            lx.error(Code::BadValue, k.span, format!("'{name}' cannot be a variable name"))
+                .help = Some("use letters, digits, '_' and '-', starting with a letter; 'now' and 'today' are built in".into());
+            continue;
+        }
+        let before = lx.errors.len();
+        let (kind, doc) = match &v.kind {
+            NodeKind::Map(_) => {
+                let Some(mut f) =
+                    Fields::new(lx, v, VAR_PARAMS, None, format!("variable '{name}'"))
+                else {
+                    continue;
+                };
+                let value = f.text("value");
+                let latest = f.path("latest_dir");
+                let pattern = f.regex("pattern");
+                let date = f.bool("date");
+                let flag = f.node("flag");
+                let from = f.node("from");
+                let map = f.node("map");
+                let doc = f.string("description");
+                let span = f.span();
+                f.finish();
+                let from = from.and_then(|n| {
+                    let s = n.scalar_text();
+                    if s.is_none() {
+                        lx.wrong_type(
+                            n,
+                            &format!("'from' of variable '{name}'"),
+                            "a variable name",
+                        );
+                    }
+                    s.map(|s| (s, n.span))
+                });
+                let kinds = [
+                    value.is_some(),
+                    latest.is_some(),
+                    flag.is_some(),
+                    from.is_some(),
+                ];
+                if kinds.iter().filter(|k| **k).count() != 1 {
+                    lx.error(
+                        Code::BadValue,
+                        span,
+                        format!(
+                            "variable '{name}' needs exactly one of 'value', 'latest_dir', 'flag' or 'from'"
+                        ),
+                    );
+                    continue;
+                }
+                if map.is_some() != from.is_some() {
+                    lx.error(
+                        Code::BadValue,
+                        span,
+                        format!("variable '{name}': 'from' and 'map' go together"),
+                    )
+                    .help = Some("from: real_billing\nmap: {'on': real, 'off': sandbox}".into());
+                    continue;
+                }
+                let kind = if let Some(t) = value {
+                    Some(VarKind::Literal(t))
+                } else if let Some(glob) = latest {
+                    Some(VarKind::LatestDir {
+                        glob,
+                        pattern,
+                        date: date.unwrap_or(false),
+                    })
+                } else if let Some(n) = flag {
+                    load_flag(lx, n, &name).map(VarKind::Flag)
+                } else if let (Some((from, from_span)), Some(m)) = (from, map) {
+                    lx.var_refs.push((from.clone(), from_span));
+                    load_map(lx, m, &name).map(|map| VarKind::Mapped { from, map })
+                } else {
+                    None
+                };
+                (kind, doc)
+            }
+            _ => (
+                lx.template(v, &format!("variable '{name}'"))
+                    .map(VarKind::Literal),
+                None,
+            ),
+        };
+        if let (Some(kind), true) = (kind, lx.errors.len() == before) {
+            set.vars.push(VarDef {
+                name,
+                kind,
+                doc,
+                file: lx.file.clone(),
+                span: k.span,
+            });
+        }
+    }
+}
+
+fn load_flag(lx: &mut LoadCx, node: &Node, var: &str) -> Option<flags::FlagDef> {
+    let mut f = Fields::new(
+        lx,
+        node,
+        FLAG_PARAMS,
+        None,
+        format!("'flag' of variable '{var}'"),
+    )?;
+    let name_node = f.node("name");
+    let name = f.string("name");
+    let files = f.globs("files");
+    let exclude = f.globs("exclude");
+    let off = words(&mut f, "off");
+    let on = words(&mut f, "on");
+    f.finish();
+    let name = name?;
+    if name.is_empty() || name.contains(char::is_whitespace) || name.contains('=') {
+        if let Some(n) = name_node {
+            lx.error(
+                Code::BadValue,
+                n.span,
+                format!("'{name}' cannot be a setting name"),
+            )
+            .help = Some(
+                "give the name exactly as config files assign it, without blanks or '='".into(),
+            );
+        }
+        return None;
+    }
+    let defaults = |d: &[&str]| d.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    Some(flags::FlagDef {
+        name,
+        files: GlobSet {
+            include: files?,
+            exclude: exclude.unwrap_or_default(),
+        },
+        off: off.unwrap_or_else(|| defaults(flags::DEFAULT_OFF)),
+        on: on.unwrap_or_else(|| defaults(flags::DEFAULT_ON)),
+    })
+}
+
+/// A list of plain words (an empty list is allowed: `off: []`).
+fn words(f: &mut Fields, name: &'static str) -> Option<Vec<String>> {
+    let node = f.node(name)?;
+    let items: Vec<&Node> = match &node.kind {
+        NodeKind::Seq(items) => items.iter().collect(),
+        _ => vec![node],
+    };
+    let mut out = Vec::new();
+    for it in items {
+        match it.scalar_text() {
+            Some(s) => out.push(s),
+            None => {
+                f.lx.wrong_type(it, &format!("an item of '{name}'"), "a string")
+            }
+        }
+    }
+    Some(out)
+}
+
+fn load_map(lx: &mut LoadCx, node: &Node, var: &str) -> Option<Vec<(String, String)>> {
+    let Some(m) = node.as_map() else {
+        lx.wrong_type(
+            node,
+            &format!("'map' of variable '{var}'"),
+            "a mapping of values",
+        );
+        return None;
+    };
+    let mut out = Vec::new();
+    for (k, v) in m {
+        match (k.scalar_text(), v.scalar_text()) {
+            (Some(k), Some(v)) => out.push((k, v)),
+            (None, _) => lx.wrong_type(k, &format!("a key of 'map' of '{var}'"), "a string"),
+            (_, None) => lx.wrong_type(v, &format!("a value of 'map' of '{var}'"), "a string"),
+        }
+    }
+    if out.is_empty() {
+        lx.error(
+            Code::BadValue,
+            node.span,
+            format!("'map' of variable '{var}' must not be empty"),
+        );
+        return None;
+    }
+    Some(out)
+}
