@@ -264,7 +264,8 @@ fn broken_configs_fail_closed() {
     let offs: Vec<_> = r.findings().into_iter().filter(|x| x.0 == "OFF").collect();
     assert_eq!(offs.len(), 3, "{}", r.stdout);
     assert_eq!(offs[0], f("OFF", "config/broken.json", Some(3)));
-    assert_eq!(offs[1], f("OFF", "config/broken.yaml", Some(4)));
+    // At the line that names the flag; the message says where parsing stopped.
+    assert_eq!(offs[1], f("OFF", "config/broken.yaml", Some(1)));
     // A linked config is never followed, so it cannot be proven off either.
     assert_eq!(offs[2], f("OFF", "config/link.env", None));
     let msgs: Vec<String> = r.json()["findings"]
