@@ -19,6 +19,7 @@ mod flag_forms;
 mod formats;
 mod github;
 mod hermetic;
+mod hostile;
 mod install_hook;
 mod junit;
 mod markdown;
