@@ -9,7 +9,7 @@ pub type IndexView = GitObjectView;
 impl GitObjectView {
     /// The index's stage-0 entries under `prefix`. Conflicted paths (stages 1–3)
     /// have no staged content and are not listed.
-    pub(crate) fn from_index(repo: &git2::Repository, prefix: &str) -> Result<Self, OpenError> {
+    pub(crate) fn from_index(repo: &git2::Repository, prefix: &[u8]) -> Result<Self, OpenError> {
         let index = repo.index().map_err(git_err)?;
         let mut pairs = Vec::new();
         for e in index.iter() {
@@ -47,7 +47,7 @@ mod tests {
         t.symlink("a.txt", "link");
         t.git(&["add", "run.sh", "link"]);
         t.write("untracked.txt", "u");
-        let v = IndexView::from_index(&t.repo(), "").unwrap();
+        let v = IndexView::from_index(&t.repo(), b"").unwrap();
         assert_eq!(v.source(), SourceKind::Staged);
         assert_eq!(paths(&v), ["a.txt", "link", "run.sh", "sub/b.txt"]);
         assert_eq!(v.read("a.txt").unwrap().bytes(), b"committed\n");
@@ -83,7 +83,7 @@ mod tests {
         t.write("sub/a.txt", "0123456789");
         t.write("sub/d/b.txt", "b");
         t.git(&["add", "-A"]);
-        let v = IndexView::from_index(&t.repo(), "sub")
+        let v = IndexView::from_index(&t.repo(), b"sub")
             .unwrap()
             .with_max_file_size(9);
         assert_eq!(paths(&v), ["a.txt", "d/b.txt"]);
@@ -111,7 +111,7 @@ mod tests {
         t.write("c.txt", "main\n");
         t.commit_all("main");
         assert!(!t.git_ok(&["merge", "other"]));
-        let v = IndexView::from_index(&t.repo(), "").unwrap();
+        let v = IndexView::from_index(&t.repo(), b"").unwrap();
         assert_eq!(paths(&v), ["ok.txt"]);
     }
 
@@ -120,7 +120,7 @@ mod tests {
         let t = TestRepo::new();
         t.write("a.txt", "a");
         t.git(&["add", "-A"]);
-        let v = IndexView::from_index(&t.repo(), "").unwrap();
+        let v = IndexView::from_index(&t.repo(), b"").unwrap();
         let all: Vec<_> = std::thread::scope(|s| {
             let hs: Vec<_> = (0..8)
                 .map(|_| s.spawn(|| v.read("a.txt").unwrap()))

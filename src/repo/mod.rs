@@ -17,12 +17,15 @@
 mod content;
 mod diff;
 mod index;
+pub mod lfs;
 mod listing;
 pub mod memory;
 mod object;
+mod safe_open;
 #[cfg(test)]
 mod testutil;
 mod tree;
+mod walk;
 mod worktree;
 
 pub use content::Content;
@@ -93,6 +96,10 @@ pub enum ReadError {
         "{path} is reached through a symbolic link or lies outside the repository; it is not read"
     )]
     Outside { path: String },
+    #[error(
+        "{path} is a Git LFS pointer, not the file's content; relgate cannot judge content it does not have (keep the files policies read out of Git LFS)"
+    )]
+    LfsPointer { path: String },
     #[error("{path} is {size} bytes, over the {max}-byte limit; it is not read")]
     TooLarge { path: String, size: u64, max: u64 },
     #[error("cannot read {path}: {message}")]
@@ -217,6 +224,7 @@ pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, Op
     })?;
     let workdir = repo.workdir().map(Path::to_path_buf);
     let prefix = prefix_of(&target.path, workdir.as_deref())?;
+    let prefix = prefix.as_slice();
     let head = repo
         .head()
         .ok()
@@ -228,19 +236,19 @@ pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, Op
     let (view, rev): (Arc<dyn View>, Option<git2::Oid>) = match &target.source {
         SourceSpec::Worktree => {
             let wd = workdir.as_deref().ok_or_else(bare)?;
-            let view = worktree::WorktreeView::open(&repo, wd, &prefix)?;
+            let view = worktree::WorktreeView::open(&repo, wd, prefix)?;
             (Arc::new(view.with_max_file_size(max_file_size)), head)
         }
         SourceSpec::Staged => {
             if workdir.is_none() {
                 return Err(bare());
             }
-            let view = index::IndexView::from_index(&repo, &prefix)?;
+            let view = index::IndexView::from_index(&repo, prefix)?;
             (Arc::new(view.with_max_file_size(max_file_size)), head)
         }
         SourceSpec::Rev(rev) => {
             let commit = resolve_commit(&repo, rev)?;
-            let view = tree::TreeView::from_commit(&repo, commit, &prefix)?;
+            let view = tree::TreeView::from_commit(&repo, commit, prefix)?;
             (
                 Arc::new(view.with_max_file_size(max_file_size)),
                 Some(commit),
@@ -252,7 +260,7 @@ pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, Op
         Some(b) => {
             let base_commit = resolve_commit(&repo, b)?;
             let trusted: Arc<dyn View> = Arc::new(
-                tree::TreeView::from_commit(&repo, base_commit, &prefix)?
+                tree::TreeView::from_commit(&repo, base_commit, prefix)?
                     .with_max_file_size(max_file_size),
             );
             let merge_base = match rev {
@@ -269,14 +277,14 @@ pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, Op
                 // No commit yet (worktree/staged in a new repository): the base itself.
                 None => base_commit,
             };
-            let base_view = tree::TreeView::from_commit(&repo, merge_base, &prefix)?
+            let base_view = tree::TreeView::from_commit(&repo, merge_base, prefix)?
                 .with_max_file_size(max_file_size);
             let d = diff::Diff::compute(
                 &repo,
                 merge_base,
                 &target.source,
                 rev,
-                &prefix,
+                prefix,
                 Arc::new(base_view),
             )?;
             (
@@ -292,7 +300,7 @@ pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, Op
         base,
         diff,
         trusted,
-        prefix,
+        prefix: listing::path_string(prefix),
         workdir,
     })
 }
@@ -307,10 +315,10 @@ fn resolve_commit(repo: &git2::Repository, rev: &str) -> Result<git2::Oid, OpenE
         })
 }
 
-/// PATH relative to the working directory, `/`-separated, `""` for the top.
-fn prefix_of(path: &Path, workdir: Option<&Path>) -> Result<String, OpenError> {
+/// PATH relative to the working directory, `/`-separated bytes, empty for the top.
+fn prefix_of(path: &Path, workdir: Option<&Path>) -> Result<Vec<u8>, OpenError> {
     let Some(wd) = workdir else {
-        return Ok(String::new());
+        return Ok(Vec::new());
     };
     let abs = path
         .canonicalize()
@@ -323,11 +331,11 @@ fn prefix_of(path: &Path, workdir: Option<&Path>) -> Result<String, OpenError> {
         .map_err(|_| OpenError::NotARepository {
             path: path.to_path_buf(),
         })?;
-    let parts: Vec<String> = rel
+    let parts: Vec<&[u8]> = rel
         .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .map(|c| std::os::unix::ffi::OsStrExt::as_bytes(c.as_os_str()))
         .collect();
-    Ok(parts.join("/"))
+    Ok(parts.join(&b'/'))
 }
 
 #[cfg(test)]

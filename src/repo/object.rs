@@ -3,6 +3,7 @@
 //! object database, size-checked through the object header before it is read.
 //! The listing comes from [`super::index`] or [`super::tree`].
 
+use super::lfs;
 use super::listing::{self, Listing};
 use super::{Content, Entry, EntryKind, MAX_FILE_SIZE, OpenError, ReadError, SourceKind, View};
 use std::path::PathBuf;
@@ -46,12 +47,16 @@ impl GitObjectView {
             EntryKind::Special | EntryKind::Submodule => {
                 Err(ReadError::Special { path: path.clone() })
             }
-            EntryKind::File => self.blob(path, oid).map(Arc::new),
+            EntryKind::File => {
+                let content = self.blob(path, oid)?;
+                lfs::refuse_pointer(path, &content)?;
+                Ok(Arc::new(content))
+            }
             EntryKind::Symlink => {
                 let target = self.blob(path, oid)?;
                 Err(ReadError::Symlink {
                     path: path.clone(),
-                    target: String::from_utf8_lossy(target.bytes()).into_owned(),
+                    target: listing::path_string(target.bytes()),
                 })
             }
         }
@@ -145,7 +150,7 @@ impl RepoPool {
 
 /// An entry for a git path (`full`, repository-relative) with a git `mode`, if it
 /// lies under `prefix` and is a clean path; `None` for trees and anything else.
-pub(crate) fn git_entry(full: &[u8], mode: u32, prefix: &str) -> Option<Entry> {
+pub(crate) fn git_entry(full: &[u8], mode: u32, prefix: &[u8]) -> Option<Entry> {
     if !listing::is_clean(full) {
         return None;
     }

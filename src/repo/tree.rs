@@ -1,5 +1,6 @@
 //! `--rev REV` and the base of a diff: a commit's tree, walked recursively.
 
+use super::listing::descends;
 use super::object::{GitObjectView, MAX_ENTRIES, git_entry, git_err, too_many};
 use super::{OpenError, SourceKind};
 
@@ -11,7 +12,7 @@ impl GitObjectView {
     pub(crate) fn from_commit(
         repo: &git2::Repository,
         commit: git2::Oid,
-        prefix: &str,
+        prefix: &[u8],
     ) -> Result<Self, OpenError> {
         let tree = repo
             .find_commit(commit)
@@ -54,15 +55,6 @@ impl GitObjectView {
     }
 }
 
-/// Whether directory `dir` can hold paths under `prefix` (is above it or below it).
-fn descends(dir: &[u8], prefix: &str) -> bool {
-    let p = prefix.as_bytes();
-    p.is_empty()
-        || dir == p
-        || (p.starts_with(dir) && p.get(dir.len()) == Some(&b'/'))
-        || (dir.starts_with(p) && dir.get(p.len()) == Some(&b'/'))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,8 +87,8 @@ mod tests {
         t.write("a.txt", "worktree\n");
 
         let repo = t.repo();
-        let head = TreeView::from_commit(&repo, commit(&t, "HEAD"), "").unwrap();
-        let prev = TreeView::from_commit(&repo, commit(&t, "HEAD~1"), "").unwrap();
+        let head = TreeView::from_commit(&repo, commit(&t, "HEAD"), b"").unwrap();
+        let prev = TreeView::from_commit(&repo, commit(&t, "HEAD~1"), b"").unwrap();
         assert_eq!(head.source(), SourceKind::Rev);
         assert_eq!(head.read("a.txt").unwrap().bytes(), b"two\n");
         assert_eq!(prev.read("a.txt").unwrap().bytes(), b"one\n");
@@ -137,23 +129,12 @@ mod tests {
         t.commit_all("init");
         let repo = t.repo();
         let head = commit(&t, "HEAD");
-        let v = TreeView::from_commit(&repo, head, "sub").unwrap();
+        let v = TreeView::from_commit(&repo, head, b"sub").unwrap();
         assert_eq!(paths(&v), ["a.txt", "d/b.txt"]);
         assert_eq!(v.read("d/b.txt").unwrap().bytes(), b"b");
-        let v = TreeView::from_commit(&repo, head, "sub/d").unwrap();
+        let v = TreeView::from_commit(&repo, head, b"sub/d").unwrap();
         assert_eq!(paths(&v), ["b.txt"]);
-        let v = TreeView::from_commit(&repo, head, "missing").unwrap();
+        let v = TreeView::from_commit(&repo, head, b"missing").unwrap();
         assert!(v.entries().is_empty());
-    }
-
-    #[test]
-    fn descends_only_toward_the_prefix() {
-        assert!(descends(b"a", ""));
-        assert!(descends(b"a", "a/b"));
-        assert!(descends(b"a/b", "a/b"));
-        assert!(descends(b"a/b/c", "a/b"));
-        assert!(!descends(b"ab", "a/b"));
-        assert!(!descends(b"a/bc", "a/b"));
-        assert!(!descends(b"x", "a"));
     }
 }
