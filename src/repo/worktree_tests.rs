@@ -266,3 +266,130 @@ fn submodules_and_conflicts() {
     assert!(matches!(v.read("sm"), Err(ReadError::Special { .. })));
     assert!(v.read("c.txt").unwrap().text().unwrap().contains("<<<<<<<"));
 }
+
+/// What git lists: tracked files that exist plus `ls-files --others --exclude-standard`
+/// (a nested repository shown as `dir/` is the entry `dir`).
+fn git_listing(t: &TestRepo) -> Vec<String> {
+    let tracked = t.git(&["ls-files", "-z", "--cached"]);
+    let others = t.git(&["ls-files", "-z", "--others", "--exclude-standard"]);
+    let mut all: Vec<String> = tracked
+        .split('\0')
+        .filter(|p| !p.is_empty() && std::fs::symlink_metadata(t.abs(p)).is_ok())
+        .chain(others.split('\0').filter(|p| !p.is_empty()))
+        .map(|p| p.trim_end_matches('/').to_string())
+        .collect();
+    all.sort();
+    all.dedup();
+    all
+}
+
+#[test]
+fn untracked_files_are_those_git_shows() {
+    let t = TestRepo::new();
+    let excludes = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(excludes.path(), "*.global\n!keep.global\n").unwrap();
+    t.git(&[
+        "config",
+        "core.excludesFile",
+        excludes.path().to_str().unwrap(),
+    ]);
+    t.write(".git/info/exclude", "*.local\n/top-only.txt\n");
+    t.write(
+        ".gitignore",
+        "*.log\n!important.log\nbuild/\ncache\n/anchored.txt\ndocs/**/*.tmp\nout/*\n!out/keep.txt\nskip/\n!skip/inside.txt\n\\#hash.txt\nspace\\ \n",
+    );
+    t.write("a/.gitignore", "!*.log\nlocal-only.txt\n*.global\n");
+    t.write("a/b/.gitignore", "!local-only.txt\n");
+    t.write("tracked.log", "tracked, then ignored\n");
+    t.write("build/tracked.txt", "tracked in an ignored folder\n");
+    t.git(&["add", "-f", "tracked.log", "build/tracked.txt"]);
+    t.commit_all("init");
+    for f in [
+        "x.log",
+        "important.log",
+        "build/new.txt",
+        "sub/build/deep.txt",
+        "cache",
+        "sub/cache/c.txt",
+        "anchored.txt",
+        "sub/anchored.txt",
+        "docs/a/b/x.tmp",
+        "docs/x.tmp",
+        "out/gone.txt",
+        "out/keep.txt",
+        "skip/inside.txt",
+        "#hash.txt",
+        "space ",
+        "a/y.log",
+        "a/local-only.txt",
+        "a/b/local-only.txt",
+        "a/b/c/local-only.txt",
+        "a/x.global",
+        "keep.global",
+        "other.global",
+        "q.local",
+        "top-only.txt",
+        "sub/top-only.txt",
+        "plain/file.txt",
+    ] {
+        t.write(f, "x");
+    }
+    // An untracked repository of its own, and one that is ignored.
+    for dir in ["nested", "build/nested2"] {
+        std::fs::create_dir_all(t.abs(dir)).unwrap();
+        let out = std::process::Command::new("git")
+            .args(["init", "-q"])
+            .current_dir(t.abs(dir))
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        t.write(&format!("{dir}/n.txt"), "n");
+    }
+    let want = git_listing(&t);
+    assert_eq!(paths(&view(&t, "")), want);
+    // Spot checks, so that a git that lists differently is noticed too.
+    for p in [
+        "tracked.log",
+        "build/tracked.txt",
+        "important.log",
+        "nested",
+        "out/keep.txt",
+    ] {
+        assert!(want.iter().any(|w| w == p), "{p}: {want:?}");
+    }
+    for p in [
+        "x.log",
+        "skip/inside.txt",
+        "docs/a/b/x.tmp",
+        "q.local",
+        "other.global",
+    ] {
+        assert!(!want.iter().any(|w| w == p), "{p}: {want:?}");
+    }
+    let below: Vec<String> = want
+        .iter()
+        .filter_map(|p| p.strip_prefix("a/").map(str::to_string))
+        .collect();
+    assert_eq!(paths(&view(&t, "a")), below);
+}
+
+#[test]
+fn a_symlinked_gitignore_is_not_followed() {
+    let t = TestRepo::new();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("rules"), "*.env\n").unwrap();
+    t.symlink(
+        elsewhere.path().join("rules").to_str().unwrap(),
+        ".gitignore",
+    );
+    t.write("a.env", "FLAG=1\n");
+    t.write("sub/b.env", "FLAG=1\n");
+    t.symlink("/dev/zero", "sub/.gitignore");
+    let v = view(&t, "");
+    assert_eq!(
+        paths(&v),
+        [".gitignore", "a.env", "sub/.gitignore", "sub/b.env"]
+    );
+    assert_eq!(paths(&v), git_listing(&t));
+}

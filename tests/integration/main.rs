@@ -21,6 +21,7 @@ mod hermetic;
 mod install_hook;
 mod junit;
 mod markdown;
+mod names;
 mod narrowing;
 mod pack;
 mod policy_errors;
