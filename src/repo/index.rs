@@ -1,7 +1,10 @@
 //! `--staged`: the index, stage 0, with git modes and staged blobs.
 
+use super::listing::descends;
 use super::object::{GitObjectView, MAX_ENTRIES, git_entry, git_err, too_many};
-use super::{OpenError, SourceKind};
+use super::odb::{Blob, Odb};
+use super::submodule::{self, Gitlink};
+use super::{MAX_FILE_SIZE, OpenError, SourceKind};
 
 /// The staged view is a [`GitObjectView`] listed from the index.
 pub type IndexView = GitObjectView;
@@ -11,20 +14,31 @@ impl GitObjectView {
     /// have no staged content and are not listed.
     pub(crate) fn from_index(repo: &git2::Repository, prefix: &[u8]) -> Result<Self, OpenError> {
         let index = repo.index().map_err(git_err)?;
+        let mut odb = Odb::new(repo, MAX_FILE_SIZE);
         let mut pairs = Vec::new();
+        let mut links = Vec::new();
         for e in index.iter() {
             let stage = (e.flags >> 12) & 0x3;
             if stage != 0 {
                 continue;
             }
-            if let Some(entry) = git_entry(&e.path, e.mode, prefix) {
+            if e.mode & 0o170000 == 0o160000 {
+                if descends(&e.path, prefix) {
+                    links.push(Gitlink {
+                        full: e.path,
+                        commit: e.id,
+                    });
+                }
+            } else if let Some(entry) = git_entry(&e.path, e.mode, prefix) {
                 if pairs.len() >= MAX_ENTRIES {
                     return Err(too_many());
                 }
-                pairs.push((entry, e.id));
+                pairs.push((entry, Blob { db: 0, oid: e.id }));
             }
         }
-        Ok(GitObjectView::new(repo, SourceKind::Staged, pairs))
+        drop(index);
+        submodule::expand(repo, &mut odb, links, prefix, &mut pairs)?;
+        Ok(GitObjectView::new(SourceKind::Staged, pairs, odb))
     }
 }
 

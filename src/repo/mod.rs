@@ -21,7 +21,9 @@ pub mod lfs;
 mod listing;
 pub mod memory;
 mod object;
+mod odb;
 mod safe_open;
+mod submodule;
 #[cfg(test)]
 mod testutil;
 mod tree;
@@ -62,7 +64,10 @@ pub enum EntryKind {
     Symlink,
     /// A FIFO, socket or device in the working tree; never opened.
     Special,
-    /// A submodule (git mode 160000); its content is not part of this repository.
+    /// A submodule (git mode 160000) whose files are not in the view: it is not
+    /// checked out, or its repository lacks the recorded commit. A checked-out
+    /// submodule is not an entry: its files are, at the commit the repository
+    /// records, below its path. Reading this entry is [`ReadError::Submodule`].
     Submodule,
 }
 
@@ -96,6 +101,10 @@ pub enum ReadError {
         "{path} is reached through a symbolic link or lies outside the repository; it is not read"
     )]
     Outside { path: String },
+    #[error(
+        "{path} is a submodule that is not checked out here (or lacks the commit the repository records); its files are not scanned: run `git submodule update --init -- {path}` before relgate"
+    )]
+    Submodule { path: String },
     #[error(
         "{path} is a Git LFS pointer, not the file's content; relgate cannot judge content it does not have (keep the files policies read out of Git LFS)"
     )]
@@ -462,6 +471,82 @@ mod tests {
             };
             assert!(too_large(o.view.read("a.txt")));
             assert!(too_large(o.diff.unwrap().base.read("a.txt")));
+        }
+    }
+
+    #[test]
+    fn checked_out_submodules_are_read_at_the_recorded_commit() {
+        let lib = TestRepo::new();
+        lib.write("config/.env", "REAL=0\n");
+        lib.write("inner.txt", "v1");
+        lib.commit_all("v1");
+        let t = TestRepo::new();
+        t.write("top.txt", "t");
+        t.git(&[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            lib.path().to_str().unwrap(),
+            "vendor/lib",
+        ]);
+        t.commit_all("add lib");
+        // The submodule moves on in its own working tree and history; the superproject
+        // still records v1, and that is what every view reads.
+        let sub = t.abs("vendor/lib");
+        std::fs::write(sub.join("config/.env"), "REAL=1\n").unwrap();
+        for source in [
+            SourceSpec::Worktree,
+            SourceSpec::Staged,
+            SourceSpec::Rev("HEAD".into()),
+        ] {
+            let o = open(&target(t.path(), source.clone(), None)).unwrap();
+            assert_eq!(
+                paths(o.view.as_ref()),
+                [
+                    ".gitmodules",
+                    "top.txt",
+                    "vendor/lib/config/.env",
+                    "vendor/lib/inner.txt"
+                ],
+                "{source:?}"
+            );
+            let env = o.view.read("vendor/lib/config/.env").unwrap();
+            assert_eq!(env.bytes(), b"REAL=0\n", "{source:?}");
+            let o = open(&target(&t.abs("vendor"), source.clone(), None)).unwrap();
+            assert_eq!(paths(o.view.as_ref()), ["lib/config/.env", "lib/inner.txt"]);
+        }
+        // A clone that did not fetch the submodule: one entry, that says so when read.
+        let clone = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new("git")
+            .args(["clone", "-q"])
+            .arg(t.path())
+            .arg(clone.path().join("c"))
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        for source in [
+            SourceSpec::Worktree,
+            SourceSpec::Staged,
+            SourceSpec::Rev("HEAD".into()),
+        ] {
+            let o = open(&target(&clone.path().join("c"), source.clone(), None)).unwrap();
+            assert_eq!(
+                paths(o.view.as_ref()),
+                [".gitmodules", "top.txt", "vendor/lib"],
+                "{source:?}"
+            );
+            let e = o.view.entry("vendor/lib").unwrap();
+            assert_eq!((e.kind, e.mode), (EntryKind::Submodule, 0o160000));
+            let err = o.view.read("vendor/lib").unwrap_err();
+            assert!(err.is_finding());
+            assert!(
+                err.to_string()
+                    .contains("run `git submodule update --init -- vendor/lib`"),
+                "{err}"
+            );
         }
     }
 }

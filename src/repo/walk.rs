@@ -44,6 +44,9 @@ pub(crate) struct Found {
     pub(crate) full: Vec<u8>,
     pub(crate) kind: EntryKind,
     pub(crate) mode: u32,
+    /// For a submodule (a gitlink in the index): the commit the index records.
+    /// `None` for an untracked repository inside the working tree.
+    pub(crate) commit: Option<git2::Oid>,
 }
 
 /// The ignore files of one folder, above those of its parents.
@@ -56,8 +59,8 @@ struct Stack {
 struct Walk<'a> {
     root: &'a Root,
     prefix: &'a [u8],
-    /// Index paths (all stages), sorted, with "is a gitlink".
-    tracked: Vec<(Vec<u8>, bool)>,
+    /// Index paths (all stages), sorted, with the commit of a gitlink.
+    tracked: Vec<(Vec<u8>, Option<git2::Oid>)>,
     /// `info/exclude` above `core.excludesFile`.
     global: Gitignore,
     ignore_case: bool,
@@ -82,20 +85,20 @@ pub(crate) fn list(
         .and_then(|mut c| c.snapshot())
         .map_err(git_err)?;
     let ignore_case = config.get_bool("core.ignorecase").unwrap_or(false);
-    let mut tracked: Vec<(Vec<u8>, bool)> = Vec::new();
+    let mut tracked: Vec<(Vec<u8>, Option<git2::Oid>)> = Vec::new();
     let index = repo.index().map_err(git_err)?;
     for e in index.iter() {
-        if under_prefix(&e.path, prefix).is_some() {
-            let gitlink = e.mode & 0o170000 == 0o160000;
+        if under_prefix(&e.path, prefix).is_some() || descends(&e.path, prefix) {
+            let gitlink = (e.mode & 0o170000 == 0o160000).then_some(e.id);
             tracked.push((e.path, gitlink));
         }
     }
     drop(index);
-    tracked.sort();
+    tracked.sort_by(|a, b| a.0.cmp(&b.0));
     tracked.dedup_by(|later, earlier| {
         let same = later.0 == earlier.0;
         if same {
-            earlier.1 |= later.1;
+            earlier.1 = earlier.1.or(later.1);
         }
         same
     });
@@ -122,7 +125,7 @@ impl Walk<'_> {
             .binary_search_by(|(p, _)| p.as_slice().cmp(full))
             .ok()
             .and_then(|i| self.tracked.get(i))
-            .map(|(_, gitlink)| *gitlink)
+            .map(|(_, gitlink)| gitlink.is_some())
     }
 
     /// The walk: every path it reaches that is listed (tracked, or untracked and
@@ -169,6 +172,7 @@ impl Walk<'_> {
                 full: dir.rel.clone(),
                 kind: EntryKind::Submodule,
                 mode: 0o160000,
+                commit: None,
             };
             let listed = under_prefix(&dir.rel, self.prefix).is_some();
             return Ok((if listed { vec![nested] } else { Vec::new() }, Vec::new()));
@@ -227,8 +231,13 @@ impl Walk<'_> {
                 Err(e) if gone(&e) => continue,
                 Err(e) => return Err(io(e)),
             };
-            if let Some((kind, mode)) = kind_and_mode(&meta, tracked == Some(true)) {
-                files.push(Found { full, kind, mode });
+            if let Some((kind, mode)) = kind_and_mode(&meta, false) {
+                files.push(Found {
+                    full,
+                    kind,
+                    mode,
+                    commit: None,
+                });
             }
         }
         Ok((files, dirs))
@@ -241,7 +250,7 @@ impl Walk<'_> {
         let mut out = Vec::new();
         let root = self.root.path();
         for (full, gitlink) in &self.tracked {
-            if under_prefix(full, self.prefix).is_none()
+            if gitlink.is_none() && under_prefix(full, self.prefix).is_none()
                 || !is_clean(full)
                 || full.split(|b| *b == b'/').any(is_dot_git_bytes)
                 || seen
@@ -259,11 +268,12 @@ impl Walk<'_> {
                 Err(e) if gone(&e) => continue,
                 Err(e) => return Err(io(e)),
             };
-            if let Some((kind, mode)) = kind_and_mode(&meta, *gitlink) {
+            if let Some((kind, mode)) = kind_and_mode(&meta, gitlink.is_some()) {
                 out.push(Found {
                     full: full.clone(),
                     kind,
                     mode,
+                    commit: *gitlink,
                 });
             }
         }

@@ -10,7 +10,9 @@
 //! checks what was opened.
 
 use super::listing::{self, Listing};
+use super::odb::{Blob, Odb};
 use super::safe_open::{Ancestors, Refused, Root, ancestors, gone};
+use super::submodule::{self, Gitlink};
 use super::walk;
 use super::{Content, Entry, MAX_FILE_SIZE, OpenError, ReadError, SourceKind, View};
 use super::{EntryKind, lfs};
@@ -24,8 +26,19 @@ pub struct WorktreeView {
     root: Root,
     /// The view's folder below the working directory, as bytes (empty at the top).
     prefix: Vec<u8>,
-    files: Listing<()>,
-    max_size: u64,
+    files: Listing<Item>,
+    /// Submodules' files are read from their object databases.
+    odb: Odb,
+}
+
+/// Where an entry's content is.
+enum Item {
+    /// On disk, at the entry's path.
+    Disk,
+    /// An untracked repository inside the working tree: not read.
+    Nested,
+    /// In a submodule, at the commit the index records.
+    Object(Blob),
 }
 
 impl WorktreeView {
@@ -38,29 +51,45 @@ impl WorktreeView {
             .canonicalize()
             .and_then(|p| Root::open(&p))
             .map_err(|e| OpenError::Io(format!("{}: {e}", wd.display())))?;
-        let pairs = walk::list(repo, &root, prefix)?
-            .into_iter()
-            .filter_map(|f| {
-                let rel = listing::under_prefix(&f.full, prefix)?;
-                let entry = Entry {
-                    path: listing::path_string(rel),
-                    kind: f.kind,
-                    mode: f.mode,
-                };
-                Some((entry, ()))
-            })
-            .collect();
+        let mut pairs = Vec::new();
+        let mut links = Vec::new();
+        for f in walk::list(repo, &root, prefix)? {
+            if let Some(commit) = f.commit {
+                links.push(Gitlink {
+                    full: f.full,
+                    commit,
+                });
+                continue;
+            }
+            let Some(rel) = listing::under_prefix(&f.full, prefix) else {
+                continue;
+            };
+            let entry = Entry {
+                path: listing::path_string(rel),
+                kind: f.kind,
+                mode: f.mode,
+            };
+            let item = match f.kind {
+                EntryKind::Submodule => Item::Nested,
+                _ => Item::Disk,
+            };
+            pairs.push((entry, item));
+        }
+        let mut odb = Odb::new(repo, MAX_FILE_SIZE);
+        let mut objects = Vec::new();
+        submodule::expand(repo, &mut odb, links, prefix, &mut objects)?;
+        pairs.extend(objects.into_iter().map(|(e, b)| (e, Item::Object(b))));
         Ok(WorktreeView {
             root,
             prefix: prefix.to_vec(),
             files: Listing::new(pairs),
-            max_size: MAX_FILE_SIZE,
+            odb,
         })
     }
 
     /// Files over `max` bytes are not read ([`ReadError::TooLarge`]).
     pub(crate) fn with_max_file_size(mut self, max: u64) -> Self {
-        self.max_size = max;
+        self.odb.max_size = max;
         self
     }
 
@@ -82,8 +111,17 @@ impl WorktreeView {
         }
     }
 
-    fn load(&self, entry: &Entry) -> Result<Arc<Content>, ReadError> {
+    fn load(&self, entry: &Entry, item: &Item) -> Result<Arc<Content>, ReadError> {
         let path = entry.path.as_str();
+        match item {
+            Item::Disk => {}
+            Item::Nested => {
+                return Err(ReadError::Special {
+                    path: path.to_string(),
+                });
+            }
+            Item::Object(blob) => return self.odb.load(entry, *blob),
+        }
         let Some(full) = self.full(path) else {
             return Err(outside(path));
         };
@@ -127,12 +165,12 @@ impl WorktreeView {
         self.check_file(path, &abs, &meta)?;
         let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
         Read::by_ref(&mut file)
-            .take(self.max_size.saturating_add(1))
+            .take(self.odb.max_size.saturating_add(1))
             .read_to_end(&mut bytes)
             .map_err(|e| io_error(path, &e))?;
         let size = bytes.len() as u64;
-        if size > self.max_size {
-            return Err(too_large(path, size, self.max_size));
+        if size > self.odb.max_size {
+            return Err(too_large(path, size, self.odb.max_size));
         }
         Ok(Content::new(bytes))
     }
@@ -148,8 +186,8 @@ impl WorktreeView {
                 path: path.to_string(),
             });
         }
-        if meta.len() > self.max_size {
-            return Err(too_large(path, meta.len(), self.max_size));
+        if meta.len() > self.odb.max_size {
+            return Err(too_large(path, meta.len(), self.odb.max_size));
         }
         Ok(())
     }
@@ -168,7 +206,7 @@ impl View for WorktreeView {
         let Some(i) = self.files.find(path) else {
             return Err(self.unlisted(path));
         };
-        self.files.load(i, |entry, ()| self.load(entry))
+        self.files.load(i, |entry, item| self.load(entry, item))
     }
 
     fn link_target(&self, path: &str) -> Option<String> {

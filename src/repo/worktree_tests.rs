@@ -263,7 +263,8 @@ fn submodules_and_conflicts() {
     assert_eq!(paths(&v), ["c.txt", "nested", "sm"]);
     assert_eq!(kind(&v, "nested"), Some((EntryKind::Submodule, 0o160000)));
     assert_eq!(kind(&v, "sm"), Some((EntryKind::Submodule, 0o160000)));
-    assert!(matches!(v.read("sm"), Err(ReadError::Special { .. })));
+    assert!(matches!(v.read("sm"), Err(ReadError::Submodule { .. })));
+    assert!(matches!(v.read("nested"), Err(ReadError::Special { .. })));
     assert!(v.read("c.txt").unwrap().text().unwrap().contains("<<<<<<<"));
 }
 
