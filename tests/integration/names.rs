@@ -133,3 +133,32 @@ fn ignored_files_are_not_judged_but_tracked_ones_are() {
         r.stdout
     );
 }
+
+#[test]
+fn a_submodule_that_sets_the_flag_is_read_at_the_recorded_commit() {
+    let lib = Repo::new();
+    lib.write("config/.env", "REAL=1\n").commit_all("on");
+    let repo = Repo::new();
+    repo.write("config/app.env", "REAL=0\n");
+    repo.git(&[
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        lib.path().to_str().unwrap(),
+        "vendor/lib",
+    ]);
+    repo.commit_all("vendor lib");
+    // Off in the submodule's working tree only: the recorded commit still sets it.
+    std::fs::write(repo.path().join("vendor/lib/config/.env"), "REAL=0\n").unwrap();
+    for mode in [&[][..], &["--staged"], &["--rev", "HEAD"]] {
+        let r = repo.check_yaml(FLAG, mode);
+        assert_eq!(r.code, 1, "{mode:?}: {}{}", r.stdout, r.stderr);
+        assert_eq!(
+            r.findings(),
+            [f("OFF", "vendor/lib/config/.env", Some(1))],
+            "{mode:?}"
+        );
+    }
+}
