@@ -67,4 +67,6 @@ gen files
 git init -q
 git add -A
 git -c user.name=bench -c user.email=bench@example.com -c commit.gpgsign=false commit -qm bench
+# Packed, as a clone is.
+git repack -adq
 echo "$dir: $(git ls-files | wc -l) files"

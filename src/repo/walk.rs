@@ -66,6 +66,9 @@ struct Walk<'a> {
     ignore_case: bool,
 }
 
+/// What reading one folder gives: paths to list, folders to read next.
+type DirRead = (Vec<Found>, Vec<Dir>);
+
 /// A folder to read, relative to the working directory (`""` at the top).
 struct Dir {
     rel: Vec<u8>,
@@ -137,7 +140,7 @@ impl Walk<'_> {
         }];
         let mut found = Vec::new();
         while !level.is_empty() {
-            let results: Vec<Result<(Vec<Found>, Vec<Dir>), OpenError>> =
+            let results: Vec<Result<DirRead, OpenError>> =
                 level.par_iter().map(|d| self.read_dir(d)).collect();
             level = Vec::new();
             for r in results {
@@ -152,7 +155,7 @@ impl Walk<'_> {
         Ok(found)
     }
 
-    fn read_dir(&self, dir: &Dir) -> Result<(Vec<Found>, Vec<Dir>), OpenError> {
+    fn read_dir(&self, dir: &Dir) -> Result<DirRead, OpenError> {
         let abs = self.root.join(&dir.rel);
         let io = |e: std::io::Error| OpenError::Io(format!("{}: {e}", abs.display()));
         let listing = match fs::read_dir(&abs) {

@@ -4,10 +4,10 @@
 //!
 //! Never follows a link: a file is opened through [`Root`], which refuses a link
 //! in any component of the path (`openat2` with `RESOLVE_NO_SYMLINKS` on Linux,
-//! one `O_NOFOLLOW` open per component elsewhere); before that every ancestor
-//! is checked with `lstat` (to say whether a path is a link or lies below one)
-//! and the file itself too (a FIFO or device is never opened); after it, `fstat`
-//! checks what was opened.
+//! one `O_NOFOLLOW` open per component elsewhere). Before the open, the file is
+//! checked with `lstat` (a FIFO or device is never opened); after it, `fstat`
+//! checks what was opened. Only when something is refused are the ancestors
+//! checked with `lstat`, to say whether the path is a link or lies below one.
 
 use super::listing::{self, Listing};
 use super::odb::{Blob, Odb};
@@ -138,28 +138,38 @@ impl WorktreeView {
     }
 
     fn read_file(&self, path: &str, full: &[u8]) -> Result<Content, ReadError> {
-        // Again at read time: the tree may have changed since it was listed.
-        match ancestors(self.root.path(), full, None) {
-            Ok(Ancestors::Dirs) => {}
-            Ok(Ancestors::Link) => return Err(outside(path)),
-            Ok(Ancestors::Missing) => return Err(not_found(path)),
-            Err(e) => return Err(io_error(path, &e)),
-        }
         let abs = self.root.join(full);
+        // The tree may have changed since it was listed: a folder on the way that is
+        // now a link makes the path lie outside, whatever is at its end.
+        let refused = || match ancestors(self.root.path(), full, None) {
+            Ok(Ancestors::Dirs) => match fs::symlink_metadata(&abs) {
+                Ok(m) if m.file_type().is_symlink() => link_error(path, &abs),
+                Ok(_) => outside(path),
+                Err(e) => fs_error(path, &e),
+            },
+            Ok(Ancestors::Link) => outside(path),
+            Ok(Ancestors::Missing) => not_found(path),
+            Err(e) => io_error(path, &e),
+        };
         // Decide on the lstat before opening: never open a FIFO or device at all.
+        // (Through a linked folder this lstat sees what lies outside, but only its
+        // kind: the open below refuses the link, and `refused` says so.)
         let meta = fs::symlink_metadata(&abs).map_err(|e| fs_error(path, &e))?;
-        self.check_file(path, &abs, &meta)?;
+        if let Err(e) = self.check_file(path, &abs, &meta) {
+            return Err(match e {
+                ReadError::Symlink { .. } => refused(),
+                e => match ancestors(self.root.path(), full, None) {
+                    Ok(Ancestors::Link) => outside(path),
+                    _ => e,
+                },
+            });
+        }
         let mut file = match self.root.open_file(full) {
             Ok(f) => f,
             Err(Refused::NotFound) => return Err(not_found(path)),
             Err(Refused::Io(e)) => return Err(io_error(path, &e)),
-            // Swapped for a link since the lstat: the file itself, or a folder above.
-            Err(Refused::Link) => {
-                return match fs::symlink_metadata(&abs) {
-                    Ok(m) if m.file_type().is_symlink() => Err(link_error(path, &abs)),
-                    _ => Err(outside(path)),
-                };
-            }
+            // A link on the way: the file itself, or a folder above.
+            Err(Refused::Link) => return Err(refused()),
         };
         let meta = file.metadata().map_err(|e| io_error(path, &e))?;
         self.check_file(path, &abs, &meta)?;

@@ -204,7 +204,10 @@ fn each_file_is_read_once() {
     let t = TestRepo::new();
     t.write("a.txt", "first");
     let v = view(&t, "");
+    assert_eq!(v.files.read_count(), 0);
     let first = v.read("a.txt").unwrap();
+    // Only what was read takes a place in the cache.
+    assert_eq!(v.files.read_count(), 1);
     t.write("a.txt", "second");
     let again = v.read("a.txt").unwrap();
     assert!(Arc::ptr_eq(&first, &again));
