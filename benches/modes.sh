@@ -13,6 +13,8 @@
 #   --staged       `git ls-files -s`, then `git cat-file --batch` of those blobs, 2 streams
 #   --rev HEAD     `git ls-tree -r HEAD`, then `git cat-file --batch` of those blobs, 2 streams
 # "The files the pack reads" are its globs, as a regular expression below.
+# CPU is relgate's user + system time in one run: on a machine shared with other
+# work, wall times swing and the CPU column says more.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 runs=${2:-5}
@@ -70,17 +72,17 @@ ms() { # median wall time in ms of RUNS runs of "$@"
   done
   printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p"
 }
-rss_and_code() { # peak RSS in MB and exit code of one run of "$@"
+rss_and_code() { # peak RSS in MB, CPU seconds (user + system) and exit code of one run of "$@"
   local code=0
-  /usr/bin/time -f '%M' -o "$work/rss" "$@" > /dev/null 2>&1 || code=$?
-  echo "$(($(tail -1 "$work/rss") / 1024)) $code"
+  /usr/bin/time -f '%M %U %S' -o "$work/rss" "$@" > /dev/null 2>&1 || code=$?
+  tail -1 "$work/rss" | awk -v c="$code" '{ printf "%d %.2f %d\n", $1 / 1024, $2 + $3, c }'
 }
 
 echo "repository: $repo ($(wc -l < "$work/all") files, the pack reads $(wc -l < "$work/read"))"
 echo "relgate: $RELGATE; medians of $runs runs; $(nproc) cores"
 echo
-printf '| %-12s | %10s | %10s | %6s | %13s | %4s |\n' mode relgate floor ratio "peak RSS" exit
-printf '|%s|%s|%s|%s|%s|%s|\n' -------------- ------------ ------------ -------- --------------- ------
+printf '| %-12s | %10s | %10s | %6s | %13s | %8s | %4s |\n' mode relgate floor ratio "peak RSS" "CPU" exit
+printf '|%s|%s|%s|%s|%s|%s|%s|\n' -------------- ------------ ------------ -------- --------------- ---------- ------
 for mode in worktree staged rev; do
   case $mode in
     worktree) args=() ;;
@@ -90,7 +92,7 @@ for mode in worktree staged rev; do
   cmd=("$RELGATE" check . --pack billing-gateway-dr "${args[@]}" --format json --output /dev/null)
   r=$(ms "${cmd[@]}")
   f=$(ms "floor_$mode")
-  read -r rss code < <(rss_and_code "${cmd[@]}")
+  read -r rss cpu code < <(rss_and_code "${cmd[@]}")
   ratio=$(awk -v r="$r" -v f="$f" 'BEGIN { printf "%.1fx", (f > 0 ? r / f : 0) }')
-  printf '| %-12s | %7d ms | %7d ms | %6s | %10d MB | %4d |\n' "$mode" "$r" "$f" "$ratio" "$rss" "$code"
+  printf '| %-12s | %7d ms | %7d ms | %6s | %10d MB | %6s s | %4d |\n' "$mode" "$r" "$f" "$ratio" "$rss" "$cpu" "$code"
 done
