@@ -77,13 +77,9 @@ pub struct Entry {
     /// Relative to the view's root (PATH), `/`-separated, never starting with `/` or containing `..`.
     pub path: String,
     pub kind: EntryKind,
-    /// Working tree: for a file, the permission bits on disk (`st_mode & 0o7777`,
-    /// e.g. `0o644`, `0o664`, `0o755`); a symlink is `0o120000`, a submodule (or an
-    /// untracked nested repository) `0o160000`, a special file its whole `st_mode`
-    /// (type and permission bits).
-    /// Index and commit: the git mode (`0o100644`, `0o100755`, `0o120000`, `0o160000`;
-    /// old or hostile trees may carry others, e.g. `0o100664`).
-    pub mode: u32,
+    /// What [`View::mode`] answers; `0` in the working tree until it is asked
+    /// (the permission bits take an `lstat`, done only for the files a check asks about).
+    mode: u32,
 }
 
 /// Why a file could not be read. The first variants are facts about the
@@ -173,6 +169,17 @@ pub trait View: Send + Sync {
     /// A path the view does not list is `NotFound` (working tree: `Outside` when it
     /// lies below a symlinked folder or is not a clean relative path).
     fn read(&self, path: &str) -> Result<Arc<Content>, ReadError>;
+    /// The mode of the entry at `path`; `None` when the view has no such entry (or
+    /// the working tree no longer has the file).
+    /// Working tree: for a file, the permission bits on disk (`st_mode & 0o7777`,
+    /// e.g. `0o644`, `0o664`, `0o755`), looked up with `lstat` on first call; a
+    /// symlink is `0o120000`, a submodule (or an untracked nested repository)
+    /// `0o160000`, a special file its whole `st_mode` (type and permission bits).
+    /// Index and commit: the git mode (`0o100644`, `0o100755`, `0o120000`, `0o160000`;
+    /// old or hostile trees may carry others, e.g. `0o100664`).
+    fn mode(&self, path: &str) -> Option<u32> {
+        self.entry(path).map(|e| e.mode)
+    }
     /// The target of the symlink at `path` (never followed); `None` for anything else.
     fn link_target(&self, path: &str) -> Option<String>;
     /// Every directory that contains at least one entry, sorted.
@@ -539,7 +546,8 @@ mod tests {
                 "{source:?}"
             );
             let e = o.view.entry("vendor/lib").unwrap();
-            assert_eq!((e.kind, e.mode), (EntryKind::Submodule, 0o160000));
+            assert_eq!(e.kind, EntryKind::Submodule);
+            assert_eq!(o.view.mode("vendor/lib"), Some(0o160000));
             let err = o.view.read("vendor/lib").unwrap_err();
             assert!(err.is_finding());
             assert!(

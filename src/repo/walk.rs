@@ -43,6 +43,7 @@ const MAX_IGNORE_FILE: u64 = 16 * 1024 * 1024;
 pub(crate) struct Found {
     pub(crate) full: Vec<u8>,
     pub(crate) kind: EntryKind,
+    /// As [`super::View::mode`] says, or 0 when not looked up yet.
     pub(crate) mode: u32,
     /// For a submodule (a gitlink in the index): the commit the index records.
     /// `None` for an untracked repository inside the working tree.
@@ -229,19 +230,21 @@ impl Walk<'_> {
             {
                 continue;
             }
-            let meta = match child.metadata() {
-                Ok(m) => m,
-                Err(e) if gone(&e) => continue,
-                Err(e) => return Err(io(e)),
+            // The kind comes with the folder's listing; the permission bits need an
+            // `lstat`, done when a check asks (`mode` 0 until then).
+            let (kind, mode) = if ft.is_file() {
+                (EntryKind::File, 0)
+            } else if ft.is_symlink() {
+                (EntryKind::Symlink, 0o120000)
+            } else {
+                (EntryKind::Special, 0)
             };
-            if let Some((kind, mode)) = kind_and_mode(&meta, false) {
-                files.push(Found {
-                    full,
-                    kind,
-                    mode,
-                    commit: None,
-                });
-            }
+            files.push(Found {
+                full,
+                kind,
+                mode,
+                commit: None,
+            });
         }
         Ok((files, dirs))
     }
@@ -320,7 +323,7 @@ impl Walk<'_> {
 
 /// Kind and mode of what `lstat` says; `None` for a folder that is not a
 /// repository of its own.
-fn kind_and_mode(meta: &fs::Metadata, gitlink: bool) -> Option<(EntryKind, u32)> {
+pub(crate) fn kind_and_mode(meta: &fs::Metadata, gitlink: bool) -> Option<(EntryKind, u32)> {
     let ft = meta.file_type();
     if ft.is_file() {
         Some((EntryKind::File, meta.mode() & 0o7777))

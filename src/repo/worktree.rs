@@ -18,8 +18,9 @@ use super::{Content, Entry, MAX_FILE_SIZE, OpenError, ReadError, SourceKind, Vie
 use super::{EntryKind, lfs};
 use std::fs;
 use std::io::{self, Read};
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub struct WorktreeView {
     /// The working directory, canonical, held open.
@@ -27,6 +28,8 @@ pub struct WorktreeView {
     /// The view's folder below the working directory, as bytes (empty at the top).
     prefix: Vec<u8>,
     files: Listing<Item>,
+    /// Per entry: its mode, once looked up (see [`View::mode`]).
+    modes: Vec<OnceLock<u32>>,
     /// Submodules' files are read from their object databases.
     odb: Odb,
 }
@@ -79,10 +82,12 @@ impl WorktreeView {
         let mut objects = Vec::new();
         submodule::expand(repo, &mut odb, links, prefix, &mut objects)?;
         pairs.extend(objects.into_iter().map(|(e, b)| (e, Item::Object(b))));
+        let files = Listing::new(pairs);
         Ok(WorktreeView {
             root,
             prefix: prefix.to_vec(),
-            files: Listing::new(pairs),
+            modes: files.entries().iter().map(|_| OnceLock::new()).collect(),
+            files,
             odb,
         })
     }
@@ -217,6 +222,29 @@ impl View for WorktreeView {
             return Err(self.unlisted(path));
         };
         self.files.load(i, |entry, item| self.load(entry, item))
+    }
+
+    fn mode(&self, path: &str) -> Option<u32> {
+        let i = self.files.find(path)?;
+        let known = self.files.entries().get(i)?.mode;
+        if known != 0 {
+            return Some(known);
+        }
+        let slot = self.modes.get(i)?;
+        if let Some(m) = slot.get() {
+            return Some(*m);
+        }
+        // Only what is still there, below real folders, has a mode.
+        let full = self.full(path)?;
+        if ancestors(self.root.path(), &full, None).ok()? != Ancestors::Dirs {
+            return None;
+        }
+        let meta = fs::symlink_metadata(self.root.join(&full)).ok()?;
+        let mode = match walk::kind_and_mode(&meta, false) {
+            Some((_, mode)) => mode,
+            None => meta.mode(),
+        };
+        Some(*slot.get_or_init(|| mode))
     }
 
     fn link_target(&self, path: &str) -> Option<String> {

@@ -7,7 +7,8 @@ fn view(t: &TestRepo, prefix: &str) -> WorktreeView {
 }
 
 fn kind(v: &WorktreeView, path: &str) -> Option<(EntryKind, u32)> {
-    v.entry(path).map(|e| (e.kind, e.mode))
+    v.entry(path)
+        .map(|e| (e.kind, v.mode(path).unwrap_or(u32::MAX)))
 }
 
 #[test]
