@@ -23,6 +23,7 @@ mod hostile;
 mod install_hook;
 mod junit;
 mod markdown;
+mod names;
 mod narrowing;
 mod pack;
 mod policy_errors;
