@@ -97,7 +97,10 @@ fn run_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, EvalError> {
                 p,
                 cx,
                 Status::Pass,
-                Some("exemption ('unless') holds".into()),
+                Some(format!(
+                    "exempt: its exemption holds ({})",
+                    describe(unless)
+                )),
                 Vec::new(),
             ));
         }
@@ -119,6 +122,22 @@ fn run_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, EvalError> {
         return Ok(outcome(p, cx, Status::Fail, None, hits));
     }
     Ok(outcome(p, cx, Status::Fail, None, hits))
+}
+
+/// A condition in a few words, for reports: the check kinds it combines.
+fn describe(c: &Cond) -> String {
+    match c {
+        Cond::Check { kind, .. } => (*kind).to_string(),
+        Cond::All(cs) => format!(
+            "all of {}",
+            cs.iter().map(describe).collect::<Vec<_>>().join(", ")
+        ),
+        Cond::Any(cs) => format!(
+            "any of {}",
+            cs.iter().map(describe).collect::<Vec<_>>().join(", ")
+        ),
+        Cond::Not(c) => format!("not {}", describe(c)),
+    }
 }
 
 /// The hits of a condition; empty means it holds.
@@ -154,15 +173,6 @@ pub(crate) fn eval(c: &Cond, cx: &Cx) -> Result<Vec<Hit>, EvalError> {
             // "Could not judge" is never inverted into a pass: it stays a failure.
             Ok(hits.into_iter().filter(|h| h.undecided).collect())
         }
-    }
-}
-
-fn describe(c: &Cond) -> String {
-    match c {
-        Cond::Check { kind, .. } => (*kind).to_string(),
-        Cond::All(_) => "all".into(),
-        Cond::Any(_) => "any".into(),
-        Cond::Not(i) => format!("not {}", describe(i)),
     }
 }
 

@@ -95,7 +95,12 @@ fn plain(f: &Finding) -> String {
 }
 
 pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let count = |s: Severity| r.findings.iter().filter(|f| f.severity == s).count();
+    let count = |s: Severity| {
+        r.findings
+            .iter()
+            .filter(|f| f.severity == s && f.waived.is_none())
+            .count()
+    };
     let (errors, warnings, notes) = (
         count(Severity::Error),
         count(Severity::Warning),
@@ -109,7 +114,7 @@ pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     };
     let mut shown = [0usize; 3];
     let mut left_out = Vec::new();
-    for f in &r.findings {
+    for f in r.findings.iter().filter(|f| f.waived.is_none()) {
         let n = &mut shown[f.severity as usize];
         if *n < limit(f.severity) {
             *n += 1;
@@ -144,6 +149,18 @@ pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         for f in left_out {
             writeln!(out, "{}", plain(f))?;
         }
+    }
+    // Waived findings: a notice each (they fail nothing), after the live ones.
+    for f in r.findings.iter().filter(|f| f.waived.is_some()) {
+        let mut waived = f.clone();
+        waived.severity = Severity::Note;
+        if let Some(w) = &f.waived {
+            waived.message = format!(
+                "waived until {} ({}, approved by {}): {}",
+                w.expires, w.reason, w.approved_by, f.message
+            );
+        }
+        writeln!(out, "{}", annotation(r, &waived))?;
     }
     let s = r.summary();
     writeln!(

@@ -166,7 +166,7 @@ pub fn render(
         writeln!(out, "{}", display_text(&r.target.trusted.line()))?;
     }
     let mut current: Option<Option<&str>> = None;
-    for f in &r.findings {
+    for f in r.findings.iter().filter(|f| f.waived.is_none()) {
         if current != Some(f.path.as_deref()) {
             current = Some(f.path.as_deref());
             let shown = f.path.as_deref().map_or("(repository)".into(), display);
@@ -214,6 +214,32 @@ pub fn render(
 
 fn write_summary(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     if !r.findings.is_empty() {
+        writeln!(out)?;
+    }
+    // Waived findings: listed, one line each, under their own heading; they fail nothing.
+    let waived: Vec<_> = r.findings.iter().filter(|f| f.waived.is_some()).collect();
+    if !waived.is_empty() {
+        writeln!(out, "waived:")?;
+        for f in waived {
+            let place = match (&f.path, f.line) {
+                (Some(p), Some(l)) => format!("{}:{l}", display(p)),
+                (Some(p), None) => display(p).into_owned(),
+                (None, _) => "(repository)".into(),
+            };
+            if let Some(w) = &f.waived {
+                writeln!(
+                    out,
+                    "~ {} {place}: {} (waived until {}: {}, approved by {}; {}:{})",
+                    f.policy,
+                    display_text(&f.message),
+                    w.expires,
+                    display_text(&w.reason),
+                    display_text(&w.approved_by),
+                    display(&w.path),
+                    w.line
+                )?;
+            }
+        }
         writeln!(out)?;
     }
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();

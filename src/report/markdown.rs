@@ -130,7 +130,7 @@ fn summary(r: &Report, opts: &RenderOptions) -> Result<String, std::fmt::Error> 
         let n = r
             .findings
             .iter()
-            .filter(|f| f.severity >= opts.fail_on)
+            .filter(|f| f.severity >= opts.fail_on && f.waived.is_none())
             .count();
         format!(
             "❌ relgate: failed ({} at or above {})",
@@ -188,7 +188,7 @@ fn summary(r: &Report, opts: &RenderOptions) -> Result<String, std::fmt::Error> 
         // Room for the closing lines (the counts and the "left out" line).
         let mut room = BUDGET.saturating_sub(out.len() + counts.len() + 512);
         let mut shown = 0;
-        for f in &r.findings {
+        for f in r.findings.iter().filter(|f| f.waived.is_none()) {
             let item = finding(f);
             if item.len() > room {
                 break;
@@ -197,12 +197,13 @@ fn summary(r: &Report, opts: &RenderOptions) -> Result<String, std::fmt::Error> 
             out.push_str(&item);
             shown += 1;
         }
-        if shown < r.findings.len() {
+        let live = r.findings.iter().filter(|f| f.waived.is_none()).count();
+        if shown < live {
             writeln!(
                 out,
                 "- _{} more {} not shown: GitHub drops a job summary over 1 MiB. Every finding is in the JSON and SARIF reports._",
-                r.findings.len() - shown,
-                if r.findings.len() - shown == 1 {
+                live - shown,
+                if live - shown == 1 {
                     "finding"
                 } else {
                     "findings"
@@ -210,6 +211,29 @@ fn summary(r: &Report, opts: &RenderOptions) -> Result<String, std::fmt::Error> 
             )?;
         }
         writeln!(out)?;
+        // Waived findings: listed apart; they fail nothing.
+        let waived: Vec<_> = r.findings.iter().filter(|f| f.waived.is_some()).collect();
+        if !waived.is_empty() {
+            writeln!(out, "### Waived\n")?;
+            for f in waived {
+                if let Some(w) = &f.waived {
+                    let item = finding(f);
+                    let item = item.replacen("- ", "- ~ ", 1);
+                    if item.len() + 256 > BUDGET.saturating_sub(out.len()) {
+                        break;
+                    }
+                    out.push_str(&item);
+                    out.push_str(&format!(
+                        "  <br>_Waived until {}:_ {} (approved by {}, {})\n",
+                        escape(&w.expires),
+                        escape(&w.reason),
+                        escape(&w.approved_by),
+                        code(&format!("{}:{}", w.path, w.line))
+                    ));
+                }
+            }
+            writeln!(out)?;
+        }
     }
     writeln!(out, "{counts}")?;
     Ok(out)

@@ -110,7 +110,13 @@ pub struct Summary {
 impl Report {
     pub fn summary(&self) -> Summary {
         let status = |s: Status| self.policies.iter().filter(|p| p.status == s).count();
-        let sev = |s: Severity| self.findings.iter().filter(|f| f.severity == s).count();
+        // Waived findings stay in the reports but are not counted: they fail nothing.
+        let sev = |s: Severity| {
+            self.findings
+                .iter()
+                .filter(|f| f.severity == s && f.waived.is_none())
+                .count()
+        };
         Summary {
             policies: self.policies.len(),
             passed: status(Status::Pass),

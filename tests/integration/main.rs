@@ -35,3 +35,4 @@ mod test_cmd;
 mod tools;
 mod trust;
 mod views;
+mod waivers;
