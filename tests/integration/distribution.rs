@@ -8,6 +8,7 @@ use serde_json::Value;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 fn root() -> &'static Path {
@@ -199,30 +200,41 @@ struct Release {
     tmp: tempfile::TempDir,
 }
 
+/// Runs one of the release scripts of `scripts/`.
+fn script(name: &str, args: &[&str]) {
+    let out = Command::new("bash")
+        .arg(root().join("scripts").join(name))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The test's relgate packaged by `scripts/package-release.sh`, once per test run
+/// (compressing the debug binary takes seconds).
+fn packaged() -> &'static Path {
+    static ARCHIVE: OnceLock<PathBuf> = OnceLock::new();
+    ARCHIVE.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("dist-release");
+        let _ = std::fs::remove_dir_all(&dir);
+        script(
+            "package-release.sh",
+            &[TARGET, env!("CARGO_BIN_EXE_relgate"), dir.to_str().unwrap()],
+        );
+        dir.join(format!("relgate-{TARGET}.tar.gz"))
+    })
+}
+
 impl Release {
     fn new() -> Release {
         let tmp = tempfile::tempdir().unwrap();
         let assets = tmp.path().join(format!("www/v{VERSION}"));
-        let script = |name: &str, args: &[&str]| {
-            let out = Command::new("bash")
-                .arg(root().join("scripts").join(name))
-                .args(args)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{name}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        };
-        script(
-            "package-release.sh",
-            &[
-                TARGET,
-                env!("CARGO_BIN_EXE_relgate"),
-                assets.to_str().unwrap(),
-            ],
-        );
+        std::fs::create_dir_all(&assets).unwrap();
+        std::fs::copy(packaged(), assets.join(format!("relgate-{TARGET}.tar.gz"))).unwrap();
         std::fs::write(
             assets.join("relgate-aarch64-apple-darwin.tar.gz"),
             "other\n",
@@ -278,6 +290,15 @@ fn install(action: &Path, base_url: &str, extra: &[(&str, &str)]) -> Installed {
         .unwrap()
         .clone();
     assert_eq!(step["env"]["INPUT_INSTALL"], "${{ inputs.install }}");
+    // The check step runs what this step installed, by the absolute path it outputs.
+    let check = a["runs"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "check")
+        .unwrap();
+    assert_eq!(check["env"]["RELGATE"], "${{ steps.install.outputs.path }}");
+    assert!(check["run"].as_str().unwrap().contains("\"$RELGATE\" "));
     assert!(step["if"].is_null(), "the install step always runs");
     let tmp = tempfile::tempdir().unwrap();
     let runner_temp = tmp.path().join("runner-temp");
