@@ -155,10 +155,10 @@ fn expression(v: &str, inputs: &BTreeMap<String, String>, output: &Path) -> Stri
         .unwrap_or_else(|| panic!("env is neither an input nor a step output: {v}"));
     let text = std::fs::read_to_string(output).unwrap_or_default();
     text.lines()
+        .rev()
         .filter_map(|l| l.split_once('='))
-        .filter(|(k, _)| *k == name)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
-        .last()
         .unwrap_or_default()
 }
 

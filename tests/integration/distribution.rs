@@ -417,7 +417,8 @@ fn action_refuses_what_it_cannot_verify_with_exit_2() {
     let release = Release::new();
     let action = release.action();
     type Prepare<'a> = Box<dyn Fn() + 'a>;
-    let cases: Vec<(&str, Prepare, Vec<(&str, &str)>, String)> = vec![
+    type Case<'a> = (&'a str, Prepare<'a>, Vec<(&'a str, &'a str)>, String);
+    let cases: Vec<Case> = vec![
         (
             "unsupported platform",
             Box::new(|| {}),
