@@ -629,3 +629,86 @@ fn wheel_installs_into_a_fresh_venv_and_runs() {
     let (ok, out) = pc(&["git", "commit", "-q", "-m", "with changelog"]);
     assert!(ok, "{out}");
 }
+
+#[test]
+fn action_source_cache_key_names_the_platform_toolchain_and_lockfile() {
+    let a = yaml("action.yml");
+    let step = a["runs"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "key")
+        .unwrap()
+        .clone();
+    assert_eq!(step["if"], "inputs.install == 'source'");
+    let tmp = tempfile::tempdir().unwrap();
+    let output = tmp.path().join("github-output");
+    let out = Command::new("bash")
+        .args(["--noprofile", "--norc", "-eo", "pipefail", "-c"])
+        .arg(step["run"].as_str().unwrap())
+        .env("GITHUB_ACTION_PATH", root())
+        .env("GITHUB_OUTPUT", &output)
+        .env("RUNNER_TEMP", tmp.path())
+        .env("RUNNER_OS", "macOS")
+        .env("RUNNER_ARCH", "ARM64")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let key = std::fs::read_to_string(&output).unwrap();
+    let key = key.trim().strip_prefix("key=").unwrap();
+    let (prefix, lock) = key.rsplit_once('-').unwrap();
+    assert!(prefix.starts_with("relgate-source-macOS-ARM64-1."), "{key}");
+    assert_eq!(lock.len(), 16, "{key}");
+    assert!(lock.bytes().all(|b| b.is_ascii_hexdigit()), "{key}");
+}
+
+#[test]
+fn action_source_build_runs_in_the_action_folder_with_the_pinned_toolchain() {
+    // Stand-ins for rustup and cargo record how they were called; the fake cargo
+    // "builds" by copying the test's relgate where cargo would put it.
+    let tools = tempfile::tempdir().unwrap();
+    let log = tools.path().join("calls.log");
+    let fake = |name: &str, body: &str| {
+        let p = tools.path().join(name);
+        std::fs::write(&p, format!("#!/bin/bash\n{body}\n")).unwrap();
+        let mut perms = std::fs::metadata(&p).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+        std::fs::set_permissions(&p, perms).unwrap();
+    };
+    fake(
+        "rustup",
+        &format!("echo \"rustup $*\" >> {}", log.display()),
+    );
+    fake(
+        "cargo",
+        &format!(
+            "echo \"cargo $* in $PWD target $CARGO_TARGET_DIR\" >> {log}\nmkdir -p \"$CARGO_TARGET_DIR/release\"\ncp {bin} \"$CARGO_TARGET_DIR/release/relgate\"",
+            log = log.display(),
+            bin = env!("CARGO_BIN_EXE_relgate"),
+        ),
+    );
+    let release = Release::new();
+    let path = format!(
+        "{}:{}",
+        tools.path().display(),
+        std::env::var("PATH").unwrap()
+    );
+    let i = install(
+        &release.action(),
+        "http://127.0.0.1:9/unused",
+        &[("INPUT_INSTALL", "source"), ("PATH", &path)],
+    );
+    assert_eq!(i.code, 0, "{}", i.log);
+    let calls = std::fs::read_to_string(&log).unwrap();
+    let target = i.runner_temp.join("relgate-target");
+    assert_eq!(
+        calls,
+        format!(
+            "rustup toolchain install 1.95.0 --profile minimal --no-self-update\n\
+             cargo +1.95.0 build --locked --release --bin relgate in {} target {}\n",
+            release.action().display(),
+            target.display()
+        )
+    );
+    assert_eq!(i.path.unwrap(), target.join("release/relgate"));
+}
