@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# The slow tests `cargo test` skips (#[ignore]); `.ci/run` does not run them. Run before
-# a release or after changing pyproject.toml, Cargo.toml or .pre-commit-hooks.yaml.
-# - distribution::wheel_installs_into_a_fresh_venv_and_runs: maturin builds the wheel in
-#   its own target dir (minutes cold), installs it into a fresh venv and runs it, then
-#   uses it as a pre-commit `language: python` hook (offline: pip reads the built wheel).
+# The slow tests `cargo test` skips (#[ignore]); `.ci/run` does not run them:
+# - pre-commit and prek each install the shipped `language: rust` hook from a clone of
+#   HEAD, building relgate in release mode inside their caches (minutes, cold);
+# - maturin builds the wheel in its own target dir (minutes cold), which installs into a
+#   fresh venv and runs, then serves as a `language: python` pre-commit hook (offline:
+#   pip reads the built wheel).
+# Run before a release or after changing .pre-commit-hooks.yaml, Cargo.toml or
+# pyproject.toml. Commit first: the managers install from HEAD, not from the work tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CI=true cargo test --test integration -- --ignored --exact \
+  precommit::precommit_pre_commit_installs_the_rust_hook \
+  precommit::precommit_prek_installs_the_rust_hook \
   distribution::wheel_installs_into_a_fresh_venv_and_runs "$@"

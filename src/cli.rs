@@ -1,4 +1,4 @@
-//! Command-line interface: the public contract of `spec/CLI.md`.
+//! Command-line interface: the public contract of the README and `docs/json.md`.
 
 use crate::report::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -23,7 +23,7 @@ pub enum Command {
     Validate(PolicyArgs),
     /// Write a starter .relgate/ into a repository
     Init(InitArgs),
-    /// Run policy tests: fixture repositories with expected findings (not ready yet)
+    /// Run policy tests: case folders built into repositories, with expected findings
     Test(TestArgs),
     /// Print the JSON Schema of policy files (for editors and CI), or the check-kind reference
     Schema(SchemaArgs),
@@ -140,9 +140,27 @@ pub struct InitArgs {
 
 #[derive(Debug, Args)]
 pub struct TestArgs {
-    /// Folder of policy tests
-    #[arg(default_value = ".relgate/tests")]
-    pub dir: PathBuf,
+    /// Folders of policy tests: every folder below holding a case.yaml is a case (default: .relgate/tests)
+    #[arg(value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Policy files or folders for cases that name none (default: the .relgate/ the tests live in)
+    #[arg(long = "policies", value_name = "PATH")]
+    pub policies: Vec<PathBuf>,
+    /// Add a pack shipped in the binary to every case (repeatable)
+    #[arg(long = "pack", value_name = "NAME")]
+    pub packs: Vec<String>,
+    /// Set a variable for every case that does not set it (repeatable)
+    #[arg(long = "var", value_name = "KEY=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+    /// Run only the cases whose name contains SUBSTRING
+    #[arg(long, value_name = "SUBSTRING")]
+    pub filter: Option<String>,
+    /// Exit 1 when a policy under test fails in no case (a policy that may never fail)
+    #[arg(long)]
+    pub require_failing: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ListFormat,
 }
 
 #[derive(Debug, Args)]

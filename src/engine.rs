@@ -186,6 +186,7 @@ fn outcome(
                 help: help.clone(),
                 snippet,
                 origin: p.origin.clone(),
+                waived: None,
             }
         })
         .collect();

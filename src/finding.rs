@@ -57,6 +57,21 @@ pub(crate) struct Finding {
     /// The offending line's text, when the finding has a line.
     pub snippet: Option<String>,
     pub origin: Origin,
+    /// The live waiver that covers this finding: it stays in every report, marked, and
+    /// never fails the run.
+    pub waived: Option<WaivedBy>,
+}
+
+/// The waiver that covers a finding, as reports show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct WaivedBy {
+    pub reason: String,
+    pub approved_by: String,
+    /// `YYYY-MM-DD`.
+    pub expires: String,
+    /// Where the waiver is written.
+    pub path: String,
+    pub line: usize,
 }
 
 impl Finding {

@@ -43,7 +43,7 @@ mod testkit;
 
 use cli::{Cli, Command};
 use commands::Io;
-use error::{Error, Outcome};
+use error::Outcome;
 
 /// Runs one command; [`error::exit_code`] turns the outcome into the exit code.
 pub fn run(cli: Cli, io: &mut Io) -> Outcome {
@@ -54,15 +54,7 @@ pub fn run(cli: Cli, io: &mut Io) -> Outcome {
         Command::Validate(a) => commands::validate::run(a, io),
         Command::Init(a) => commands::init::run(a, io),
         Command::Schema(a) => commands::schema::run(a, io),
-        Command::Test(_) => not_ready(io, "test", "policy tests"),
+        Command::Test(a) => commands::test::run(a, io),
         Command::InstallHook(a) => commands::install_hook::run(a, io),
     }
-}
-
-fn not_ready(io: &mut Io, name: &str, what: &str) -> Outcome {
-    let _ = writeln!(
-        io.err,
-        "relgate {name}: {what} are not ready yet in this version"
-    );
-    Err(Error::Failed)
 }

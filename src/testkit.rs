@@ -33,6 +33,7 @@ pub(crate) fn eval_yaml(
     let vars = Vars::resolve(&set.vars, &overrides, view, now);
     let cx = Cx {
         view,
+        trusted: view,
         vars: &vars,
         now,
         diff: None,

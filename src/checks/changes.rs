@@ -248,6 +248,7 @@ mod tests {
         };
         let cx = Cx {
             view: now,
+            trusted: now,
             vars: &vars,
             now: ts,
             diff: Some(&diff),

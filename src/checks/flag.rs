@@ -132,6 +132,7 @@ mod tests {
         let vars = Vars::resolve(&set.vars, &[], view, now);
         let cx = Cx {
             view,
+            trusted: view,
             vars: &vars,
             now,
             diff: None,
@@ -157,7 +158,7 @@ mod tests {
         let on = MemoryView::new(SourceKind::Rev)
             .file("a.env", "FLAG=0\nFLAG=yes\n")
             .file("b.yaml", "x:\n  FLAG: ${REAL}\n")
-            .file("c.yaml", "x: [\n");
+            .file("c.yaml", "FLAG: [\n");
         let (hits, mode) = eval(&on);
         assert_eq!(
             brief(&hits[0]),

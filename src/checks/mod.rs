@@ -20,6 +20,7 @@ mod junit;
 mod matches;
 mod mode;
 mod not_matches;
+mod signature;
 
 use crate::eval::Check;
 use crate::lang::fields::Fields;
@@ -53,6 +54,7 @@ pub(crate) static KINDS: &[&KindSpec] = &[
     &flag::SPEC,
     &changes::SPEC,
     &junit::SPEC,
+    &signature::SPEC,
 ];
 
 pub(crate) fn kind(name: &str) -> Option<&'static KindSpec> {

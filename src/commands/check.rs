@@ -1,6 +1,6 @@
 //! `relgate check`: open the repository, load policies, evaluate, report.
 
-use super::{Io, print_load_errors, read_policy_dir, read_policy_paths};
+use super::{Io, print_load_errors, trust};
 use crate::cli::{CheckArgs, Level};
 use crate::error::{Error, Outcome};
 use crate::eval::Cx;
@@ -10,8 +10,29 @@ use crate::policy::{self, Inputs};
 use crate::repo::{self, SourceSpec, Target};
 use crate::report::{self, PolicyResult, RenderOptions, Report, TargetInfo};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
+/// One evaluation, as `check` runs it and `test` runs it for each case.
+pub(crate) struct Request<'a> {
+    pub target: Target,
+    /// `--policies`: inside the repository, read from the trusted tree; outside, from
+    /// disk. Empty: `.relgate/` of the trusted tree.
+    pub policies: &'a [std::path::PathBuf],
+    pub packs: &'a [String],
+    pub vars: &'a [(String, String)],
+    pub now: Option<jiff::Timestamp>,
+}
+
+/// Why an evaluation produced no report.
+pub(crate) enum Failure {
+    /// The policies could not be loaded (or a waiver reaches beyond its horizon).
+    Load(crate::lang::error::LoadErrors),
+    /// The repository could not be opened or read: a message and an optional hint.
+    Fatal(String, Option<String>),
+}
+
+/// Opens the repository, loads the policies and evaluates them.
+pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
     // Workers get the parsers' stack, so a deeply nested config file is refused by the
     // parser's own limit, never by a stack overflow, without a thread per file.
     // (Fails harmlessly when a pool already exists, e.g. in tests.)
@@ -19,66 +40,63 @@ pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
         .stack_size(crate::parse::structured::PARSER_STACK_SIZE)
         .start_handler(|_| crate::parse::structured::mark_big_stack_thread())
         .build_global();
-    let target = Target {
-        path: args.path.clone(),
-        source: match (&args.rev, args.staged) {
-            (Some(r), _) => SourceSpec::Rev(r.clone()),
-            (None, true) => SourceSpec::Staged,
-            (None, false) => SourceSpec::Worktree,
-        },
-        base: args.base.clone(),
-    };
-    let opened = match repo::open(&target) {
+    let opened = match repo::open(&req.target) {
         Ok(o) => o,
-        Err(e) => return fatal(io, args, &format!("{e}"), diag_help(&e)),
+        Err(e) => return Err(Failure::Fatal(format!("{e}"), diag_help(&e))),
     };
-    // Policies: --policies from disk; else .relgate/ of the base when a base is given
-    // (a change cannot switch off its own gate), else of the view under check.
-    let files = if !args.policies.is_empty() {
-        read_policy_paths(&args.policies)
-    } else {
-        let from = match &opened.diff {
-            Some(d) => d.base.as_ref(),
-            None => opened.view.as_ref(),
-        };
-        read_policy_dir(from)
+    // The trusted tree: the base revision's tree with --base (a change cannot edit its
+    // own gate, and a branch forked before a policy was added is still judged by it),
+    // else the view under check. Reads through it are recorded for the notes below.
+    let trusted_view = Arc::new(trust::Recording::new(match &opened.trusted {
+        Some((v, _)) => v.clone(),
+        None => opened.view.clone(),
+    }));
+    let (files, bootstrap) = trust::policy_files(
+        req.policies,
+        &req.target.path,
+        trusted_view.as_ref(),
+        opened.view.as_ref(),
+        opened.diff.is_some(),
+        !req.packs.is_empty(),
+    )
+    .map_err(Failure::Load)?;
+    let trusted = trust::Trusted {
+        source: if opened.trusted.is_some() && !bootstrap {
+            "base"
+        } else {
+            "checked"
+        },
+        commit: match &opened.trusted {
+            Some((_, c)) if !bootstrap => Some(c.clone()),
+            _ => opened.rev.clone(),
+        },
+        bootstrap,
     };
-    let loaded = files.and_then(|files| {
-        policy::load(&Inputs {
-            files,
-            packs: args.packs.clone(),
-            var_names: args.vars.iter().map(|(k, _)| k.clone()).collect(),
-        })
-    });
-    let set = match loaded {
-        Ok(s) => s,
-        Err(errors) => {
-            print_load_errors(&errors, io);
-            let msg = errors
-                .0
-                .iter()
-                .map(|e| match e.position() {
-                    Some(p) => format!("{p}: {}", e.message),
-                    None => e.message.clone(),
-                })
-                .collect::<Vec<_>>()
-                .join("; ");
-            write_error_reports(args, &format!("invalid policies: {msg}"), io);
-            return Err(Error::Failed);
-        }
-    };
-    let now = args.now.unwrap_or_else(jiff::Timestamp::now);
-    let vars = Vars::resolve(&set.vars, &args.vars, opened.view.as_ref(), now);
+    let set = policy::load(&Inputs {
+        files,
+        packs: req.packs.to_vec(),
+        var_names: req.vars.iter().map(|(k, _)| k.clone()).collect(),
+    })
+    .map_err(Failure::Load)?;
+    let now = req.now.unwrap_or_else(jiff::Timestamp::now);
+    crate::policy::waivers::check_horizon(&set, now).map_err(Failure::Load)?;
+    let vars = Vars::resolve(&set.vars, req.vars, opened.view.as_ref(), now);
     let cx = Cx {
         view: opened.view.as_ref(),
+        trusted: if bootstrap {
+            opened.view.as_ref()
+        } else {
+            trusted_view.as_ref()
+        },
         vars: &vars,
         now,
         diff: opened.diff.as_ref(),
     };
-    let outcomes = match crate::engine::evaluate(&set, &cx) {
+    let mut outcomes = match crate::engine::evaluate(&set, &cx) {
         Ok(o) => o,
-        Err(e) => return fatal(io, args, &format!("cannot evaluate: {e}"), None),
+        Err(e) => return Err(Failure::Fatal(format!("cannot evaluate: {e}"), None)),
     };
+    super::waive::apply(&set, &mut outcomes, now);
     let mut findings = Vec::new();
     let mut policies = Vec::new();
     for (p, o) in set.policies.iter().zip(outcomes) {
@@ -96,6 +114,11 @@ pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
         });
         findings.extend(o.findings);
     }
+    if let Some(diff) = &opened.diff {
+        let (policy, notes) = trust::notes(diff, &trusted_view.paths());
+        policies.push(policy);
+        findings.extend(notes);
+    }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let mut contents = BTreeMap::new();
     for f in &findings {
@@ -107,15 +130,54 @@ pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
     }
     let report = Report {
         target: TargetInfo {
-            path: args.path.display().to_string(),
+            path: req.target.path.display().to_string(),
             source: opened.view.source(),
             rev: opened.rev.clone(),
             base: opened.base.clone(),
+            trusted,
         },
         vars: vars.declared(),
         policies,
         findings,
         contents,
+    };
+    Ok(report)
+}
+
+pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
+    let target = Target {
+        path: args.path.clone(),
+        source: match (&args.rev, args.staged) {
+            (Some(r), _) => SourceSpec::Rev(r.clone()),
+            (None, true) => SourceSpec::Staged,
+            (None, false) => SourceSpec::Worktree,
+        },
+        base: args.base.clone(),
+    };
+    let req = Request {
+        target,
+        policies: &args.policies,
+        packs: &args.packs,
+        vars: &args.vars,
+        now: args.now,
+    };
+    let report = match evaluate(&req) {
+        Ok(r) => r,
+        Err(Failure::Fatal(msg, help)) => return fatal(io, args, &msg, help),
+        Err(Failure::Load(errors)) => {
+            print_load_errors(&errors, io);
+            let msg = errors
+                .0
+                .iter()
+                .map(|e| match e.position() {
+                    Some(p) => format!("{p}: {}", e.message),
+                    None => e.message.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            write_error_reports(args, &format!("invalid policies: {msg}"), io);
+            return Err(Error::Failed);
+        }
     };
     let fail_on = match args.fail_on {
         Level::Error => Severity::Error,

@@ -52,5 +52,53 @@ pub(crate) fn run(args: &InitArgs, io: &mut Io) -> Outcome {
         "wrote {}; run 'relgate check' to evaluate it",
         file.display()
     );
+    // Starter policy tests next to the starter policy: one passing case, one failing.
+    if args.pack.is_none() {
+        let tests = dir.join("tests");
+        if tests.exists() {
+            return Ok(());
+        }
+        for (path, text) in STARTER_TESTS {
+            let dest = tests.join(path);
+            let written = dest
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|_| std::fs::write(&dest, text));
+            if let Err(e) = written {
+                let _ = writeln!(io.err, "relgate: cannot write {}: {e}", dest.display());
+                return Err(Error::Failed);
+            }
+        }
+        let _ = writeln!(
+            io.out,
+            "wrote {}; run 'relgate test' to check that the policy fails when it must",
+            tests.display()
+        );
+    }
     Ok(())
 }
+
+/// `.relgate/tests/` of the starter: the format of `relgate test`, on EX-001.
+const STARTER_TESTS: &[(&str, &str)] = &[
+    (
+        "readme-present/case.yaml",
+        "# A policy test: tree/ is built into a git repository and checked.\n\
+         description: A repository with a README passes EX-001\n\
+         expect:\n\
+         \x20 status: {EX-001: pass}\n\
+         \x20 exit: 0\n",
+    ),
+    ("readme-present/tree/README.md", "# Example\n"),
+    (
+        "readme-missing/case.yaml",
+        "# Starts from readme-present, then deletes the README: EX-001 must fail.\n\
+         description: Without a README, EX-001 fails\n\
+         extends: ../readme-present\n\
+         delete: [README.md]\n\
+         expect:\n\
+         \x20 status: {EX-001: fail}\n\
+         \x20 findings:\n\
+         \x20   - {policy: EX-001, path: README.md}\n\
+         \x20 exit: 1\n",
+    ),
+];

@@ -8,7 +8,10 @@ pub(crate) mod install_hook;
 pub(crate) mod list;
 pub(crate) mod reference;
 pub(crate) mod schema;
+pub(crate) mod test;
+pub(crate) mod trust;
 pub(crate) mod validate;
+pub(crate) mod waive;
 
 use crate::cli::PolicyArgs;
 use crate::error::Error;
@@ -151,6 +154,18 @@ pub fn load_from_disk(args: &PolicyArgs) -> Result<PolicySet, LoadErrors> {
 
 /// Prints policy errors with miette, then a count.
 pub fn print_load_errors(errors: &LoadErrors, io: &mut Io) -> Error {
+    render_load_errors(errors, io);
+    let n = errors.0.len();
+    let _ = writeln!(
+        io.err,
+        "relgate: {n} policy error{}; nothing was checked",
+        if n == 1 { "" } else { "s" }
+    );
+    Error::Failed
+}
+
+/// Prints each error with its position, code, snippet and help (miette).
+pub fn render_load_errors(errors: &LoadErrors, io: &mut Io) {
     let theme = if io.color {
         miette::GraphicalTheme::unicode()
     } else {
@@ -173,11 +188,4 @@ pub fn print_load_errors(errors: &LoadErrors, io: &mut Io) -> Error {
         s.push_str(body);
         let _ = write!(io.err, "{s}");
     }
-    let n = errors.0.len();
-    let _ = writeln!(
-        io.err,
-        "relgate: {n} policy error{}; nothing was checked",
-        if n == 1 { "" } else { "s" }
-    );
-    Error::Failed
 }

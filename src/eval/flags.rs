@@ -164,6 +164,13 @@ impl FlagDef {
             }
             Err(err) => return Ok(fail(None, None, err.to_string(), false)),
         };
+        // A file whose bytes cannot spell the name cannot assign it: not parsed.
+        if !crate::parse::narrow::Narrower::new(&self.name).could_assign(format, content.bytes()) {
+            return Ok(FileFacts {
+                assignments: Vec::new(),
+                failure: None,
+            });
+        }
         let text = match content.text() {
             Ok(t) => t,
             Err(err) => {
@@ -191,7 +198,10 @@ impl FlagDef {
                     .collect(),
                 failure: None,
             },
-            Err(p) => fail(Some(p.line), Some(p.column), p.message, true),
+            Err(p) => {
+                let p = crate::parse::structured::at_the_name(p, text, &self.name);
+                fail(Some(p.line), Some(p.column), p.message, true)
+            }
         })
     }
 }

@@ -17,6 +17,9 @@ use vars::Vars;
 /// What a check needs at evaluation time.
 pub struct Cx<'a> {
     pub view: &'a dyn View,
+    /// The trusted tree: the base revision's tree with `--base`, else the view under
+    /// check. What the gate trusts (allowed signers) is read from it, never from the change.
+    pub trusted: &'a dyn View,
     pub vars: &'a Vars,
     pub now: jiff::Timestamp,
     pub diff: Option<&'a Diff>,

@@ -30,10 +30,11 @@ pub enum Code {
     DuplicateId,
     UnknownPack,
     NoPolicies,
+    UnknownPolicy,
 }
 
 impl Code {
-    pub const ALL: [Code; 14] = [
+    pub const ALL: [Code; 15] = [
         Code::Io,
         Code::Yaml,
         Code::UnknownKey,
@@ -48,6 +49,7 @@ impl Code {
         Code::DuplicateId,
         Code::UnknownPack,
         Code::NoPolicies,
+        Code::UnknownPolicy,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -66,6 +68,7 @@ impl Code {
             Code::DuplicateId => "relgate::policy::duplicate_id",
             Code::UnknownPack => "relgate::policy::unknown_pack",
             Code::NoPolicies => "relgate::policy::no_policies",
+            Code::UnknownPolicy => "relgate::policy::unknown_policy",
         }
     }
 }

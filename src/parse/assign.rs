@@ -674,7 +674,7 @@ fn docker_instruction(
 // YAML / JSON / TOML
 
 fn tree(format: DataFormat, text: &str, name: &str) -> Result<Vec<Assignment>, ParseFailure> {
-    let docs = structured::parse_nodes(format, text)?;
+    let docs = structured::parse_for_name(format, text, name)?;
     let locator = Locator::new(text);
     let mut found = Vec::new();
     if name.is_empty() {

@@ -1,12 +1,19 @@
 //! Parsers produce facts; checks judge them. Each module is pure (bytes in,
 //! facts with positions out) and has table tests next to it.
 
+pub mod allowed_signers;
 pub mod assign;
 pub mod dates;
 pub mod encoding;
+pub mod json;
 pub mod junit;
+pub mod lines;
 pub mod markdown;
+pub mod narrow;
 pub mod structured;
+pub mod toml;
+pub mod value;
+pub mod yaml;
 
 /// Robustness: mangled inputs never panic, in any parser.
 #[cfg(test)]

@@ -45,7 +45,23 @@ pub(super) fn load_file(lx: &mut LoadCx, root: &Node, set: &mut PolicySet) -> Ve
     }
     let vars = f.node("vars");
     let policies = f.node("policies");
+    let waivers = f.node("waivers");
+    let max_days = f.node("waiver_max_days").map(|n| n.span);
+    if let Some(days) = f.int("waiver_max_days") {
+        if days < 1 {
+            f.lx.error(
+                Code::BadValue,
+                max_days.unwrap_or_default(),
+                "'waiver_max_days' must be at least 1",
+            );
+        } else {
+            set.waiver_max_days = Some(set.waiver_max_days.map_or(days, |d| d.min(days)));
+        }
+    }
     f.finish();
+    if let Some(w) = waivers {
+        super::waivers::load_waivers(lx, w, set);
+    }
     if let Some(v) = vars {
         load_vars(lx, v, set);
     }
@@ -81,6 +97,7 @@ fn load_policy(lx: &mut LoadCx, node: &Node) -> Option<Policy> {
     let description = f.string("description");
     let help = f.text("help");
     let url = f.string("url");
+    let waivable = f.bool("waivable");
     let when = f.node("when");
     let unless = f.node("unless");
     let check = f.node("check");
@@ -124,6 +141,7 @@ fn load_policy(lx: &mut LoadCx, node: &Node) -> Option<Policy> {
             line: node.span.line,
             column: node.span.column,
         },
+        waivable: waivable.unwrap_or(true),
     })
 }
 

@@ -16,6 +16,7 @@ pub(crate) mod packs;
 mod params;
 mod refs;
 mod var_defs;
+pub(crate) mod waivers;
 
 use crate::eval::Check;
 use crate::eval::vars::VarDef;
@@ -57,6 +58,8 @@ pub struct Policy {
     pub unless: Option<Cond>,
     pub check: Cond,
     pub origin: Origin,
+    /// `waivable: false`: no waiver may cover this policy.
+    pub waivable: bool,
 }
 
 #[derive(Debug, Default)]
@@ -64,6 +67,9 @@ pub struct PolicySet {
     pub files: Vec<Arc<PolicyFile>>,
     pub vars: Vec<VarDef>,
     pub policies: Vec<Policy>,
+    pub waivers: Vec<waivers::Waiver>,
+    /// `waiver_max_days:` of the files (the smallest one given).
+    pub waiver_max_days: Option<i64>,
 }
 
 /// Where the policies of a run come from.
@@ -145,6 +151,7 @@ pub(crate) fn load(inputs: &Inputs) -> Result<PolicySet, LoadErrors> {
     refs::check_flag_refs(&set, &flag_refs, &mut errors);
     refs::check_var_cycles(&set, &mut errors);
     refs::check_duplicate_ids(&set, &mut errors);
+    waivers::check_targets(&set, &mut errors);
     if set.policies.is_empty() && errors.is_empty() {
         errors.push(
             LoadError::global(Code::NoPolicies, "no policies to evaluate").help(

@@ -28,6 +28,18 @@ pub(crate) static FILE_PARAMS: &[Param] = &[
         required: false,
         doc: "The policies of this file.",
     },
+    Param {
+        name: "waivers",
+        ty: Ty::Rules(super::waivers::WAIVER_PARAMS),
+        required: false,
+        doc: "Reviewed, expiring exceptions to policies (see Waivers).",
+    },
+    Param {
+        name: "waiver_max_days",
+        ty: Ty::Int,
+        required: false,
+        doc: "How many days after `--now` a waiver may expire (default 90).",
+    },
 ];
 
 pub(crate) static POLICY_PARAMS: &[Param] = &[
@@ -72,6 +84,12 @@ pub(crate) static POLICY_PARAMS: &[Param] = &[
         ty: Ty::Text,
         required: false,
         doc: "A link to the policy's documentation.",
+    },
+    Param {
+        name: "waivable",
+        ty: Ty::Bool,
+        required: false,
+        doc: "`false`: no waiver may cover this policy (default `true`).",
     },
     Param {
         name: "when",

@@ -191,6 +191,9 @@ pub struct Opened {
     /// The resolved merge base when `--base` was given.
     pub base: Option<String>,
     pub diff: Option<Diff>,
+    /// With `--base REV`: the tree of REV itself (not the merge base), from which
+    /// everything the gate trusts is read, and its commit.
+    pub trusted: Option<(Arc<dyn View>, String)>,
     /// PATH relative to the repository's working directory (`""` at the top).
     pub prefix: String,
     /// The repository's working directory, if it has one.
@@ -244,10 +247,14 @@ pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, Op
             )
         }
     };
-    let (base, diff) = match &target.base {
-        None => (None, None),
+    let (base, diff, trusted) = match &target.base {
+        None => (None, None, None),
         Some(b) => {
             let base_commit = resolve_commit(&repo, b)?;
+            let trusted: Arc<dyn View> = Arc::new(
+                tree::TreeView::from_commit(&repo, base_commit, &prefix)?
+                    .with_max_file_size(max_file_size),
+            );
             let merge_base = match rev {
                 Some(checked) => {
                     repo.merge_base(base_commit, checked)
@@ -272,7 +279,11 @@ pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, Op
                 &prefix,
                 Arc::new(base_view),
             )?;
-            (Some(merge_base.to_string()), Some(d))
+            (
+                Some(merge_base.to_string()),
+                Some(d),
+                Some((trusted, base_commit.to_string())),
+            )
         }
     };
     Ok(Opened {
@@ -280,6 +291,7 @@ pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, Op
         rev: rev.map(|o| o.to_string()),
         base,
         diff,
+        trusted,
         prefix,
         workdir,
     })

@@ -82,6 +82,9 @@ pub fn render(
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
         .with_links(false);
+    if r.target.trusted.source == "base" || r.target.trusted.bootstrap {
+        writeln!(out, "{}", r.target.trusted.line())?;
+    }
     let mut current: Option<Option<&str>> = None;
     for f in &r.findings {
         if current != Some(f.path.as_deref()) {

@@ -1,4 +1,4 @@
-//! `--format json`: the v1 wire format of `spec/CLI.md`.
+//! `--format json`: the v1 wire format of `docs/json.md`.
 //!
 //! These types are frozen: fields may be added, never renamed or removed.
 //! They are separate from the internal types so that refactoring the engine
@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 pub struct V1<'a> {
     pub version: u32,
     pub target: Target<'a>,
+    pub trusted: Trusted<'a>,
     pub vars: &'a BTreeMap<String, Option<String>>,
     pub policies: Vec<Policy<'a>>,
     pub findings: Vec<Finding<'a>>,
@@ -24,6 +25,17 @@ pub struct Target<'a> {
     pub source: crate::repo::SourceKind,
     pub rev: Option<&'a str>,
     pub base: Option<&'a str>,
+}
+
+/// Where the trusted inputs (policies, signers, waivers) came from.
+#[derive(Serialize)]
+pub struct Trusted<'a> {
+    /// `base` or `checked`.
+    pub source: &'static str,
+    pub commit: Option<&'a str>,
+    /// `true` when the base has no policies and the change's own are previewed.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub bootstrap: bool,
 }
 
 #[derive(Serialize)]
@@ -65,6 +77,11 @@ pub fn to_v1(r: &Report) -> V1<'_> {
             source: r.target.source,
             rev: r.target.rev.as_deref(),
             base: r.target.base.as_deref(),
+        },
+        trusted: Trusted {
+            source: r.target.trusted.source,
+            commit: r.target.trusted.commit.as_deref(),
+            bootstrap: r.target.trusted.bootstrap,
         },
         vars: &r.vars,
         policies: r

@@ -31,6 +31,43 @@ pub struct TargetInfo {
     pub source: SourceKind,
     pub rev: Option<String>,
     pub base: Option<String>,
+    /// Where the trusted inputs came from.
+    pub trusted: Trusted,
+}
+
+/// Where the trusted inputs of a run came from, for reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trusted {
+    /// `base` (the `--base` revision's tree) or `checked` (the tree under check).
+    pub source: &'static str,
+    /// The commit of the trusted tree, when there is one.
+    pub commit: Option<String>,
+    /// The base has no policies: the change's own are evaluated as a preview.
+    pub bootstrap: bool,
+}
+
+impl Trusted {
+    /// One line for the human, Markdown and SARIF reports.
+    pub fn line(&self) -> String {
+        let at = self
+            .commit
+            .as_deref()
+            .map(|c| format!(" {}", &c[..c.len().min(12)]))
+            .unwrap_or_default();
+        if self.bootstrap {
+            return format!(
+                "preview: these are the change's own policies, because the base{at} has none; once merged they are enforced from the base"
+            );
+        }
+        match self.source {
+            "base" => format!(
+                "trusted inputs (policies, signers, waivers) come from the base{at}, not from the change"
+            ),
+            _ => format!(
+                "trusted inputs (policies, signers, waivers) come from the tree under check{at}"
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -88,7 +125,9 @@ impl Report {
 
     /// Whether any finding is at or above `fail_on`.
     pub fn fails(&self, fail_on: Severity) -> bool {
-        self.findings.iter().any(|f| f.severity >= fail_on)
+        self.findings
+            .iter()
+            .any(|f| f.severity >= fail_on && f.waived.is_none())
     }
 }
 

@@ -298,6 +298,11 @@ mod tests {
                 source: crate::repo::SourceKind::Worktree,
                 rev: None,
                 base: None,
+                trusted: crate::report::Trusted {
+                    source: "checked",
+                    commit: None,
+                    bootstrap: false,
+                },
             },
             vars: Default::default(),
             policies: vec![PolicyResult {
@@ -321,6 +326,7 @@ mod tests {
                 column: None,
                 help: None,
                 snippet: None,
+                waived: None,
                 origin,
             }],
             contents: Default::default(),

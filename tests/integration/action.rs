@@ -6,7 +6,6 @@ use crate::tools::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn action_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")
@@ -107,12 +106,13 @@ fn run_action(repo: &Repo, inputs: &[(&str, &str)]) -> (i32, Runner, String) {
             Some("inputs.install == 'source'") if values["install"] != "source" => continue,
             Some(other) => panic!("the test does not know the condition {other:?}"),
         }
-        let mut cmd = Command::new("bash");
+        let mut cmd = command("bash");
+        // A runner's environment only: PATH, then the isolated HOME and git config.
+        cmd.env_clear();
+        isolate(&mut cmd, []);
         cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
             .current_dir(repo.path())
-            .env_clear()
             .env("PATH", &path)
-            .env("HOME", std::env::var("HOME").unwrap_or_default())
             .env("NO_COLOR", "1")
             .env("GITHUB_ACTIONS", "true")
             .env("GITHUB_WORKSPACE", repo.path())

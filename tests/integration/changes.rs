@@ -107,7 +107,10 @@ fn worktree_staged_and_rev() {
     let r = run(&repo, &["--base", "main"]);
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert_eq!(r.status("REC"), "pass");
-    assert_eq!(run(&repo, &["--staged", "--base", "main"]).code, 1);
+    // The index still holds the flag change alone.
+    let r = run(&repo, &["--staged", "--base", "main"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.findings(), flag_on_findings());
     repo.commit_all("record");
     assert_eq!(run(&repo, &["--rev", "HEAD", "--base", "main"]).code, 0);
     assert_eq!(run(&repo, &["--staged", "--base", "main"]).code, 0);

@@ -7,7 +7,7 @@ use crate::tools::*;
 use serde_json::Value;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -154,7 +154,7 @@ impl Server {
             .local_addr()
             .unwrap()
             .port();
-        let child = Command::new(python)
+        let child = command(python)
             .args([
                 "-m",
                 "http.server",
@@ -202,7 +202,7 @@ struct Release {
 
 /// Runs one of the release scripts of `scripts/`.
 fn script(name: &str, args: &[&str]) {
-    let out = Command::new("bash")
+    let out = command("bash")
         .arg(root().join("scripts").join(name))
         .args(args)
         .output()
@@ -304,13 +304,14 @@ fn install(action: &Path, base_url: &str, extra: &[(&str, &str)]) -> Installed {
     let runner_temp = tmp.path().join("runner-temp");
     std::fs::create_dir_all(&runner_temp).unwrap();
     let output = tmp.path().join("github-output");
-    let mut cmd = Command::new("bash");
+    let mut cmd = command("bash");
+    // A runner's environment only: PATH, then the isolated HOME and git config.
+    cmd.env_clear();
+    isolate(&mut cmd, []);
     cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c"])
         .arg(step["run"].as_str().unwrap())
         .current_dir(tmp.path())
-        .env_clear()
         .env("PATH", std::env::var("PATH").unwrap())
-        .env("HOME", std::env::var("HOME").unwrap_or_default())
         .env("GITHUB_ACTIONS", "true")
         .env("GITHUB_ACTION_PATH", action)
         .env("GITHUB_OUTPUT", &output)
@@ -362,13 +363,13 @@ fn action_installs_the_verified_release_binary_and_runs_it() {
     assert_eq!(bin.file_name().unwrap(), "relgate");
 
     // The installed binary is the one packaged, and it gates a repository.
-    let out = Command::new(&bin).arg("--version").output().unwrap();
+    let out = command(&bin).arg("--version").output().unwrap();
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
         format!("relgate {VERSION}")
     );
     let repo = passing_repo();
-    let out = Command::new(&bin)
+    let out = command(&bin)
         .args(["check", "--format", "json"])
         .current_dir(repo.path())
         .env("NO_COLOR", "1")
@@ -509,7 +510,12 @@ fn action_install_false_uses_relgate_on_path_by_absolute_path() {
 /// from `cargo test`'s and would replace the binary the other tests run).
 fn build_wheel(out: &Path) -> PathBuf {
     let maturin = tool("maturin").expect("maturin builds the wheel");
-    let status = Command::new(maturin)
+    // The isolated HOME has no toolchain: cargo and rustup keep the real ones.
+    let home = PathBuf::from(std::env::var_os("HOME").unwrap());
+    let var = |name: &str, default: PathBuf| std::env::var_os(name).map_or(default, PathBuf::from);
+    let status = command(maturin)
+        .env("CARGO_HOME", var("CARGO_HOME", home.join(".cargo")))
+        .env("RUSTUP_HOME", var("RUSTUP_HOME", home.join(".rustup")))
         .args(["build", "--profile", "dev", "--out"])
         .arg(out)
         .current_dir(root())
@@ -587,7 +593,7 @@ fn wheel_installs_into_a_fresh_venv_and_runs() {
     .write(".relgate/policies.yaml", "version: 1\npolicies:\n  - id: CL-1\n    title: A changelog is committed\n    check:\n      exists: CHANGELOG.md\n")
     .write("README.md", "x\n");
     let pc = |args: &[&str]| {
-        let out = Command::new(if args[0] == "git" {
+        let out = command(if args[0] == "git" {
             Path::new("git")
         } else {
             &pre_commit
@@ -643,7 +649,7 @@ fn action_source_cache_key_names_the_platform_toolchain_and_lockfile() {
     assert_eq!(step["if"], "inputs.install == 'source'");
     let tmp = tempfile::tempdir().unwrap();
     let output = tmp.path().join("github-output");
-    let out = Command::new("bash")
+    let out = command("bash")
         .args(["--noprofile", "--norc", "-eo", "pipefail", "-c"])
         .arg(step["run"].as_str().unwrap())
         .env("GITHUB_ACTION_PATH", root())

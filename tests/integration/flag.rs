@@ -246,8 +246,17 @@ fn interpolated_value_counts_as_on() {
 fn broken_configs_fail_closed() {
     let repo = base_repo();
     repo.write(".env", "BILLING_GATEWAY_ENABLE_REAL=0\n")
-        .write("config/broken.json", "{\n  \"a\": 1\n  \"b\": 2\n}\n")
-        .write("config/broken.yaml", "a: 1\nb:\n  - c\n d: [\n")
+        // Broken files that name the flag: they could set it, so they count.
+        .write(
+            "config/broken.json",
+            "{\n  \"a\": 1\n  \"BILLING_GATEWAY_ENABLE_REAL\": 0\n}\n",
+        )
+        .write(
+            "config/broken.yaml",
+            "BILLING_GATEWAY_ENABLE_REAL: 0\nb:\n  - c\n d: [\n",
+        )
+        // A broken file that cannot spell the name cannot set it: no finding.
+        .write("config/other.yaml", "a: 1\nb:\n  - c\n d: [\n")
         .symlink("config/link.env", "../.env")
         .commit_all("broken");
     let r = run(&repo, &[]);
@@ -255,8 +264,7 @@ fn broken_configs_fail_closed() {
     let offs: Vec<_> = r.findings().into_iter().filter(|x| x.0 == "OFF").collect();
     assert_eq!(offs.len(), 3, "{}", r.stdout);
     assert_eq!(offs[0], f("OFF", "config/broken.json", Some(3)));
-    assert_eq!(offs[1].1, "config/broken.yaml");
-    assert!(offs[1].2.is_some());
+    assert_eq!(offs[1], f("OFF", "config/broken.yaml", Some(4)));
     // A linked config is never followed, so it cannot be proven off either.
     assert_eq!(offs[2], f("OFF", "config/link.env", None));
     let msgs: Vec<String> = r.json()["findings"]
@@ -384,9 +392,18 @@ fn flag_references_are_checked_at_load_time() {
 #[test]
 fn hostile_nesting_is_a_finding_not_a_crash() {
     let repo = base_repo();
-    let deep_json = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    let deep_yaml = format!("{}1\n", "- ".repeat(20_000));
-    let deep_toml = format!("a = {}1{}\n", "[".repeat(50_000), "]".repeat(50_000));
+    // Each names the flag (so it could set it) and nests too deep to read.
+    let deep_json = format!(
+        "[{{\"BILLING_GATEWAY_ENABLE_REAL\": 0}}, {}{}]",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let deep_yaml = format!("# BILLING_GATEWAY_ENABLE_REAL\n{}1\n", "- ".repeat(20_000));
+    let deep_toml = format!(
+        "# BILLING_GATEWAY_ENABLE_REAL\na = {}1{}\n",
+        "[".repeat(50_000),
+        "]".repeat(50_000)
+    );
     repo.write("config/deep.json", &deep_json)
         .write("config/deep.yaml", &deep_yaml)
         .write("config/deep.toml", &deep_toml)

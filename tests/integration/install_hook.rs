@@ -4,7 +4,6 @@
 use crate::common::*;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const SIGNATURE: &str = "# installed by relgate install-hook";
 
@@ -122,7 +121,7 @@ fn install_hook_from_a_linked_worktree_uses_the_shared_hooks() {
 /// `git commit` in `dir` with a PATH that has git but no `relgate`, so the hook
 /// falls back to the binary that installed it.
 fn commit(dir: &Path, msg: &str) -> (bool, String) {
-    let out = Command::new("git")
+    let out = command("git")
         .args([
             "-c",
             "user.name=relgate",

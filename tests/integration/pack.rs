@@ -409,7 +409,9 @@ fn dr005_a_stale_revision_is_a_warning() {
     assert_failed(&r, &["DR-005"]);
     assert_eq!(r.json()["summary"]["warnings"], 1);
     assert_eq!(r.json()["summary"]["errors"], 0);
-    assert_eq!(check(&repo, &["--fail-on", "warning"]).code, 1);
+    let r = check(&repo, &["--fail-on", "warning"]);
+    assert_eq!(r.code, 1);
+    assert_findings(&r, vec![f("DR-005", &runbook, Some(3))]);
 
     // No revision line at all.
     repo.edit(&runbook, "rev. 2024-06-03\n", "");
@@ -432,7 +434,9 @@ fn dr006_a_missing_alert_is_a_warning() {
     assert_findings(&r, vec![f("DR-006", &alerts, None)]);
     assert_eq!(severities(&r, "DR-006"), ["warning"]);
     assert_failed(&r, &["DR-006"]);
-    assert_eq!(check(&repo, &["--fail-on", "warning"]).code, 1);
+    let r = check(&repo, &["--fail-on", "warning"]);
+    assert_eq!(r.code, 1);
+    assert_findings(&r, vec![f("DR-006", &alerts, None)]);
     // A record filed in a sub-folder counts.
     repo.write(
         "docs/compliance/approvals/2024-07-15/tickets/SUP-L2-0142.md",
@@ -659,7 +663,7 @@ fn dr009_each_form_alone_turns_the_flag_on() {
 #[test]
 fn dr009_a_steering_approval_lets_the_flag_on() {
     let repo = Repo::reference();
-    every_form_on(&repo);
+    let every_form = every_form_on(&repo);
     approve(&repo, "2024-07-14");
     let r = check(&repo, &[]);
     assert_eq!(r.status("DR-009"), "pass", "{}", r.stdout);
@@ -669,7 +673,7 @@ fn dr009_a_steering_approval_lets_the_flag_on() {
     approve(&repo, "2024-07-21");
     let r = check(&repo, &[]);
     assert_eq!(r.status("DR-009"), "fail");
-    assert_eq!(findings_of(&r, "DR-009").len(), 9);
+    assert_eq!(findings_of(&r, "DR-009"), sorted(every_form));
     for m in messages(&r, "DR-009") {
         assert!(
             m.contains("no exemption: date 2024-07-21 is after now 2024-07-20T12:00:00Z"),
@@ -981,7 +985,9 @@ fn dr013_a_pending_report_is_a_warning_until_the_deadline() {
     assert_eq!(severities(&r, "DR-013"), ["warning"]);
     assert!(messages(&r, "DR-013")[0].contains("due by 2024-07-21T18:00:00Z"));
     assert_failed(&r, &["DR-013"]);
-    assert_eq!(check(&repo, &["--fail-on", "warning"]).code, 1);
+    let r = check(&repo, &["--fail-on", "warning"]);
+    assert_eq!(r.code, 1);
+    assert_findings(&r, vec![f("DR-013", LEDGER, Some(5))]);
 
     // A second before the deadline, still a warning; a second after, an error.
     let r = check_at(&repo, "2024-07-21T17:59:59Z", &[]);
@@ -1014,7 +1020,12 @@ fn dr014_no_approvals_folder_is_a_warning() {
     );
     assert_eq!(severities(&r, "DR-014"), ["warning"]);
     assert_failed(&r, &["DR-014"]);
-    assert_eq!(check(&repo, &["--fail-on", "warning"]).code, 1);
+    let r = check(&repo, &["--fail-on", "warning"]);
+    assert_eq!(r.code, 1);
+    assert_findings(
+        &r,
+        vec![f("DR-014", "docs/compliance/approvals/2024-07-15", None)],
+    );
 }
 
 #[test]
@@ -1162,8 +1173,18 @@ fn dr016_changes_that_leave_the_flag_alone_pass() {
         "",
     );
     let r = check(&repo, &["--base", "main"]);
-    assert_eq!(findings_of(&r, "DR-016").len(), 2);
-    assert!(messages(&r, "DR-016")[0].contains("removes the assignment"));
+    // One per file that must record it (the ledger, the README), at the file: the
+    // assignment has no line left.
+    assert_eq!(
+        findings_of(&r, "DR-016"),
+        [f("DR-016", PROD_ENV, None), f("DR-016", PROD_ENV, None)]
+    );
+    let m = messages(&r, "DR-016");
+    assert!(
+        m.iter().all(|m| m.contains("removes the assignment")),
+        "{m:?}"
+    );
+    assert!(m[0].ends_with(README) && m[1].ends_with(LEDGER), "{m:?}");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1188,7 +1209,8 @@ fn no_release_directory_fails_every_policy_that_needs_it() {
     for id in NEEDS_RELEASE {
         assert_eq!(messages(&r, id), [why], "{id}");
     }
-    assert_eq!(r.findings().len(), NEEDS_RELEASE.len());
+    // Each without a place: there is no release folder to point at.
+    assert_findings(&r, NEEDS_RELEASE.map(|id| f(id, "", None)).to_vec());
 
     // With the flag on, DR-009 and DR-010 need it too; with a base, DR-016.
     repo.commit_all("no release");
@@ -1261,7 +1283,7 @@ fn rename(text: &str) -> String {
 /// The reference repository with every path and content renamed.
 fn renamed_repo() -> Repo {
     let repo = Repo::new();
-    let src = shared().join("reference-repo");
+    let src = example_repo();
     fn walk(dir: &std::path::Path, root: &std::path::Path, out: &mut Vec<String>) {
         for e in std::fs::read_dir(dir).unwrap() {
             let p = e.unwrap().path();
@@ -1325,7 +1347,24 @@ fn a_renamed_pack_works_on_a_renamed_repository() {
     assert_eq!(r.json()["summary"]["passed"], 14);
     assert_eq!(with_status(&r, "skip"), ["DR-010", "DR-016"]);
     // The shipped pack does not fit this repository.
-    assert_eq!(check(&repo, &[]).code, 1);
+    let r = check(&repo, &[]);
+    assert_eq!(r.code, 1);
+    // Its files are not where it looks, and `release` has no value (no `releases/`).
+    assert_findings(
+        &r,
+        vec![
+            f("DR-001", CHECKLIST, None),
+            f("DR-002", CHECKLIST, None),
+            f("DR-003", CHECKLIST, None),
+            f("DR-005", "", None),
+            f("DR-007", "", None),
+            f("DR-008", "", None),
+            f("DR-011", LEDGER, None),
+            f("DR-012", LEDGER, None),
+            f("DR-013", LEDGER, None),
+            f("DR-014", "", None),
+        ],
+    );
 
     // The same mutations fail the same way, at the renamed places.
     repo.edit(

@@ -25,7 +25,7 @@ pub fn tool(name: &str) -> Option<PathBuf> {
 
 /// Runs a tool; returns (exit code, stdout + stderr).
 pub fn run_tool(program: &Path, args: &[&str], dir: &Path) -> (i32, String) {
-    let out = std::process::Command::new(program)
+    let out = command(program)
         .args(args)
         .current_dir(dir)
         .output()
@@ -40,9 +40,9 @@ pub fn run_tool(program: &Path, args: &[&str], dir: &Path) -> (i32, String) {
     )
 }
 
-/// The official SARIF 2.1.0 schema.
+/// The official SARIF 2.1.0 schema (OASIS), vendored: see `tests/data/README.md`.
 pub fn sarif_schema() -> PathBuf {
-    shared().join("data/sarif-schema-2.1.0.json")
+    test_data("sarif-schema-2.1.0.json")
 }
 
 pub const POLICIES: &str = r#"version: 1

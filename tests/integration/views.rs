@@ -32,10 +32,12 @@ fn worktree_index_and_commits_are_judged_apart() {
 
     // An edit that is not staged does not change the --staged verdict.
     repo.write("docs/list.md", "- [ ] a\n");
-    assert_eq!(check(&[]).code, 1);
+    let unticked = vec![f("C", "docs/list.md", Some(1))];
+    assert_eq!(check(&[]).findings(), unticked);
     assert_eq!(check(&["--staged"]).code, 0);
     repo.git(&["add", "docs/list.md"]);
-    assert_eq!(check(&["--staged"]).code, 1);
+    let r = check(&["--staged"]);
+    assert_eq!((r.code, r.findings()), (1, unticked));
     assert_eq!(check(&["--rev", "HEAD"]).code, 0);
 }
 
@@ -78,6 +80,7 @@ fn a_checklist_inside_a_linked_folder_does_not_pass() {
         "json",
     ]);
     assert_eq!(r.code, 1);
+    assert_eq!(r.findings(), vec![f("C", "docs/list.md", None)]);
     assert!(r.stdout.contains("symbolic link"), "{}", r.stdout);
 
     // The same with a folder linked inside the repository.
@@ -93,6 +96,8 @@ fn a_checklist_inside_a_linked_folder_does_not_pass() {
         "json",
     ]);
     assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_eq!(r.findings(), vec![f("C", "docs/list.md", None)]);
+    assert!(r.stdout.contains("symbolic link"), "{}", r.stdout);
 }
 
 #[test]
@@ -133,6 +138,7 @@ fn path_may_be_a_subdirectory() {
         "json",
     ]);
     assert_eq!(r.code, 1);
+    assert_eq!(r.findings(), vec![f("C", "docs/list.md", Some(1))]);
     assert_eq!(repo.relgate(&["check", "--policies", &p.path()]).code, 0);
 }
 
@@ -177,4 +183,7 @@ fn var_values_cannot_leave_the_repository() {
         "json",
     ]);
     assert_eq!(r.code, 1, "{}", r.stdout);
+    // Named as given, never read.
+    let named = format!("../../../../../../..{}/list.md", outside.path().display());
+    assert_eq!(r.findings(), vec![f("C", &named, None)]);
 }

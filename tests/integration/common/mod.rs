@@ -1,10 +1,85 @@
 //! Test builders: real git repositories in temp dirs, and the real binary.
+//!
+//! Every child process the tests start (`git`, `relgate`, the hook managers, the
+//! schema validators) is built by [`command`], which cuts it off from the
+//! developer's machine: no inherited `GIT_*` variable (a test run from inside a git
+//! hook inherits `GIT_INDEX_FILE`, `GIT_DIR`…), no system git config, an empty
+//! global git config and a `HOME` of its own. `Command::new` appears nowhere else
+//! under `tests/`; the `hermetic` tests prove the isolation holds.
 
 #![allow(dead_code)]
 
+use std::ffi::{OsStr, OsString};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
+
+/// The `HOME` every child process gets: `target/tmp/home`, holding an empty
+/// `gitconfig` that is the children's only global git config. Shared by the test
+/// processes of one target dir; nothing is ever written to it (checked once per
+/// process, so a test that wrote a global setting fails the next run loudly).
+pub fn test_home() -> &'static Path {
+    static HOME: OnceLock<PathBuf> = OnceLock::new();
+    HOME.get_or_init(|| {
+        let home = Path::new(env!("CARGO_TARGET_TMPDIR")).join("home");
+        std::fs::create_dir_all(home.join(".config")).expect("mkdir test HOME");
+        let config = home.join("gitconfig");
+        match std::fs::read(&config) {
+            Ok(bytes) => assert!(
+                bytes.is_empty(),
+                "{} is not empty: a test wrote global git config:\n{}",
+                config.display(),
+                String::from_utf8_lossy(&bytes)
+            ),
+            Err(_) => std::fs::write(&config, "").expect("write empty gitconfig"),
+        }
+        home
+    })
+}
+
+/// A command for `program` that inherits nothing from the developer's git set-up:
+/// see [`isolate`]. The only way the tests start a process.
+pub fn command(program: impl AsRef<OsStr>) -> Command {
+    let mut cmd = Command::new(program);
+    isolate(&mut cmd, std::env::vars_os().map(|(k, _)| k));
+    cmd
+}
+
+/// Removes from `cmd` every `GIT_*` variable named in `parent` (the environment the
+/// child would inherit) and gives it the test `HOME`, `XDG_CONFIG_HOME` and
+/// `XDG_CACHE_HOME` under it,
+/// `GIT_CONFIG_NOSYSTEM=1` and `GIT_CONFIG_GLOBAL` pointing at an empty file.
+/// Takes the parent's variable names as an argument so that a test can hand it a
+/// hostile environment ([`command`] passes the real one).
+pub fn isolate(cmd: &mut Command, parent: impl IntoIterator<Item = OsString>) -> &mut Command {
+    for name in parent {
+        if name.as_encoded_bytes().starts_with(b"GIT_") {
+            cmd.env_remove(name);
+        }
+    }
+    let home = test_home();
+    cmd.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_CACHE_HOME", home.join(".cache"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", home.join("gitconfig"))
+        // Hook managers keep their caches under HOME unless told otherwise.
+        .env_remove("PRE_COMMIT_HOME")
+        .env_remove("PREK_HOME")
+}
+
+/// The shipped example repository (the billing gateway the pack was written for).
+pub fn example_repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/billing-gateway")
+}
+
+/// Files vendored for the tests (`tests/data/`, each with its origin and licence).
+pub fn test_data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
 
 pub struct Repo {
     dir: tempfile::TempDir,
@@ -70,12 +145,10 @@ pub fn f(policy: &str, path: &str, line: Option<u64>) -> (String, String, Option
     (policy.into(), path.into(), line)
 }
 
-pub fn shared() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
-}
-
+/// `git ARGS` in `dir` (isolated, with an identity and no signing); its trimmed
+/// stdout. Fails the test if git fails.
 pub fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
+    let out = command("git")
         .args([
             "-c",
             "user.name=relgate",
@@ -105,11 +178,11 @@ impl Repo {
         Repo { dir }
     }
 
-    /// A copy of `../shared/reference-repo` with its modes restored (files 0644,
+    /// A copy of `examples/billing-gateway` with its modes restored (files 0644,
     /// scripts 0755), committed.
     pub fn reference() -> Repo {
         let repo = Repo::new();
-        let src = shared().join("reference-repo");
+        let src = example_repo();
         assert!(src.is_dir(), "{} is missing", src.display());
         copy_tree(&src, repo.path(), &src);
         repo.commit_all("reference tree");
@@ -185,7 +258,7 @@ impl Repo {
     }
 
     pub fn mkfifo(&self, path: &str) -> &Self {
-        let status = Command::new("mkfifo")
+        let status = command("mkfifo")
             .arg(self.path().join(path))
             .status()
             .expect("mkfifo");
@@ -218,12 +291,18 @@ impl Repo {
     }
 }
 
-pub fn relgate_in(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_relgate"))
-        .args(args)
-        .current_dir(dir)
+/// The built binary, isolated, in `dir`, with colour off and outside GitHub Actions.
+pub fn relgate_command(dir: &Path) -> Command {
+    let mut cmd = command(env!("CARGO_BIN_EXE_relgate"));
+    cmd.current_dir(dir)
         .env("NO_COLOR", "1")
-        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_ACTIONS");
+    cmd
+}
+
+pub fn relgate_in(dir: &Path, args: &[&str]) -> Run {
+    let out = relgate_command(dir)
+        .args(args)
         .output()
         .expect("relgate runs");
     Run {

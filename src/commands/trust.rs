@@ -1,0 +1,253 @@
+//! The trusted tree: where everything the gate trusts comes from.
+//!
+//! With `--base REV` it is the tree of REV itself (the target branch as it is now, not
+//! the merge base: a branch forked before a policy was added is still judged by it);
+//! without, the tree under check. Policy files (`.relgate/` and `--policies` paths that
+//! lie inside the repository), allowed-signers files and waivers are read from it,
+//! through a repository view (no link followed, nothing outside the root). Paths outside
+//! the repository are the workflow's own and are read from disk.
+//!
+//! A change that edits what the trusted tree supplies gets one note per file, saying the
+//! base's version is in force; a change that adds the first policies of a repository
+//! whose base has none is evaluated as a preview of its own policies (bootstrap).
+
+use super::{is_policy_file, read_policy_dir, read_policy_paths};
+use crate::engine::Status;
+use crate::finding::{Finding, Origin, Severity};
+use crate::lang::error::{Code, LoadError, LoadErrors};
+use crate::repo::{ChangeStatus, Content, Diff, Entry, ReadError, SourceKind, View};
+use crate::report::PolicyResult;
+pub(crate) use crate::report::Trusted;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// A view that remembers which files were read through it (the trusted inputs a run used).
+pub(crate) struct Recording {
+    inner: Arc<dyn View>,
+    read: Mutex<BTreeSet<String>>,
+}
+
+impl Recording {
+    pub(crate) fn new(inner: Arc<dyn View>) -> Recording {
+        Recording {
+            inner,
+            read: Mutex::new(BTreeSet::new()),
+        }
+    }
+
+    /// Every path read so far.
+    pub(crate) fn paths(&self) -> BTreeSet<String> {
+        match self.read.lock() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+}
+
+impl View for Recording {
+    fn source(&self) -> SourceKind {
+        self.inner.source()
+    }
+    fn entries(&self) -> &[Entry] {
+        self.inner.entries()
+    }
+    fn entry(&self, path: &str) -> Option<&Entry> {
+        self.inner.entry(path)
+    }
+    fn read(&self, path: &str) -> Result<Arc<Content>, ReadError> {
+        match self.read.lock() {
+            Ok(mut g) => {
+                g.insert(path.to_string());
+            }
+            Err(p) => {
+                p.into_inner().insert(path.to_string());
+            }
+        }
+        self.inner.read(path)
+    }
+    fn link_target(&self, path: &str) -> Option<String> {
+        self.inner.link_target(path)
+    }
+}
+
+/// The policy files of a run: `--policies` (inside the repository: from the trusted
+/// tree; outside: from disk), else `.relgate/` of the trusted tree. With a base that has
+/// no policy and nothing else to run, the change's own `.relgate/` (bootstrap).
+pub(crate) fn policy_files(
+    paths: &[PathBuf],
+    root: &Path,
+    trusted: &dyn View,
+    checked: &dyn View,
+    has_base: bool,
+    has_packs: bool,
+) -> Result<(Vec<(String, String)>, bool), LoadErrors> {
+    if !paths.is_empty() {
+        let mut files = Vec::new();
+        let mut errors = Vec::new();
+        for p in paths {
+            match inside(root, p) {
+                Some(rel) => collect_from_view(trusted, p, &rel, &mut files, &mut errors),
+                None => match read_policy_paths(std::slice::from_ref(p)) {
+                    Ok(mut f) => files.append(&mut f),
+                    Err(mut e) => errors.append(&mut e.0),
+                },
+            }
+        }
+        return if errors.is_empty() {
+            Ok((files, false))
+        } else {
+            Err(LoadErrors(errors))
+        };
+    }
+    let files = read_policy_dir(trusted)?;
+    if files.is_empty() && has_base && !has_packs {
+        let own = read_policy_dir(checked)?;
+        if !own.is_empty() {
+            return Ok((own, true));
+        }
+    }
+    Ok((files, false))
+}
+
+/// `p` relative to the view's root, when it lies inside it (`""` for the root itself).
+/// Compared lexically (no link is resolved) against the root as given and canonical.
+fn inside(root: &Path, p: &Path) -> Option<String> {
+    let cwd = std::env::current_dir().ok()?;
+    let lexical = |q: &Path| {
+        let mut norm = PathBuf::new();
+        for c in cwd.join(q).components() {
+            match c {
+                std::path::Component::ParentDir => {
+                    norm.pop();
+                }
+                std::path::Component::CurDir => {}
+                c => norm.push(c),
+            }
+        }
+        norm
+    };
+    let path = lexical(p);
+    let roots = [
+        lexical(root),
+        root.canonicalize().unwrap_or_else(|_| lexical(root)),
+    ];
+    let rel = roots.iter().find_map(|r| path.strip_prefix(r).ok())?;
+    let text = rel.to_str()?.to_string();
+    Some(text.trim_matches('/').to_string())
+}
+
+/// A policy file or folder of the trusted tree.
+fn collect_from_view(
+    view: &dyn View,
+    shown: &Path,
+    rel: &str,
+    files: &mut Vec<(String, String)>,
+    errors: &mut Vec<LoadError>,
+) {
+    let prefix = if rel.is_empty() {
+        String::new()
+    } else {
+        format!("{rel}/")
+    };
+    let mut found: Vec<&Entry> = view
+        .entries()
+        .iter()
+        .filter(|e| e.path == rel || (e.path.starts_with(&prefix) && is_policy_file(&e.path)))
+        .filter(|e| !e.path.starts_with(".relgate/tests/"))
+        .collect();
+    found.sort_by(|a, b| a.path.cmp(&b.path));
+    if found.is_empty() {
+        errors.push(LoadError::global(
+            Code::Io,
+            format!(
+                "{} holds no policy file in the trusted tree (with --base, policy paths inside the repository are read from the base)",
+                shown.display()
+            ),
+        ));
+        return;
+    }
+    for e in found {
+        match view.read(&e.path) {
+            Ok(c) => match c.text() {
+                Ok(t) => files.push((e.path.clone(), t.to_string())),
+                Err(_) => errors.push(LoadError::global(
+                    Code::Io,
+                    format!("{} is not valid UTF-8", e.path),
+                )),
+            },
+            Err(err) => errors.push(LoadError::global(
+                Code::Io,
+                format!("cannot read policy file {}: {err}", e.path),
+            )),
+        }
+    }
+}
+
+/// The id of the built-in policy that reports edits to trusted inputs.
+pub(crate) const TRUST_POLICY: &str = "RELGATE-TRUST";
+
+/// With `--base`: one note per file the trusted tree supplied (or would supply: anything
+/// under `.relgate/`) that the change adds, modifies or deletes.
+pub(crate) fn notes(diff: &Diff, supplied: &BTreeSet<String>) -> (PolicyResult, Vec<Finding>) {
+    let origin = Origin {
+        file: "relgate (built-in)".into(),
+        line: 1,
+        column: 1,
+    };
+    let findings: Vec<Finding> = diff
+        .changes
+        .iter()
+        .filter(|c| {
+            supplied.contains(&c.path)
+                || (c.path.starts_with(".relgate/") && !c.path.starts_with(".relgate/tests/"))
+        })
+        .map(|c| {
+            let verb = match c.status {
+                ChangeStatus::Added => "adds",
+                ChangeStatus::Modified => "modifies",
+                ChangeStatus::Deleted => "deletes",
+            };
+            let base = match c.status {
+                ChangeStatus::Added => "the base has none, and that is in force".to_string(),
+                _ => "the base's version is in force".to_string(),
+            };
+            Finding {
+                policy: TRUST_POLICY.into(),
+                severity: Severity::Note,
+                message: format!(
+                    "this change {verb} {}; {base} for this check (it takes effect once merged)",
+                    c.path
+                ),
+                path: Some(c.path.clone()),
+                line: None,
+                column: None,
+                help: Some(
+                    "Trusted inputs (policies, signers, waivers) are read from the base revision: merge this change first, through the protected branch, for it to take effect.".into(),
+                ),
+                snippet: None,
+                origin: origin.clone(),
+                waived: None,
+            }
+        })
+        .collect();
+    let policy = PolicyResult {
+        id: TRUST_POLICY.into(),
+        name: Some("trusted-tree".into()),
+        title: "Changes to what the gate trusts take effect once merged".into(),
+        severity: Severity::Note,
+        status: if findings.is_empty() {
+            Status::Pass
+        } else {
+            Status::Fail
+        },
+        reason: None,
+        description: Some(
+            "With --base, policies, allowed signers and waivers come from the base revision; a change cannot edit its own gate.".into(),
+        ),
+        help: None,
+        url: None,
+        origin,
+    };
+    (policy, findings)
+}

@@ -1,0 +1,219 @@
+//! The YAML reader: serde-saphyr with `Spanned` nodes, turned into [`Value`].
+//!
+//! The YAML 1.2 core schema (`yes`/`on`/`no`/`off` stay strings, `0755` stays
+//! the string `"0755"`), duplicate keys rejected unless the caller asks for
+//! them, `!!binary` scalars kept as their base64 text, and serde-saphyr's
+//! depth, alias and size budgets. Mapping keys are read as their source text,
+//! so `on:` is the key `"on"`; complex (non-scalar) keys are refused.
+
+use super::lines::Locator;
+use super::value::{Kind, Member, ParseFailure, Value};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::{Location, Spanned};
+use std::fmt;
+
+fn options(duplicates: bool) -> serde_saphyr::Options {
+    let mut options = serde_saphyr::Options::default();
+    // YAML 1.2 core schema: `yes`/`on`/`no`/`off` stay strings.
+    options.strict_booleans = true;
+    // `0755` and `1_000` stay strings rather than silently becoming 755 / 1000.
+    options.leading_zero_numbers_as_strings = true;
+    options.underscored_numbers_as_strings = true;
+    // `~:` as a key is the text "~", like any other scalar key.
+    options.null_as_string = true;
+    options.non_finite_float_policy = serde_saphyr::options::NonFiniteFloatPolicy::PassThrough;
+    options.with_snippet = false;
+    options.emit_comments = false;
+    // Tighter than the default million: an alias bomb stays small in memory.
+    options.alias_limits.max_total_replayed_events = 200_000;
+    // A `!!binary` scalar is its base64 text, never the bytes it encodes: a
+    // `!!binary` key is not a name any program reads as a setting's name.
+    options.ignore_binary_tag_for_string = true;
+    options.duplicate_keys = if duplicates {
+        serde_saphyr::DuplicateKeyPolicy::PassThrough
+    } else {
+        serde_saphyr::DuplicateKeyPolicy::Error
+    };
+    options
+}
+
+/// Every document of `text`. With `duplicates` false a repeated key is an
+/// error; with true every entry is kept, in source order, for the caller to judge.
+pub fn parse(
+    text: &str,
+    locator: &Locator<'_>,
+    duplicates: bool,
+) -> Result<Vec<Value>, ParseFailure> {
+    let docs = serde_saphyr::from_multiple_with_options::<Spanned<Y>>(text, options(duplicates))
+        .map_err(|e| failure(&e, locator))?;
+    Ok(docs
+        .into_iter()
+        .map(|d| d.value.into_node(d.referenced, locator))
+        .collect())
+}
+
+fn failure(e: &serde_saphyr::Error, locator: &Locator<'_>) -> ParseFailure {
+    let inner = e.without_snippet();
+    let message = inner.render_with_options(serde_saphyr::render_options! {
+        snippets: serde_saphyr::SnippetMode::Off,
+    });
+    let (line, column) = match inner.location() {
+        Some(loc) => position(loc, locator),
+        None => (1, 1),
+    };
+    ParseFailure {
+        message: strip_location_suffix(&message),
+        line,
+        column,
+    }
+}
+
+/// serde-saphyr appends " at line L, column C"; the position is reported apart.
+fn strip_location_suffix(message: &str) -> String {
+    let message = message.trim();
+    let is_number = |n: &str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+    if let Some(i) = message.rfind(" at line ")
+        && let Some((line, column)) = message[i + 9..].split_once(", column ")
+        && is_number(line)
+        && is_number(column)
+    {
+        return message[..i].to_owned();
+    }
+    message.to_owned()
+}
+
+fn position(loc: Location, locator: &Locator<'_>) -> (usize, usize) {
+    if let Some(offset) = loc.span().byte_offset() {
+        return locator.locate(usize::try_from(offset).unwrap_or(usize::MAX));
+    }
+    let line = usize::try_from(loc.line()).unwrap_or(0).max(1);
+    let column = usize::try_from(loc.column()).unwrap_or(0).max(1);
+    (line, column)
+}
+
+/// A YAML node as serde-saphyr hands it over, before positions become
+/// line/column pairs.
+enum Y {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Spanned<Y>>),
+    Map(Vec<(Spanned<KeyText>, Spanned<Y>)>),
+}
+
+impl Y {
+    fn into_node(self, loc: Location, locator: &Locator<'_>) -> Value {
+        let (line, column) = position(loc, locator);
+        let kind = match self {
+            Y::Null => Kind::Null,
+            Y::Bool(b) => Kind::Bool(b),
+            Y::Int(i) => Kind::Int(i),
+            Y::Float(f) => Kind::Float(f),
+            Y::Str(s) => Kind::Str(s),
+            Y::Seq(items) => Kind::Array(
+                items
+                    .into_iter()
+                    .map(|i| i.value.into_node(i.referenced, locator))
+                    .collect(),
+            ),
+            Y::Map(entries) => Kind::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let (line, column) = position(k.referenced, locator);
+                        Member {
+                            key: k.value.0,
+                            line,
+                            column,
+                            value: v.value.into_node(v.referenced, locator),
+                        }
+                    })
+                    .collect(),
+            ),
+        };
+        Value { kind, line, column }
+    }
+}
+
+/// A mapping key as its scalar text (`on`, `1`, `~` stay as written).
+struct KeyText(String);
+
+impl<'de> Deserialize<'de> for KeyText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(KeyText)
+    }
+}
+
+struct YVisitor;
+
+impl<'de> Visitor<'de> for YVisitor {
+    type Value = Y;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML node")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Y, E> {
+        Ok(Y::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Y, E> {
+        Ok(Y::Int(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Y, E> {
+        Ok(i64::try_from(v).map_or(Y::Float(v as f64), Y::Int))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Y, E> {
+        Ok(i64::try_from(v).map_or(Y::Float(v as f64), Y::Int))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Y, E> {
+        Ok(i64::try_from(v).map_or(Y::Float(v as f64), Y::Int))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Y, E> {
+        Ok(Y::Float(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Y, E> {
+        Ok(Y::Str(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Y, E> {
+        Ok(Y::Str(v))
+    }
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Y, E> {
+        Ok(Y::Str(String::from_utf8_lossy(v).into_owned()))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Y, E> {
+        Ok(Y::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Y, E> {
+        Ok(Y::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Y, D::Error> {
+        Y::deserialize(d)
+    }
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Y, D::Error> {
+        Y::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Y, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Spanned<Y>>()? {
+            items.push(item);
+        }
+        Ok(Y::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Y, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(entry) = map.next_entry::<Spanned<KeyText>, Spanned<Y>>()? {
+            entries.push(entry);
+        }
+        Ok(Y::Map(entries))
+    }
+}
+
+impl<'de> Deserialize<'de> for Y {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(YVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests;
