@@ -9,6 +9,7 @@ use crate::lang::kind::{Param, Ty};
 use crate::lang::pattern::RegexT;
 use crate::lang::template::{Template, no_escape};
 use crate::parse::dates::Moment;
+use crate::parse::markdown::searched;
 use crate::repo::Content;
 
 pub(super) static SPEC: KindSpec = KindSpec {
@@ -21,7 +22,7 @@ capture as a date (`YYYY-MM-DD`) or an RFC 3339 time and compares it with `not_b
 and `within` + `of` (templates: variables, the built-ins `{now}` and `{today}`, and the pattern's own \
 captures). When either side is a plain date the comparison is made by UTC calendar day, so a value on \
 the bound's day is neither before nor after it. `equals` compares captures with templates as text. \
-Findings point at the capture's line and column.\n\n```yaml\ncheck:\n  captures:\n    file: docs/support/dr-checklist.md\n    section: 'Release {release}'\n    pattern: '^Assinatura: (?P<name>.+) <(?P<email>[^>]+)> [—–-] (?P<date>\\d{4}-\\d{2}-\\d{2})\\s*$'\n    dates:\n      - {capture: date, not_before: '{release}', not_after: '{now}'}\n```",
+Findings point at the capture's line and column. A Markdown file is searched as rendered (see `raw`).\n\n```yaml\ncheck:\n  captures:\n    file: docs/support/dr-checklist.md\n    section: 'Release {release}'\n    pattern: '^Assinatura: (?P<name>.+) <(?P<email>[^>]+)> [—–-] (?P<date>\\d{4}-\\d{2}-\\d{2})\\s*$'\n    dates:\n      - {capture: date, not_before: '{release}', not_after: '{now}'}\n```",
     params: &[
         Param {
             name: "file",
@@ -59,6 +60,7 @@ Findings point at the capture's line and column.\n\n```yaml\ncheck:\n  captures:
             required: false,
             doc: "Capture name → template its value must equal (as text).",
         },
+        super::matches::RAW_PARAM,
     ],
     shorthand: None,
     build,
@@ -102,6 +104,7 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
     let section = f.text("section");
     let pattern = f.regex("pattern");
     let lines = f.choice("lines");
+    let raw = f.bool("raw");
     let names = pattern
         .as_ref()
         .map(RegexT::capture_names)
@@ -131,6 +134,7 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
         },
         dates: dates.unwrap_or_default(),
         equals: equals.unwrap_or_default(),
+        raw: raw.unwrap_or(false),
     }))
 }
 
@@ -211,6 +215,7 @@ struct Captures {
     lines: Lines,
     dates: Vec<DateRule>,
     equals: Vec<(String, Template)>,
+    raw: bool,
 }
 
 /// One match: the captures with their byte offsets in the file.
@@ -328,7 +333,7 @@ impl Check for Captures {
             Ok(loaded) => loaded,
             Err(blocked) => return Ok(vec![blocked.hit()?]),
         };
-        let text = content.text().unwrap_or_default();
+        let text = searched(&path, content.text().unwrap_or_default(), self.raw);
         let re = self.pattern.get(cx)?;
         let body = &text[scope.range.clone()];
         let mut matches: Vec<Match> = re

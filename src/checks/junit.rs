@@ -1,23 +1,31 @@
 //! `junit`: a JUnit XML report holds a test suite that ran and passed.
 
 use super::KindSpec;
-use crate::eval::util::{read, text};
+use crate::eval::util::read;
 use crate::eval::{At, Check, Cx, Eval, Hit};
 use crate::lang::error::Code;
 use crate::lang::fields::Fields;
 use crate::lang::kind::{Param, Ty};
 use crate::lang::template::{Template, no_escape};
-use crate::parse::junit::{Suite, parse_junit};
+use crate::parse::junit::{Case, Counts, Declared, Report, Suite, bounded, parse_junit_bytes};
 
 pub(super) static SPEC: KindSpec = KindSpec {
     name: "junit",
     summary: "A JUnit XML report has the named test suite, with enough tests, no failures or errors, and tests that were not skipped.",
-    doc: "The file must be well-formed XML whose root is `<testsuite>` or `<testsuites>` \
-(pytest `--junitxml`, Surefire, Gradle, Jest). Every `<testsuite>` named `suite` (every suite \
-when `suite` is not given; at least one must exist) must have `tests` ≥ `min_tests`, `failures` ≤ \
-`max_failures`, `errors` ≤ `max_errors` and `tests - skipped` ≥ `min_executed`. A missing file or \
-a file that does not parse is one finding at the parse error; a missing suite is one finding \
-naming the suites found; each failed count is one finding at the suite's `<testsuite` tag.\n\n\
+    doc: "The file must be a well-formed XML document (UTF-8, or UTF-16 or ISO-8859-1 as it \
+declares) whose root is `<testsuite>` or `<testsuites>` (pytest `--junitxml`, Surefire, Gradle, \
+jest-junit, mocha, Robot Framework, node's test runner). Counts come from the test cases \
+themselves: every `<testcase>` below a suite, at any depth, is a test; it failed with a \
+`<failure>` child, errored with `<error>`, was skipped with `<skipped>`. Where a suite's \
+attributes (`tests`, `failures`, `errors`, `skipped`) disagree with its test cases and nested \
+suites, the worse of the two counts (fewer tests, more failures, errors and skips) and the \
+finding says so. Every `<testsuite>` named `suite` (or, without `suite`, the whole report: its \
+root element) must have at least `min_tests` tests, at most `max_failures` failures and \
+`max_errors` errors, and at least `min_executed` tests not skipped. A missing file, a file \
+that is not well-formed XML or not a JUnit report is one finding at the position of the \
+problem; a missing suite is one finding naming the suites found; each count out of bounds is \
+one finding at the suite's tag, naming the failing or erroring test cases (class, name, line, \
+message; the first five).\n\n\
 ```yaml\ncheck:\n  junit:\n    file: 'releases/{release}/evidence/real_gateway.xml'\n    suite: real_gateway\n```",
     params: &[
         Param {
@@ -30,7 +38,7 @@ naming the suites found; each failed count is one finding at the suite's `<tests
             name: "suite",
             ty: Ty::Text,
             required: false,
-            doc: "The `name` of the `<testsuite>` to judge (default: every suite).",
+            doc: "The `name` of the `<testsuite>` to judge, at any depth (default: the whole report).",
         },
         Param {
             name: "min_tests",
@@ -110,6 +118,9 @@ struct Junit {
     min_executed: u64,
 }
 
+/// Test cases named in one finding; the rest are counted.
+const NAMED_MAX: usize = 5;
+
 impl Check for Junit {
     fn eval(&self, cx: &Cx) -> Eval {
         let path = cx.vars.render(&self.file, no_escape)?;
@@ -117,15 +128,11 @@ impl Check for Junit {
             Ok(c) => c,
             Err(blocked) => return Ok(vec![blocked.hit()?]),
         };
-        let body = match text(&path, &content) {
-            Ok(t) => t,
-            Err(hit) => return Ok(vec![hit]),
-        };
-        let suites = match parse_junit(body) {
-            Ok(s) => s,
+        let report = match parse_junit_bytes(content.bytes()) {
+            Ok(r) => r,
             Err(e) => {
                 return Ok(vec![Hit::at(
-                    format!("{path} is not a JUnit XML report: {}", e.message),
+                    format!("{path}: {}", e.message),
                     At::line(&path, e.line, e.column),
                 )]);
             }
@@ -134,67 +141,158 @@ impl Check for Junit {
             Some(t) => Some(cx.vars.render(t, no_escape)?),
             None => None,
         };
-        let chosen: Vec<&Suite> = suites
-            .iter()
-            .filter(|s| wanted.as_ref().is_none_or(|w| &s.name == w))
-            .collect();
+        let chosen: Vec<&Suite> = match &wanted {
+            Some(w) => report
+                .suites
+                .iter()
+                .filter(|s| !s.aggregate && &s.name == w)
+                .collect(),
+            None => report.root().into_iter().collect(),
+        };
         if chosen.is_empty() {
-            let found: Vec<String> = suites.iter().map(|s| format!("'{}'", s.name)).collect();
-            let found = if found.is_empty() {
-                "it has no testsuite".to_string()
-            } else {
-                format!("found {}", found.join(", "))
-            };
-            let message = match &wanted {
-                Some(w) => format!("{path} has no testsuite named '{w}' ({found})"),
-                None => format!("{path} has no testsuite ({found})"),
-            };
-            return Ok(vec![Hit::at(message, At::file(&path))]);
+            return Ok(vec![Hit::at(
+                no_suite(&path, &report, wanted.as_deref().unwrap_or_default()),
+                At::file(&path),
+            )]);
         }
         let mut hits = Vec::new();
         for s in chosen {
-            let at = At::line(&path, s.line, s.column);
-            let label = format!("testsuite '{}'", s.name);
-            let executed = s.tests.saturating_sub(s.skipped);
-            if s.tests < self.min_tests {
-                hits.push(Hit::at(
-                    format!(
-                        "{label} has {} tests, fewer than {}",
-                        s.tests, self.min_tests
-                    ),
-                    at.clone(),
-                ));
-            }
-            if s.failures > self.max_failures {
-                hits.push(Hit::at(
-                    format!(
-                        "{label} has {} failures (at most {} allowed)",
-                        s.failures, self.max_failures
-                    ),
-                    at.clone(),
-                ));
-            }
-            if s.errors > self.max_errors {
-                hits.push(Hit::at(
-                    format!(
-                        "{label} has {} errors (at most {} allowed)",
-                        s.errors, self.max_errors
-                    ),
-                    at.clone(),
-                ));
-            }
-            if s.tests > 0 && executed < self.min_executed {
-                hits.push(Hit::at(
-                    format!(
-                        "{label} ran {executed} of its {} tests ({} skipped), fewer than {}",
-                        s.tests, s.skipped, self.min_executed
-                    ),
-                    at,
-                ));
-            }
+            hits.extend(
+                self.judge(&report, s)
+                    .into_iter()
+                    .map(|m| Hit::at(m, At::line(&path, s.line, s.column))),
+            );
         }
         Ok(hits)
     }
+}
+
+impl Junit {
+    /// The findings on one suite, judged by the worse of its attributes and
+    /// its contents.
+    fn judge(&self, report: &Report, s: &Suite) -> Vec<String> {
+        let label = if s.aggregate {
+            "the report (<testsuites>)".to_owned()
+        } else {
+            format!("testsuite '{}'", s.name)
+        };
+        let cases = report.cases.get(s.cases.clone()).unwrap_or_default();
+        let mut out = Vec::new();
+        let j = s.judged;
+        if j.tests < self.min_tests {
+            out.push(format!(
+                "{label} has {} tests, fewer than {}{}",
+                j.tests,
+                self.min_tests,
+                disagreement(s, "tests", |c| c.tests, |d| d.tests)
+            ));
+        }
+        if j.failures > self.max_failures {
+            out.push(format!(
+                "{label} has {} failures (at most {} allowed){}{}",
+                j.failures,
+                self.max_failures,
+                disagreement(s, "failures", |c| c.failures, |d| d.failures),
+                named(cases, |c| c.failure.as_deref())
+            ));
+        }
+        if j.errors > self.max_errors {
+            out.push(format!(
+                "{label} has {} errors (at most {} allowed){}{}",
+                j.errors,
+                self.max_errors,
+                disagreement(s, "errors", |c| c.errors, |d| d.errors),
+                named(cases, |c| c.error.as_deref())
+            ));
+        }
+        let executed = j.tests.saturating_sub(j.skipped);
+        if j.tests > 0 && executed < self.min_executed {
+            out.push(format!(
+                "{label} ran {executed} of its {} tests ({} skipped), fewer than {}{}",
+                j.tests,
+                j.skipped,
+                self.min_executed,
+                disagreement(s, "skipped", |c| c.skipped, |d| d.skipped)
+            ));
+        }
+        out
+    }
+}
+
+/// `; it says failures="0" but 2 of its test cases failed`, when the
+/// suite's attribute and its contents disagree; empty when they agree.
+fn disagreement(
+    s: &Suite,
+    key: &str,
+    count: fn(&Counts) -> u64,
+    declared: fn(&Declared) -> Option<u64>,
+) -> String {
+    let Some(said) = declared(&s.declared) else {
+        return String::new();
+    };
+    let shown = count(&s.contents);
+    if said == shown {
+        return String::new();
+    }
+    let only_cases = count(&s.counted) == shown;
+    let what = match (key, only_cases) {
+        ("tests", true) => format!("it lists {shown} test cases"),
+        ("failures", true) => format!("{shown} of its test cases failed"),
+        ("errors", true) => format!("{shown} of its test cases errored"),
+        ("skipped", true) => format!("{shown} of its test cases were skipped"),
+        (_, _) => format!("its test cases and nested suites count {shown}"),
+    };
+    format!("; it says {key}=\"{said}\" but {what}, so it is judged by the worse")
+}
+
+/// `: a.b::c (line 5: message); ...` for the cases `outcome` picks.
+fn named(cases: &[Case], outcome: fn(&Case) -> Option<&str>) -> String {
+    let picked: Vec<(&Case, &str)> = cases
+        .iter()
+        .filter_map(|c| outcome(c).map(|m| (c, m)))
+        .collect();
+    if picked.is_empty() {
+        return String::new();
+    }
+    let mut parts: Vec<String> = picked
+        .iter()
+        .take(NAMED_MAX)
+        .map(|(c, m)| {
+            let name = if c.classname.is_empty() {
+                c.name.clone()
+            } else {
+                format!("{}::{}", c.classname, c.name)
+            };
+            if m.is_empty() {
+                format!("{name} (line {})", c.line)
+            } else {
+                format!("{name} (line {}: {m})", c.line)
+            }
+        })
+        .collect();
+    if picked.len() > NAMED_MAX {
+        parts.push(format!("and {} more", picked.len() - NAMED_MAX));
+    }
+    format!(": {}", parts.join("; "))
+}
+
+/// No `<testsuite>` has the wanted name: say which ones there are.
+fn no_suite(path: &str, report: &Report, wanted: &str) -> String {
+    let names: Vec<String> = report
+        .suites
+        .iter()
+        .filter(|s| !s.aggregate)
+        .map(|s| format!("'{}'", s.name))
+        .collect();
+    let found = match names.len() {
+        0 => "it has no testsuite".to_owned(),
+        n if n > 10 => format!("found {} and {} more", names[..10].join(", "), n - 10),
+        _ => format!("found {}", names.join(", ")),
+    };
+    format!(
+        "{path} has no testsuite named '{}' ({found})",
+        bounded(wanted, 120)
+    )
 }
 
 #[cfg(test)]
@@ -204,41 +302,126 @@ mod tests {
 
     const CHECK: &str = "junit: {file: r.xml, suite: s}";
 
-    fn hits(xml: &str) -> Vec<(String, Option<usize>)> {
+    fn run(check: &str, xml: &str) -> Vec<(String, Option<usize>)> {
         let view = MemoryView::new(SourceKind::Rev).file("r.xml", xml);
-        brief(&eval_yaml(CHECK, &view, &[]))
+        let hits = eval_yaml(check, &view, &[]);
+        brief(&hits)
+            .into_iter()
+            .zip(&hits)
+            .map(|((_, line), h)| (h.message.clone(), line))
+            .collect()
+    }
+
+    fn hits(xml: &str) -> Vec<(String, Option<usize>)> {
+        run(CHECK, xml)
+    }
+
+    const OK: &str = "<testcase name=\"a\"/>";
+
+    #[test]
+    fn passing_suites() {
+        let two = format!(
+            "<testsuite name=\"s\" tests=\"2\" skipped=\"1\">{OK}<testcase name=\"b\"><skipped/></testcase></testsuite>"
+        );
+        assert_eq!(hits(&two), []);
+        let nested = format!(
+            "<testsuites>\n<testsuite name=\"s\">\n<testsuite name=\"t\">{OK}</testsuite></testsuite></testsuites>"
+        );
+        assert_eq!(hits(&nested), []);
+        assert_eq!(run("junit: {file: r.xml}", &nested), []);
     }
 
     #[test]
-    fn counts_and_shapes() {
-        assert!(
-            hits("<testsuite name=\"s\" tests=\"2\" failures=\"0\" errors=\"0\" skipped=\"1\"/>")
-                .is_empty()
+    fn failures_are_named() {
+        let xml = "<testsuites>\n<testsuite name=\"s\" tests=\"3\" failures=\"1\" errors=\"1\">\n<testcase classname=\"pkg.mod\" name=\"t1\"><failure message=\"assert 1 == 2\">trace</failure></testcase>\n<testcase name=\"t2\"><error>Traceback\nboom</error></testcase>\n<testcase name=\"t3\"/>\n</testsuite>\n</testsuites>";
+        assert_eq!(
+            hits(xml),
+            [
+                (
+                    "testsuite 's' has 1 failures (at most 0 allowed): pkg.mod::t1 (line 3: assert 1 == 2)".into(),
+                    Some(2)
+                ),
+                (
+                    "testsuite 's' has 1 errors (at most 0 allowed): t2 (line 4: Traceback)".into(),
+                    Some(2)
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_nested_failure_fails_the_parent_that_says_zero() {
+        let xml = "<testsuite name=\"s\" tests=\"2\" failures=\"0\">\n  <testcase name=\"a\"/>\n  <testsuite name=\"inner\">\n    <testcase classname=\"c\" name=\"deep\"><failure message=\"no\"/></testcase>\n  </testsuite>\n</testsuite>";
+        assert_eq!(
+            hits(xml),
+            [(
+                "testsuite 's' has 1 failures (at most 0 allowed); it says failures=\"0\" but 1 of its test cases failed, so it is judged by the worse: c::deep (line 4: no)".into(),
+                Some(1)
+            )]
+        );
+        // Without `suite`, the whole report is judged.
+        assert_eq!(
+            run("junit: {file: r.xml}", xml)[0].0,
+            "testsuite 's' has 1 failures (at most 0 allowed); it says failures=\"0\" but 1 of its test cases failed, so it is judged by the worse: c::deep (line 4: no)"
+        );
+    }
+
+    #[test]
+    fn attributes_worse_than_the_cases() {
+        assert_eq!(
+            hits(&format!("<testsuite name=\"s\" tests=\"1\" failures=\"2\">{OK}</testsuite>")),
+            [(
+                "testsuite 's' has 2 failures (at most 0 allowed); it says failures=\"2\" but 0 of its test cases failed, so it is judged by the worse".into(),
+                Some(1)
+            )]
         );
         assert_eq!(
-            hits(
-                "<testsuites>\n<testsuite name=\"s\" tests=\"1\" failures=\"1\" errors=\"2\"/>\n</testsuites>"
-            ),
-            [("r.xml".into(), Some(2)), ("r.xml".into(), Some(2))]
+            hits("<testsuite name=\"s\" tests=\"9\"/>"),
+            [(
+                "testsuite 's' has 0 tests, fewer than 1; it says tests=\"9\" but it lists 0 test cases, so it is judged by the worse".into(),
+                Some(1)
+            )]
         );
         assert_eq!(
-            hits("<testsuite name=\"s\" tests=\"2\" skipped=\"2\"/>"),
-            [("r.xml".into(), Some(1))]
+            hits("<testsuite name=\"s\" tests=\"2\" skipped=\"2\"><testcase/><testcase><skipped/></testcase></testsuite>"),
+            [(
+                "testsuite 's' ran 0 of its 2 tests (2 skipped), fewer than 1; it says skipped=\"2\" but 1 of its test cases were skipped, so it is judged by the worse".into(),
+                Some(1)
+            )]
+        );
+    }
+
+    #[test]
+    fn many_failures_are_counted_not_all_named() {
+        let cases: String = (1..=8)
+            .map(|i| format!("<testcase name=\"t{i}\"><failure/></testcase>\n"))
+            .collect();
+        let found = hits(&format!("<testsuite name=\"s\">\n{cases}</testsuite>"));
+        assert_eq!(
+            found[0].0,
+            "testsuite 's' has 8 failures (at most 0 allowed): t1 (line 2); t2 (line 3); t3 (line 4); t4 (line 5); t5 (line 6); and 3 more"
+        );
+    }
+
+    #[test]
+    fn unreadable_or_missing() {
+        assert_eq!(
+            hits("<testsuite name=\"s\" tests=\"1\">&nbsp;</testsuite>"),
+            [(
+                "r.xml: not well-formed XML: the entity &nbsp; is not defined (XML defines only &amp; &lt; &gt; &quot; &apos;)".into(),
+                Some(1)
+            )]
         );
         assert_eq!(
-            hits("<testsuite name=\"s\" tests=\"0\"/>"),
-            [("r.xml".into(), Some(1))]
+            hits("<html/>"),
+            [(
+                "r.xml: not a JUnit XML report: the root element is <html>, not <testsuite> or <testsuites>".into(),
+                Some(1)
+            )]
         );
-        assert_eq!(hits("<html/>"), [("r.xml".into(), Some(1))]);
         assert_eq!(
             hits("<testsuite name=\"t\" tests=\"1\"/>"),
-            [("r.xml".into(), None)]
-        );
-        let view =
-            MemoryView::new(SourceKind::Rev).file("r.xml", "<testsuite name=\"t\" tests=\"1\"/>");
-        assert_eq!(
-            eval_yaml(CHECK, &view, &[])[0].message,
-            "r.xml has no testsuite named 's' (found 't')"
+            [("r.xml has no testsuite named 's' (found 't')".into(), None)]
         );
         let none = MemoryView::new(SourceKind::Rev);
         assert_eq!(

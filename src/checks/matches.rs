@@ -8,13 +8,14 @@ use crate::lang::fields::Fields;
 use crate::lang::kind::{Param, Ty};
 use crate::lang::pattern::{GlobSet, RegexT};
 use crate::lang::template::{Template, no_escape};
+use crate::parse::markdown::searched;
 
 pub(super) static SPEC: KindSpec = KindSpec {
     name: "matches",
     summary: "Every selected file has a match for every pattern (optionally within one Markdown section).",
     doc: "Patterns are Rust regexes; `^` and `$` match at line boundaries. With `section`, only the \
 body of the first heading with exactly that text is searched (up to the next heading of the same or a \
-higher level). One finding per missing file, missing section, or pattern without a match (at the \
+higher level). A Markdown file is searched as rendered (see `raw`). One finding per missing file, missing section, or pattern without a match (at the \
 section's heading when there is one).\n\n```yaml\ncheck:\n  matches:\n    files: docs/support/dr-checklist.md\n    patterns: '^## Release {release}$'\n```",
     params: TEXT_PARAMS,
     shorthand: None,
@@ -53,7 +54,19 @@ pub(super) static TEXT_PARAMS: &[Param] = &[
         required: false,
         doc: "The finding's message instead of the default.",
     },
+    RAW_PARAM,
 ];
+
+/// `raw`, shared by the kinds that search text.
+pub(super) const RAW_PARAM: Param = Param {
+    name: "raw",
+    ty: Ty::Bool,
+    required: false,
+    doc: "Search a Markdown file's bytes as written (default false). By default a Markdown file \
+(`*.md`, `*.markdown`, any case) is searched as a reader sees it rendered: HTML comments, HTML blocks \
+and tags, fenced and indented code blocks and link reference definitions read as blank (lines and \
+columns are unchanged), so text a reviewer cannot see never satisfies or breaks a check.",
+};
 
 /// What `matches` and `not_matches` read from their parameters.
 #[derive(Debug)]
@@ -62,6 +75,7 @@ pub(super) struct TextScan {
     pub patterns: Vec<RegexT>,
     pub section: Option<Template>,
     pub message: Option<Template>,
+    pub raw: bool,
 }
 
 impl TextScan {
@@ -71,6 +85,7 @@ impl TextScan {
         let section = f.text("section");
         let exclude = f.globs("exclude");
         let message = f.text("message");
+        let raw = f.bool("raw");
         Some(TextScan {
             files: GlobSet {
                 include: files?,
@@ -79,6 +94,7 @@ impl TextScan {
             patterns: patterns?,
             section,
             message,
+            raw: raw.unwrap_or(false),
         })
     }
 }
@@ -105,7 +121,7 @@ impl Check for Matches {
                     continue;
                 }
             };
-            let body = content.text().unwrap_or_default();
+            let body = searched(path, content.text().unwrap_or_default(), this.raw);
             for p in &this.patterns {
                 let re = p.get(cx)?;
                 if re.is_match(&body[scope.range.clone()]) {
@@ -168,6 +184,45 @@ mod tests {
             )[0]
             .message,
             "r.md has no heading 'nope'"
+        );
+    }
+
+    #[test]
+    fn markdown_is_searched_as_rendered_unless_raw() {
+        let text = "# R\n<!--\n## v1\nok: yes\n-->\n```\nok: yes\n```\n## v1\nok: no\n";
+        let view = MemoryView::new(SourceKind::Worktree)
+            .file("r.md", text)
+            .file("r.txt", text);
+        let yaml = |file: &str, raw: bool| {
+            format!("matches: {{files: {file}, patterns: '^ok: yes$', raw: {raw}}}")
+        };
+        assert_eq!(
+            brief(&eval_yaml(&yaml("r.md", false), &view, &[])),
+            [("r.md".into(), None)]
+        );
+        assert!(eval_yaml(&yaml("r.md", true), &view, &[]).is_empty());
+        assert!(eval_yaml(&yaml("r.txt", false), &view, &[]).is_empty());
+        // The section is the visible heading's, whatever `raw` says.
+        let hits = eval_yaml(
+            "matches: {files: r.md, patterns: '^ok: no$', section: v1, raw: true}",
+            &view,
+            &[],
+        );
+        assert!(hits.is_empty(), "{hits:?}");
+        let hits = eval_yaml(
+            "not_matches: {files: r.md, patterns: 'ok: yes'}",
+            &view,
+            &[],
+        );
+        assert!(hits.is_empty(), "{hits:?}");
+        let hits = eval_yaml(
+            "not_matches: {files: r.md, patterns: 'ok: yes', raw: true}",
+            &view,
+            &[],
+        );
+        assert_eq!(
+            brief(&hits),
+            [("r.md".into(), Some(4)), ("r.md".into(), Some(7))]
         );
     }
 }

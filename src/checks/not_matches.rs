@@ -7,12 +7,14 @@ use crate::eval::util::select;
 use crate::eval::{At, Blocked, Check, Cx, Eval, Hit};
 use crate::lang::fields::Fields;
 use crate::lang::template::no_escape;
+use crate::parse::markdown::searched;
 
 pub(super) static SPEC: KindSpec = KindSpec {
     name: "not_matches",
     summary: "No selected file has a match for any of the patterns (optionally within one Markdown section).",
     doc: "One finding per match, at its line and column. Files that do not exist are fine; a file \
-that cannot be read as UTF-8 is a finding.\n\n```yaml\ncheck:\n  not_matches:\n    files: 'docs/**/*.md'\n    patterns: '(?i)\\bTODO\\b'\n```",
+that cannot be read as UTF-8 is a finding. A Markdown file is searched as rendered: text in HTML \
+comments or code blocks is not reported unless `raw: true`.\n\n```yaml\ncheck:\n  not_matches:\n    files: 'docs/**/*.md'\n    patterns: '(?i)\\bTODO\\b'\n```",
     params: TEXT_PARAMS,
     shorthand: None,
     build,
@@ -39,7 +41,7 @@ impl Check for NotMatches {
                     continue;
                 }
             };
-            let body = content.text().unwrap_or_default();
+            let body = searched(path, content.text().unwrap_or_default(), this.raw);
             for p in &this.patterns {
                 let re = p.get(cx)?;
                 for m in re.find_iter(&body[scope.range.clone()]) {

@@ -115,9 +115,12 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         findings.extend(o.findings);
     }
     if let Some(diff) = &opened.diff {
+        // A built-in policy, listed only when the change edits what the gate trusts.
         let (policy, notes) = trust::notes(diff, &trusted_view.paths());
-        policies.push(policy);
-        findings.extend(notes);
+        if !notes.is_empty() {
+            policies.push(policy);
+            findings.extend(notes);
+        }
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let mut contents = BTreeMap::new();
@@ -227,13 +230,10 @@ fn write_report(
     Ok(())
 }
 
-/// Writes a report file, creating its folder (CI passes paths like `out/relgate.sarif`).
+/// Writes a report file, creating its folder (CI passes paths like `out/relgate.sarif`),
+/// never through a symbolic link the checkout may hold ([`crate::output::write_file`]).
 fn write_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    let named = |e: std::io::Error| std::io::Error::other(format!("{}: {e}", path.display()));
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(named)?;
-    }
-    std::fs::write(path, bytes).map_err(named)
+    crate::output::file::write_report(path, bytes)
 }
 
 /// A run that could not evaluate: the `--format` document and every `--also` file
@@ -247,7 +247,7 @@ fn write_error_reports(args: &CheckArgs, message: &str, io: &mut Io) {
             let _ = writeln!(
                 io.err,
                 "relgate: cannot write the report to {}: {e}",
-                path.display()
+                crate::output::display_path(path)
             );
         }
     }

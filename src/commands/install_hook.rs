@@ -33,10 +33,21 @@ pub(crate) fn run(args: &InstallHookArgs, io: &mut Io) -> Outcome {
 fn install(args: &InstallHookArgs) -> Result<String, String> {
     let hooks = hooks_dir(&args.path)?;
     let hook = hooks.join("pre-commit");
+    if std::fs::symlink_metadata(&hook).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(format!(
+            "{} is a symbolic link; relgate never reads or writes through links (remove it first)",
+            crate::output::display_path(&hook)
+        ));
+    }
     let existing = match std::fs::read(&hook) {
         Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(format!("cannot read {}: {e}", hook.display())),
+        Err(e) => {
+            return Err(format!(
+                "cannot read {}: {e}",
+                crate::output::display_path(&hook)
+            ));
+        }
     };
     let ours = existing
         .as_deref()
@@ -45,32 +56,32 @@ fn install(args: &InstallHookArgs) -> Result<String, String> {
         return match existing {
             None => Ok(format!(
                 "no pre-commit hook at {}; nothing to remove",
-                hook.display()
+                crate::output::display_path(&hook)
             )),
             Some(_) if !ours => Err(format!(
                 "{} was not written by relgate (no '{SIGNATURE}' line); left in place",
-                hook.display()
+                crate::output::display_path(&hook)
             )),
             Some(_) => {
-                std::fs::remove_file(&hook)
-                    .map_err(|e| format!("cannot remove {}: {e}", hook.display()))?;
-                Ok(format!("removed {}", hook.display()))
+                std::fs::remove_file(&hook).map_err(|e| {
+                    format!("cannot remove {}: {e}", crate::output::display_path(&hook))
+                })?;
+                Ok(format!("removed {}", crate::output::display_path(&hook)))
             }
         };
     }
     if existing.is_some() && !ours && !args.force {
         return Err(format!(
             "{} exists and was not written by relgate; pass --force to replace it",
-            hook.display()
+            crate::output::display_path(&hook)
         ));
     }
     let exe =
         std::env::current_exe().map_err(|e| format!("cannot find the relgate binary: {e}"))?;
-    std::fs::create_dir_all(&hooks)
-        .map_err(|e| format!("cannot create {}: {e}", hooks.display()))?;
-    write_executable(&hook, &script(&exe))
-        .map_err(|e| format!("cannot write {}: {e}", hook.display()))?;
-    Ok(format!("installed {}", hook.display()))
+    let root = std::env::current_dir().unwrap_or_default();
+    crate::output::write_file(&root, &hook, script(&exe).as_bytes(), Some(0o755))
+        .map_err(|e| e.to_string())?;
+    Ok(format!("installed {}", crate::output::display_path(&hook)))
 }
 
 /// The hooks folder git uses for the repository at `path`.
@@ -112,18 +123,6 @@ fn script(exe: &Path) -> String {
          exec {} check --staged\n",
         sh_quote(&exe.to_string_lossy())
     )
-}
-
-#[cfg(unix)]
-fn write_executable(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::write(path, text)?;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
-}
-
-#[cfg(not(unix))]
-fn write_executable(path: &Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)
 }
 
 #[cfg(test)]

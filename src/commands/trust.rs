@@ -69,6 +69,12 @@ impl View for Recording {
     fn link_target(&self, path: &str) -> Option<String> {
         self.inner.link_target(path)
     }
+    fn mode(&self, path: &str) -> Option<u32> {
+        self.inner.mode(path)
+    }
+    fn dirs(&self) -> Vec<String> {
+        self.inner.dirs()
+    }
 }
 
 /// The policy files of a run: `--policies` (inside the repository: from the trusted

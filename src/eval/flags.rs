@@ -42,6 +42,9 @@ pub struct FlagAssignment {
     /// The value, unquoted.
     pub value: String,
     pub state: FlagState,
+    /// Why the value cannot be read here (`eval NAME=1`): the state is then
+    /// `Unknown`, and the finding says this instead of the value.
+    pub reason: Option<String>,
 }
 
 /// A config file that could not be read or parsed: the flag counts as on there.
@@ -191,9 +194,17 @@ impl FlagDef {
                         path: path.to_string(),
                         line: a.line,
                         column: a.column,
-                        state: assign::classify(&a.value, &self.off, &self.on),
+                        state: match a.unknown {
+                            Some(_) => FlagState::Unknown,
+                            None => assign::classify(&a.value, &self.off, &self.on),
+                        },
+                        // A mention without a value (`eval NAME=1`) is no empty value.
+                        value: match &a.unknown {
+                            Some(_) if a.value.is_empty() => "<unknown>".to_string(),
+                            _ => a.value,
+                        },
+                        reason: a.unknown,
                         raw: a.raw,
-                        value: a.value,
                     })
                     .collect(),
                 failure: None,

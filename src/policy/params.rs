@@ -128,7 +128,7 @@ pub(crate) static VAR_PARAMS: &[Param] = &[
         name: "pattern",
         ty: Ty::Regex,
         required: false,
-        doc: "With `latest_dir`: only names matching this regex count.",
+        doc: "With `latest_dir`: only names this regex matches whole (anchored at both ends, one line) count.",
     },
     Param {
         name: "date",

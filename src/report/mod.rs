@@ -172,12 +172,7 @@ pub fn render_error(
         Format::Human => return Ok(()),
     }
     match output {
-        Some(p) => {
-            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)?;
-            }
-            std::fs::write(p, doc)
-        }
+        Some(p) => crate::output::file::write_report(p, &doc),
         None => out.write_all(&doc),
     }
 }

@@ -148,7 +148,14 @@ fn repository_policies_come_from_dot_relgate_and_from_the_base_when_given() {
     assert_eq!(repo.relgate(&["check"]).code, 0);
     let r = repo.relgate(&["check", "--base", "base", "--format", "json"]);
     assert_eq!(r.code, 1, "{}", r.stdout);
-    assert_eq!(r.findings(), vec![f("R", "b.md", None)]);
+    // The edit of the gate is named (a note), and not in force.
+    assert_eq!(
+        r.findings(),
+        vec![
+            f("RELGATE-TRUST", ".relgate/p.yaml", None),
+            f("R", "b.md", None)
+        ]
+    );
     assert_eq!(r.json()["policies"][0]["title"], "b exists");
 }
 
@@ -167,7 +174,7 @@ fn init_writes_a_starter_that_checks() {
     let r = repo.relgate(&["check", "--format", "json", "--now", "2024-07-20T12:00:00Z"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert_eq!(r.findings(), vec![]);
-    assert_eq!(r.json()["summary"]["passed"], 14);
+    assert_eq!(r.json()["summary"]["passed"], 15);
 }
 
 #[test]

@@ -211,7 +211,7 @@ fn mentions_are_not_settings() {
     )
     .write(
         "scripts/run.sh",
-        "#!/bin/sh\n# export BILLING_GATEWAY_ENABLE_REAL=1\necho \"BILLING_GATEWAY_ENABLE_REAL=1\"\n./app --BILLING_GATEWAY_ENABLE_REAL=1\n",
+        "#!/bin/sh\n# export BILLING_GATEWAY_ENABLE_REAL=1\necho \"BILLING_GATEWAY_ENABLE_REAL=1\"\nexec ./app \"$BILLING_GATEWAY_ENABLE_REAL\"\n",
     )
     .write(
         "Dockerfile",
@@ -236,10 +236,40 @@ fn interpolated_value_counts_as_on() {
     assert_eq!(r.findings(), vec![f("OFF", "config/.env", Some(2))]);
     assert_eq!(
         r.json()["findings"][0]["message"],
-        "BILLING_GATEWAY_ENABLE_REAL cannot be proven off ('${REAL}' is not one of 0, false, no, off, '') so it counts as on"
+        "the value of BILLING_GATEWAY_ENABLE_REAL ('${REAL}') names a variable: python-dotenv and \
+         godotenv expand it, Node's dotenv does not, and relgate cannot know its value; \
+         BILLING_GATEWAY_ENABLE_REAL counts as on (fail closed)"
     );
     assert_eq!(r.json()["findings"][0]["column"], 1);
     assert_eq!(r.status("EVIDENCE"), "pass");
+}
+
+/// A script that hands the name to a program cannot be proven to leave it off.
+#[test]
+fn a_mention_passed_to_a_program_counts_as_on() {
+    let repo = base_repo();
+    repo.write(
+        "scripts/run.sh",
+        "#!/bin/sh\n# BILLING_GATEWAY_ENABLE_REAL=1 goes live\nBILLING_GATEWAY_ENABLE_REAL=0\n./app --BILLING_GATEWAY_ENABLE_REAL=1\n",
+    )
+    .commit_all("argument");
+    let r = run(&repo, &[]);
+    assert_eq!(r.code, 1);
+    let offs: Vec<_> = r.findings().into_iter().filter(|x| x.0 == "OFF").collect();
+    assert_eq!(offs, vec![f("OFF", "scripts/run.sh", Some(4))]);
+    let finding = r.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["policy"] == "OFF")
+        .cloned()
+        .unwrap();
+    assert_eq!(finding["column"], 9);
+    assert_eq!(
+        finding["message"],
+        "cannot tell what `./app --BILLING_GATEWAY_ENABLE_REAL=1` does with \
+         BILLING_GATEWAY_ENABLE_REAL; BILLING_GATEWAY_ENABLE_REAL counts as on (fail closed)"
+    );
 }
 
 #[test]
@@ -264,7 +294,8 @@ fn broken_configs_fail_closed() {
     let offs: Vec<_> = r.findings().into_iter().filter(|x| x.0 == "OFF").collect();
     assert_eq!(offs.len(), 3, "{}", r.stdout);
     assert_eq!(offs[0], f("OFF", "config/broken.json", Some(3)));
-    assert_eq!(offs[1], f("OFF", "config/broken.yaml", Some(4)));
+    // At the line that names the flag; the message says where parsing stopped.
+    assert_eq!(offs[1], f("OFF", "config/broken.yaml", Some(1)));
     // A linked config is never followed, so it cannot be proven off either.
     assert_eq!(offs[2], f("OFF", "config/link.env", None));
     let msgs: Vec<String> = r.json()["findings"]

@@ -1,4 +1,4 @@
-//! Acceptance tests of the shipped `billing-gateway-dr` pack (DR-001..DR-016 of
+//! Acceptance tests of the shipped `billing-gateway-dr` pack (DR-001..DR-017 of
 //! spec/REFERENCE-REPO.md): the reference repository passes, one mutation per policy fails
 //! at exact places, a renamed copy of the pack works on a renamed repository, and `init`.
 
@@ -14,9 +14,9 @@ const STEERING: &str = "docs/compliance/approvals/2024-07-15/steering.md";
 const EVIDENCE: &str = "releases/2024-07-15/evidence/real_gateway.xml";
 const RUNBOOKS: &str = "quality/observability/runbooks";
 
-const ALL: [&str; 16] = [
+const ALL: [&str; 17] = [
     "DR-001", "DR-002", "DR-003", "DR-004", "DR-005", "DR-006", "DR-007", "DR-008", "DR-009",
-    "DR-010", "DR-011", "DR-012", "DR-013", "DR-014", "DR-015", "DR-016",
+    "DR-010", "DR-011", "DR-012", "DR-013", "DR-014", "DR-015", "DR-016", "DR-017",
 ];
 
 /// What pytest writes for `pytest -m real_gateway -o junit_suite_name=real_gateway --junitxml=…`.
@@ -30,8 +30,26 @@ const GOOD_JUNIT: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 
 type F = (String, String, Option<u64>);
 
-/// The pack, JSON, at `now`.
+/// Signs what the pack wants signed, as the people who own it would after each edit:
+/// the checklist (DR-017) and the release's steering approval (DR-009) when present.
+fn sign(repo: &Repo) {
+    if repo.path().join(CHECKLIST).is_file() {
+        repo.sign("checklist-test", CHECKLIST);
+    }
+    let steering = "docs/compliance/approvals/2024-07-15/steering.md";
+    if repo.path().join(steering).is_file() {
+        repo.sign("steering-test", steering);
+    }
+}
+
+/// The pack, JSON, at `now` (after [`sign`]).
 fn check_at(repo: &Repo, now: &str, extra: &[&str]) -> Run {
+    sign(repo);
+    check_unsigned(repo, now, extra)
+}
+
+/// The pack, JSON, at `now`, without signing anything first.
+fn check_unsigned(repo: &Repo, now: &str, extra: &[&str]) -> Run {
     let mut args = vec!["check", "--pack", PACK, "--format", "json", "--now", now];
     args.extend_from_slice(extra);
     repo.relgate(&args)
@@ -104,7 +122,7 @@ fn with_status(r: &Run, status: &str) -> Vec<String> {
 #[track_caller]
 fn assert_failed(r: &Run, ids: &[&str]) {
     assert_eq!(with_status(r, "fail"), ids, "{}", r.stdout);
-    assert_eq!(r.json()["summary"]["policies"], 16);
+    assert_eq!(r.json()["summary"]["policies"], 17);
 }
 
 /// Appends an entry to the reference ledger (after its last entry, line 4): it lands on line 5.
@@ -159,8 +177,8 @@ fn assert_reference_passes(r: &Run) {
     let v = r.json();
     assert_eq!(v["vars"]["release"], "2024-07-15");
     assert_eq!(v["vars"]["real_billing"], "off");
-    assert_eq!(v["summary"]["policies"], 16);
-    assert_eq!(v["summary"]["passed"], 14);
+    assert_eq!(v["summary"]["policies"], 17);
+    assert_eq!(v["summary"]["passed"], 15);
     assert_eq!(v["summary"]["skipped"], 2);
     assert_eq!(with_status(r, "skip"), ["DR-010", "DR-016"]);
     let ids: Vec<&str> = v["policies"]
@@ -205,7 +223,7 @@ fn the_reference_repository_passes_every_policy() {
     assert!(
         human
             .stdout
-            .contains("16 policies: 14 passed, 0 failed, 2 skipped"),
+            .contains("17 policies: 15 passed, 0 failed, 2 skipped"),
         "{}",
         human.stdout
     );
@@ -249,6 +267,7 @@ fn dr001_a_checklist_for_another_release_or_none_at_all() {
             f("DR-001", CHECKLIST, None),
             f("DR-002", CHECKLIST, None),
             f("DR-003", CHECKLIST, None),
+            f("DR-017", CHECKLIST, None),
         ],
     );
     for id in ["DR-001", "DR-002", "DR-003"] {
@@ -747,7 +766,10 @@ fn dr009_a_value_that_cannot_be_proven_off_counts_as_on() {
     assert_eq!(r.json()["vars"]["real_billing"], "on");
     assert_eq!(findings_of(&r, "DR-009"), [f("DR-009", PROD_ENV, Some(3))]);
     let m = &messages(&r, "DR-009")[0];
-    assert!(m.contains("cannot be proven off ('${REAL}'"), "{m}");
+    assert!(
+        m.contains("the value of BILLING_GATEWAY_ENABLE_REAL ('${REAL}') names a variable"),
+        "{m}"
+    );
     assert_failed(&r, &["DR-008", "DR-009", "DR-010", "DR-012"]);
 }
 
@@ -809,7 +831,7 @@ fn dr010_real_gateway_evidence() {
         "no testsuite named 'real_gateway' (found 'pytest')",
     );
     repo.write(EVIDENCE, "3 passed in 1.20s\n");
-    assert_only_evidence(&check(&repo, &[]), Some(1), "is not a JUnit XML report");
+    assert_only_evidence(&check(&repo, &[]), Some(1), "not well-formed XML");
     repo.write(EVIDENCE, "<html><body>ok</body></html>\n");
     assert_only_evidence(&check(&repo, &[]), Some(1), "root element is <html>");
 
@@ -1125,7 +1147,7 @@ fn dr016_a_flag_change_must_touch_the_ledger_and_the_readme() {
     let r = check(&repo, &["--base", "main"]);
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert_eq!(r.status("DR-016"), "pass");
-    assert_eq!(with_status(&r, "pass").len(), 16);
+    assert_eq!(with_status(&r, "pass").len(), 17);
     // Not staged yet: the index still lacks them.
     assert_eq!(
         findings_of(&check(&repo, &["--base", "main", "--staged"]), "DR-016"),
@@ -1344,7 +1366,7 @@ fn a_renamed_pack_works_on_a_renamed_repository() {
     let r = run(NOW, &[]);
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert_eq!(r.json()["vars"]["release"], "2024-07-15");
-    assert_eq!(r.json()["summary"]["passed"], 14);
+    assert_eq!(r.json()["summary"]["passed"], 15);
     assert_eq!(with_status(&r, "skip"), ["DR-010", "DR-016"]);
     // The shipped pack does not fit this repository.
     let r = check(&repo, &[]);
@@ -1363,6 +1385,7 @@ fn a_renamed_pack_works_on_a_renamed_repository() {
             f("DR-012", LEDGER, None),
             f("DR-013", LEDGER, None),
             f("DR-014", "", None),
+            f("DR-017", CHECKLIST, None),
         ],
     );
 
@@ -1372,7 +1395,9 @@ fn a_renamed_pack_works_on_a_renamed_repository() {
         "- [x] Integridade de dados",
         "- [ ] Integridade de dados",
     )
-    .edit(PROD_ENV, "PAYMENTS_LIVE=0", "PAYMENTS_LIVE=1");
+    .edit(PROD_ENV, "PAYMENTS_LIVE=0", "PAYMENTS_LIVE=1")
+    // Its owner signs the edited checklist again (DR-017 is about signatures, not this).
+    .sign("checklist-test", "ops/checklist.md");
     let r = run(NOW, &[]);
     assert_eq!(r.json()["vars"]["real_billing"], "on");
     assert_findings(
@@ -1395,9 +1420,17 @@ fn a_renamed_pack_works_on_a_renamed_repository() {
         "docs/compliance/approvals/2024-07-15/steering.md",
         "Aprovado por: Ana Lima <ana@example.com> — 2024-07-14\nPAYMENTS_LIVE=1\n",
     );
+    // Typed text is not enough: a steering member's signature is.
+    assert_eq!(run(NOW, &[]).status("DR-009"), "fail");
+    repo.sign(
+        "steering-test",
+        "docs/compliance/approvals/2024-07-15/steering.md",
+    );
     assert_eq!(run(NOW, &[]).status("DR-009"), "pass");
+    repo.remove("docs/compliance/approvals/2024-07-15/steering.md.sig");
     repo.git(&["checkout", "-q", "--", "."]);
     repo.remove("docs/compliance/approvals/2024-07-15/steering.md");
+    repo.sign("checklist-test", "ops/checklist.md");
 
     // The window is 72 hours now: a report three days after the rollback counts…
     let report = repo.read("postmortems/2024-06-05-lessons.md");
@@ -1424,13 +1457,14 @@ fn init_writes_a_config_that_loads_the_pack() {
     assert!(config.contains("packs: [billing-gateway-dr]"), "{config}");
 
     let plain = |extra: &[&str]| {
+        sign(&repo);
         let mut args = vec!["check", "--format", "json", "--now", NOW];
         args.extend_from_slice(extra);
         repo.relgate(&args)
     };
     let r = plain(&[]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    assert_eq!(r.json()["summary"]["policies"], 16);
+    assert_eq!(r.json()["summary"]["policies"], 17);
     assert_eq!(r.json()["vars"]["release"], "2024-07-15");
 
     // A vars override in .relgate/config.yaml takes effect.

@@ -270,6 +270,47 @@ impl Repo {
         git(self.path(), args)
     }
 
+    /// Signs `file` with the test key `key` of `tests/keys/` (namespace relgate), as
+    /// `ssh-keygen -Y sign` does, writing `file.sig`; staged too when `file` is tracked.
+    pub fn sign(&self, key: &str, file: &str) -> &Self {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let private = tmp.path().join(key);
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/keys")
+                .join(key),
+            &private,
+        )
+        .expect("test key");
+        std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        let sig = self.path().join(format!("{file}.sig"));
+        let _ = std::fs::remove_file(&sig);
+        let out = command("ssh-keygen")
+            .args(["-Y", "sign", "-n", "relgate", "-f"])
+            .arg(&private)
+            .arg(self.path().join(file))
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("ssh-keygen runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::set_permissions(&sig, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        let tracked = command("git")
+            .args(["ls-files", "--error-unmatch", file])
+            .current_dir(self.path())
+            .output()
+            .expect("git runs")
+            .status
+            .success();
+        if tracked {
+            self.git(&["add", &format!("{file}.sig")]);
+        }
+        self
+    }
+
     pub fn commit_all(&self, msg: &str) -> &Self {
         self.git(&["add", "-A"]);
         self.git(&["commit", "-q", "--allow-empty", "-m", msg]);
