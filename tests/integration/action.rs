@@ -115,8 +115,7 @@ fn run_action_with(
         };
         match step["if"].as_str() {
             None => {}
-            Some("inputs.install != 'false'") if values["install"] == "false" => continue,
-            Some("inputs.install != 'false'") => {}
+            Some("inputs.install == 'source'") if values["install"] != "source" => continue,
             Some(other) => panic!("the test does not know the condition {other:?}"),
         }
         let mut cmd = command("bash");
@@ -138,11 +137,7 @@ fn run_action_with(
         if let Some(env) = step["env"].as_object() {
             for (k, v) in env {
                 let v = v.as_str().unwrap();
-                let name = v
-                    .strip_prefix("${{ inputs.")
-                    .and_then(|s| s.strip_suffix(" }}"))
-                    .unwrap_or_else(|| panic!("env {k} is not an input: {v}"));
-                cmd.env(k, &values[name]);
+                cmd.env(k, expression(v, &values, &r.output));
             }
         }
         let out = cmd.output().unwrap();
@@ -154,6 +149,29 @@ fn run_action_with(
         }
     }
     (0, r, log)
+}
+
+/// The value of an `env:` expression: `${{ inputs.NAME }}`, or
+/// `${{ steps.ID.outputs.NAME }}` read from the (shared) `GITHUB_OUTPUT` file.
+fn expression(v: &str, inputs: &BTreeMap<String, String>, output: &Path) -> String {
+    let inner = v
+        .strip_prefix("${{ ")
+        .and_then(|s| s.strip_suffix(" }}"))
+        .unwrap_or_else(|| panic!("env is not an expression: {v}"));
+    if let Some(name) = inner.strip_prefix("inputs.") {
+        return inputs[name].clone();
+    }
+    let (_, name) = inner
+        .strip_prefix("steps.")
+        .and_then(|s| s.split_once(".outputs."))
+        .unwrap_or_else(|| panic!("env is neither an input nor a step output: {v}"));
+    let text = std::fs::read_to_string(output).unwrap_or_default();
+    text.lines()
+        .rev()
+        .filter_map(|l| l.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+        .unwrap_or_default()
 }
 
 fn outputs(r: &Runner) -> BTreeMap<String, String> {

@@ -14,6 +14,7 @@ mod checks;
 mod cli;
 mod data;
 mod deadline;
+mod distribution;
 mod flag;
 mod flag_forms;
 mod formats;
