@@ -64,7 +64,17 @@ impl Check for Flag {
                 vec![Hit::new(off_message(facts), None)]
             });
         }
-        Ok(on_hits(facts))
+        let mut hits = on_hits(facts);
+        // A submodule that is not checked out: a warning naming it and how to fetch it.
+        for (path, why) in &facts.unscanned {
+            let mut h = Hit::at(
+                format!("{why}; {} may be set there", facts.def.name),
+                At::file(path),
+            );
+            h.severity = Some(crate::finding::Severity::Warning);
+            hits.push(h);
+        }
+        Ok(hits)
     }
 }
 

@@ -162,3 +162,39 @@ fn a_submodule_that_sets_the_flag_is_read_at_the_recorded_commit() {
         );
     }
 }
+
+#[test]
+fn a_submodule_that_is_not_checked_out_is_a_warning_naming_it() {
+    let lib = Repo::new();
+    lib.write("config/.env", "REAL=1\n").commit_all("on");
+    let sha = lib.git(&["rev-parse", "HEAD"]).trim().to_string();
+    let repo = Repo::new();
+    repo.write("config/app.env", "REAL=0\n").commit_all("app");
+    // A gitlink whose commit this clone does not have and whose folder is empty.
+    repo.git(&[
+        "update-index",
+        "--add",
+        "--cacheinfo",
+        &format!("160000,{sha},vendor/lib"),
+    ]);
+    repo.git(&["commit", "-q", "-m", "vendor lib"]);
+    // As a clone without --recurse-submodules leaves it: an empty folder.
+    std::fs::create_dir_all(repo.path().join("vendor/lib")).unwrap();
+    for mode in [&[][..], &["--staged"], &["--rev", "HEAD"]] {
+        let r = repo.check_yaml(FLAG, mode);
+        assert_eq!(
+            r.findings(),
+            [f("OFF", "vendor/lib", None)],
+            "{mode:?}: {}",
+            r.stdout
+        );
+        let v = r.json();
+        assert_eq!(v["findings"][0]["severity"], "warning", "{mode:?}");
+        assert!(
+            r.messages()[0].contains("git submodule update --init -- vendor/lib"),
+            "{mode:?}: {:?}",
+            r.messages()
+        );
+        assert_eq!(r.code, 0, "{mode:?}: a warning does not fail the run");
+    }
+}
