@@ -46,6 +46,7 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
     let exclude = f.globs("exclude");
     Some(Box::new(Mode {
         files: GlobSet {
+            ignore_case: false,
             include: files?,
             exclude: exclude.unwrap_or_default(),
         },

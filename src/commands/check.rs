@@ -114,6 +114,11 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         });
         findings.extend(o.findings);
     }
+    // Built in: paths that differ only in case (listed only when there are some).
+    if let Some((policy, found)) = trust::case_collisions(opened.view.as_ref()) {
+        policies.push(policy);
+        findings.extend(found);
+    }
     if let Some(diff) = &opened.diff {
         // A built-in policy, listed only when the change edits what the gate trusts.
         let (policy, notes) = trust::notes(diff, &trusted_view.paths());

@@ -253,6 +253,7 @@ mod tests {
         FlagDef {
             name: "FLAG".into(),
             files: GlobSet {
+                ignore_case: false,
                 include: files.iter().map(t).collect(),
                 exclude: exclude.iter().map(t).collect(),
             },

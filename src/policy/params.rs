@@ -193,4 +193,10 @@ pub(crate) static FLAG_PARAMS: &[Param] = &[
         required: false,
         doc: "Values that turn the flag on (default `1`, `true`, `yes`, `on`); any other value cannot be proven off and counts as on.",
     },
+    Param {
+        name: "case",
+        ty: Ty::Enum(&["sensitive", "insensitive"]),
+        required: false,
+        doc: "`insensitive`: `files` and `exclude` match names whatever their case (`deploy/dockerfile`, `config/PROD.ENV`), as macOS and Windows file systems and the tools running there do. Default `sensitive`.",
+    },
 ];

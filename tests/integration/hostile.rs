@@ -518,3 +518,62 @@ fn policy_text_printed_by_list_and_explain_is_inert() {
         r.stdout
     );
 }
+
+/// Config files named in another case are read on the platforms that run them.
+#[test]
+fn config_file_names_in_another_case_are_scanned() {
+    for path in ["deploy/dockerfile", "config/PROD.ENV"] {
+        let repo = Repo::reference();
+        let body = if path.ends_with("dockerfile") {
+            "FROM scratch\nENV BILLING_GATEWAY_ENABLE_REAL=1\n"
+        } else {
+            "BILLING_GATEWAY_ENABLE_REAL=1\n"
+        };
+        repo.write(path, body).commit_all("another case");
+        let r = repo.relgate(&[
+            "check",
+            "--pack",
+            "billing-gateway-dr",
+            "--format",
+            "json",
+            "--now",
+            "2024-07-20T12:00:00Z",
+        ]);
+        assert_eq!(r.code, 1, "{path}: {}", r.stdout);
+        let dr009: Vec<_> = r
+            .findings()
+            .into_iter()
+            .filter(|x| x.0 == "DR-009")
+            .collect();
+        let line = if path.ends_with("dockerfile") { 2 } else { 1 };
+        assert_eq!(dr009, [f("DR-009", path, Some(line))], "{path}");
+    }
+}
+
+/// Two paths that differ only in case: one of them silently wins on macOS and Windows.
+#[test]
+fn paths_that_differ_only_in_case_are_an_error() {
+    let repo = Repo::new();
+    repo.write("README.md", "a\n")
+        .write("readme.md", "b\n")
+        .write("Releases/v1/notes.md", "x\n")
+        .write("releases/v1/notes.md", "y\n")
+        .commit_all("c");
+    let r = repo.check_yaml(
+        "version: 1\npolicies:\n  - id: R\n    title: t\n    check: {exists: README.md}\n",
+        &[],
+    );
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_eq!(
+        r.findings(),
+        [
+            f("RELGATE-CASE", "readme.md", None),
+            f("RELGATE-CASE", "releases", None)
+        ]
+    );
+    assert!(
+        r.messages()[0].starts_with("readme.md and README.md differ only in case"),
+        "{:?}",
+        r.messages()
+    );
+}
