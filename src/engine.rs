@@ -1,6 +1,7 @@
 //! Evaluation: `when` / `unless` / `all` / `any` / `not`, a status per policy,
 //! findings in one deterministic order whatever the thread count.
 
+use crate::eval::selected::Selection;
 use crate::eval::{Cx, EvalError, Hit};
 use crate::finding::Finding;
 use crate::lang::template::no_escape;
@@ -35,6 +36,10 @@ pub(crate) struct PolicyOutcome {
     /// Why the policy was skipped or exempted, for reports.
     pub reason: Option<String>,
     pub findings: Vec<Finding>,
+    /// How many distinct files the policy's checks selected or read.
+    pub selected: usize,
+    /// Glob lists of its checks that selected no file.
+    pub unmatched: Vec<String>,
 }
 
 /// Evaluates every policy (in parallel) and returns outcomes in policy order.
@@ -46,6 +51,17 @@ pub(crate) fn evaluate(set: &PolicySet, cx: &Cx) -> Result<Vec<PolicyOutcome>, R
 }
 
 fn evaluate_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, ReadError> {
+    let selection = Selection::default();
+    let cx = &Cx {
+        selection: Some(&selection),
+        ..*cx
+    };
+    let mut o = judge_policy(p, cx)?;
+    (o.selected, o.unmatched) = selection.summary();
+    Ok(o)
+}
+
+fn judge_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, ReadError> {
     match run_policy(p, cx) {
         Ok(o) => Ok(o),
         Err(EvalError::Read(e)) => Err(e),
@@ -173,7 +189,10 @@ fn outcome(
                 None => (None, None, None),
             };
             let snippet = match (&path, line) {
-                (Some(path), Some(line)) => cx.view.read(path).ok().map(|c| c.line_text(line)),
+                (Some(path), Some(line)) => match cx.attachments.by_label(path) {
+                    Some(c) => Some(c.line_text(line)),
+                    None => cx.view.read(path).ok().map(|c| c.line_text(line)),
+                },
                 _ => None,
             };
             Finding {
@@ -196,6 +215,8 @@ fn outcome(
         status,
         reason,
         findings,
+        selected: 0,
+        unmatched: Vec::new(),
     }
 }
 

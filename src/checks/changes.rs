@@ -252,6 +252,8 @@ mod tests {
             vars: &vars,
             now: ts,
             diff: Some(&diff),
+            attachments: &crate::eval::attach::NONE,
+            selection: None,
         };
         set.policies
             .iter()

@@ -248,6 +248,8 @@ pub(crate) fn notes(diff: &Diff, supplied: &BTreeSet<String>) -> (PolicyResult, 
         help: None,
         url: None,
         origin,
+        selected: 0,
+        unmatched: Vec::new(),
     };
     (policy, findings)
 }

@@ -66,6 +66,8 @@ pub struct FlagFacts {
     /// In path, line, column order.
     pub assignments: Vec<FlagAssignment>,
     pub failures: Vec<FlagFailure>,
+    /// Every config file scanned, for the policy's count of files read.
+    pub scanned: Vec<String>,
 }
 
 impl FlagFacts {
@@ -135,6 +137,7 @@ impl FlagDef {
             def: self.clone(),
             assignments: Vec::new(),
             failures: Vec::new(),
+            scanned: selected.iter().map(|(p, _)| (*p).to_string()).collect(),
         };
         for f in per_file {
             let f = f?;

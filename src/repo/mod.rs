@@ -24,6 +24,7 @@ mod object;
 mod testutil;
 mod tree;
 mod worktree;
+pub(crate) use worktree::OPEN_FLAGS;
 
 pub use content::Content;
 pub use diff::{Change, ChangeStatus, Diff};

@@ -30,7 +30,7 @@ use std::sync::Arc;
         target_arch = "s390x"
     )
 ))]
-const OPEN_FLAGS: i32 = 0o400000 | 0o4000;
+pub(crate) const OPEN_FLAGS: i32 = 0o400000 | 0o4000;
 #[cfg(all(
     target_os = "linux",
     any(
@@ -40,9 +40,9 @@ const OPEN_FLAGS: i32 = 0o400000 | 0o4000;
         target_arch = "powerpc64"
     )
 ))]
-const OPEN_FLAGS: i32 = 0o100000 | 0o4000;
+pub(crate) const OPEN_FLAGS: i32 = 0o100000 | 0o4000;
 #[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
-const OPEN_FLAGS: i32 = 0x100 | 0x4;
+pub(crate) const OPEN_FLAGS: i32 = 0x100 | 0x4;
 /// Elsewhere: a plain open, after the `lstat` checks.
 #[cfg(not(any(
     all(
@@ -64,7 +64,7 @@ const OPEN_FLAGS: i32 = 0x100 | 0x4;
     target_os = "ios",
     target_os = "freebsd"
 )))]
-const OPEN_FLAGS: i32 = 0;
+pub(crate) const OPEN_FLAGS: i32 = 0;
 
 pub struct WorktreeView {
     /// The working directory, canonical.
