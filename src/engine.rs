@@ -145,6 +145,20 @@ pub(crate) fn eval(c: &Cond, cx: &Cx) -> Result<Vec<Hit>, EvalError> {
                 }
                 hits.extend(h);
             }
+            // Each finding says that it is one of several ways, none of which holds
+            // (e.g. evidence committed or attached: both findings are shown).
+            let note = match cs.len() {
+                0 | 1 => None,
+                2 => Some(" (either alternative would do; neither holds)".to_string()),
+                n => Some(format!(
+                    " (any of the {n} alternatives would do; none holds)"
+                )),
+            };
+            if let Some(note) = note {
+                for h in &mut hits {
+                    h.message.push_str(&note);
+                }
+            }
             Ok(hits)
         }
         Cond::Not(inner) => {

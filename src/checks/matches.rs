@@ -96,6 +96,7 @@ impl TextScan {
     pub(super) fn read(f: &mut Fields, min: usize) -> Option<TextScan> {
         let files_node = f.node("files").is_some();
         let files = if files_node { f.globs("files") } else { None };
+        let mut ok = true;
         let attachment = match (files_node, f.node("attachment")) {
             (true, Some(n)) => {
                 f.lx.error(
@@ -107,7 +108,8 @@ impl TextScan {
                     "to accept either, write `any:` with one check on 'files' and one on 'attachment'"
                         .into(),
                 );
-                return None;
+                ok = false;
+                None
             }
             (false, None) => {
                 let span = f.span();
@@ -120,10 +122,15 @@ impl TextScan {
                     "'files': paths or globs of the repository; 'attachment': a file passed with --attach NAME=PATH"
                         .into(),
                 );
-                return None;
+                ok = false;
+                None
             }
             (true, None) => None,
-            (false, Some(_)) => Some(f.string("attachment")?),
+            (false, Some(_)) => {
+                let name = f.string("attachment");
+                ok &= name.is_some();
+                name
+            }
         };
         let patterns = f.regexes("patterns");
         let section = f.text("section");
@@ -131,6 +138,9 @@ impl TextScan {
         let message = f.text("message");
         let raw = f.bool("raw");
         let min_files = min_files(f, min);
+        if !ok {
+            return None;
+        }
         Some(TextScan {
             files: GlobSet {
                 include: if attachment.is_some() {
