@@ -1466,6 +1466,7 @@ fn a_renamed_pack_works_on_a_renamed_repository() {
                 "deploys/2024-07-15/evidence/real_gateway.xml",
                 None,
             ),
+            f("DR-010", "attachment:real_gateway", None),
             f("DR-012", "deploys/ledger.json", Some(4)),
         ],
     );
