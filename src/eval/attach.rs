@@ -213,3 +213,36 @@ pub(crate) fn attachment(cx: &Cx, name: &str) -> Result<Arc<Content>, Blocked> {
         ))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::read_file;
+
+    #[test]
+    fn reads_regular_files_only_within_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("r.xml");
+        std::fs::write(&file, "abcd").unwrap();
+        assert_eq!(read_file(&file, 4).unwrap().bytes(), b"abcd");
+        assert_eq!(
+            read_file(&file, 3).err().unwrap(),
+            "is larger than the limit of 3 bytes"
+        );
+        let link = dir.path().join("l.xml");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        assert!(
+            read_file(&link, 4)
+                .err()
+                .unwrap()
+                .starts_with("is a symbolic link")
+        );
+        assert_eq!(
+            read_file(dir.path(), 4).err().unwrap(),
+            "is not a regular file"
+        );
+        assert_eq!(
+            read_file(&dir.path().join("none"), 4).err().unwrap(),
+            "does not exist"
+        );
+    }
+}
