@@ -38,7 +38,7 @@ pub(crate) struct PolicyOutcome {
     pub findings: Vec<Finding>,
     /// How many distinct files the policy's checks selected or read.
     pub selected: usize,
-    /// Glob lists of its checks that selected no file.
+    /// Why its checks looked at no file (`docs/**/*.md matched nothing`).
     pub unmatched: Vec<String>,
 }
 

@@ -104,6 +104,10 @@ impl Check for Changes {
             ));
         };
         let Some((what, at)) = self.fired(cx, diff)? else {
+            cx.record_unmatched(match &self.trigger {
+                Trigger::Touches(_) => "the change touches none of its trigger paths".into(),
+                Trigger::Flag(var) => format!("the change does not alter the flag '{var}'"),
+            });
             return Ok(Vec::new());
         };
         let must = self.must_modify.render(cx)?;

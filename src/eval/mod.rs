@@ -38,6 +38,13 @@ impl Cx<'_> {
             s.path(path);
         }
     }
+
+    /// Notes why a check of the running policy looked at no file.
+    pub(crate) fn record_unmatched(&self, why: String) {
+        if let Some(s) = self.selection {
+            s.unmatched(why);
+        }
+    }
 }
 
 /// A place in the repository.

@@ -25,15 +25,14 @@ impl Selection {
         }
     }
 
-    /// A glob list (rendered, quoted texts) that selected no file.
-    pub(crate) fn unmatched(&self, globs: String) {
+    /// Why a check looked at no file (`docs/**/*.md matched nothing`).
+    pub(crate) fn unmatched(&self, why: String) {
         if let Ok(mut i) = self.0.lock() {
-            i.unmatched.insert(globs);
+            i.unmatched.insert(why);
         }
     }
 
-    /// How many distinct files were selected or read, and the glob lists that
-    /// selected nothing.
+    /// How many distinct files were selected or read, and why checks looked at none.
     pub(crate) fn summary(&self) -> (usize, Vec<String>) {
         match self.0.lock() {
             Ok(i) => (i.paths.len(), i.unmatched.iter().cloned().collect()),

@@ -32,7 +32,7 @@ pub(crate) fn select(cx: &Cx, globs: &GlobSet) -> Result<(Vec<String>, Vec<Hit>)
     if let Some(rec) = cx.selection {
         if paths.is_empty() {
             let texts: Vec<String> = set.include.iter().map(|p| p.text.clone()).collect();
-            rec.unmatched(texts.join(", "));
+            rec.unmatched(format!("{} matched nothing", texts.join(", ")));
         }
         for p in &paths {
             rec.path(p);

@@ -85,7 +85,7 @@ pub struct PolicyResult {
     pub origin: Origin,
     /// How many distinct files its checks selected or read.
     pub selected: usize,
-    /// Glob lists of its checks that selected no file (quoted, rendered).
+    /// Why its checks looked at no file (`docs/**/*.md matched nothing`).
     pub unmatched: Vec<String>,
 }
 
@@ -123,7 +123,7 @@ impl Report {
                     format!("{} passed but selected no file", p.id)
                 } else {
                     format!(
-                        "{} passed but selected no file: {} matched nothing",
+                        "{} passed but selected no file: {}",
                         p.id,
                         p.unmatched.join("; ")
                     )

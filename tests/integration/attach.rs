@@ -322,3 +322,22 @@ fn min_files_turns_an_empty_selection_into_a_finding() {
         r.stderr
     );
 }
+
+#[test]
+fn a_change_scoped_policy_that_did_not_fire_says_so() {
+    let repo = Repo::new();
+    repo.write("README.md", "x\n").commit_all("base");
+    repo.write("notes.txt", "n\n").commit_all("change");
+    let p = Policies::new(
+        "version: 1\npolicies:\n  - id: CH\n    title: t\n    check:\n      changes: {touches: 'migrations/**', must_modify: CHANGELOG.md}\n",
+    );
+    let h = repo.relgate(&["check", "--policies", &p.path(), "--base", "HEAD~1"]);
+    assert_eq!(h.code, 0, "{}{}", h.stdout, h.stderr);
+    assert!(
+        h.stdout.contains(
+            "note: CH passed but selected no file: the change touches none of its trigger paths"
+        ),
+        "{}",
+        h.stdout
+    );
+}
