@@ -146,6 +146,8 @@ fn summary(r: &Report, opts: &RenderOptions) -> Result<String, std::fmt::Error> 
         )
     };
     writeln!(out, "## {heading}\n")?;
+    // Where the policies, signers and waivers came from (the base, or a preview).
+    writeln!(out, "_{}_\n", escape(&r.target.trusted.line()))?;
     if r.policies.is_empty() {
         writeln!(out, "No policies ran.\n")?;
     } else {

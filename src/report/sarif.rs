@@ -34,6 +34,15 @@ pub struct Run {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<SarifResult>>,
     pub column_kind: &'static str,
+    /// Where the trusted inputs (policies, signers, waivers) came from, in one line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub properties: Option<RunProperties>,
+}
+
+#[derive(Serialize)]
+pub struct RunProperties {
+    #[serde(rename = "relgate.trusted")]
+    pub trusted: String,
 }
 
 #[derive(Serialize)]
@@ -266,6 +275,9 @@ pub fn to_log(r: &Report) -> Log {
         }],
         results: Some(results),
         column_kind: "unicodeCodePoints",
+        properties: Some(RunProperties {
+            trusted: r.target.trusted.line(),
+        }),
     })
 }
 
@@ -286,6 +298,7 @@ pub fn error_log(message: &str) -> Log {
         }],
         results: None,
         column_kind: "unicodeCodePoints",
+        properties: None,
     })
 }
 
