@@ -50,6 +50,7 @@ fn report(format: &str) -> String {
     let head = repo.git(&["rev-parse", "HEAD"]);
     run.stdout
         .replace(&head, "[head]")
+        .replace(&head[..12], "[head]")
         .replace(repo.path().to_str().unwrap(), "[repo]")
         .replace(env!("CARGO_PKG_VERSION"), "[version]")
 }
