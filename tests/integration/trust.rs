@@ -112,3 +112,86 @@ fn without_a_base_the_tree_under_check_is_trusted() {
             .all(|p| p["id"] != "RELGATE-TRUST")
     );
 }
+
+/// DR-009 under --base: a pull request that lists its own key and signs its own approval
+/// still fails, with a note about the signers file; a key the base lists passes.
+#[test]
+fn dr009_a_pull_request_cannot_approve_itself() {
+    let repo = Repo::reference();
+    repo.git(&["branch", "-M", "main"]);
+    repo.git(&["checkout", "-q", "-b", "pr"]);
+    let keys = tempfile::tempdir().unwrap();
+    let eve = keys.path().join("eve");
+    let out = crate::common::command("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "eve", "-f"])
+        .arg(&eve)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let eve_pub = std::fs::read_to_string(eve.with_extension("pub")).unwrap();
+    let signers = ".relgate/signers/steering";
+    let mut list = repo.read(signers);
+    list.push_str(&format!("eve@example.com {eve_pub}"));
+    let approval = "docs/compliance/approvals/2024-07-15/steering.md";
+    repo.write(signers, &list)
+        .edit(
+            "config/production.env",
+            "BILLING_GATEWAY_ENABLE_REAL=0",
+            "BILLING_GATEWAY_ENABLE_REAL=1",
+        )
+        .write(
+            approval,
+            "Aprovado por: Eve <eve@example.com> — 2024-07-16\nBILLING_GATEWAY_ENABLE_REAL=1\n",
+        );
+    let sig = crate::common::command("ssh-keygen")
+        .args(["-Y", "sign", "-n", "relgate", "-f"])
+        .arg(&eve)
+        .arg(repo.path().join(approval))
+        .output()
+        .unwrap();
+    assert!(
+        sig.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sig.stderr)
+    );
+    repo.commit_all("self-approved");
+    let check = |r: &Repo| {
+        r.relgate(&[
+            "check",
+            "--pack",
+            "billing-gateway-dr",
+            "--base",
+            "main",
+            "--format",
+            "json",
+            "--now",
+            "2024-07-20T12:00:00Z",
+        ])
+    };
+    let run = check(&repo);
+    assert_eq!(run.status("DR-009"), "fail", "{}", run.stdout);
+    let dr009 = run.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["policy"] == "DR-009")
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect::<Vec<_>>();
+    assert!(
+        dr009
+            .iter()
+            .any(|m| m.contains("is not in the allowed signers")),
+        "{dr009:?}"
+    );
+    let notes: Vec<_> = run
+        .findings()
+        .into_iter()
+        .filter(|f| f.0 == "RELGATE-TRUST")
+        .collect();
+    assert_eq!(notes, [f("RELGATE-TRUST", signers, None)]);
+    // The same approval, signed by the steering key the base lists: DR-009 passes.
+    repo.sign("steering-test", approval)
+        .commit_all("signed by steering");
+    let run = check(&repo);
+    assert_eq!(run.status("DR-009"), "pass", "{}", run.stdout);
+}
