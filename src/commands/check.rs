@@ -80,7 +80,10 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
     .map_err(Failure::Load)?;
     let now = req.now.unwrap_or_else(jiff::Timestamp::now);
     crate::policy::waivers::check_horizon(&set, now).map_err(Failure::Load)?;
-    let vars = Vars::resolve(&set.vars, req.vars, opened.view.as_ref(), now);
+    let branches = branches(&opened, req.target.base.is_some(), &|k| {
+        std::env::var(k).ok()
+    });
+    let vars = Vars::resolve(&set.vars, req.vars, opened.view.as_ref(), now, &branches);
     let cx = Cx {
         view: opened.view.as_ref(),
         trusted: if bootstrap {
@@ -145,6 +148,28 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         contents,
     };
     Ok(report)
+}
+
+/// `{branch}` and `{base_branch}`: what git says, else the pull request's branches
+/// (`GITHUB_HEAD_REF`, `GITHUB_BASE_REF`: in a pull request the checkout is detached).
+fn branches(
+    opened: &repo::Opened,
+    has_base: bool,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> crate::eval::vars::Branches {
+    let from_env = |k: &str| env(k).filter(|v| !v.is_empty());
+    crate::eval::vars::Branches {
+        branch: opened.branch.clone().or_else(|| from_env("GITHUB_HEAD_REF")).ok_or_else(|| {
+            "the checked revision is not a branch (a commit id, a tag or a detached HEAD, and GITHUB_HEAD_REF is not set): pass --var branch=NAME".to_string()
+        }),
+        base_branch: opened.base_branch.clone().or_else(|| from_env("GITHUB_BASE_REF")).ok_or_else(|| {
+            if has_base {
+                "--base does not name a branch, and GITHUB_BASE_REF is not set: pass --var base_branch=NAME".to_string()
+            } else {
+                "no --base was given and GITHUB_BASE_REF is not set: pass --base BRANCH or --var base_branch=NAME".to_string()
+            }
+        }),
+    }
 }
 
 pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {

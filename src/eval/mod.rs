@@ -3,6 +3,7 @@
 //! implements, and the helpers kinds share to select, read and scope files.
 //! Variables ([`vars`]) and flag facts ([`flags`]) are resolved here once per run.
 
+pub(crate) mod data_var;
 pub(crate) mod flags;
 pub(crate) mod render;
 pub(crate) mod scope;

@@ -32,4 +32,5 @@ mod signature;
 mod test_cmd;
 mod tools;
 mod trust;
+mod vars;
 mod views;
