@@ -15,6 +15,7 @@ mod cli;
 mod data;
 mod deadline;
 mod flag;
+mod first_run;
 mod flag_forms;
 mod formats;
 mod github;

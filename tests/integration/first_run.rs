@@ -1,0 +1,90 @@
+//! A newcomer's first run: the README's first command on a fresh clone, whatever the umask.
+
+use crate::common::*;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+/// The README's first command, as arguments of the relgate binary (after `cargo run --`).
+fn readme_first_command() -> Vec<String> {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("cargo run -- "))
+        .expect("the README starts with a cargo run command");
+    let cmd = line.split('#').next().unwrap();
+    cmd.split_whitespace()
+        .skip(3)
+        .map(str::to_string)
+        .collect()
+}
+
+/// A repository holding the example at `examples/billing-gateway`, cloned with `umask`.
+fn clone_with_umask(umask: &str) -> (Repo, tempfile::TempDir) {
+    let src = Repo::new();
+    let ex = example_repo();
+    let dest = src.path().join("examples/billing-gateway");
+    copy(&ex, &dest);
+    src.commit_all("example");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = command("bash")
+        .args(["-c", &format!("umask {umask} && git clone -q \"$0\" \"$1\"")])
+        .arg(src.path())
+        .arg(tmp.path().join("clone"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    (src, tmp)
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+            // As a clone made under umask 0022 would give: 0644, scripts 0755.
+            let exec = std::fs::metadata(&p).unwrap().permissions().mode() & 0o111 != 0;
+            let mode = if exec { 0o755 } else { 0o644 };
+            std::fs::set_permissions(&dest, std::fs::Permissions::from_mode(mode)).unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_readme_first_command_passes_on_a_clone_under_either_umask() {
+    let args = readme_first_command();
+    assert_eq!(args[..2], ["check", "examples/billing-gateway"]);
+    for umask in ["0002", "0022"] {
+        let (_src, tmp) = clone_with_umask(umask);
+        let clone = tmp.path().join("clone");
+        let manifest = std::fs::read_dir(clone.join("examples/billing-gateway/releases"))
+            .unwrap()
+            .map(|e| e.unwrap().path().join("MANIFEST.txt"))
+            .find(|p| p.is_file())
+            .expect("a release with a MANIFEST.txt");
+        let mode = std::fs::metadata(&manifest).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, if umask == "0002" { 0o664 } else { 0o644 });
+
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = relgate_in(&clone, &a);
+        assert_eq!(run.code, 0, "umask {umask}:\n{}{}", run.stdout, run.stderr);
+        assert!(run.stdout.contains("0 failed"), "{}", run.stdout);
+
+        // DR-007 is still exact on the working tree: 0664 on disk fails it.
+        let a: Vec<&str> = a.into_iter().filter(|s| !["--rev", "HEAD"].contains(s)).collect();
+        let mut json = a.clone();
+        json.extend(["--format", "json"]);
+        let run = relgate_in(&clone, &json);
+        if umask == "0002" {
+            assert_eq!(run.code, 1, "{}", run.stderr);
+            let f = run.findings();
+            assert!(!f.is_empty() && f.iter().all(|f| f.0 == "DR-007"), "{f:?}");
+        } else {
+            assert_eq!(run.code, 0, "{}", run.stdout);
+        }
+    }
+}
