@@ -173,8 +173,13 @@ fn branches(
 }
 
 pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
+    let discover = args.policies.is_empty() && args.packs.is_empty();
+    let path = match super::root::resolve(&args.path, discover) {
+        Ok(p) => p,
+        Err(m) => return fatal(io, args, &m, None),
+    };
     let target = Target {
-        path: args.path.clone(),
+        path,
         source: match (&args.rev, args.staged) {
             (Some(r), _) => SourceSpec::Rev(r.clone()),
             (None, true) => SourceSpec::Staged,

@@ -27,6 +27,8 @@ pub enum VarKind {
         pattern: Option<RegexT>,
         date: bool,
     },
+    /// Declared without a value (`version: {description: …}`): set with `--var`.
+    Unset,
     /// The scalar at a dotted `path` of a JSON, YAML or TOML `file`.
     Data { file: Template, path: String },
     /// `on` or `off`: whether any config file assigns the setting a value that is
@@ -66,6 +68,7 @@ impl VarDef {
                 .collect(),
             VarKind::Mapped { from, .. } => vec![from.as_str()],
             VarKind::Data { file, .. } => file.vars().collect(),
+            VarKind::Unset => Vec::new(),
         }
     }
 }
@@ -200,6 +203,10 @@ impl Vars {
                     })
             }
             VarKind::Literal(t) => self.render(t, no_escape).map_err(|e| e.to_string()),
+            VarKind::Unset => Err(format!(
+                "it is declared without a value: pass --var {}=VALUE",
+                def.name
+            )),
             VarKind::Data { file, path } => {
                 let file = self.render(file, no_escape).map_err(|e| e.to_string())?;
                 super::data_var::read(view, &file, path)

@@ -73,7 +73,22 @@ pub(super) fn load_vars(lx: &mut LoadCx, node: &Node, set: &mut PolicySet) {
                     from.is_some(),
                     data.is_some(),
                 ];
-                if kinds.iter().filter(|k| **k).count() != 1 {
+                let given = kinds.iter().filter(|k| **k).count();
+                if given == 0 && map.is_none() {
+                    // Declared, documented, valued by --var (or not at all: the policies
+                    // that need it then fail saying so; list, validate and explain work).
+                    if lx.errors.len() == before {
+                        set.vars.push(VarDef {
+                            name,
+                            kind: VarKind::Unset,
+                            doc,
+                            file: lx.file.clone(),
+                            span: k.span,
+                        });
+                    }
+                    continue;
+                }
+                if given != 1 {
                     lx.error(
                         Code::BadValue,
                         span,

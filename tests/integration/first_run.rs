@@ -13,10 +13,7 @@ fn readme_first_command() -> Vec<String> {
         .find(|l| l.starts_with("cargo run -- "))
         .expect("the README starts with a cargo run command");
     let cmd = line.split('#').next().unwrap();
-    cmd.split_whitespace()
-        .skip(3)
-        .map(str::to_string)
-        .collect()
+    cmd.split_whitespace().skip(3).map(str::to_string).collect()
 }
 
 /// A repository holding the example at `examples/billing-gateway`, cloned with `umask`.
@@ -28,12 +25,19 @@ fn clone_with_umask(umask: &str) -> (Repo, tempfile::TempDir) {
     src.commit_all("example");
     let tmp = tempfile::tempdir().unwrap();
     let out = command("bash")
-        .args(["-c", &format!("umask {umask} && git clone -q \"$0\" \"$1\"")])
+        .args([
+            "-c",
+            &format!("umask {umask} && git clone -q \"$0\" \"$1\""),
+        ])
         .arg(src.path())
         .arg(tmp.path().join("clone"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     (src, tmp)
 }
 
@@ -75,7 +79,10 @@ fn the_readme_first_command_passes_on_a_clone_under_either_umask() {
         assert!(run.stdout.contains("0 failed"), "{}", run.stdout);
 
         // DR-007 is still exact on the working tree: 0664 on disk fails it.
-        let a: Vec<&str> = a.into_iter().filter(|s| !["--rev", "HEAD"].contains(s)).collect();
+        let a: Vec<&str> = a
+            .into_iter()
+            .filter(|s| !["--rev", "HEAD"].contains(s))
+            .collect();
         let mut json = a.clone();
         json.extend(["--format", "json"]);
         let run = relgate_in(&clone, &json);
@@ -87,4 +94,93 @@ fn the_readme_first_command_passes_on_a_clone_under_either_umask() {
             assert_eq!(run.code, 0, "{}", run.stdout);
         }
     }
+}
+
+const CHANGELOG_POLICY: &str = "version: 1\nvars:\n  version: {description: the version being released}\npolicies:\n  - id: CL\n    title: the CHANGELOG has a section for the version\n    check:\n      matches: {files: CHANGELOG.md, patterns: '^## {version}$'}\n";
+
+fn changelog_repo() -> Repo {
+    let repo = Repo::new();
+    repo.write(".relgate/p.yaml", CHANGELOG_POLICY)
+        .write("CHANGELOG.md", "## 1.0\n")
+        .write("src/deep/x.txt", "x\n")
+        .commit_all("lib");
+    repo
+}
+
+#[test]
+fn a_subdirectory_finds_the_nearest_relgate_folder() {
+    let repo = changelog_repo();
+    let sub = repo.path().join("src/deep");
+    let run = relgate_in(&sub, &["check", "--var", "version=1.0", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.status("CL"), "pass");
+    let run = relgate_in(&sub, &["check", "--var", "version=2.0", "--format", "json"]);
+    assert_eq!(run.findings(), [f("CL", "CHANGELOG.md", None)]);
+    let run = relgate_in(&sub, &["list"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("CL "), "{}", run.stdout);
+    // A nearer .relgate/ wins; the walk stops at the repository's root.
+    repo.write(
+        "src/.relgate/p.yaml",
+        "version: 1\npolicies:\n  - id: SRC\n    title: t\n    check: {exists: deep/x.txt}\n",
+    );
+    let run = relgate_in(&sub, &["check", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.status("SRC"), "pass");
+    let outer = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(outer.path().join(".relgate")).unwrap();
+    std::fs::write(outer.path().join(".relgate/p.yaml"), CHANGELOG_POLICY).unwrap();
+    let inner = outer.path().join("repo");
+    std::fs::create_dir_all(inner.join("a")).unwrap();
+    git(&inner, &["init", "-q"]);
+    let run = relgate_in(&inner.join("a"), &["check"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("no policies to evaluate"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_file_or_a_missing_path_is_named_as_such() {
+    let repo = changelog_repo();
+    let run = repo.relgate(&["check", "CHANGELOG.md"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "relgate: error: CHANGELOG.md is a file: PATH is the repository or a folder inside it\n"
+    );
+    let run = repo.relgate(&["check", ".relgate/p.yaml"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("; to use it as a policy file, pass --policies .relgate/p.yaml"),
+        "{}",
+        run.stderr
+    );
+    let run = repo.relgate(&["check", "nope"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr, "relgate: error: nope does not exist\n");
+    let run = repo.relgate(&["list", "nope"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("nope does not exist"), "{}", run.stderr);
+}
+
+#[test]
+fn a_variable_without_a_value_lists_validates_and_explains() {
+    let repo = changelog_repo();
+    for args in [&["list"][..], &["validate"], &["explain", "CL"]] {
+        let run = repo.relgate(args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+    }
+    // check fails the policy that needs it, saying how to give it.
+    let run = repo.relgate(&["check", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.messages(),
+        [
+            "variable 'version' has no value: it is declared without a value: pass --var version=VALUE"
+        ]
+    );
 }
