@@ -17,7 +17,7 @@ value: anchor it with `^…$`) or equals `equals`; give exactly one. Most useful
 (apply a policy on release branches only) and `unless:`. A variable without a value (a \
 detached HEAD for `{branch}`, a missing file for a `data` variable) makes the policy fail \
 saying why: it is never taken as a match nor as a mismatch.\n\n```yaml\nwhen:\n  var: \
-{name: branch, matches: '^release/'}\ncheck:\n  not_matches: {files: 'src/**/*.py', pattern: \
+{name: branch, matches: '^release/'}\ncheck:\n  not_matches: {files: 'src/**/*.py', patterns: \
 'TODO'}\n```",
     params: &[
         Param {

@@ -173,6 +173,10 @@ fn branches(
 }
 
 pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
+    if let Some(m) = same_report_file(args) {
+        let _ = writeln!(io.err, "relgate: error: {m}");
+        return Err(Error::Usage);
+    }
     let discover = args.policies.is_empty() && args.packs.is_empty();
     let path = match super::root::resolve(&args.path, discover) {
         Ok(p) => p,
@@ -226,6 +230,44 @@ pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
     } else {
         Ok(())
     }
+}
+
+/// Two reports written to one file would leave only the last: `--output` and an
+/// `--also`, or two `--also`, naming the same file (compared as absolute paths).
+fn same_report_file(args: &CheckArgs) -> Option<String> {
+    let abs = |p: &std::path::Path| {
+        std::path::absolute(p)
+            .map(|a| a.components().collect::<std::path::PathBuf>())
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    let mut seen: Vec<(std::path::PathBuf, String)> = Vec::new();
+    let named = args
+        .output
+        .iter()
+        .map(|p| (p, "--output".to_string()))
+        .chain(
+            args.also
+                .iter()
+                .map(|(f, p)| (p, format!("--also {}=", format_name(*f)))),
+        );
+    for (path, flag) in named {
+        let a = abs(path);
+        if let Some((_, first)) = seen.iter().find(|(q, _)| *q == a) {
+            return Some(format!(
+                "{first} and {flag} name the same file {}: give each report its own file",
+                path.display()
+            ));
+        }
+        seen.push((a, flag));
+    }
+    None
+}
+
+fn format_name(f: report::Format) -> String {
+    use clap::ValueEnum;
+    f.to_possible_value()
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_default()
 }
 
 /// The report in `--format` (to `--output` or standard output), then each `--also`

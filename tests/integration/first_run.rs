@@ -184,3 +184,60 @@ fn a_variable_without_a_value_lists_validates_and_explains() {
         ]
     );
 }
+
+#[test]
+fn explain_speaks_json() {
+    let repo = changelog_repo();
+    let run = repo.relgate(&["explain", "CL", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let j = run.json();
+    assert_eq!(j["id"], "CL");
+    assert_eq!(j["severity"], "error");
+    assert_eq!(j["defined"]["file"], "./.relgate/p.yaml");
+    assert_eq!(j["defined"]["line"], 5);
+    assert!(j["check"].as_str().unwrap().starts_with("matches ("));
+    assert_eq!(j["kinds"][0]["kind"], "matches");
+    assert!(j["definition"].as_str().unwrap().contains("- id: CL"));
+    let run = repo.relgate(&["explain", "var", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let j = run.json();
+    assert_eq!(j["kind"], "var");
+    let names: Vec<&str> = j["params"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["name", "matches", "equals"]);
+}
+
+#[test]
+fn two_reports_in_one_file_are_refused() {
+    let repo = changelog_repo();
+    let args = ["check", "--var", "version=1.0", "--output", "out/r.json"];
+    let run = repo.relgate(&[&args[..], &["--also", "sarif=./out/r.json"]].concat());
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "relgate: error: --output and --also sarif= name the same file ./out/r.json: give each report its own file\n"
+    );
+    assert!(!repo.path().join("out").exists());
+    let run = repo.relgate(&[
+        "check",
+        "--var",
+        "version=1.0",
+        "--also",
+        "json=a",
+        "--also",
+        "sarif=a",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("--also json= and --also sarif= name the same file a"),
+        "{}",
+        run.stderr
+    );
+    let run = repo.relgate(&[&args[..], &["--also", "sarif=out/r.sarif"]].concat());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
