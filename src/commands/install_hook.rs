@@ -8,6 +8,10 @@
 //!
 //! The hook runs the `relgate` on `PATH` and falls back to the absolute path of
 //! the binary that installed it, so it works in shells that lack cargo's bin dir.
+//! It prints one line when the staged content passes and the whole report when it
+//! does not. Arguments after `--` are checked now (as `check --staged` would parse
+//! them) and passed on. A foreign hook replaced with `--force` is kept beside it
+//! as `pre-commit.legacy` (not run), and `--uninstall` puts it back.
 
 use super::Io;
 use crate::cli::InstallHookArgs;
@@ -54,10 +58,21 @@ fn install(args: &InstallHookArgs) -> Result<String, String> {
             Some(_) => {
                 std::fs::remove_file(&hook)
                     .map_err(|e| format!("cannot remove {}: {e}", hook.display()))?;
+                let legacy = legacy_path(&hook);
+                if legacy.exists() {
+                    std::fs::rename(&legacy, &hook)
+                        .map_err(|e| format!("cannot restore {}: {e}", legacy.display()))?;
+                    return Ok(format!(
+                        "removed relgate's hook and restored {} from {}",
+                        hook.display(),
+                        legacy.display()
+                    ));
+                }
                 Ok(format!("removed {}", hook.display()))
             }
         };
     }
+    validate_check_args(&args.check_args)?;
     if existing.is_some() && !ours && !args.force {
         return Err(format!(
             "{} exists and was not written by relgate; pass --force to replace it",
@@ -68,9 +83,56 @@ fn install(args: &InstallHookArgs) -> Result<String, String> {
         std::env::current_exe().map_err(|e| format!("cannot find the relgate binary: {e}"))?;
     std::fs::create_dir_all(&hooks)
         .map_err(|e| format!("cannot create {}: {e}", hooks.display()))?;
-    write_executable(&hook, &script(&exe))
+    let mut kept = String::new();
+    if existing.is_some() && !ours {
+        let legacy = legacy_path(&hook);
+        if legacy.exists() {
+            return Err(format!(
+                "{} already exists; move it away before replacing {} with --force",
+                legacy.display(),
+                hook.display()
+            ));
+        }
+        std::fs::rename(&hook, &legacy).map_err(|e| {
+            format!(
+                "cannot keep {} as {}: {e}",
+                hook.display(),
+                legacy.display()
+            )
+        })?;
+        kept = format!(
+            "; the previous hook is kept as {} (not run; --uninstall restores it)",
+            legacy.display()
+        );
+    }
+    write_executable(&hook, &script(&exe, &args.check_args))
         .map_err(|e| format!("cannot write {}: {e}", hook.display()))?;
-    Ok(format!("installed {}", hook.display()))
+    Ok(format!("installed {}{kept}", hook.display()))
+}
+
+fn legacy_path(hook: &Path) -> PathBuf {
+    hook.with_file_name("pre-commit.legacy")
+}
+
+/// The hook's arguments must parse as `relgate check --staged ARGS` would: a typo
+/// found now, not at the next commit.
+fn validate_check_args(extra: &[String]) -> Result<(), String> {
+    use clap::Parser;
+    let argv = ["relgate", "check", "--staged"]
+        .into_iter()
+        .map(str::to_string)
+        .chain(extra.iter().cloned());
+    crate::cli::Cli::try_parse_from(argv)
+        .map(|_| ())
+        .map_err(|e| {
+            let text = e.to_string();
+            let first = text
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ");
+            format!("the hook's arguments are not valid for 'relgate check --staged': {first}")
+        })
 }
 
 /// The hooks folder git uses for the repository at `path`.
@@ -100,16 +162,26 @@ fn sh_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
-fn script(exe: &Path) -> String {
+fn script(exe: &Path, extra: &[String]) -> String {
+    let args: String = extra.iter().map(|a| format!(" {}", sh_quote(a))).collect();
     format!(
         "#!/bin/sh\n\
          {SIGNATURE}\n\
          # Judges what is staged against the repository's policies; a finding at or above\n\
-         # error blocks the commit. Remove with: relgate install-hook --uninstall\n\
+         # error blocks the commit. One line when it passes, the report when it does not.\n\
+         # Remove with: relgate install-hook --uninstall\n\
+         relgate={}\n\
          if command -v relgate >/dev/null 2>&1; then\n\
-         \x20 exec relgate check --staged\n\
+         \x20 relgate=relgate\n\
          fi\n\
-         exec {} check --staged\n",
+         out=$(\"$relgate\" check --staged{args} 2>&1)\n\
+         code=$?\n\
+         if [ \"$code\" -eq 0 ]; then\n\
+         \x20 printf 'relgate: %s\\n' \"$(printf '%s\\n' \"$out\" | grep -v '^[[:space:]]*$' | tail -n 1)\"\n\
+         else\n\
+         \x20 printf '%s\\n' \"$out\"\n\
+         fi\n\
+         exit \"$code\"\n",
         sh_quote(&exe.to_string_lossy())
     )
 }
@@ -137,9 +209,12 @@ mod tests {
 
     #[test]
     fn script_is_signed_and_falls_back_to_the_installing_binary() {
-        let s = script(Path::new("/opt/rel gate/relgate"));
+        let s = script(
+            Path::new("/opt/rel gate/relgate"),
+            &["--var".into(), "a=it's".into()],
+        );
         assert!(s.starts_with("#!/bin/sh\n# installed by relgate install-hook\n"));
-        assert!(s.contains("  exec relgate check --staged\n"));
-        assert!(s.ends_with("exec '/opt/rel gate/relgate' check --staged\n"));
+        assert!(s.contains("relgate='/opt/rel gate/relgate'\n"));
+        assert!(s.contains("out=$(\"$relgate\" check --staged '--var' 'a=it'\\''s' 2>&1)\n"));
     }
 }
