@@ -112,23 +112,26 @@ mod tests {
     #[test]
     fn matches_and_equals() {
         let view = MemoryView::new(SourceKind::Worktree);
-        let vars = [("branch", "release/1.4"), ("v", "1.4")];
-        assert!(eval_yaml("var: {name: branch, matches: '^release/'}", &view, &vars).is_empty());
-        assert!(
-            eval_yaml(
-                "var: {name: branch, matches: '^release/{v}$'}",
-                &view,
-                &vars
-            )
-            .is_empty()
-        );
-        assert!(eval_yaml("var: {name: v, equals: '1.4'}", &view, &vars).is_empty());
-        let hits = eval_yaml("var: {name: branch, equals: main}", &view, &vars);
+        let branch = [("branch", "release/1.4")];
+        let both = [("branch", "release/1.4"), ("v", "1.4")];
+        let holds = |yaml: &str, vars: &[(&str, &str)]| eval_yaml(yaml, &view, vars).is_empty();
+        assert!(holds("var: {name: branch, matches: '^release/'}", &branch));
+        assert!(holds(
+            "var: {name: branch, matches: '^release/{v}$'}",
+            &both
+        ));
+        assert!(holds("var: {name: v, equals: '1.4'}", &both[1..]));
+        // The variable is matched literally: '.' is not any character.
+        assert!(!holds(
+            "var: {name: branch, matches: '^release/{v}$'}",
+            &[("branch", "release/1x4"), ("v", "1.4")]
+        ));
+        let hits = eval_yaml("var: {name: branch, equals: main}", &view, &branch);
         assert_eq!(
             hits[0].message,
             "variable 'branch' is 'release/1.4', not 'main'"
         );
-        let hits = eval_yaml("var: {name: branch, matches: '^main$'}", &view, &vars);
+        let hits = eval_yaml("var: {name: branch, matches: '^main$'}", &view, &branch);
         assert_eq!(
             hits[0].message,
             "variable 'branch' is 'release/1.4', which does not match '^main$'"
