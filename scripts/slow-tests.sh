@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# The slow tests `cargo test` skips (#[ignore]): pre-commit and prek each install the
-# shipped `language: rust` hook from a clone of HEAD, building relgate in release mode
-# inside their caches (minutes, cold). Run before a release or after changing
-# .pre-commit-hooks.yaml or Cargo.toml; `.ci/run` does not.
-# Commit first: the managers install from HEAD, not from the work tree.
+# The slow tests `cargo test` skips (#[ignore]); `.ci/run` does not run them:
+# - pre-commit and prek each install the shipped `language: rust` hook from a clone of
+#   HEAD, building relgate in release mode inside their caches (minutes, cold);
+# - maturin builds the wheel in its own target dir (minutes cold), which installs into a
+#   fresh venv and runs, then serves as a `language: python` pre-commit hook (offline:
+#   pip reads the built wheel).
+# Run before a release or after changing .pre-commit-hooks.yaml, Cargo.toml or
+# pyproject.toml. Commit first: the managers install from HEAD, not from the work tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CI=true cargo test --test integration -- --ignored --exact \
   precommit::precommit_pre_commit_installs_the_rust_hook \
-  precommit::precommit_prek_installs_the_rust_hook "$@"
+  precommit::precommit_prek_installs_the_rust_hook \
+  distribution::wheel_installs_into_a_fresh_venv_and_runs "$@"

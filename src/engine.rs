@@ -69,6 +69,18 @@ fn evaluate_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, ReadError> {
 fn run_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, EvalError> {
     if let Some(when) = &p.when {
         let hits = eval(when, cx)?;
+        // A precondition that cannot be judged does not skip: the policy fails with why.
+        let undecided: Vec<Hit> = hits.iter().filter(|h| h.undecided).cloned().collect();
+        if !undecided.is_empty() {
+            let hits = undecided
+                .into_iter()
+                .map(|mut h| {
+                    h.message = format!("cannot judge the precondition ('when'): {}", h.message);
+                    h
+                })
+                .collect();
+            return Ok(outcome(p, cx, Status::Fail, None, hits));
+        }
         if let Some(first) = hits.first() {
             let reason = format!("precondition does not hold: {}", first.message);
             return Ok(outcome(p, cx, Status::Skip, Some(reason), Vec::new()));
@@ -85,7 +97,10 @@ fn run_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, EvalError> {
                 p,
                 cx,
                 Status::Pass,
-                Some("exemption ('unless') holds".into()),
+                Some(format!(
+                    "exempt: its exemption holds ({})",
+                    describe(unless)
+                )),
                 Vec::new(),
             ));
         }
@@ -107,6 +122,22 @@ fn run_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, EvalError> {
         return Ok(outcome(p, cx, Status::Fail, None, hits));
     }
     Ok(outcome(p, cx, Status::Fail, None, hits))
+}
+
+/// A condition in a few words, for reports: the check kinds it combines.
+fn describe(c: &Cond) -> String {
+    match c {
+        Cond::Check { kind, .. } => (*kind).to_string(),
+        Cond::All(cs) => format!(
+            "all of {}",
+            cs.iter().map(describe).collect::<Vec<_>>().join(", ")
+        ),
+        Cond::Any(cs) => format!(
+            "any of {}",
+            cs.iter().map(describe).collect::<Vec<_>>().join(", ")
+        ),
+        Cond::Not(c) => format!("not {}", describe(c)),
+    }
 }
 
 /// The hits of a condition; empty means it holds.
@@ -132,24 +163,16 @@ pub(crate) fn eval(c: &Cond, cx: &Cx) -> Result<Vec<Hit>, EvalError> {
             Ok(hits)
         }
         Cond::Not(inner) => {
-            if eval(inner, cx)?.is_empty() {
-                Ok(vec![Hit::new(
+            let hits = eval(inner, cx)?;
+            if hits.is_empty() {
+                return Ok(vec![Hit::new(
                     format!("'{}' holds, but must not", describe(inner)),
                     None,
-                )])
-            } else {
-                Ok(Vec::new())
+                )]);
             }
+            // "Could not judge" is never inverted into a pass: it stays a failure.
+            Ok(hits.into_iter().filter(|h| h.undecided).collect())
         }
-    }
-}
-
-fn describe(c: &Cond) -> String {
-    match c {
-        Cond::Check { kind, .. } => (*kind).to_string(),
-        Cond::All(_) => "all".into(),
-        Cond::Any(_) => "any".into(),
-        Cond::Not(i) => format!("not {}", describe(i)),
     }
 }
 
@@ -173,13 +196,17 @@ fn outcome(
                 None => (None, None, None),
             };
             let snippet = match (&path, line) {
-                (Some(path), Some(line)) => cx.view.read(path).ok().map(|c| c.line_text(line)),
+                (Some(path), Some(line)) => cx
+                    .view
+                    .read(path)
+                    .ok()
+                    .map(|c| crate::finding::excerpt(&c, line, column).text),
                 _ => None,
             };
             Finding {
                 policy: p.id.clone(),
                 severity: h.severity.unwrap_or(p.severity),
-                message: h.message,
+                message: crate::finding::bounded(h.message),
                 path,
                 line,
                 column,
@@ -229,5 +256,30 @@ mod tests {
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].message, "'exists' holds, but must not");
         assert!(eval_yaml("not: {not: {exists: a}}", &v, &[]).is_empty());
+    }
+
+    #[test]
+    fn not_never_inverts_could_not_judge() {
+        let v = view()
+            .file_mode("latin1.txt", b"caf\xe9 SECRET\n", 0o100644)
+            .symlink("link.txt", "a");
+        for path in ["latin1.txt", "link.txt"] {
+            let hits = eval_yaml(
+                &format!("not: {{matches: {{files: {path}, patterns: SECRET}}}}"),
+                &v,
+                &[],
+            );
+            assert_eq!(hits.len(), 1, "{path}: {hits:?}");
+            assert!(hits[0].undecided, "{path}: {hits:?}");
+            // Twice inverted, still not judged.
+            let hits = eval_yaml(
+                &format!("not: {{not: {{matches: {{files: {path}, patterns: SECRET}}}}}}"),
+                &v,
+                &[],
+            );
+            assert_eq!(hits.len(), 1, "{path}: {hits:?}");
+        }
+        // A file that was read and does not match is a judged "no": `not` holds.
+        assert!(eval_yaml("not: {matches: {files: a, patterns: SECRET}}", &v, &[]).is_empty());
     }
 }

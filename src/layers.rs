@@ -12,7 +12,7 @@ use std::path::Path;
 /// Top-level modules, lowest layer first. A module may import its own layer and
 /// those before it.
 const LAYERS: &[&[&str]] = &[
-    &["finding", "parse", "repo"],
+    &["finding", "output", "parse", "repo"],
     &["lang"],
     &["eval"],
     &["checks"],

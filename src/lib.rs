@@ -18,7 +18,7 @@
 //! | kinds | `checks` | one file per check kind and the registry |
 //! | run time | `eval` | what a check sees: context, hits, variables, flag facts |
 //! | language | `lang` | spans, templates, parameter tables, the field reader, load errors |
-//! | facts | `parse`, `repo`, `finding` | formats, the repository view, findings |
+//! | facts | `parse`, `repo`, `finding`, `output` | formats, the repository view, findings, safe writes and escaping |
 
 pub(crate) mod checks;
 pub mod cli;
@@ -30,6 +30,8 @@ pub(crate) mod finding;
 pub(crate) mod lang;
 #[cfg(test)]
 mod layers;
+/// Writing files and showing text where the checkout is hostile (used by `main.rs`).
+pub mod output;
 // `parse`, `repo` and `report` are being rewritten on other branches: they join the
 // pub(crate) discipline (`unreachable_pub`, and dead code then shows) once those land.
 pub mod parse;
@@ -47,6 +49,21 @@ use error::Outcome;
 
 /// Runs one command; [`error::exit_code`] turns the outcome into the exit code.
 pub fn run(cli: Cli, io: &mut Io) -> Outcome {
+    if !matches!(cli.command, Command::Check(_)) {
+        // Policy titles and paths printed by list, explain, validate, init may come from the
+        // checkout: nothing they print may act on a terminal or a CI log.
+        let mut out = output::escape::Inert::new(&mut *io.out);
+        let mut inert = Io {
+            out: &mut out,
+            err: &mut *io.err,
+            color: io.color,
+        };
+        return run_command(&cli, &mut inert);
+    }
+    run_command(&cli, io)
+}
+
+fn run_command(cli: &Cli, io: &mut Io) -> Outcome {
     match &cli.command {
         Command::Check(a) => commands::check::run(a, io),
         Command::List(a) => commands::list::run(a, io),

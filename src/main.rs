@@ -30,7 +30,8 @@ fn main() -> ExitCode {
         let stdout = std::io::stdout();
         let stderr = std::io::stderr();
         let mut out = stdout.lock();
-        let mut err = stderr.lock();
+        // Nothing on standard error acts on a terminal or a job log (escapes, workflow commands).
+        let mut err = relgate::output::escape::Inert::new(stderr.lock());
         let mut io = relgate::commands::Io {
             out: &mut out,
             err: &mut err,

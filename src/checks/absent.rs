@@ -33,6 +33,7 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
     let include = f.globs("paths");
     let exclude = f.globs("exclude");
     Some(Box::new(Absent(GlobSet {
+        ignore_case: false,
         include: include?,
         exclude: exclude.unwrap_or_default(),
     })))

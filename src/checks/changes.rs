@@ -63,6 +63,7 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
     let trigger = match (flag, touches) {
         (Some(var), None) => Trigger::Flag(var),
         (None, Some(include)) => Trigger::Touches(GlobSet {
+            ignore_case: false,
             include,
             exclude: exclude.unwrap_or_default(),
         }),
@@ -78,6 +79,7 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
     Some(Box::new(Changes {
         trigger,
         must_modify: GlobSet {
+            ignore_case: false,
             include: must?,
             exclude: Vec::new(),
         },

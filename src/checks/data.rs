@@ -194,10 +194,13 @@ pub(super) fn load(cx: &Cx, path: &str, format: Option<DataFormat>) -> Result<Va
         ))));
     };
     match structured::parse(format, text) {
-        Err(e) => Err(Blocked::File(Hit::at(
-            format!("{path} is not valid {}: {}", format_name(format), e.message),
-            At::line(path, e.line, e.column),
-        ))),
+        Err(e) => Err(Blocked::File(
+            Hit::at(
+                format!("{path} is not valid {}: {}", format_name(format), e.message),
+                At::line(path, e.line, e.column),
+            )
+            .cannot_judge(),
+        )),
         Ok(docs) => Ok(docs
             .into_iter()
             .next()

@@ -44,6 +44,7 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
     let mojibake = f.bool("mojibake");
     Some(Box::new(Encoding {
         files: GlobSet {
+            ignore_case: false,
             include: files?,
             exclude: exclude.unwrap_or_default(),
         },

@@ -26,6 +26,7 @@ folder does not exist for relgate.\n\n```yaml\ncheck:\n  exists:\n    - docs/sup
 fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
     let include = f.globs("paths")?;
     Some(Box::new(Exists(GlobSet {
+        ignore_case: false,
         include,
         exclude: Vec::new(),
     })))

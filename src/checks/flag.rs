@@ -64,7 +64,17 @@ impl Check for Flag {
                 vec![Hit::new(off_message(facts), None)]
             });
         }
-        Ok(on_hits(facts))
+        let mut hits = on_hits(facts);
+        // A submodule that is not checked out: a warning naming it and how to fetch it.
+        for (path, why) in &facts.unscanned {
+            let mut h = Hit::at(
+                format!("{why}; {} may be set there", facts.def.name),
+                At::file(path),
+            );
+            h.severity = Some(crate::finding::Severity::Warning);
+            hits.push(h);
+        }
+        Ok(hits)
     }
 }
 
@@ -83,20 +93,28 @@ pub(super) fn on_hits(facts: &FlagFacts) -> Vec<Hit> {
     let name = &facts.def.name;
     let mut hits = Vec::new();
     for a in &facts.assignments {
-        let message = match a.state {
+        let at = At::line(&a.path, a.line, a.column);
+        hits.push(match a.state {
             FlagState::Off => continue,
-            FlagState::On => format!("{name} is on here ('{}')", a.value),
-            FlagState::Unknown if a.reason.is_some() => format!(
-                "{}; {name} counts as on (fail closed)",
-                a.reason.as_deref().unwrap_or_default()
-            ),
-            FlagState::Unknown => format!(
-                "{name} cannot be proven off ('{}' is not one of {}) so it counts as on",
-                a.value,
-                facts.off_words()
-            ),
-        };
-        hits.push(Hit::at(message, At::line(&a.path, a.line, a.column)));
+            FlagState::On => Hit::at(format!("{name} is on here ('{}')", a.value), at),
+            FlagState::Unknown if a.reason.is_some() => Hit::at(
+                format!(
+                    "{}; {name} counts as on (fail closed)",
+                    a.reason.as_deref().unwrap_or_default()
+                ),
+                at,
+            )
+            .cannot_judge(),
+            FlagState::Unknown => Hit::at(
+                format!(
+                    "{name} cannot be proven off ('{}' is not one of {}) so it counts as on",
+                    a.value,
+                    facts.off_words()
+                ),
+                at,
+            )
+            .cannot_judge(),
+        });
     }
     for f in &facts.failures {
         let at = match (f.line, f.column) {
@@ -108,10 +126,7 @@ pub(super) fn on_hits(facts: &FlagFacts) -> Vec<Hit> {
         } else {
             f.message.clone()
         };
-        hits.push(Hit::at(
-            format!("{why}; {name} counts as on (fail closed)"),
-            at,
-        ));
+        hits.push(Hit::at(format!("{why}; {name} counts as on (fail closed)"), at).cannot_judge());
     }
     hits
 }

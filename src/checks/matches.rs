@@ -88,6 +88,7 @@ impl TextScan {
         let raw = f.bool("raw");
         Some(TextScan {
             files: GlobSet {
+                ignore_case: false,
                 include: files?,
                 exclude: exclude.unwrap_or_default(),
             },

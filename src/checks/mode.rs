@@ -46,6 +46,7 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
     let exclude = f.globs("exclude");
     Some(Box::new(Mode {
         files: GlobSet {
+            ignore_case: false,
             include: files?,
             exclude: exclude.unwrap_or_default(),
         },
@@ -75,6 +76,8 @@ impl Check for Mode {
             let Some(e) = cx.view.entry(path) else {
                 continue;
             };
+            // Looked up on demand in the working tree; 0 for a file gone since listing.
+            let mode = cx.view.mode(path).unwrap_or(0);
             let problem = match e.kind {
                 EntryKind::Symlink => Some(format!(
                     "{path} is a symbolic link (to {}), not a regular file with mode {:04o}",
@@ -85,13 +88,13 @@ impl Check for Mode {
                     "{path} is not a regular file (FIFO, socket or device)"
                 )),
                 EntryKind::Submodule => Some(format!("{path} is a submodule, not a regular file")),
-                EntryKind::File if on_disk && e.mode != self.mode => Some(format!(
+                EntryKind::File if on_disk && mode != self.mode => Some(format!(
                     "{path} has mode {:04o}, expected {:04o}",
-                    e.mode, self.mode
+                    mode, self.mode
                 )),
-                EntryKind::File if !on_disk && e.mode != want_git => Some(format!(
+                EntryKind::File if !on_disk && mode != want_git => Some(format!(
                     "{path} has git mode {:06o}, expected {want_git:06o} ({:04o})",
-                    e.mode, self.mode
+                    mode, self.mode
                 )),
                 EntryKind::File => None,
             };

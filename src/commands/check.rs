@@ -117,6 +117,11 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         });
         findings.extend(o.findings);
     }
+    // Built in: paths that differ only in case (listed only when there are some).
+    if let Some((policy, found)) = trust::case_collisions(opened.view.as_ref()) {
+        policies.push(policy);
+        findings.extend(found);
+    }
     if let Some(diff) = &opened.diff {
         // A built-in policy, listed only when the change edits what the gate trusts.
         let (policy, notes) = trust::notes(diff, &trusted_view.paths());
@@ -302,13 +307,10 @@ fn write_report(
     Ok(())
 }
 
-/// Writes a report file, creating its folder (CI passes paths like `out/relgate.sarif`).
+/// Writes a report file, creating its folder (CI passes paths like `out/relgate.sarif`),
+/// never through a symbolic link the checkout may hold ([`crate::output::write_file`]).
 fn write_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    let named = |e: std::io::Error| std::io::Error::other(format!("{}: {e}", path.display()));
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(named)?;
-    }
-    std::fs::write(path, bytes).map_err(named)
+    crate::output::file::write_report(path, bytes)
 }
 
 /// A run that could not evaluate: the `--format` document and every `--also` file
@@ -322,7 +324,7 @@ fn write_error_reports(args: &CheckArgs, message: &str, io: &mut Io) {
             let _ = writeln!(
                 io.err,
                 "relgate: cannot write the report to {}: {e}",
-                path.display()
+                crate::output::display_path(path)
             );
         }
     }

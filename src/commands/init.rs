@@ -8,11 +8,12 @@ use crate::policy::packs;
 pub(crate) fn run(args: &InitArgs, io: &mut Io) -> Outcome {
     let dir = args.path.join(".relgate");
     let file = dir.join("config.yaml");
-    if file.exists() && !args.force {
+    // `symlink_metadata`: a link at the destination exists too (and is refused below).
+    if file.symlink_metadata().is_ok() && !args.force {
         let _ = writeln!(
             io.err,
             "relgate: {} exists; pass --force to overwrite it",
-            file.display()
+            crate::output::display_path(&file)
         );
         return Err(Error::Failed);
     }
@@ -43,14 +44,15 @@ pub(crate) fn run(args: &InitArgs, io: &mut Io) -> Outcome {
              \x20     exists: README.md\n"
             .to_string(),
     };
-    if let Err(e) = std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&file, body)) {
-        let _ = writeln!(io.err, "relgate: cannot write {}: {e}", file.display());
+    let root = std::env::current_dir().unwrap_or_default();
+    if let Err(e) = crate::output::write_file(&root, &file, body.as_bytes(), None) {
+        let _ = writeln!(io.err, "relgate: {e}");
         return Err(Error::Failed);
     }
     let _ = writeln!(
         io.out,
         "wrote {}; run 'relgate check' to evaluate it",
-        file.display()
+        crate::output::display_path(&file)
     );
     // Starter policy tests next to the starter policy: one passing case, one failing.
     if args.pack.is_none() {
@@ -60,19 +62,16 @@ pub(crate) fn run(args: &InitArgs, io: &mut Io) -> Outcome {
         }
         for (path, text) in STARTER_TESTS {
             let dest = tests.join(path);
-            let written = dest
-                .parent()
-                .map_or(Ok(()), std::fs::create_dir_all)
-                .and_then(|_| std::fs::write(&dest, text));
-            if let Err(e) = written {
-                let _ = writeln!(io.err, "relgate: cannot write {}: {e}", dest.display());
+            // Never through a link the repository commits, like every file relgate writes.
+            if let Err(e) = crate::output::write_file(&root, &dest, text.as_bytes(), None) {
+                let _ = writeln!(io.err, "relgate: {e}");
                 return Err(Error::Failed);
             }
         }
         let _ = writeln!(
             io.out,
             "wrote {}; run 'relgate test' to check that the policy fails when it must",
-            tests.display()
+            crate::output::display_path(&tests)
         );
     }
     Ok(())

@@ -37,10 +37,21 @@ pub(crate) fn run(args: &InstallHookArgs, io: &mut Io) -> Outcome {
 fn install(args: &InstallHookArgs) -> Result<String, String> {
     let hooks = hooks_dir(&args.path)?;
     let hook = hooks.join("pre-commit");
+    if std::fs::symlink_metadata(&hook).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(format!(
+            "{} is a symbolic link; relgate never reads or writes through links (remove it first)",
+            crate::output::display_path(&hook)
+        ));
+    }
     let existing = match std::fs::read(&hook) {
         Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(format!("cannot read {}: {e}", hook.display())),
+        Err(e) => {
+            return Err(format!(
+                "cannot read {}: {e}",
+                crate::output::display_path(&hook)
+            ));
+        }
     };
     let ours = existing
         .as_deref()
@@ -49,26 +60,26 @@ fn install(args: &InstallHookArgs) -> Result<String, String> {
         return match existing {
             None => Ok(format!(
                 "no pre-commit hook at {}; nothing to remove",
-                hook.display()
+                crate::output::display_path(&hook)
             )),
             Some(_) if !ours => Err(format!(
                 "{} was not written by relgate (no '{SIGNATURE}' line); left in place",
-                hook.display()
+                crate::output::display_path(&hook)
             )),
             Some(_) => {
                 std::fs::remove_file(&hook)
-                    .map_err(|e| format!("cannot remove {}: {e}", hook.display()))?;
+                    .map_err(|e| format!("cannot remove {}: {e}", dp(&hook)))?;
                 let legacy = legacy_path(&hook);
-                if legacy.exists() {
+                if std::fs::symlink_metadata(&legacy).is_ok() {
                     std::fs::rename(&legacy, &hook)
-                        .map_err(|e| format!("cannot restore {}: {e}", legacy.display()))?;
+                        .map_err(|e| format!("cannot restore {}: {e}", dp(&legacy)))?;
                     return Ok(format!(
                         "removed relgate's hook and restored {} from {}",
-                        hook.display(),
-                        legacy.display()
+                        dp(&hook),
+                        dp(&legacy)
                     ));
                 }
-                Ok(format!("removed {}", hook.display()))
+                Ok(format!("removed {}", dp(&hook)))
             }
         };
     }
@@ -76,38 +87,41 @@ fn install(args: &InstallHookArgs) -> Result<String, String> {
     if existing.is_some() && !ours && !args.force {
         return Err(format!(
             "{} exists and was not written by relgate; pass --force to replace it",
-            hook.display()
+            crate::output::display_path(&hook)
         ));
     }
     let exe =
         std::env::current_exe().map_err(|e| format!("cannot find the relgate binary: {e}"))?;
-    std::fs::create_dir_all(&hooks)
-        .map_err(|e| format!("cannot create {}: {e}", hooks.display()))?;
     let mut kept = String::new();
     if existing.is_some() && !ours {
         let legacy = legacy_path(&hook);
-        if legacy.exists() {
+        if std::fs::symlink_metadata(&legacy).is_ok() {
             return Err(format!(
                 "{} already exists; move it away before replacing {} with --force",
-                legacy.display(),
-                hook.display()
+                dp(&legacy),
+                dp(&hook)
             ));
         }
-        std::fs::rename(&hook, &legacy).map_err(|e| {
-            format!(
-                "cannot keep {} as {}: {e}",
-                hook.display(),
-                legacy.display()
-            )
-        })?;
+        std::fs::rename(&hook, &legacy)
+            .map_err(|e| format!("cannot keep {} as {}: {e}", dp(&hook), dp(&legacy)))?;
         kept = format!(
             "; the previous hook is kept as {} (not run; --uninstall restores it)",
-            legacy.display()
+            dp(&legacy)
         );
     }
-    write_executable(&hook, &script(&exe, &args.check_args))
-        .map_err(|e| format!("cannot write {}: {e}", hook.display()))?;
-    Ok(format!("installed {}{kept}", hook.display()))
+    let root = std::env::current_dir().unwrap_or_default();
+    crate::output::write_file(
+        &root,
+        &hook,
+        script(&exe, &args.check_args).as_bytes(),
+        Some(0o755),
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(format!("installed {}{kept}", dp(&hook)))
+}
+
+fn dp(p: &Path) -> String {
+    crate::output::display_path(p).to_string()
 }
 
 fn legacy_path(hook: &Path) -> PathBuf {
@@ -184,18 +198,6 @@ fn script(exe: &Path, extra: &[String]) -> String {
          exit \"$code\"\n",
         sh_quote(&exe.to_string_lossy())
     )
-}
-
-#[cfg(unix)]
-fn write_executable(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::write(path, text)?;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
-}
-
-#[cfg(not(unix))]
-fn write_executable(path: &Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)
 }
 
 #[cfg(test)]

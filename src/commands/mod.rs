@@ -36,9 +36,22 @@ pub fn read_policy_paths(
 ) -> Result<Vec<(String, String)>, LoadErrors> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
+    let root = std::env::current_dir().unwrap_or_default();
     for p in paths {
         let mut found = Vec::new();
-        if p.is_dir() {
+        // Never through a link: a checkout may commit `.relgate -> ~/.ssh`.
+        if let Some(link) = crate::output::file::link_on_the_way(&root, p) {
+            errors.push(LoadError::global(
+                Code::Io,
+                format!(
+                    "policy path {}: {} is a symbolic link, and relgate never follows links",
+                    crate::output::display_path(p),
+                    crate::output::display_path(&link)
+                ),
+            ));
+            continue;
+        }
+        if std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()) {
             collect_yaml(p, &mut found, &mut errors);
             if found.is_empty() && errors.is_empty() {
                 errors.push(LoadError::global(
@@ -50,17 +63,18 @@ pub fn read_policy_paths(
             found.push(p.clone());
         }
         for f in found {
-            match std::fs::read(&f) {
+            let name = crate::output::display_path(&f);
+            match crate::output::file::read_regular(&root, &f, crate::repo::MAX_FILE_SIZE) {
                 Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) => files.push((f.display().to_string(), text)),
+                    Ok(text) => files.push((name, text)),
                     Err(_) => errors.push(LoadError::global(
                         Code::Io,
-                        format!("{} is not valid UTF-8", f.display()),
+                        format!("{name} is not valid UTF-8"),
                     )),
                 },
                 Err(e) => errors.push(LoadError::global(
                     Code::Io,
-                    format!("cannot read policy file {}: {e}", f.display()),
+                    format!("cannot read policy file {e}"),
                 )),
             }
         }
@@ -83,10 +97,24 @@ fn collect_yaml(dir: &Path, out: &mut Vec<std::path::PathBuf>, errors: &mut Vec<
             return;
         }
     };
-    let mut paths: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
+    // `file_type` of an entry does not follow links: a linked file or folder is refused.
+    let mut paths: Vec<_> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| (e.path(), e.file_type().ok()))
+        .collect();
+    paths.sort_by(|a, b| a.0.cmp(&b.0));
+    for (p, kind) in paths {
+        if kind.is_some_and(|k| k.is_symlink()) {
+            if is_policy_file(&p.to_string_lossy()) || p.is_dir() {
+                errors.push(LoadError::global(
+                    Code::Io,
+                    format!(
+                        "{} is a symbolic link, and relgate never follows links",
+                        crate::output::display_path(&p)
+                    ),
+                ));
+            }
+        } else if kind.is_some_and(|k| k.is_dir()) {
             collect_yaml(&p, out, errors);
         } else if is_policy_file(&p.to_string_lossy()) {
             out.push(p);
@@ -137,7 +165,7 @@ pub fn load_from_disk(args: &PolicyArgs) -> Result<PolicySet, LoadErrors> {
         let root = root::resolve(&args.path, args.packs.is_empty())
             .map_err(|m| LoadErrors(vec![LoadError::global(Code::Io, m)]))?;
         let dir = root.join(".relgate");
-        if dir.is_dir() {
+        if dir.is_dir() || dir.is_symlink() {
             read_policy_paths(&[dir])?
                 .into_iter()
                 .filter(|(n, _)| !n.contains("/.relgate/tests/"))
@@ -169,11 +197,9 @@ pub fn print_load_errors(errors: &LoadErrors, io: &mut Io) -> Error {
 
 /// Prints each error with its position, code, snippet and help (miette).
 pub fn render_load_errors(errors: &LoadErrors, io: &mut Io) {
-    let theme = if io.color {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    };
+    // No colour: standard error escapes every control character (ESC included), so
+    // that nothing from a policy file can act on the terminal.
+    let theme = miette::GraphicalTheme::unicode_nocolor();
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
     for e in &errors.0 {
         let mut s = String::new();

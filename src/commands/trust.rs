@@ -69,6 +69,12 @@ impl View for Recording {
     fn link_target(&self, path: &str) -> Option<String> {
         self.inner.link_target(path)
     }
+    fn mode(&self, path: &str) -> Option<u32> {
+        self.inner.mode(path)
+    }
+    fn dirs(&self) -> Vec<String> {
+        self.inner.dirs()
+    }
 }
 
 /// The policy files of a run: `--policies` (inside the repository: from the trusted
@@ -250,4 +256,78 @@ pub(crate) fn notes(diff: &Diff, supplied: &BTreeSet<String>) -> (PolicyResult, 
         origin,
     };
     (policy, findings)
+}
+
+/// The id of the built-in policy that reports paths differing only in case.
+pub(crate) const CASE_POLICY: &str = "RELGATE-CASE";
+
+/// Paths (files or folders) that differ only in case: on macOS and Windows checkouts one
+/// of them silently wins. One error per collision, at the second path (byte order).
+pub(crate) fn case_collisions(view: &dyn View) -> Option<(PolicyResult, Vec<Finding>)> {
+    let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut names: Vec<String> = view.dirs();
+    names.extend(view.entries().iter().map(|e| e.path.clone()));
+    names.sort();
+    names.dedup();
+    let origin = Origin {
+        file: "relgate (built-in)".into(),
+        line: 1,
+        column: 1,
+    };
+    let mut findings = Vec::new();
+    for name in names {
+        let key = name.to_lowercase();
+        match seen.get(&key) {
+            Some(first) if first != &name => findings.push(Finding {
+                policy: CASE_POLICY.into(),
+                severity: Severity::Error,
+                message: format!(
+                    "{name} and {first} differ only in case: on macOS and Windows checkouts one of them silently replaces the other"
+                ),
+                path: Some(name.clone()),
+                line: None,
+                column: None,
+                help: Some("Rename one of them (git mv), or remove the duplicate.".into()),
+                snippet: None,
+                origin: origin.clone(),
+                waived: None,
+            }),
+            Some(_) => {}
+            None => {
+                seen.insert(key, name);
+            }
+        }
+    }
+    if findings.is_empty() {
+        return None;
+    }
+    // A collision of folders shows again for every pair of files below them: keep the
+    // outermost.
+    let mut kept: Vec<Finding> = Vec::new();
+    for f in findings {
+        let p = f.path.clone().unwrap_or_default();
+        if !kept.iter().any(|k| {
+            k.path.as_deref().is_some_and(|q| {
+                p.to_lowercase()
+                    .starts_with(&format!("{}/", q.to_lowercase()))
+            })
+        }) {
+            kept.push(f);
+        }
+    }
+    let policy = PolicyResult {
+        id: CASE_POLICY.into(),
+        name: Some("case-collisions".into()),
+        title: "No two paths differ only in case".into(),
+        severity: Severity::Error,
+        status: Status::Fail,
+        reason: None,
+        description: Some(
+            "Case-insensitive file systems (macOS, Windows) keep one of two paths that differ only in case; which one depends on the checkout.".into(),
+        ),
+        help: None,
+        url: None,
+        origin,
+    };
+    Some((policy, kept))
 }

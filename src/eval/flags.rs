@@ -66,6 +66,9 @@ pub struct FlagFacts {
     /// In path, line, column order.
     pub assignments: Vec<FlagAssignment>,
     pub failures: Vec<FlagFailure>,
+    /// Submodules that are not checked out, with why their files were not scanned
+    /// (a warning: their content is not in this repository's trees).
+    pub unscanned: Vec<(String, String)>,
 }
 
 impl FlagFacts {
@@ -135,7 +138,22 @@ impl FlagDef {
             def: self.clone(),
             assignments: Vec::new(),
             failures: Vec::new(),
+            unscanned: Vec::new(),
         };
+        // A submodule that is not checked out may hold config files nobody can read here.
+        for e in view.entries() {
+            if e.kind == EntryKind::Submodule && !set.excluded(&e.path) {
+                match view.read(&e.path) {
+                    Err(err @ ReadError::Submodule { .. }) => {
+                        facts.unscanned.push((e.path.clone(), err.to_string()));
+                    }
+                    Err(err @ (ReadError::Io { .. } | ReadError::Git { .. })) => {
+                        return Err(EvalError::Read(err));
+                    }
+                    _ => {}
+                }
+            }
+        }
         for f in per_file {
             let f = f?;
             facts.assignments.extend(f.assignments);
@@ -235,6 +253,7 @@ mod tests {
         FlagDef {
             name: "FLAG".into(),
             files: GlobSet {
+                ignore_case: false,
                 include: files.iter().map(t).collect(),
                 exclude: exclude.iter().map(t).collect(),
             },

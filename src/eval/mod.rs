@@ -59,6 +59,9 @@ pub struct Hit {
     pub at: Option<At>,
     /// Overrides the policy's severity (e.g. a deadline not yet passed is a warning).
     pub severity: Option<Severity>,
+    /// "Could not judge" (an unreadable file, a flag that cannot be proven off), not a
+    /// violation: `not`, `when` and `unless` never turn it into a pass or a skip.
+    pub undecided: bool,
 }
 
 impl Hit {
@@ -67,7 +70,14 @@ impl Hit {
             message: message.into(),
             at,
             severity: None,
+            undecided: false,
         }
+    }
+
+    /// The same hit, marked "could not judge".
+    pub fn cannot_judge(mut self) -> Hit {
+        self.undecided = true;
+        self
     }
 
     pub fn at(message: impl Into<String>, at: At) -> Hit {

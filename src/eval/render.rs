@@ -2,7 +2,7 @@
 
 use super::vars::Vars;
 use super::{Cx, EvalError};
-use crate::lang::pattern::{GlobSet, RegexT, build_regex, glob};
+use crate::lang::pattern::{GlobSet, RegexT, build_regex, glob_with_case};
 use crate::lang::template::{Template, glob_escape, no_escape, regex_escape};
 use regex::Regex;
 use std::borrow::Cow;
@@ -27,12 +27,15 @@ pub struct Pat {
     pub text: String,
     /// `None` for a literal path.
     pub glob: Option<globset::GlobMatcher>,
+    /// Literal paths compare whatever the case.
+    pub ignore_case: bool,
 }
 
 impl Pat {
     pub fn matches(&self, path: &str) -> bool {
         match &self.glob {
             Some(g) => g.is_match(path),
+            None if self.ignore_case => self.text.eq_ignore_ascii_case(path),
             None => self.text == path,
         }
     }
@@ -74,13 +77,16 @@ impl GlobSet {
                 return Ok(Pat {
                     text: lit,
                     glob: None,
+                    ignore_case: self.ignore_case,
                 });
             }
             let s = vars.render(t, glob_escape)?;
-            let g = glob(&s).map_err(|e| EvalError::Invalid(format!("glob '{}': {e}", t.raw)))?;
+            let g = glob_with_case(&s, self.ignore_case)
+                .map_err(|e| EvalError::Invalid(format!("glob '{}': {e}", t.raw)))?;
             Ok(Pat {
                 text: lit,
                 glob: Some(g),
+                ignore_case: self.ignore_case,
             })
         };
         Ok(Rendered {

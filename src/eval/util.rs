@@ -78,7 +78,9 @@ pub(crate) fn read(cx: &Cx, path: &str) -> Result<Arc<Content>, Blocked> {
             missing_message(cx, path),
             At::file(path),
         ))),
-        Err(e) if e.is_finding() => Err(Blocked::File(Hit::at(e.to_string(), At::file(path)))),
+        Err(e) if e.is_finding() => Err(Blocked::File(
+            Hit::at(e.to_string(), At::file(path)).cannot_judge(),
+        )),
         Err(e) => Err(Blocked::Error(EvalError::Read(e))),
     }
 }
@@ -94,5 +96,6 @@ pub(crate) fn text<'c>(path: &str, content: &'c Content) -> Result<&'c str, Hit>
             ),
             At::line(path, line, column),
         )
+        .cannot_judge()
     })
 }

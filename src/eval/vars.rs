@@ -216,15 +216,18 @@ impl Vars {
                 pattern,
                 date,
             } => {
-                let pat = self.render(g, globset::escape).map_err(|e| e.to_string())?;
+                let pat = self
+                    .render(g, crate::lang::template::glob_escape)
+                    .map_err(|e| e.to_string())?;
                 let matcher = glob(&pat).map_err(|e| e.to_string())?;
                 let re = match pattern {
                     Some(p) => Some(
-                        crate::lang::pattern::build_regex(
-                            &self
-                                .render(&p.tpl, regex::escape)
-                                .map_err(|e| e.to_string())?,
-                        )
+                        // The whole name must match: `^v\d+$` must not match "zz\nv2".
+                        crate::lang::pattern::build_regex(&format!(
+                            r"\A(?:{})\z",
+                            self.render(&p.tpl, regex::escape)
+                                .map_err(|e| e.to_string())?
+                        ))
                         .map_err(|e| e.to_string())?,
                     ),
                     None => None,

@@ -6,9 +6,18 @@ use super::template::Template;
 use regex::Regex;
 
 pub(crate) fn glob(pattern: &str) -> Result<globset::GlobMatcher, globset::Error> {
+    glob_with_case(pattern, false)
+}
+
+/// [`glob`], optionally matching whatever the case.
+pub(crate) fn glob_with_case(
+    pattern: &str,
+    ignore_case: bool,
+) -> Result<globset::GlobMatcher, globset::Error> {
     Ok(globset::GlobBuilder::new(pattern)
         .literal_separator(true)
         .backslash_escape(true)
+        .case_insensitive(ignore_case)
         .build()?
         .compile_matcher())
 }
@@ -54,4 +63,7 @@ impl RegexT {
 pub struct GlobSet {
     pub include: Vec<Template>,
     pub exclude: Vec<Template>,
+    /// `case: insensitive`: match names whatever their case (`Dockerfile`, `dockerfile`,
+    /// `PROD.ENV`), as the file systems of macOS and Windows runners do.
+    pub ignore_case: bool,
 }

@@ -115,8 +115,22 @@ pub(crate) fn no_escape(s: &str) -> String {
     s.to_string()
 }
 
+/// A value made literal inside a glob: every character the glob syntax reads
+/// (`\\ ? * [ ] { } ,` and `! ^ -` of classes) gets a backslash (relgate's globs are
+/// built with `backslash_escape`). `globset::escape` leaves `\\` and `,` as they are,
+/// so a release directory named `v9\\` broke the glob (and could hide a file).
 pub(crate) fn glob_escape(s: &str) -> String {
-    globset::escape(s)
+    let mut out = String::with_capacity(s.len() + 2);
+    for c in s.chars() {
+        if matches!(
+            c,
+            '\\' | '?' | '*' | '[' | ']' | '{' | '}' | ',' | '!' | '^' | '-'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 pub(crate) fn regex_escape(s: &str) -> String {
@@ -147,6 +161,17 @@ mod tests {
         let t = Template::parse("a{x}b{y-z}", Span::default());
         assert_eq!(t.vars().collect::<Vec<_>>(), ["x", "y-z"]);
         assert_eq!(t.with_placeholder("_"), "a_b_");
+    }
+
+    #[test]
+    fn glob_values_are_literal() {
+        for value in [r"v9\", "a,b", "x*?[]{}", "!^-", r"\*"] {
+            let t = Template::parse("releases/{v}/*.md", Span::default());
+            let g = t.render(&|_| Some(value.to_string()), glob_escape).unwrap();
+            let m = crate::lang::pattern::glob(&format!("{{{g},other}}")).unwrap();
+            assert!(m.is_match(format!("releases/{value}/a.md")), "{value}: {g}");
+            assert!(!m.is_match("releases/v9/a.md"), "{value}: {g}");
+        }
     }
 
     #[test]

@@ -128,7 +128,7 @@ pub(crate) static VAR_PARAMS: &[Param] = &[
         name: "pattern",
         ty: Ty::Regex,
         required: false,
-        doc: "With `latest_dir`: only names matching this regex count.",
+        doc: "With `latest_dir`: only names this regex matches whole (anchored at both ends, one line) count.",
     },
     Param {
         name: "date",
@@ -213,5 +213,11 @@ pub(crate) static FLAG_PARAMS: &[Param] = &[
         ty: Ty::Names,
         required: false,
         doc: "Values that turn the flag on (default `1`, `true`, `yes`, `on`); any other value cannot be proven off and counts as on.",
+    },
+    Param {
+        name: "case",
+        ty: Ty::Enum(&["sensitive", "insensitive"]),
+        required: false,
+        doc: "`insensitive`: `files` and `exclude` match names whatever their case (`deploy/dockerfile`, `config/PROD.ENV`), as macOS and Windows file systems and the tools running there do. Default `sensitive`.",
     },
 ];

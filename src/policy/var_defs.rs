@@ -159,6 +159,7 @@ fn load_flag(lx: &mut LoadCx, node: &Node, var: &str) -> Option<flags::FlagDef> 
     let exclude = f.globs("exclude");
     let off = words(&mut f, "off");
     let on = words(&mut f, "on");
+    let ignore_case = f.choice("case").is_some_and(|c| c == "insensitive");
     f.finish();
     let name = name?;
     if name.is_empty() || name.contains(char::is_whitespace) || name.contains('=') {
@@ -178,6 +179,7 @@ fn load_flag(lx: &mut LoadCx, node: &Node, var: &str) -> Option<flags::FlagDef> 
     Some(flags::FlagDef {
         name,
         files: GlobSet {
+            ignore_case,
             include: files?,
             exclude: exclude.unwrap_or_default(),
         },

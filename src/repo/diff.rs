@@ -44,7 +44,7 @@ impl Diff {
         merge_base: git2::Oid,
         source: &SourceSpec,
         rev: Option<git2::Oid>,
-        prefix: &str,
+        prefix: &[u8],
         base: Arc<dyn View>,
     ) -> Result<Diff, OpenError> {
         let base_tree = repo

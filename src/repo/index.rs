@@ -1,7 +1,10 @@
 //! `--staged`: the index, stage 0, with git modes and staged blobs.
 
+use super::listing::descends;
 use super::object::{GitObjectView, MAX_ENTRIES, git_entry, git_err, too_many};
-use super::{OpenError, SourceKind};
+use super::odb::{Blob, Odb};
+use super::submodule::{self, Gitlink};
+use super::{MAX_FILE_SIZE, OpenError, SourceKind};
 
 /// The staged view is a [`GitObjectView`] listed from the index.
 pub type IndexView = GitObjectView;
@@ -9,22 +12,33 @@ pub type IndexView = GitObjectView;
 impl GitObjectView {
     /// The index's stage-0 entries under `prefix`. Conflicted paths (stages 1–3)
     /// have no staged content and are not listed.
-    pub(crate) fn from_index(repo: &git2::Repository, prefix: &str) -> Result<Self, OpenError> {
+    pub(crate) fn from_index(repo: &git2::Repository, prefix: &[u8]) -> Result<Self, OpenError> {
         let index = repo.index().map_err(git_err)?;
+        let mut odb = Odb::new(repo, MAX_FILE_SIZE);
         let mut pairs = Vec::new();
+        let mut links = Vec::new();
         for e in index.iter() {
             let stage = (e.flags >> 12) & 0x3;
             if stage != 0 {
                 continue;
             }
-            if let Some(entry) = git_entry(&e.path, e.mode, prefix) {
+            if e.mode & 0o170000 == 0o160000 {
+                if descends(&e.path, prefix) {
+                    links.push(Gitlink {
+                        full: e.path,
+                        commit: e.id,
+                    });
+                }
+            } else if let Some(entry) = git_entry(&e.path, e.mode, prefix) {
                 if pairs.len() >= MAX_ENTRIES {
                     return Err(too_many());
                 }
-                pairs.push((entry, e.id));
+                pairs.push((entry, Blob { db: 0, oid: e.id }));
             }
         }
-        Ok(GitObjectView::new(repo, SourceKind::Staged, pairs))
+        drop(index);
+        submodule::expand(repo, &mut odb, links, prefix, &mut pairs)?;
+        Ok(GitObjectView::new(SourceKind::Staged, pairs, odb))
     }
 }
 
@@ -47,7 +61,7 @@ mod tests {
         t.symlink("a.txt", "link");
         t.git(&["add", "run.sh", "link"]);
         t.write("untracked.txt", "u");
-        let v = IndexView::from_index(&t.repo(), "").unwrap();
+        let v = IndexView::from_index(&t.repo(), b"").unwrap();
         assert_eq!(v.source(), SourceKind::Staged);
         assert_eq!(paths(&v), ["a.txt", "link", "run.sh", "sub/b.txt"]);
         assert_eq!(v.read("a.txt").unwrap().bytes(), b"committed\n");
@@ -83,7 +97,7 @@ mod tests {
         t.write("sub/a.txt", "0123456789");
         t.write("sub/d/b.txt", "b");
         t.git(&["add", "-A"]);
-        let v = IndexView::from_index(&t.repo(), "sub")
+        let v = IndexView::from_index(&t.repo(), b"sub")
             .unwrap()
             .with_max_file_size(9);
         assert_eq!(paths(&v), ["a.txt", "d/b.txt"]);
@@ -111,7 +125,7 @@ mod tests {
         t.write("c.txt", "main\n");
         t.commit_all("main");
         assert!(!t.git_ok(&["merge", "other"]));
-        let v = IndexView::from_index(&t.repo(), "").unwrap();
+        let v = IndexView::from_index(&t.repo(), b"").unwrap();
         assert_eq!(paths(&v), ["ok.txt"]);
     }
 
@@ -120,7 +134,7 @@ mod tests {
         let t = TestRepo::new();
         t.write("a.txt", "a");
         t.git(&["add", "-A"]);
-        let v = IndexView::from_index(&t.repo(), "").unwrap();
+        let v = IndexView::from_index(&t.repo(), b"").unwrap();
         let all: Vec<_> = std::thread::scope(|s| {
             let hs: Vec<_> = (0..8)
                 .map(|_| s.spawn(|| v.read("a.txt").unwrap()))

@@ -1,24 +1,36 @@
 //! What every view shares: the sorted entries, per-entry source data, a read-once
-//! slot per entry, and the path rules.
+//! cache of what was read, and the path rules.
+//!
+//! Paths are bytes in git and on disk. A view names each entry by an injective
+//! text form ([`path_string`]): valid UTF-8 stays as it is, a literal backslash
+//! is `\\` and every byte that is not part of valid UTF-8 is `\xHH`. Two
+//! byte-distinct paths never share a name (a lossy decoding would merge
+//! `override\xFF.env` with `override\u{FFFD}.env` and hide one of them), and the
+//! name turns back into the exact bytes ([`path_bytes`]) to open the file.
 
 use super::{Content, Entry, EntryKind, ReadError};
-use std::sync::{Arc, OnceLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
-/// What a slot holds. The error is behind an `Arc` to keep a slot small (one
-/// slot per entry, read or not).
+/// What a read leaves behind for the next caller.
 type Slot = Result<Arc<Content>, Arc<ReadError>>;
 
-/// Entries sorted by path (byte order, deduplicated), each with the data its view
-/// needs to read it (`T`) and a slot that caches the first read.
+/// Shards of the read cache: threads reading different files rarely wait on one lock.
+const SHARDS: usize = 16;
+
+/// Entries sorted by path (byte order of the names, deduplicated), each with the
+/// data its view needs to read it (`T`), and a cache of the reads made so far.
+/// Only files somebody read take memory in the cache.
 pub(crate) struct Listing<T> {
     entries: Vec<Entry>,
     items: Vec<T>,
-    slots: Vec<OnceLock<Slot>>,
+    read: [Mutex<HashMap<usize, Arc<OnceLock<Slot>>>>; SHARDS],
 }
 
 impl<T> Listing<T> {
     pub(crate) fn new(mut pairs: Vec<(Entry, T)>) -> Self {
         pairs.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+        // Only the same bytes twice (e.g. conflict stages) are one path: names are injective.
         pairs.dedup_by(|later, earlier| later.0.path == earlier.0.path);
         let mut entries = Vec::with_capacity(pairs.len());
         let mut items = Vec::with_capacity(pairs.len());
@@ -26,11 +38,10 @@ impl<T> Listing<T> {
             entries.push(e);
             items.push(t);
         }
-        let slots = entries.iter().map(|_| OnceLock::new()).collect();
         Listing {
             entries,
             items,
-            slots,
+            read: std::array::from_fn(|_| Mutex::new(HashMap::new())),
         }
     }
 
@@ -52,17 +63,30 @@ impl<T> Listing<T> {
         i: usize,
         load: impl FnOnce(&Entry, &T) -> Result<Arc<Content>, ReadError>,
     ) -> Result<Arc<Content>, ReadError> {
-        let (Some(slot), Some(entry), Some(item)) =
-            (self.slots.get(i), self.entries.get(i), self.items.get(i))
-        else {
+        let (Some(entry), Some(item)) = (self.entries.get(i), self.items.get(i)) else {
             return Err(ReadError::NotFound {
                 path: String::new(),
             });
         };
-        match slot.get_or_init(|| load(entry, item).map_err(Arc::new)) {
+        let cell = {
+            let mut shard = self.read[i % SHARDS]
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            Arc::clone(shard.entry(i).or_default())
+        };
+        match cell.get_or_init(|| load(entry, item).map_err(Arc::new)) {
             Ok(c) => Ok(Arc::clone(c)),
             Err(e) => Err(ReadError::clone(e)),
         }
+    }
+
+    /// How many entries have been read (for tests of what a run touches).
+    #[cfg(test)]
+    pub(crate) fn read_count(&self) -> usize {
+        self.read
+            .iter()
+            .map(|s| s.lock().unwrap_or_else(|p| p.into_inner()).len())
+            .sum()
     }
 }
 
@@ -84,31 +108,87 @@ pub(crate) fn is_clean(path: &[u8]) -> bool {
             .all(|c| !c.is_empty() && c != b"." && c != b"..")
 }
 
-/// The part of `full` below `prefix` (`""` = everything), if `full` lies under it.
-pub(crate) fn under_prefix<'a>(full: &'a [u8], prefix: &str) -> Option<&'a [u8]> {
+/// The part of `full` below `prefix` (empty = everything), if `full` lies under it.
+pub(crate) fn under_prefix<'a>(full: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
     if prefix.is_empty() {
         return Some(full);
     }
-    let rest = full.strip_prefix(prefix.as_bytes())?;
+    let rest = full.strip_prefix(prefix)?;
     let rest = rest.strip_prefix(b"/")?;
     (!rest.is_empty()).then_some(rest)
 }
 
 /// `prefix/rel` as repository-relative bytes.
-pub(crate) fn join_prefix(prefix: &str, rel: &[u8]) -> Vec<u8> {
+pub(crate) fn join_prefix(prefix: &[u8], rel: &[u8]) -> Vec<u8> {
     if prefix.is_empty() {
         return rel.to_vec();
     }
     let mut v = Vec::with_capacity(prefix.len() + 1 + rel.len());
-    v.extend_from_slice(prefix.as_bytes());
+    v.extend_from_slice(prefix);
     v.push(b'/');
     v.extend_from_slice(rel);
     v
 }
 
-/// An entry path for display and lookup (lossy where the bytes are not UTF-8).
+/// Whether directory `dir` can hold paths under `prefix` (is above it or below it).
+pub(crate) fn descends(dir: &[u8], prefix: &[u8]) -> bool {
+    let p = prefix;
+    p.is_empty()
+        || dir == p
+        || (p.starts_with(dir) && p.get(dir.len()) == Some(&b'/'))
+        || (dir.starts_with(p) && dir.get(p.len()) == Some(&b'/'))
+}
+
+/// The name of a path: its bytes where they are UTF-8, `\\` for a backslash and
+/// `\xHH` for every other byte. Injective, and [`path_bytes`] inverts it.
 pub(crate) fn path_string(rel: &[u8]) -> String {
-    String::from_utf8_lossy(rel).into_owned()
+    let mut s = String::with_capacity(rel.len());
+    for chunk in rel.utf8_chunks() {
+        let valid = chunk.valid();
+        if valid.contains('\\') {
+            s.push_str(&valid.replace('\\', "\\\\"));
+        } else {
+            s.push_str(valid);
+        }
+        for b in chunk.invalid() {
+            s.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    s
+}
+
+/// The bytes a name stands for; `None` when `name` is no name [`path_string`]
+/// gives (e.g. `\x41`, which would be `A`, or a lone backslash).
+pub(crate) fn path_bytes(name: &str) -> Option<Vec<u8>> {
+    if !name.contains('\\') {
+        return Some(name.as_bytes().to_vec());
+    }
+    let mut out = Vec::with_capacity(name.len());
+    let b = name.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if c != b'\\' {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        match b.get(i + 1) {
+            Some(b'\\') => {
+                out.push(b'\\');
+                i += 2;
+            }
+            Some(b'x') => {
+                let hex = std::str::from_utf8(b.get(i + 2..i + 4)?).ok()?;
+                if hex.bytes().any(|h| h.is_ascii_lowercase()) {
+                    return None;
+                }
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 4;
+            }
+            _ => return None,
+        }
+    }
+    (path_string(&out) == name).then_some(out)
 }
 
 /// The kind of a git mode (index entry or tree entry); `None` for a tree.
@@ -135,11 +215,49 @@ mod tests {
         assert!(!is_clean(b"a/../b"));
         assert!(!is_clean(b"./a"));
         assert!(!is_clean(b"a/"));
-        assert_eq!(under_prefix(b"a/b", ""), Some(&b"a/b"[..]));
-        assert_eq!(under_prefix(b"sub/b", "sub"), Some(&b"b"[..]));
-        assert_eq!(under_prefix(b"subx/b", "sub"), None);
-        assert_eq!(under_prefix(b"sub", "sub"), None);
-        assert_eq!(join_prefix("sub", b"b"), b"sub/b".to_vec());
-        assert_eq!(join_prefix("", b"b"), b"b".to_vec());
+        assert_eq!(under_prefix(b"a/b", b""), Some(&b"a/b"[..]));
+        assert_eq!(under_prefix(b"sub/b", b"sub"), Some(&b"b"[..]));
+        assert_eq!(under_prefix(b"subx/b", b"sub"), None);
+        assert_eq!(under_prefix(b"sub", b"sub"), None);
+        assert_eq!(join_prefix(b"sub", b"b"), b"sub/b".to_vec());
+        assert_eq!(join_prefix(b"", b"b"), b"b".to_vec());
+    }
+
+    #[test]
+    fn descends_only_toward_the_prefix() {
+        assert!(descends(b"a", b""));
+        assert!(descends(b"a", b"a/b"));
+        assert!(descends(b"a/b", b"a/b"));
+        assert!(descends(b"a/b/c", b"a/b"));
+        assert!(!descends(b"ab", b"a/b"));
+        assert!(!descends(b"a/bc", b"a/b"));
+        assert!(!descends(b"x", b"a"));
+    }
+
+    #[test]
+    fn names_are_injective_and_turn_back_into_bytes() {
+        let cases: &[(&[u8], &str)] = &[
+            (b"config/app.env", "config/app.env"),
+            (
+                "d\u{e9}j\u{e0}/\u{fffd}.env".as_bytes(),
+                "d\u{e9}j\u{e0}/\u{fffd}.env",
+            ),
+            (b"config/override\xFF.env", r"config/override\xFF.env"),
+            (br"config/override\xFF.env", r"config/override\\xFF.env"),
+            (br"v9\", r"v9\\"),
+            (b"\xC3(\xE9", r"\xC3(\xE9"),
+            (b"a\\\xFF", r"a\\\xFF"),
+        ];
+        for (bytes, name) in cases {
+            assert_eq!(path_string(bytes), *name);
+            assert_eq!(path_bytes(name).as_deref(), Some(*bytes), "{name}");
+        }
+        let names: std::collections::HashSet<String> =
+            cases.iter().map(|(b, _)| path_string(b)).collect();
+        assert_eq!(names.len(), cases.len());
+        // Forms no path has: they name nothing.
+        for bad in [r"\x41", r"a\", r"\q", r"\xff", r"\xF", r"\xC3\xA9"] {
+            assert_eq!(path_bytes(bad), None, "{bad}");
+        }
     }
 }

@@ -18,12 +18,17 @@ mod branch;
 mod content;
 mod diff;
 mod index;
+pub mod lfs;
 mod listing;
 pub mod memory;
 mod object;
+mod odb;
+mod safe_open;
+mod submodule;
 #[cfg(test)]
 mod testutil;
 mod tree;
+mod walk;
 mod worktree;
 
 pub use branch::Branches;
@@ -61,7 +66,10 @@ pub enum EntryKind {
     Symlink,
     /// A FIFO, socket or device in the working tree; never opened.
     Special,
-    /// A submodule (git mode 160000); its content is not part of this repository.
+    /// A submodule (git mode 160000) whose files are not in the view: it is not
+    /// checked out, or its repository lacks the recorded commit. A checked-out
+    /// submodule is not an entry: its files are, at the commit the repository
+    /// records, below its path. Reading this entry is [`ReadError::Submodule`].
     Submodule,
 }
 
@@ -71,13 +79,9 @@ pub struct Entry {
     /// Relative to the view's root (PATH), `/`-separated, never starting with `/` or containing `..`.
     pub path: String,
     pub kind: EntryKind,
-    /// Working tree: for a file, the permission bits on disk (`st_mode & 0o7777`,
-    /// e.g. `0o644`, `0o664`, `0o755`); a symlink is `0o120000`, a submodule (or an
-    /// untracked nested repository) `0o160000`, a special file its whole `st_mode`
-    /// (type and permission bits).
-    /// Index and commit: the git mode (`0o100644`, `0o100755`, `0o120000`, `0o160000`;
-    /// old or hostile trees may carry others, e.g. `0o100664`).
-    pub mode: u32,
+    /// What [`View::mode`] answers; `0` in the working tree until it is asked
+    /// (the permission bits take an `lstat`, done only for the files a check asks about).
+    mode: u32,
 }
 
 /// Why a file could not be read. The first variants are facts about the
@@ -95,6 +99,14 @@ pub enum ReadError {
         "{path} is reached through a symbolic link or lies outside the repository; it is not read"
     )]
     Outside { path: String },
+    #[error(
+        "{path} is a submodule that is not checked out here (or lacks the commit the repository records); its files are not scanned: run `git submodule update --init -- {path}` before relgate"
+    )]
+    Submodule { path: String },
+    #[error(
+        "{path} is a Git LFS pointer, not the file's content; relgate cannot judge content it does not have (keep the files policies read out of Git LFS)"
+    )]
+    LfsPointer { path: String },
     #[error("{path} is {size} bytes, over the {max}-byte limit; it is not read")]
     TooLarge { path: String, size: u64, max: u64 },
     #[error("cannot read {path}: {message}")]
@@ -159,6 +171,17 @@ pub trait View: Send + Sync {
     /// A path the view does not list is `NotFound` (working tree: `Outside` when it
     /// lies below a symlinked folder or is not a clean relative path).
     fn read(&self, path: &str) -> Result<Arc<Content>, ReadError>;
+    /// The mode of the entry at `path`; `None` when the view has no such entry (or
+    /// the working tree no longer has the file).
+    /// Working tree: for a file, the permission bits on disk (`st_mode & 0o7777`,
+    /// e.g. `0o644`, `0o664`, `0o755`), looked up with `lstat` on first call; a
+    /// symlink is `0o120000`, a submodule (or an untracked nested repository)
+    /// `0o160000`, a special file its whole `st_mode` (type and permission bits).
+    /// Index and commit: the git mode (`0o100644`, `0o100755`, `0o120000`, `0o160000`;
+    /// old or hostile trees may carry others, e.g. `0o100664`).
+    fn mode(&self, path: &str) -> Option<u32> {
+        self.entry(path).map(|e| e.mode)
+    }
     /// The target of the symlink at `path` (never followed); `None` for anything else.
     fn link_target(&self, path: &str) -> Option<String>;
     /// Every directory that contains at least one entry, sorted.
@@ -223,6 +246,7 @@ pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, Op
     })?;
     let workdir = repo.workdir().map(Path::to_path_buf);
     let prefix = prefix_of(&target.path, workdir.as_deref())?;
+    let prefix = prefix.as_slice();
     let head = repo
         .head()
         .ok()
@@ -234,19 +258,19 @@ pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, Op
     let (view, rev): (Arc<dyn View>, Option<git2::Oid>) = match &target.source {
         SourceSpec::Worktree => {
             let wd = workdir.as_deref().ok_or_else(bare)?;
-            let view = worktree::WorktreeView::open(&repo, wd, &prefix)?;
+            let view = worktree::WorktreeView::open(&repo, wd, prefix)?;
             (Arc::new(view.with_max_file_size(max_file_size)), head)
         }
         SourceSpec::Staged => {
             if workdir.is_none() {
                 return Err(bare());
             }
-            let view = index::IndexView::from_index(&repo, &prefix)?;
+            let view = index::IndexView::from_index(&repo, prefix)?;
             (Arc::new(view.with_max_file_size(max_file_size)), head)
         }
         SourceSpec::Rev(rev) => {
             let commit = resolve_commit(&repo, rev)?;
-            let view = tree::TreeView::from_commit(&repo, commit, &prefix)?;
+            let view = tree::TreeView::from_commit(&repo, commit, prefix)?;
             (
                 Arc::new(view.with_max_file_size(max_file_size)),
                 Some(commit),
@@ -258,7 +282,7 @@ pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, Op
         Some(b) => {
             let base_commit = resolve_commit(&repo, b)?;
             let trusted: Arc<dyn View> = Arc::new(
-                tree::TreeView::from_commit(&repo, base_commit, &prefix)?
+                tree::TreeView::from_commit(&repo, base_commit, prefix)?
                     .with_max_file_size(max_file_size),
             );
             let merge_base = match rev {
@@ -275,14 +299,14 @@ pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, Op
                 // No commit yet (worktree/staged in a new repository): the base itself.
                 None => base_commit,
             };
-            let base_view = tree::TreeView::from_commit(&repo, merge_base, &prefix)?
+            let base_view = tree::TreeView::from_commit(&repo, merge_base, prefix)?
                 .with_max_file_size(max_file_size);
             let d = diff::Diff::compute(
                 &repo,
                 merge_base,
                 &target.source,
                 rev,
-                &prefix,
+                prefix,
                 Arc::new(base_view),
             )?;
             (
@@ -307,7 +331,7 @@ pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, Op
         base,
         diff,
         trusted,
-        prefix,
+        prefix: listing::path_string(prefix),
         workdir,
     })
 }
@@ -322,10 +346,10 @@ fn resolve_commit(repo: &git2::Repository, rev: &str) -> Result<git2::Oid, OpenE
         })
 }
 
-/// PATH relative to the working directory, `/`-separated, `""` for the top.
-fn prefix_of(path: &Path, workdir: Option<&Path>) -> Result<String, OpenError> {
+/// PATH relative to the working directory, `/`-separated bytes, empty for the top.
+fn prefix_of(path: &Path, workdir: Option<&Path>) -> Result<Vec<u8>, OpenError> {
     let Some(wd) = workdir else {
-        return Ok(String::new());
+        return Ok(Vec::new());
     };
     let abs = path
         .canonicalize()
@@ -338,11 +362,11 @@ fn prefix_of(path: &Path, workdir: Option<&Path>) -> Result<String, OpenError> {
         .map_err(|_| OpenError::NotARepository {
             path: path.to_path_buf(),
         })?;
-    let parts: Vec<String> = rel
+    let parts: Vec<&[u8]> = rel
         .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .map(|c| std::os::unix::ffi::OsStrExt::as_bytes(c.as_os_str()))
         .collect();
-    Ok(parts.join("/"))
+    Ok(parts.join(&b'/'))
 }
 
 #[cfg(test)]
@@ -469,6 +493,83 @@ mod tests {
             };
             assert!(too_large(o.view.read("a.txt")));
             assert!(too_large(o.diff.unwrap().base.read("a.txt")));
+        }
+    }
+
+    #[test]
+    fn checked_out_submodules_are_read_at_the_recorded_commit() {
+        let lib = TestRepo::new();
+        lib.write("config/.env", "REAL=0\n");
+        lib.write("inner.txt", "v1");
+        lib.commit_all("v1");
+        let t = TestRepo::new();
+        t.write("top.txt", "t");
+        t.git(&[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            lib.path().to_str().unwrap(),
+            "vendor/lib",
+        ]);
+        t.commit_all("add lib");
+        // The submodule moves on in its own working tree and history; the superproject
+        // still records v1, and that is what every view reads.
+        let sub = t.abs("vendor/lib");
+        std::fs::write(sub.join("config/.env"), "REAL=1\n").unwrap();
+        for source in [
+            SourceSpec::Worktree,
+            SourceSpec::Staged,
+            SourceSpec::Rev("HEAD".into()),
+        ] {
+            let o = open(&target(t.path(), source.clone(), None)).unwrap();
+            assert_eq!(
+                paths(o.view.as_ref()),
+                [
+                    ".gitmodules",
+                    "top.txt",
+                    "vendor/lib/config/.env",
+                    "vendor/lib/inner.txt"
+                ],
+                "{source:?}"
+            );
+            let env = o.view.read("vendor/lib/config/.env").unwrap();
+            assert_eq!(env.bytes(), b"REAL=0\n", "{source:?}");
+            let o = open(&target(&t.abs("vendor"), source.clone(), None)).unwrap();
+            assert_eq!(paths(o.view.as_ref()), ["lib/config/.env", "lib/inner.txt"]);
+        }
+        // A clone that did not fetch the submodule: one entry, that says so when read.
+        let clone = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new("git")
+            .args(["clone", "-q"])
+            .arg(t.path())
+            .arg(clone.path().join("c"))
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        for source in [
+            SourceSpec::Worktree,
+            SourceSpec::Staged,
+            SourceSpec::Rev("HEAD".into()),
+        ] {
+            let o = open(&target(&clone.path().join("c"), source.clone(), None)).unwrap();
+            assert_eq!(
+                paths(o.view.as_ref()),
+                [".gitmodules", "top.txt", "vendor/lib"],
+                "{source:?}"
+            );
+            let e = o.view.entry("vendor/lib").unwrap();
+            assert_eq!(e.kind, EntryKind::Submodule);
+            assert_eq!(o.view.mode("vendor/lib"), Some(0o160000));
+            let err = o.view.read("vendor/lib").unwrap_err();
+            assert!(err.is_finding());
+            assert!(
+                err.to_string()
+                    .contains("run `git submodule update --init -- vendor/lib`"),
+                "{err}"
+            );
         }
     }
 }

@@ -4,9 +4,9 @@
 //! The listing comes from [`super::index`] or [`super::tree`].
 
 use super::listing::{self, Listing};
-use super::{Content, Entry, EntryKind, MAX_FILE_SIZE, OpenError, ReadError, SourceKind, View};
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use super::odb::{Blob, Odb};
+use super::{Content, Entry, OpenError, ReadError, SourceKind, View};
+use std::sync::Arc;
 
 /// Hostile trees can reuse one subtree many times (a "tree bomb"): a view lists at
 /// most this many entries and refuses the repository beyond.
@@ -14,76 +14,24 @@ pub(crate) const MAX_ENTRIES: usize = 4 << 20;
 
 pub struct GitObjectView {
     source: SourceKind,
-    files: Listing<git2::Oid>,
-    repos: RepoPool,
-    max_size: u64,
+    files: Listing<Blob>,
+    odb: Odb,
 }
 
 impl GitObjectView {
-    /// `pairs`: entries (paths relative to the view's root) with their blob ids.
-    pub(crate) fn new(
-        repo: &git2::Repository,
-        source: SourceKind,
-        pairs: Vec<(Entry, git2::Oid)>,
-    ) -> Self {
+    /// `pairs`: entries (paths relative to the view's root) with their blobs in `odb`.
+    pub(crate) fn new(source: SourceKind, pairs: Vec<(Entry, Blob)>, odb: Odb) -> Self {
         GitObjectView {
             source,
             files: Listing::new(pairs),
-            repos: RepoPool::new(repo),
-            max_size: MAX_FILE_SIZE,
+            odb,
         }
     }
 
     /// Files over `max` bytes are not read ([`ReadError::TooLarge`]).
     pub(crate) fn with_max_file_size(mut self, max: u64) -> Self {
-        self.max_size = max;
+        self.odb.max_size = max;
         self
-    }
-
-    fn load(&self, entry: &Entry, oid: git2::Oid) -> Result<Arc<Content>, ReadError> {
-        let path = &entry.path;
-        match entry.kind {
-            EntryKind::Special | EntryKind::Submodule => {
-                Err(ReadError::Special { path: path.clone() })
-            }
-            EntryKind::File => self.blob(path, oid).map(Arc::new),
-            EntryKind::Symlink => {
-                let target = self.blob(path, oid)?;
-                Err(ReadError::Symlink {
-                    path: path.clone(),
-                    target: String::from_utf8_lossy(target.bytes()).into_owned(),
-                })
-            }
-        }
-    }
-
-    fn blob(&self, path: &str, oid: git2::Oid) -> Result<Content, ReadError> {
-        let git = |e: git2::Error| ReadError::Git {
-            path: path.to_string(),
-            message: e.message().to_string(),
-        };
-        self.repos
-            .with(|repo| {
-                let odb = repo.odb()?;
-                let (size, kind) = odb.read_header(oid)?;
-                if kind != git2::ObjectType::Blob {
-                    return Ok(Err(ReadError::Git {
-                        path: path.to_string(),
-                        message: format!("object {oid} is a {kind}, not a blob"),
-                    }));
-                }
-                let size = size as u64;
-                if size > self.max_size {
-                    return Ok(Err(ReadError::TooLarge {
-                        path: path.to_string(),
-                        size,
-                        max: self.max_size,
-                    }));
-                }
-                let object = odb.read(oid)?;
-                Ok(Ok(Content::new(object.data().to_vec())))
-            })
-            .map_err(git)?
     }
 }
 
@@ -102,7 +50,8 @@ impl View for GitObjectView {
                 path: path.to_string(),
             });
         };
-        self.files.load(i, |entry, oid| self.load(entry, *oid))
+        self.files
+            .load(i, |entry, blob| self.odb.load(entry, *blob))
     }
 
     fn link_target(&self, path: &str) -> Option<String> {
@@ -110,42 +59,9 @@ impl View for GitObjectView {
     }
 }
 
-/// `git2::Repository` is `Send` but not `Sync`: readers on several threads each
-/// take a handle of their own (opened on first need, then reused).
-struct RepoPool {
-    gitdir: PathBuf,
-    free: Mutex<Vec<git2::Repository>>,
-}
-
-impl RepoPool {
-    fn new(repo: &git2::Repository) -> Self {
-        RepoPool {
-            gitdir: repo.path().to_path_buf(),
-            free: Mutex::new(Vec::new()),
-        }
-    }
-
-    fn with<R>(
-        &self,
-        f: impl FnOnce(&git2::Repository) -> Result<R, git2::Error>,
-    ) -> Result<R, git2::Error> {
-        let pooled = self.free.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        let repo = match pooled {
-            Some(r) => r,
-            None => git2::Repository::open(&self.gitdir)?,
-        };
-        let result = f(&repo);
-        self.free
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(repo);
-        result
-    }
-}
-
 /// An entry for a git path (`full`, repository-relative) with a git `mode`, if it
 /// lies under `prefix` and is a clean path; `None` for trees and anything else.
-pub(crate) fn git_entry(full: &[u8], mode: u32, prefix: &str) -> Option<Entry> {
+pub(crate) fn git_entry(full: &[u8], mode: u32, prefix: &[u8]) -> Option<Entry> {
     if !listing::is_clean(full) {
         return None;
     }

@@ -1,7 +1,11 @@
-//! `--rev REV` and the base of a diff: a commit's tree, walked recursively.
+//! `--rev REV` and the base of a diff: a commit's tree, walked recursively, with
+//! the checked-out submodules it records (see [`super::submodule`]).
 
+use super::listing::descends;
 use super::object::{GitObjectView, MAX_ENTRIES, git_entry, git_err, too_many};
-use super::{OpenError, SourceKind};
+use super::odb::{Blob, Odb};
+use super::submodule::{self, Gitlink};
+use super::{Entry, MAX_FILE_SIZE, OpenError, SourceKind};
 
 /// A commit's view is a [`GitObjectView`] listed from its tree.
 pub type TreeView = GitObjectView;
@@ -11,56 +15,73 @@ impl GitObjectView {
     pub(crate) fn from_commit(
         repo: &git2::Repository,
         commit: git2::Oid,
-        prefix: &str,
+        prefix: &[u8],
     ) -> Result<Self, OpenError> {
         let tree = repo
             .find_commit(commit)
             .and_then(|c| c.tree())
             .map_err(git_err)?;
+        let mut odb = Odb::new(repo, MAX_FILE_SIZE);
         let mut pairs = Vec::new();
-        let mut visited = 0usize;
-        // Explicit stack: a hostile tree may nest deeper than the call stack allows.
-        let mut stack: Vec<(Vec<u8>, git2::Oid)> = vec![(Vec::new(), tree.id())];
-        while let Some((dir, id)) = stack.pop() {
-            let tree = repo.find_tree(id).map_err(git_err)?;
-            for te in tree.iter() {
-                visited += 1;
-                if visited > 2 * MAX_ENTRIES {
-                    return Err(too_many());
-                }
-                let name = te.name_bytes();
-                if name.is_empty() || name.contains(&b'/') {
-                    continue;
-                }
-                let mut full = dir.clone();
-                if !full.is_empty() {
-                    full.push(b'/');
-                }
-                full.extend_from_slice(name);
-                let mode = u32::try_from(te.filemode()).unwrap_or(0);
-                if te.kind() == Some(git2::ObjectType::Tree) {
-                    if descends(&full, prefix) && name != b"." && name != b".." {
-                        stack.push((full, te.id()));
-                    }
-                } else if let Some(entry) = git_entry(&full, mode, prefix) {
-                    if pairs.len() >= MAX_ENTRIES {
-                        return Err(too_many());
-                    }
-                    pairs.push((entry, te.id()));
-                }
-            }
-        }
-        Ok(GitObjectView::new(repo, SourceKind::Rev, pairs))
+        let mut links = Vec::new();
+        walk_tree(repo, tree.id(), b"", prefix, 0, &mut pairs, &mut links)?;
+        submodule::expand(repo, &mut odb, links, prefix, &mut pairs)?;
+        Ok(GitObjectView::new(SourceKind::Rev, pairs, odb))
     }
 }
 
-/// Whether directory `dir` can hold paths under `prefix` (is above it or below it).
-fn descends(dir: &[u8], prefix: &str) -> bool {
-    let p = prefix.as_bytes();
-    p.is_empty()
-        || dir == p
-        || (p.starts_with(dir) && p.get(dir.len()) == Some(&b'/'))
-        || (dir.starts_with(p) && dir.get(p.len()) == Some(&b'/'))
+/// Lists the tree `tree` of `repo` (database `db`), whose root lies at `base`
+/// in the view's repository: blobs and symlinks under `prefix` into `pairs`,
+/// gitlinks on the way to or under `prefix` into `links`.
+pub(crate) fn walk_tree(
+    repo: &git2::Repository,
+    tree: git2::Oid,
+    base: &[u8],
+    prefix: &[u8],
+    db: u16,
+    pairs: &mut Vec<(Entry, Blob)>,
+    links: &mut Vec<Gitlink>,
+) -> Result<(), OpenError> {
+    let mut visited = 0usize;
+    // Explicit stack: a hostile tree may nest deeper than the call stack allows.
+    let mut stack: Vec<(Vec<u8>, git2::Oid)> = vec![(base.to_vec(), tree)];
+    while let Some((dir, id)) = stack.pop() {
+        let tree = repo.find_tree(id).map_err(git_err)?;
+        for te in tree.iter() {
+            visited += 1;
+            if visited > 2 * MAX_ENTRIES {
+                return Err(too_many());
+            }
+            let name = te.name_bytes();
+            if name.is_empty() || name.contains(&b'/') {
+                continue;
+            }
+            let mut full = dir.clone();
+            if !full.is_empty() {
+                full.push(b'/');
+            }
+            full.extend_from_slice(name);
+            let mode = u32::try_from(te.filemode()).unwrap_or(0);
+            if te.kind() == Some(git2::ObjectType::Tree) {
+                if descends(&full, prefix) && name != b"." && name != b".." {
+                    stack.push((full, te.id()));
+                }
+            } else if mode & 0o170000 == 0o160000 {
+                if descends(&full, prefix) {
+                    links.push(Gitlink {
+                        full,
+                        commit: te.id(),
+                    });
+                }
+            } else if let Some(entry) = git_entry(&full, mode, prefix) {
+                if pairs.len() >= MAX_ENTRIES {
+                    return Err(too_many());
+                }
+                pairs.push((entry, Blob { db, oid: te.id() }));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -95,8 +116,8 @@ mod tests {
         t.write("a.txt", "worktree\n");
 
         let repo = t.repo();
-        let head = TreeView::from_commit(&repo, commit(&t, "HEAD"), "").unwrap();
-        let prev = TreeView::from_commit(&repo, commit(&t, "HEAD~1"), "").unwrap();
+        let head = TreeView::from_commit(&repo, commit(&t, "HEAD"), b"").unwrap();
+        let prev = TreeView::from_commit(&repo, commit(&t, "HEAD~1"), b"").unwrap();
         assert_eq!(head.source(), SourceKind::Rev);
         assert_eq!(head.read("a.txt").unwrap().bytes(), b"two\n");
         assert_eq!(prev.read("a.txt").unwrap().bytes(), b"one\n");
@@ -118,7 +139,8 @@ mod tests {
             ]
         );
         assert_eq!(head.link_target("link").as_deref(), Some("a.txt"));
-        assert!(matches!(head.read("sm"), Err(ReadError::Special { .. })));
+        // A gitlink to a commit no repository here has: not scanned, and said so.
+        assert!(matches!(head.read("sm"), Err(ReadError::Submodule { .. })));
         assert!(matches!(
             head.read("sub/deep"),
             Err(ReadError::NotFound { .. })
@@ -137,23 +159,12 @@ mod tests {
         t.commit_all("init");
         let repo = t.repo();
         let head = commit(&t, "HEAD");
-        let v = TreeView::from_commit(&repo, head, "sub").unwrap();
+        let v = TreeView::from_commit(&repo, head, b"sub").unwrap();
         assert_eq!(paths(&v), ["a.txt", "d/b.txt"]);
         assert_eq!(v.read("d/b.txt").unwrap().bytes(), b"b");
-        let v = TreeView::from_commit(&repo, head, "sub/d").unwrap();
+        let v = TreeView::from_commit(&repo, head, b"sub/d").unwrap();
         assert_eq!(paths(&v), ["b.txt"]);
-        let v = TreeView::from_commit(&repo, head, "missing").unwrap();
+        let v = TreeView::from_commit(&repo, head, b"missing").unwrap();
         assert!(v.entries().is_empty());
-    }
-
-    #[test]
-    fn descends_only_toward_the_prefix() {
-        assert!(descends(b"a", ""));
-        assert!(descends(b"a", "a/b"));
-        assert!(descends(b"a/b", "a/b"));
-        assert!(descends(b"a/b/c", "a/b"));
-        assert!(!descends(b"ab", "a/b"));
-        assert!(!descends(b"a/bc", "a/b"));
-        assert!(!descends(b"x", "a"));
     }
 }

@@ -6,9 +6,30 @@
 //! path would be read as part of the command. The title names the policy; the
 //! message is followed by the finding's help. A plain-text summary line ends the
 //! output (lines that are not commands are ordinary log text).
+//!
+//! Repository text is first made inert for the log ([`crate::output::escape`]:
+//! ESC, backspace and other controls escaped; CR and LF are then encoded by the
+//! toolkit's rules), so no finding can colour, rewrite or forge log lines.
+//!
+//! GitHub shows at most [`PER_KIND`] error, warning and notice annotations per step
+//! and drops the rest silently. So at most that many of each kind are emitted;
+//! when some are left out, one notice says how many, and each of them is still
+//! printed as a plain log line (all findings stay in the JSON and SARIF reports).
 
 use super::Report;
 use crate::finding::{Finding, Severity};
+use crate::output::escape::{display, display_text};
+
+/// Annotations of one kind GitHub shows per step.
+pub const PER_KIND: usize = 10;
+
+/// Controls escaped, CR and LF kept (the command encoding takes care of them).
+fn inert(s: &str) -> String {
+    s.split('\r')
+        .map(display_text)
+        .collect::<Vec<_>>()
+        .join("\r")
+}
 
 /// Escapes a command's data (the message).
 pub fn escape_data(s: &str) -> String {
@@ -33,7 +54,7 @@ fn command(s: Severity) -> &'static str {
 fn annotation(r: &Report, f: &Finding) -> String {
     let mut props = Vec::new();
     if let Some(path) = &f.path {
-        props.push(format!("file={}", escape_property(path)));
+        props.push(format!("file={}", escape_property(&display(path))));
         if let Some(line) = f.line {
             props.push(format!("line={line}"));
             if let Some(col) = f.column {
@@ -45,7 +66,7 @@ fn annotation(r: &Report, f: &Finding) -> String {
         Some(p) => format!("{}: {}", f.policy, p.title),
         None => f.policy.clone(),
     };
-    props.push(format!("title={}", escape_property(&title)));
+    props.push(format!("title={}", escape_property(&inert(&title))));
     let message = match &f.help {
         Some(help) => format!("{}\n{help}", f.message),
         None => f.message.clone(),
@@ -54,13 +75,92 @@ fn annotation(r: &Report, f: &Finding) -> String {
         "::{} {}::{}",
         command(f.severity),
         props.join(","),
-        escape_data(&message)
+        escape_data(&inert(&message))
+    )
+}
+
+/// A finding that gets no annotation, as a plain log line.
+fn plain(f: &Finding) -> String {
+    let place = match (&f.path, f.line) {
+        (Some(path), Some(line)) => format!("{}:{line}", display(path)),
+        (Some(path), None) => display(path).into_owned(),
+        (None, _) => "(repository)".to_string(),
+    };
+    format!(
+        "relgate: {} {place} [{}] {}",
+        f.severity.as_str(),
+        display(&f.policy),
+        display(&f.message)
     )
 }
 
 pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    for f in &r.findings {
-        writeln!(out, "{}", annotation(r, f))?;
+    let count = |s: Severity| {
+        r.findings
+            .iter()
+            .filter(|f| f.severity == s && f.waived.is_none())
+            .count()
+    };
+    let (errors, warnings, notes) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Note),
+    );
+    let cut = errors > PER_KIND || warnings > PER_KIND || notes > PER_KIND;
+    // The notice that counts the rest is a notice too: it takes one notice's place.
+    let limit = |s: Severity| match s {
+        Severity::Note if cut => PER_KIND - 1,
+        _ => PER_KIND,
+    };
+    let mut shown = [0usize; 3];
+    let mut left_out = Vec::new();
+    for f in r.findings.iter().filter(|f| f.waived.is_none()) {
+        let n = &mut shown[f.severity as usize];
+        if *n < limit(f.severity) {
+            *n += 1;
+            writeln!(out, "{}", annotation(r, f))?;
+        } else {
+            left_out.push(f);
+        }
+    }
+    if !left_out.is_empty() {
+        let of = |s: Severity, name: &str| {
+            let n = left_out.iter().filter(|f| f.severity == s).count();
+            (n > 0).then(|| format!("{n} {name}"))
+        };
+        let kinds: Vec<String> = [
+            of(Severity::Error, "errors"),
+            of(Severity::Warning, "warnings"),
+            of(Severity::Note, "notes"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        writeln!(
+            out,
+            "::notice title={}::{}",
+            escape_property("relgate: more findings than annotations"),
+            escape_data(&format!(
+                "{} more findings ({}) are not annotated: GitHub shows {PER_KIND} annotations of each kind per step. They are listed in this log below, and every finding is in the JSON and SARIF reports.",
+                left_out.len(),
+                kinds.join(", ")
+            ))
+        )?;
+        for f in left_out {
+            writeln!(out, "{}", plain(f))?;
+        }
+    }
+    // Waived findings: a notice each (they fail nothing), after the live ones.
+    for f in r.findings.iter().filter(|f| f.waived.is_some()) {
+        let mut waived = f.clone();
+        waived.severity = Severity::Note;
+        if let Some(w) = &f.waived {
+            waived.message = format!(
+                "waived until {} ({}, approved by {}): {}",
+                w.expires, w.reason, w.approved_by, f.message
+            );
+        }
+        writeln!(out, "{}", annotation(r, &waived))?;
     }
     let s = r.summary();
     writeln!(
@@ -76,7 +176,7 @@ pub fn render_error(message: &str, out: &mut dyn std::io::Write) -> std::io::Res
         out,
         "::error title={}::{}",
         escape_property("relgate: could not evaluate"),
-        escape_data(message)
+        escape_data(&inert(message))
     )
 }
 

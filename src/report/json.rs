@@ -67,6 +67,9 @@ pub struct Finding<'a> {
     pub help: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snippet: Option<&'a str>,
+    /// The live waiver that covers the finding (it does not fail the run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waived: Option<&'a crate::finding::WaivedBy>,
 }
 
 pub fn to_v1(r: &Report) -> V1<'_> {
@@ -109,6 +112,7 @@ pub fn to_v1(r: &Report) -> V1<'_> {
                 column: f.column,
                 help: f.help.as_deref(),
                 snippet: f.snippet.as_deref(),
+                waived: f.waived.as_ref(),
             })
             .collect(),
         summary: r.summary(),

@@ -5,10 +5,26 @@
 //! then the counts. Text from policies and files is escaped so that a `|`, a
 //! newline or Markdown/HTML syntax in a message cannot break the table or the
 //! layout in GitHub's renderer.
+//!
+//! Repository text must not act on GitHub either: an `@name` would notify that user
+//! or team, a bare URL or `www.` would become a live link, `#12` a reference. So a
+//! zero-width joiner (U+200D) follows every `@` and the `#` before a digit, and sits
+//! inside `://` and `www.`: the text reads the same and links nothing.
+//!
+//! GitHub drops a job summary over 1 MiB whole. The findings list stops before
+//! [`BUDGET`] bytes with a line saying how many findings were left out (all of them
+//! stay in the JSON and SARIF reports).
+
+/// Bytes the whole summary may take: under GitHub's 1 MiB per step, with room for
+/// what the action adds.
+pub const BUDGET: usize = 1024 * 1024 - 16 * 1024;
+
+const ZWJ: char = '\u{200d}';
 
 use super::{RenderOptions, Report};
 use crate::engine::Status;
 use crate::finding::Severity;
+use crate::output::escape::escaped_char;
 
 /// Escapes text for inline Markdown (GFM), including table cells: punctuation that
 /// could start emphasis, links, code, HTML or a cell boundary is backslash-escaped
@@ -18,9 +34,26 @@ pub fn escape(s: &str) -> String {
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
+            '#' if chars.peek().is_some_and(char::is_ascii_digit) => {
+                out.push_str("\\#");
+                out.push(ZWJ);
+            }
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '#' | '!' | '&' => {
                 out.push('\\');
                 out.push(c);
+            }
+            '@' => {
+                out.push('@');
+                out.push(ZWJ);
+            }
+            ':' if s_rest_starts(&chars, "//") => {
+                out.push_str(":/");
+                out.push(ZWJ);
+                chars.next();
+            }
+            'w' | 'W' if s_rest_starts_ci(&chars, "ww.") => {
+                out.push(c);
+                out.push(ZWJ);
             }
             '\r' => {
                 if chars.peek() == Some(&'\n') {
@@ -29,15 +62,30 @@ pub fn escape(s: &str) -> String {
                 out.push_str("<br>");
             }
             '\n' => out.push_str("<br>"),
-            _ => out.push(c),
+            _ => match escaped_char(c) {
+                Some(e) if c != '\t' => out.push_str(&e),
+                _ => out.push(c),
+            },
         }
     }
     out
 }
 
+fn s_rest_starts(chars: &std::iter::Peekable<std::str::Chars<'_>>, what: &str) -> bool {
+    chars.clone().take(what.len()).eq(what.chars())
+}
+
+fn s_rest_starts_ci(chars: &std::iter::Peekable<std::str::Chars<'_>>, what: &str) -> bool {
+    chars
+        .clone()
+        .take(what.len())
+        .map(|c| c.to_ascii_lowercase())
+        .eq(what.chars())
+}
+
 /// A code span, or escaped text when the value holds a backtick or a line break.
 fn code(s: &str) -> String {
-    if s.contains(['`', '\n', '\r', '|']) {
+    if s.contains(['`', '\n', '\r', '|']) || s.chars().any(|c| escaped_char(c).is_some()) {
         escape(s)
     } else {
         format!("`{s}`")
@@ -70,12 +118,19 @@ pub fn render(
     opts: &RenderOptions,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    let text = summary(r, opts).map_err(|_| std::io::Error::other("cannot format the summary"))?;
+    out.write_all(text.as_bytes())
+}
+
+fn summary(r: &Report, opts: &RenderOptions) -> Result<String, std::fmt::Error> {
+    use std::fmt::Write as _;
+    let mut out = String::new();
     let s = r.summary();
     let heading = if r.fails(opts.fail_on) {
         let n = r
             .findings
             .iter()
-            .filter(|f| f.severity >= opts.fail_on)
+            .filter(|f| f.severity >= opts.fail_on && f.waived.is_none())
             .count();
         format!(
             "❌ relgate: failed ({} at or above {})",
@@ -117,29 +172,7 @@ pub fn render(
         }
         writeln!(out)?;
     }
-    if !r.findings.is_empty() {
-        writeln!(out, "### Findings\n")?;
-        for f in &r.findings {
-            let place = match (&f.path, f.line) {
-                (Some(path), Some(line)) => code(&format!("{path}:{line}")),
-                (Some(path), None) => code(path),
-                (None, _) => "(repository)".to_string(),
-            };
-            writeln!(
-                out,
-                "- {} **{}** {place}: {}",
-                severity_icon(f.severity),
-                escape(&f.policy),
-                escape(&f.message)
-            )?;
-            if let Some(help) = &f.help {
-                writeln!(out, "  <br>_Help:_ {}", escape(help))?;
-            }
-        }
-        writeln!(out)?;
-    }
-    writeln!(
-        out,
+    let counts = format!(
         "**{}**: {} passed, {} failed, {} skipped, {} waived · {}, {}, {}",
         plural(s.policies, "policy", "policies"),
         s.passed,
@@ -149,7 +182,80 @@ pub fn render(
         plural(s.errors, "error", "errors"),
         plural(s.warnings, "warning", "warnings"),
         plural(s.notes, "note", "notes")
-    )
+    );
+    if !r.findings.is_empty() {
+        writeln!(out, "### Findings\n")?;
+        // Room for the closing lines (the counts and the "left out" line).
+        let mut room = BUDGET.saturating_sub(out.len() + counts.len() + 512);
+        let mut shown = 0;
+        for f in r.findings.iter().filter(|f| f.waived.is_none()) {
+            let item = finding(f);
+            if item.len() > room {
+                break;
+            }
+            room -= item.len();
+            out.push_str(&item);
+            shown += 1;
+        }
+        let live = r.findings.iter().filter(|f| f.waived.is_none()).count();
+        if shown < live {
+            writeln!(
+                out,
+                "- _{} more {} not shown: GitHub drops a job summary over 1 MiB. Every finding is in the JSON and SARIF reports._",
+                live - shown,
+                if live - shown == 1 {
+                    "finding"
+                } else {
+                    "findings"
+                }
+            )?;
+        }
+        writeln!(out)?;
+        // Waived findings: listed apart; they fail nothing.
+        let waived: Vec<_> = r.findings.iter().filter(|f| f.waived.is_some()).collect();
+        if !waived.is_empty() {
+            writeln!(out, "### Waived\n")?;
+            for f in waived {
+                if let Some(w) = &f.waived {
+                    let item = finding(f);
+                    let item = item.replacen("- ", "- ~ ", 1);
+                    if item.len() + 256 > BUDGET.saturating_sub(out.len()) {
+                        break;
+                    }
+                    out.push_str(&item);
+                    out.push_str(&format!(
+                        "  <br>_Waived until {}:_ {} (approved by {}, {})\n",
+                        escape(&w.expires),
+                        escape(&w.reason),
+                        escape(&w.approved_by),
+                        code(&format!("{}:{}", w.path, w.line))
+                    ));
+                }
+            }
+            writeln!(out)?;
+        }
+    }
+    writeln!(out, "{counts}")?;
+    Ok(out)
+}
+
+/// One finding of the list, with its help.
+fn finding(f: &crate::finding::Finding) -> String {
+    let place = match (&f.path, f.line) {
+        (Some(path), Some(line)) => code(&format!("{path}:{line}")),
+        (Some(path), None) => code(path),
+        (None, _) => "(repository)".to_string(),
+    };
+    let mut item = format!(
+        "- {} **{}** {place}: {}\n",
+        severity_icon(f.severity),
+        escape(&f.policy),
+        escape(&f.message)
+    );
+    if let Some(help) = &f.help {
+        item.push_str(&format!("  <br>_Help:_ {}\n", escape(help)));
+    }
+    item
 }
 
 /// A run that could not evaluate: the summary says so, with the error.
@@ -171,5 +277,17 @@ mod tests {
         assert_eq!(escape("one\r\ntwo\nthree"), "one<br>two<br>three");
         assert_eq!(escape("<script> *x*"), "\\<script\\> \\*x\\*");
         assert_eq!(escape("docs/a,b:c%.md"), "docs/a,b:c%.md");
+    }
+
+    #[test]
+    fn mentions_links_and_references_are_inert() {
+        let z = '\u{200d}';
+        assert_eq!(escape("ping @org/team"), format!("ping @{z}org/team"));
+        assert_eq!(
+            escape("see https://evil.example/x and WWW.evil.example"),
+            format!("see https:/{z}/evil.example/x and W{z}WW.evil.example")
+        );
+        assert_eq!(escape("fixes #12, #x"), format!("fixes \\#{z}12, \\#x"));
+        assert_eq!(escape("a@b.example"), format!("a@{z}b.example"));
     }
 }

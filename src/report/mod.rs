@@ -110,7 +110,13 @@ pub struct Summary {
 impl Report {
     pub fn summary(&self) -> Summary {
         let status = |s: Status| self.policies.iter().filter(|p| p.status == s).count();
-        let sev = |s: Severity| self.findings.iter().filter(|f| f.severity == s).count();
+        // Waived findings stay in the reports but are not counted: they fail nothing.
+        let sev = |s: Severity| {
+            self.findings
+                .iter()
+                .filter(|f| f.severity == s && f.waived.is_none())
+                .count()
+        };
         Summary {
             policies: self.policies.len(),
             passed: status(Status::Pass),
@@ -172,12 +178,7 @@ pub fn render_error(
         Format::Human => return Ok(()),
     }
     match output {
-        Some(p) => {
-            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)?;
-            }
-            std::fs::write(p, doc)
-        }
+        Some(p) => crate::output::file::write_report(p, &doc),
         None => out.write_all(&doc),
     }
 }

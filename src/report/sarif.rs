@@ -108,6 +108,18 @@ pub struct SarifResult {
     pub message: Text,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub locations: Vec<Location>,
+    /// A live waiver: `kind: external` (it lives in a policy file), its reason as the
+    /// justification.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suppressions: Vec<Suppression>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Suppression {
+    pub kind: &'static str,
+    pub status: &'static str,
+    pub justification: String,
 }
 
 #[derive(Serialize)]
@@ -229,6 +241,18 @@ pub fn to_log(r: &Report) -> Log {
                     },
                 })
                 .into_iter()
+                .collect(),
+            suppressions: f
+                .waived
+                .iter()
+                .map(|w| Suppression {
+                    kind: "external",
+                    status: "accepted",
+                    justification: format!(
+                        "{} (approved by {}, until {}; {}:{})",
+                        w.reason, w.approved_by, w.expires, w.path, w.line
+                    ),
+                })
                 .collect(),
         })
         .collect();

@@ -73,6 +73,15 @@ struct Runner {
 /// (`bash --noprofile --norc -eo pipefail`), with `install: false` and the built
 /// binary on PATH. Returns the exit code of the first failing step (or 0).
 fn run_action(repo: &Repo, inputs: &[(&str, &str)]) -> (i32, Runner, String) {
+    run_action_with(repo, inputs, None)
+}
+
+/// [`run_action`] with `bin` first on PATH (a stand-in `relgate`).
+fn run_action_with(
+    repo: &Repo,
+    inputs: &[(&str, &str)],
+    bin: Option<&Path>,
+) -> (i32, Runner, String) {
     let a = action();
     let tmp = tempfile::tempdir().unwrap();
     let r = Runner {
@@ -95,7 +104,10 @@ fn run_action(repo: &Repo, inputs: &[(&str, &str)]) -> (i32, Runner, String) {
         values.insert(k.to_string(), v.to_string());
     }
     let bin_dir = Path::new(env!("CARGO_BIN_EXE_relgate")).parent().unwrap();
-    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+    let mut path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+    if let Some(bin) = bin {
+        path = format!("{}:{path}", bin.display());
+    }
     let mut log = String::new();
     for step in a["runs"]["steps"].as_array().unwrap() {
         let Some(script) = step["run"].as_str() else {
@@ -103,8 +115,7 @@ fn run_action(repo: &Repo, inputs: &[(&str, &str)]) -> (i32, Runner, String) {
         };
         match step["if"].as_str() {
             None => {}
-            Some("inputs.install != 'false'") if values["install"] == "false" => continue,
-            Some("inputs.install != 'false'") => {}
+            Some("inputs.install == 'source'") if values["install"] != "source" => continue,
             Some(other) => panic!("the test does not know the condition {other:?}"),
         }
         let mut cmd = command("bash");
@@ -126,11 +137,7 @@ fn run_action(repo: &Repo, inputs: &[(&str, &str)]) -> (i32, Runner, String) {
         if let Some(env) = step["env"].as_object() {
             for (k, v) in env {
                 let v = v.as_str().unwrap();
-                let name = v
-                    .strip_prefix("${{ inputs.")
-                    .and_then(|s| s.strip_suffix(" }}"))
-                    .unwrap_or_else(|| panic!("env {k} is not an input: {v}"));
-                cmd.env(k, &values[name]);
+                cmd.env(k, expression(v, &values, &r.output));
             }
         }
         let out = cmd.output().unwrap();
@@ -142,6 +149,29 @@ fn run_action(repo: &Repo, inputs: &[(&str, &str)]) -> (i32, Runner, String) {
         }
     }
     (0, r, log)
+}
+
+/// The value of an `env:` expression: `${{ inputs.NAME }}`, or
+/// `${{ steps.ID.outputs.NAME }}` read from the (shared) `GITHUB_OUTPUT` file.
+fn expression(v: &str, inputs: &BTreeMap<String, String>, output: &Path) -> String {
+    let inner = v
+        .strip_prefix("${{ ")
+        .and_then(|s| s.strip_suffix(" }}"))
+        .unwrap_or_else(|| panic!("env is not an expression: {v}"));
+    if let Some(name) = inner.strip_prefix("inputs.") {
+        return inputs[name].clone();
+    }
+    let (_, name) = inner
+        .strip_prefix("steps.")
+        .and_then(|s| s.split_once(".outputs."))
+        .unwrap_or_else(|| panic!("env is neither an input nor a step output: {v}"));
+    let text = std::fs::read_to_string(output).unwrap_or_default();
+    text.lines()
+        .rev()
+        .filter_map(|l| l.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+        .unwrap_or_default()
 }
 
 fn outputs(r: &Runner) -> BTreeMap<String, String> {
@@ -167,6 +197,7 @@ fn action_fails_the_step_on_a_failing_repository() {
     );
     let o = outputs(&r);
     assert_eq!(o["exit-code"], "1");
+    assert_eq!(o["completed"], "true");
     assert_eq!(o["errors"], "2");
     assert_eq!(o["warnings"], "1");
     assert_eq!(o["findings"], "4");
@@ -214,9 +245,70 @@ fn action_reports_a_run_that_could_not_evaluate() {
     assert_eq!(code, 2, "{log}");
     let o = outputs(&r);
     assert_eq!(o["exit-code"], "2");
-    assert_eq!(o["findings"], "0");
+    assert_eq!(o["completed"], "false");
+    // Nothing was judged: no count, not a count of zero.
+    assert_eq!(o["findings"], "");
+    assert_eq!(o["errors"], "");
     let summary = std::fs::read_to_string(&r.summary).unwrap();
     assert!(summary.contains("could not evaluate"), "{summary}");
+}
+
+/// A run killed mid-way (exit 137): the outputs say it did not finish, the counts are
+/// empty (not 0), the step fails, and a `relgate.sarif` the pull request committed is
+/// gone before the upload step could read it.
+#[test]
+fn action_after_a_killed_run_reports_nothing_as_judged() {
+    let repo = passing_repo();
+    repo.write("relgate.sarif", "{\"runs\": [{\"results\": []}]}\n")
+        .commit_all("a clean-looking SARIF");
+    let bin = tempfile::tempdir().unwrap();
+    let fake = bin.path().join("relgate");
+    std::fs::write(&fake, "#!/bin/sh\nkill -KILL $$\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let (code, r, log) =
+        run_action_with(&repo, &[("sarif-file", "relgate.sarif")], Some(bin.path()));
+    assert_eq!(code, 137, "{log}");
+    let o = outputs(&r);
+    assert_eq!(o["exit-code"], "137");
+    assert_eq!(o["completed"], "false");
+    for k in ["errors", "warnings", "findings"] {
+        assert_eq!(o[k], "", "{k}");
+    }
+    assert!(
+        !repo.path().join("relgate.sarif").exists(),
+        "the committed SARIF is left"
+    );
+    assert!(
+        log.contains("::error title=relgate did not finish::"),
+        "{log}"
+    );
+    let summary = std::fs::read_to_string(&r.summary).unwrap();
+    assert!(summary.contains("relgate did not finish"), "{summary}");
+}
+
+/// `sarif-file` pointing at a link the pull request committed: the link goes, the
+/// report is written in its place, the link's target is untouched; a linked folder
+/// on the way fails the step.
+#[test]
+fn action_never_writes_sarif_through_a_link() {
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("bashrc");
+    std::fs::write(&victim, "keep\n").unwrap();
+    let repo = failing_repo();
+    repo.symlink("relgate.sarif", &victim.display().to_string())
+        .symlink("out", &outside.path().display().to_string())
+        .commit_all("links");
+    let (code, _, log) = run_action(&repo, &[("sarif-file", "relgate.sarif")]);
+    assert_eq!(code, 1, "{log}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep\n");
+    let meta = std::fs::symlink_metadata(repo.path().join("relgate.sarif")).unwrap();
+    assert!(meta.is_file());
+    let (code, r, log) = run_action(&repo, &[("sarif-file", "out/relgate.sarif")]);
+    assert_eq!(code, 2, "{log}");
+    assert!(log.contains("out is a symbolic link"), "{log}");
+    assert_eq!(outputs(&r)["completed"], "false");
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
 }
 
 #[test]

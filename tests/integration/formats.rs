@@ -25,6 +25,8 @@ fn failing_example() -> Repo {
     )
     .chmod("releases/2024-07-15/MANIFEST.txt", 0o755)
     .write("docs/manual.md", "# Manual\n\ncontinuidade de neg√≥cios\n")
+    // The checklist's owner signs it again (DR-017 is not one of the three faults).
+    .sign("checklist-test", "docs/support/dr-checklist.md")
     .commit_all("three faults");
     repo
 }

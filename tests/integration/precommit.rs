@@ -21,13 +21,23 @@ fn manifest_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml")
 }
 
-/// The one hook the repository ships.
+/// The hook the repository ships, `relgate`. The other hook (`relgate-python`, the
+/// same gate installed as a Python package) must run it the same way.
 fn shipped_hook() -> Value {
     let text = std::fs::read_to_string(manifest_path()).unwrap();
     let hooks: Value = serde_saphyr::from_str(&text).unwrap();
     let hooks = hooks.as_array().expect("the manifest is a list of hooks");
-    assert_eq!(hooks.len(), 1, "{hooks:?}");
-    assert_eq!(hooks[0]["id"], "relgate");
+    let ids: Vec<&str> = hooks.iter().map(|h| h["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["relgate", "relgate-python"]);
+    for key in [
+        "entry",
+        "pass_filenames",
+        "always_run",
+        "stages",
+        "minimum_pre_commit_version",
+    ] {
+        assert_eq!(hooks[1][key], hooks[0][key], "{key}");
+    }
     hooks[0].clone()
 }
 

@@ -20,7 +20,7 @@ fn invalid(line: usize, column: usize) -> Option<EncodingIssue> {
     Some(EncodingIssue::InvalidUtf8 { line, column })
 }
 
-/// Lines 1-8 of /work/shared/seed/manual-suporte-dr-escalonamento.md, as
+/// Lines 1-8 of tests/data/manual-suporte-dr-escalonamento.md, as
 /// committed (UTF-8 read as Mac Roman, saved as UTF-8).
 const DAMAGED_MANUAL: &str = "# Manual de Suporte - DR e Escalonamento\n\
 \n\
@@ -112,7 +112,7 @@ fn clean_text() {
     let cases: &[&str] = &[
         "",
         "plain ascii\n",
-        // Representative lines of every .md in /work/shared/reference-repo.
+        // Representative lines of every .md in examples/billing-gateway.
         "# Runbook de Recuperação de Desastres",
         "1. Mapear os serviços críticos em docs/observability-stack.md.",
         "2. Restaurar o banco a partir do último snapshot íntegro.",
@@ -377,7 +377,7 @@ fn clean_corpora_are_not_mojibake() {
     ];
     let mut dirs = vec![
         root.join("tests/corpora/commonmark/kep"),
-        root.join("../shared/reference-repo"),
+        root.join("examples/billing-gateway"),
     ];
     while let Some(dir) = dirs.pop() {
         let mut entries: Vec<_> = std::fs::read_dir(&dir)
@@ -404,7 +404,7 @@ fn clean_corpora_are_not_mojibake() {
 #[test]
 fn the_seed_manual_is_still_mojibake() {
     let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/seed/manual-suporte-dr-escalonamento.md");
+        .join("tests/data/manual-suporte-dr-escalonamento.md");
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert_eq!(first_issue(&bytes), moji(4, 81, "√≥", "ó", "Mac Roman"));
     // Every line with a non-ASCII character is damaged, and found on its own.

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Installs the relgate that action.yml runs, and writes its absolute path as the step
+# output `path`. Modes (the action's `install` input, in INPUT_INSTALL):
+#
+#   binary (default; `true` is the same): download the release binary of the version in
+#     dist/VERSION for this runner's OS and architecture, and verify its SHA-256 against
+#     dist/SHA256SUMS, both committed in the action at its tag. A mismatch, a missing
+#     entry or an unsupported platform exits 2 before anything is run.
+#   source: build the action's own source with the pinned toolchain, from the action's
+#     folder (never from the checkout, whose rust-toolchain.toml or .cargo/config.toml
+#     belong to the pull request), into $RUNNER_TEMP/relgate-target.
+#   false: use the relgate on PATH.
+#
+# `action-install.sh key` prints the cache key of the source build instead.
+#
+# RELGATE_INSTALL_BASE_URL replaces https://github.com/relgate/relgate/releases/download
+# and exists for the tests, which serve a release folder on http://127.0.0.1: it accepts
+# only https:// URLs and http://127.0.0.1. The checksum is verified whatever the URL.
+set -euo pipefail
+
+# The toolchain of `install: source`; CI tests the source with it.
+toolchain=1.95.0
+action_dir=${GITHUB_ACTION_PATH:?GITHUB_ACTION_PATH is not set}
+: "${RUNNER_TEMP:?RUNNER_TEMP is not set}"
+: "${GITHUB_OUTPUT:?GITHUB_OUTPUT is not set}"
+
+fail() {
+  echo "::error title=relgate install::$*"
+  echo "relgate install: $*" >&2
+  exit 2
+}
+
+sha256() {
+  if command -v sha256sum >/dev/null 2>&1; then
+    sha256sum "$1" | cut -d' ' -f1
+  else
+    shasum -a 256 "$1" | cut -d' ' -f1
+  fi
+}
+
+exe=relgate
+[ "${RUNNER_OS:-}" = Windows ] && exe=relgate.exe
+
+install_source() {
+  command -v rustup >/dev/null 2>&1 ||
+    fail "install: source needs rustup on the runner (GitHub's hosted runners have it)"
+  rustup toolchain install "$toolchain" --profile minimal --no-self-update >&2
+  # The explicit +toolchain outranks any rust-toolchain.toml; the working directory is
+  # the action's folder, not the workspace.
+  (cd "$action_dir" &&
+    CARGO_TARGET_DIR="$RUNNER_TEMP/relgate-target" \
+      cargo "+$toolchain" build --locked --release --bin relgate >&2) ||
+    fail "building relgate from $action_dir failed"
+  bin="$RUNNER_TEMP/relgate-target/release/$exe"
+}
+
+install_binary() {
+  local version_file="$action_dir/dist/VERSION" sums="$action_dir/dist/SHA256SUMS"
+  [ -f "$version_file" ] && [ -s "$sums" ] ||
+    fail "this revision of the action has no release checksums (dist/VERSION, dist/SHA256SUMS): use a released tag of the action, or set install: source"
+  local version
+  version=$(tr -d ' \r\n' < "$version_file")
+  [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$ ]] ||
+    fail "dist/VERSION holds no version: '$version'"
+
+  local target ext
+  case "${RUNNER_OS:-}/${RUNNER_ARCH:-}" in
+    Linux/X64) target=x86_64-unknown-linux-musl ext=tar.gz ;;
+    Linux/ARM64) target=aarch64-unknown-linux-musl ext=tar.gz ;;
+    macOS/X64) target=x86_64-apple-darwin ext=tar.gz ;;
+    macOS/ARM64) target=aarch64-apple-darwin ext=tar.gz ;;
+    Windows/X64) target=x86_64-pc-windows-msvc ext=zip ;;
+    *) fail "no release binary for ${RUNNER_OS:-?}/${RUNNER_ARCH:-?}: set install: source" ;;
+  esac
+  local file="relgate-$target.$ext"
+
+  local expected
+  expected=$(awk -v f="$file" '$2 == f || $2 == "*" f { print $1 }' "$sums")
+  [[ "$expected" =~ ^[0-9a-f]{64}$ ]] ||
+    fail "dist/SHA256SUMS has no single checksum for $file"
+
+  local base=${RELGATE_INSTALL_BASE_URL:-https://github.com/relgate/relgate/releases/download}
+  local proto
+  case "$base" in
+    https://*) proto=(--proto '=https' --proto-redir '=https' --tlsv1.2) ;;
+    http://127.0.0.1:* | http://127.0.0.1/*) proto=(--proto '=http' --max-redirs 0) ;;
+    *) fail "RELGATE_INSTALL_BASE_URL must be an https:// URL (http://127.0.0.1 is for tests)" ;;
+  esac
+  local url="$base/v$version/$file"
+  local dest="$RUNNER_TEMP/relgate-$version-$target"
+  rm -rf "$dest"
+  mkdir -p "$dest"
+  cd "$dest"
+  curl "${proto[@]}" --fail --location --silent --show-error --retry 3 \
+    --connect-timeout 20 --max-time 300 --output "$file" "$url" ||
+    fail "could not download $url"
+
+  local actual
+  actual=$(sha256 "$file")
+  if [ "$actual" != "$expected" ]; then
+    rm -f "$file"
+    fail "checksum mismatch for $url: expected $expected (dist/SHA256SUMS), got $actual; the download is not the released file and was not run"
+  fi
+
+  case "$ext" in
+    tar.gz) tar -xzf "$file" ;;
+    zip)
+      if command -v unzip >/dev/null 2>&1; then
+        unzip -q "$file"
+      else
+        powershell.exe -NoProfile -Command "Expand-Archive -LiteralPath '$file' -DestinationPath '.'"
+      fi
+      ;;
+  esac
+  rm -f "$file"
+  bin="$dest/relgate-$target/$exe"
+  [ -f "$bin" ] && [ ! -L "$bin" ] || fail "$file holds no relgate-$target/$exe"
+  echo "relgate $version ($target) verified: sha256 $actual" >&2
+}
+
+mode=${1:-install}
+if [ "$mode" = key ]; then
+  lock=$(sha256 "$action_dir/Cargo.lock")
+  echo "key=relgate-source-${RUNNER_OS:-}-${RUNNER_ARCH:-}-$toolchain-${lock:0:16}" >> "$GITHUB_OUTPUT"
+  exit 0
+fi
+
+bin=
+case "${INPUT_INSTALL:-binary}" in
+  binary | true) install_binary ;;
+  source) install_source ;;
+  false)
+    bin=$(command -v relgate) || fail "install: false, but no relgate on PATH"
+    ;;
+  *) fail "install must be binary, source or false, not '${INPUT_INSTALL}'" ;;
+esac
+case "$bin" in
+  /* | [A-Za-z]:*) ;;
+  *) bin="$PWD/$bin" ;;
+esac
+[ -x "$bin" ] || fail "$bin is not an executable"
+# What this script installed must run; a relgate of your own (install: false) is run
+# only by the check step, which reports a crash itself.
+if [ "${INPUT_INSTALL:-binary}" != false ]; then
+  "$bin" --version >&2 || fail "$bin does not run"
+fi
+echo "path=$bin" >> "$GITHUB_OUTPUT"

@@ -1,0 +1,386 @@
+//! The working tree's listing: tracked paths from the index, untracked paths from
+//! a walk of the folders that honours git's ignore rules, without comparing or
+//! hashing any content (libgit2's status did both, for every tracked file).
+//!
+//! Ignore rules are git's: the `.gitignore` of every folder from the top down
+//! (a deeper file overrides a higher one, the last matching line of a file wins,
+//! `!` re-includes), then `$GIT_COMMON_DIR/info/exclude`, then
+//! `core.excludesFile` (default `$XDG_CONFIG_HOME/git/ignore`). An ignored folder
+//! is not entered, so nothing below it can be re-included, as in git. Patterns
+//! are compiled by the `ignore` crate's gitignore matcher (ripgrep's), which
+//! implements gitignore(5) globbing; the walk itself is ours because that crate's
+//! walker opens `.gitignore` files through symbolic links, and a pull request
+//! must not make relgate read `/dev/zero` as its ignore rules. Here a
+//! `.gitignore` is read only when it is a regular file, through [`Root`], as git
+//! (2.32 and later) does for in-tree ignore files.
+//!
+//! Folders are read in parallel, one level of the tree at a time (no recursion:
+//! a hostile tree may nest deeper than a thread's stack). A folder holding a
+//! `.git` is a repository of its own: it is listed as one entry
+//! ([`EntryKind::Submodule`]) and not entered, like `git ls-files --others`
+//! shows `nested/`. Untracked FIFOs, sockets and devices are not listed (git does
+//! not list them either); tracked ones are ([`EntryKind::Special`]).
+
+use super::listing::{descends, is_clean, under_prefix};
+use super::object::{MAX_ENTRIES, git_err, too_many};
+use super::safe_open::{Ancestors, Root, ancestors, gone, os};
+use super::{EntryKind, OpenError};
+use ignore::Match;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::fs;
+use std::io::Read;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A `.gitignore` larger than this is not read (git's own limit is 100 MB).
+const MAX_IGNORE_FILE: u64 = 16 * 1024 * 1024;
+
+/// One path of the working tree, relative to the working directory.
+pub(crate) struct Found {
+    pub(crate) full: Vec<u8>,
+    pub(crate) kind: EntryKind,
+    /// As [`super::View::mode`] says, or 0 when not looked up yet.
+    pub(crate) mode: u32,
+    /// For a submodule (a gitlink in the index): the commit the index records.
+    /// `None` for an untracked repository inside the working tree.
+    pub(crate) commit: Option<git2::Oid>,
+}
+
+/// The ignore files of one folder, above those of its parents.
+struct Stack {
+    rules: Gitignore,
+    parent: Option<Arc<Stack>>,
+}
+
+/// What the walk knows before it starts.
+struct Walk<'a> {
+    root: &'a Root,
+    prefix: &'a [u8],
+    /// Index paths (all stages), sorted, with the commit of a gitlink.
+    tracked: Vec<(Vec<u8>, Option<git2::Oid>)>,
+    /// `info/exclude` above `core.excludesFile`.
+    global: Gitignore,
+    ignore_case: bool,
+}
+
+/// What reading one folder gives: paths to list, folders to read next.
+type DirRead = (Vec<Found>, Vec<Dir>);
+
+/// A folder to read, relative to the working directory (`""` at the top).
+struct Dir {
+    rel: Vec<u8>,
+    rules: Option<Arc<Stack>>,
+}
+
+/// Every path of the working tree under `prefix` that git would show: tracked
+/// paths that exist on disk (whatever the ignore rules say) and untracked paths
+/// that are not ignored. Unsorted.
+pub(crate) fn list(
+    repo: &git2::Repository,
+    root: &Root,
+    prefix: &[u8],
+) -> Result<Vec<Found>, OpenError> {
+    let config = repo
+        .config()
+        .and_then(|mut c| c.snapshot())
+        .map_err(git_err)?;
+    let ignore_case = config.get_bool("core.ignorecase").unwrap_or(false);
+    let mut tracked: Vec<(Vec<u8>, Option<git2::Oid>)> = Vec::new();
+    let index = repo.index().map_err(git_err)?;
+    for e in index.iter() {
+        if under_prefix(&e.path, prefix).is_some() || descends(&e.path, prefix) {
+            let gitlink = (e.mode & 0o170000 == 0o160000).then_some(e.id);
+            tracked.push((e.path, gitlink));
+        }
+    }
+    drop(index);
+    tracked.sort_by(|a, b| a.0.cmp(&b.0));
+    tracked.dedup_by(|later, earlier| {
+        let same = later.0 == earlier.0;
+        if same {
+            earlier.1 = earlier.1.or(later.1);
+        }
+        same
+    });
+    let walk = Walk {
+        root,
+        prefix,
+        tracked,
+        global: global_rules(repo, &config, root.path(), ignore_case),
+        ignore_case,
+    };
+    let mut found = walk.untracked_and_seen()?;
+    found.sort_by(|a, b| a.full.cmp(&b.full));
+    let mut more = walk.tracked_unseen(&found)?;
+    found.append(&mut more);
+    if found.len() > MAX_ENTRIES {
+        return Err(too_many());
+    }
+    Ok(found)
+}
+
+impl Walk<'_> {
+    fn is_tracked(&self, full: &[u8]) -> Option<bool> {
+        self.tracked
+            .binary_search_by(|(p, _)| p.as_slice().cmp(full))
+            .ok()
+            .and_then(|i| self.tracked.get(i))
+            .map(|(_, gitlink)| gitlink.is_some())
+    }
+
+    /// The walk: every path it reaches that is listed (tracked, or untracked and
+    /// not ignored).
+    fn untracked_and_seen(&self) -> Result<Vec<Found>, OpenError> {
+        let mut level = vec![Dir {
+            rel: Vec::new(),
+            rules: None,
+        }];
+        let mut found = Vec::new();
+        while !level.is_empty() {
+            let results: Vec<Result<DirRead, OpenError>> =
+                level.par_iter().map(|d| self.read_dir(d)).collect();
+            level = Vec::new();
+            for r in results {
+                let (mut files, mut dirs) = r?;
+                found.append(&mut files);
+                level.append(&mut dirs);
+                if found.len() > MAX_ENTRIES {
+                    return Err(too_many());
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    fn read_dir(&self, dir: &Dir) -> Result<DirRead, OpenError> {
+        let abs = self.root.join(&dir.rel);
+        let io = |e: std::io::Error| OpenError::Io(format!("{}: {e}", abs.display()));
+        let listing = match fs::read_dir(&abs) {
+            Ok(l) => l,
+            Err(e) if gone(&e) => return Ok((Vec::new(), Vec::new())),
+            Err(e) => return Err(io(e)),
+        };
+        let mut children = Vec::new();
+        for child in listing {
+            let child = child.map_err(io)?;
+            let ft = child.file_type().map_err(io)?;
+            children.push((child, ft));
+        }
+        // A repository of its own: one entry, not entered.
+        if !dir.rel.is_empty() && children.iter().any(|(c, _)| is_dot_git(&c.file_name())) {
+            let nested = Found {
+                full: dir.rel.clone(),
+                kind: EntryKind::Submodule,
+                mode: 0o160000,
+                commit: None,
+            };
+            let listed = under_prefix(&dir.rel, self.prefix).is_some();
+            return Ok((if listed { vec![nested] } else { Vec::new() }, Vec::new()));
+        }
+        let rules = match children
+            .iter()
+            .find(|(c, ft)| ft.is_file() && c.file_name() == ".gitignore")
+        {
+            Some(_) => self.load_rules(&dir.rel, &abs).map(|rules| {
+                Arc::new(Stack {
+                    rules,
+                    parent: dir.rules.clone(),
+                })
+            }),
+            None => None,
+        }
+        .or_else(|| dir.rules.clone());
+        let mut files = Vec::new();
+        let mut dirs = Vec::new();
+        for (child, ft) in children {
+            let name = child.file_name();
+            if is_dot_git(&name) {
+                continue;
+            }
+            let mut full = dir.rel.clone();
+            if !full.is_empty() {
+                full.push(b'/');
+            }
+            full.extend_from_slice(name.as_bytes());
+            if !descends(&full, self.prefix) {
+                continue;
+            }
+            let tracked = self.is_tracked(&full);
+            if ft.is_dir() {
+                // A tracked submodule comes from the index; an ignored folder is not
+                // entered (its tracked files are looked up one by one afterwards).
+                if tracked != Some(true) && !self.ignored(rules.as_deref(), &full, true) {
+                    dirs.push(Dir {
+                        rel: full,
+                        rules: rules.clone(),
+                    });
+                }
+                continue;
+            }
+            if under_prefix(&full, self.prefix).is_none() {
+                continue;
+            }
+            if tracked.is_none()
+                && (!(ft.is_file() || ft.is_symlink())
+                    || self.ignored(rules.as_deref(), &full, false))
+            {
+                continue;
+            }
+            // The kind comes with the folder's listing; the permission bits need an
+            // `lstat`, done when a check asks (`mode` 0 until then).
+            let (kind, mode) = if ft.is_file() {
+                (EntryKind::File, 0)
+            } else if ft.is_symlink() {
+                (EntryKind::Symlink, 0o120000)
+            } else {
+                (EntryKind::Special, 0)
+            };
+            files.push(Found {
+                full,
+                kind,
+                mode,
+                commit: None,
+            });
+        }
+        Ok((files, dirs))
+    }
+
+    /// Tracked paths the walk did not reach (below an ignored folder, a submodule,
+    /// or gone), each checked from the top down with `lstat`.
+    fn tracked_unseen(&self, seen: &[Found]) -> Result<Vec<Found>, OpenError> {
+        let mut dirs = HashMap::new();
+        let mut out = Vec::new();
+        let root = self.root.path();
+        for (full, gitlink) in &self.tracked {
+            if gitlink.is_none() && under_prefix(full, self.prefix).is_none()
+                || !is_clean(full)
+                || full.split(|b| *b == b'/').any(is_dot_git_bytes)
+                || seen
+                    .binary_search_by(|f| f.full.as_slice().cmp(full))
+                    .is_ok()
+            {
+                continue;
+            }
+            let io = |e: std::io::Error| OpenError::Io(format!("{}: {e}", root.display()));
+            if ancestors(root, full, Some(&mut dirs)).map_err(io)? != Ancestors::Dirs {
+                continue;
+            }
+            let meta = match fs::symlink_metadata(root.join(os(full))) {
+                Ok(m) => m,
+                Err(e) if gone(&e) => continue,
+                Err(e) => return Err(io(e)),
+            };
+            if let Some((kind, mode)) = kind_and_mode(&meta, gitlink.is_some()) {
+                out.push(Found {
+                    full: full.clone(),
+                    kind,
+                    mode,
+                    commit: *gitlink,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether git ignores `full`: the deepest `.gitignore` with a matching line
+    /// decides, then `info/exclude` and `core.excludesFile`.
+    fn ignored(&self, mut rules: Option<&Stack>, full: &[u8], is_dir: bool) -> bool {
+        let abs = self.root.join(full);
+        while let Some(s) = rules {
+            match s.rules.matched(&abs, is_dir) {
+                Match::Ignore(_) => return true,
+                Match::Whitelist(_) => return false,
+                Match::None => rules = s.parent.as_deref(),
+            }
+        }
+        self.global.matched(&abs, is_dir).is_ignore()
+    }
+
+    /// The `.gitignore` of folder `rel`, if it is a regular file that can be read.
+    fn load_rules(&self, rel: &[u8], abs: &Path) -> Option<Gitignore> {
+        let mut file_rel = rel.to_vec();
+        if !file_rel.is_empty() {
+            file_rel.push(b'/');
+        }
+        file_rel.extend_from_slice(b".gitignore");
+        let file = self.root.open_file(&file_rel).ok()?;
+        let meta = file.metadata().ok()?;
+        if !meta.is_file() || meta.len() > MAX_IGNORE_FILE {
+            return None;
+        }
+        let mut bytes = Vec::new();
+        file.take(MAX_IGNORE_FILE).read_to_end(&mut bytes).ok()?;
+        let mut b = GitignoreBuilder::new(abs);
+        b.case_insensitive(self.ignore_case).ok()?;
+        add_lines(&mut b, &bytes, &self.root.join(&file_rel));
+        b.build().ok()
+    }
+}
+
+/// Kind and mode of what `lstat` says; `None` for a folder that is not a
+/// repository of its own.
+pub(crate) fn kind_and_mode(meta: &fs::Metadata, gitlink: bool) -> Option<(EntryKind, u32)> {
+    let ft = meta.file_type();
+    if ft.is_file() {
+        Some((EntryKind::File, meta.mode() & 0o7777))
+    } else if ft.is_symlink() {
+        Some((EntryKind::Symlink, 0o120000))
+    } else if ft.is_dir() {
+        gitlink.then_some((EntryKind::Submodule, 0o160000))
+    } else {
+        Some((EntryKind::Special, meta.mode()))
+    }
+}
+
+/// `info/exclude` and `core.excludesFile`, rooted at the working directory.
+fn global_rules(
+    repo: &git2::Repository,
+    config: &git2::Config,
+    root: &Path,
+    ignore_case: bool,
+) -> Gitignore {
+    let mut b = GitignoreBuilder::new(root);
+    let _ = b.case_insensitive(ignore_case);
+    let excludes = config.get_path("core.excludesfile").ok().or_else(|| {
+        let xdg = std::env::var_os("XDG_CONFIG_HOME")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+        Some(xdg.join("git/ignore"))
+    });
+    // The user's own files, outside the repository: read as git reads them.
+    for file in [excludes, Some(repo.commondir().join("info/exclude"))]
+        .into_iter()
+        .flatten()
+    {
+        if let Ok(bytes) = fs::read(&file) {
+            add_lines(&mut b, &bytes, &file);
+        }
+    }
+    b.build().unwrap_or_else(|_| Gitignore::empty())
+}
+
+/// The lines of an ignore file, as git splits them (a UTF-8 byte order mark at
+/// the start is skipped, `\r\n` ends a line like `\n`). A line that is not a
+/// valid pattern is skipped, as git matches nothing with it.
+fn add_lines(b: &mut GitignoreBuilder, bytes: &[u8], from: &Path) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    for line in bytes.split(|c| *c == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let line = String::from_utf8_lossy(line);
+        let _ = b.add_line(Some(from.to_path_buf()), &line);
+    }
+}
+
+fn is_dot_git(name: &std::ffi::OsStr) -> bool {
+    is_dot_git_bytes(name.as_bytes())
+}
+
+/// `.git` in any case: on case-insensitive file systems `.GIT` is the same folder.
+pub(crate) fn is_dot_git_bytes(name: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(b".git")
+}

@@ -1,0 +1,720 @@
+//! The distribution: the release workflow (schema, zizmor, pins), the action's
+//! download-and-verify install step run against a release folder served on
+//! 127.0.0.1, the wheel maturin builds, and the Python pre-commit hook.
+
+use crate::common::*;
+use crate::tools::*;
+use serde_json::Value;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn yaml(path: &str) -> Value {
+    let text = std::fs::read_to_string(root().join(path)).unwrap();
+    serde_saphyr::from_str(&text).unwrap()
+}
+
+const WORKFLOW: &str = ".github/workflows/release.yml";
+
+#[test]
+fn release_workflow_validates_against_the_github_workflows_schema() {
+    let Some(cj) = tool("check-jsonschema") else {
+        return;
+    };
+    let (code, out) = run_tool(
+        &cj,
+        &["--builtin-schema", "vendor.github-workflows", WORKFLOW],
+        root(),
+    );
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn release_workflow_has_no_zizmor_finding() {
+    let Some(zizmor) = tool("zizmor") else {
+        return;
+    };
+    // Every severity, not only medium and above: this workflow holds publishing rights.
+    let (code, out) = run_tool(
+        &zizmor,
+        &["--offline", "--min-severity", "low", WORKFLOW],
+        root(),
+    );
+    assert_eq!(code, 0, "{out}");
+}
+
+/// Every `uses:` of a job, with the job's name.
+fn uses(w: &Value) -> Vec<(String, String, Value)> {
+    let mut all = Vec::new();
+    for (job, spec) in w["jobs"].as_object().unwrap() {
+        for step in spec["steps"].as_array().unwrap() {
+            if let Some(u) = step["uses"].as_str() {
+                all.push((job.clone(), u.to_string(), step["with"].clone()));
+            }
+        }
+    }
+    all
+}
+
+#[test]
+fn release_workflow_pins_actions_and_grants_least_permissions() {
+    let w = yaml(WORKFLOW);
+    assert_eq!(w["on"]["push"]["tags"][0], "v*");
+    assert_eq!(
+        w["permissions"],
+        serde_json::json!({}),
+        "no default permission"
+    );
+    let steps = uses(&w);
+    assert!(steps.len() >= 10);
+    for (job, u, with) in &steps {
+        let (_, sha) = u.split_once('@').unwrap();
+        assert!(
+            sha.len() == 40 && sha.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{job}: {u} is not pinned to a commit"
+        );
+        if u.starts_with("actions/checkout@") {
+            assert_eq!(with["persist-credentials"], false, "{job}: {u}");
+        }
+    }
+    // Signing rights only where something is signed: attestations and PyPI.
+    for (job, spec) in w["jobs"].as_object().unwrap() {
+        let id_token = spec["permissions"]["id-token"].as_str();
+        let expected = matches!(job.as_str(), "draft" | "pypi").then_some("write");
+        assert_eq!(id_token, expected, "{job}");
+    }
+    assert!(
+        steps
+            .iter()
+            .any(|(job, u, _)| job == "draft" && u.starts_with("actions/attest-build-provenance@"))
+    );
+    assert!(
+        steps
+            .iter()
+            .any(|(job, u, _)| job == "pypi" && u.starts_with("pypa/gh-action-pypi-publish@"))
+    );
+    // The five platforms the action knows.
+    let targets: Vec<&str> = w["jobs"]["build"]["strategy"]["matrix"]["include"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["target"].as_str().unwrap())
+        .collect();
+    let script = std::fs::read_to_string(root().join("scripts/action-install.sh")).unwrap();
+    assert_eq!(targets.len(), 5);
+    for t in targets {
+        assert!(script.contains(&format!("target={t} ")), "{t}");
+    }
+}
+
+#[test]
+fn pre_commit_manifest_is_valid_and_has_a_python_hook() {
+    let Some(pc) = tool("pre-commit") else {
+        return;
+    };
+    let (code, out) = run_tool(
+        &pc,
+        &["validate-manifest", ".pre-commit-hooks.yaml"],
+        root(),
+    );
+    assert_eq!(code, 0, "{out}");
+    let hooks = yaml(".pre-commit-hooks.yaml");
+    let hooks = hooks.as_array().unwrap();
+    let lang = |id: &str| {
+        hooks.iter().find(|h| h["id"] == id).unwrap()["language"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(lang("relgate"), "rust");
+    assert_eq!(lang("relgate-python"), "python");
+    let docs = std::fs::read_to_string(root().join("docs/ci.md")).unwrap();
+    assert!(docs.contains("relgate-python"));
+}
+
+// ---- the action's install step against a local release server ----
+
+/// `python3 -m http.server` on a free 127.0.0.1 port, killed when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(dir: &Path) -> Server {
+        let python = tool("python3").expect("python3 serves the release folder");
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = command(python)
+            .args([
+                "-m",
+                "http.server",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+            ])
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = Server { child, port };
+        let start = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "the release server did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        server
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const TARGET: &str = "x86_64-unknown-linux-musl";
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A release folder `www/vVERSION/` packaged by the release's own scripts around the
+/// test's relgate binary, and a copy of the action whose `dist/` lists its checksums.
+struct Release {
+    tmp: tempfile::TempDir,
+}
+
+/// Runs one of the release scripts of `scripts/`.
+fn script(name: &str, args: &[&str]) {
+    let out = command("bash")
+        .arg(root().join("scripts").join(name))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The test's relgate packaged by `scripts/package-release.sh`, once per test run
+/// (compressing the debug binary takes seconds).
+fn packaged() -> &'static Path {
+    static ARCHIVE: OnceLock<PathBuf> = OnceLock::new();
+    ARCHIVE.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("dist-release");
+        let _ = std::fs::remove_dir_all(&dir);
+        script(
+            "package-release.sh",
+            &[TARGET, env!("CARGO_BIN_EXE_relgate"), dir.to_str().unwrap()],
+        );
+        dir.join(format!("relgate-{TARGET}.tar.gz"))
+    })
+}
+
+impl Release {
+    fn new() -> Release {
+        let tmp = tempfile::tempdir().unwrap();
+        let assets = tmp.path().join(format!("www/v{VERSION}"));
+        std::fs::create_dir_all(&assets).unwrap();
+        std::fs::copy(packaged(), assets.join(format!("relgate-{TARGET}.tar.gz"))).unwrap();
+        std::fs::write(
+            assets.join("relgate-aarch64-apple-darwin.tar.gz"),
+            "other\n",
+        )
+        .unwrap();
+        script("release-sums.sh", &[assets.to_str().unwrap()]);
+
+        let action = tmp.path().join("action");
+        std::fs::create_dir_all(action.join("scripts")).unwrap();
+        std::fs::create_dir_all(action.join("dist")).unwrap();
+        std::fs::copy(
+            root().join("scripts/action-install.sh"),
+            action.join("scripts/action-install.sh"),
+        )
+        .unwrap();
+        std::fs::copy(assets.join("SHA256SUMS"), action.join("dist/SHA256SUMS")).unwrap();
+        std::fs::write(action.join("dist/VERSION"), format!("{VERSION}\n")).unwrap();
+        Release { tmp }
+    }
+
+    fn www(&self) -> PathBuf {
+        self.tmp.path().join("www")
+    }
+
+    fn asset(&self) -> PathBuf {
+        self.www()
+            .join(format!("v{VERSION}/relgate-{TARGET}.tar.gz"))
+    }
+
+    fn action(&self) -> PathBuf {
+        self.tmp.path().join("action")
+    }
+}
+
+struct Installed {
+    code: i32,
+    log: String,
+    /// The `path` output, if the step wrote one.
+    path: Option<PathBuf>,
+    runner_temp: PathBuf,
+    _tmp: tempfile::TempDir,
+}
+
+/// Runs the action's `install` step (its `run:` text from action.yml) as the runner
+/// would, with `GITHUB_ACTION_PATH` at `action` and downloads from `base_url`.
+fn install(action: &Path, base_url: &str, extra: &[(&str, &str)]) -> Installed {
+    let a = yaml("action.yml");
+    let step = a["runs"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "install")
+        .unwrap()
+        .clone();
+    assert_eq!(step["env"]["INPUT_INSTALL"], "${{ inputs.install }}");
+    // The check step runs what this step installed, by the absolute path it outputs.
+    let check = a["runs"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "check")
+        .unwrap();
+    assert_eq!(check["env"]["RELGATE"], "${{ steps.install.outputs.path }}");
+    assert!(check["run"].as_str().unwrap().contains("\"$RELGATE\" "));
+    assert!(step["if"].is_null(), "the install step always runs");
+    let tmp = tempfile::tempdir().unwrap();
+    let runner_temp = tmp.path().join("runner-temp");
+    std::fs::create_dir_all(&runner_temp).unwrap();
+    let output = tmp.path().join("github-output");
+    let mut cmd = command("bash");
+    // A runner's environment only: PATH, then the isolated HOME and git config.
+    cmd.env_clear();
+    isolate(&mut cmd, []);
+    cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c"])
+        .arg(step["run"].as_str().unwrap())
+        .current_dir(tmp.path())
+        .env("PATH", std::env::var("PATH").unwrap())
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_ACTION_PATH", action)
+        .env("GITHUB_OUTPUT", &output)
+        .env("RUNNER_TEMP", &runner_temp)
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_ARCH", "X64")
+        .env("INPUT_INSTALL", "binary")
+        .env("RELGATE_INSTALL_BASE_URL", base_url);
+    for (k, v) in extra {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    let text = std::fs::read_to_string(&output).unwrap_or_default();
+    let path = text
+        .lines()
+        .find_map(|l| l.strip_prefix("path="))
+        .map(PathBuf::from);
+    Installed {
+        code: out.status.code().unwrap_or(-1),
+        log: format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        path,
+        runner_temp,
+        _tmp: tmp,
+    }
+}
+
+#[test]
+fn action_installs_the_verified_release_binary_and_runs_it() {
+    if tool("curl").is_none() {
+        return;
+    }
+    let release = Release::new();
+    let server = Server::start(&release.www());
+    let i = install(&release.action(), &server.url(), &[]);
+    assert_eq!(i.code, 0, "{}", i.log);
+    assert!(
+        i.log
+            .contains(&format!("relgate {VERSION} ({TARGET}) verified")),
+        "{}",
+        i.log
+    );
+    let bin = i.path.expect("path output");
+    assert!(bin.is_absolute());
+    assert!(bin.starts_with(&i.runner_temp), "{}", bin.display());
+    assert_eq!(bin.file_name().unwrap(), "relgate");
+
+    // The installed binary is the one packaged, and it gates a repository.
+    let out = command(&bin).arg("--version").output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("relgate {VERSION}")
+    );
+    let repo = passing_repo();
+    let out = command(&bin)
+        .args(["check", "--format", "json"])
+        .current_dir(repo.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    // The archive is removed once unpacked.
+    let dest = i.runner_temp.join(format!("relgate-{VERSION}-{TARGET}"));
+    assert!(!dest.join(format!("relgate-{TARGET}.tar.gz")).exists());
+}
+
+#[test]
+fn action_refuses_a_tampered_binary_with_exit_2() {
+    if tool("curl").is_none() {
+        return;
+    }
+    let release = Release::new();
+    // One byte changed after the checksums were committed.
+    let mut bytes = std::fs::read(release.asset()).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(release.asset(), bytes).unwrap();
+    let server = Server::start(&release.www());
+    let i = install(&release.action(), &server.url(), &[]);
+    assert_eq!(i.code, 2, "{}", i.log);
+    assert!(i.log.contains("checksum mismatch for "), "{}", i.log);
+    assert!(
+        i.log
+            .contains("the download is not the released file and was not run"),
+        "{}",
+        i.log
+    );
+    assert!(
+        i.log.contains("::error title=relgate install::"),
+        "{}",
+        i.log
+    );
+    assert_eq!(i.path, None, "no path output");
+    // Nothing was unpacked, and the download was removed.
+    let dest = i.runner_temp.join(format!("relgate-{VERSION}-{TARGET}"));
+    assert_eq!(std::fs::read_dir(&dest).unwrap().count(), 0);
+}
+
+#[test]
+fn action_refuses_what_it_cannot_verify_with_exit_2() {
+    let release = Release::new();
+    let action = release.action();
+    type Prepare<'a> = Box<dyn Fn() + 'a>;
+    type Case<'a> = (&'a str, Prepare<'a>, Vec<(&'a str, &'a str)>, String);
+    let cases: Vec<Case> = vec![
+        (
+            "unsupported platform",
+            Box::new(|| {}),
+            vec![("RUNNER_ARCH", "ARM")],
+            "no release binary for Linux/ARM: set install: source".to_string(),
+        ),
+        (
+            "a plain-http base URL",
+            Box::new(|| {}),
+            vec![("RELGATE_INSTALL_BASE_URL", "http://example.com/x")],
+            "RELGATE_INSTALL_BASE_URL must be an https:// URL".to_string(),
+        ),
+        (
+            "an unknown mode",
+            Box::new(|| {}),
+            vec![("INPUT_INSTALL", "cargo")],
+            "install must be binary, source or false, not 'cargo'".to_string(),
+        ),
+        (
+            "no checksum for the platform",
+            Box::new(|| {
+                let sums = action.join("dist/SHA256SUMS");
+                let text = std::fs::read_to_string(&sums).unwrap();
+                let kept: String = text
+                    .lines()
+                    .filter(|l| !l.contains(TARGET))
+                    .map(|l| format!("{l}\n"))
+                    .collect();
+                std::fs::write(&sums, kept).unwrap();
+            }),
+            vec![],
+            format!("dist/SHA256SUMS has no single checksum for relgate-{TARGET}.tar.gz"),
+        ),
+        (
+            "no dist/ in the action",
+            Box::new(|| std::fs::remove_dir_all(action.join("dist")).unwrap()),
+            vec![],
+            "this revision of the action has no release checksums".to_string(),
+        ),
+    ];
+    for (what, prepare, env, message) in cases {
+        prepare();
+        let i = install(&action, "http://127.0.0.1:9/unused", &env);
+        assert_eq!(i.code, 2, "{what}: {}", i.log);
+        assert!(i.log.contains(&message), "{what}: {}", i.log);
+        assert_eq!(i.path, None, "{what}");
+    }
+}
+
+#[test]
+fn action_reports_a_failed_download_with_exit_2() {
+    if tool("curl").is_none() {
+        return;
+    }
+    let release = Release::new();
+    // The server holds no v{VERSION}/ folder.
+    let empty = tempfile::tempdir().unwrap();
+    let server = Server::start(empty.path());
+    let i = install(&release.action(), &server.url(), &[]);
+    assert_eq!(i.code, 2, "{}", i.log);
+    assert!(
+        i.log.contains(&format!(
+            "could not download {}/v{VERSION}/relgate-{TARGET}.tar.gz",
+            server.url()
+        )),
+        "{}",
+        i.log
+    );
+}
+
+#[test]
+fn action_install_false_uses_relgate_on_path_by_absolute_path() {
+    let release = Release::new();
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_relgate")).parent().unwrap();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+    let i = install(
+        &release.action(),
+        "http://127.0.0.1:9/unused",
+        &[("INPUT_INSTALL", "false"), ("PATH", &path)],
+    );
+    assert_eq!(i.code, 0, "{}", i.log);
+    assert_eq!(i.path.unwrap(), Path::new(env!("CARGO_BIN_EXE_relgate")));
+}
+
+// ---- the wheel ----
+
+/// Builds the wheel with maturin (in its own target dir: maturin's build flags differ
+/// from `cargo test`'s and would replace the binary the other tests run).
+fn build_wheel(out: &Path) -> PathBuf {
+    let maturin = tool("maturin").expect("maturin builds the wheel");
+    // The isolated HOME has no toolchain: cargo and rustup keep the real ones.
+    let home = PathBuf::from(std::env::var_os("HOME").unwrap());
+    let var = |name: &str, default: PathBuf| std::env::var_os(name).map_or(default, PathBuf::from);
+    let status = command(maturin)
+        .env("CARGO_HOME", var("CARGO_HOME", home.join(".cargo")))
+        .env("RUSTUP_HOME", var("RUSTUP_HOME", home.join(".rustup")))
+        .args(["build", "--profile", "dev", "--out"])
+        .arg(out)
+        .current_dir(root())
+        .env(
+            "CARGO_TARGET_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("wheel-target"),
+        )
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let wheels: Vec<PathBuf> = std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "whl"))
+        .collect();
+    assert_eq!(wheels.len(), 1, "{wheels:?}");
+    wheels.into_iter().next().unwrap()
+}
+
+/// Slow (maturin compiles relgate cold in its own target dir): run by
+/// scripts/slow-tests.sh, or `cargo test --test integration -- --ignored distribution::`.
+#[test]
+#[ignore = "slow: builds the wheel; run by scripts/slow-tests.sh"]
+fn wheel_installs_into_a_fresh_venv_and_runs() {
+    let (Some(python), Some(pre_commit)) = (tool("python3"), tool("pre-commit")) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let wheels = tmp.path().join("wheels");
+    let wheel = build_wheel(&wheels);
+    let name = wheel.file_name().unwrap().to_str().unwrap().to_string();
+    assert!(
+        name.starts_with(&format!("relgate-{VERSION}-py3-none-")),
+        "{name}"
+    );
+
+    let venv = tmp.path().join("venv");
+    let (code, out) = run_tool(&python, &["-m", "venv", venv.to_str().unwrap()], tmp.path());
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run_tool(
+        &venv.join("bin/python"),
+        &[
+            "-m",
+            "pip",
+            "install",
+            "--no-index",
+            "--quiet",
+            wheel.to_str().unwrap(),
+        ],
+        tmp.path(),
+    );
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run_tool(&venv.join("bin/relgate"), &["--version"], tmp.path());
+    assert_eq!((code, out.trim()), (0, &*format!("relgate {VERSION}")));
+
+    // docs/ci.md's hook that uses the wheel from the index (here: the folder of the
+    // built wheel, plus the build tools virtualenv embeds for pre-commit's placeholder
+    // package) blocks a commit, then accepts the fixed one.
+    let (code, embed) = run_tool(
+        &python,
+        &[
+            "-c",
+            "import os, virtualenv; print(os.path.join(os.path.dirname(virtualenv.__file__), 'seed', 'wheels', 'embed'))",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(code, 0, "{embed}");
+    let repo = Repo::new();
+    repo.write(
+        ".pre-commit-config.yaml",
+        &format!(
+            "repos:\n  - repo: local\n    hooks:\n      - id: relgate\n        name: relgate\n        entry: relgate check --staged\n        language: python\n        additional_dependencies: ['relgate=={VERSION}']\n        pass_filenames: false\n        always_run: true\n"
+        ),
+    )
+    .write(".relgate/policies.yaml", "version: 1\npolicies:\n  - id: CL-1\n    title: A changelog is committed\n    check:\n      exists: CHANGELOG.md\n")
+    .write("README.md", "x\n");
+    let pc = |args: &[&str]| {
+        let out = command(if args[0] == "git" {
+            Path::new("git")
+        } else {
+            &pre_commit
+        })
+        .args(if args[0] == "git" { &args[1..] } else { args })
+        .current_dir(repo.path())
+        .env("PRE_COMMIT_HOME", tmp.path().join("pre-commit-home"))
+        .env("PIP_NO_INDEX", "1")
+        .env(
+            "PIP_FIND_LINKS",
+            format!("{} {}", wheels.display(), embed.trim()),
+        )
+        .env("NO_COLOR", "1")
+        .env("GIT_AUTHOR_NAME", "relgate")
+        .env("GIT_AUTHOR_EMAIL", "t@relgate.invalid")
+        .env("GIT_COMMITTER_NAME", "relgate")
+        .env("GIT_COMMITTER_EMAIL", "t@relgate.invalid")
+        .output()
+        .unwrap();
+        (
+            out.status.success(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    let (ok, out) = pc(&["install"]);
+    assert!(ok, "{out}");
+    let (ok, out) = pc(&["install-hooks"]);
+    assert!(ok, "{out}");
+    repo.git(&["add", "-A"]);
+    let (ok, out) = pc(&["git", "commit", "-q", "-m", "no changelog"]);
+    assert!(!ok, "the hook let a violation through:\n{out}");
+    assert!(out.contains("CL-1"), "{out}");
+    repo.write("CHANGELOG.md", "# Changelog\n");
+    repo.git(&["add", "-A"]);
+    let (ok, out) = pc(&["git", "commit", "-q", "-m", "with changelog"]);
+    assert!(ok, "{out}");
+}
+
+#[test]
+fn action_source_cache_key_names_the_platform_toolchain_and_lockfile() {
+    let a = yaml("action.yml");
+    let step = a["runs"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "key")
+        .unwrap()
+        .clone();
+    assert_eq!(step["if"], "inputs.install == 'source'");
+    let tmp = tempfile::tempdir().unwrap();
+    let output = tmp.path().join("github-output");
+    let out = command("bash")
+        .args(["--noprofile", "--norc", "-eo", "pipefail", "-c"])
+        .arg(step["run"].as_str().unwrap())
+        .env("GITHUB_ACTION_PATH", root())
+        .env("GITHUB_OUTPUT", &output)
+        .env("RUNNER_TEMP", tmp.path())
+        .env("RUNNER_OS", "macOS")
+        .env("RUNNER_ARCH", "ARM64")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let key = std::fs::read_to_string(&output).unwrap();
+    let key = key.trim().strip_prefix("key=").unwrap();
+    let (prefix, lock) = key.rsplit_once('-').unwrap();
+    assert!(prefix.starts_with("relgate-source-macOS-ARM64-1."), "{key}");
+    assert_eq!(lock.len(), 16, "{key}");
+    assert!(lock.bytes().all(|b| b.is_ascii_hexdigit()), "{key}");
+}
+
+#[test]
+fn action_source_build_runs_in_the_action_folder_with_the_pinned_toolchain() {
+    // Stand-ins for rustup and cargo record how they were called; the fake cargo
+    // "builds" by copying the test's relgate where cargo would put it.
+    let tools = tempfile::tempdir().unwrap();
+    let log = tools.path().join("calls.log");
+    let fake = |name: &str, body: &str| {
+        let p = tools.path().join(name);
+        std::fs::write(&p, format!("#!/bin/bash\n{body}\n")).unwrap();
+        let mut perms = std::fs::metadata(&p).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+        std::fs::set_permissions(&p, perms).unwrap();
+    };
+    fake(
+        "rustup",
+        &format!("echo \"rustup $*\" >> {}", log.display()),
+    );
+    fake(
+        "cargo",
+        &format!(
+            "echo \"cargo $* in $PWD target $CARGO_TARGET_DIR\" >> {log}\nmkdir -p \"$CARGO_TARGET_DIR/release\"\ncp {bin} \"$CARGO_TARGET_DIR/release/relgate\"",
+            log = log.display(),
+            bin = env!("CARGO_BIN_EXE_relgate"),
+        ),
+    );
+    let release = Release::new();
+    let path = format!(
+        "{}:{}",
+        tools.path().display(),
+        std::env::var("PATH").unwrap()
+    );
+    let i = install(
+        &release.action(),
+        "http://127.0.0.1:9/unused",
+        &[("INPUT_INSTALL", "source"), ("PATH", &path)],
+    );
+    assert_eq!(i.code, 0, "{}", i.log);
+    let calls = std::fs::read_to_string(&log).unwrap();
+    let target = i.runner_temp.join("relgate-target");
+    assert_eq!(
+        calls,
+        format!(
+            "rustup toolchain install 1.95.0 --profile minimal --no-self-update\n\
+             cargo +1.95.0 build --locked --release --bin relgate in {} target {}\n",
+            release.action().display(),
+            target.display()
+        )
+    );
+    assert_eq!(i.path.unwrap(), target.join("release/relgate"));
+}
