@@ -90,6 +90,10 @@ pub struct CheckArgs {
     /// The time date rules measure against (RFC 3339 or YYYY-MM-DD; default: the clock)
     #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
     pub now: Option<jiff::Timestamp>,
+    /// Hand a file the job produced (e.g. a git-ignored test report) to checks that
+    /// say `attachment: NAME` (repeatable)
+    #[arg(long = "attach", value_name = "NAME=PATH", value_parser = parse_attach)]
+    pub attach: Vec<(String, PathBuf)>,
     /// Output format
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
@@ -195,6 +199,18 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
         return Err(format!("'{k}' is not a variable name"));
     }
     Ok((k.to_string(), v.to_string()))
+}
+
+fn parse_attach(s: &str) -> Result<(String, PathBuf), String> {
+    let (name, path) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=PATH, found '{s}'"))?;
+    let (name, _) = parse_var(&format!("{name}="))
+        .map_err(|_| format!("'{name}' is not an attachment name"))?;
+    if path.is_empty() {
+        return Err(format!("--attach {name}= needs a path"));
+    }
+    Ok((name, PathBuf::from(path)))
 }
 
 fn parse_also(s: &str) -> Result<(Format, PathBuf), String> {

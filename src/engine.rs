@@ -1,6 +1,7 @@
 //! Evaluation: `when` / `unless` / `all` / `any` / `not`, a status per policy,
 //! findings in one deterministic order whatever the thread count.
 
+use crate::eval::selected::Selection;
 use crate::eval::{Cx, EvalError, Hit};
 use crate::finding::Finding;
 use crate::lang::template::no_escape;
@@ -35,6 +36,10 @@ pub(crate) struct PolicyOutcome {
     /// Why the policy was skipped or exempted, for reports.
     pub reason: Option<String>,
     pub findings: Vec<Finding>,
+    /// How many distinct files the policy's checks selected or read.
+    pub selected: usize,
+    /// Why its checks looked at no file (`docs/**/*.md matched nothing`).
+    pub unmatched: Vec<String>,
 }
 
 /// Evaluates every policy (in parallel) and returns outcomes in policy order.
@@ -46,6 +51,17 @@ pub(crate) fn evaluate(set: &PolicySet, cx: &Cx) -> Result<Vec<PolicyOutcome>, R
 }
 
 fn evaluate_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, ReadError> {
+    let selection = Selection::default();
+    let cx = &Cx {
+        selection: Some(&selection),
+        ..*cx
+    };
+    let mut o = judge_policy(p, cx)?;
+    (o.selected, o.unmatched) = selection.summary();
+    Ok(o)
+}
+
+fn judge_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, ReadError> {
     match run_policy(p, cx) {
         Ok(o) => Ok(o),
         Err(EvalError::Read(e)) => Err(e),
@@ -160,6 +176,20 @@ pub(crate) fn eval(c: &Cond, cx: &Cx) -> Result<Vec<Hit>, EvalError> {
                 }
                 hits.extend(h);
             }
+            // Each finding says that it is one of several ways, none of which holds
+            // (e.g. evidence committed or attached: both findings are shown).
+            let note = match cs.len() {
+                0 | 1 => None,
+                2 => Some(" (either alternative would do; neither holds)".to_string()),
+                n => Some(format!(
+                    " (any of the {n} alternatives would do; none holds)"
+                )),
+            };
+            if let Some(note) = note {
+                for h in &mut hits {
+                    h.message.push_str(&note);
+                }
+            }
             Ok(hits)
         }
         Cond::Not(inner) => {
@@ -196,11 +226,14 @@ fn outcome(
                 None => (None, None, None),
             };
             let snippet = match (&path, line) {
-                (Some(path), Some(line)) => cx
-                    .view
-                    .read(path)
-                    .ok()
-                    .map(|c| crate::finding::excerpt(&c, line, column).text),
+                (Some(path), Some(line)) => match cx.attachments.by_label(path) {
+                    Some(c) => Some(crate::finding::excerpt(c, line, column).text),
+                    None => cx
+                        .view
+                        .read(path)
+                        .ok()
+                        .map(|c| crate::finding::excerpt(&c, line, column).text),
+                },
                 _ => None,
             };
             Finding {
@@ -223,6 +256,8 @@ fn outcome(
         status,
         reason,
         findings,
+        selected: 0,
+        unmatched: Vec::new(),
     }
 }
 

@@ -37,6 +37,8 @@ pub(crate) fn eval_yaml(
         vars: &vars,
         now,
         diff: None,
+        attachments: &crate::eval::attach::NONE,
+        selection: None,
     };
     match crate::engine::eval(&set.policies[0].check, &cx) {
         Ok(h) => h,

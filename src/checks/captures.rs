@@ -1,6 +1,7 @@
 //! `captures`: a line matching a regex with named captures, whose values are compared.
 
 use super::KindSpec;
+use crate::eval::attach::Source;
 use crate::eval::scope::Scope;
 use crate::eval::{At, Check, Cx, Eval, EvalError, Hit};
 use crate::lang::error::{Code, did_you_mean};
@@ -27,9 +28,10 @@ Findings point at the capture's line and column. A Markdown file is searched as 
         Param {
             name: "file",
             ty: Ty::Path,
-            required: true,
-            doc: "The file to search.",
+            required: false,
+            doc: "The file to search (or give `attachment`).",
         },
+        crate::eval::attach::PARAM,
         Param {
             name: "section",
             ty: Ty::Text,
@@ -100,7 +102,7 @@ static DATE_RULE: &[Param] = &[
 ];
 
 fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
-    let file = f.path("file");
+    let file = Source::read(f, "file", true);
     let section = f.text("section");
     let pattern = f.regex("pattern");
     let lines = f.choice("lines");
@@ -209,7 +211,7 @@ struct DateRule {
 
 #[derive(Debug)]
 struct Captures {
-    file: Template,
+    file: Source,
     section: Option<Template>,
     pattern: RegexT,
     lines: Lines,
@@ -328,8 +330,12 @@ impl Captures {
 
 impl Check for Captures {
     fn eval(&self, cx: &Cx) -> Eval {
-        let path = cx.vars.render(&self.file, no_escape)?;
-        let (content, scope) = match Scope::load(cx, &path, self.section.as_ref()) {
+        let path = self.file.label(cx)?;
+        let loaded = self
+            .file
+            .load(cx, &path)
+            .and_then(|c| Scope::of(cx, &path, c, self.section.as_ref()));
+        let (content, scope) = match loaded {
             Ok(loaded) => loaded,
             Err(blocked) => return Ok(vec![blocked.hit()?]),
         };

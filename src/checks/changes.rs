@@ -106,6 +106,10 @@ impl Check for Changes {
             ));
         };
         let Some((what, at)) = self.fired(cx, diff)? else {
+            cx.record_unmatched(match &self.trigger {
+                Trigger::Touches(_) => "the change touches none of its trigger paths".into(),
+                Trigger::Flag(var) => format!("the change does not alter the flag '{var}'"),
+            });
             return Ok(Vec::new());
         };
         let must = self.must_modify.render(cx)?;
@@ -254,6 +258,8 @@ mod tests {
             vars: &vars,
             now: ts,
             diff: Some(&diff),
+            attachments: &crate::eval::attach::NONE,
+            selection: None,
         };
         set.policies
             .iter()

@@ -2,6 +2,7 @@
 //! membership and the last element.
 
 use super::KindSpec;
+use crate::eval::attach::Source;
 use crate::eval::{At, Blocked, Check, Cx, Eval, EvalError, Hit};
 use crate::lang::fields::{Fields, Scalar};
 use crate::lang::kind::{Param, Ty};
@@ -23,9 +24,10 @@ the offending element's (or field's) line, naming it as `[index].field` (0-based
         Param {
             name: "file",
             ty: Ty::Path,
-            required: true,
-            doc: "The data file.",
+            required: false,
+            doc: "The data file in the repository (or give `attachment`).",
         },
+        crate::eval::attach::PARAM,
         Param {
             name: "format",
             ty: Ty::Enum(&["json", "yaml", "toml"]),
@@ -118,7 +120,7 @@ static ORDERED: &[Param] = &[Param {
 }];
 
 fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
-    let file = f.path("file");
+    let file = Source::read(f, "file", true);
     let format = f.choice("format");
     let path = f.text("path");
     let ty = f.choice("type");
@@ -174,7 +176,7 @@ struct Each {
 
 #[derive(Debug)]
 struct Data {
-    file: Template,
+    file: Source,
     format: Option<DataFormat>,
     path: Option<Template>,
     ty: Option<String>,
@@ -187,8 +189,18 @@ struct Data {
 /// A parsed data file: its first document, or the hit that says why there is none.
 pub(super) fn load(cx: &Cx, path: &str, format: Option<DataFormat>) -> Result<Value, Blocked> {
     let content = crate::eval::util::read(cx, path)?;
-    let text = crate::eval::util::text(path, &content)?;
-    let Some(format) = format.or_else(|| structured::data_format_for_path(path)) else {
+    parse_data(path, path, &content, format)
+}
+
+/// Parses `content` (named `path` in findings; `hint` gives the format by its extension).
+fn parse_data(
+    path: &str,
+    hint: &str,
+    content: &crate::repo::Content,
+    format: Option<DataFormat>,
+) -> Result<Value, Blocked> {
+    let text = crate::eval::util::text(path, content)?;
+    let Some(format) = format.or_else(|| structured::data_format_for_path(hint)) else {
         return Err(Blocked::Error(EvalError::Invalid(format!(
             "cannot tell the format of {path} from its name; set 'format' (json, yaml or toml)"
         ))));
@@ -399,8 +411,16 @@ impl Each {
 
 impl Check for Data {
     fn eval(&self, cx: &Cx) -> Eval {
-        let file = cx.vars.render(&self.file, no_escape)?;
-        let doc = match load(cx, &file, self.format) {
+        let file = self.file.label(cx)?;
+        let loaded = self.file.load(cx, &file).and_then(|content| {
+            parse_data(
+                &file,
+                &self.file.name_hint(cx, &file),
+                &content,
+                self.format,
+            )
+        });
+        let doc = match loaded {
             Ok(v) => v,
             Err(blocked) => return Ok(vec![blocked.hit()?]),
         };

@@ -1,7 +1,7 @@
 //! `encoding`: valid UTF-8 with no mojibake.
 
 use super::KindSpec;
-use crate::eval::util::{read, select};
+use crate::eval::util::{MIN_FILES, min_files, read, select, too_few};
 use crate::eval::{At, Check, Cx, Eval, Hit};
 use crate::lang::fields::Fields;
 use crate::lang::kind::{Param, Ty};
@@ -33,6 +33,7 @@ endings are fine. One finding per file, at its first bad line.\n\n```yaml\ncheck
             required: false,
             doc: "Also reject mojibake (default true); false checks UTF-8 validity only.",
         },
+        MIN_FILES,
     ],
     shorthand: None,
     build,
@@ -42,6 +43,7 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
     let files = f.globs("files");
     let exclude = f.globs("exclude");
     let mojibake = f.bool("mojibake");
+    let min_files = min_files(f, 0);
     Some(Box::new(Encoding {
         files: GlobSet {
             ignore_case: false,
@@ -49,6 +51,7 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
             exclude: exclude.unwrap_or_default(),
         },
         mojibake: mojibake.unwrap_or(true),
+        min_files: min_files?,
     }))
 }
 
@@ -56,11 +59,15 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
 struct Encoding {
     files: GlobSet,
     mojibake: bool,
+    min_files: usize,
 }
 
 impl Check for Encoding {
     fn eval(&self, cx: &Cx) -> Eval {
         let (paths, mut hits) = select(cx, &self.files)?;
+        if hits.is_empty() {
+            hits.extend(too_few(cx, &self.files, paths.len(), self.min_files)?);
+        }
         for path in &paths {
             let content = match read(cx, path) {
                 Ok(c) => c,

@@ -41,10 +41,16 @@ impl Check for Exists {
         let mut hits = Vec::new();
         for pat in &set.include {
             let found = match &pat.glob {
-                None => cx.view.entry(&pat.text).is_some(),
-                Some(g) => cx.view.entries().iter().any(|e| g.is_match(&e.path)),
+                None => cx.view.entry(&pat.text).map(|e| e.path.as_str()),
+                Some(g) => cx
+                    .view
+                    .entries()
+                    .iter()
+                    .find(|e| g.is_match(&e.path))
+                    .map(|e| e.path.as_str()),
             };
-            if found {
+            if let Some(path) = found {
+                cx.record(path);
                 continue;
             }
             hits.push(match &pat.glob {

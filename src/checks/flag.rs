@@ -57,6 +57,9 @@ struct Flag {
 impl Check for Flag {
     fn eval(&self, cx: &Cx) -> Eval {
         let facts = cx.vars.flag(&self.var)?;
+        for p in &facts.scanned {
+            cx.record(p);
+        }
         if self.on {
             return Ok(if facts.is_on() {
                 Vec::new()
@@ -155,6 +158,8 @@ mod tests {
             vars: &vars,
             now,
             diff: None,
+            attachments: &crate::eval::attach::NONE,
+            selection: None,
         };
         let hits = set
             .policies

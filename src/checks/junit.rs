@@ -1,7 +1,7 @@
 //! `junit`: a JUnit XML report holds a test suite that ran and passed.
 
 use super::KindSpec;
-use crate::eval::util::read;
+use crate::eval::attach::Source;
 use crate::eval::{At, Check, Cx, Eval, Hit};
 use crate::lang::error::Code;
 use crate::lang::fields::Fields;
@@ -31,9 +31,10 @@ message; the first five).\n\n\
         Param {
             name: "file",
             ty: Ty::Path,
-            required: true,
-            doc: "The JUnit XML report.",
+            required: false,
+            doc: "The JUnit XML report in the repository (or give `attachment`).",
         },
+        crate::eval::attach::PARAM,
         Param {
             name: "suite",
             ty: Ty::Text,
@@ -70,7 +71,7 @@ message; the first five).\n\n\
 };
 
 fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
-    let file = f.path("file");
+    let file = Source::read(f, "file", true);
     let suite = f.text("suite");
     let min_tests = count(f, "min_tests", 1);
     let max_failures = count(f, "max_failures", 0);
@@ -110,7 +111,7 @@ fn count(f: &mut Fields, name: &'static str, default: u64) -> Option<u64> {
 
 #[derive(Debug)]
 struct Junit {
-    file: Template,
+    file: Source,
     suite: Option<Template>,
     min_tests: u64,
     max_failures: u64,
@@ -123,8 +124,8 @@ const NAMED_MAX: usize = 5;
 
 impl Check for Junit {
     fn eval(&self, cx: &Cx) -> Eval {
-        let path = cx.vars.render(&self.file, no_escape)?;
-        let content = match read(cx, &path) {
+        let path = self.file.label(cx)?;
+        let content = match self.file.load(cx, &path) {
             Ok(c) => c,
             Err(blocked) => return Ok(vec![blocked.hit()?]),
         };

@@ -1,14 +1,18 @@
 //! `matches`: text that must be present.
 
 use super::KindSpec;
+use crate::eval::attach;
 use crate::eval::scope::Scope;
-use crate::eval::util::{nothing_selected, select};
-use crate::eval::{At, Check, Cx, Eval, Hit};
+use crate::eval::util::{MIN_FILES, min_files, select, too_few};
+use crate::eval::{At, Blocked, Check, Cx, Eval, EvalError, Hit};
+use crate::lang::error::Code;
 use crate::lang::fields::Fields;
 use crate::lang::kind::{Param, Ty};
 use crate::lang::pattern::{GlobSet, RegexT};
 use crate::lang::template::{Template, no_escape};
 use crate::parse::markdown::searched;
+use crate::repo::Content;
+use std::sync::Arc;
 
 pub(super) static SPEC: KindSpec = KindSpec {
     name: "matches",
@@ -27,9 +31,10 @@ pub(super) static TEXT_PARAMS: &[Param] = &[
     Param {
         name: "files",
         ty: Ty::Globs,
-        required: true,
-        doc: "Paths or globs of the files to search.",
+        required: false,
+        doc: "Paths or globs of the files to search (or give `attachment`).",
     },
+    crate::eval::attach::PARAM,
     Param {
         name: "patterns",
         ty: Ty::Regexes,
@@ -55,6 +60,11 @@ pub(super) static TEXT_PARAMS: &[Param] = &[
         doc: "The finding's message instead of the default.",
     },
     RAW_PARAM,
+    Param {
+        doc: "Least number of files `files` must select; fewer is a finding (`matches`: \
+default 1; `not_matches`: default 0, so a glob with a typo passes unless this says 1).",
+        ..MIN_FILES
+    },
 ];
 
 /// `raw`, shared by the kinds that search text.
@@ -72,6 +82,9 @@ columns are unchanged), so text a reviewer cannot see never satisfies or breaks 
 #[derive(Debug)]
 pub(super) struct TextScan {
     pub files: GlobSet,
+    /// `attachment: NAME` instead of `files`.
+    pub attachment: Option<String>,
+    pub min_files: usize,
     pub patterns: Vec<RegexT>,
     pub section: Option<Template>,
     pub message: Option<Template>,
@@ -79,29 +92,102 @@ pub(super) struct TextScan {
 }
 
 impl TextScan {
-    pub(super) fn read(f: &mut Fields) -> Option<TextScan> {
-        let files = f.globs("files");
+    /// `min_files` defaults to `min`.
+    pub(super) fn read(f: &mut Fields, min: usize) -> Option<TextScan> {
+        let files_node = f.node("files").is_some();
+        let files = if files_node { f.globs("files") } else { None };
+        let mut ok = true;
+        let attachment = match (files_node, f.node("attachment")) {
+            (true, Some(n)) => {
+                f.lx.error(
+                    Code::BadValue,
+                    n.span,
+                    "give either 'files' or 'attachment', not both",
+                )
+                .help = Some(
+                    "to accept either, write `any:` with one check on 'files' and one on 'attachment'"
+                        .into(),
+                );
+                ok = false;
+                None
+            }
+            (false, None) => {
+                let span = f.span();
+                f.lx.error(
+                    Code::MissingKey,
+                    span,
+                    "the check needs 'files' or 'attachment'",
+                )
+                .help = Some(
+                    "'files': paths or globs of the repository; 'attachment': a file passed with --attach NAME=PATH"
+                        .into(),
+                );
+                ok = false;
+                None
+            }
+            (true, None) => None,
+            (false, Some(_)) => {
+                let name = f.string("attachment");
+                ok &= name.is_some();
+                name
+            }
+        };
         let patterns = f.regexes("patterns");
         let section = f.text("section");
         let exclude = f.globs("exclude");
         let message = f.text("message");
         let raw = f.bool("raw");
+        let min_files = min_files(f, min);
+        if !ok {
+            return None;
+        }
         Some(TextScan {
             files: GlobSet {
                 ignore_case: false,
-                include: files?,
+                include: if attachment.is_some() {
+                    Vec::new()
+                } else {
+                    files?
+                },
                 exclude: exclude.unwrap_or_default(),
             },
+            attachment,
+            min_files: min_files?,
             patterns: patterns?,
             section,
             message,
             raw: raw.unwrap_or(false),
         })
     }
+
+    /// The paths to search and the hits of selection (missing files, too few files).
+    pub(super) fn select(&self, cx: &Cx) -> Result<(Vec<String>, Vec<Hit>), EvalError> {
+        if let Some(name) = &self.attachment {
+            return Ok((vec![format!("{}{name}", attach::PREFIX)], Vec::new()));
+        }
+        let (paths, mut hits) = select(cx, &self.files)?;
+        if hits.is_empty() {
+            hits.extend(too_few(cx, &self.files, paths.len(), self.min_files)?);
+        }
+        Ok((paths, hits))
+    }
+
+    /// The content of `path` (from [`TextScan::select`]) with its scope.
+    pub(super) fn load(&self, cx: &Cx, path: &str) -> Result<(Arc<Content>, Scope), Blocked> {
+        match &self.attachment {
+            Some(name) => Scope::of(
+                cx,
+                path,
+                attach::attachment(cx, name)?,
+                self.section.as_ref(),
+            ),
+            None => Scope::load(cx, path, self.section.as_ref()),
+        }
+    }
 }
 
 fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
-    TextScan::read(f).map(|t| Box::new(Matches(t)) as Box<dyn Check>)
+    TextScan::read(f, 1).map(|t| Box::new(Matches(t)) as Box<dyn Check>)
 }
 
 #[derive(Debug)]
@@ -110,12 +196,9 @@ struct Matches(TextScan);
 impl Check for Matches {
     fn eval(&self, cx: &Cx) -> Eval {
         let this = &self.0;
-        let (paths, mut hits) = select(cx, &this.files)?;
-        if paths.is_empty() && hits.is_empty() {
-            hits.push(nothing_selected(cx, &this.files)?);
-        }
+        let (paths, mut hits) = this.select(cx)?;
         for path in &paths {
-            let (content, scope) = match Scope::load(cx, path, this.section.as_ref()) {
+            let (content, scope) = match this.load(cx, path) {
                 Ok(loaded) => loaded,
                 Err(blocked) => {
                     hits.push(blocked.hit()?);

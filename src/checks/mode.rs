@@ -1,7 +1,7 @@
 //! `mode`: regular files with exact permission bits.
 
 use super::KindSpec;
-use crate::eval::util::{nothing_selected, select};
+use crate::eval::util::{MIN_FILES, min_files, select, too_few};
 use crate::eval::{At, Check, Cx, Eval, Hit};
 use crate::lang::fields::Fields;
 use crate::lang::kind::{Param, Ty};
@@ -35,6 +35,11 @@ exist and a glob that matches nothing are findings too.\n\n```yaml\ncheck:\n  mo
             required: false,
             doc: "Globs of files to leave out.",
         },
+        Param {
+            doc: "Least number of files the globs must select (default 1: a glob that matches \
+nothing is a finding; `0` allows it).",
+            ..MIN_FILES
+        },
     ],
     shorthand: None,
     build,
@@ -44,6 +49,7 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
     let files = f.globs("files");
     let mode = f.mode("mode");
     let exclude = f.globs("exclude");
+    let min_files = min_files(f, 1);
     Some(Box::new(Mode {
         files: GlobSet {
             ignore_case: false,
@@ -51,6 +57,7 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
             exclude: exclude.unwrap_or_default(),
         },
         mode: mode?,
+        min_files: min_files?,
     }))
 }
 
@@ -58,13 +65,14 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
 struct Mode {
     files: GlobSet,
     mode: u32,
+    min_files: usize,
 }
 
 impl Check for Mode {
     fn eval(&self, cx: &Cx) -> Eval {
         let (paths, mut hits) = select(cx, &self.files)?;
-        if paths.is_empty() && hits.is_empty() {
-            hits.push(nothing_selected(cx, &self.files)?);
+        if hits.is_empty() {
+            hits.extend(too_few(cx, &self.files, paths.len(), self.min_files)?);
         }
         let on_disk = cx.view.source() == SourceKind::Worktree;
         let want_git = if self.mode & 0o111 == 0 {

@@ -2,8 +2,6 @@
 
 use super::KindSpec;
 use super::matches::{TEXT_PARAMS, TextScan};
-use crate::eval::scope::Scope;
-use crate::eval::util::select;
 use crate::eval::{At, Blocked, Check, Cx, Eval, Hit};
 use crate::lang::fields::Fields;
 use crate::lang::template::no_escape;
@@ -21,7 +19,7 @@ comments or code blocks is not reported unless `raw: true`.\n\n```yaml\ncheck:\n
 };
 
 fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
-    TextScan::read(f).map(|t| Box::new(NotMatches(t)) as Box<dyn Check>)
+    TextScan::read(f, 0).map(|t| Box::new(NotMatches(t)) as Box<dyn Check>)
 }
 
 #[derive(Debug)]
@@ -30,10 +28,15 @@ struct NotMatches(TextScan);
 impl Check for NotMatches {
     fn eval(&self, cx: &Cx) -> Eval {
         let this = &self.0;
-        let (paths, _missing) = select(cx, &this.files)?;
-        let mut hits = Vec::new();
+        // A literal path that does not exist cannot hold a forbidden pattern: only
+        // `min_files` makes an empty selection a finding.
+        let (paths, selection) = this.select(cx)?;
+        let mut hits: Vec<Hit> = selection
+            .into_iter()
+            .filter(|_| this.min_files > 0)
+            .collect();
         for path in &paths {
-            let (content, scope) = match Scope::load(cx, path, this.section.as_ref()) {
+            let (content, scope) = match this.load(cx, path) {
                 Ok(loaded) => loaded,
                 Err(Blocked::NoSection(_)) => continue,
                 Err(blocked) => {

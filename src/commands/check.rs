@@ -21,6 +21,8 @@ pub(crate) struct Request<'a> {
     pub packs: &'a [String],
     pub vars: &'a [(String, String)],
     pub now: Option<jiff::Timestamp>,
+    /// `--attach NAME=PATH`: files the job produced, from outside the repository view.
+    pub attach: &'a [(String, std::path::PathBuf)],
 }
 
 /// Why an evaluation produced no report.
@@ -40,6 +42,15 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         .stack_size(crate::parse::structured::PARSER_STACK_SIZE)
         .start_handler(|_| crate::parse::structured::mark_big_stack_thread())
         .build_global();
+    let attachments = crate::eval::attach::Attachments::open(req.attach).map_err(|e| {
+        Failure::Fatal(
+            format!("cannot read an attachment: {e}"),
+            Some(
+                "--attach NAME=PATH takes a regular file the job produced (never a symbolic link)"
+                    .into(),
+            ),
+        )
+    })?;
     let opened = match repo::open(&req.target) {
         Ok(o) => o,
         Err(e) => return Err(Failure::Fatal(format!("{e}"), diag_help(&e))),
@@ -94,6 +105,8 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         vars: &vars,
         now,
         diff: opened.diff.as_ref(),
+        attachments: &attachments,
+        selection: None,
     };
     let mut outcomes = match crate::engine::evaluate(&set, &cx) {
         Ok(o) => o,
@@ -114,6 +127,8 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
             help: p.help.as_ref().map(|t| t.raw.clone()),
             url: p.url.clone(),
             origin: p.origin.clone(),
+            selected: o.selected,
+            unmatched: o.unmatched,
         });
         findings.extend(o.findings);
     }
@@ -133,10 +148,12 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let mut contents = BTreeMap::new();
     for f in &findings {
-        if let (Some(path), Some(_)) = (&f.path, f.line)
-            && let Ok(c) = opened.view.read(path)
-        {
-            contents.insert(path.clone(), c);
+        if let (Some(path), Some(_)) = (&f.path, f.line) {
+            if let Some(c) = attachments.by_label(path) {
+                contents.insert(path.clone(), c.clone());
+            } else if let Ok(c) = opened.view.read(path) {
+                contents.insert(path.clone(), c);
+            }
         }
     }
     let report = Report {
@@ -202,6 +219,7 @@ pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
         packs: &args.packs,
         vars: &args.vars,
         now: args.now,
+        attach: &args.attach,
     };
     let report = match evaluate(&req) {
         Ok(r) => r,

@@ -254,6 +254,8 @@ pub(crate) fn notes(diff: &Diff, supplied: &BTreeSet<String>) -> (PolicyResult, 
         help: None,
         url: None,
         origin,
+        selected: 0,
+        unmatched: Vec::new(),
     };
     (policy, findings)
 }
@@ -328,6 +330,8 @@ pub(crate) fn case_collisions(view: &dyn View) -> Option<(PolicyResult, Vec<Find
         help: None,
         url: None,
         origin,
+        selected: 0,
+        unmatched: Vec::new(),
     };
     Some((policy, kept))
 }

@@ -69,6 +69,8 @@ pub struct FlagFacts {
     /// Submodules that are not checked out, with why their files were not scanned
     /// (a warning: their content is not in this repository's trees).
     pub unscanned: Vec<(String, String)>,
+    /// Every config file scanned, for the policy's count of files read.
+    pub scanned: Vec<String>,
 }
 
 impl FlagFacts {
@@ -139,6 +141,7 @@ impl FlagDef {
             assignments: Vec::new(),
             failures: Vec::new(),
             unscanned: Vec::new(),
+            scanned: selected.iter().map(|(p, _)| (*p).to_string()).collect(),
         };
         // A submodule that is not checked out may hold config files nobody can read here.
         for e in view.entries() {

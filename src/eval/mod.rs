@@ -3,10 +3,12 @@
 //! implements, and the helpers kinds share to select, read and scope files.
 //! Variables ([`vars`]) and flag facts ([`flags`]) are resolved here once per run.
 
+pub(crate) mod attach;
 pub(crate) mod data_var;
 pub(crate) mod flags;
 pub(crate) mod render;
 pub(crate) mod scope;
+pub(crate) mod selected;
 pub(crate) mod util;
 pub(crate) mod vars;
 
@@ -24,6 +26,26 @@ pub struct Cx<'a> {
     pub vars: &'a Vars,
     pub now: jiff::Timestamp,
     pub diff: Option<&'a Diff>,
+    /// Files the CI job passed with `--attach NAME=PATH`.
+    pub attachments: &'a attach::Attachments,
+    /// The running policy's record of the files its checks select and read.
+    pub selection: Option<&'a selected::Selection>,
+}
+
+impl Cx<'_> {
+    /// Notes that the running policy's checks selected or read `path`.
+    pub(crate) fn record(&self, path: &str) {
+        if let Some(s) = self.selection {
+            s.path(path);
+        }
+    }
+
+    /// Notes why a check of the running policy looked at no file.
+    pub(crate) fn record_unmatched(&self, why: String) {
+        if let Some(s) = self.selection {
+            s.unmatched(why);
+        }
+    }
 }
 
 /// A place in the repository.

@@ -67,6 +67,16 @@ impl Scope {
         section: Option<&Template>,
     ) -> Result<(Arc<Content>, Scope), Blocked> {
         let content = util::read(cx, path)?;
+        Scope::of(cx, path, content, section)
+    }
+
+    /// [`Scope::load`] on content already read (an attachment).
+    pub(crate) fn of(
+        cx: &Cx,
+        path: &str,
+        content: Arc<Content>,
+        section: Option<&Template>,
+    ) -> Result<(Arc<Content>, Scope), Blocked> {
         let body = util::text(path, &content)?;
         let scope = resolve(cx, path, &content, body, section)?;
         Ok((content, scope))

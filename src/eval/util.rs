@@ -29,6 +29,15 @@ pub(crate) fn select(cx: &Cx, globs: &GlobSet) -> Result<(Vec<String>, Vec<Hit>)
     paths.sort();
     paths.dedup();
     paths.retain(|p| !set.excluded(p));
+    if let Some(rec) = cx.selection {
+        if paths.is_empty() {
+            let texts: Vec<String> = set.include.iter().map(|p| p.text.clone()).collect();
+            rec.unmatched(format!("{} matched nothing", texts.join(", ")));
+        }
+        for p in &paths {
+            rec.path(p);
+        }
+    }
     Ok((paths, missing))
 }
 
@@ -73,7 +82,10 @@ pub(crate) fn missing_message(cx: &Cx, path: &str) -> String {
 /// failures of the run an error.
 pub(crate) fn read(cx: &Cx, path: &str) -> Result<Arc<Content>, Blocked> {
     match cx.view.read(path) {
-        Ok(c) => Ok(c),
+        Ok(c) => {
+            cx.record(path);
+            Ok(c)
+        }
         Err(ReadError::NotFound { .. }) => Err(Blocked::File(Hit::at(
             missing_message(cx, path),
             At::file(path),
@@ -98,4 +110,58 @@ pub(crate) fn text<'c>(path: &str, content: &'c Content) -> Result<&'c str, Hit>
         )
         .cannot_judge()
     })
+}
+
+/// `min_files`: the least number of files a check's globs must select.
+pub(crate) const MIN_FILES: crate::lang::kind::Param = crate::lang::kind::Param {
+    name: "min_files",
+    ty: crate::lang::kind::Ty::Int,
+    required: false,
+    doc: "Least number of files the globs must select; fewer is a finding (so a glob with a \
+typo cannot pass by selecting nothing).",
+};
+
+/// Reads `min_files` (not negative); `default` when absent.
+pub(crate) fn min_files(f: &mut crate::lang::fields::Fields, default: usize) -> Option<usize> {
+    let node = f.node("min_files");
+    match f.int("min_files") {
+        None if node.is_none() => Some(default),
+        None => None,
+        Some(i) => match usize::try_from(i) {
+            Ok(n) => Some(n),
+            Err(_) => {
+                if let Some(n) = node {
+                    f.lx.error(
+                        crate::lang::error::Code::BadValue,
+                        n.span,
+                        "'min_files' must not be negative",
+                    );
+                }
+                None
+            }
+        },
+    }
+}
+
+/// The finding when globs selected fewer than `min` files.
+pub(crate) fn too_few(
+    cx: &Cx,
+    globs: &GlobSet,
+    selected: usize,
+    min: usize,
+) -> Result<Option<Hit>, EvalError> {
+    if selected >= min {
+        return Ok(None);
+    }
+    let mut hit = nothing_selected(cx, globs)?;
+    if selected > 0 {
+        hit.message = format!(
+            "{} selected {selected} file{}, fewer than min_files: {min}",
+            hit.message.trim_start_matches("no file matches "),
+            if selected == 1 { "" } else { "s" }
+        );
+    } else if min > 1 {
+        hit.message = format!("{} (min_files: {min})", hit.message);
+    }
+    Ok(Some(hit))
 }

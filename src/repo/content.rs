@@ -1,26 +1,24 @@
 //! File content with a line index: byte offset ↔ 1-based line and column.
+//!
+//! The index is the crate's one line index ([`crate::parse::lines::LineIndex`]), so a
+//! finding's position is computed the same way as a parser's, in O(log lines) whatever
+//! the length of the line. One difference is kept on purpose: an offset just past a
+//! final `\n` is on the last line here (a finding "at the end of the file" points at
+//! its last line, not at a line the file does not have).
 
-/// The bytes of one file, read once and shared, with the start offset of every line.
+use crate::parse::lines::LineIndex;
+
+/// The bytes of one file, read once and shared, with its line index.
 #[derive(Debug)]
 pub struct Content {
     bytes: Vec<u8>,
-    line_starts: Vec<usize>,
+    index: LineIndex,
 }
 
 impl Content {
     pub fn new(bytes: Vec<u8>) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(
-            bytes
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| **b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        if line_starts.len() > 1 && line_starts.last() == Some(&bytes.len()) {
-            line_starts.pop();
-        }
-        Content { bytes, line_starts }
+        let index = LineIndex::new(&bytes);
+        Content { bytes, index }
     }
 
     pub fn bytes(&self) -> &[u8] {
@@ -34,49 +32,35 @@ impl Content {
 
     /// Number of lines (a final line without `\n` counts; an empty file has one empty line).
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.index.line_count()
     }
 
     /// 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
-            Ok(i) => i + 1,
-            Err(i) => i,
-        }
+        self.index.line_of(offset).min(self.line_count())
     }
 
     /// 1-based (line, column) of a byte offset; the column counts characters.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let line = self.line_of(offset);
-        let start = self.line_starts[line - 1];
-        let end = offset.min(self.bytes.len());
-        let col = String::from_utf8_lossy(&self.bytes[start..end])
-            .chars()
-            .count()
-            + 1;
-        (line, col)
+        let (line, column) = self.index.line_col(&self.bytes, offset);
+        if line > self.line_count() {
+            // Just past a final line break: the end of the last line.
+            let last = self.line_count();
+            let range = self.line_range(last);
+            let (_, c) = self.index.line_col(&self.bytes, range.end);
+            return (last, c);
+        }
+        (line, column)
     }
 
     /// Byte offset where 1-based `line` starts.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(self.bytes.len())
+        self.index.line_start(line)
     }
 
     /// Byte range of 1-based `line`, without its line terminator (`\n` or `\r\n`).
     pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
-        let start = self.line_start(line);
-        let mut end = self
-            .line_starts
-            .get(line)
-            .map(|n| n - 1)
-            .unwrap_or(self.bytes.len());
-        if end > start && self.bytes.get(end - 1) == Some(&b'\r') {
-            end -= 1;
-        }
-        start..end.max(start)
+        self.index.line_range(&self.bytes, line)
     }
 
     /// The text of 1-based `line` (lossy where it is not UTF-8).

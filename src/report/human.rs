@@ -267,6 +267,9 @@ fn write_summary(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()
             display(&p.title)
         )?;
     }
+    for line in r.vacuous() {
+        writeln!(out, "note: {line}")?;
+    }
     let s = r.summary();
     let n = |count: usize, one: &str, many: &str| {
         format!("{count} {}", if count == 1 { one } else { many })

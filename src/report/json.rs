@@ -50,6 +50,9 @@ pub struct Policy<'a> {
     pub reason: Option<&'a str>,
     /// Where the policy is defined: `file:line:column`.
     pub source: String,
+    /// How many distinct files its checks selected or read (0 on a pass: it may pass
+    /// vacuously).
+    pub selected: usize,
 }
 
 #[derive(Serialize)]
@@ -98,6 +101,7 @@ pub fn to_v1(r: &Report) -> V1<'_> {
                 status: p.status.as_str(),
                 reason: p.reason.as_deref(),
                 source: p.origin.to_string(),
+                selected: p.selected,
             })
             .collect(),
         findings: r

@@ -83,6 +83,10 @@ pub struct PolicyResult {
     pub help: Option<String>,
     pub url: Option<String>,
     pub origin: Origin,
+    /// How many distinct files its checks selected or read.
+    pub selected: usize,
+    /// Why its checks looked at no file (`docs/**/*.md matched nothing`).
+    pub unmatched: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -108,6 +112,26 @@ pub struct Summary {
 }
 
 impl Report {
+    /// One line per policy that passed having selected no file: it may pass vacuously
+    /// (`DR-015 passed but selected no file: docs/**/*.md matched nothing`).
+    pub fn vacuous(&self) -> Vec<String> {
+        self.policies
+            .iter()
+            .filter(|p| p.status == Status::Pass && p.selected == 0)
+            .map(|p| {
+                if p.unmatched.is_empty() {
+                    format!("{} passed but selected no file", p.id)
+                } else {
+                    format!(
+                        "{} passed but selected no file: {}",
+                        p.id,
+                        p.unmatched.join("; ")
+                    )
+                }
+            })
+            .collect()
+    }
+
     pub fn summary(&self) -> Summary {
         let status = |s: Status| self.policies.iter().filter(|p| p.status == s).count();
         // Waived findings stay in the reports but are not counted: they fail nothing.

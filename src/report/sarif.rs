@@ -340,6 +340,8 @@ mod tests {
                 help: None,
                 url: None,
                 origin: origin.clone(),
+                selected: 0,
+                unmatched: Vec::new(),
             }],
             findings: vec![Finding {
                 policy: "RUN-1".into(),

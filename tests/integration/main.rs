@@ -8,6 +8,7 @@
 mod common;
 
 mod action;
+mod attach;
 mod captures;
 mod changes;
 mod checks;

@@ -796,10 +796,65 @@ fn dr009_a_config_file_that_does_not_parse_is_a_finding_and_counts_as_on() {
 #[track_caller]
 fn assert_only_evidence(r: &Run, line: Option<u64>, message: &str) {
     assert_eq!(r.code, 1, "{}", r.stdout);
-    assert_findings(r, vec![f("DR-010", EVIDENCE, line)]);
+    // The committed report does not count, and no report was attached: each says why.
+    assert_findings(
+        r,
+        vec![
+            f("DR-010", EVIDENCE, line),
+            f("DR-010", "attachment:real_gateway", None),
+        ],
+    );
     assert_failed(r, &["DR-010"]);
-    let m = &messages(r, "DR-010")[0];
-    assert!(m.contains(message), "{m}");
+    let m = messages(r, "DR-010");
+    assert_eq!(
+        m[0],
+        "attachment 'real_gateway' was not passed: run relgate check with --attach real_gateway=PATH (either alternative would do; neither holds)"
+    );
+    assert!(m[1].contains(message), "{m:?}");
+    assert!(
+        m[1].ends_with(" (either alternative would do; neither holds)"),
+        "{m:?}"
+    );
+}
+
+#[test]
+fn dr010_the_report_the_job_produced_can_be_attached() {
+    let repo = Repo::reference();
+    real_on(&repo);
+    repo.write(".gitignore", "test-results/\n")
+        .commit_all("real billing on");
+    repo.write("test-results/real_gateway.xml", GOOD_JUNIT);
+    let attach = ["--attach", "real_gateway=test-results/real_gateway.xml"];
+    let r = check(&repo, &attach);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.json()["vars"]["real_billing"], "on");
+    assert_eq!(r.status("DR-009"), "pass");
+    assert_eq!(r.status("DR-010"), "pass");
+    // Not attached: the ignored report is not evidence.
+    assert_only_evidence(&check(&repo, &[]), None, "does not exist");
+    // Attached but failing: a finding at the attachment's suite.
+    repo.write(
+        "test-results/real_gateway.xml",
+        &GOOD_JUNIT.replace("failures=\"0\"", "failures=\"1\""),
+    );
+    let r = check(&repo, &attach);
+    assert_eq!(r.code, 1);
+    assert_findings(
+        &r,
+        vec![
+            f("DR-010", EVIDENCE, None),
+            f("DR-010", "attachment:real_gateway", Some(2)),
+        ],
+    );
+    // The help shows how the job produces and passes it.
+    let help = r.json()["findings"][0]["help"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        help.contains("pytest -m real_gateway -o junit_suite_name=real_gateway --junitxml=test-results/real_gateway.xml, then relgate check --attach real_gateway=test-results/real_gateway.xml"),
+        "{help}"
+    );
 }
 
 #[test]
@@ -1411,6 +1466,7 @@ fn a_renamed_pack_works_on_a_renamed_repository() {
                 "deploys/2024-07-15/evidence/real_gateway.xml",
                 None,
             ),
+            f("DR-010", "attachment:real_gateway", None),
             f("DR-012", "deploys/ledger.json", Some(4)),
         ],
     );

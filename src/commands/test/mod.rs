@@ -325,6 +325,7 @@ fn run_case(
         packs: &packs,
         vars: &vars,
         now: case.now,
+        attach: &[],
     };
     let evaluated = match check::evaluate(&req) {
         Ok(e) => e,

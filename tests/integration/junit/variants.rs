@@ -53,7 +53,13 @@ fn each_non_well_formed_variant_is_a_finding_at_its_line() {
     repo.commit_all("variants");
     let r = repo.check_yaml(&yaml, &[]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    let mut got = r.findings();
+    // The corpus holds names that differ only in case (`pi-xml` / `pi-XmL`): the built-in
+    // RELGATE-CASE check says so, which is not what this test is about.
+    let mut got: Vec<_> = r
+        .findings()
+        .into_iter()
+        .filter(|f| f.0 != "RELGATE-CASE")
+        .collect();
     got.sort();
     expected.sort();
     if got != expected {
@@ -64,7 +70,11 @@ fn each_non_well_formed_variant_is_a_finding_at_its_line() {
         panic!("missing findings: {missing:#?}\nunexpected findings: {extra:#?}");
     }
     // Each message says what is wrong, and none is longer than a line of text.
-    for m in r.messages() {
+    for m in r
+        .messages()
+        .into_iter()
+        .filter(|m| !m.contains("differ only in case"))
+    {
         assert!(
             m.contains(": not well-formed XML: ")
                 || m.contains(": cannot read the report's encoding: ")
