@@ -178,6 +178,10 @@ pub struct InstallHookArgs {
     /// Remove the hook relgate wrote (a hook relgate did not write is never removed)
     #[arg(long, conflicts_with = "force")]
     pub uninstall: bool,
+    /// Arguments the hook passes to `relgate check --staged`, after `--`
+    /// (e.g. `relgate install-hook -- --pack billing-gateway-dr`)
+    #[arg(last = true, value_name = "CHECK-ARGS")]
+    pub check_args: Vec<String>,
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {

@@ -30,7 +30,7 @@ pub(crate) fn eval_yaml(
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     let now = jiff::Timestamp::UNIX_EPOCH;
-    let vars = Vars::resolve(&set.vars, &overrides, view, now);
+    let vars = Vars::resolve(&set.vars, &overrides, view, now, &Default::default());
     let cx = Cx {
         view,
         trusted: view,

@@ -241,7 +241,7 @@ mod tests {
         })
         .unwrap();
         let ts = jiff::Timestamp::UNIX_EPOCH;
-        let vars = Vars::resolve(&set.vars, &[], now, ts);
+        let vars = Vars::resolve(&set.vars, &[], now, ts, &Default::default());
         let diff = Diff {
             base: Arc::new(base),
             changes: changed

@@ -151,7 +151,7 @@ mod tests {
         })
         .unwrap();
         let now = jiff::Timestamp::UNIX_EPOCH;
-        let vars = Vars::resolve(&set.vars, &[], view, now);
+        let vars = Vars::resolve(&set.vars, &[], view, now, &Default::default());
         let cx = Cx {
             view,
             trusted: view,

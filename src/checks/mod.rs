@@ -21,6 +21,7 @@ mod matches;
 mod mode;
 mod not_matches;
 mod signature;
+mod var;
 
 use crate::eval::Check;
 use crate::lang::fields::Fields;
@@ -53,6 +54,7 @@ pub(crate) static KINDS: &[&KindSpec] = &[
     &encoding::SPEC,
     &flag::SPEC,
     &changes::SPEC,
+    &var::SPEC,
     &junit::SPEC,
     &signature::SPEC,
 ];

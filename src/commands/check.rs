@@ -91,7 +91,10 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
     .map_err(Failure::Load)?;
     let now = req.now.unwrap_or_else(jiff::Timestamp::now);
     crate::policy::waivers::check_horizon(&set, now).map_err(Failure::Load)?;
-    let vars = Vars::resolve(&set.vars, req.vars, opened.view.as_ref(), now);
+    let branches = branches(&opened, req.target.base.is_some(), &|k| {
+        std::env::var(k).ok()
+    });
+    let vars = Vars::resolve(&set.vars, req.vars, opened.view.as_ref(), now, &branches);
     let cx = Cx {
         view: opened.view.as_ref(),
         trusted: if bootstrap {
@@ -169,9 +172,40 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
     Ok(report)
 }
 
+/// `{branch}` and `{base_branch}`: what git says, else the pull request's branches
+/// (`GITHUB_HEAD_REF`, `GITHUB_BASE_REF`: in a pull request the checkout is detached).
+fn branches(
+    opened: &repo::Opened,
+    has_base: bool,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> crate::eval::vars::Branches {
+    let from_env = |k: &str| env(k).filter(|v| !v.is_empty());
+    crate::eval::vars::Branches {
+        branch: opened.branch.clone().or_else(|| from_env("GITHUB_HEAD_REF")).ok_or_else(|| {
+            "the checked revision is not a branch (a commit id, a tag or a detached HEAD, and GITHUB_HEAD_REF is not set): pass --var branch=NAME".to_string()
+        }),
+        base_branch: opened.base_branch.clone().or_else(|| from_env("GITHUB_BASE_REF")).ok_or_else(|| {
+            if has_base {
+                "--base does not name a branch, and GITHUB_BASE_REF is not set: pass --var base_branch=NAME".to_string()
+            } else {
+                "no --base was given and GITHUB_BASE_REF is not set: pass --base BRANCH or --var base_branch=NAME".to_string()
+            }
+        }),
+    }
+}
+
 pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
+    if let Some(m) = same_report_file(args) {
+        let _ = writeln!(io.err, "relgate: error: {m}");
+        return Err(Error::Usage);
+    }
+    let discover = args.policies.is_empty() && args.packs.is_empty();
+    let path = match super::root::resolve(&args.path, discover) {
+        Ok(p) => p,
+        Err(m) => return fatal(io, args, &m, None),
+    };
     let target = Target {
-        path: args.path.clone(),
+        path,
         source: match (&args.rev, args.staged) {
             (Some(r), _) => SourceSpec::Rev(r.clone()),
             (None, true) => SourceSpec::Staged,
@@ -219,6 +253,44 @@ pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
     } else {
         Ok(())
     }
+}
+
+/// Two reports written to one file would leave only the last: `--output` and an
+/// `--also`, or two `--also`, naming the same file (compared as absolute paths).
+fn same_report_file(args: &CheckArgs) -> Option<String> {
+    let abs = |p: &std::path::Path| {
+        std::path::absolute(p)
+            .map(|a| a.components().collect::<std::path::PathBuf>())
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    let mut seen: Vec<(std::path::PathBuf, String)> = Vec::new();
+    let named = args
+        .output
+        .iter()
+        .map(|p| (p, "--output".to_string()))
+        .chain(
+            args.also
+                .iter()
+                .map(|(f, p)| (p, format!("--also {}=", format_name(*f)))),
+        );
+    for (path, flag) in named {
+        let a = abs(path);
+        if let Some((_, first)) = seen.iter().find(|(q, _)| *q == a) {
+            return Some(format!(
+                "{first} and {flag} name the same file {}: give each report its own file",
+                path.display()
+            ));
+        }
+        seen.push((a, flag));
+    }
+    None
+}
+
+fn format_name(f: report::Format) -> String {
+    use clap::ValueEnum;
+    f.to_possible_value()
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_default()
 }
 
 /// The report in `--format` (to `--output` or standard output), then each `--also`

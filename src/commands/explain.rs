@@ -4,7 +4,7 @@
 use super::reference;
 use super::{Io, load_from_disk, print_load_errors};
 use crate::checks;
-use crate::cli::ExplainArgs;
+use crate::cli::{ExplainArgs, ListFormat};
 use crate::error::{Error, Outcome};
 use crate::lang::error::did_you_mean;
 use crate::policy::{Cond, PolicySet};
@@ -23,7 +23,12 @@ pub(crate) fn run(args: &ExplainArgs, io: &mut Io) -> Outcome {
         .find(|p| p.id.eq_ignore_ascii_case(&args.id))
     else {
         if let Some(k) = kind {
-            let _ = write!(io.out, "{}", reference::kind_markdown(k));
+            if args.policies.format == ListFormat::Json {
+                let doc = kind_json(k);
+                let _ = writeln!(io.out, "{}", pretty(&doc));
+            } else {
+                let _ = write!(io.out, "{}", reference::kind_markdown(k));
+            }
             return Ok(());
         }
         let ids = set.policies.iter().map(|p| p.id.as_str());
@@ -35,6 +40,10 @@ pub(crate) fn run(args: &ExplainArgs, io: &mut Io) -> Outcome {
         let _ = writeln!(io.err, "relgate: no policy '{}'; {hint}", args.id);
         return Err(Error::Failed);
     };
+    if args.policies.format == ListFormat::Json {
+        let _ = writeln!(io.out, "{}", pretty(&policy_json(&set, p)));
+        return Ok(());
+    }
     let mut s = format!("{} — {}\n", p.id, p.title);
     if let Some(n) = &p.name {
         s.push_str(&format!("name:      {n}\n"));
@@ -83,6 +92,51 @@ pub(crate) fn run(args: &ExplainArgs, io: &mut Io) -> Outcome {
     }
     let _ = write!(io.out, "{s}");
     Ok(())
+}
+
+fn pretty(v: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default()
+}
+
+/// `explain ID --format json`: the same facts as the human text, as fields.
+fn policy_json(set: &PolicySet, p: &crate::policy::Policy) -> serde_json::Value {
+    let mut kinds = Vec::new();
+    for c in [p.when.as_ref(), Some(&p.check), p.unless.as_ref()]
+        .into_iter()
+        .flatten()
+    {
+        kinds_of(c, &mut kinds);
+    }
+    serde_json::json!({
+        "version": 1,
+        "id": p.id,
+        "name": p.name,
+        "title": p.title,
+        "severity": p.severity.as_str(),
+        "defined": {"file": p.origin.file, "line": p.origin.line, "column": p.origin.column},
+        "url": p.url,
+        "description": p.description.as_deref().map(str::trim),
+        "when": p.when.as_ref().map(outline),
+        "check": outline(&p.check),
+        "unless": p.unless.as_ref().map(outline),
+        "definition": source_block(set, p),
+        "help": p.help.as_ref().map(|h| h.raw.trim().to_string()),
+        "kinds": kinds.iter().filter_map(|k| checks::kind(k)).map(kind_json).collect::<Vec<_>>(),
+    })
+}
+
+/// `explain KIND --format json`: the kind's summary, details and keys.
+fn kind_json(k: &checks::KindSpec) -> serde_json::Value {
+    serde_json::json!({
+        "kind": k.name,
+        "summary": k.summary,
+        "details": k.doc,
+        "params": k.params.iter().map(|p| serde_json::json!({
+            "name": p.name,
+            "required": p.required,
+            "doc": p.doc,
+        })).collect::<Vec<_>>(),
+    })
 }
 
 /// The check kinds a condition uses, each once, in order of appearance.

@@ -8,6 +8,10 @@
 //!
 //! The hook runs the `relgate` on `PATH` and falls back to the absolute path of
 //! the binary that installed it, so it works in shells that lack cargo's bin dir.
+//! It prints one line when the staged content passes and the whole report when it
+//! does not. Arguments after `--` are checked now (as `check --staged` would parse
+//! them) and passed on. A foreign hook replaced with `--force` is kept beside it
+//! as `pre-commit.legacy` (not run), and `--uninstall` puts it back.
 
 use super::Io;
 use crate::cli::InstallHookArgs;
@@ -63,13 +67,23 @@ fn install(args: &InstallHookArgs) -> Result<String, String> {
                 crate::output::display_path(&hook)
             )),
             Some(_) => {
-                std::fs::remove_file(&hook).map_err(|e| {
-                    format!("cannot remove {}: {e}", crate::output::display_path(&hook))
-                })?;
-                Ok(format!("removed {}", crate::output::display_path(&hook)))
+                std::fs::remove_file(&hook)
+                    .map_err(|e| format!("cannot remove {}: {e}", dp(&hook)))?;
+                let legacy = legacy_path(&hook);
+                if std::fs::symlink_metadata(&legacy).is_ok() {
+                    std::fs::rename(&legacy, &hook)
+                        .map_err(|e| format!("cannot restore {}: {e}", dp(&legacy)))?;
+                    return Ok(format!(
+                        "removed relgate's hook and restored {} from {}",
+                        dp(&hook),
+                        dp(&legacy)
+                    ));
+                }
+                Ok(format!("removed {}", dp(&hook)))
             }
         };
     }
+    validate_check_args(&args.check_args)?;
     if existing.is_some() && !ours && !args.force {
         return Err(format!(
             "{} exists and was not written by relgate; pass --force to replace it",
@@ -78,10 +92,61 @@ fn install(args: &InstallHookArgs) -> Result<String, String> {
     }
     let exe =
         std::env::current_exe().map_err(|e| format!("cannot find the relgate binary: {e}"))?;
+    let mut kept = String::new();
+    if existing.is_some() && !ours {
+        let legacy = legacy_path(&hook);
+        if std::fs::symlink_metadata(&legacy).is_ok() {
+            return Err(format!(
+                "{} already exists; move it away before replacing {} with --force",
+                dp(&legacy),
+                dp(&hook)
+            ));
+        }
+        std::fs::rename(&hook, &legacy)
+            .map_err(|e| format!("cannot keep {} as {}: {e}", dp(&hook), dp(&legacy)))?;
+        kept = format!(
+            "; the previous hook is kept as {} (not run; --uninstall restores it)",
+            dp(&legacy)
+        );
+    }
     let root = std::env::current_dir().unwrap_or_default();
-    crate::output::write_file(&root, &hook, script(&exe).as_bytes(), Some(0o755))
-        .map_err(|e| e.to_string())?;
-    Ok(format!("installed {}", crate::output::display_path(&hook)))
+    crate::output::write_file(
+        &root,
+        &hook,
+        script(&exe, &args.check_args).as_bytes(),
+        Some(0o755),
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(format!("installed {}{kept}", dp(&hook)))
+}
+
+fn dp(p: &Path) -> String {
+    crate::output::display_path(p).to_string()
+}
+
+fn legacy_path(hook: &Path) -> PathBuf {
+    hook.with_file_name("pre-commit.legacy")
+}
+
+/// The hook's arguments must parse as `relgate check --staged ARGS` would: a typo
+/// found now, not at the next commit.
+fn validate_check_args(extra: &[String]) -> Result<(), String> {
+    use clap::Parser;
+    let argv = ["relgate", "check", "--staged"]
+        .into_iter()
+        .map(str::to_string)
+        .chain(extra.iter().cloned());
+    crate::cli::Cli::try_parse_from(argv)
+        .map(|_| ())
+        .map_err(|e| {
+            let text = e.to_string();
+            let first = text
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ");
+            format!("the hook's arguments are not valid for 'relgate check --staged': {first}")
+        })
 }
 
 /// The hooks folder git uses for the repository at `path`.
@@ -111,16 +176,26 @@ fn sh_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
-fn script(exe: &Path) -> String {
+fn script(exe: &Path, extra: &[String]) -> String {
+    let args: String = extra.iter().map(|a| format!(" {}", sh_quote(a))).collect();
     format!(
         "#!/bin/sh\n\
          {SIGNATURE}\n\
          # Judges what is staged against the repository's policies; a finding at or above\n\
-         # error blocks the commit. Remove with: relgate install-hook --uninstall\n\
+         # error blocks the commit. One line when it passes, the report when it does not.\n\
+         # Remove with: relgate install-hook --uninstall\n\
+         relgate={}\n\
          if command -v relgate >/dev/null 2>&1; then\n\
-         \x20 exec relgate check --staged\n\
+         \x20 relgate=relgate\n\
          fi\n\
-         exec {} check --staged\n",
+         out=$(\"$relgate\" check --staged{args} 2>&1)\n\
+         code=$?\n\
+         if [ \"$code\" -eq 0 ]; then\n\
+         \x20 printf 'relgate: %s\\n' \"$(printf '%s\\n' \"$out\" | grep -v '^[[:space:]]*$' | tail -n 1)\"\n\
+         else\n\
+         \x20 printf '%s\\n' \"$out\"\n\
+         fi\n\
+         exit \"$code\"\n",
         sh_quote(&exe.to_string_lossy())
     )
 }
@@ -136,9 +211,12 @@ mod tests {
 
     #[test]
     fn script_is_signed_and_falls_back_to_the_installing_binary() {
-        let s = script(Path::new("/opt/rel gate/relgate"));
+        let s = script(
+            Path::new("/opt/rel gate/relgate"),
+            &["--var".into(), "a=it's".into()],
+        );
         assert!(s.starts_with("#!/bin/sh\n# installed by relgate install-hook\n"));
-        assert!(s.contains("  exec relgate check --staged\n"));
-        assert!(s.ends_with("exec '/opt/rel gate/relgate' check --staged\n"));
+        assert!(s.contains("relgate='/opt/rel gate/relgate'\n"));
+        assert!(s.contains("out=$(\"$relgate\" check --staged '--var' 'a=it'\\''s' 2>&1)\n"));
     }
 }

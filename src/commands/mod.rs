@@ -7,6 +7,7 @@ pub(crate) mod init;
 pub(crate) mod install_hook;
 pub(crate) mod list;
 pub(crate) mod reference;
+pub(crate) mod root;
 pub(crate) mod schema;
 pub(crate) mod test;
 pub(crate) mod trust;
@@ -161,7 +162,9 @@ pub fn read_policy_dir(view: &dyn View) -> Result<Vec<(String, String)>, LoadErr
 /// `--policies`, else `.relgate/` on disk at PATH, plus `--pack`s.
 pub fn load_from_disk(args: &PolicyArgs) -> Result<PolicySet, LoadErrors> {
     let files = if args.policies.is_empty() {
-        let dir = args.path.join(".relgate");
+        let root = root::resolve(&args.path, args.packs.is_empty())
+            .map_err(|m| LoadErrors(vec![LoadError::global(Code::Io, m)]))?;
+        let dir = root.join(".relgate");
         if dir.is_dir() || dir.is_symlink() {
             read_policy_paths(&[dir])?
                 .into_iter()

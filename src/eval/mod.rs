@@ -4,6 +4,7 @@
 //! Variables ([`vars`]) and flag facts ([`flags`]) are resolved here once per run.
 
 pub(crate) mod attach;
+pub(crate) mod data_var;
 pub(crate) mod flags;
 pub(crate) mod render;
 pub(crate) mod scope;

@@ -11,6 +11,7 @@ use crate::lang::error::PolicyFile;
 use crate::lang::node::Span;
 use crate::lang::pattern::{RegexT, glob};
 use crate::lang::template::{Template, no_escape};
+pub(crate) use crate::repo::Branches;
 use crate::repo::View;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -26,6 +27,10 @@ pub enum VarKind {
         pattern: Option<RegexT>,
         date: bool,
     },
+    /// Declared without a value (`version: {description: …}`): set with `--var`.
+    Unset,
+    /// The scalar at a dotted `path` of a JSON, YAML or TOML `file`.
+    Data { file: Template, path: String },
     /// `on` or `off`: whether any config file assigns the setting a value that is
     /// not provably off (see [`FlagDef`]).
     Flag(FlagDef),
@@ -62,6 +67,8 @@ impl VarDef {
                 .flat_map(|t| t.vars())
                 .collect(),
             VarKind::Mapped { from, .. } => vec![from.as_str()],
+            VarKind::Data { file, .. } => file.vars().collect(),
+            VarKind::Unset => Vec::new(),
         }
     }
 }
@@ -75,6 +82,14 @@ pub(crate) const BUILTINS: &[(&str, &str)] = &[
     (
         "now",
         "the time of --now (default: the clock), RFC 3339 in UTC",
+    ),
+    (
+        "branch",
+        "the checked branch: --rev's name when it is a branch, else HEAD's branch, else GITHUB_HEAD_REF (a pull request)",
+    ),
+    (
+        "base_branch",
+        "the branch of --base (its name without 'origin/'), else GITHUB_BASE_REF (a pull request)",
     ),
 ];
 
@@ -95,8 +110,12 @@ impl Vars {
         overrides: &[(String, String)],
         view: &dyn View,
         now: jiff::Timestamp,
+        branches: &Branches,
     ) -> Vars {
         let mut vars = Vars::default();
+        vars.values.insert("branch".into(), branches.branch.clone());
+        vars.values
+            .insert("base_branch".into(), branches.base_branch.clone());
         vars.values.insert(
             "now".into(),
             Ok(now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()),
@@ -184,6 +203,14 @@ impl Vars {
                     })
             }
             VarKind::Literal(t) => self.render(t, no_escape).map_err(|e| e.to_string()),
+            VarKind::Unset => Err(format!(
+                "it is declared without a value: pass --var {}=VALUE",
+                def.name
+            )),
+            VarKind::Data { file, path } => {
+                let file = self.render(file, no_escape).map_err(|e| e.to_string())?;
+                super::data_var::read(view, &file, path)
+            }
             VarKind::LatestDir {
                 glob: g,
                 pattern,
@@ -236,6 +263,21 @@ impl Vars {
             None => Err(EvalError::NoValue {
                 name: name.to_string(),
                 reason: "it is not a flag variable (declare it under 'vars:' with 'flag:')".into(),
+            }),
+        }
+    }
+
+    /// The value of `name`, or which variable has no value and why.
+    pub fn value(&self, name: &str) -> Result<&str, EvalError> {
+        match self.values.get(name) {
+            Some(Ok(v)) => Ok(v),
+            Some(Err(r)) => Err(EvalError::NoValue {
+                name: name.to_string(),
+                reason: r.clone(),
+            }),
+            None => Err(EvalError::NoValue {
+                name: name.to_string(),
+                reason: "it is not defined (declare it under 'vars:' or pass --var)".into(),
             }),
         }
     }

@@ -143,6 +143,12 @@ pub(crate) static VAR_PARAMS: &[Param] = &[
         doc: "A config flag: the value is `on` when any selected config file assigns the setting a value that is not provably off (a file that does not parse counts as on), else `off`.",
     },
     Param {
+        name: "data",
+        ty: Ty::Table(DATA_VAR_PARAMS),
+        required: false,
+        doc: "A value read from a JSON, YAML or TOML file: `{file: pyproject.toml, path: project.version}`.",
+    },
+    Param {
         name: "from",
         ty: Ty::Id,
         required: false,
@@ -159,6 +165,21 @@ pub(crate) static VAR_PARAMS: &[Param] = &[
         ty: Ty::Text,
         required: false,
         doc: "What the variable means.",
+    },
+];
+
+pub(crate) static DATA_VAR_PARAMS: &[Param] = &[
+    Param {
+        name: "file",
+        ty: Ty::Path,
+        required: true,
+        doc: "The file, relative to the checked root; its format comes from its name (`.json`, `.yml`/`.yaml`, `.toml`).",
+    },
+    Param {
+        name: "path",
+        ty: Ty::Text,
+        required: true,
+        doc: "Dotted path to a scalar (`project.version`, `package.version`, `tool.poetry.version`); `.` is the whole document.",
     },
 ];
 

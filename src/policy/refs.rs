@@ -17,6 +17,33 @@ pub(super) fn check_var_refs(
     let mut known: Vec<&str> = set.vars.iter().map(|v| v.name.as_str()).collect();
     known.extend(inputs.var_names.iter().map(String::as_str));
     known.extend(vars::BUILTINS.iter().map(|(n, _)| *n));
+    // A --var that nothing declares or uses is a typo until proven otherwise: it
+    // would be silently ignored while the policy it was meant for uses its default.
+    let mut used: Vec<&str> = set.vars.iter().map(|v| v.name.as_str()).collect();
+    used.extend(refs.iter().map(|(_, n, _)| n.as_str()));
+    used.extend(set.vars.iter().flat_map(|v| v.refs()));
+    used.extend(vars::BUILTINS.iter().map(|(n, _)| *n));
+    for name in &inputs.var_names {
+        if used.contains(&name.as_str()) {
+            continue;
+        }
+        errors.push(
+            LoadError::global(
+                Code::UnknownVariable,
+                format!("--var {name}: no policy declares or uses a variable '{name}'"),
+            )
+            .help(match did_you_mean(name, used.iter().copied()) {
+                Some(s) => s,
+                None if used.is_empty() => "these policies use no variables".to_string(),
+                None => {
+                    let mut names = used.clone();
+                    names.sort();
+                    names.dedup();
+                    format!("variables these policies know: {}", names.join(", "))
+                }
+            }),
+        );
+    }
     for (file, name, span) in refs {
         if known.contains(&name.as_str()) {
             continue;

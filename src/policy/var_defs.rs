@@ -1,4 +1,5 @@
-//! The `vars:` of a policy file: literals, latest directories, flags and maps.
+//! The `vars:` of a policy file: literals, latest directories, values from data
+//! files, flags and maps.
 
 use super::PolicySet;
 use super::params::{FLAG_PARAMS, VAR_PARAMS};
@@ -28,7 +29,7 @@ pub(super) fn load_vars(lx: &mut LoadCx, node: &Node, set: &mut PolicySet) {
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
         if !valid || vars::BUILTINS.iter().any(|(b, _)| *b == name) {
             lx.error(Code::BadValue, k.span, format!("'{name}' cannot be a variable name"))
-                .help = Some("use letters, digits, '_' and '-', starting with a letter; 'now' and 'today' are built in".into());
+                .help = Some("use letters, digits, '_' and '-', starting with a letter; 'now', 'today', 'branch' and 'base_branch' are built in".into());
             continue;
         }
         let before = lx.errors.len();
@@ -44,6 +45,11 @@ pub(super) fn load_vars(lx: &mut LoadCx, node: &Node, set: &mut PolicySet) {
                 let pattern = f.regex("pattern");
                 let date = f.bool("date");
                 let flag = f.node("flag");
+                let data = f.table("data", |d| {
+                    let file = d.path("file");
+                    let path = d.string("path");
+                    Some((file?, path?))
+                });
                 let from = f.node("from");
                 let map = f.node("map");
                 let doc = f.string("description");
@@ -65,13 +71,29 @@ pub(super) fn load_vars(lx: &mut LoadCx, node: &Node, set: &mut PolicySet) {
                     latest.is_some(),
                     flag.is_some(),
                     from.is_some(),
+                    data.is_some(),
                 ];
-                if kinds.iter().filter(|k| **k).count() != 1 {
+                let given = kinds.iter().filter(|k| **k).count();
+                if given == 0 && map.is_none() {
+                    // Declared, documented, valued by --var (or not at all: the policies
+                    // that need it then fail saying so; list, validate and explain work).
+                    if lx.errors.len() == before {
+                        set.vars.push(VarDef {
+                            name,
+                            kind: VarKind::Unset,
+                            doc,
+                            file: lx.file.clone(),
+                            span: k.span,
+                        });
+                    }
+                    continue;
+                }
+                if given != 1 {
                     lx.error(
                         Code::BadValue,
                         span,
                         format!(
-                            "variable '{name}' needs exactly one of 'value', 'latest_dir', 'flag' or 'from'"
+                            "variable '{name}' needs exactly one of 'value', 'latest_dir', 'data', 'flag' or 'from'"
                         ),
                     );
                     continue;
@@ -93,6 +115,8 @@ pub(super) fn load_vars(lx: &mut LoadCx, node: &Node, set: &mut PolicySet) {
                         pattern,
                         date: date.unwrap_or(false),
                     })
+                } else if let Some((file, path)) = data {
+                    Some(VarKind::Data { file, path })
                 } else if let Some(n) = flag {
                     load_flag(lx, n, &name).map(VarKind::Flag)
                 } else if let (Some((from, from_span)), Some(m)) = (from, map) {

@@ -14,6 +14,7 @@
 //! read), never opens a FIFO, socket or device, and never reads outside the
 //! repository root.
 
+mod branch;
 mod content;
 mod diff;
 mod index;
@@ -30,6 +31,7 @@ mod tree;
 mod walk;
 mod worktree;
 
+pub use branch::Branches;
 pub use content::Content;
 pub use diff::{Change, ChangeStatus, Diff};
 
@@ -221,6 +223,10 @@ pub struct Opened {
     pub prefix: String,
     /// The repository's working directory, if it has one.
     pub workdir: Option<PathBuf>,
+    /// The checked branch (`--rev`'s name when it is a branch, else HEAD's) and
+    /// the branch `--base` names, when git knows them.
+    pub branch: Option<String>,
+    pub base_branch: Option<String>,
 }
 
 /// Opens the repository containing `target.path` and builds the view `target.source` names.
@@ -310,7 +316,16 @@ pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, Op
             )
         }
     };
+    let rev_name = match &target.source {
+        SourceSpec::Rev(r) => Some(r.as_str()),
+        _ => None,
+    };
     Ok(Opened {
+        branch: branch::name_of(&repo, rev_name),
+        base_branch: target
+            .base
+            .as_deref()
+            .and_then(|b| branch::name_of(&repo, Some(b))),
         view,
         rev: rev.map(|o| o.to_string()),
         base,

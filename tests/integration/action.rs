@@ -310,3 +310,21 @@ fn action_never_writes_sarif_through_a_link() {
     assert_eq!(outputs(&r)["completed"], "false");
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
 }
+
+#[test]
+fn action_passes_vars_and_now() {
+    let repo = Repo::new();
+    repo.write(
+        ".relgate/p.yaml",
+        "version: 1\npolicies:\n  - id: V\n    title: v\n    check:\n      all:\n        - var: {name: version, equals: '1.4.0'}\n        - var: {name: channel, equals: 'a b=c'}\n        - var: {name: today, equals: '2026-01-02'}\n",
+    )
+    .commit_all("policies");
+    let inputs = [
+        ("vars", "version=1.4.0\n\nchannel=a b=c\n"),
+        ("now", "2026-01-02T10:00:00Z"),
+    ];
+    let (code, _, log) = run_action(&repo, &inputs);
+    assert_eq!(code, 0, "{log}");
+    let (code, _, log) = run_action(&repo, &[("vars", "version=1.4.1\nchannel=a b=c")]);
+    assert_eq!(code, 1, "{log}");
+}

@@ -33,7 +33,7 @@ fn install_hook_writes_a_signed_executable_hook() {
         text.starts_with(&format!("#!/bin/sh\n{SIGNATURE}\n")),
         "{text}"
     );
-    assert!(text.contains("relgate check --staged"));
+    assert!(text.contains("\"$relgate\" check --staged 2>&1"), "{text}");
     assert!(text.contains(env!("CARGO_BIN_EXE_relgate")), "{text}");
     let mode = std::fs::metadata(&hook).unwrap().permissions().mode();
     assert_eq!(mode & 0o111, 0o111, "{mode:o}");
@@ -67,6 +67,31 @@ fn install_hook_refuses_a_foreign_hook_unless_forced() {
     let run = repo.relgate(&["install-hook", "--force"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(hook_text(&hooks).contains(SIGNATURE));
+    // The foreign hook is kept beside it, and --uninstall puts it back.
+    let legacy = hooks.join("pre-commit.legacy");
+    assert_eq!(std::fs::read_to_string(&legacy).unwrap(), foreign);
+    assert!(
+        run.stdout.contains("pre-commit.legacy (not run"),
+        "{}",
+        run.stdout
+    );
+    // A second foreign hook is not forced over an existing .legacy.
+    std::fs::write(hooks.join("pre-commit"), "#!/bin/sh\necho other\n").unwrap();
+    let run = repo.relgate(&["install-hook", "--force"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("pre-commit.legacy already exists"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&legacy).unwrap(), foreign);
+    std::fs::remove_file(hooks.join("pre-commit")).unwrap();
+    assert_eq!(repo.relgate(&["install-hook"]).code, 0);
+    let run = repo.relgate(&["install-hook", "--uninstall"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("restored"), "{}", run.stdout);
+    assert_eq!(hook_text(&hooks), foreign);
+    assert!(!legacy.exists());
 }
 
 #[test]
@@ -171,5 +196,40 @@ fn install_hook_blocks_a_commit_until_the_staged_content_passes() {
     repo.git(&["add", "CHANGELOG.md"]);
     let (ok, out) = commit(repo.path(), "with changelog");
     assert!(ok, "{out}");
+    // Silent on success: one line.
+    assert_eq!(
+        out,
+        "relgate: 1 policy: 1 passed, 0 failed, 0 skipped, 0 waived; 0 errors, 0 warnings, 0 notes\n"
+    );
     assert_eq!(repo.git(&["log", "--format=%s"]), "with changelog");
+}
+
+#[test]
+fn install_hook_passes_its_arguments_to_check() {
+    let repo = Repo::new();
+    repo.write(
+        ".relgate/policies.yaml",
+        "version: 1\nvars:\n  notes: {description: the release notes file}\npolicies:\n  - id: N\n    title: the notes are committed\n    check:\n      exists: '{notes}'\n",
+    )
+    .write("NOTES.md", "x\n");
+    // A typo is refused now, not at the next commit.
+    let run = repo.relgate(&["install-hook", "--", "--vra", "notes=NOTES.md"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("not valid for 'relgate check --staged'"),
+        "{}",
+        run.stderr
+    );
+    let run = repo.relgate(&["install-hook", "--", "--var", "notes=CHANGES.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    repo.git(&["add", "-A"]);
+    let (ok, out) = commit(repo.path(), "notes");
+    assert!(!ok, "{out}");
+    assert!(out.contains("CHANGES.md does not exist"), "{out}");
+    let run = repo.relgate(&["install-hook", "--", "--var", "notes=NOTES.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (ok, out) = commit(repo.path(), "notes");
+    assert!(ok, "{out}");
+    assert!(out.starts_with("relgate: 1 policy: 1 passed"), "{out}");
 }
