@@ -52,6 +52,27 @@ pub fn write_file(
             message: "the path names no file".into(),
         });
     };
+    // A device or a pipe (`--output /dev/null`, `/dev/stdout`, a FIFO the job made) is
+    // written to as it is: renaming a file over it would replace the device itself. A
+    // repository cannot commit one, so this is never the checkout's doing.
+    if let Ok(meta) = std::fs::symlink_metadata(&absolute) {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_char_device() || t.is_block_device() || t.is_fifo() || t.is_socket() {
+            use std::io::Write;
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&absolute)
+                .map_err(io)?;
+            return f.write_all(bytes).map_err(io);
+        }
+        if t.is_dir() {
+            return Err(WriteError::Io {
+                dest: shown(),
+                message: "is a folder".into(),
+            });
+        }
+    }
     std::fs::create_dir_all(dir).map_err(io)?;
     // Created folders are new, but look again: a folder may have appeared meanwhile.
     refuse_links(root, dest)?;
@@ -227,6 +248,43 @@ mod tests {
         assert_eq!(std::fs::read(root.join("a/b/report.json")).unwrap(), b"two");
         // No temporary file is left behind.
         assert_eq!(std::fs::read_dir(root.join("a/b")).unwrap().count(), 1);
+    }
+
+    /// A FIFO (like `/dev/null` or `/dev/stdout`, which tests must not touch) is written
+    /// to, never replaced by a renamed file.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_device_is_written_to_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let fifo = root.join("pipe");
+        let ok = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok);
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        write_file(root, &fifo, b"report", None).unwrap();
+        assert_eq!(reader.join().unwrap(), b"report");
+        assert!(
+            std::fs::symlink_metadata(&fifo)
+                .unwrap()
+                .file_type()
+                .is_fifo()
+        );
+        assert_eq!(
+            std::fs::read_dir(root).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
+        // A folder is refused.
+        std::fs::create_dir(root.join("d")).unwrap();
+        assert!(write_file(root, &root.join("d"), b"x", None).is_err());
     }
 
     #[cfg(unix)]

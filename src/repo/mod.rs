@@ -454,7 +454,7 @@ mod tests {
             .args(["clone", "-q", "--bare"])
             .arg(t.path())
             .arg(bare.path().join("b.git"))
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_GLOBAL", crate::repo::testutil::empty_config())
             .output()
             .unwrap();
         assert!(out.status.success());
@@ -545,7 +545,7 @@ mod tests {
             .args(["clone", "-q"])
             .arg(t.path())
             .arg(clone.path().join("c"))
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_GLOBAL", crate::repo::testutil::empty_config())
             .output()
             .unwrap();
         assert!(out.status.success());

@@ -3,6 +3,20 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// An empty file for `GIT_CONFIG_GLOBAL` (not `/dev/null`, which a broken tool on the
+/// machine could have replaced by a file).
+pub(crate) fn empty_config() -> &'static Path {
+    static EMPTY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(|| {
+        let p = std::env::temp_dir().join(format!(
+            "relgate-unit-tests-empty-gitconfig-{}",
+            std::process::id()
+        ));
+        std::fs::write(&p, b"").unwrap();
+        p
+    })
+}
+
 pub(crate) struct TestRepo {
     dir: tempfile::TempDir,
 }
@@ -43,7 +57,7 @@ impl TestRepo {
     fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new("git");
         cmd.current_dir(self.dir.path())
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_GLOBAL", empty_config())
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env_remove("GIT_DIR")
             .env_remove("GIT_WORK_TREE")

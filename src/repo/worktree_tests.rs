@@ -345,7 +345,7 @@ fn untracked_files_are_those_git_shows() {
         let out = std::process::Command::new("git")
             .args(["init", "-q"])
             .current_dir(t.abs(dir))
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_GLOBAL", crate::repo::testutil::empty_config())
             .output()
             .unwrap();
         assert!(out.status.success());
