@@ -97,6 +97,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Content of the files findings point into, for snippets.
     pub contents: BTreeMap<String, Arc<Content>>,
+    /// Regular files of the checked tree that a finding without a path names (in its
+    /// message, or as its policy's file): where SARIF places it ([`sarif::named_files`]).
+    pub named_files: std::collections::BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
