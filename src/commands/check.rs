@@ -242,6 +242,10 @@ fn write_report(
 ) -> std::io::Result<()> {
     let opts = RenderOptions {
         color: io.color && args.output.is_none(),
+        width: match args.output {
+            None => io.width,
+            Some(_) => crate::output::term::DEFAULT_WIDTH,
+        },
         fail_on,
     };
     match &args.output {
@@ -254,6 +258,7 @@ fn write_report(
     }
     let opts = RenderOptions {
         color: false,
+        width: crate::output::term::DEFAULT_WIDTH,
         fail_on,
     };
     for (format, path) in &args.also {

@@ -1,17 +1,28 @@
 //! `--format human`: miette diagnostics grouped by file, then a summary.
 //!
-//! Each finding shows the offending line with a label, the policy's help and
-//! where the policy is defined. Colour only when asked (a terminal without
-//! `NO_COLOR`); otherwise plain Unicode, byte-identical across runs.
+//! A first line says what was judged (the working tree, the index or a commit, the
+//! base, the variables). Each finding shows the offending line with a label, the
+//! policy's help and where the policy is defined. Then one verdict line per policy
+//! and a summary. Text is laid out in [`RenderOptions::width`] columns (the
+//! terminal's, else 100).
+//!
+//! Colour only when asked (`--color`, a terminal without `NO_COLOR`): verdicts
+//! pass green, fail red, skip dim, and a policy whose findings are all below
+//! `--fail-on` shows `⚠ warn` (or `ℹ note`) in yellow (cyan), since it fails nothing.
+//! Without colour: plain Unicode, byte-identical across runs.
 //!
 //! Everything from the repository or a policy file (paths, lines, messages,
-//! titles) is escaped with [`crate::output::escape`] before miette sees it, and
-//! miette is given only a bounded excerpt of the file per finding.
+//! titles) is escaped with [`crate::output::escape`] before miette sees it or
+//! before it is coloured, and miette is given only a bounded excerpt of the file
+//! per finding. So every escape sequence on standard output is one relgate or
+//! miette wrote: a repository's ESC arrives as the text `\x1b`. The five SGR
+//! codes used here are written by hand (a styling crate would add nothing).
 
 use super::{RenderOptions, Report};
 use crate::engine::Status;
 use crate::finding::{Finding, Severity, excerpt_from, excerpt_start};
 use crate::output::escape::{display, display_text, is_command_line};
+use std::borrow::Cow;
 use crate::repo::Content;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
@@ -153,8 +164,10 @@ pub fn render(
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    let paint = Paint(opts.color);
+    let width = opts.width.max(crate::output::term::MIN_WIDTH);
     let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
+        .with_width(width)
         .with_links(false)
         .without_primary_span_start();
     let titles: BTreeMap<&str, &str> = r
@@ -162,15 +175,20 @@ pub fn render(
         .iter()
         .map(|p| (p.id.as_str(), p.title.as_str()))
         .collect();
+    for line in wrap(&judged(r), width, "  ") {
+        writeln!(out, "{line}")?;
+    }
     if r.target.trusted.source == "base" || r.target.trusted.bootstrap {
-        writeln!(out, "{}", display_text(&r.target.trusted.line()))?;
+        for line in wrap(&display_text(&r.target.trusted.line()), width, "") {
+            writeln!(out, "{line}")?;
+        }
     }
     let mut current: Option<Option<&str>> = None;
     for f in r.findings.iter().filter(|f| f.waived.is_none()) {
         if current != Some(f.path.as_deref()) {
             current = Some(f.path.as_deref());
             let shown = f.path.as_deref().map_or("(repository)".into(), display);
-            writeln!(out, "── {shown} ──")?;
+            writeln!(out, "{}", paint.paint(BOLD, &format!("── {shown} ──")))?;
         }
         let source = match (&f.path, f.line) {
             (Some(path), Some(line)) => r
@@ -201,18 +219,123 @@ pub fn render(
             .map_err(|_| std::io::Error::other("cannot render a finding"))?;
         // Text is escaped, but a message line may still read as a workflow command
         // in a CI log (`::stop-commands::`): such a line gets a leading `\`.
+        // With colour, the line is judged without relgate's own SGR codes.
         for line in s.split_inclusive('\n') {
-            if is_command_line(line) {
-                write!(out, "\\{}", line.trim_start())?;
+            let plain = strip_sgr(line);
+            if is_command_line(&plain) {
+                write!(out, "\\{}", plain.trim_start())?;
             } else {
                 write!(out, "{line}")?;
             }
         }
     }
-    write_summary(r, out)
+    write_summary(r, opts, out)
 }
 
-fn write_summary(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+const GREEN: &str = "32";
+const RED: &str = "31";
+const YELLOW: &str = "33";
+const CYAN: &str = "36";
+const DIM: &str = "2";
+const BOLD: &str = "1";
+
+/// relgate's own colour, around text that is already escaped.
+#[derive(Clone, Copy)]
+struct Paint(bool);
+
+impl Paint {
+    fn paint<'a>(self, sgr: &str, text: &'a str) -> Cow<'a, str> {
+        if self.0 {
+            Cow::Owned(format!("\x1b[{sgr}m{text}\x1b[0m"))
+        } else {
+            Cow::Borrowed(text)
+        }
+    }
+}
+
+/// `line` without SGR sequences (`ESC [ … m`): only relgate and miette write ESC.
+fn strip_sgr(line: &str) -> Cow<'_, str> {
+    if !line.contains('\x1b') {
+        return Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(i) = rest.find("\x1b[") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        match after.find(|c: char| !(c.is_ascii_digit() || c == ';')) {
+            Some(j) if after[j..].starts_with('m') => rest = &after[j + 1..],
+            _ => {
+                out.push('\x1b');
+                rest = &rest[i + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// Escaped text cut into lines of at most `width` columns at spaces, the lines
+/// after the first indented by `indent` (a word longer than a line is not split).
+fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
+    let options = textwrap::Options::new(width)
+        .subsequent_indent(indent)
+        .break_words(false)
+        // Only at spaces: a path or `key=value` stays whole (UAX 14 would break after `/`).
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    textwrap::wrap(text, options)
+        .into_iter()
+        .map(Cow::into_owned)
+        .collect()
+}
+
+/// The first line: what was judged, against what, with which variables (escaped).
+fn judged(r: &Report) -> String {
+    use crate::repo::SourceKind;
+    let t = &r.target;
+    let short = |c: &str| c[..c.len().min(12)].to_string();
+    let at_head = t
+        .rev
+        .as_deref()
+        .map_or(" (no commit yet)".to_string(), |c| format!(" at HEAD {}", short(c)));
+    let mut line = match t.source {
+        SourceKind::Worktree => format!("judged: the working tree{at_head}"),
+        SourceKind::Staged => format!("judged: the index (staged){at_head}"),
+        SourceKind::Rev => format!(
+            "judged: commit {}",
+            t.rev.as_deref().map_or("?".to_string(), short)
+        ),
+    };
+    if t.path != "." {
+        line.push_str(&format!(" of {}", display(&t.path)));
+    }
+    if let Some(b) = &t.base {
+        line.push_str(&format!(", changes since base {}", short(b)));
+    }
+    if r.vars.is_empty() {
+        line.push_str("; no variables");
+    } else {
+        let vars: Vec<String> = r
+            .vars
+            .iter()
+            .map(|(k, v)| match v {
+                Some(v) => format!("{}={}", display(k), display(v)),
+                None => format!("{} (no value)", display(k)),
+            })
+            .collect();
+        line.push_str(&format!("; vars: {}", vars.join(", ")));
+    }
+    line
+}
+
+fn write_summary(
+    r: &Report,
+    opts: &RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let paint = Paint(opts.color);
+    let width = opts.width.max(crate::output::term::MIN_WIDTH);
     if !r.findings.is_empty() {
         writeln!(out)?;
     }
@@ -227,63 +350,106 @@ fn write_summary(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()
                 (None, _) => "(repository)".into(),
             };
             if let Some(w) = &f.waived {
-                writeln!(
-                    out,
+                let text = format!(
                     "~ {} {place}: {} (waived until {}: {}, approved by {}; {}:{})",
-                    f.policy,
+                    display(&f.policy),
                     display_text(&f.message),
                     w.expires,
                     display_text(&w.reason),
                     display_text(&w.approved_by),
                     display(&w.path),
                     w.line
-                )?;
+                );
+                for line in wrap(&text, width, "  ") {
+                    writeln!(out, "{}", paint.paint(DIM, &line))?;
+                }
             }
         }
         writeln!(out)?;
     }
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    // The highest severity of each policy's live findings: below --fail-on, a failing
+    // policy fails nothing, and says so.
+    let mut worst: BTreeMap<&str, Severity> = BTreeMap::new();
     for f in &r.findings {
         *counts.entry(f.policy.as_str()).or_default() += 1;
+        if f.waived.is_none() {
+            let w = worst.entry(f.policy.as_str()).or_insert(f.severity);
+            *w = (*w).max(f.severity);
+        }
     }
+    let (mut failed, mut warned) = (0, 0);
     for p in &r.policies {
-        let mark = match p.status {
-            Status::Pass => "✓",
-            Status::Fail => "✗",
-            Status::Skip => "-",
-            Status::Waived => "~",
+        let severity = worst.get(p.id.as_str()).copied().unwrap_or(p.severity);
+        let (mark, word, sgr) = match p.status {
+            Status::Pass => ("✓", "pass", GREEN),
+            Status::Fail if severity >= opts.fail_on => ("✗", "fail", RED),
+            Status::Fail if severity == Severity::Warning => ("⚠", "warn", YELLOW),
+            Status::Fail => ("ℹ", "note", CYAN),
+            Status::Skip => ("-", "skip", DIM),
+            Status::Waived => ("~", "waived", DIM),
         };
+        match word {
+            "fail" => failed += 1,
+            "warn" | "note" => warned += 1,
+            _ => {}
+        }
         let n = counts.get(p.id.as_str()).copied().unwrap_or(0);
         let extra = match (p.status, &p.reason) {
             (Status::Fail, _) => format!(" ({n} finding{})", if n == 1 { "" } else { "s" }),
             (_, Some(reason)) => format!(" ({})", display(reason)),
             _ => String::new(),
         };
-        writeln!(
-            out,
-            "{mark} {:<5} {} {}{extra}",
-            p.status.as_str(),
-            display(&p.id),
-            display(&p.title)
-        )?;
+        let head = format!("{mark} {word:<5} ");
+        let indent = " ".repeat(head.chars().count());
+        let text = format!("{}{} {}{extra}", head, display(&p.id), display(&p.title));
+        for (i, line) in wrap(&text, width, &indent).iter().enumerate() {
+            let shown = match (p.status, i) {
+                (Status::Skip | Status::Waived, _) => paint.paint(sgr, line),
+                (_, 0) => {
+                    let rest = line.strip_prefix(head.as_str()).unwrap_or(line);
+                    Cow::Owned(format!("{}{rest}", paint.paint(sgr, &head)))
+                }
+                _ => Cow::Borrowed(line.as_str()),
+            };
+            writeln!(out, "{shown}")?;
+        }
     }
     for line in r.vacuous() {
-        writeln!(out, "note: {line}")?;
+        for l in wrap(&format!("note: {}", display_text(&line)), width, "  ") {
+            writeln!(out, "{l}")?;
+        }
     }
     let s = r.summary();
     let n = |count: usize, one: &str, many: &str| {
         format!("{count} {}", if count == 1 { one } else { many })
     };
-    writeln!(
-        out,
-        "\n{}: {} passed, {} failed, {} skipped, {} waived; {}, {}, {}",
+    let warned = if warned > 0 {
+        format!(", {warned} warned")
+    } else {
+        String::new()
+    };
+    let line = format!(
+        "{}: {} passed, {failed} failed{warned}, {} skipped, {} waived; {}, {}, {}",
         n(s.policies, "policy", "policies"),
         s.passed,
-        s.failed,
         s.skipped,
         s.waived,
         n(s.errors, "error", "errors"),
         n(s.warnings, "warning", "warnings"),
         n(s.notes, "note", "notes"),
-    )
+    );
+    // Red when the run fails, yellow when it passes with findings, else green.
+    let sgr = if r.fails(opts.fail_on) {
+        RED
+    } else if r.findings.iter().any(|f| f.waived.is_none()) {
+        YELLOW
+    } else {
+        GREEN
+    };
+    writeln!(out)?;
+    for l in wrap(&line, width, "  ") {
+        writeln!(out, "{}", paint.paint(sgr, &l))?;
+    }
+    Ok(())
 }

@@ -166,6 +166,8 @@ impl Report {
 
 pub struct RenderOptions {
     pub color: bool,
+    /// Columns for the human report.
+    pub width: usize,
     /// The `--fail-on` level, for formats that state a verdict (Markdown).
     pub fail_on: Severity,
 }
