@@ -28,9 +28,7 @@ fn main() -> ExitCode {
     let terminal = std::io::stdout().is_terminal();
     let color = relgate::output::term::use_color(cli.forced_color(), terminal, &env);
     let width = relgate::output::term::width(
-        terminal
-            .then(relgate::output::term::stdout_width)
-            .flatten(),
+        terminal.then(relgate::output::term::stdout_width).flatten(),
         &env,
     );
     let result = std::panic::catch_unwind(move || {

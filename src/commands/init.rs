@@ -28,7 +28,11 @@ pub(crate) fn run(args: &InitArgs, io: &mut Io) -> Outcome {
     }
     let body = match &args.pack {
         Some(p) if packs::get(p).is_none() => {
-            let _ = writeln!(io.err, "relgate: unknown pack '{p}'; shipped packs: {}", packs::names().join(", "));
+            let _ = writeln!(
+                io.err,
+                "relgate: unknown pack '{p}'; shipped packs: {}",
+                packs::names().join(", ")
+            );
             return Err(Error::Failed);
         }
         Some(p) => format!(

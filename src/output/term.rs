@@ -80,12 +80,21 @@ mod tests {
             (None, true, &[("NO_COLOR", "")][..], true),
             (None, false, &[("CLICOLOR_FORCE", "1")][..], true),
             (None, false, &[("CLICOLOR_FORCE", "0")][..], false),
-            (None, false, &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")][..], false),
+            (
+                None,
+                false,
+                &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")][..],
+                false,
+            ),
             (None, true, &[("CLICOLOR", "0")][..], false),
             (None, true, &[("TERM", "dumb")][..], false),
             (None, true, &[("TERM", "xterm-256color")][..], true),
         ] {
-            assert_eq!(use_color(forced, tty, &env(vars)), want, "{forced:?} {tty} {vars:?}");
+            assert_eq!(
+                use_color(forced, tty, &env(vars)),
+                want,
+                "{forced:?} {tty} {vars:?}"
+            );
         }
     }
 

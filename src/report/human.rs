@@ -22,12 +22,12 @@ use super::{RenderOptions, Report};
 use crate::engine::Status;
 use crate::finding::{Finding, Severity, excerpt_from, excerpt_start};
 use crate::output::escape::{display, display_text, is_command_line};
-use std::borrow::Cow;
 use crate::repo::Content;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -44,10 +44,20 @@ struct Excerpt {
     first_line: usize,
     /// Byte offset of the finding's column in `text`.
     caret: usize,
+    /// Columns a label has after the caret's `╰── ` before the report's width.
+    label_room: usize,
 }
 
 impl Excerpt {
-    fn new(path: &str, content: &Content, line: usize, column: Option<usize>) -> Option<Excerpt> {
+    /// `width`: the columns of the report; lines longer than fit beside miette's
+    /// gutter are cut again (with `…`) around the finding's column.
+    fn new(
+        path: &str,
+        content: &Content,
+        line: usize,
+        column: Option<usize>,
+        width: usize,
+    ) -> Option<Excerpt> {
         if line == 0 || line > content.line_count() {
             return None;
         }
@@ -56,26 +66,67 @@ impl Excerpt {
         let from = excerpt_start(bytes(line), column);
         let first_line = line.saturating_sub(1).max(1);
         let last_line = (line + 1).min(content.line_count());
-        let mut text = String::new();
-        let mut caret = 0;
+        // Escaped lines, and the finding's column in characters of its escaped line.
+        let mut lines = Vec::new();
+        let mut caret_chars = 0;
         for l in first_line..=last_line {
-            if l > first_line {
-                text.push('\n');
-            }
             let e = excerpt_from(bytes(l), col, Some(from));
             if l == line {
                 let before: String = e.text.chars().take(e.caret).collect();
-                caret = text.len() + display_text(&before).len();
+                caret_chars = display_text(&before).chars().count();
             }
-            text.push_str(&display_text(&e.text));
+            lines.push(display_text(&e.text).into_owned());
         }
+        // miette's gutter: ` NN │ `.
+        let gutter = last_line.to_string().len() + 4;
+        let avail = width.saturating_sub(gutter).max(20);
+        if lines.iter().any(|l| l.chars().count() > avail) {
+            let start = if caret_chars < avail * 2 / 3 {
+                0
+            } else {
+                caret_chars - avail / 3
+            };
+            for l in &mut lines {
+                *l = cut(l, start, avail);
+            }
+            caret_chars = caret_chars - start + usize::from(start > 0);
+        }
+        let index = line - first_line;
+        let caret = lines[..index].iter().map(|l| l.len() + 1).sum::<usize>()
+            + lines[index]
+                .char_indices()
+                .nth(caret_chars)
+                .map_or(lines[index].len(), |(i, _)| i);
         Some(Excerpt {
             name: format!("{}:{line}:{}", display(path), column.unwrap_or(1)),
-            text,
+            text: lines.join("\n"),
             first_line,
             caret,
+            label_room: width.saturating_sub(gutter + caret_chars + 4),
         })
     }
+}
+
+/// At most `avail` characters of `line` from character `start`, `…` marking each cut
+/// end (within the `avail`).
+fn cut(line: &str, start: usize, avail: usize) -> String {
+    let total = line.chars().count();
+    if start == 0 && total <= avail {
+        return line.to_string();
+    }
+    let mut out = String::new();
+    let mut room = avail;
+    if start > 0 {
+        out.push('…');
+        room -= 1;
+    }
+    let rest = total.saturating_sub(start);
+    let take = if rest > room { room - 1 } else { rest };
+    out.extend(line.chars().skip(start).take(take));
+    if rest > room {
+        out.push('…');
+    }
+    out
 }
 
 impl SourceCode for Excerpt {
@@ -194,12 +245,19 @@ pub fn render(
             (Some(path), Some(line)) => r
                 .contents
                 .get(path)
-                .and_then(|c| Excerpt::new(path, c, line, f.column)),
+                .and_then(|c| Excerpt::new(path, c, line, f.column, width)),
             _ => None,
         };
+        // `POLICY: title` when it fits on the line, else the policy alone.
         let label = match titles.get(f.policy.as_str()) {
-            Some(t) => format!("{}: {}", f.policy, t),
-            None => f.policy.clone(),
+            Some(t)
+                if source.as_ref().is_none_or(|s| {
+                    display(&format!("{}: {}", f.policy, t)).chars().count() <= s.label_room
+                }) =>
+            {
+                format!("{}: {}", f.policy, t)
+            }
+            _ => f.policy.clone(),
         };
         let origin = format!("policy {} defined at {}", f.policy, f.origin);
         let help = match &f.help {
@@ -298,7 +356,9 @@ fn judged(r: &Report) -> String {
     let at_head = t
         .rev
         .as_deref()
-        .map_or(" (no commit yet)".to_string(), |c| format!(" at HEAD {}", short(c)));
+        .map_or(" (no commit yet)".to_string(), |c| {
+            format!(" at HEAD {}", short(c))
+        });
     let mut line = match t.source {
         SourceKind::Worktree => format!("judged: the working tree{at_head}"),
         SourceKind::Staged => format!("judged: the index (staged){at_head}"),
@@ -452,4 +512,39 @@ fn write_summary(
         writeln!(out, "{}", paint.paint(sgr, &l))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{cut, strip_sgr, wrap};
+
+    #[test]
+    fn cuts_keep_the_window_and_mark_the_ends() {
+        for (line, start, avail, want) in [
+            ("short", 0, 10, "short"),
+            ("0123456789abcdef", 0, 10, "012345678…"),
+            ("0123456789abcdef", 4, 10, "…456789ab…"),
+            ("0123456789abcdef", 8, 10, "…89abcdef"),
+            ("é日本語テキスト", 2, 4, "…本語…"),
+        ] {
+            assert_eq!(cut(line, start, avail), want, "{line} {start} {avail}");
+            assert!(cut(line, start, avail).chars().count() <= avail);
+        }
+    }
+
+    #[test]
+    fn sgr_codes_are_stripped_and_nothing_else() {
+        assert_eq!(strip_sgr("\x1b[31m::error::x\x1b[0m"), "::error::x");
+        assert_eq!(strip_sgr("a\x1b[1;32mb"), "ab");
+        assert_eq!(strip_sgr("\\x1b[31m kept"), "\\x1b[31m kept");
+        assert_eq!(strip_sgr("\x1b]52;c;x"), "\x1b]52;c;x");
+    }
+
+    #[test]
+    fn wraps_only_at_spaces() {
+        assert_eq!(
+            wrap("vars: a=docs/x/y/z.md, b=1", 12, "  "),
+            ["vars:", "  a=docs/x/y/z.md,", "  b=1"]
+        );
+    }
 }

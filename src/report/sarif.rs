@@ -37,7 +37,10 @@ fn path_words(message: &str) -> impl Iterator<Item = &str> {
                 .trim_end_matches(['\'', '"', '`', ')', ']', ',', ';', ':', '.'])
         })
         .filter(|w| {
-            !w.is_empty() && !w.contains("://") && !w.contains(['*', '?', '{']) && !w.starts_with('/')
+            !w.is_empty()
+                && !w.contains("://")
+                && !w.contains(['*', '?', '{'])
+                && !w.starts_with('/')
         })
 }
 
@@ -469,13 +472,32 @@ mod tests {
                 &none,
             ),
             // Else the policy's definition, at its line and column.
-            ("FLAG is off: all 2 assignments are off", policy, &[policy][..], policy, &region),
-            ("no file matches 'docs/*.md'", policy, &[policy][..], policy, &region),
+            (
+                "FLAG is off: all 2 assignments are off",
+                policy,
+                &[policy][..],
+                policy,
+                &region,
+            ),
+            (
+                "no file matches 'docs/*.md'",
+                policy,
+                &[policy][..],
+                policy,
+                &region,
+            ),
             // A named file that is not in the tree, a pack, a machine path: the fallback.
             ("gone.md is named", "pack:x", &[][..], FALLBACK_URI, &none),
-            ("about the run", "/abs/policies.yaml", &[][..], FALLBACK_URI, &none),
+            (
+                "about the run",
+                "/abs/policies.yaml",
+                &[][..],
+                FALLBACK_URI,
+                &none,
+            ),
         ] {
-            let v = serde_json::to_value(to_log(&report(message, origin, named))).unwrap_or_default();
+            let v =
+                serde_json::to_value(to_log(&report(message, origin, named))).unwrap_or_default();
             let result = &v["runs"][0]["results"][0];
             assert_eq!(result["level"], "note");
             assert_eq!(result["ruleIndex"], 0);
@@ -495,11 +517,13 @@ mod tests {
 
     #[test]
     fn named_files_are_the_words_and_policy_files_in_the_tree() {
-        let r = report("'exists: docs/a.md' holds; see (b.md), not *.md", ".relgate/p.yaml", &[]);
+        let r = report(
+            "'exists: docs/a.md' holds; see (b.md), not *.md",
+            ".relgate/p.yaml",
+            &[],
+        );
         let in_tree = ["docs/a.md", "b.md", ".relgate/p.yaml", "holds"];
-        let named = named_files(&r.findings, &r.policies, &|p| {
-            in_tree.contains(&p)
-        });
+        let named = named_files(&r.findings, &r.policies, &|p| in_tree.contains(&p));
         let named: Vec<_> = named.iter().map(String::as_str).collect();
         assert_eq!(named, [".relgate/p.yaml", "b.md", "docs/a.md", "holds"]);
     }

@@ -169,13 +169,11 @@ fn init_writes_a_starter_that_checks() {
     // Editors validate the starter against the schema of the version that wrote it.
     assert_eq!(
         starter.lines().next(),
-        Some(
-            concat!(
-                "# yaml-language-server: $schema=https://raw.githubusercontent.com/relgate/relgate/v",
-                env!("CARGO_PKG_VERSION"),
-                "/docs/policy.schema.json"
-            )
-        )
+        Some(concat!(
+            "# yaml-language-server: $schema=https://raw.githubusercontent.com/relgate/relgate/v",
+            env!("CARGO_PKG_VERSION"),
+            "/docs/policy.schema.json"
+        ))
     );
     assert_eq!(repo.relgate(&["init"]).code, 2, "refuses to overwrite");
     let blank = Repo::new();

@@ -65,7 +65,11 @@ fn example_workflow_runs_relgate_and_is_valid_and_clean() {
     if let Some(cj) = tool("check-jsonschema") {
         let (code, out) = run_tool(
             &cj,
-            &["--builtin-schema", "vendor.github-workflows", EXAMPLE_WORKFLOW],
+            &[
+                "--builtin-schema",
+                "vendor.github-workflows",
+                EXAMPLE_WORKFLOW,
+            ],
             root(),
         );
         assert_eq!(code, 0, "{out}");

@@ -22,6 +22,7 @@ mod formats;
 mod github;
 mod hermetic;
 mod hostile;
+mod human;
 mod install_hook;
 mod junit;
 mod markdown;

@@ -217,7 +217,10 @@ policies:
     validate(&run.stdout);
     let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
     let r = &sarif["runs"][0];
-    assert_eq!(r["tool"]["driver"]["rules"][0]["help"]["text"], "Ask release-team.");
+    assert_eq!(
+        r["tool"]["driver"]["rules"][0]["help"]["text"],
+        "Ask release-team."
+    );
     let places: Vec<_> = r["results"]
         .as_array()
         .unwrap()
