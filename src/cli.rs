@@ -106,6 +106,31 @@ pub struct CheckArgs {
     /// Lowest severity that fails the run
     #[arg(long, value_enum, default_value = "error", value_name = "LEVEL")]
     pub fail_on: Level,
+    /// Colour the human report: `auto` (a terminal, unless NO_COLOR is set; CLICOLOR_FORCE
+    /// forces it), `always` or `never`
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Cli {
+    /// `--color` of `check` as [`crate::output::term::use_color`] takes it.
+    pub fn forced_color(&self) -> Option<bool> {
+        match &self.command {
+            Command::Check(a) => match a.color {
+                ColorChoice::Auto => None,
+                ColorChoice::Always => Some(true),
+                ColorChoice::Never => Some(false),
+            },
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -57,6 +57,7 @@ pub fn run(cli: Cli, io: &mut Io) -> Outcome {
             out: &mut out,
             err: &mut *io.err,
             color: io.color,
+            width: io.width,
         };
         return run_command(&cli, &mut inert);
     }

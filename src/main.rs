@@ -24,8 +24,13 @@ fn main() -> ExitCode {
             return ExitCode::from(exit_code(outcome));
         }
     };
-    let color = std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let env = |name: &str| std::env::var_os(name);
+    let terminal = std::io::stdout().is_terminal();
+    let color = relgate::output::term::use_color(cli.forced_color(), terminal, &env);
+    let width = relgate::output::term::width(
+        terminal.then(relgate::output::term::stdout_width).flatten(),
+        &env,
+    );
     let result = std::panic::catch_unwind(move || {
         let stdout = std::io::stdout();
         let stderr = std::io::stderr();
@@ -36,6 +41,7 @@ fn main() -> ExitCode {
             out: &mut out,
             err: &mut err,
             color,
+            width,
         };
         // Lets the tests prove that a crash ends in exit 2 (debug builds only).
         #[cfg(debug_assertions)]

@@ -124,7 +124,11 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
             status: o.status,
             reason: o.reason,
             description: p.description.clone(),
-            help: p.help.as_ref().map(|t| t.raw.clone()),
+            // Expanded with the run's variables, as findings' help is (raw when one has no value).
+            help: p.help.as_ref().map(|t| {
+                vars.render(t, crate::lang::template::no_escape)
+                    .unwrap_or_else(|_| t.raw.clone())
+            }),
             url: p.url.clone(),
             origin: p.origin.clone(),
             selected: o.selected,
@@ -156,7 +160,14 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
             }
         }
     }
+    let named_files = report::sarif::named_files(&findings, &policies, &|p| {
+        opened
+            .view
+            .entry(p)
+            .is_some_and(|e| e.kind == repo::EntryKind::File)
+    });
     let report = Report {
+        named_files,
         target: TargetInfo {
             path: req.target.path.display().to_string(),
             source: opened.view.source(),
@@ -303,6 +314,10 @@ fn write_report(
 ) -> std::io::Result<()> {
     let opts = RenderOptions {
         color: io.color && args.output.is_none(),
+        width: match args.output {
+            None => io.width,
+            Some(_) => crate::output::term::DEFAULT_WIDTH,
+        },
         fail_on,
     };
     match &args.output {
@@ -315,6 +330,7 @@ fn write_report(
     }
     let opts = RenderOptions {
         color: false,
+        width: crate::output::term::DEFAULT_WIDTH,
         fail_on,
     };
     for (format, path) in &args.also {

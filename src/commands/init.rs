@@ -5,6 +5,15 @@ use crate::cli::InitArgs;
 use crate::error::{Error, Outcome};
 use crate::policy::packs;
 
+/// The first line of the starter: editors with the YAML language server (VS Code's
+/// YAML extension, Neovim, Helix) validate and complete the file against the policy
+/// schema of the relgate version that wrote it (the schema committed at its tag).
+pub(crate) const SCHEMA_LINE: &str = concat!(
+    "# yaml-language-server: $schema=https://raw.githubusercontent.com/relgate/relgate/v",
+    env!("CARGO_PKG_VERSION"),
+    "/docs/policy.schema.json"
+);
+
 pub(crate) fn run(args: &InitArgs, io: &mut Io) -> Outcome {
     let dir = args.path.join(".relgate");
     let file = dir.join("config.yaml");
@@ -19,11 +28,16 @@ pub(crate) fn run(args: &InitArgs, io: &mut Io) -> Outcome {
     }
     let body = match &args.pack {
         Some(p) if packs::get(p).is_none() => {
-            let _ = writeln!(io.err, "relgate: unknown pack '{p}'; shipped packs: {}", packs::names().join(", "));
+            let _ = writeln!(
+                io.err,
+                "relgate: unknown pack '{p}'; shipped packs: {}",
+                packs::names().join(", ")
+            );
             return Err(Error::Failed);
         }
         Some(p) => format!(
-            "# relgate policies for this repository. Reference: relgate schema, docs/policy-language.md\n\
+            "{SCHEMA_LINE}\n\
+             # relgate policies for this repository. Reference: relgate schema, docs/policy-language.md\n\
              version: 1\n\
              # The shipped pack '{p}' (relgate list --pack {p} shows its policies).\n\
              packs: [{p}]\n\
@@ -33,16 +47,18 @@ pub(crate) fn run(args: &InitArgs, io: &mut Io) -> Outcome {
              # Add your own policies below.\n\
              policies: []\n"
         ),
-        None => "# relgate policies for this repository. Reference: relgate schema, docs/policy-language.md\n\
+        None => format!(
+            "{SCHEMA_LINE}\n\
+             # relgate policies for this repository. Reference: relgate schema, docs/policy-language.md\n\
              version: 1\n\
-             vars: {}\n\
+             vars: {{}}\n\
              policies:\n\
              \x20 - id: EX-001\n\
              \x20   title: The README exists\n\
              \x20   help: Add a README.md at the top of the repository.\n\
              \x20   check:\n\
              \x20     exists: README.md\n"
-            .to_string(),
+        ),
     };
     let root = std::env::current_dir().unwrap_or_default();
     if let Err(e) = crate::output::write_file(&root, &file, body.as_bytes(), None) {

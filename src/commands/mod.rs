@@ -28,6 +28,8 @@ pub struct Io<'a> {
     pub err: &'a mut dyn Write,
     /// Colour for human output on standard output.
     pub color: bool,
+    /// Columns to lay human output on standard output out in (the terminal's, or 100).
+    pub width: usize,
 }
 
 /// Reads `--policies` paths from disk: a file, or every `*.yaml`/`*.yml` below a folder (sorted).

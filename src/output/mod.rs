@@ -3,6 +3,7 @@
 
 pub mod escape;
 pub mod file;
+pub mod term;
 
 pub use escape::{display, display_path};
 pub use file::{WriteError, write_file};

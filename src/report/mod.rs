@@ -97,6 +97,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Content of the files findings point into, for snippets.
     pub contents: BTreeMap<String, Arc<Content>>,
+    /// Regular files of the checked tree that a finding without a path names (in its
+    /// message, or as its policy's file): where SARIF places it ([`sarif::named_files`]).
+    pub named_files: std::collections::BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -163,6 +166,8 @@ impl Report {
 
 pub struct RenderOptions {
     pub color: bool,
+    /// Columns for the human report.
+    pub width: usize,
     /// The `--fail-on` level, for formats that state a verdict (Markdown).
     pub fail_on: Severity,
 }

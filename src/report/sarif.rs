@@ -6,7 +6,13 @@
 //! - One rule per policy (`ruleIndex` points into `tool.driver.rules`).
 //! - One result per finding of the JSON report, in the same order.
 //! - Locations are repository-relative URIs against `%SRCROOT%`, never absolute
-//!   machine paths; findings without a path have no location.
+//!   machine paths. Every result has one, as GitHub code scanning requires. A
+//!   finding without a path (about the repository or the run: a flag that is off,
+//!   an evaluation error) is placed, in this order: at the first file of the checked
+//!   tree its message names; else at its policy's definition (file, line, column)
+//!   when that file is in the checked tree; else at [`FALLBACK_URI`], the policy
+//!   configuration's conventional place (a pack's policies live in the binary).
+//! - Rule help is the policy's `help` with the run's variables filled in.
 //! - A run that could not evaluate still yields a log, with
 //!   `invocations[0].executionSuccessful: false` and the error as a notification,
 //!   and no `results` (SARIF: absent results mean the analysis did not complete).
@@ -17,6 +23,80 @@ use serde::Serialize;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const SRCROOT: &str = "%SRCROOT%";
+/// Where a finding about the repository as a whole is placed when neither its message
+/// nor its policy's definition names a file of the checked tree.
+pub const FALLBACK_URI: &str = ".relgate/config.yaml";
+
+/// The words of a message that may be paths: quotes, brackets and trailing punctuation
+/// stripped; globs and URLs left out.
+fn path_words(message: &str) -> impl Iterator<Item = &str> {
+    message
+        .split(char::is_whitespace)
+        .map(|w| {
+            w.trim_start_matches(['\'', '"', '`', '(', '['])
+                .trim_end_matches(['\'', '"', '`', ')', ']', ',', ';', ':', '.'])
+        })
+        .filter(|w| {
+            !w.is_empty()
+                && !w.contains("://")
+                && !w.contains(['*', '?', '{'])
+                && !w.starts_with('/')
+        })
+}
+
+/// The regular files of the checked tree (`is_file`) that findings without a path
+/// name: words of their message, and their policy's file. [`to_log`] places those
+/// findings there.
+pub(crate) fn named_files(
+    findings: &[crate::finding::Finding],
+    policies: &[super::PolicyResult],
+    is_file: &dyn Fn(&str) -> bool,
+) -> std::collections::BTreeSet<String> {
+    let mut named = std::collections::BTreeSet::new();
+    for f in findings.iter().filter(|f| f.path.is_none()) {
+        let origin = policies
+            .iter()
+            .find(|p| p.id == f.policy)
+            .map(|p| p.origin.file.as_str());
+        for w in path_words(&f.message).chain(origin) {
+            if !named.contains(w) && is_file(w) {
+                named.insert(w.to_string());
+            }
+        }
+    }
+    named
+}
+
+/// Where a finding without a path is placed (see the module documentation).
+fn repository_location(r: &Report, f: &crate::finding::Finding) -> Location {
+    let at = |uri: &str, region: Option<Region>| Location {
+        physical_location: PhysicalLocation {
+            artifact_location: ArtifactLocation {
+                uri: path_to_uri(uri),
+                uri_base_id: SRCROOT,
+            },
+            region,
+        },
+    };
+    if let Some(w) = path_words(&f.message).find(|w| r.named_files.contains(*w)) {
+        return at(w, None);
+    }
+    let origin = r
+        .policies
+        .iter()
+        .find(|p| p.id == f.policy)
+        .map_or(&f.origin, |p| &p.origin);
+    if r.named_files.contains(&origin.file) {
+        return at(
+            &origin.file,
+            Some(Region {
+                start_line: origin.line.max(1),
+                start_column: Some(origin.column.max(1)),
+            }),
+        );
+    }
+    at(FALLBACK_URI, None)
+}
 
 #[derive(Serialize)]
 pub struct Log {
@@ -234,10 +314,8 @@ pub fn to_log(r: &Report) -> Log {
             message: Text {
                 text: f.message.clone(),
             },
-            locations: f
-                .path
-                .as_deref()
-                .map(|path| Location {
+            locations: vec![match f.path.as_deref() {
+                Some(path) => Location {
                     physical_location: PhysicalLocation {
                         artifact_location: ArtifactLocation {
                             uri: path_to_uri(path),
@@ -248,9 +326,9 @@ pub fn to_log(r: &Report) -> Log {
                             start_column: f.column,
                         }),
                     },
-                })
-                .into_iter()
-                .collect(),
+                },
+                None => repository_location(r, f),
+            }],
             suppressions: f
                 .waived
                 .iter()
@@ -317,19 +395,18 @@ fn write_log(log: &Log, out: &mut dyn std::io::Write) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::{path_to_uri, to_log};
+    use super::{FALLBACK_URI, named_files, path_to_uri, to_log};
     use crate::engine::Status;
     use crate::finding::{Finding, Origin, Severity};
     use crate::report::{PolicyResult, Report, TargetInfo};
 
-    #[test]
-    fn a_finding_without_a_path_has_no_location() {
+    fn report(message: &str, origin_file: &str, named: &[&str]) -> Report {
         let origin = Origin {
-            file: "/abs/policies.yaml".into(),
+            file: origin_file.into(),
             line: 3,
             column: 5,
         };
-        let report = Report {
+        Report {
             target: TargetInfo {
                 path: ".".into(),
                 source: crate::repo::SourceKind::Worktree,
@@ -359,7 +436,7 @@ mod tests {
             findings: vec![Finding {
                 policy: "RUN-1".into(),
                 severity: Severity::Note,
-                message: "about the run".into(),
+                message: message.into(),
                 path: None,
                 line: None,
                 column: None,
@@ -369,18 +446,86 @@ mod tests {
                 origin,
             }],
             contents: Default::default(),
-        };
-        let v = serde_json::to_value(to_log(&report)).unwrap_or_default();
-        let result = &v["runs"][0]["results"][0];
-        assert_eq!(result["level"], "note");
-        assert_eq!(result["ruleIndex"], 0);
-        assert!(result.get("locations").is_none(), "{result}");
+            named_files: named.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_finding_without_a_path_still_has_a_location() {
+        let policy = ".relgate/flags.yaml";
+        let region = serde_json::json!({"startLine": 3, "startColumn": 5});
+        let none = serde_json::Value::Null;
+        for (message, origin, named, uri, reg) in [
+            // The file the message names, when it is in the checked tree.
+            (
+                "'exists: docs/a.md' holds, but must not",
+                policy,
+                &["docs/a.md", policy][..],
+                "docs/a.md",
+                &none,
+            ),
+            (
+                "cannot evaluate (docs/a.md): bad",
+                policy,
+                &["docs/a.md"][..],
+                "docs/a.md",
+                &none,
+            ),
+            // Else the policy's definition, at its line and column.
+            (
+                "FLAG is off: all 2 assignments are off",
+                policy,
+                &[policy][..],
+                policy,
+                &region,
+            ),
+            (
+                "no file matches 'docs/*.md'",
+                policy,
+                &[policy][..],
+                policy,
+                &region,
+            ),
+            // A named file that is not in the tree, a pack, a machine path: the fallback.
+            ("gone.md is named", "pack:x", &[][..], FALLBACK_URI, &none),
+            (
+                "about the run",
+                "/abs/policies.yaml",
+                &[][..],
+                FALLBACK_URI,
+                &none,
+            ),
+        ] {
+            let v =
+                serde_json::to_value(to_log(&report(message, origin, named))).unwrap_or_default();
+            let result = &v["runs"][0]["results"][0];
+            assert_eq!(result["level"], "note");
+            assert_eq!(result["ruleIndex"], 0);
+            let at = &result["locations"][0]["physicalLocation"];
+            assert_eq!(at["artifactLocation"]["uri"], uri, "{message}");
+            assert_eq!(at["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+            assert_eq!(&at["region"], reg, "{message}");
+        }
         // An absolute policy path is a machine path: not published.
+        let v = serde_json::to_value(to_log(&report("x", "/abs/p.yaml", &[]))).unwrap_or_default();
         assert!(
             v["runs"][0]["tool"]["driver"]["rules"][0]
                 .get("properties")
                 .is_none()
         );
+    }
+
+    #[test]
+    fn named_files_are_the_words_and_policy_files_in_the_tree() {
+        let r = report(
+            "'exists: docs/a.md' holds; see (b.md), not *.md",
+            ".relgate/p.yaml",
+            &[],
+        );
+        let in_tree = ["docs/a.md", "b.md", ".relgate/p.yaml", "holds"];
+        let named = named_files(&r.findings, &r.policies, &|p| in_tree.contains(&p));
+        let named: Vec<_> = named.iter().map(String::as_str).collect();
+        assert_eq!(named, [".relgate/p.yaml", "b.md", "docs/a.md", "holds"]);
     }
 
     #[test]

@@ -164,11 +164,25 @@ fn init_writes_a_starter_that_checks() {
     let repo = Repo::reference();
     let r = repo.relgate(&["init", "--pack", "billing-gateway-dr"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        repo.read(".relgate/config.yaml")
-            .contains("packs: [billing-gateway-dr]")
+    let starter = repo.read(".relgate/config.yaml");
+    assert!(starter.contains("packs: [billing-gateway-dr]"));
+    // Editors validate the starter against the schema of the version that wrote it.
+    assert_eq!(
+        starter.lines().next(),
+        Some(concat!(
+            "# yaml-language-server: $schema=https://raw.githubusercontent.com/relgate/relgate/v",
+            env!("CARGO_PKG_VERSION"),
+            "/docs/policy.schema.json"
+        ))
     );
     assert_eq!(repo.relgate(&["init"]).code, 2, "refuses to overwrite");
+    let blank = Repo::new();
+    assert_eq!(blank.relgate(&["init"]).code, 0);
+    assert!(
+        blank
+            .read(".relgate/config.yaml")
+            .starts_with("# yaml-language-server: $schema=https://raw.githubusercontent.com/")
+    );
     assert_eq!(repo.relgate(&["validate"]).code, 0);
     // The starter loads the pack, which the example repository passes.
     let r = repo.relgate(&["check", "--format", "json", "--now", "2024-07-20T12:00:00Z"]);

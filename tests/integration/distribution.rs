@@ -49,6 +49,41 @@ fn release_workflow_has_no_zizmor_finding() {
     assert_eq!(code, 0, "{out}");
 }
 
+/// The example repository's workflow: it runs the gate, and stays valid and clean.
+const EXAMPLE_WORKFLOW: &str = "examples/billing-gateway/.github/workflows/release.yml";
+
+#[test]
+fn example_workflow_runs_relgate_and_is_valid_and_clean() {
+    let w = yaml(EXAMPLE_WORKFLOW);
+    let steps = w["jobs"]["gate"]["steps"].as_array().unwrap();
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    assert!(
+        runs.iter()
+            .any(|r| r.contains("relgate check --base") && r.contains("--pack billing-gateway-dr")),
+        "{runs:?}"
+    );
+    if let Some(cj) = tool("check-jsonschema") {
+        let (code, out) = run_tool(
+            &cj,
+            &[
+                "--builtin-schema",
+                "vendor.github-workflows",
+                EXAMPLE_WORKFLOW,
+            ],
+            root(),
+        );
+        assert_eq!(code, 0, "{out}");
+    }
+    if let Some(zizmor) = tool("zizmor") {
+        let (code, out) = run_tool(
+            &zizmor,
+            &["--offline", "--min-severity", "low", EXAMPLE_WORKFLOW],
+            root(),
+        );
+        assert_eq!(code, 0, "{out}");
+    }
+}
+
 /// Every `uses:` of a job, with the job's name.
 fn uses(w: &Value) -> Vec<(String, String, Value)> {
     let mut all = Vec::new();

@@ -625,7 +625,7 @@ fn every_form_on(repo: &Repo) -> Vec<F> {
         0o755,
     );
     vec![
-        f("DR-009", ".github/workflows/release.yml", Some(9)),
+        f("DR-009", ".github/workflows/release.yml", Some(12)),
         f("DR-009", "Dockerfile", Some(2)),
         f("DR-009", "config/app.toml", Some(3)),
         f("DR-009", "config/flags.json", Some(3)),

@@ -58,7 +58,7 @@ fn sarif_is_valid_and_matches_json_one_to_one() {
     );
     assert_eq!(
         dr2["help"]["text"],
-        "Tick each item under '## Release {release}'."
+        "Tick each item under '## Release 2024-07-15'."
     );
     assert_eq!(dr2["helpUri"], "https://example.invalid/dr-002");
     // Policies from .relgate/ say where they are defined.
@@ -187,4 +187,71 @@ fn also_writes_sarif_from_the_same_run() {
         "{}",
         bad.stderr
     );
+}
+
+/// Code scanning needs a location on every result: a finding about the repository is
+/// placed at the file its message names, else at its policy's definition, else at
+/// `.relgate/config.yaml`; rule help has the run's variables filled in.
+#[test]
+fn every_result_has_a_location_and_rule_help_is_expanded() {
+    let repo = Repo::new();
+    let policies = r"version: 1
+vars:
+  owner: release-team
+  release:
+    latest_dir: 'releases/*'
+policies:
+  - id: DATA
+    title: the notes are data
+    help: Ask {owner}.
+    check: {data: {file: notes.txt, type: object}}
+  - id: NO-VALUE
+    title: needs a release
+    check: {exists: 'releases/{release}/MANIFEST'}
+";
+    repo.write("notes.txt", "a: 1\n")
+        .write(".relgate/policies.yaml", policies)
+        .commit_all("c");
+    let run = repo.relgate(&["check", "--format", "sarif"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    validate(&run.stdout);
+    let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
+    let r = &sarif["runs"][0];
+    assert_eq!(
+        r["tool"]["driver"]["rules"][0]["help"]["text"],
+        "Ask release-team."
+    );
+    let places: Vec<_> = r["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|res| {
+            let at = &res["locations"][0]["physicalLocation"];
+            (
+                res["ruleId"].as_str().unwrap().to_string(),
+                at["artifactLocation"]["uri"].as_str().unwrap().to_string(),
+                at["region"]["startLine"].as_u64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        places,
+        [
+            // "cannot tell the format of notes.txt from its name": names the file.
+            ("DATA".into(), "notes.txt".into(), None),
+            ("NO-VALUE".into(), ".relgate/policies.yaml".into(), Some(11)),
+        ]
+    );
+    // Policies from outside the repository: no file of the tree to point at.
+    let outside = Policies::new(policies);
+    let run = repo.relgate(&["check", "--format", "sarif", "--policies", &outside.path()]);
+    validate(&run.stdout);
+    let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
+    let uris: Vec<_> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|res| res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].clone())
+        .collect();
+    assert_eq!(uris, ["notes.txt", ".relgate/config.yaml"]);
 }

@@ -337,6 +337,8 @@ pub fn relgate_command(dir: &Path) -> Command {
     let mut cmd = command(env!("CARGO_BIN_EXE_relgate"));
     cmd.current_dir(dir)
         .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("COLUMNS")
         .env_remove("GITHUB_ACTIONS");
     cmd
 }
