@@ -94,7 +94,7 @@ plant_violations() {
   # deadline (DR-013): the rollback's lessons learned are missing
   rm quality/reports/2024-06-05-licoes-aprendidas.md
   # encoding (DR-015): UTF-8 read as Mac Roman
-  printf '# Notas\n\nneg\xe2\x88\x9a\xc2\xb3cios\n' > docs/area7/mojibake.md
+  printf '# Notas\n\nNegócios em andamento: neg√≥cios, a√ßa√£o.\n' > docs/area7/mojibake.md
 }
 if ((violations)); then
   plant_violations
