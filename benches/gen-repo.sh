@@ -2,7 +2,7 @@
 # Generates a large repository for benchmarks: the billing-gateway example plus
 # FILES generated files (default 100000), committed.
 #
-#   benches/gen-repo.sh DIR [FILES]
+#   benches/gen-repo.sh [--violations] DIR [FILES]
 #
 # Of the generated files, about 35% are files the billing-gateway-dr pack reads:
 # Markdown under docs/ (9%) and config files in every format the flag scan reads
@@ -10,9 +10,18 @@
 # templates, not YAML) and some YAML with duplicate keys that have nothing to do
 # with the flag. The rest is source code and assets nobody reads. The tree is
 # compliant: `relgate check --pack billing-gateway-dr` is meant to pass on it.
+#
+# With --violations, the same tree gets one planted violation per check kind the
+# pack uses (see plant_violations below; benches/violations.sh checks they are all
+# found), each in a file of its own so that no violation hides another.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-dir=${1:?usage: gen-repo.sh DIR [FILES]}
+violations=0
+if [[ ${1:-} == --violations ]]; then
+  violations=1
+  shift
+fi
+dir=${1:?usage: gen-repo.sh [--violations] DIR [FILES]}
 files=${2:-100000}
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
@@ -64,6 +73,32 @@ BEGIN {
 }
 gen dirs | xargs mkdir -p
 gen files
+# One violation per check kind; the policies each one fails are in benches/violations.sh.
+plant_violations() {
+  # checklist (DR-002), and the checklist no longer matches its signature (DR-017)
+  sed -i '7s/^- \[x\]/- [ ]/' docs/support/dr-checklist.md
+  # exists (DR-004)
+  rm docs/observability-stack.md
+  # captures (DR-005): the runbook's revision predates the release
+  sed -i 's/^rev\. 2024-07-15/rev. 2024-01-02/' quality/observability/runbooks/disaster-recovery.md
+  # matches (DR-006)
+  sed -i 's/BillingGatewayIdempotency/BillingGatewayIdem/' quality/observability/runbooks/critical-alerts.md
+  # mode (DR-007)
+  chmod 755 releases/2024-07-15/MANIFEST.txt
+  # flag (DR-009), deep in the generated config files; with real billing on, the
+  # README's mode (not_matches, DR-008), the evidence (junit, DR-010) and the
+  # ledger's last flag (DR-012) are wrong too
+  printf 'BILLING_GATEWAY_ENABLE_REAL=1\n' >> "$(ls services/svc28/deploy/*.env | head -n 1)"
+  # data (DR-011): an entry whose 'by' is empty
+  sed -i '2s/"by": "João Lima"/"by": ""/' releases/ledger.json
+  # deadline (DR-013): the rollback's lessons learned are missing
+  rm quality/reports/2024-06-05-licoes-aprendidas.md
+  # encoding (DR-015): UTF-8 read as Mac Roman
+  printf '# Notas\n\nNegócios em andamento: neg√≥cios, a√ßa√£o.\n' > docs/area7/mojibake.md
+}
+if ((violations)); then
+  plant_violations
+fi
 git init -q
 git add -A
 git -c user.name=bench -c user.email=bench@example.com -c commit.gpgsign=false commit -qm bench

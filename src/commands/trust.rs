@@ -18,6 +18,7 @@ use crate::lang::error::{Code, LoadError, LoadErrors};
 use crate::repo::{ChangeStatus, Content, Diff, Entry, ReadError, SourceKind, View};
 use crate::report::PolicyResult;
 pub(crate) use crate::report::Trusted;
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -266,11 +267,28 @@ pub(crate) const CASE_POLICY: &str = "RELGATE-CASE";
 /// Paths (files or folders) that differ only in case: on macOS and Windows checkouts one
 /// of them silently wins. One error per collision, at the second path (byte order).
 pub(crate) fn case_collisions(view: &dyn View) -> Option<(PolicyResult, Vec<Finding>)> {
-    let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-    let mut names: Vec<String> = view.dirs();
-    names.extend(view.entries().iter().map(|e| e.path.clone()));
-    names.sort();
+    // Two different names that are both lower-case ASCII never collide: every
+    // collision involves a name with an upper-case or non-ASCII character. So only
+    // those names, and the names equal to their lower-case forms, are compared.
+    let special = |n: &str| n.bytes().any(|b| !b.is_ascii() || b.is_ascii_uppercase());
+    if !view.entries().iter().any(|e| special(&e.path)) {
+        // Folders are prefixes of paths: none of them is special either.
+        return None;
+    }
+    let dirs = view.dirs();
+    let all = || {
+        dirs.iter()
+            .map(String::as_str)
+            .chain(view.entries().iter().map(|e| e.path.as_str()))
+    };
+    let keys: std::collections::HashSet<String> = all()
+        .filter(|n| special(n))
+        .map(str::to_lowercase)
+        .collect();
+    let mut names: Vec<&str> = all().filter(|n| special(n) || keys.contains(*n)).collect();
+    names.sort_unstable();
     names.dedup();
+    let mut seen: std::collections::HashMap<Cow<str>, &str> = std::collections::HashMap::new();
     let origin = Origin {
         file: "relgate (built-in)".into(),
         line: 1,
@@ -278,15 +296,19 @@ pub(crate) fn case_collisions(view: &dyn View) -> Option<(PolicyResult, Vec<Find
     };
     let mut findings = Vec::new();
     for name in names {
-        let key = name.to_lowercase();
+        let key = if special(name) {
+            Cow::Owned(name.to_lowercase())
+        } else {
+            Cow::Borrowed(name)
+        };
         match seen.get(&key) {
-            Some(first) if first != &name => findings.push(Finding {
+            Some(first) if *first != name => findings.push(Finding {
                 policy: CASE_POLICY.into(),
                 severity: Severity::Error,
                 message: format!(
                     "{name} and {first} differ only in case: on macOS and Windows checkouts one of them silently replaces the other"
                 ),
-                path: Some(name.clone()),
+                path: Some(name.to_string()),
                 line: None,
                 column: None,
                 help: Some("Rename one of them (git mv), or remove the duplicate.".into()),

@@ -56,6 +56,35 @@ impl Pat {
 pub struct Rendered {
     pub include: Vec<Pat>,
     pub exclude: Vec<Pat>,
+    /// The include globs as one matcher: a path is tested once against all of them
+    /// (globset sorts them by strategy: extension, literal, prefix …), not once per glob.
+    include_globs: Matcher,
+    /// The exclude globs, likewise.
+    exclude_globs: Matcher,
+}
+
+/// Several globs matched together; `None` when there is no glob.
+struct Matcher(Option<globset::GlobSet>);
+
+impl Matcher {
+    fn new(pats: &[Pat]) -> Result<Matcher, EvalError> {
+        let mut b = globset::GlobSetBuilder::new();
+        let mut any = false;
+        for g in pats.iter().filter_map(|p| p.glob.as_ref()) {
+            b.add(g.glob().clone());
+            any = true;
+        }
+        if !any {
+            return Ok(Matcher(None));
+        }
+        b.build()
+            .map(|s| Matcher(Some(s)))
+            .map_err(|e| EvalError::Invalid(format!("globs: {e}")))
+    }
+
+    fn is_match(&self, path: &globset::Candidate) -> bool {
+        self.0.as_ref().is_some_and(|s| s.is_match_candidate(path))
+    }
 }
 
 fn is_glob(s: &str) -> bool {
@@ -89,20 +118,42 @@ impl GlobSet {
                 ignore_case: self.ignore_case,
             })
         };
+        let include: Vec<Pat> = self.include.iter().map(compile).collect::<Result<_, _>>()?;
+        let exclude: Vec<Pat> = self.exclude.iter().map(compile).collect::<Result<_, _>>()?;
         Ok(Rendered {
-            include: self.include.iter().map(compile).collect::<Result<_, _>>()?,
-            exclude: self.exclude.iter().map(compile).collect::<Result<_, _>>()?,
+            include_globs: Matcher::new(&include)?,
+            exclude_globs: Matcher::new(&exclude)?,
+            include,
+            exclude,
         })
     }
 }
 
 impl Rendered {
     pub fn excluded(&self, path: &str) -> bool {
-        self.exclude.iter().any(|p| p.matches(path))
+        self.excluded_candidate(path, &globset::Candidate::new(path))
+    }
+
+    fn excluded_candidate(&self, path: &str, c: &globset::Candidate) -> bool {
+        self.exclude
+            .iter()
+            .any(|p| p.glob.is_none() && p.matches(path))
+            || self.exclude_globs.is_match(c)
+    }
+
+    /// Whether one of the include globs (not a literal path) matches `path`.
+    pub fn glob_matches(&self, path: &str) -> bool {
+        self.include_globs.is_match(&globset::Candidate::new(path))
     }
 
     /// Included by a pattern and not excluded.
     pub fn selects(&self, path: &str) -> bool {
-        self.include.iter().any(|p| p.matches(path)) && !self.excluded(path)
+        let c = globset::Candidate::new(path);
+        (self.include_globs.is_match(&c)
+            || self
+                .include
+                .iter()
+                .any(|p| p.glob.is_none() && p.matches(path)))
+            && !self.excluded_candidate(path, &c)
     }
 }

@@ -12,19 +12,22 @@ pub(crate) fn select(cx: &Cx, globs: &GlobSet) -> Result<(Vec<String>, Vec<Hit>)
     let mut paths = Vec::new();
     let mut missing = Vec::new();
     for pat in &set.include {
-        match &pat.glob {
-            None => match cx.view.entry(&pat.text) {
+        if pat.glob.is_none() {
+            match cx.view.entry(&pat.text) {
                 Some(_) => paths.push(pat.text.clone()),
                 None => missing.push(Hit::at(missing_message(cx, &pat.text), At::file(&pat.text))),
-            },
-            Some(g) => paths.extend(
-                cx.view
-                    .entries()
-                    .iter()
-                    .filter(|e| g.is_match(&e.path))
-                    .map(|e| e.path.clone()),
-            ),
+            }
         }
+    }
+    // Every entry once against all the globs together.
+    if set.include.iter().any(|p| p.glob.is_some()) {
+        paths.extend(
+            cx.view
+                .entries()
+                .iter()
+                .filter(|e| set.glob_matches(&e.path))
+                .map(|e| e.path.clone()),
+        );
     }
     paths.sort();
     paths.dedup();

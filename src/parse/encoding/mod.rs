@@ -325,6 +325,10 @@ fn first_mojibake(text: &str) -> Option<EncodingIssue> {
         }
         let chars: Vec<char> = line.chars().collect();
         for start in 0..chars.len() {
+            // No codec maps an ASCII character to a byte that starts a UTF-8 sequence.
+            if chars[start].is_ascii() {
+                continue;
+            }
             for codec in CODECS {
                 if let Some((len, meant)) = mojibake_at(&chars[start..], codec) {
                     return Some(EncodingIssue::Mojibake {
