@@ -117,7 +117,13 @@ fn collect_yaml(dir: &Path, out: &mut Vec<std::path::PathBuf>, errors: &mut Vec<
                 ));
             }
         } else if kind.is_some_and(|k| k.is_dir()) {
-            collect_yaml(&p, out, errors);
+            // Policy tests are not policies: a case folder (it holds `case.yaml`, and its
+            // `tree/` may hold any YAML) and `.relgate/tests/` are left out.
+            let is_tests = p.file_name().is_some_and(|n| n == "tests")
+                && dir.file_name().is_some_and(|n| n == ".relgate");
+            if !is_tests && !p.join("case.yaml").is_file() {
+                collect_yaml(&p, out, errors);
+            }
         } else if is_policy_file(&p.to_string_lossy()) {
             out.push(p);
         }

@@ -157,11 +157,18 @@ fn collect_from_view(
     } else {
         format!("{rel}/")
     };
+    // Policy test cases (a folder holding `case.yaml`, and its fixtures) are not policies.
+    let cases: Vec<String> = view
+        .entries()
+        .iter()
+        .filter_map(|e| e.path.strip_suffix("/case.yaml").map(|d| format!("{d}/")))
+        .collect();
     let mut found: Vec<&Entry> = view
         .entries()
         .iter()
         .filter(|e| e.path == rel || (e.path.starts_with(&prefix) && is_policy_file(&e.path)))
         .filter(|e| !e.path.starts_with(".relgate/tests/"))
+        .filter(|e| e.path == rel || !cases.iter().any(|c| e.path.starts_with(c.as_str())))
         .collect();
     found.sort_by(|a, b| a.path.cmp(&b.path));
     if found.is_empty() {

@@ -386,3 +386,20 @@ fn the_pack_cases_ship_in_the_binary() {
     );
     assert!(!run.stdout.contains("DR-007 (artifact"), "{}", run.stdout);
 }
+
+/// A case's `policies:` may name the folder its tests live in: the cases (case.yaml and the
+/// YAML of their trees) are not read as policies.
+#[test]
+fn a_policies_folder_holding_the_tests_skips_them() {
+    let r = Repo::new();
+    r.write(".relgate/config.yaml", POLICIES);
+    r.write(".relgate/tests/ok/tree/README.md", "# x\n");
+    r.write(".relgate/tests/ok/tree/config/app.yaml", "not: [a policy\n");
+    r.write(
+        ".relgate/tests/ok/case.yaml",
+        "policies: [../..]\nexpect:\n  status: {T-001: pass}\n",
+    );
+    let run = r.relgate(&["test"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("1 passed, 0 failed"), "{}", run.stdout);
+}
