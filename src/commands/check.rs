@@ -143,8 +143,7 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
     }
     if let Some(diff) = &opened.diff {
         // A built-in policy, listed only when the change edits what the gate trusts.
-        let (policy, notes) = trust::notes(diff, &trusted_view.paths());
-        if !notes.is_empty() {
+        if let Some((policy, notes)) = trust::notes(diff, &trusted_view.paths()) {
             policies.push(policy);
             findings.extend(notes);
         }

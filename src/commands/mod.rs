@@ -88,7 +88,11 @@ pub fn read_policy_paths(
     }
 }
 
-fn collect_yaml(dir: &Path, out: &mut Vec<std::path::PathBuf>, errors: &mut Vec<LoadError>) {
+pub(super) fn collect_yaml(
+    dir: &Path,
+    out: &mut Vec<std::path::PathBuf>,
+    errors: &mut Vec<LoadError>,
+) {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -138,31 +142,39 @@ pub fn is_policy_file(name: &str) -> bool {
 pub fn read_policy_dir(view: &dyn View) -> Result<Vec<(String, String)>, LoadErrors> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    for e in view.entries() {
-        if !e.path.starts_with(".relgate/")
-            || !is_policy_file(&e.path)
-            || e.path.starts_with(".relgate/tests/")
-        {
-            continue;
-        }
-        match view.read(&e.path) {
-            Ok(c) => match c.text() {
-                Ok(t) => files.push((e.path.clone(), t.to_string())),
-                Err(_) => errors.push(LoadError::global(
-                    Code::Io,
-                    format!("{} is not valid UTF-8", e.path),
-                )),
-            },
-            Err(err) => errors.push(LoadError::global(
-                Code::Io,
-                format!("cannot read policy file: {err}"),
-            )),
-        }
-    }
+    let paths = view.entries().iter().map(|e| e.path.as_str()).filter(|p| {
+        p.starts_with(".relgate/") && is_policy_file(p) && !p.starts_with(".relgate/tests/")
+    });
+    read_view_files(view, paths, &mut files, &mut errors);
     if errors.is_empty() {
         Ok(files)
     } else {
         Err(LoadErrors(errors))
+    }
+}
+
+/// Reads policy files from a view (never through a link) as `(path, text)`; a file that
+/// cannot be read or is not UTF-8 is an error.
+pub(crate) fn read_view_files<'a>(
+    view: &dyn View,
+    paths: impl Iterator<Item = &'a str>,
+    files: &mut Vec<(String, String)>,
+    errors: &mut Vec<LoadError>,
+) {
+    for path in paths {
+        match view.read(path) {
+            Ok(c) => match c.text() {
+                Ok(t) => files.push((path.to_string(), t.to_string())),
+                Err(_) => errors.push(LoadError::global(
+                    Code::Io,
+                    format!("{path} is not valid UTF-8"),
+                )),
+            },
+            Err(err) => errors.push(LoadError::global(
+                Code::Io,
+                format!("cannot read policy file {path}: {err}"),
+            )),
+        }
     }
 }
 

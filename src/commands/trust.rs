@@ -11,7 +11,7 @@
 //! base's version is in force; a change that adds the first policies of a repository
 //! whose base has none is evaluated as a preview of its own policies (bootstrap).
 
-use super::{is_policy_file, read_policy_dir, read_policy_paths};
+use super::{is_policy_file, read_policy_dir, read_policy_paths, read_view_files};
 use crate::engine::Status;
 use crate::finding::{Finding, Origin, Severity};
 use crate::lang::error::{Code, LoadError, LoadErrors};
@@ -181,34 +181,95 @@ fn collect_from_view(
         ));
         return;
     }
-    for e in found {
-        match view.read(&e.path) {
-            Ok(c) => match c.text() {
-                Ok(t) => files.push((e.path.clone(), t.to_string())),
-                Err(_) => errors.push(LoadError::global(
-                    Code::Io,
-                    format!("{} is not valid UTF-8", e.path),
-                )),
-            },
-            Err(err) => errors.push(LoadError::global(
-                Code::Io,
-                format!("cannot read policy file {}: {err}", e.path),
-            )),
+    read_view_files(view, found.iter().map(|e| e.path.as_str()), files, errors);
+}
+
+/// A check relgate runs itself, listed as a policy only when it finds something.
+struct Builtin {
+    id: &'static str,
+    name: &'static str,
+    title: &'static str,
+    severity: Severity,
+    description: &'static str,
+    /// How to fix each finding.
+    help: &'static str,
+}
+
+impl Builtin {
+    fn origin() -> Origin {
+        Origin {
+            file: "relgate (built-in)".into(),
+            line: 1,
+            column: 1,
         }
     }
+
+    /// A finding about a whole file or folder.
+    fn finding(&self, path: &str, message: String) -> Finding {
+        Finding {
+            policy: self.id.into(),
+            severity: self.severity,
+            message,
+            path: Some(path.to_string()),
+            line: None,
+            column: None,
+            help: Some(self.help.into()),
+            snippet: None,
+            origin: Self::origin(),
+            waived: None,
+        }
+    }
+
+    /// The failed policy with its findings, or nothing when there are none.
+    fn result(&self, findings: Vec<Finding>) -> Option<(PolicyResult, Vec<Finding>)> {
+        if findings.is_empty() {
+            return None;
+        }
+        let policy = PolicyResult {
+            id: self.id.into(),
+            name: Some(self.name.into()),
+            title: self.title.into(),
+            severity: self.severity,
+            status: Status::Fail,
+            reason: None,
+            description: Some(self.description.into()),
+            help: None,
+            url: None,
+            origin: Self::origin(),
+            selected: 0,
+            unmatched: Vec::new(),
+        };
+        Some((policy, findings))
+    }
 }
+
+const TRUST: Builtin = Builtin {
+    id: TRUST_POLICY,
+    name: "trusted-tree",
+    title: "Changes to what the gate trusts take effect once merged",
+    severity: Severity::Note,
+    description: "With --base, policies, allowed signers and waivers come from the base revision; a change cannot edit its own gate.",
+    help: "Trusted inputs (policies, signers, waivers) are read from the base revision: merge this change first, through the protected branch, for it to take effect.",
+};
+
+const CASE: Builtin = Builtin {
+    id: CASE_POLICY,
+    name: "case-collisions",
+    title: "No two paths differ only in case",
+    severity: Severity::Error,
+    description: "Case-insensitive file systems (macOS, Windows) keep one of two paths that differ only in case; which one depends on the checkout.",
+    help: "Rename one of them (git mv), or remove the duplicate.",
+};
 
 /// The id of the built-in policy that reports edits to trusted inputs.
 pub(crate) const TRUST_POLICY: &str = "RELGATE-TRUST";
 
 /// With `--base`: one note per file the trusted tree supplied (or would supply: anything
 /// under `.relgate/`) that the change adds, modifies or deletes.
-pub(crate) fn notes(diff: &Diff, supplied: &BTreeSet<String>) -> (PolicyResult, Vec<Finding>) {
-    let origin = Origin {
-        file: "relgate (built-in)".into(),
-        line: 1,
-        column: 1,
-    };
+pub(crate) fn notes(
+    diff: &Diff,
+    supplied: &BTreeSet<String>,
+) -> Option<(PolicyResult, Vec<Finding>)> {
     let findings: Vec<Finding> = diff
         .changes
         .iter()
@@ -223,49 +284,19 @@ pub(crate) fn notes(diff: &Diff, supplied: &BTreeSet<String>) -> (PolicyResult, 
                 ChangeStatus::Deleted => "deletes",
             };
             let base = match c.status {
-                ChangeStatus::Added => "the base has none, and that is in force".to_string(),
-                _ => "the base's version is in force".to_string(),
+                ChangeStatus::Added => "the base has none, and that is in force",
+                _ => "the base's version is in force",
             };
-            Finding {
-                policy: TRUST_POLICY.into(),
-                severity: Severity::Note,
-                message: format!(
+            TRUST.finding(
+                &c.path,
+                format!(
                     "this change {verb} {}; {base} for this check (it takes effect once merged)",
                     c.path
                 ),
-                path: Some(c.path.clone()),
-                line: None,
-                column: None,
-                help: Some(
-                    "Trusted inputs (policies, signers, waivers) are read from the base revision: merge this change first, through the protected branch, for it to take effect.".into(),
-                ),
-                snippet: None,
-                origin: origin.clone(),
-                waived: None,
-            }
+            )
         })
         .collect();
-    let policy = PolicyResult {
-        id: TRUST_POLICY.into(),
-        name: Some("trusted-tree".into()),
-        title: "Changes to what the gate trusts take effect once merged".into(),
-        severity: Severity::Note,
-        status: if findings.is_empty() {
-            Status::Pass
-        } else {
-            Status::Fail
-        },
-        reason: None,
-        description: Some(
-            "With --base, policies, allowed signers and waivers come from the base revision; a change cannot edit its own gate.".into(),
-        ),
-        help: None,
-        url: None,
-        origin,
-        selected: 0,
-        unmatched: Vec::new(),
-    };
-    (policy, findings)
+    TRUST.result(findings)
 }
 
 /// The id of the built-in policy that reports paths differing only in case.
@@ -296,11 +327,6 @@ pub(crate) fn case_collisions(view: &dyn View) -> Option<(PolicyResult, Vec<Find
     names.sort_unstable();
     names.dedup();
     let mut seen: std::collections::HashMap<Cow<str>, &str> = std::collections::HashMap::new();
-    let origin = Origin {
-        file: "relgate (built-in)".into(),
-        line: 1,
-        column: 1,
-    };
     let mut findings = Vec::new();
     for name in names {
         let key = if special(name) {
@@ -309,20 +335,12 @@ pub(crate) fn case_collisions(view: &dyn View) -> Option<(PolicyResult, Vec<Find
             Cow::Borrowed(name)
         };
         match seen.get(&key) {
-            Some(first) if *first != name => findings.push(Finding {
-                policy: CASE_POLICY.into(),
-                severity: Severity::Error,
-                message: format!(
+            Some(first) if *first != name => findings.push(CASE.finding(
+                name,
+                format!(
                     "{name} and {first} differ only in case: on macOS and Windows checkouts one of them silently replaces the other"
                 ),
-                path: Some(name.to_string()),
-                line: None,
-                column: None,
-                help: Some("Rename one of them (git mv), or remove the duplicate.".into()),
-                snippet: None,
-                origin: origin.clone(),
-                waived: None,
-            }),
+            )),
             Some(_) => {}
             None => {
                 seen.insert(key, name);
@@ -346,21 +364,5 @@ pub(crate) fn case_collisions(view: &dyn View) -> Option<(PolicyResult, Vec<Find
             kept.push(f);
         }
     }
-    let policy = PolicyResult {
-        id: CASE_POLICY.into(),
-        name: Some("case-collisions".into()),
-        title: "No two paths differ only in case".into(),
-        severity: Severity::Error,
-        status: Status::Fail,
-        reason: None,
-        description: Some(
-            "Case-insensitive file systems (macOS, Windows) keep one of two paths that differ only in case; which one depends on the checkout.".into(),
-        ),
-        help: None,
-        url: None,
-        origin,
-        selected: 0,
-        unmatched: Vec::new(),
-    };
-    Some((policy, kept))
+    CASE.result(kept)
 }

@@ -38,8 +38,10 @@ pub(crate) fn apply(set: &PolicySet, outcomes: &mut [PolicyOutcome], now: jiff::
         };
         let mut extra = Vec::new();
         let mut live = Vec::new();
+        let mut expired = false;
         for w in waivers {
             if w.end() <= now {
+                expired = true;
                 extra.push(finding(
                     w,
                     p.severity,
@@ -113,9 +115,6 @@ pub(crate) fn apply(set: &PolicySet, outcomes: &mut [PolicyOutcome], now: jiff::
             .filter_map(|f| f.waived.as_ref())
             .collect();
         let all_covered = !o.findings.is_empty() && covered.len() == o.findings.len();
-        let expired = extra
-            .iter()
-            .any(|f| f.severity == p.severity && f.message.contains("expired"));
         if all_covered && !expired {
             o.status = Status::Waived;
             let w = covered[0];

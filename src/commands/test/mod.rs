@@ -228,28 +228,12 @@ fn default_policies(args: &TestArgs, dirs: &[PathBuf]) -> Vec<PathBuf> {
     if !dir.is_dir() {
         return Vec::new();
     }
-    // The policy files of that folder, without its tests.
+    // The policy files of that folder, without its tests (the same walk `--policies`
+    // makes). A folder with a refused entry is passed whole, so loading reports it.
     let mut files = Vec::new();
-    collect_policy_files(&dir, &mut files);
-    files
-}
-
-fn collect_policy_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
-        let is_dir = std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_dir());
-        if is_dir {
-            if p.file_name().is_some_and(|n| n != "tests") {
-                collect_policy_files(&p, out);
-            }
-        } else if super::is_policy_file(&p.to_string_lossy()) {
-            out.push(p);
-        }
-    }
+    let mut errors = Vec::new();
+    super::collect_yaml(&dir, &mut files, &mut errors);
+    if errors.is_empty() { files } else { vec![dir] }
 }
 
 fn run_case(
