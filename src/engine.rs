@@ -51,7 +51,7 @@ pub(crate) fn evaluate(set: &PolicySet, cx: &Cx) -> Result<Vec<PolicyOutcome>, R
 }
 
 fn evaluate_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, ReadError> {
-    let selection = Selection::default();
+    let selection = Selection::new(cx.view.entries().len());
     let cx = &Cx {
         selection: Some(&selection),
         ..*cx

@@ -57,8 +57,10 @@ struct Flag {
 impl Check for Flag {
     fn eval(&self, cx: &Cx) -> Eval {
         let facts = cx.vars.flag(&self.var)?;
-        for p in &facts.scanned {
-            cx.record(p);
+        if let Some(rec) = cx.selection {
+            for i in &facts.scanned {
+                rec.entry(*i);
+            }
         }
         if self.on {
             return Ok(if facts.is_on() {

@@ -18,7 +18,6 @@ use crate::lang::error::{Code, LoadError, LoadErrors};
 use crate::repo::{ChangeStatus, Content, Diff, Entry, ReadError, SourceKind, View};
 use crate::report::PolicyResult;
 pub(crate) use crate::report::Trusted;
-use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -314,55 +313,130 @@ pub(crate) fn case_collisions(view: &dyn View) -> Option<(PolicyResult, Vec<Find
         return None;
     }
     let dirs = view.dirs();
-    let all = || {
-        dirs.iter()
-            .map(String::as_str)
-            .chain(view.entries().iter().map(|e| e.path.as_str()))
+    let entries = view.entries();
+    // Names are grouped by their lower-case form. A group holds the special names and
+    // the plain name equal to that form, if the view has it: found by a binary search
+    // in the two sorted lists, so the plain names are never hashed.
+    let plain = |key: &str| -> Option<&str> {
+        if let Ok(i) = dirs.binary_search_by(|d| d.as_str().cmp(key)) {
+            return dirs.get(i).map(String::as_str);
+        }
+        let i = entries
+            .binary_search_by(|e| e.path.as_str().cmp(key))
+            .ok()?;
+        entries.get(i).map(|e| e.path.as_str())
     };
-    let keys: std::collections::HashSet<String> = all()
+    let mut groups: std::collections::HashMap<String, Vec<&str>> = std::collections::HashMap::new();
+    for name in dirs
+        .iter()
+        .map(String::as_str)
+        .chain(entries.iter().map(|e| e.path.as_str()))
         .filter(|n| special(n))
-        .map(str::to_lowercase)
-        .collect();
-    let mut names: Vec<&str> = all().filter(|n| special(n) || keys.contains(*n)).collect();
-    names.sort_unstable();
-    names.dedup();
-    let mut seen: std::collections::HashMap<Cow<str>, &str> = std::collections::HashMap::new();
-    let mut findings = Vec::new();
-    for name in names {
-        let key = if special(name) {
-            Cow::Owned(name.to_lowercase())
-        } else {
-            Cow::Borrowed(name)
-        };
-        match seen.get(&key) {
-            Some(first) if *first != name => findings.push(CASE.finding(
-                name,
-                format!(
-                    "{name} and {first} differ only in case: on macOS and Windows checkouts one of them silently replaces the other"
-                ),
-            )),
-            Some(_) => {}
-            None => {
-                seen.insert(key, name);
-            }
+    {
+        groups.entry(name.to_lowercase()).or_default().push(name);
+    }
+    // (a name, the first name of its group in byte order)
+    let mut collisions: Vec<(&str, &str)> = Vec::new();
+    for (key, mut names) in groups {
+        if !special(&key) {
+            names.extend(plain(&key));
+        }
+        names.sort_unstable();
+        names.dedup();
+        if let Some((first, rest)) = names.split_first() {
+            collisions.extend(rest.iter().map(|n| (*n, *first)));
         }
     }
-    if findings.is_empty() {
+    if collisions.is_empty() {
         return None;
     }
+    collisions.sort_unstable();
     // A collision of folders shows again for every pair of files below them: keep the
     // outermost.
+    let mut kept_keys: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut kept: Vec<Finding> = Vec::new();
-    for f in findings {
-        let p = f.path.clone().unwrap_or_default();
-        if !kept.iter().any(|k| {
-            k.path.as_deref().is_some_and(|q| {
-                p.to_lowercase()
-                    .starts_with(&format!("{}/", q.to_lowercase()))
-            })
-        }) {
-            kept.push(f);
+    for (name, first) in collisions {
+        let key = name.to_lowercase();
+        let below_kept = key
+            .match_indices('/')
+            .any(|(i, _)| key.get(..i).is_some_and(|k| kept_keys.contains(k)));
+        if below_kept {
+            continue;
         }
+        kept.push(CASE.finding(
+            name,
+            format!(
+                "{name} and {first} differ only in case: on macOS and Windows checkouts one of them silently replaces the other"
+            ),
+        ));
+        kept_keys.insert(key);
     }
     CASE.result(kept)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::repo::testutil::TestRepo;
+
+    #[test]
+    fn case_collisions_name_each_later_path_once_and_keep_the_outermost_folder() {
+        let t = TestRepo::new();
+        for f in [
+            "README.md",
+            "Readme.md",
+            "readme.md",
+            "docs/A/x.md",
+            "docs/a/x.md",
+            "docs/a/y.md",
+            "x/\u{c9}.txt",
+            "x/\u{e9}.txt",
+            "plain/lower.txt",
+            "plain/Other.txt",
+        ] {
+            t.write(f, "x\n");
+        }
+        t.commit_all("init");
+        let repo = t.repo();
+        let head = repo.head().unwrap().peel_to_commit().unwrap().id();
+        let view = crate::repo::tree::TreeView::from_commit(&repo, head, b"").unwrap();
+        let (policy, findings) = case_collisions(&view).unwrap();
+        assert_eq!(policy.id, CASE_POLICY);
+        let got: Vec<(String, String)> = findings
+            .iter()
+            .map(|f| (f.path.clone().unwrap(), f.message.clone()))
+            .collect();
+        let tail = ": on macOS and Windows checkouts one of them silently replaces the other";
+        let want: Vec<(String, String)> = [
+            ("Readme.md", "Readme.md and README.md differ only in case"),
+            ("docs/a", "docs/a and docs/A differ only in case"),
+            ("readme.md", "readme.md and README.md differ only in case"),
+            (
+                "x/\u{e9}.txt",
+                "x/\u{e9}.txt and x/\u{c9}.txt differ only in case",
+            ),
+        ]
+        .iter()
+        .map(|(p, m)| (p.to_string(), format!("{m}{tail}")))
+        .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn no_case_collision_is_no_policy() {
+        let t = TestRepo::new();
+        for f in [
+            "README.md",
+            "docs/Guide.md",
+            "docs/guide-2.md",
+            "b/readme.md",
+        ] {
+            t.write(f, "x\n");
+        }
+        t.commit_all("init");
+        let repo = t.repo();
+        let head = repo.head().unwrap().peel_to_commit().unwrap().id();
+        let view = crate::repo::tree::TreeView::from_commit(&repo, head, b"").unwrap();
+        assert!(case_collisions(&view).is_none());
+    }
 }

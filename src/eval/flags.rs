@@ -69,8 +69,9 @@ pub struct FlagFacts {
     /// Submodules that are not checked out, with why their files were not scanned
     /// (a warning: their content is not in this repository's trees).
     pub unscanned: Vec<(String, String)>,
-    /// Every config file scanned, for the policy's count of files read.
-    pub scanned: Vec<String>,
+    /// Every config file scanned (indices of the view's entries), for the policy's
+    /// count of files read.
+    pub scanned: Vec<usize>,
 }
 
 impl FlagFacts {
@@ -124,24 +125,27 @@ impl FlagDef {
     /// git error is the run's error.
     pub fn scan(&self, view: &dyn View, vars: &Vars) -> Result<FlagFacts, EvalError> {
         let set = self.files.render_with(vars)?;
-        let selected: Vec<(&str, assign::ConfigFormat)> = view
+        let selected: Vec<(usize, &str, assign::ConfigFormat)> = view
             .entries()
-            .iter()
-            .filter(|e| e.kind != EntryKind::Submodule && set.selects(&e.path))
-            .filter_map(|e| assign::config_format_for_path(&e.path).map(|f| (e.path.as_str(), f)))
+            .par_iter()
+            .enumerate()
+            .filter(|(_, e)| e.kind != EntryKind::Submodule && set.selects(&e.path))
+            .filter_map(|(i, e)| {
+                assign::config_format_for_path(&e.path).map(|f| (i, e.path.as_str(), f))
+            })
             .collect();
         // Files are parsed in parallel; results are merged in path order, so the
         // facts do not depend on the thread count.
         let per_file: Vec<Result<FileFacts, EvalError>> = selected
             .par_iter()
-            .map(|(path, format)| self.scan_file(view, path, *format))
+            .map(|(_, path, format)| self.scan_file(view, path, *format))
             .collect();
         let mut facts = FlagFacts {
             def: self.clone(),
             assignments: Vec::new(),
             failures: Vec::new(),
             unscanned: Vec::new(),
-            scanned: selected.iter().map(|(p, _)| (*p).to_string()).collect(),
+            scanned: selected.iter().map(|(i, _, _)| *i).collect(),
         };
         // A submodule that is not checked out may hold config files nobody can read here.
         for e in view.entries() {

@@ -36,7 +36,7 @@ impl Cx<'_> {
     /// Notes that the running policy's checks selected or read `path`.
     pub(crate) fn record(&self, path: &str) {
         if let Some(s) = self.selection {
-            s.path(path);
+            s.path(self.view, path);
         }
     }
 

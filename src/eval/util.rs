@@ -3,42 +3,60 @@
 use super::{At, Blocked, Cx, EvalError, Hit};
 use crate::lang::pattern::GlobSet;
 use crate::repo::{Content, EntryKind, ReadError};
+use rayon::prelude::*;
 use std::sync::Arc;
 
 /// The files a glob list selects (sorted, excludes applied), and one hit per
 /// literal path that does not exist.
 pub(crate) fn select(cx: &Cx, globs: &GlobSet) -> Result<(Vec<String>, Vec<Hit>), EvalError> {
     let set = globs.render(cx)?;
-    let mut paths = Vec::new();
+    let entries = cx.view.entries();
+    let mut literal = Vec::new();
     let mut missing = Vec::new();
     for pat in &set.include {
         if pat.glob.is_none() {
             match cx.view.entry(&pat.text) {
-                Some(_) => paths.push(pat.text.clone()),
+                Some(_) if !set.excluded(&pat.text) => literal.push(pat.text.clone()),
+                Some(_) => {}
                 None => missing.push(Hit::at(missing_message(cx, &pat.text), At::file(&pat.text))),
             }
         }
     }
-    // Every entry once against all the globs together.
+    // Every entry once against all the globs together, in parallel; entries are
+    // sorted, so the matches are too.
+    let mut matched: Vec<usize> = Vec::new();
     if set.include.iter().any(|p| p.glob.is_some()) {
-        paths.extend(
-            cx.view
-                .entries()
-                .iter()
-                .filter(|e| set.glob_matches(&e.path))
-                .map(|e| e.path.clone()),
-        );
+        matched = (0..entries.len())
+            .into_par_iter()
+            .filter(|i| {
+                entries
+                    .get(*i)
+                    .is_some_and(|e| set.glob_matches(&e.path) && !set.excluded(&e.path))
+            })
+            .collect();
     }
-    paths.sort();
-    paths.dedup();
-    paths.retain(|p| !set.excluded(p));
+    let globbed = matched
+        .iter()
+        .filter_map(|i| entries.get(*i))
+        .map(|e| e.path.clone());
+    let paths: Vec<String> = if literal.is_empty() {
+        globbed.collect()
+    } else {
+        let mut all: Vec<String> = literal.iter().cloned().chain(globbed).collect();
+        all.sort();
+        all.dedup();
+        all
+    };
     if let Some(rec) = cx.selection {
         if paths.is_empty() {
             let texts: Vec<String> = set.include.iter().map(|p| p.text.clone()).collect();
             rec.unmatched(format!("{} matched nothing", texts.join(", ")));
         }
-        for p in &paths {
-            rec.path(p);
+        for i in &matched {
+            rec.entry(*i);
+        }
+        for p in &literal {
+            rec.path(cx.view, p);
         }
     }
     Ok((paths, missing))

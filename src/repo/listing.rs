@@ -29,7 +29,10 @@ pub(crate) struct Listing<T> {
 
 impl<T> Listing<T> {
     pub(crate) fn new(mut pairs: Vec<(Entry, T)>) -> Self {
-        pairs.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+        // Listings from trees and the index come in order already: checked, not sorted.
+        if !pairs.is_sorted_by(|a, b| a.0.path <= b.0.path) {
+            pairs.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+        }
         // Only the same bytes twice (e.g. conflict stages) are one path: names are injective.
         pairs.dedup_by(|later, earlier| later.0.path == earlier.0.path);
         let mut entries = Vec::with_capacity(pairs.len());
@@ -142,6 +145,11 @@ pub(crate) fn descends(dir: &[u8], prefix: &[u8]) -> bool {
 /// The name of a path: its bytes where they are UTF-8, `\\` for a backslash and
 /// `\xHH` for every other byte. Injective, and [`path_bytes`] inverts it.
 pub(crate) fn path_string(rel: &[u8]) -> String {
+    if let Ok(s) = std::str::from_utf8(rel)
+        && !s.contains('\\')
+    {
+        return s.to_owned();
+    }
     let mut s = String::with_capacity(rel.len());
     for chunk in rel.utf8_chunks() {
         let valid = chunk.valid();

@@ -26,8 +26,8 @@ mod odb;
 mod safe_open;
 mod submodule;
 #[cfg(test)]
-mod testutil;
-mod tree;
+pub(crate) mod testutil;
+pub(crate) mod tree;
 mod walk;
 mod worktree;
 
@@ -187,13 +187,22 @@ pub trait View: Send + Sync {
     /// Every directory that contains at least one entry, sorted.
     fn dirs(&self) -> Vec<String> {
         let mut dirs: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        // Entries are sorted: neighbours mostly share their folder, compared, not hashed.
+        let mut last = "";
         for e in self.entries() {
-            let mut p = e.path.as_str();
-            while let Some(i) = p.rfind('/') {
-                p = &p[..i];
-                // A folder already listed has its parents listed too.
-                if !dirs.insert(p) {
-                    break;
+            let Some(i) = e.path.rfind('/') else {
+                continue;
+            };
+            let mut p = &e.path[..i];
+            if p == last {
+                continue;
+            }
+            last = p;
+            // A folder already listed has its parents listed too.
+            while dirs.insert(p) {
+                match p.rfind('/') {
+                    Some(i) => p = &p[..i],
+                    None => break,
                 }
             }
         }

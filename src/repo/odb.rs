@@ -41,6 +41,19 @@ impl Odb {
         Some(db)
     }
 
+    /// Runs `f` with a handle on database `db`, taken from (and given back to) its
+    /// pool: any thread may call this.
+    pub(crate) fn with_repo<R>(
+        &self,
+        db: u16,
+        f: impl FnOnce(&git2::Repository) -> Result<R, git2::Error>,
+    ) -> Result<R, git2::Error> {
+        match self.pools.get(usize::from(db)) {
+            Some(pool) => pool.with(f),
+            None => Err(git2::Error::from_str(&format!("no object database {db}"))),
+        }
+    }
+
     /// The content of `entry`, stored as `blob`: a file's bytes, else the error
     /// that says why it is not read.
     pub(crate) fn load(&self, entry: &Entry, blob: Blob) -> Result<Arc<Content>, ReadError> {

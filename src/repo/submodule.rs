@@ -69,7 +69,7 @@ pub(crate) fn expand(
                     .find_commit(link.commit)
                     .and_then(|c| c.tree().map(|t| t.id()));
                 match tree {
-                    Ok(tree) => walk_tree(&sub, tree, &link.full, prefix, db, pairs, &mut inner)?,
+                    Ok(tree) => walk_tree(odb, db, tree, &link.full, prefix, pairs, &mut inner)?,
                     Err(_) => {
                         unscanned(&link, prefix, pairs);
                         continue;

@@ -6,6 +6,8 @@ use super::object::{GitObjectView, MAX_ENTRIES, git_entry, git_err, too_many};
 use super::odb::{Blob, Odb};
 use super::submodule::{self, Gitlink};
 use super::{Entry, MAX_FILE_SIZE, OpenError, SourceKind};
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A commit's view is a [`GitObjectView`] listed from its tree.
 pub type TreeView = GitObjectView;
@@ -24,64 +26,204 @@ impl GitObjectView {
         let mut odb = Odb::new(repo, MAX_FILE_SIZE);
         let mut pairs = Vec::new();
         let mut links = Vec::new();
-        walk_tree(repo, tree.id(), b"", prefix, 0, &mut pairs, &mut links)?;
+        walk_tree(&odb, 0, tree.id(), b"", prefix, &mut pairs, &mut links)?;
         submodule::expand(repo, &mut odb, links, prefix, &mut pairs)?;
         Ok(GitObjectView::new(SourceKind::Rev, pairs, odb))
     }
 }
 
-/// Lists the tree `tree` of `repo` (database `db`), whose root lies at `base`
-/// in the view's repository: blobs and symlinks under `prefix` into `pairs`,
+/// Subtrees are read in parallel down to this depth; deeper ones (rare, or a
+/// hostile nesting) by one thread with an explicit stack, never by recursion.
+const PARALLEL_DEPTH: usize = 48;
+
+/// Lists the tree `tree` of database `db` of `odb`, whose root lies at `base` in
+/// the view's repository: blobs and symlinks under `prefix` into `pairs`,
 /// gitlinks on the way to or under `prefix` into `links`.
+///
+/// Subtrees are read in parallel (one database handle per thread) and their
+/// entries are appended in tree order, which is the byte order of the full
+/// paths: the listing then needs no sort.
 pub(crate) fn walk_tree(
-    repo: &git2::Repository,
+    odb: &Odb,
+    db: u16,
     tree: git2::Oid,
     base: &[u8],
     prefix: &[u8],
-    db: u16,
     pairs: &mut Vec<(Entry, Blob)>,
     links: &mut Vec<Gitlink>,
 ) -> Result<(), OpenError> {
-    let mut visited = 0usize;
-    // Explicit stack: a hostile tree may nest deeper than the call stack allows.
-    let mut stack: Vec<(Vec<u8>, git2::Oid)> = vec![(base.to_vec(), tree)];
-    while let Some((dir, id)) = stack.pop() {
-        let tree = repo.find_tree(id).map_err(git_err)?;
-        for te in tree.iter() {
-            visited += 1;
-            if visited > 2 * MAX_ENTRIES {
-                return Err(too_many());
-            }
-            let name = te.name_bytes();
-            if name.is_empty() || name.contains(&b'/') {
-                continue;
-            }
-            let mut full = dir.clone();
-            if !full.is_empty() {
-                full.push(b'/');
-            }
-            full.extend_from_slice(name);
-            let mode = u32::try_from(te.filemode()).unwrap_or(0);
-            if te.kind() == Some(git2::ObjectType::Tree) {
-                if descends(&full, prefix) && name != b"." && name != b".." {
-                    stack.push((full, te.id()));
+    let walk = Walk {
+        odb,
+        db,
+        prefix,
+        visited: AtomicUsize::new(0),
+        files: AtomicUsize::new(pairs.len()),
+    };
+    let part = walk.subtree(base.to_vec(), tree, 0)?;
+    pairs.extend(part.pairs);
+    links.extend(part.links);
+    Ok(())
+}
+
+struct Walk<'a> {
+    odb: &'a Odb,
+    db: u16,
+    prefix: &'a [u8],
+    /// Tree entries read so far, and files listed so far: a hostile tree can reuse
+    /// one subtree many times (a "tree bomb"), so both are bounded.
+    visited: AtomicUsize,
+    files: AtomicUsize,
+}
+
+/// What one subtree lists, in order.
+#[derive(Default)]
+struct Part {
+    pairs: Vec<(Entry, Blob)>,
+    links: Vec<Gitlink>,
+}
+
+/// A tree's entry, copied out of libgit2's tree object.
+struct Item {
+    full: Vec<u8>,
+    mode: u32,
+    oid: git2::Oid,
+    is_tree: bool,
+}
+
+impl Walk<'_> {
+    /// The entries of tree `id`, which lies at `dir`, with their full paths.
+    fn read(&self, dir: &[u8], id: git2::Oid) -> Result<Vec<Item>, OpenError> {
+        let items = self
+            .odb
+            .with_repo(self.db, |repo| {
+                let tree = repo.find_tree(id)?;
+                let seen = self.visited.fetch_add(tree.len(), Ordering::Relaxed) + tree.len();
+                if seen > 2 * MAX_ENTRIES {
+                    return Ok(None);
                 }
-            } else if mode & 0o170000 == 0o160000 {
-                if descends(&full, prefix) {
-                    links.push(Gitlink {
-                        full,
-                        commit: te.id(),
-                    });
+                let items = tree
+                    .iter()
+                    .filter_map(|te| {
+                        let name = te.name_bytes();
+                        if name.is_empty() || name.contains(&b'/') || name == b"." || name == b".."
+                        {
+                            return None;
+                        }
+                        let mut full = Vec::with_capacity(dir.len() + 1 + name.len());
+                        full.extend_from_slice(dir);
+                        if !dir.is_empty() {
+                            full.push(b'/');
+                        }
+                        full.extend_from_slice(name);
+                        Some(Item {
+                            full,
+                            mode: u32::try_from(te.filemode()).unwrap_or(0),
+                            oid: te.id(),
+                            is_tree: te.kind() == Some(git2::ObjectType::Tree),
+                        })
+                    })
+                    .collect::<Vec<_>>();
+                Ok(Some(items))
+            })
+            .map_err(git_err)?;
+        items.ok_or_else(too_many)
+    }
+
+    /// Everything below tree `id` at `dir`, in tree order.
+    fn subtree(&self, dir: Vec<u8>, id: git2::Oid, depth: usize) -> Result<Part, OpenError> {
+        if depth >= PARALLEL_DEPTH {
+            return self.deep(dir, id);
+        }
+        let items = self.read(&dir, id)?;
+        // Each file in order, or the place of a subtree's part.
+        let mut slots: Vec<Result<(Entry, Blob), usize>> = Vec::with_capacity(items.len());
+        let mut children = Vec::new();
+        let mut part = Part::default();
+        for it in items {
+            if it.is_tree {
+                if descends(&it.full, self.prefix) {
+                    slots.push(Err(children.len()));
+                    children.push((it.full, it.oid));
                 }
-            } else if let Some(entry) = git_entry(&full, mode, prefix) {
-                if pairs.len() >= MAX_ENTRIES {
-                    return Err(too_many());
-                }
-                pairs.push((entry, Blob { db, oid: te.id() }));
+            } else if let Some(pair) = self.file(it, &mut part.links)? {
+                slots.push(Ok(pair));
             }
         }
+        let mut parts: Vec<Option<Part>> = if children.len() > 1 {
+            children
+                .into_par_iter()
+                .map(|(full, oid)| self.subtree(full, oid, depth + 1).map(Some))
+                .collect::<Result<_, _>>()?
+        } else {
+            children
+                .into_iter()
+                .map(|(full, oid)| self.subtree(full, oid, depth + 1).map(Some))
+                .collect::<Result<_, _>>()?
+        };
+        for slot in slots {
+            match slot {
+                Ok(pair) => part.pairs.push(pair),
+                Err(i) => {
+                    if let Some(child) = parts.get_mut(i).and_then(Option::take) {
+                        if part.pairs.is_empty() {
+                            part.pairs = child.pairs;
+                        } else {
+                            part.pairs.extend(child.pairs);
+                        }
+                        part.links.extend(child.links);
+                    }
+                }
+            }
+        }
+        Ok(part)
     }
-    Ok(())
+
+    /// Everything below tree `id` at `dir`, by one thread with an explicit stack
+    /// (a hostile tree may nest deeper than any call stack allows). Not in tree
+    /// order: the listing sorts it.
+    fn deep(&self, dir: Vec<u8>, id: git2::Oid) -> Result<Part, OpenError> {
+        let mut part = Part::default();
+        let mut stack = vec![(dir, id)];
+        while let Some((dir, id)) = stack.pop() {
+            for it in self.read(&dir, id)? {
+                if it.is_tree {
+                    if descends(&it.full, self.prefix) {
+                        stack.push((it.full, it.oid));
+                    }
+                } else if let Some(pair) = self.file(it, &mut part.links)? {
+                    part.pairs.push(pair);
+                }
+            }
+        }
+        Ok(part)
+    }
+
+    /// A non-tree item: a gitlink goes to `links`; a blob or symlink under the
+    /// prefix is returned.
+    fn file(&self, it: Item, links: &mut Vec<Gitlink>) -> Result<Option<(Entry, Blob)>, OpenError> {
+        if it.mode & 0o170000 == 0o160000 {
+            if descends(&it.full, self.prefix) {
+                links.push(Gitlink {
+                    full: it.full,
+                    commit: it.oid,
+                });
+            }
+            return Ok(None);
+        }
+        let Some(entry) = git_entry(&it.full, it.mode, self.prefix) else {
+            return Ok(None);
+        };
+        if self.files.fetch_add(1, Ordering::Relaxed) >= MAX_ENTRIES {
+            return Err(too_many());
+        }
+        Ok(Some((
+            entry,
+            Blob {
+                db: self.db,
+                oid: it.oid,
+            },
+        )))
+    }
 }
 
 #[cfg(test)]
@@ -166,5 +308,50 @@ mod tests {
         assert_eq!(paths(&v), ["b.txt"]);
         let v = TreeView::from_commit(&repo, head, b"missing").unwrap();
         assert!(v.entries().is_empty());
+    }
+
+    #[test]
+    fn deep_and_wide_trees_list_every_path_in_byte_order() {
+        let t = TestRepo::new();
+        let mut dir = String::new();
+        // Deeper than PARALLEL_DEPTH: the explicit-stack walk takes over.
+        for depth in 0..(PARALLEL_DEPTH + 12) {
+            t.write(&format!("{dir}f{depth}.txt"), "f");
+            t.write(&format!("{dir}d-x/a.txt"), "a");
+            t.write(&format!("{dir}d0/b.txt"), "b");
+            t.write(&format!("{dir}d.txt"), "c");
+            dir.push_str("d/");
+        }
+        t.write("back\\slash/a.txt", "s");
+        t.write("back.txt", "s");
+        t.commit_all("init");
+        let repo = t.repo();
+        let v = TreeView::from_commit(&repo, commit(&t, "HEAD"), b"").unwrap();
+        let mut want: Vec<String> = t
+            .git(&[
+                "-c",
+                "core.quotePath=false",
+                "ls-tree",
+                "-r",
+                "--name-only",
+                "HEAD",
+            ])
+            .lines()
+            .map(|l| l.trim_matches('"').replace("\\\\", "\\"))
+            .map(|l| crate::repo::listing::path_string(l.as_bytes()))
+            .collect();
+        want.sort();
+        assert_eq!(want.len(), 4 * (PARALLEL_DEPTH + 12) + 2);
+        assert_eq!(paths(&v), want);
+        // Below a prefix deeper than the parallel walk reaches.
+        let deep = "d/".repeat(PARALLEL_DEPTH + 2);
+        let v = TreeView::from_commit(
+            &repo,
+            commit(&t, "HEAD"),
+            deep.trim_end_matches('/').as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(paths(&v).len(), 4 * 10);
+        assert!(paths(&v).contains(&format!("d/d/f{}.txt", PARALLEL_DEPTH + 4)));
     }
 }
