@@ -1,7 +1,8 @@
 //! `--staged`: the index, stage 0, with git modes and staged blobs.
 
+use super::index_file;
 use super::listing::descends;
-use super::object::{GitObjectView, MAX_ENTRIES, git_entry, git_err, too_many};
+use super::object::{GitObjectView, MAX_ENTRIES, git_entry, too_many};
 use super::odb::{Blob, Odb};
 use super::submodule::{self, Gitlink};
 use super::{MAX_FILE_SIZE, OpenError, SourceKind};
@@ -13,27 +14,26 @@ impl GitObjectView {
     /// The index's stage-0 entries under `prefix`. Conflicted paths (stages 1–3)
     /// have no staged content and are not listed.
     pub(crate) fn from_index(repo: &git2::Repository, prefix: &[u8]) -> Result<Self, OpenError> {
-        let index = repo.index().map_err(git_err)?;
+        let index = index_file::read(repo, prefix)?;
         let mut odb = Odb::new(repo, MAX_FILE_SIZE);
-        let mut pairs = Vec::new();
+        let mut pairs = Vec::with_capacity(index.len());
         let mut links = Vec::new();
         for e in index.iter() {
-            let stage = (e.flags >> 12) & 0x3;
-            if stage != 0 {
+            if e.stage != 0 {
                 continue;
             }
             if e.mode & 0o170000 == 0o160000 {
-                if descends(&e.path, prefix) {
+                if descends(e.path, prefix) {
                     links.push(Gitlink {
-                        full: e.path,
-                        commit: e.id,
+                        full: e.path.to_vec(),
+                        commit: e.oid,
                     });
                 }
-            } else if let Some(entry) = git_entry(&e.path, e.mode, prefix) {
+            } else if let Some(entry) = git_entry(e.path, e.mode, prefix) {
                 if pairs.len() >= MAX_ENTRIES {
                     return Err(too_many());
                 }
-                pairs.push((entry, Blob { db: 0, oid: e.id }));
+                pairs.push((entry, Blob { db: 0, oid: e.oid }));
             }
         }
         drop(index);

@@ -18,6 +18,7 @@ mod branch;
 mod content;
 mod diff;
 mod index;
+mod index_file;
 pub mod lfs;
 mod listing;
 pub mod memory;

@@ -21,6 +21,7 @@
 //! shows `nested/`. Untracked FIFOs, sockets and devices are not listed (git does
 //! not list them either); tracked ones are ([`EntryKind::Special`]).
 
+use super::index_file;
 use super::listing::{descends, is_clean, under_prefix};
 use super::object::{MAX_ENTRIES, git_err, too_many};
 use super::safe_open::{Ancestors, Root, ancestors, gone, os};
@@ -90,11 +91,11 @@ pub(crate) fn list(
         .map_err(git_err)?;
     let ignore_case = config.get_bool("core.ignorecase").unwrap_or(false);
     let mut tracked: Vec<(Vec<u8>, Option<git2::Oid>)> = Vec::new();
-    let index = repo.index().map_err(git_err)?;
+    let index = index_file::read(repo, prefix)?;
     for e in index.iter() {
-        if under_prefix(&e.path, prefix).is_some() || descends(&e.path, prefix) {
-            let gitlink = (e.mode & 0o170000 == 0o160000).then_some(e.id);
-            tracked.push((e.path, gitlink));
+        if under_prefix(e.path, prefix).is_some() || descends(e.path, prefix) {
+            let gitlink = (e.mode & 0o170000 == 0o160000).then_some(e.oid);
+            tracked.push((e.path.to_vec(), gitlink));
         }
     }
     drop(index);
