@@ -398,6 +398,7 @@ fn expand_sparse(
     if !file.entries.iter().any(|r| r.mode & MODE_TYPE == MODE_DIR) {
         return Ok(file);
     }
+    let odb = super::odb::Odb::new(repo, super::MAX_FILE_SIZE);
     let mut out = IndexFile {
         names: Vec::with_capacity(file.names.len()),
         entries: Vec::with_capacity(file.entries.len()),
@@ -415,7 +416,7 @@ fn expand_sparse(
             continue;
         }
         let (mut pairs, mut links) = (Vec::new(), Vec::new());
-        walk_tree(repo, e.oid, dir, prefix, 0, &mut pairs, &mut links)?;
+        walk_tree(&odb, 0, e.oid, dir, prefix, &mut pairs, &mut links)?;
         let mut files: Vec<(Vec<u8>, u32, git2::Oid)> = pairs
             .into_iter()
             .filter_map(|(entry, blob)| {
