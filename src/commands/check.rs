@@ -108,7 +108,12 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         attachments: &attachments,
         selection: None,
     };
-    let mut outcomes = match crate::engine::evaluate(&set, &cx) {
+    // The built-in case check needs no policy: it runs beside them.
+    let (outcomes, case) = rayon::join(
+        || crate::engine::evaluate(&set, &cx),
+        || trust::case_collisions(opened.view.as_ref()),
+    );
+    let mut outcomes = match outcomes {
         Ok(o) => o,
         Err(e) => return Err(Failure::Fatal(format!("cannot evaluate: {e}"), None)),
     };
@@ -137,7 +142,7 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         findings.extend(o.findings);
     }
     // Built in: paths that differ only in case (listed only when there are some).
-    if let Some((policy, found)) = trust::case_collisions(opened.view.as_ref()) {
+    if let Some((policy, found)) = case {
         policies.push(policy);
         findings.extend(found);
     }

@@ -5,7 +5,8 @@ use super::listing::descends;
 use super::object::{GitObjectView, MAX_ENTRIES, git_entry, too_many};
 use super::odb::{Blob, Odb};
 use super::submodule::{self, Gitlink};
-use super::{MAX_FILE_SIZE, OpenError, SourceKind};
+use super::{Entry, MAX_FILE_SIZE, OpenError, SourceKind};
+use rayon::prelude::*;
 
 /// The staged view is a [`GitObjectView`] listed from the index.
 pub type IndexView = GitObjectView;
@@ -16,30 +17,53 @@ impl GitObjectView {
     pub(crate) fn from_index(repo: &git2::Repository, prefix: &[u8]) -> Result<Self, OpenError> {
         let index = index_file::read(repo, prefix)?;
         let mut odb = Odb::new(repo, MAX_FILE_SIZE);
-        let mut pairs = Vec::with_capacity(index.len());
+        // Names are made in parallel (a `String` each); the file's order is kept.
+        let items: Vec<Item> = (0..index.len())
+            .into_par_iter()
+            .map(|i| match index.get(i) {
+                Some(e) if e.stage == 0 => {
+                    if e.mode & 0o170000 == 0o160000 {
+                        if descends(e.path, prefix) {
+                            return Item::Link(Gitlink {
+                                full: e.path.to_vec(),
+                                commit: e.oid,
+                            });
+                        }
+                        Item::Skip
+                    } else if let Some(entry) = git_entry(e.path, e.mode, prefix) {
+                        Item::File(entry, Blob { db: 0, oid: e.oid })
+                    } else {
+                        Item::Skip
+                    }
+                }
+                _ => Item::Skip,
+            })
+            .collect();
+        let mut pairs = Vec::with_capacity(items.len());
         let mut links = Vec::new();
-        for e in index.iter() {
-            if e.stage != 0 {
-                continue;
-            }
-            if e.mode & 0o170000 == 0o160000 {
-                if descends(e.path, prefix) {
-                    links.push(Gitlink {
-                        full: e.path.to_vec(),
-                        commit: e.oid,
-                    });
+        for item in items {
+            match item {
+                Item::File(entry, blob) => {
+                    if pairs.len() >= MAX_ENTRIES {
+                        return Err(too_many());
+                    }
+                    pairs.push((entry, blob));
                 }
-            } else if let Some(entry) = git_entry(e.path, e.mode, prefix) {
-                if pairs.len() >= MAX_ENTRIES {
-                    return Err(too_many());
-                }
-                pairs.push((entry, Blob { db: 0, oid: e.oid }));
+                Item::Link(link) => links.push(link),
+                Item::Skip => {}
             }
         }
         drop(index);
         submodule::expand(repo, &mut odb, links, prefix, &mut pairs)?;
         Ok(GitObjectView::new(SourceKind::Staged, pairs, odb))
     }
+}
+
+/// What an index entry lists.
+enum Item {
+    File(Entry, Blob),
+    Link(Gitlink),
+    Skip,
 }
 
 #[cfg(test)]

@@ -99,7 +99,12 @@ impl IndexFile {
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = IndexEntry<'_>> {
-        self.entries.iter().map(|r| IndexEntry {
+        (0..self.entries.len()).filter_map(|i| self.get(i))
+    }
+
+    /// Entry `i`, in the file's order.
+    pub(crate) fn get(&self, i: usize) -> Option<IndexEntry<'_>> {
+        self.entries.get(i).map(|r| IndexEntry {
             path: self.names.get(r.start..r.end).unwrap_or_default(),
             mode: r.mode,
             oid: r.oid,

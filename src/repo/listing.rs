@@ -25,6 +25,8 @@ pub(crate) struct Listing<T> {
     entries: Vec<Entry>,
     items: Vec<T>,
     read: [Mutex<HashMap<usize, Arc<OnceLock<Slot>>>>; SHARDS],
+    /// The folders of the entries, once asked for.
+    dirs: OnceLock<Vec<String>>,
 }
 
 impl<T> Listing<T> {
@@ -45,11 +47,17 @@ impl<T> Listing<T> {
             entries,
             items,
             read: std::array::from_fn(|_| Mutex::new(HashMap::new())),
+            dirs: OnceLock::new(),
         }
     }
 
     pub(crate) fn entries(&self) -> &[Entry] {
         &self.entries
+    }
+
+    /// Every folder that holds an entry, sorted (computed once).
+    pub(crate) fn dirs(&self) -> Vec<String> {
+        self.dirs.get_or_init(|| dirs_of(&self.entries)).clone()
     }
 
     /// Index of the entry at `path`.
@@ -91,6 +99,33 @@ impl<T> Listing<T> {
             .map(|s| s.lock().unwrap_or_else(|p| p.into_inner()).len())
             .sum()
     }
+}
+
+/// Every folder that holds one of `entries` (sorted by path), sorted.
+pub(crate) fn dirs_of(entries: &[Entry]) -> Vec<String> {
+    let mut dirs: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    // Entries are sorted: neighbours mostly share their folder, compared, not hashed.
+    let mut last = "";
+    for e in entries {
+        let Some(i) = e.path.rfind('/') else {
+            continue;
+        };
+        let mut p = e.path.get(..i).unwrap_or_default();
+        if p == last {
+            continue;
+        }
+        last = p;
+        // A folder already listed has its parents listed too.
+        while dirs.insert(p) {
+            match p.rfind('/') {
+                Some(i) => p = p.get(..i).unwrap_or_default(),
+                None => break,
+            }
+        }
+    }
+    let mut dirs: Vec<&str> = dirs.into_iter().collect();
+    dirs.sort_unstable();
+    dirs.into_iter().map(str::to_string).collect()
 }
 
 /// The link target carried by a read result, for [`super::View::link_target`].

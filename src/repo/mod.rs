@@ -17,7 +17,7 @@
 mod branch;
 mod content;
 mod diff;
-mod index;
+pub(crate) mod index;
 mod index_file;
 pub mod lfs;
 mod listing;
@@ -187,29 +187,7 @@ pub trait View: Send + Sync {
     fn link_target(&self, path: &str) -> Option<String>;
     /// Every directory that contains at least one entry, sorted.
     fn dirs(&self) -> Vec<String> {
-        let mut dirs: std::collections::HashSet<&str> = std::collections::HashSet::new();
-        // Entries are sorted: neighbours mostly share their folder, compared, not hashed.
-        let mut last = "";
-        for e in self.entries() {
-            let Some(i) = e.path.rfind('/') else {
-                continue;
-            };
-            let mut p = &e.path[..i];
-            if p == last {
-                continue;
-            }
-            last = p;
-            // A folder already listed has its parents listed too.
-            while dirs.insert(p) {
-                match p.rfind('/') {
-                    Some(i) => p = &p[..i],
-                    None => break,
-                }
-            }
-        }
-        let mut dirs: Vec<&str> = dirs.into_iter().collect();
-        dirs.sort_unstable();
-        dirs.into_iter().map(str::to_string).collect()
+        listing::dirs_of(self.entries())
     }
 }
 

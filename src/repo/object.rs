@@ -54,6 +54,10 @@ impl View for GitObjectView {
             .load(i, |entry, blob| self.odb.load(entry, *blob))
     }
 
+    fn dirs(&self) -> Vec<String> {
+        self.files.dirs()
+    }
+
     fn link_target(&self, path: &str) -> Option<String> {
         listing::target_of(self.read(path))
     }

@@ -93,40 +93,39 @@ struct Item {
 impl Walk<'_> {
     /// The entries of tree `id`, which lies at `dir`, with their full paths.
     fn read(&self, dir: &[u8], id: git2::Oid) -> Result<Vec<Item>, OpenError> {
-        let items = self
-            .odb
-            .with_repo(self.db, |repo| {
-                let tree = repo.find_tree(id)?;
-                let seen = self.visited.fetch_add(tree.len(), Ordering::Relaxed) + tree.len();
-                if seen > 2 * MAX_ENTRIES {
-                    return Ok(None);
+        let mut items = Vec::new();
+        let mut over = false;
+        self.odb
+            .tree(self.db, id, |te| {
+                if over {
+                    return;
                 }
-                let items = tree
-                    .iter()
-                    .filter_map(|te| {
-                        let name = te.name_bytes();
-                        if name.is_empty() || name.contains(&b'/') || name == b"." || name == b".."
-                        {
-                            return None;
-                        }
-                        let mut full = Vec::with_capacity(dir.len() + 1 + name.len());
-                        full.extend_from_slice(dir);
-                        if !dir.is_empty() {
-                            full.push(b'/');
-                        }
-                        full.extend_from_slice(name);
-                        Some(Item {
-                            full,
-                            mode: u32::try_from(te.filemode()).unwrap_or(0),
-                            oid: te.id(),
-                            is_tree: te.kind() == Some(git2::ObjectType::Tree),
-                        })
-                    })
-                    .collect::<Vec<_>>();
-                Ok(Some(items))
+                if self.visited.fetch_add(1, Ordering::Relaxed) >= 2 * MAX_ENTRIES {
+                    over = true;
+                    return;
+                }
+                let name = te.name;
+                if name.is_empty() || name.contains(&b'/') || name == b"." || name == b".." {
+                    return;
+                }
+                let mut full = Vec::with_capacity(dir.len() + 1 + name.len());
+                full.extend_from_slice(dir);
+                if !dir.is_empty() {
+                    full.push(b'/');
+                }
+                full.extend_from_slice(name);
+                items.push(Item {
+                    full,
+                    mode: te.mode,
+                    oid: te.oid,
+                    is_tree: te.is_tree,
+                });
             })
-            .map_err(git_err)?;
-        items.ok_or_else(too_many)
+            .map_err(|e| OpenError::Git(e.to_string()))?;
+        if over {
+            return Err(too_many());
+        }
+        Ok(items)
     }
 
     /// Everything below tree `id` at `dir`, in tree order.

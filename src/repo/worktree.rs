@@ -247,6 +247,10 @@ impl View for WorktreeView {
         Some(*slot.get_or_init(|| mode))
     }
 
+    fn dirs(&self) -> Vec<String> {
+        self.files.dirs()
+    }
+
     fn link_target(&self, path: &str) -> Option<String> {
         listing::target_of(self.read(path))
     }
