@@ -8,17 +8,24 @@
 
 use crate::parse::lines::LineIndex;
 
-/// The bytes of one file, read once and shared, with its line index.
+/// The bytes of one file, read once and shared, with its line index (built on the
+/// first question about lines: most files read are never located in).
 #[derive(Debug)]
 pub struct Content {
     bytes: Vec<u8>,
-    index: LineIndex,
+    lines: std::sync::OnceLock<LineIndex>,
 }
 
 impl Content {
     pub fn new(bytes: Vec<u8>) -> Self {
-        let index = LineIndex::new(&bytes);
-        Content { bytes, index }
+        Content {
+            bytes,
+            lines: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn index(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.bytes))
     }
 
     pub fn bytes(&self) -> &[u8] {
@@ -32,22 +39,22 @@ impl Content {
 
     /// Number of lines (a final line without `\n` counts; an empty file has one empty line).
     pub fn line_count(&self) -> usize {
-        self.index.line_count()
+        self.index().line_count()
     }
 
     /// 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        self.index.line_of(offset).min(self.line_count())
+        self.index().line_of(offset).min(self.line_count())
     }
 
     /// 1-based (line, column) of a byte offset; the column counts characters.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let (line, column) = self.index.line_col(&self.bytes, offset);
+        let (line, column) = self.index().line_col(&self.bytes, offset);
         if line > self.line_count() {
             // Just past a final line break: the end of the last line.
             let last = self.line_count();
             let range = self.line_range(last);
-            let (_, c) = self.index.line_col(&self.bytes, range.end);
+            let (_, c) = self.index().line_col(&self.bytes, range.end);
             return (last, c);
         }
         (line, column)
@@ -55,12 +62,12 @@ impl Content {
 
     /// Byte offset where 1-based `line` starts.
     pub fn line_start(&self, line: usize) -> usize {
-        self.index.line_start(line)
+        self.index().line_start(line)
     }
 
     /// Byte range of 1-based `line`, without its line terminator (`\n` or `\r\n`).
     pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
-        self.index.line_range(&self.bytes, line)
+        self.index().line_range(&self.bytes, line)
     }
 
     /// The text of 1-based `line` (lossy where it is not UTF-8).
