@@ -139,8 +139,8 @@ pub fn parse_junit_bytes(bytes: &[u8]) -> Result<Report, ParseFailure> {
     match decode(bytes) {
         Ok(text) => parse_junit(&text),
         Err(e) => {
-            let line = e.before.matches('\n').count() + 1;
-            let column = e.before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            let (line, column) =
+                crate::parse::lines::Locator::new(&e.before).locate(e.before.len());
             Err(ParseFailure {
                 message: e.message,
                 line,

@@ -86,15 +86,17 @@ impl LineIndex {
         }
     }
 
+    /// Byte range of 1-based `line` without its `\n` (a `\r` before it is kept).
+    pub fn line_span(&self, line: usize) -> std::ops::Range<usize> {
+        let start = self.line_start(line);
+        let end = self.starts.get(line).map_or(self.len, |n| n - 1);
+        start.min(end)..end
+    }
+
     /// Byte range of 1-based `line`, without its terminator (`\n` or `\r\n`).
     pub fn line_range(&self, bytes: &[u8], line: usize) -> std::ops::Range<usize> {
         let start = self.line_start(line);
-        let mut end = self
-            .starts
-            .get(line)
-            .map(|n| n - 1)
-            .unwrap_or(self.len)
-            .min(bytes.len());
+        let mut end = self.line_span(line).end.min(bytes.len());
         if end > start && bytes.get(end - 1) == Some(&b'\r') {
             end -= 1;
         }

@@ -6,6 +6,7 @@
 
 use super::shell;
 use super::{Assignment, Pc, lines, located, positioned, strip_continuation, text_of};
+use crate::parse::lines::LineIndex;
 
 const INSTRUCTIONS: &[&str] = &[
     "add",
@@ -34,11 +35,10 @@ pub(super) fn dockerfile(text: &str, name: &str) -> Vec<Assignment> {
     if name.is_empty() {
         return found;
     }
-    let mut starts = vec![0];
-    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    let lines = LineIndex::new(text.as_bytes());
     let file = File {
         text,
-        starts: &starts,
+        lines: &lines,
         physical: &physical,
     };
     let escape = escape_directive(&physical);
@@ -135,17 +135,17 @@ fn docker_unquote(chars: &[Pc], escape: char) -> String {
     out.trim().to_owned()
 }
 
-/// The file being read: its text, line starts and lines.
+/// The file being read: its text, line index and lines.
 struct File<'a> {
     text: &'a str,
-    starts: &'a [usize],
+    lines: &'a LineIndex,
     physical: &'a [&'a str],
 }
 
 impl File<'_> {
     /// Byte offset of a positioned character.
     fn offset(&self, p: Pc) -> usize {
-        let start = self.starts.get(p.line - 1).copied().unwrap_or(0);
+        let start = self.lines.line_start(p.line);
         let line = self.physical.get(p.line - 1).copied().unwrap_or("");
         start
             + line
@@ -156,8 +156,7 @@ impl File<'_> {
 
     /// Byte offset of the end of a character's line.
     fn line_end(&self, p: Pc) -> usize {
-        self.starts.get(p.line - 1).copied().unwrap_or(0)
-            + self.physical.get(p.line - 1).map_or(0, |l| l.len())
+        self.lines.line_start(p.line) + self.physical.get(p.line - 1).map_or(0, |l| l.len())
     }
 }
 
@@ -309,9 +308,7 @@ fn mentions(text: &str, name: &str) -> Vec<usize> {
 }
 
 fn located_at(file: &File, at: usize, value: String) -> Assignment {
-    let line = file.starts.partition_point(|&s| s <= at);
-    let start = file.starts.get(line - 1).copied().unwrap_or(0);
-    let column = file.text[start..at].chars().count() + 1;
+    let (line, column) = file.lines.line_col(file.text.as_bytes(), at);
     located(
         Pc {
             c: ' ',

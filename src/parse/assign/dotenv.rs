@@ -10,7 +10,10 @@
 //!
 //! - A binding is `[export ]KEY=VALUE`; the key is `'KEY'` or any run of
 //!   characters but `=`, `#` and blanks; blanks around `=` are allowed.
-//! - Line breaks are `\n`, `\r\n` and a lone `\r`.
+//! - Line breaks are `\n`, `\r\n` and a lone `\r`. Positions are the crate's
+//!   ([`crate::parse::lines::LineIndex`]: lines end at `\n`, as every report
+//!   counts them), so a binding after a lone `\r` is located on the report's
+//!   line, after the `\r`.
 //! - A value in single or double quotes may span lines; lines inside it are
 //!   part of the value, not bindings. One level of quotes is removed
 //!   (`"'0'"` is `'0'`). Double quotes decode `\\ \' \" \a \b \f \n \r \t \v`,
@@ -27,6 +30,7 @@
 //! closing quote; `KEY: VALUE` (Node's dotenv reads it, the others do not).
 
 use super::Assignment;
+use crate::parse::lines::LineIndex;
 
 pub(super) fn dotenv(text: &str, name: &str) -> Vec<Assignment> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -89,8 +93,8 @@ struct Reader<'a> {
     s: &'a str,
     name: &'a str,
     i: usize,
-    /// Byte offsets where lines start (after `\n`, `\r\n` or a lone `\r`).
-    starts: Vec<usize>,
+    /// Where bindings are reported: the crate's line index.
+    lines: LineIndex,
 }
 
 fn blank(c: char) -> bool {
@@ -99,35 +103,23 @@ fn blank(c: char) -> bool {
 
 impl<'a> Reader<'a> {
     fn new(s: &'a str, name: &'a str) -> Self {
-        let mut starts = vec![0];
-        let b = s.as_bytes();
-        for (i, &c) in b.iter().enumerate() {
-            if c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n')) {
-                starts.push(i + 1);
-            }
-        }
         Reader {
             s,
             name,
             i: 0,
-            starts,
+            lines: LineIndex::new(s.as_bytes()),
         }
     }
 
-    fn line_index(&self, at: usize) -> usize {
-        self.starts.partition_point(|&s| s <= at).saturating_sub(1)
-    }
-
     fn line_col(&self, at: usize) -> (usize, usize) {
-        let l = self.line_index(at);
-        let start = self.starts.get(l).copied().unwrap_or(0);
-        let col = self.s.get(start..at).map_or(0, |p| p.chars().count()) + 1;
-        (l + 1, col)
+        self.lines.line_col(self.s.as_bytes(), at)
     }
 
+    /// The dotenv line holding `at` (between `\n`, `\r\n` or lone `\r` breaks).
     fn line_text(&self, at: usize) -> &'a str {
-        let start = self.starts[self.line_index(at)];
-        let rest = &self.s[start..];
+        let before = self.s.get(..at).unwrap_or_default();
+        let start = before.rfind(['\r', '\n']).map_or(0, |i| i + 1);
+        let rest = self.s.get(start..).unwrap_or_default();
         &rest[..rest.find(['\r', '\n']).unwrap_or(rest.len())]
     }
 

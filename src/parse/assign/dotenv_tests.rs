@@ -50,10 +50,12 @@ fn values_as_the_loaders_read_them() {
         ("F='0\nF=1\n'\nG=2", one("0\nF=1\n", 1, 1)),
         ("A=\"x\nF=1\n\"\n", vec![]),
         ("A='\nF=1'\nF=0", one("0", 3, 1)),
-        // Line breaks: LF, CRLF and a lone CR.
-        ("A=1\rF=1\r", one("1", 2, 1)),
+        // Line breaks: LF, CRLF and a lone CR (which breaks a dotenv line, not a
+        // reported one: the binding is located after it on the report's line).
+        ("A=1\rF=1\r", one("1", 1, 5)),
         ("A=1\r\nF=1\r\n", one("1", 2, 1)),
-        ("A=1\r\rF=0", one("0", 3, 1)),
+        ("A=1\r\rF=0", one("0", 1, 6)),
+        ("A=1\r\nB=2\rF=0", one("0", 2, 5)),
         ("\u{feff}F=0", one("0", 1, 1)),
         // Not bindings of F.
         ("# F=1", vec![]),

@@ -31,6 +31,7 @@
 //! line, that line belongs to both sections around it (a section never loses
 //! a line a reader sees in it).
 
+use crate::parse::lines::LineIndex;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::borrow::Cow;
 use std::ops::{Range, RangeInclusive};
@@ -143,40 +144,6 @@ fn options() -> Options {
         | Options::ENABLE_FOOTNOTES
 }
 
-/// Start offsets of the `\n`-separated lines, as [`crate::repo::Content`] counts them.
-struct LineIndex {
-    starts: Vec<usize>,
-    /// Lines of the file (a final `\n` does not start a line).
-    count: usize,
-}
-
-impl LineIndex {
-    fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        let count = if text.is_empty() {
-            0
-        } else if text.ends_with('\n') {
-            starts.len() - 1
-        } else {
-            starts.len()
-        };
-        LineIndex { starts, count }
-    }
-
-    /// 1-based line of a byte offset.
-    fn line(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&s| s <= offset).max(1)
-    }
-
-    /// Byte range of 1-based `line`, without its `\n`.
-    fn range(&self, line: usize, len: usize) -> Range<usize> {
-        let start = self.starts.get(line - 1).copied().unwrap_or(len);
-        let end = self.starts.get(line).map_or(len, |n| n - 1);
-        start..end.max(start)
-    }
-}
-
 /// Whether `s` (the end of one line, without its `\n`) holds a lone `\r`,
 /// which CommonMark reads as a line break.
 fn has_lone_cr(s: &str) -> bool {
@@ -195,7 +162,7 @@ struct Doc<'t> {
 
 impl<'t> Doc<'t> {
     fn parse(text: &'t str) -> Doc<'t> {
-        let lines = LineIndex::new(text);
+        let lines = LineIndex::new(text.as_bytes());
         let mut hidden = Vec::new();
         // Headings: (level, span, content span) until the visible text is known.
         let mut open: Option<(u8, Range<usize>, Option<Range<usize>>)> = None;
@@ -248,15 +215,15 @@ impl<'t> Doc<'t> {
                         .trim()
                         .to_string()
                 }),
-                line: lines.line(span.start),
+                line: lines.line_of(span.start),
                 span,
             })
             .collect();
         let items = markers
             .into_iter()
             .map(|(at, checked)| {
-                let line = lines.line(at);
-                let whole = lines.range(line, text.len());
+                let line = lines.line_of(at);
+                let whole = lines.line_span(line);
                 let start = whole.start.min(at);
                 let after = (at + 3).min(whole.end);
                 let rest = &shown[after..whole.end];
@@ -281,13 +248,12 @@ impl<'t> Doc<'t> {
     fn section(&self, title: &str) -> Option<Section> {
         let index = self.headings.iter().position(|h| h.text == title)?;
         let heading = self.headings[index].clone();
-        let len = self.text.len();
         // The body starts on the line after the heading, or on the heading's
         // last line when a lone `\r` puts more text after it there.
         let last = self
             .lines
-            .line(heading.span.end.saturating_sub(1).max(heading.span.start));
-        let tail = self.lines.range(last, len);
+            .line_of(heading.span.end.saturating_sub(1).max(heading.span.start));
+        let tail = self.lines.line_span(last);
         let rest = &self.text[heading.span.end.clamp(tail.start, tail.end)..tail.end];
         let body_start = if has_lone_cr(rest) || !rest.trim().is_empty() {
             last
@@ -299,7 +265,7 @@ impl<'t> Doc<'t> {
             .find(|h| h.level <= heading.level)
         {
             Some(next) => {
-                let before = &self.text[self.lines.range(next.line, len).start..next.span.start];
+                let before = &self.text[self.lines.line_start(next.line)..next.span.start];
                 // Any `\r` before the heading on its line is a lone one.
                 if before.contains('\r') {
                     next.line
@@ -307,7 +273,7 @@ impl<'t> Doc<'t> {
                     next.line - 1
                 }
             }
-            None => self.lines.count,
+            None => self.lines.line_count(),
         };
         Some(Section {
             heading,

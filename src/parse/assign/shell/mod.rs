@@ -31,6 +31,7 @@
 //! `printf -v`, `declare -n`, arithmetic, a command's argument …).
 
 use super::Assignment;
+use crate::parse::lines::LineIndex;
 
 mod commands;
 mod lex;
@@ -54,7 +55,7 @@ pub(super) fn analyze(text: &str, start: usize, end: usize, name: &str) -> Vec<A
         found: Vec::new(),
         heredocs: Vec::new(),
         comments: Vec::new(),
-        newlines: Vec::new(),
+        lines: None,
         depth: 0,
     };
     a.script(start, end, false);
@@ -80,8 +81,8 @@ struct Analyzer<'a> {
     found: Vec<Assignment>,
     heredocs: Vec<(usize, usize)>,
     comments: Vec<(usize, usize)>,
-    /// Line starts, made when the first position is needed.
-    newlines: Vec<usize>,
+    /// The line index, made when the first position is needed.
+    lines: Option<LineIndex>,
     /// Nesting of `$(…)`, `` `…` `` and `${…}`: deeper is left unexplained.
     depth: usize,
 }
@@ -125,18 +126,17 @@ impl<'a> Analyzer<'a> {
     }
 
     fn push(&mut self, at: usize, value: String, unknown: Option<String>) {
-        if self.newlines.is_empty() {
-            self.newlines = std::iter::once(0)
-                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect();
-        }
-        let line = self.newlines.partition_point(|&s| s <= at);
-        let (ls, le) = line_range(self.text, at);
+        let text = self.text;
+        let (line, column) = self
+            .lines
+            .get_or_insert_with(|| LineIndex::new(text.as_bytes()))
+            .line_col(text.as_bytes(), at);
+        let (ls, le) = line_range(text, at);
         self.found.push(Assignment {
             value,
-            raw: self.text[ls..le].trim().to_owned(),
+            raw: text[ls..le].trim().to_owned(),
             line,
-            column: self.text[ls..at].chars().count() + 1,
+            column,
             unknown,
         });
     }
