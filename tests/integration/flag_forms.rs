@@ -52,8 +52,9 @@ const FORMS: &[(&str, &str, u64, &str)] = &[
     ),
     (
         "config/production.env",
+        // A lone CR ends a dotenv line, not a reported one (reports count `\n`).
         "A=1\r@=1\r",
-        2,
+        1,
         "@ is on here ('1')",
     ),
     (
