@@ -10,13 +10,27 @@
 
 use super::{Content, Entry, EntryKind, ReadError};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
-/// What a read leaves behind for the next caller.
-type Slot = Result<Arc<Content>, Arc<ReadError>>;
+/// What a read leaves behind for the next caller: the content itself while the
+/// cache is within its budget, else only a weak reference (the content lives as
+/// long as a check holds it, and is read again if asked for after that).
+#[derive(Clone)]
+enum Slot {
+    Kept(Arc<Content>),
+    Held(Weak<Content>),
+    Failed(Arc<ReadError>),
+}
 
 /// Shards of the read cache: threads reading different files rarely wait on one lock.
 const SHARDS: usize = 16;
+
+/// Bytes of content the read cache keeps for later readers. Within it every file
+/// is read at most once per run; beyond it memory stays bounded whatever the
+/// size of the repository, and a file nobody holds any more is read again if a
+/// later check asks for it.
+pub(crate) const CACHE_BUDGET: usize = 256 << 20;
 
 /// Entries sorted by path (byte order of the names, deduplicated), each with the
 /// data its view needs to read it (`T`), and a cache of the reads made so far.
@@ -25,6 +39,11 @@ pub(crate) struct Listing<T> {
     entries: Vec<Entry>,
     items: Vec<T>,
     read: [Mutex<HashMap<usize, Arc<OnceLock<Slot>>>>; SHARDS],
+    /// Bytes the cache keeps, and how many it may.
+    kept: AtomicUsize,
+    budget: usize,
+    /// Reads made (for tests of what a run touches).
+    loads: AtomicUsize,
     /// The folders of the entries, once asked for.
     dirs: OnceLock<Vec<String>>,
 }
@@ -37,18 +56,23 @@ impl<T> Listing<T> {
         }
         // Only the same bytes twice (e.g. conflict stages) are one path: names are injective.
         pairs.dedup_by(|later, earlier| later.0.path == earlier.0.path);
-        let mut entries = Vec::with_capacity(pairs.len());
-        let mut items = Vec::with_capacity(pairs.len());
-        for (e, t) in pairs {
-            entries.push(e);
-            items.push(t);
-        }
+        let (entries, items) = pairs.into_iter().unzip();
         Listing {
             entries,
             items,
             read: std::array::from_fn(|_| Mutex::new(HashMap::new())),
+            kept: AtomicUsize::new(0),
+            budget: CACHE_BUDGET,
+            loads: AtomicUsize::new(0),
             dirs: OnceLock::new(),
         }
+    }
+
+    /// The same listing with a cache of `budget` bytes.
+    #[cfg(test)]
+    pub(crate) fn with_budget(mut self, budget: usize) -> Self {
+        self.budget = budget;
+        self
     }
 
     pub(crate) fn entries(&self) -> &[Entry] {
@@ -72,32 +96,75 @@ impl<T> Listing<T> {
     pub(crate) fn load(
         &self,
         i: usize,
-        load: impl FnOnce(&Entry, &T) -> Result<Arc<Content>, ReadError>,
+        load: impl Fn(&Entry, &T) -> Result<Arc<Content>, ReadError>,
     ) -> Result<Arc<Content>, ReadError> {
         let (Some(entry), Some(item)) = (self.entries.get(i), self.items.get(i)) else {
             return Err(ReadError::NotFound {
                 path: String::new(),
             });
         };
-        let cell = {
-            let mut shard = self.read[i % SHARDS]
-                .lock()
-                .unwrap_or_else(|p| p.into_inner());
-            Arc::clone(shard.entry(i).or_default())
-        };
-        match cell.get_or_init(|| load(entry, item).map_err(Arc::new)) {
-            Ok(c) => Ok(Arc::clone(c)),
-            Err(e) => Err(ReadError::clone(e)),
+        loop {
+            let cell = {
+                let mut shard = self.read[i % SHARDS]
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner());
+                Arc::clone(shard.entry(i).or_default())
+            };
+            let mut fresh = None;
+            let slot = cell.get_or_init(|| {
+                self.loads.fetch_add(1, Ordering::Relaxed);
+                match load(entry, item) {
+                    Ok(c) => {
+                        let slot = self.keep(&c);
+                        fresh = Some(c);
+                        slot
+                    }
+                    Err(e) => Slot::Failed(Arc::new(e)),
+                }
+            });
+            if let Some(c) = fresh {
+                return Ok(c);
+            }
+            match slot {
+                Slot::Kept(c) => return Ok(Arc::clone(c)),
+                Slot::Failed(e) => return Err(ReadError::clone(e)),
+                Slot::Held(w) => {
+                    if let Some(c) = w.upgrade() {
+                        return Ok(c);
+                    }
+                    // Dropped by everyone who read it: read again, once for all
+                    // who ask now.
+                    let mut shard = self.read[i % SHARDS]
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner());
+                    if shard.get(&i).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
+                        shard.remove(&i);
+                    }
+                }
+            }
         }
     }
 
-    /// How many entries have been read (for tests of what a run touches).
+    /// What the cache keeps of a content just read: itself within the budget.
+    fn keep(&self, c: &Arc<Content>) -> Slot {
+        let size = c.bytes().len();
+        let fits = self
+            .kept
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |k| {
+                k.checked_add(size).filter(|n| *n <= self.budget)
+            })
+            .is_ok();
+        if fits {
+            Slot::Kept(Arc::clone(c))
+        } else {
+            Slot::Held(Arc::downgrade(c))
+        }
+    }
+
+    /// How many reads were made (for tests of what a run touches).
     #[cfg(test)]
     pub(crate) fn read_count(&self) -> usize {
-        self.read
-            .iter()
-            .map(|s| s.lock().unwrap_or_else(|p| p.into_inner()).len())
-            .sum()
+        self.loads.load(Ordering::Relaxed)
     }
 }
 
@@ -248,6 +315,67 @@ pub(crate) fn kind_of_git_mode(mode: u32) -> Option<EntryKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn listing(names: &[&str]) -> Listing<()> {
+        Listing::new(
+            names
+                .iter()
+                .map(|n| {
+                    let e = Entry {
+                        path: n.to_string(),
+                        kind: EntryKind::File,
+                        mode: 0o100644,
+                    };
+                    (e, ())
+                })
+                .collect(),
+        )
+    }
+
+    fn ten_bytes(_: &Entry, _: &()) -> Result<Arc<Content>, ReadError> {
+        Ok(Arc::new(Content::new(b"0123456789".to_vec())))
+    }
+
+    #[test]
+    fn within_the_budget_every_file_is_read_once() {
+        let l = listing(&["a", "b"]).with_budget(20);
+        let a = l.load(0, ten_bytes).unwrap();
+        drop(a);
+        let again = l.load(0, ten_bytes).unwrap();
+        let b = l.load(1, ten_bytes).unwrap();
+        assert_eq!(l.read_count(), 2);
+        assert!(Arc::ptr_eq(&again, &l.load(0, ten_bytes).unwrap()));
+        assert!(Arc::ptr_eq(&b, &l.load(1, ten_bytes).unwrap()));
+    }
+
+    #[test]
+    fn beyond_the_budget_content_lives_only_while_held() {
+        let l = listing(&["a", "b", "c"]).with_budget(10);
+        let a = l.load(0, ten_bytes).unwrap(); // kept: the budget is full
+        let b = l.load(1, ten_bytes).unwrap(); // held, not kept
+        assert_eq!(l.read_count(), 2);
+        // Held by someone: the same content, not read again.
+        assert!(Arc::ptr_eq(&b, &l.load(1, ten_bytes).unwrap()));
+        assert_eq!(l.read_count(), 2);
+        let weak = Arc::downgrade(&b);
+        drop(b);
+        // Nobody holds it: freed, and read again when asked for.
+        assert!(weak.upgrade().is_none());
+        let b2 = l.load(1, ten_bytes).unwrap();
+        assert_eq!(l.read_count(), 3);
+        assert_eq!(b2.bytes(), b"0123456789");
+        // The kept one is never read again.
+        drop(a);
+        let _ = l.load(0, ten_bytes).unwrap();
+        assert_eq!(l.read_count(), 3);
+        // Errors are kept (they are small).
+        let missing = |_: &Entry, _: &()| -> Result<Arc<Content>, ReadError> {
+            Err(ReadError::NotFound { path: "c".into() })
+        };
+        assert!(l.load(2, missing).is_err());
+        assert!(l.load(2, ten_bytes).is_err());
+        assert_eq!(l.read_count(), 4);
+    }
 
     #[test]
     fn path_rules() {
