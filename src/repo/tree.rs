@@ -60,7 +60,15 @@ pub(crate) fn walk_tree(
         files: AtomicUsize::new(pairs.len()),
     };
     let part = walk.subtree(base.to_vec(), tree, 0)?;
-    pairs.extend(part.pairs);
+    let total: usize = part.runs.iter().map(Vec::len).sum();
+    pairs.reserve(total);
+    for run in part.runs {
+        if pairs.is_empty() {
+            *pairs = run;
+        } else {
+            pairs.extend(run);
+        }
+    }
     links.extend(part.links);
     Ok(())
 }
@@ -75,10 +83,11 @@ struct Walk<'a> {
     files: AtomicUsize,
 }
 
-/// What one subtree lists, in order.
+/// What one subtree lists, in order: runs of files, moved (not copied) from each
+/// subtree to its parent, and joined once at the top.
 #[derive(Default)]
 struct Part {
-    pairs: Vec<(Entry, Blob)>,
+    runs: Vec<Vec<(Entry, Blob)>>,
     links: Vec<Gitlink>,
 }
 
@@ -159,20 +168,23 @@ impl Walk<'_> {
                 .map(|(full, oid)| self.subtree(full, oid, depth + 1).map(Some))
                 .collect::<Result<_, _>>()?
         };
+        let mut run = Vec::new();
         for slot in slots {
             match slot {
-                Ok(pair) => part.pairs.push(pair),
+                Ok(pair) => run.push(pair),
                 Err(i) => {
                     if let Some(child) = parts.get_mut(i).and_then(Option::take) {
-                        if part.pairs.is_empty() {
-                            part.pairs = child.pairs;
-                        } else {
-                            part.pairs.extend(child.pairs);
+                        if !run.is_empty() {
+                            part.runs.push(std::mem::take(&mut run));
                         }
+                        part.runs.extend(child.runs);
                         part.links.extend(child.links);
                     }
                 }
             }
+        }
+        if !run.is_empty() {
+            part.runs.push(run);
         }
         Ok(part)
     }
@@ -182,6 +194,7 @@ impl Walk<'_> {
     /// order: the listing sorts it.
     fn deep(&self, dir: Vec<u8>, id: git2::Oid) -> Result<Part, OpenError> {
         let mut part = Part::default();
+        let mut run = Vec::new();
         let mut stack = vec![(dir, id)];
         while let Some((dir, id)) = stack.pop() {
             for it in self.read(&dir, id)? {
@@ -190,10 +203,11 @@ impl Walk<'_> {
                         stack.push((it.full, it.oid));
                     }
                 } else if let Some(pair) = self.file(it, &mut part.links)? {
-                    part.pairs.push(pair);
+                    run.push(pair);
                 }
             }
         }
+        part.runs.push(run);
         Ok(part)
     }
 
