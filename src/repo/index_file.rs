@@ -142,13 +142,40 @@ pub(crate) fn read(repo: &git2::Repository, prefix: &[u8]) -> Result<IndexFile, 
         )));
     }
     let path = repo.path().join("index");
-    let data = match std::fs::read(&path) {
+    let data = match read_file(&path) {
         Ok(d) => d,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(IndexFile::default()),
         Err(e) => return Err(OpenError::Io(format!("{}: {e}", path.display()))),
     };
     let file = parse(&data, MAX_PATH_BYTES).map_err(|e| open_error(&path, e))?;
     expand_sparse(repo, file, prefix)
+}
+
+/// The whole file. A large index (9 MB at 100,000 entries) is read in two halves
+/// by two threads: most of the time is the kernel copying it into fresh pages.
+fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::os::unix::fs::FileExt;
+    let file = std::fs::File::open(path)?;
+    let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+    if len < 1 << 20 {
+        let mut data = Vec::with_capacity(len);
+        std::io::Read::read_to_end(&mut &file, &mut data)?;
+        return Ok(data);
+    }
+    let mut data = vec![0u8; len];
+    let (head, tail) = data.split_at_mut(len / 2);
+    let at = u64::try_from(len / 2).unwrap_or(u64::MAX);
+    let (a, b) = rayon::join(
+        || file.read_exact_at(head, 0),
+        || file.read_exact_at(tail, at),
+    );
+    a?;
+    b?;
+    // A file that grew while it was read is read again whole, as one read would.
+    if file.metadata()?.len() != len as u64 {
+        return std::fs::read(path);
+    }
+    Ok(data)
 }
 
 fn open_error(path: &Path, e: IndexError) -> OpenError {
