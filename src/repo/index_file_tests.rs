@@ -577,3 +577,41 @@ fn git_bytes_with_input(t: &TestRepo, args: &[&str], input: &[u8]) -> Vec<u8> {
     assert!(out.status.success());
     out.stdout
 }
+
+/// An index over a megabyte is read by two threads, each into its half: the
+/// entries are git's, whichever half an entry's bytes fall in.
+#[test]
+fn a_large_index_read_in_halves_is_git_s() {
+    use std::io::Write;
+    let t = TestRepo::new();
+    t.write("seed.txt", "x\n");
+    let id = t.git(&["hash-object", "-w", "seed.txt"]);
+    let mut lines = String::new();
+    for i in 0..14_000 {
+        lines.push_str(&format!(
+            "100644 {id}\tsome/long/enough/folder/name/{:03}/file-{i:05}.yaml\n",
+            i % 97
+        ));
+    }
+    let mut child = std::process::Command::new("git")
+        .current_dir(t.path())
+        .env("GIT_CONFIG_GLOBAL", empty_config())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .args(["update-index", "--index-info"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(lines.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    assert!(index_bytes(&t).len() > 1 << 20);
+    let file = read(&t.repo(), b"").unwrap();
+    assert_eq!(file.len(), 14_000);
+    assert_eq!(rows(&file), git_rows(&t));
+}
