@@ -228,9 +228,10 @@ pub fn open(target: &Target) -> Result<Opened, OpenError> {
 /// [`open`], with views that refuse files over `max_file_size` bytes
 /// ([`ReadError::TooLarge`]) instead of [`MAX_FILE_SIZE`].
 pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, OpenError> {
-    // Objects are read as `git cat-file` reads them: zlib and delta checks, but no
-    // SHA-1 of every blob read (git verified them when they were fetched or written;
-    // hashing each one again cost a sixth of a `--staged` run).
+    // Objects libgit2 reads (diffs against --base; views read through `odb`, which
+    // does not re-hash either) are read as `git cat-file` reads them: zlib and delta
+    // checks, but no SHA-1 of every blob (git verified them when they were fetched
+    // or written).
     git2::opts::strict_hash_verification(false);
     let repo = git2::Repository::discover(&target.path).map_err(|e| match e.code() {
         git2::ErrorCode::NotFound => OpenError::NotARepository {
