@@ -18,137 +18,16 @@
 //! miette wrote: a repository's ESC arrives as the text `\x1b`. The five SGR
 //! codes used here are written by hand (a styling crate would add nothing).
 
+use super::excerpt::Excerpt;
 use super::{RenderOptions, Report};
 use crate::engine::Status;
-use crate::finding::{Finding, Severity, excerpt_from, excerpt_start};
+use crate::finding::{Finding, Severity};
 use crate::output::escape::{display, display_text, is_command_line};
-use crate::repo::Content;
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
-    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
+use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
-
-/// The lines miette shows of one finding: the finding's line and one line of
-/// context either side, each cut to the snippet window ([`crate::finding::excerpt`])
-/// and escaped. Built per finding from the file's one shared [`Content`], so the
-/// cost of a finding does not grow with its file (miette scans the source it is
-/// given: a whole file per finding made the report quadratic).
-struct Excerpt {
-    /// `path:line:column`, escaped: miette's header.
-    name: String,
-    text: String,
-    /// Line number of the first line of `text`.
-    first_line: usize,
-    /// Byte offset of the finding's column in `text`.
-    caret: usize,
-    /// Columns a label has after the caret's `╰── ` before the report's width.
-    label_room: usize,
-}
-
-impl Excerpt {
-    /// `width`: the columns of the report; lines longer than fit beside miette's
-    /// gutter are cut again (with `…`) around the finding's column.
-    fn new(
-        path: &str,
-        content: &Content,
-        line: usize,
-        column: Option<usize>,
-        width: usize,
-    ) -> Option<Excerpt> {
-        if line == 0 || line > content.line_count() {
-            return None;
-        }
-        let bytes = |l: usize| &content.bytes()[content.line_range(l)];
-        let col = column.unwrap_or(1).saturating_sub(1);
-        let from = excerpt_start(bytes(line), column);
-        let first_line = line.saturating_sub(1).max(1);
-        let last_line = (line + 1).min(content.line_count());
-        // Escaped lines, and the finding's column in characters of its escaped line.
-        let mut lines = Vec::new();
-        let mut caret_chars = 0;
-        for l in first_line..=last_line {
-            let e = excerpt_from(bytes(l), col, Some(from));
-            if l == line {
-                let before: String = e.text.chars().take(e.caret).collect();
-                caret_chars = display_text(&before).chars().count();
-            }
-            lines.push(display_text(&e.text).into_owned());
-        }
-        // miette's gutter: ` NN │ `.
-        let gutter = last_line.to_string().len() + 4;
-        let avail = width.saturating_sub(gutter).max(20);
-        if lines.iter().any(|l| l.chars().count() > avail) {
-            let start = if caret_chars < avail * 2 / 3 {
-                0
-            } else {
-                caret_chars - avail / 3
-            };
-            for l in &mut lines {
-                *l = cut(l, start, avail);
-            }
-            caret_chars = caret_chars - start + usize::from(start > 0);
-        }
-        let index = line - first_line;
-        let caret = lines[..index].iter().map(|l| l.len() + 1).sum::<usize>()
-            + lines[index]
-                .char_indices()
-                .nth(caret_chars)
-                .map_or(lines[index].len(), |(i, _)| i);
-        Some(Excerpt {
-            name: format!("{}:{line}:{}", display(path), column.unwrap_or(1)),
-            text: lines.join("\n"),
-            first_line,
-            caret,
-            label_room: width.saturating_sub(gutter + caret_chars + 4),
-        })
-    }
-}
-
-/// At most `avail` characters of `line` from character `start`, `…` marking each cut
-/// end (within the `avail`).
-fn cut(line: &str, start: usize, avail: usize) -> String {
-    let total = line.chars().count();
-    if start == 0 && total <= avail {
-        return line.to_string();
-    }
-    let mut out = String::new();
-    let mut room = avail;
-    if start > 0 {
-        out.push('…');
-        room -= 1;
-    }
-    let rest = total.saturating_sub(start);
-    let take = if rest > room { room - 1 } else { rest };
-    out.extend(line.chars().skip(start).take(take));
-    if rest > room {
-        out.push('…');
-    }
-    out
-}
-
-impl SourceCode for Excerpt {
-    fn read_span<'a>(
-        &'a self,
-        span: &SourceSpan,
-        context_lines_before: usize,
-        context_lines_after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let c = self
-            .text
-            .read_span(span, context_lines_before, context_lines_after)?;
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
-            c.data(),
-            *c.span(),
-            c.line() + self.first_line - 1,
-            c.column(),
-            c.line_count(),
-        )))
-    }
-}
 
 struct FindingDiag<'a> {
     f: &'a Finding,
@@ -156,7 +35,8 @@ struct FindingDiag<'a> {
     message: String,
     /// `POLICY: title`, escaped.
     label: String,
-    help: String,
+    /// `None`: the footer is appended from [`Footers`].
+    help: Option<String>,
     source: Option<Excerpt>,
 }
 
@@ -188,7 +68,9 @@ impl Diagnostic for FindingDiag<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(&self.help))
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display + 'b>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -220,7 +102,10 @@ pub fn render(
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(width)
         .with_links(false)
-        .without_primary_span_start();
+        .without_primary_span_start()
+        // Words end at blanks: the Unicode line-breaking rules cost a third of a long
+        // report and break nothing here that a blank does not.
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace);
     let titles: BTreeMap<&str, &str> = r
         .policies
         .iter()
@@ -234,60 +119,143 @@ pub fn render(
             writeln!(out, "{line}")?;
         }
     }
+    // Each finding's block is rendered on its own (in parallel: miette's layout is
+    // most of a long report's time), then written in order.
+    let shown: Vec<&Finding> = r.findings.iter().filter(|f| f.waived.is_none()).collect();
+    // Findings of one policy share their help: its wrapped footer is rendered once.
+    let mut footers = Footers::default();
+    for f in &shown {
+        if let std::collections::hash_map::Entry::Vacant(slot) = footers.0.entry(help_of(f)) {
+            let footer = footer_of(r, f, &titles, &handler, width, slot.key())?;
+            slot.insert(footer);
+        }
+    }
+    let blocks: Vec<std::io::Result<String>> = shown
+        .par_iter()
+        .map(|f| render_finding(r, f, &titles, &handler, width, &footers))
+        .collect();
     let mut current: Option<Option<&str>> = None;
-    for f in r.findings.iter().filter(|f| f.waived.is_none()) {
+    for (f, block) in shown.iter().zip(blocks) {
         if current != Some(f.path.as_deref()) {
             current = Some(f.path.as_deref());
             let shown = f.path.as_deref().map_or("(repository)".into(), display);
             writeln!(out, "{}", paint.paint(BOLD, &format!("── {shown} ──")))?;
         }
-        let source = match (&f.path, f.line) {
-            (Some(path), Some(line)) => r
-                .contents
-                .get(path)
-                .and_then(|c| Excerpt::new(path, c, line, f.column, width)),
-            _ => None,
-        };
-        // `POLICY: title` when it fits on the line, else the policy alone.
-        let label = match titles.get(f.policy.as_str()) {
-            Some(t)
-                if source.as_ref().is_none_or(|s| {
-                    display(&format!("{}: {}", f.policy, t)).chars().count() <= s.label_room
-                }) =>
-            {
-                format!("{}: {}", f.policy, t)
-            }
-            _ => f.policy.clone(),
-        };
-        let origin = format!("policy {} defined at {}", f.policy, f.origin);
-        let help = match &f.help {
-            Some(h) => format!("{h}\n{origin}"),
-            None => origin,
-        };
-        let diag = FindingDiag {
-            f,
-            message: display_text(&f.message).into_owned(),
-            label: display(&label).into_owned(),
-            help: display_text(&help).into_owned(),
-            source,
-        };
-        let mut s = String::new();
-        handler
-            .render_report(&mut s, &diag)
-            .map_err(|_| std::io::Error::other("cannot render a finding"))?;
-        // Text is escaped, but a message line may still read as a workflow command
-        // in a CI log (`::stop-commands::`): such a line gets a leading `\`.
-        // With colour, the line is judged without relgate's own SGR codes.
-        for line in s.split_inclusive('\n') {
-            let plain = strip_sgr(line);
-            if is_command_line(&plain) {
-                write!(out, "\\{}", plain.trim_start())?;
-            } else {
-                write!(out, "{line}")?;
-            }
-        }
+        out.write_all(block?.as_bytes())?;
     }
     write_summary(r, opts, out)
+}
+
+/// Footers by help text: `None` when miette's report does not end with the
+/// footer alone (then each finding is rendered whole).
+#[derive(Default)]
+struct Footers(std::collections::HashMap<String, Option<String>>);
+
+/// A finding's help: the policy's, and where the policy is defined.
+fn help_of(f: &Finding) -> String {
+    let origin = format!("policy {} defined at {}", f.policy, f.origin);
+    let help = match &f.help {
+        Some(h) => format!("{h}\n{origin}"),
+        None => origin,
+    };
+    display_text(&help).into_owned()
+}
+
+/// The footer miette renders for `help`: the report of `f` with it, less the same
+/// report without it.
+fn footer_of(
+    r: &Report,
+    f: &Finding,
+    titles: &BTreeMap<&str, &str>,
+    handler: &GraphicalReportHandler,
+    width: usize,
+    help: &str,
+) -> std::io::Result<Option<String>> {
+    let with = diagnostic(r, f, titles, handler, width, Some(help.to_string()))?;
+    let without = diagnostic(r, f, titles, handler, width, None)?;
+    Ok(with.strip_prefix(&without).map(str::to_string))
+}
+
+/// One finding's diagnostic as miette renders it.
+fn diagnostic(
+    r: &Report,
+    f: &Finding,
+    titles: &BTreeMap<&str, &str>,
+    handler: &GraphicalReportHandler,
+    width: usize,
+    help: Option<String>,
+) -> std::io::Result<String> {
+    let source = match (&f.path, f.line) {
+        (Some(path), Some(line)) => r
+            .contents
+            .get(path)
+            .and_then(|c| Excerpt::new(path, c, line, f.column, width)),
+        _ => None,
+    };
+    // `POLICY: title` when it fits on the line, else the policy alone.
+    let label = match titles.get(f.policy.as_str()) {
+        Some(t)
+            if source.as_ref().is_none_or(|s| {
+                display(&format!("{}: {}", f.policy, t)).chars().count() <= s.label_room
+            }) =>
+        {
+            format!("{}: {}", f.policy, t)
+        }
+        _ => f.policy.clone(),
+    };
+    let diag = FindingDiag {
+        f,
+        message: display_text(&f.message).into_owned(),
+        label: display(&label).into_owned(),
+        help,
+        source,
+    };
+    let mut s = String::new();
+    handler
+        .render_report(&mut s, &diag)
+        .map_err(|_| std::io::Error::other("cannot render a finding"))?;
+    Ok(s)
+}
+
+/// One finding's block: its diagnostic, lines that could read as a CI workflow
+/// command escaped.
+fn render_finding(
+    r: &Report,
+    f: &Finding,
+    titles: &BTreeMap<&str, &str>,
+    handler: &GraphicalReportHandler,
+    width: usize,
+    footers: &Footers,
+) -> std::io::Result<String> {
+    let help = help_of(f);
+    let s = match footers.0.get(&help) {
+        Some(Some(footer)) => {
+            let mut s = diagnostic(r, f, titles, handler, width, None)?;
+            s.push_str(footer);
+            s
+        }
+        _ => diagnostic(r, f, titles, handler, width, Some(help))?,
+    };
+    // Text is escaped, but a message line may still read as a workflow command
+    // in a CI log (`::stop-commands::`): such a line gets a leading `\`.
+    // With colour, the line is judged without relgate's own SGR codes.
+    if !s
+        .split_inclusive('\n')
+        .any(|line| is_command_line(&strip_sgr(line)))
+    {
+        return Ok(s);
+    }
+    let mut block = String::with_capacity(s.len() + 8);
+    for line in s.split_inclusive('\n') {
+        let plain = strip_sgr(line);
+        if is_command_line(&plain) {
+            block.push('\\');
+            block.push_str(plain.trim_start());
+        } else {
+            block.push_str(line);
+        }
+    }
+    Ok(block)
 }
 
 const GREEN: &str = "32";
@@ -515,36 +483,5 @@ fn write_summary(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::{cut, strip_sgr, wrap};
-
-    #[test]
-    fn cuts_keep_the_window_and_mark_the_ends() {
-        for (line, start, avail, want) in [
-            ("short", 0, 10, "short"),
-            ("0123456789abcdef", 0, 10, "012345678…"),
-            ("0123456789abcdef", 4, 10, "…456789ab…"),
-            ("0123456789abcdef", 8, 10, "…89abcdef"),
-            ("é日本語テキスト", 2, 4, "…本語…"),
-        ] {
-            assert_eq!(cut(line, start, avail), want, "{line} {start} {avail}");
-            assert!(cut(line, start, avail).chars().count() <= avail);
-        }
-    }
-
-    #[test]
-    fn sgr_codes_are_stripped_and_nothing_else() {
-        assert_eq!(strip_sgr("\x1b[31m::error::x\x1b[0m"), "::error::x");
-        assert_eq!(strip_sgr("a\x1b[1;32mb"), "ab");
-        assert_eq!(strip_sgr("\\x1b[31m kept"), "\\x1b[31m kept");
-        assert_eq!(strip_sgr("\x1b]52;c;x"), "\x1b]52;c;x");
-    }
-
-    #[test]
-    fn wraps_only_at_spaces() {
-        assert_eq!(
-            wrap("vars: a=docs/x/y/z.md, b=1", 12, "  "),
-            ["vars:", "  a=docs/x/y/z.md,", "  b=1"]
-        );
-    }
-}
+#[path = "human_tests.rs"]
+mod tests;

@@ -2,6 +2,7 @@
 //! workflow commands or Markdown. Renderers write to `&mut dyn Write` and see
 //! findings already sorted by (path, line, policy).
 
+mod excerpt;
 pub mod github;
 pub mod human;
 pub mod json;

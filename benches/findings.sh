@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Report formats on many findings in one file, side by side in one run:
+# 20,000 findings (one per line of a 1.8 MB file), relgate in every format,
+# medians of RUNS, each with its ratio to JSON.
+#
+#   benches/findings.sh [FINDINGS] [RUNS]
+#
+# RELGATE=path overrides the binary (default: a release build of this checkout).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+n=${1:-20000}
+runs=${2:-7}
+if [[ -z ${RELGATE:-} ]]; then
+  (cd "$here" && cargo build --release --quiet)
+  RELGATE=$here/target/release/relgate
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+git init -q repo
+cd repo
+awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++) printf "line %d has TODO marker and some text é to make it longer than usual %d\n", i, i * 7 }' > big.txt
+cat > "$work/policy.yaml" <<'YAML'
+version: 1
+policies:
+  - id: NO-TODO
+    title: No TODO markers
+    check: {not_matches: {files: ['big.txt'], patterns: 'TODO'}}
+YAML
+git add big.txt
+git -c user.name=b -c user.email=b@b commit -qm bench
+
+ms() { # median wall time in ms of RUNS runs of "$@"
+  local times=() start end
+  for ((r = 0; r < runs; r++)); do
+    start=$(date +%s%N)
+    "$@" > /dev/null 2>&1 || true
+    end=$(date +%s%N)
+    times+=($(((end - start) / 1000000)))
+  done
+  printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p"
+}
+echo "$n findings in one file of $(wc -c < big.txt) bytes; medians of $runs runs; $(nproc) cores"
+printf '| %-8s | %8s | %6s | %10s |\n' format time ratio output
+printf '|%s|%s|%s|%s|\n' ---------- ---------- -------- ------------
+json=0
+for format in json human sarif github markdown; do
+  t=$(ms "$RELGATE" check . --policies "$work/policy.yaml" --format "$format" --output "$work/out")
+  [[ $format == json ]] && json=$t
+  size=$(wc -c < "$work/out")
+  ratio=$(awk -v t="$t" -v j="$json" 'BEGIN { printf "%.1fx", (j > 0 ? t / j : 0) }')
+  printf '| %-8s | %5d ms | %6s | %7d kB |\n' "$format" "$t" "$ratio" "$((size / 1024))"
+done
