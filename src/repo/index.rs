@@ -142,13 +142,7 @@ mod tests {
         t.write("c.txt", "base\n");
         t.write("ok.txt", "ok\n");
         t.commit_all("init");
-        t.git(&["checkout", "-q", "-b", "other"]);
-        t.write("c.txt", "other\n");
-        t.commit_all("other");
-        t.git(&["checkout", "-q", "main"]);
-        t.write("c.txt", "main\n");
-        t.commit_all("main");
-        assert!(!t.git_ok(&["merge", "other"]));
+        t.conflict_on_c_txt();
         let v = IndexView::from_index(&t.repo(), b"").unwrap();
         assert_eq!(paths(&v), ["ok.txt"]);
     }

@@ -143,13 +143,7 @@ fn conflict_stages() {
     t.write("c.txt", "base\n");
     t.write("ok.txt", "ok\n");
     t.commit_all("init");
-    t.git(&["checkout", "-q", "-b", "other"]);
-    t.write("c.txt", "other\n");
-    t.commit_all("other");
-    t.git(&["checkout", "-q", "main"]);
-    t.write("c.txt", "main\n");
-    t.commit_all("main");
-    assert!(!t.git_ok(&["merge", "other"]));
+    t.conflict_on_c_txt();
     for v in ["2", "4"] {
         t.git(&["update-index", "--index-version", v]);
         let file = same_as_git(&t);

@@ -110,6 +110,18 @@ impl TestRepo {
         self.git(&["commit", "-q", "--allow-empty", "-m", msg]);
     }
 
+    /// Leaves `c.txt` in conflict (stages 1 to 3): changed on `main` and on a branch
+    /// `other` from the committed `c.txt`, then a merge of `other` that stops.
+    pub(crate) fn conflict_on_c_txt(&self) {
+        self.git(&["checkout", "-q", "-b", "other"]);
+        self.write("c.txt", "other\n");
+        self.commit_all("other");
+        self.git(&["checkout", "-q", "main"]);
+        self.write("c.txt", "main\n");
+        self.commit_all("main");
+        assert!(!self.git_ok(&["merge", "other"]));
+    }
+
     pub(crate) fn repo(&self) -> git2::Repository {
         git2::Repository::open(self.path()).unwrap()
     }

@@ -251,13 +251,7 @@ fn submodules_and_conflicts() {
         &format!("160000,{head},sm"),
     ]);
     t.git(&["commit", "-q", "-m", "submodule"]);
-    t.git(&["checkout", "-q", "-b", "other"]);
-    t.write("c.txt", "other\n");
-    t.commit_all("other");
-    t.git(&["checkout", "-q", "main"]);
-    t.write("c.txt", "main\n");
-    t.commit_all("main");
-    assert!(!t.git_ok(&["merge", "other"]));
+    t.conflict_on_c_txt();
     // An untracked repository inside the working tree: git reports the folder.
     let nested = TestRepo::new();
     nested.write("n.txt", "n");

@@ -38,9 +38,8 @@ fn wraps_only_at_spaces() {
 #[test]
 fn shared_footers_are_what_miette_renders() {
     use super::{Footers, diagnostic, footer_of, help_of, render_finding};
-    use crate::engine::Status;
     use crate::finding::{Finding, Origin, Severity};
-    use crate::report::{PolicyResult, Report, TargetInfo};
+    use crate::report::Report;
     use std::collections::BTreeMap;
     use std::sync::Arc;
     let origin = Origin {
@@ -63,46 +62,22 @@ fn shared_footers_are_what_miette_renders() {
     };
     let long_help = "Remove the marker or move the work item into the tracker, \
                      then commit again; see docs/contributing.md for the process";
-    let r = Report {
-        target: TargetInfo {
-            path: ".".into(),
-            source: crate::repo::SourceKind::Worktree,
-            rev: None,
-            base: None,
-            trusted: crate::report::Trusted {
-                source: "checked",
-                commit: None,
-                bootstrap: false,
-            },
-        },
-        vars: Default::default(),
-        policies: vec![PolicyResult {
-            id: "P-1".into(),
-            name: None,
-            title: "No TODO".into(),
-            severity: Severity::Error,
-            status: Status::Fail,
-            reason: None,
-            description: None,
-            help: None,
-            url: None,
-            origin: origin.clone(),
-            selected: 1,
-            unmatched: Vec::new(),
-        }],
-        findings: vec![
+    let r = Report::for_tests(
+        "P-1",
+        "No TODO",
+        origin.clone(),
+        vec![
             finding(1, Some(long_help)),
             finding(2, Some(long_help)),
             finding(3, None),
         ],
-        contents: [(
+        [(
             "a.txt".to_string(),
             Arc::new(crate::repo::Content::new(text.as_bytes().to_vec())),
         )]
         .into_iter()
         .collect(),
-        named_files: Default::default(),
-    };
+    );
     let titles: BTreeMap<&str, &str> = [("P-1", "No TODO")].into_iter().collect();
     for theme in [
         miette::GraphicalTheme::unicode(),

@@ -212,3 +212,51 @@ pub fn render_error(
         None => out.write_all(&doc),
     }
 }
+
+#[cfg(test)]
+impl Report {
+    /// A failing report of the working tree at `.`: one policy `id` (`title`) and
+    /// its `findings`, with the files they quote.
+    pub(crate) fn for_tests(
+        id: &str,
+        title: &str,
+        origin: crate::finding::Origin,
+        findings: Vec<Finding>,
+        contents: BTreeMap<String, std::sync::Arc<crate::repo::Content>>,
+    ) -> Report {
+        let severity = findings
+            .first()
+            .map_or(crate::finding::Severity::Error, |f| f.severity);
+        Report {
+            target: TargetInfo {
+                path: ".".into(),
+                source: crate::repo::SourceKind::Worktree,
+                rev: None,
+                base: None,
+                trusted: Trusted {
+                    source: "checked",
+                    commit: None,
+                    bootstrap: false,
+                },
+            },
+            vars: Default::default(),
+            policies: vec![PolicyResult {
+                id: id.into(),
+                name: None,
+                title: title.into(),
+                severity,
+                status: crate::engine::Status::Fail,
+                reason: None,
+                description: None,
+                help: None,
+                url: None,
+                origin,
+                selected: 1,
+                unmatched: Vec::new(),
+            }],
+            findings,
+            contents,
+            named_files: Default::default(),
+        }
+    }
+}

@@ -396,9 +396,8 @@ fn write_log(log: &Log, out: &mut dyn std::io::Write) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::{FALLBACK_URI, named_files, path_to_uri, to_log};
-    use crate::engine::Status;
     use crate::finding::{Finding, Origin, Severity};
-    use crate::report::{PolicyResult, Report, TargetInfo};
+    use crate::report::Report;
 
     fn report(message: &str, origin_file: &str, named: &[&str]) -> Report {
         let origin = Origin {
@@ -406,48 +405,22 @@ mod tests {
             line: 3,
             column: 5,
         };
-        Report {
-            target: TargetInfo {
-                path: ".".into(),
-                source: crate::repo::SourceKind::Worktree,
-                rev: None,
-                base: None,
-                trusted: crate::report::Trusted {
-                    source: "checked",
-                    commit: None,
-                    bootstrap: false,
-                },
-            },
-            vars: Default::default(),
-            policies: vec![PolicyResult {
-                id: "RUN-1".into(),
-                name: None,
-                title: "t".into(),
-                severity: Severity::Note,
-                status: Status::Fail,
-                reason: None,
-                description: None,
-                help: None,
-                url: None,
-                origin: origin.clone(),
-                selected: 0,
-                unmatched: Vec::new(),
-            }],
-            findings: vec![Finding {
-                policy: "RUN-1".into(),
-                severity: Severity::Note,
-                message: message.into(),
-                path: None,
-                line: None,
-                column: None,
-                help: None,
-                snippet: None,
-                waived: None,
-                origin,
-            }],
-            contents: Default::default(),
-            named_files: named.iter().map(|s| s.to_string()).collect(),
-        }
+        let finding = Finding {
+            policy: "RUN-1".into(),
+            severity: Severity::Note,
+            message: message.into(),
+            path: None,
+            line: None,
+            column: None,
+            help: None,
+            snippet: None,
+            waived: None,
+            origin: origin.clone(),
+        };
+        let mut r = Report::for_tests("RUN-1", "t", origin, vec![finding], Default::default());
+        r.policies[0].selected = 0;
+        r.named_files = named.iter().map(|s| s.to_string()).collect();
+        r
     }
 
     #[test]
