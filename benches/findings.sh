@@ -30,16 +30,8 @@ YAML
 git add big.txt
 git -c user.name=b -c user.email=b@b commit -qm bench
 
-ms() { # median wall time in ms of RUNS runs of "$@"
-  local times=() start end
-  for ((r = 0; r < runs; r++)); do
-    start=$(date +%s%N)
-    "$@" > /dev/null 2>&1 || true
-    end=$(date +%s%N)
-    times+=($(((end - start) / 1000000)))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p"
-}
+# shellcheck source=benches/lib.sh
+source "$here/benches/lib.sh"
 echo "$n findings in one file of $(wc -c < big.txt) bytes; medians of $runs runs; $(nproc) cores"
 printf '| %-8s | %8s | %6s | %10s |\n' format time ratio output
 printf '|%s|%s|%s|%s|\n' ---------- ---------- -------- ------------

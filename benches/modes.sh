@@ -62,16 +62,8 @@ floor_objects() {
 floor_staged() { floor_objects git ls-files -s; }
 floor_rev() { floor_objects git ls-tree -r HEAD; }
 
-ms() { # median wall time in ms of RUNS runs of "$@"
-  local times=() start end
-  for ((r = 0; r < runs; r++)); do
-    start=$(date +%s%N)
-    "$@" > /dev/null 2>&1 || true
-    end=$(date +%s%N)
-    times+=($(((end - start) / 1000000)))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p"
-}
+# shellcheck source=benches/lib.sh
+source "$here/benches/lib.sh"
 rss_and_code() { # peak RSS in MB, CPU seconds (user + system) and exit code of one run of "$@"
   local code=0
   /usr/bin/time -f '%M %U %S' -o "$work/rss" "$@" > /dev/null 2>&1 || code=$?
