@@ -51,24 +51,34 @@ fn output_is_byte_identical_whatever_the_thread_count() {
         "- [ ] Integridade",
     )
     .chmod("releases/2024-07-15/README.md", 0o600)
-    .write("docs/x.md", "neg√≥cios\n");
-    let run = |threads: &str, format: &str| {
+    .write("docs/x.md", "neg√≥cios\n")
+    // Paths that differ only in case (the built-in check runs beside the policies).
+    .write("docs/Notes.md", "a\n")
+    .write("docs/notes.md", "b\n")
+    .commit_all("findings");
+    let run = |threads: &str, format: &str, mode: &[&str]| {
         let out = relgate_command(repo.path())
             .args(["check", "--policies", &core(), "--format", format])
+            .args(mode)
             .env("RAYON_NUM_THREADS", threads)
             .output()
             .unwrap();
         out.stdout
     };
-    for format in ["json", "human"] {
-        let first = run("1", format);
-        assert!(!first.is_empty());
-        for threads in ["1", "2", "8"] {
-            assert_eq!(
-                first,
-                run(threads, format),
-                "{format} with {threads} threads"
-            );
+    // Every view: the working tree, the index (read directly) and a commit (its
+    // trees walked in parallel).
+    for mode in [&[][..], &["--staged"][..], &["--rev", "HEAD"][..]] {
+        for format in ["json", "human"] {
+            let first = run("1", format, mode);
+            assert!(!first.is_empty());
+            assert!(String::from_utf8_lossy(&first).contains("RELGATE-CASE"));
+            for threads in ["2", "8"] {
+                assert_eq!(
+                    first,
+                    run(threads, format, mode),
+                    "{format} {mode:?} with {threads} threads"
+                );
+            }
         }
     }
     let r = repo.relgate(&["check", "--policies", &core(), "--format", "json"]);
