@@ -38,8 +38,11 @@ sha256() {
   fi
 }
 
+# relgate opens the files it judges through POSIX no-follow paths (openat2, O_NOFOLLOW):
+# it is built for Linux and macOS only.
+[ "${RUNNER_OS:-}" = Windows ] &&
+  fail "relgate runs on Linux and macOS runners, not Windows: run this job on ubuntu-latest or macos-latest"
 exe=relgate
-[ "${RUNNER_OS:-}" = Windows ] && exe=relgate.exe
 
 install_source() {
   command -v rustup >/dev/null 2>&1 ||
@@ -69,7 +72,6 @@ install_binary() {
     Linux/ARM64) target=aarch64-unknown-linux-musl ext=tar.gz ;;
     macOS/X64) target=x86_64-apple-darwin ext=tar.gz ;;
     macOS/ARM64) target=aarch64-apple-darwin ext=tar.gz ;;
-    Windows/X64) target=x86_64-pc-windows-msvc ext=zip ;;
     *) fail "no release binary for ${RUNNER_OS:-?}/${RUNNER_ARCH:-?}: set install: source" ;;
   esac
   local file="relgate-$target.$ext"
@@ -102,16 +104,7 @@ install_binary() {
     fail "checksum mismatch for $url: expected $expected (dist/SHA256SUMS), got $actual; the download is not the released file and was not run"
   fi
 
-  case "$ext" in
-    tar.gz) tar -xzf "$file" ;;
-    zip)
-      if command -v unzip >/dev/null 2>&1; then
-        unzip -q "$file"
-      else
-        powershell.exe -NoProfile -Command "Expand-Archive -LiteralPath '$file' -DestinationPath '.'"
-      fi
-      ;;
-  esac
+  tar -xzf "$file"
   rm -f "$file"
   bin="$dest/relgate-$target/$exe"
   [ -f "$bin" ] && [ ! -L "$bin" ] || fail "$file holds no relgate-$target/$exe"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Packages one release binary the way the GitHub release publishes it:
-#   OUTDIR/relgate-TARGET.tar.gz (a .zip for Windows targets) holding
-#   relgate-TARGET/relgate[.exe], README.md and CHANGELOG.md.
+#   OUTDIR/relgate-TARGET.tar.gz holding relgate-TARGET/relgate, README.md and
+#   CHANGELOG.md (relgate is built for Linux and macOS only).
 # Used by .github/workflows/release.yml and by the distribution tests.
 #
 # usage: scripts/package-release.sh TARGET BINARY OUTDIR
@@ -20,28 +20,11 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 name="relgate-$target"
 mkdir "$stage/$name"
-case "$target" in
-  *windows*) exe=relgate.exe ;;
-  *) exe=relgate ;;
-esac
-cp "$binary" "$stage/$name/$exe"
-chmod 0755 "$stage/$name/$exe"
+cp "$binary" "$stage/$name/relgate"
+chmod 0755 "$stage/$name/relgate"
 cp "$root/README.md" "$root/CHANGELOG.md" "$stage/$name/"
 
 cd "$stage"
-case "$target" in
-  *windows*)
-    rm -f "$outdir/$name.zip"
-    if command -v 7z >/dev/null 2>&1; then
-      7z a -tzip -bd "$outdir/$name.zip" "$name" >/dev/null
-    else
-      zip -qr "$outdir/$name.zip" "$name"
-    fi
-    echo "$outdir/$name.zip"
-    ;;
-  *)
-    tar -czf "$outdir/$name.tar.gz" --owner=0 --group=0 "$name" 2>/dev/null ||
-      tar -czf "$outdir/$name.tar.gz" "$name"
-    echo "$outdir/$name.tar.gz"
-    ;;
-esac
+tar -czf "$outdir/$name.tar.gz" --owner=0 --group=0 "$name" 2>/dev/null ||
+  tar -czf "$outdir/$name.tar.gz" "$name"
+echo "$outdir/$name.tar.gz"

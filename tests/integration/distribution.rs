@@ -462,6 +462,12 @@ fn action_refuses_what_it_cannot_verify_with_exit_2() {
             "no release binary for Linux/ARM: set install: source".to_string(),
         ),
         (
+            "a Windows runner (relgate is POSIX-only), whatever the install mode",
+            Box::new(|| {}),
+            vec![("RUNNER_OS", "Windows"), ("INPUT_INSTALL", "source")],
+            "relgate runs on Linux and macOS runners, not Windows: run this job on ubuntu-latest or macos-latest".to_string(),
+        ),
+        (
             "a plain-http base URL",
             Box::new(|| {}),
             vec![("RELGATE_INSTALL_BASE_URL", "http://example.com/x")],
