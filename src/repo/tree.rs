@@ -367,4 +367,55 @@ mod tests {
         assert_eq!(paths(&v).len(), 4 * 10);
         assert!(paths(&v).contains(&format!("d/d/f{}.txt", PARALLEL_DEPTH + 4)));
     }
+
+    /// A tree git itself would not write (entries out of order, a mode git reads as a
+    /// link, a legacy `100664`) lists what git lists; a tree that is
+    /// cut short is an error, never a shorter listing.
+    #[test]
+    fn hand_made_trees_list_as_git_lists_them() {
+        let t = TestRepo::new();
+        t.write("a", "hi\n");
+        let blob = t.git(&["hash-object", "-w", "a"]);
+        let raw = git2::Oid::from_str(&blob).unwrap();
+        let entry = |mode: &str, name: &str| {
+            let mut e = format!("{mode} {name}\0").into_bytes();
+            e.extend_from_slice(raw.as_bytes());
+            e
+        };
+        let tree_of = |bytes: &[u8]| {
+            let path = t.abs("tree.bin");
+            std::fs::write(&path, bytes).unwrap();
+            let id = t.git(&["hash-object", "-t", "tree", "--literally", "-w", "tree.bin"]);
+            let c = t.git(&["commit-tree", &id, "-m", "hand-made"]);
+            git2::Oid::from_str(&c).unwrap()
+        };
+        let bytes: Vec<u8> = [
+            entry("100644", "z.env"),
+            entry("123456", "weird"),
+            entry("100664", "old.env"),
+            entry("100644", "a.env"),
+        ]
+        .concat();
+        let commit = tree_of(&bytes);
+        let repo = t.repo();
+        let v = TreeView::from_commit(&repo, commit, b"").unwrap();
+        let git_paths: Vec<String> = {
+            let mut p: Vec<String> = t
+                .git(&["ls-tree", "-r", "--name-only", &commit.to_string()])
+                .lines()
+                .map(str::to_string)
+                .collect();
+            p.sort();
+            p
+        };
+        assert_eq!(paths(&v), git_paths);
+        assert_eq!(v.read("old.env").unwrap().bytes(), b"hi\n");
+        assert_eq!(
+            v.entry("weird").map(|e| e.kind),
+            Some(crate::repo::EntryKind::Symlink)
+        );
+        // Cut inside the last entry's id: refused.
+        let commit = tree_of(&bytes[..bytes.len() - 5]);
+        assert!(TreeView::from_commit(&repo, commit, b"").is_err());
+    }
 }
