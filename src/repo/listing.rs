@@ -54,9 +54,17 @@ impl<T> Listing<T> {
         if !pairs.is_sorted_by(|a, b| a.0.path <= b.0.path) {
             pairs.sort_by(|a, b| a.0.path.cmp(&b.0.path));
         }
-        // Only the same bytes twice (e.g. conflict stages) are one path: names are injective.
-        pairs.dedup_by(|later, earlier| later.0.path == earlier.0.path);
-        let (entries, items) = pairs.into_iter().unzip();
+        // Only the same bytes twice (e.g. conflict stages) are one path: names are
+        // injective. Split and deduplicated in one pass.
+        let mut entries: Vec<Entry> = Vec::with_capacity(pairs.len());
+        let mut items = Vec::with_capacity(pairs.len());
+        for (e, t) in pairs {
+            if entries.last().is_some_and(|last| last.path == e.path) {
+                continue;
+            }
+            entries.push(e);
+            items.push(t);
+        }
         Listing {
             entries,
             items,

@@ -78,6 +78,23 @@ pub(crate) fn git_entry(full: &[u8], mode: u32, prefix: &[u8]) -> Option<Entry> 
     })
 }
 
+/// [`git_entry`] for a path the caller owns: without a prefix, a name that is its
+/// own text keeps the path's allocation.
+pub(crate) fn git_entry_owned(full: Vec<u8>, mode: u32, prefix: &[u8]) -> Option<Entry> {
+    if !prefix.is_empty() || full.contains(&b'\\') {
+        return git_entry(&full, mode, prefix);
+    }
+    if !listing::is_clean(&full) {
+        return None;
+    }
+    let kind = listing::kind_of_git_mode(mode)?;
+    let path = match String::from_utf8(full) {
+        Ok(path) => path,
+        Err(e) => listing::path_string(e.as_bytes()),
+    };
+    Some(Entry { path, kind, mode })
+}
+
 pub(crate) fn git_err(e: git2::Error) -> OpenError {
     OpenError::Git(e.message().to_string())
 }

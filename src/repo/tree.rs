@@ -2,7 +2,7 @@
 //! the checked-out submodules it records (see [`super::submodule`]).
 
 use super::listing::descends;
-use super::object::{GitObjectView, MAX_ENTRIES, git_entry, git_err, too_many};
+use super::object::{GitObjectView, MAX_ENTRIES, git_entry_owned, git_err, too_many};
 use super::odb::{Blob, Odb};
 use super::submodule::{self, Gitlink};
 use super::{Entry, MAX_FILE_SIZE, OpenError, SourceKind};
@@ -223,7 +223,7 @@ impl Walk<'_> {
             }
             return Ok(None);
         }
-        let Some(entry) = git_entry(&it.full, it.mode, self.prefix) else {
+        let Some(entry) = git_entry_owned(it.full, it.mode, self.prefix) else {
             return Ok(None);
         };
         if self.files.fetch_add(1, Ordering::Relaxed) >= MAX_ENTRIES {
