@@ -91,7 +91,7 @@ struct Part {
     links: Vec<Gitlink>,
 }
 
-/// A tree's entry, copied out of libgit2's tree object.
+/// A tree's entry, with its full path.
 struct Item {
     full: Vec<u8>,
     mode: u32,
