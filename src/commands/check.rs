@@ -154,12 +154,24 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         }
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // The files findings quote, for the reports' excerpts: at most the read cache's
+    // budget of them (a finding in a file past it is reported without its excerpt).
     let mut contents = BTreeMap::new();
+    let mut kept = 0usize;
     for f in &findings {
         if let (Some(path), Some(_)) = (&f.path, f.line) {
-            if let Some(c) = attachments.by_label(path) {
-                contents.insert(path.clone(), c.clone());
-            } else if let Ok(c) = opened.view.read(path) {
+            if contents.contains_key(path) {
+                continue;
+            }
+            let c = match attachments.by_label(path) {
+                Some(c) => c.clone(),
+                None => match opened.view.read(path) {
+                    Ok(c) => c,
+                    Err(_) => continue,
+                },
+            };
+            kept = kept.saturating_add(c.bytes().len());
+            if kept <= repo::CACHE_BUDGET {
                 contents.insert(path.clone(), c);
             }
         }

@@ -30,7 +30,7 @@ const SHARDS: usize = 16;
 /// is read at most once per run; beyond it memory stays bounded whatever the
 /// size of the repository, and a file nobody holds any more is read again if a
 /// later check asks for it.
-pub(crate) const CACHE_BUDGET: usize = 256 << 20;
+pub const CACHE_BUDGET: usize = 256 << 20;
 
 /// Entries sorted by path (byte order of the names, deduplicated), each with the
 /// data its view needs to read it (`T`), and a cache of the reads made so far.

@@ -35,6 +35,7 @@ mod worktree;
 pub use branch::Branches;
 pub use content::Content;
 pub use diff::{Change, ChangeStatus, Diff};
+pub use listing::CACHE_BUDGET;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
