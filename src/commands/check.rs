@@ -154,28 +154,14 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         }
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    // The files findings quote, for the reports' excerpts: at most the read cache's
-    // budget of them (a finding in a file past it is reported without its excerpt).
-    let mut contents = BTreeMap::new();
-    let mut kept = 0usize;
-    for f in &findings {
-        if let (Some(path), Some(_)) = (&f.path, f.line) {
-            if contents.contains_key(path) {
-                continue;
-            }
-            let c = match attachments.by_label(path) {
-                Some(c) => c.clone(),
-                None => match opened.view.read(path) {
-                    Ok(c) => c,
-                    Err(_) => continue,
-                },
-            };
-            kept = kept.saturating_add(c.bytes().len());
-            if kept <= repo::CACHE_BUDGET {
-                contents.insert(path.clone(), c);
-            }
-        }
-    }
+    let contents = quoted(
+        &findings,
+        repo::CACHE_BUDGET,
+        &|path: &str| match attachments.by_label(path) {
+            Some(c) => Some(c.clone()),
+            None => opened.view.read(path).ok(),
+        },
+    );
     let named_files = report::sarif::named_files(&findings, &policies, &|p| {
         opened
             .view
@@ -200,6 +186,33 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
     // while the report is written (and the process's exit, if it is not done by then).
     let _ = std::thread::Builder::new().spawn(move || drop((opened, trusted_view)));
     Ok(report)
+}
+
+/// The files findings quote, for the reports' excerpts, each read once: at most
+/// `budget` bytes of them, in finding order (a finding in a file past the budget
+/// is reported without its excerpt).
+fn quoted(
+    findings: &[crate::finding::Finding],
+    budget: usize,
+    read: &dyn Fn(&str) -> Option<Arc<repo::Content>>,
+) -> BTreeMap<String, Arc<repo::Content>> {
+    let mut contents = BTreeMap::new();
+    let mut kept = 0usize;
+    for f in findings {
+        if let (Some(path), Some(_)) = (&f.path, f.line) {
+            if contents.contains_key(path) {
+                continue;
+            }
+            let Some(c) = read(path) else {
+                continue;
+            };
+            kept = kept.saturating_add(c.bytes().len());
+            if kept <= budget {
+                contents.insert(path.clone(), c);
+            }
+        }
+    }
+    contents
 }
 
 /// `{branch}` and `{base_branch}`: what git says, else the pull request's branches
@@ -397,4 +410,53 @@ fn fatal(io: &mut Io, args: &CheckArgs, message: &str, help: Option<String>) -> 
     }
     write_error_reports(args, message, io);
     Err(Error::Failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quoted;
+    use crate::finding::{Finding, Origin, Severity};
+    use crate::repo::Content;
+    use std::sync::Arc;
+
+    fn at(path: &str, line: Option<usize>) -> Finding {
+        Finding {
+            policy: "P".into(),
+            severity: Severity::Error,
+            message: "m".into(),
+            path: Some(path.into()),
+            line,
+            column: None,
+            help: None,
+            snippet: None,
+            waived: None,
+            origin: Origin {
+                file: "p.yaml".into(),
+                line: 1,
+                column: 1,
+            },
+        }
+    }
+
+    /// Each quoted file is read once, files without a located finding are not read,
+    /// and past the budget a file is left out (its findings show no excerpt).
+    #[test]
+    fn quoted_files_are_read_once_within_the_budget() {
+        let reads = std::cell::RefCell::new(Vec::new());
+        let read = |p: &str| {
+            reads.borrow_mut().push(p.to_string());
+            (p != "gone").then(|| Arc::new(Content::new(b"0123456789".to_vec())))
+        };
+        let findings = [
+            at("a", Some(1)),
+            at("a", Some(2)),
+            at("whole-file", None),
+            at("gone", Some(1)),
+            at("b", Some(1)),
+            at("c", Some(1)),
+        ];
+        let got = quoted(&findings, 20, &read);
+        assert_eq!(got.keys().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(*reads.borrow(), ["a", "gone", "b", "c"]);
+    }
 }
