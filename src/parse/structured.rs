@@ -157,4 +157,4 @@ fn run(format: DataFormat, text: &str, duplicates: bool) -> Result<Vec<Value>, P
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

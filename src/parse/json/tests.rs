@@ -1,20 +1,6 @@
+use crate::parse::structured::tests::{fail, one, pos};
 use crate::parse::structured::{DataFormat, parse};
-use crate::parse::value::{Kind, ParseFailure, Value};
-
-fn one(format: DataFormat, text: &str) -> Value {
-    let mut docs = parse(format, text).unwrap();
-    assert_eq!(docs.len(), 1, "{docs:?}");
-    docs.remove(0)
-}
-
-fn pos(v: &Value, path: &str) -> (usize, usize) {
-    let n = v.at(path).unwrap_or_else(|| panic!("no {path}"));
-    (n.line, n.column)
-}
-
-fn fail(format: DataFormat, text: &str) -> ParseFailure {
-    parse(format, text).unwrap_err()
-}
+use crate::parse::value::Kind;
 
 #[test]
 fn json_nested_positions() {

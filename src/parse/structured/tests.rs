@@ -1,18 +1,21 @@
 use crate::parse::structured::{DataFormat, data_format_for_path, parse};
 use crate::parse::value::{Kind, ParseFailure, Value};
 
-fn one(format: DataFormat, text: &str) -> Value {
+/// The one document `text` holds (the format's unit tests share these helpers).
+pub(crate) fn one(format: DataFormat, text: &str) -> Value {
     let mut docs = parse(format, text).unwrap();
     assert_eq!(docs.len(), 1, "{docs:?}");
     docs.remove(0)
 }
 
-fn pos(v: &Value, path: &str) -> (usize, usize) {
+/// Line and column of the value at `path`.
+pub(crate) fn pos(v: &Value, path: &str) -> (usize, usize) {
     let n = v.at(path).unwrap_or_else(|| panic!("no {path}"));
     (n.line, n.column)
 }
 
-fn fail(format: DataFormat, text: &str) -> ParseFailure {
+/// Why `text` does not parse.
+pub(crate) fn fail(format: DataFormat, text: &str) -> ParseFailure {
     parse(format, text).unwrap_err()
 }
 
