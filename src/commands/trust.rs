@@ -321,10 +321,7 @@ pub(crate) fn case_collisions(view: &dyn View) -> Option<(PolicyResult, Vec<Find
         if let Ok(i) = dirs.binary_search_by(|d| d.as_str().cmp(key)) {
             return dirs.get(i).map(String::as_str);
         }
-        let i = entries
-            .binary_search_by(|e| e.path.as_str().cmp(key))
-            .ok()?;
-        entries.get(i).map(|e| e.path.as_str())
+        view.entry(key).map(|e| e.path.as_str())
     };
     let mut groups: std::collections::HashMap<String, Vec<&str>> = std::collections::HashMap::new();
     for name in dirs

@@ -44,11 +44,8 @@ impl Selection {
 
     /// `path` was selected or read: an entry of `view`, or a path it does not list.
     pub(crate) fn path(&self, view: &dyn View, path: &str) {
-        match view
-            .entries()
-            .binary_search_by(|e| e.path.as_str().cmp(path))
-        {
-            Ok(i) if i / 64 < self.entries.len() => self.entry(i),
+        match view.position(path) {
+            Some(i) if i / 64 < self.entries.len() => self.entry(i),
             _ => {
                 if let Ok(mut o) = self.other.lock()
                     && !o.paths.contains(path)

@@ -26,13 +26,11 @@ pub(crate) fn select(cx: &Cx, globs: &GlobSet) -> Result<(Vec<String>, Vec<Hit>)
     // sorted, so the matches are too.
     let mut matched: Vec<usize> = Vec::new();
     if set.include.iter().any(|p| p.glob.is_some()) {
-        matched = (0..entries.len())
-            .into_par_iter()
-            .filter(|i| {
-                entries
-                    .get(*i)
-                    .is_some_and(|e| set.glob_matches(&e.path) && !set.excluded(&e.path))
-            })
+        matched = entries
+            .par_iter()
+            .enumerate()
+            .filter(|(_, e)| set.glob_matches(&e.path) && !set.excluded(&e.path))
+            .map(|(i, _)| i)
             .collect();
     }
     let globbed = matched

@@ -94,9 +94,7 @@ impl<T> Listing<T> {
 
     /// Index of the entry at `path`.
     pub(crate) fn find(&self, path: &str) -> Option<usize> {
-        self.entries
-            .binary_search_by(|e| e.path.as_str().cmp(path))
-            .ok()
+        position(&self.entries, path)
     }
 
     /// The cached result of reading entry `i`, computed by `load` on first use.
@@ -174,6 +172,11 @@ impl<T> Listing<T> {
     pub(crate) fn read_count(&self) -> usize {
         self.loads.load(Ordering::Relaxed)
     }
+}
+
+/// The index of the entry at `path` in `entries` (sorted by path).
+pub(crate) fn position(entries: &[Entry], path: &str) -> Option<usize> {
+    entries.binary_search_by(|e| e.path.as_str().cmp(path)).ok()
 }
 
 /// Every folder that holds one of `entries` (sorted by path), sorted.
@@ -273,6 +276,16 @@ pub(crate) fn path_string(rel: &[u8]) -> String {
         }
     }
     s
+}
+
+/// [`path_string`] of bytes the caller owns: a name that is its own text keeps
+/// their allocation.
+pub(crate) fn path_string_owned(rel: Vec<u8>) -> String {
+    match String::from_utf8(rel) {
+        Ok(s) if !s.contains('\\') => s,
+        Ok(s) => path_string(s.as_bytes()),
+        Err(e) => path_string(e.as_bytes()),
+    }
 }
 
 /// The bytes a name stands for; `None` when `name` is no name [`path_string`]
@@ -429,6 +442,7 @@ mod tests {
         ];
         for (bytes, name) in cases {
             assert_eq!(path_string(bytes), *name);
+            assert_eq!(path_string_owned(bytes.to_vec()), *name);
             assert_eq!(path_bytes(name).as_deref(), Some(*bytes), "{name}");
         }
         let names: std::collections::HashSet<String> =

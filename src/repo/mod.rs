@@ -160,13 +160,13 @@ pub trait View: Send + Sync {
     fn source(&self) -> SourceKind;
     /// All entries, sorted by path (byte order), below the view's root.
     fn entries(&self) -> &[Entry];
-    /// The entry at `path`, if any (binary search over [`View::entries`]).
+    /// The index in [`View::entries`] of the entry at `path` (a binary search).
+    fn position(&self, path: &str) -> Option<usize> {
+        listing::position(self.entries(), path)
+    }
+    /// The entry at `path`, if any.
     fn entry(&self, path: &str) -> Option<&Entry> {
-        let entries = self.entries();
-        entries
-            .binary_search_by(|e| e.path.as_str().cmp(path))
-            .ok()
-            .map(|i| &entries[i])
+        self.position(path).and_then(|i| self.entries().get(i))
     }
     /// The content of the regular file at `path`, read at most once per run: every
     /// later call (from any thread) returns the same `Arc`, or the same error.

@@ -5,7 +5,7 @@
 
 use super::listing::{self, Listing};
 use super::odb::{Blob, Odb};
-use super::{Content, Entry, OpenError, ReadError, SourceKind, View};
+use super::{Content, Entry, EntryKind, OpenError, ReadError, SourceKind, View};
 use std::sync::Arc;
 
 /// Hostile trees can reuse one subtree many times (a "tree bomb"): a view lists at
@@ -66,11 +66,7 @@ impl View for GitObjectView {
 /// An entry for a git path (`full`, repository-relative) with a git `mode`, if it
 /// lies under `prefix` and is a clean path; `None` for trees and anything else.
 pub(crate) fn git_entry(full: &[u8], mode: u32, prefix: &[u8]) -> Option<Entry> {
-    if !listing::is_clean(full) {
-        return None;
-    }
-    let rel = listing::under_prefix(full, prefix)?;
-    let kind = listing::kind_of_git_mode(mode)?;
+    let (rel, kind) = listable(full, mode, prefix)?;
     Some(Entry {
         path: listing::path_string(rel),
         kind,
@@ -78,21 +74,27 @@ pub(crate) fn git_entry(full: &[u8], mode: u32, prefix: &[u8]) -> Option<Entry> 
     })
 }
 
-/// [`git_entry`] for a path the caller owns: without a prefix, a name that is its
-/// own text keeps the path's allocation.
+/// [`git_entry`] for a path the caller owns: without a prefix, the name keeps the
+/// path's allocation.
 pub(crate) fn git_entry_owned(full: Vec<u8>, mode: u32, prefix: &[u8]) -> Option<Entry> {
-    if !prefix.is_empty() || full.contains(&b'\\') {
+    if !prefix.is_empty() {
         return git_entry(&full, mode, prefix);
     }
-    if !listing::is_clean(&full) {
+    let (_, kind) = listable(&full, mode, prefix)?;
+    Some(Entry {
+        path: listing::path_string_owned(full),
+        kind,
+        mode,
+    })
+}
+
+/// The part of a clean `full` below `prefix`, and the kind its git mode gives.
+fn listable<'a>(full: &'a [u8], mode: u32, prefix: &[u8]) -> Option<(&'a [u8], EntryKind)> {
+    if !listing::is_clean(full) {
         return None;
     }
-    let kind = listing::kind_of_git_mode(mode)?;
-    let path = match String::from_utf8(full) {
-        Ok(path) => path,
-        Err(e) => listing::path_string(e.as_bytes()),
-    };
-    Some(Entry { path, kind, mode })
+    let rel = listing::under_prefix(full, prefix)?;
+    Some((rel, listing::kind_of_git_mode(mode)?))
 }
 
 pub(crate) fn git_err(e: git2::Error) -> OpenError {

@@ -77,14 +77,13 @@ impl Odb {
         Some(db)
     }
 
-    /// Calls `each` for every entry of tree `oid` in database `db`, in tree order;
-    /// returns the number of entries.
+    /// Calls `each` for every entry of tree `oid` in database `db`, in tree order.
     pub(crate) fn tree(
         &self,
         db: u16,
         oid: git2::Oid,
         mut each: impl FnMut(TreeItem<'_>),
-    ) -> Result<usize, ObjectError> {
+    ) -> Result<(), ObjectError> {
         let store = self.store(db)?;
         store.with(|h, buf| {
             let data = find(h, oid, buf)?;
@@ -94,10 +93,8 @@ impl Odb {
                     kind: data.kind,
                 });
             }
-            let mut n = 0;
             for e in gix_object::TreeRefIter::from_bytes(data.data, gix_hash::Kind::Sha1) {
                 let e = e.map_err(|e| ObjectError::Git(format!("tree {oid}: {e}")))?;
-                n += 1;
                 each(TreeItem {
                     name: e.filename.as_ref(),
                     mode: u32::from(e.mode.value()),
@@ -105,7 +102,7 @@ impl Odb {
                     is_tree: e.mode.is_tree(),
                 });
             }
-            Ok(n)
+            Ok(())
         })
     }
 
