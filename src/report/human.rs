@@ -123,16 +123,18 @@ pub fn render(
     // most of a long report's time), then written in order.
     let shown: Vec<&Finding> = r.findings.iter().filter(|f| f.waived.is_none()).collect();
     // Findings of one policy share their help: its wrapped footer is rendered once.
+    let helps: Vec<String> = shown.iter().map(|f| help_of(f)).collect();
     let mut footers = Footers::default();
-    for f in &shown {
-        if let std::collections::hash_map::Entry::Vacant(slot) = footers.0.entry(help_of(f)) {
-            let footer = footer_of(r, f, &titles, &handler, width, slot.key())?;
-            slot.insert(footer);
+    for (f, help) in shown.iter().zip(&helps) {
+        if !footers.0.contains_key(help) {
+            let footer = footer_of(r, f, &titles, &handler, width, help)?;
+            footers.0.insert(help.clone(), footer);
         }
     }
     let blocks: Vec<std::io::Result<String>> = shown
         .par_iter()
-        .map(|f| render_finding(r, f, &titles, &handler, width, &footers))
+        .zip(&helps)
+        .map(|(f, help)| render_finding(r, f, help, &titles, &handler, width, &footers))
         .collect();
     let mut current: Option<Option<&str>> = None;
     for (f, block) in shown.iter().zip(blocks) {
@@ -222,19 +224,19 @@ fn diagnostic(
 fn render_finding(
     r: &Report,
     f: &Finding,
+    help: &str,
     titles: &BTreeMap<&str, &str>,
     handler: &GraphicalReportHandler,
     width: usize,
     footers: &Footers,
 ) -> std::io::Result<String> {
-    let help = help_of(f);
-    let s = match footers.0.get(&help) {
+    let s = match footers.0.get(help) {
         Some(Some(footer)) => {
             let mut s = diagnostic(r, f, titles, handler, width, None)?;
             s.push_str(footer);
             s
         }
-        _ => diagnostic(r, f, titles, handler, width, Some(help))?,
+        _ => diagnostic(r, f, titles, handler, width, Some(help.to_string()))?,
     };
     // Text is escaped, but a message line may still read as a workflow command
     // in a CI log (`::stop-commands::`): such a line gets a leading `\`.

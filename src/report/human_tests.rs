@@ -97,7 +97,7 @@ fn shared_footers_are_what_miette_renders() {
             for f in &r.findings {
                 let whole = diagnostic(&r, f, &titles, &handler, width, Some(help_of(f)));
                 assert_eq!(
-                    render_finding(&r, f, &titles, &handler, width, &footers).unwrap(),
+                    render_finding(&r, f, &help_of(f), &titles, &handler, width, &footers).unwrap(),
                     whole.unwrap()
                 );
             }
