@@ -374,7 +374,7 @@ pub(crate) fn case_collisions(view: &dyn View) -> Option<(PolicyResult, Vec<Find
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repo::testutil::TestRepo;
+    use crate::repo::testutil::{TestRepo, head_view};
 
     #[test]
     fn case_collisions_name_each_later_path_once_and_keep_the_outermost_folder() {
@@ -394,9 +394,7 @@ mod tests {
             t.write(f, "x\n");
         }
         t.commit_all("init");
-        let repo = t.repo();
-        let head = repo.head().unwrap().peel_to_commit().unwrap().id();
-        let view = crate::repo::tree::TreeView::from_commit(&repo, head, b"").unwrap();
+        let view = head_view(&t.repo());
         let (policy, findings) = case_collisions(&view).unwrap();
         assert_eq!(policy.id, CASE_POLICY);
         let got: Vec<(String, String)> = findings
@@ -431,9 +429,7 @@ mod tests {
             t.write(f, "x\n");
         }
         t.commit_all("init");
-        let repo = t.repo();
-        let head = repo.head().unwrap().peel_to_commit().unwrap().id();
-        let view = crate::repo::tree::TreeView::from_commit(&repo, head, b"").unwrap();
+        let view = head_view(&t.repo());
         assert!(case_collisions(&view).is_none());
     }
 }

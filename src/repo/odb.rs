@@ -251,13 +251,8 @@ fn to_git2(oid: &gix_hash::oid) -> Result<git2::Oid, ObjectError> {
 #[cfg(test)]
 mod tests {
     use crate::repo::index::IndexView;
-    use crate::repo::testutil::{TestRepo, paths};
-    use crate::repo::tree::TreeView;
+    use crate::repo::testutil::{TestRepo, head_view, paths};
     use crate::repo::{ReadError, View};
-
-    fn head(repo: &git2::Repository) -> git2::Oid {
-        repo.head().unwrap().peel_to_commit().unwrap().id()
-    }
 
     /// Loose objects, then the same objects packed (most of them as deltas): the
     /// same bytes, and the size limit still read from the header.
@@ -272,7 +267,7 @@ mod tests {
         t.commit_all("two");
         let read = |t: &TestRepo| {
             let repo = t.repo();
-            let v = TreeView::from_commit(&repo, head(&repo), b"").unwrap();
+            let v = head_view(&repo);
             (paths(&v), v.read("a.txt").unwrap().bytes().to_vec())
         };
         let loose = read(&t);
@@ -287,9 +282,7 @@ mod tests {
         assert_eq!(read(&t), loose);
         assert_eq!(loose.1.len(), big.len() + "one more\n".len());
         let repo = t.repo();
-        let small = TreeView::from_commit(&repo, head(&repo), b"")
-            .unwrap()
-            .with_max_file_size(100);
+        let small = head_view(&repo).with_max_file_size(100);
         assert!(matches!(
             small.read("a.txt"),
             Err(ReadError::TooLarge { size, max: 100, .. }) if size == loose.1.len() as u64
@@ -315,7 +308,7 @@ mod tests {
         t.git(&["clone", "-q", "--shared", ".", clone.to_str().unwrap()]);
         assert!(clone.join(".git/objects/info/alternates").exists());
         let repo = git2::Repository::open(&clone).unwrap();
-        let v = TreeView::from_commit(&repo, head(&repo), b"").unwrap();
+        let v = head_view(&repo);
         assert_eq!(v.read("a.txt").unwrap().bytes(), b"shared\n");
         std::fs::remove_dir_all(&clone).unwrap();
     }
@@ -331,7 +324,7 @@ mod tests {
         let id = t.git(&["rev-parse", "HEAD:a.txt"]);
         std::fs::remove_file(t.abs(&format!(".git/objects/{}/{}", &id[..2], &id[2..]))).unwrap();
         let repo = t.repo();
-        let v = TreeView::from_commit(&repo, head(&repo), b"").unwrap();
+        let v = head_view(&repo);
         match v.read("a.txt") {
             Err(ReadError::Git { path, message }) => {
                 assert_eq!(path, "a.txt");

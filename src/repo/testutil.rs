@@ -128,6 +128,12 @@ impl TestRepo {
 }
 
 /// Paths and kinds of a view's entries, for assertions.
+/// The `--rev HEAD` view of `repo`.
+pub(crate) fn head_view(repo: &git2::Repository) -> super::tree::TreeView {
+    let head = repo.head().unwrap().peel_to_commit().unwrap().id();
+    super::tree::TreeView::from_commit(repo, head, b"").unwrap()
+}
+
 pub(crate) fn paths(view: &dyn super::View) -> Vec<String> {
     view.entries().iter().map(|e| e.path.clone()).collect()
 }
