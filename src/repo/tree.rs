@@ -143,37 +143,31 @@ impl Walk<'_> {
             return self.deep(dir, id);
         }
         let items = self.read(&dir, id)?;
-        // Each file in order, or the place of a subtree's part.
-        let mut slots: Vec<Result<(Entry, Blob), usize>> = Vec::with_capacity(items.len());
+        // Each file in order, or the place of the next subtree's part.
+        let mut slots: Vec<Option<(Entry, Blob)>> = Vec::with_capacity(items.len());
         let mut children = Vec::new();
         let mut part = Part::default();
         for it in items {
             if it.is_tree {
                 if descends(&it.full, self.prefix) {
-                    slots.push(Err(children.len()));
+                    slots.push(None);
                     children.push((it.full, it.oid));
                 }
             } else if let Some(pair) = self.file(it, &mut part.links)? {
-                slots.push(Ok(pair));
+                slots.push(Some(pair));
             }
         }
-        let mut parts: Vec<Option<Part>> = if children.len() > 1 {
-            children
-                .into_par_iter()
-                .map(|(full, oid)| self.subtree(full, oid, depth + 1).map(Some))
-                .collect::<Result<_, _>>()?
-        } else {
-            children
-                .into_iter()
-                .map(|(full, oid)| self.subtree(full, oid, depth + 1).map(Some))
-                .collect::<Result<_, _>>()?
-        };
+        let parts: Vec<Part> = children
+            .into_par_iter()
+            .map(|(full, oid)| self.subtree(full, oid, depth + 1))
+            .collect::<Result<_, _>>()?;
+        let mut parts = parts.into_iter();
         let mut run = Vec::new();
         for slot in slots {
             match slot {
-                Ok(pair) => run.push(pair),
-                Err(i) => {
-                    if let Some(child) = parts.get_mut(i).and_then(Option::take) {
+                Some(pair) => run.push(pair),
+                None => {
+                    if let Some(child) = parts.next() {
                         if !run.is_empty() {
                             part.runs.push(std::mem::take(&mut run));
                         }
