@@ -113,48 +113,31 @@ fn check(r: &Repo) -> crate::common::Run {
     r.relgate(&["check", "--format", "json"])
 }
 
+/// A valid signature passes, as `ssh-keygen -Y verify` verifies it, with Ed25519 and
+/// ECDSA keys alike.
 #[test]
 fn a_valid_signature_passes_as_ssh_keygen_verifies_it() {
     let k = Keys::new();
-    let ana = k.make("ana", "ed25519");
-    let sig = k.sign("ana", "relgate", DOC);
-    let r = repo(
-        &format!("ana@example.com {ana}\n"),
-        "",
-        &[("docs/approval.md.sig", &sig)],
-    );
-    let run = check(&r);
-    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert!(k.verify(
-        r.path(),
-        ".relgate/signers",
-        "ana@example.com",
-        "relgate",
-        "docs/approval.md.sig",
-        "docs/approval.md"
-    ));
-}
-
-#[test]
-fn ecdsa_keys_are_verified_too() {
-    let k = Keys::new();
-    let bo = k.make("bo", "ecdsa");
-    let sig = k.sign("bo", "relgate", DOC);
-    let r = repo(
-        &format!("bo@example.com {bo}\n"),
-        "",
-        &[("docs/approval.md.sig", &sig)],
-    );
-    let run = check(&r);
-    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert!(k.verify(
-        r.path(),
-        ".relgate/signers",
-        "bo@example.com",
-        "relgate",
-        "docs/approval.md.sig",
-        "docs/approval.md"
-    ));
+    for (who, kind) in [("ana", "ed25519"), ("bo", "ecdsa")] {
+        let key = k.make(who, kind);
+        let sig = k.sign(who, "relgate", DOC);
+        let principal = format!("{who}@example.com");
+        let r = repo(
+            &format!("{principal} {key}\n"),
+            "",
+            &[("docs/approval.md.sig", &sig)],
+        );
+        let run = check(&r);
+        assert_eq!(run.code, 0, "{kind}: {}{}", run.stdout, run.stderr);
+        assert!(k.verify(
+            r.path(),
+            ".relgate/signers",
+            &principal,
+            "relgate",
+            "docs/approval.md.sig",
+            "docs/approval.md"
+        ));
+    }
 }
 
 /// Each way a signature does not count: relgate's finding, and ssh-keygen's refusal.
