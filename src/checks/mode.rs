@@ -26,8 +26,15 @@ exist and a glob that matches nothing are findings too.\n\n```yaml\ncheck:\n  mo
         Param {
             name: "mode",
             ty: Ty::Mode,
-            required: true,
-            doc: "Octal permission bits, quoted: `'0644'`.",
+            required: false,
+            doc: "Octal permission bits, quoted: `'0644'` (or give `executable`).",
+        },
+        Param {
+            name: "executable",
+            ty: Ty::Bool,
+            required: false,
+            doc: "Instead of `mode`: `true` when each file must be executable by its owner (the \
+owner execute bit on disk; git mode `100755` with `--staged` and `--rev`), `false` when it must not be.",
         },
         Param {
             name: "exclude",
@@ -48,15 +55,30 @@ nothing is a finding; `0` allows it).",
 fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
     let files = f.globs("files");
     let mode = f.mode("mode");
+    let executable = f.bool("executable");
     let exclude = f.globs("exclude");
     let min_files = min_files(f, 1);
+    let want = match (mode, executable) {
+        (Some(m), None) => Want::Exactly(m),
+        (None, Some(x)) => Want::Executable(x),
+        _ => {
+            let span = f.span();
+            f.lx.error(
+                crate::lang::error::Code::BadValue,
+                span,
+                "check 'mode' needs exactly one of 'mode' (exact bits) or 'executable' (true or false)",
+            )
+            .help = Some("mode: '0644' compares the bits exactly; executable: true asks only for the owner's execute bit".into());
+            return None;
+        }
+    };
     Some(Box::new(Mode {
         files: GlobSet {
             ignore_case: false,
             include: files?,
             exclude: exclude.unwrap_or_default(),
         },
-        mode: mode?,
+        want,
         min_files: min_files?,
     }))
 }
@@ -64,8 +86,70 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
 #[derive(Debug)]
 struct Mode {
     files: GlobSet,
-    mode: u32,
+    want: Want,
     min_files: usize,
+}
+
+/// What a file's mode must be.
+#[derive(Debug, Clone, Copy)]
+enum Want {
+    /// These permission bits exactly (git: `100755` when any execute bit is set).
+    Exactly(u32),
+    /// Executable by its owner (`true`) or not (`false`).
+    Executable(bool),
+}
+
+impl Want {
+    /// The mode git records for a file that meets it.
+    fn git(self) -> u32 {
+        let exec = match self {
+            Want::Exactly(m) => m & 0o111 != 0,
+            Want::Executable(x) => x,
+        };
+        if exec { 0o100755 } else { 0o100644 }
+    }
+
+    /// What a regular file must be, in words (for messages).
+    fn describe(self) -> String {
+        match self {
+            Want::Exactly(m) => format!("mode {m:04o}"),
+            Want::Executable(true) => "executable".into(),
+            Want::Executable(false) => "not executable".into(),
+        }
+    }
+
+    /// What is wrong with a regular file's permission bits on disk, if anything.
+    fn on_disk(self, path: &str, mode: u32) -> Option<String> {
+        match self {
+            Want::Exactly(m) if mode != m => {
+                Some(format!("{path} has mode {mode:04o}, expected {m:04o}"))
+            }
+            Want::Executable(x) if (mode & 0o100 != 0) != x => Some(format!(
+                "{path} has mode {mode:04o}: {}",
+                if x {
+                    "its owner cannot execute it (chmod u+x)"
+                } else {
+                    "it is executable (chmod a-x)"
+                }
+            )),
+            _ => None,
+        }
+    }
+
+    /// What is wrong with a git mode, if anything.
+    fn in_git(self, path: &str, mode: u32) -> Option<String> {
+        let want = self.git();
+        (mode != want).then(|| match self {
+            Want::Exactly(m) => {
+                format!("{path} has git mode {mode:06o}, expected {want:06o} ({m:04o})")
+            }
+            Want::Executable(_) => format!(
+                "{path} has git mode {mode:06o}, expected {want:06o} ({}: git update-index --chmod={}x {path})",
+                self.describe(),
+                if want == 0o100755 { '+' } else { '-' }
+            ),
+        })
+    }
 }
 
 impl Check for Mode {
@@ -75,11 +159,6 @@ impl Check for Mode {
             hits.extend(too_few(cx, &self.files, paths.len(), self.min_files)?);
         }
         let on_disk = cx.view.source() == SourceKind::Worktree;
-        let want_git = if self.mode & 0o111 == 0 {
-            0o100644
-        } else {
-            0o100755
-        };
         for path in &paths {
             let Some(e) = cx.view.entry(path) else {
                 continue;
@@ -88,23 +167,16 @@ impl Check for Mode {
             let mode = cx.view.mode(path).unwrap_or(0);
             let problem = match e.kind {
                 EntryKind::Symlink => Some(format!(
-                    "{path} is a symbolic link (to {}), not a regular file with mode {:04o}",
+                    "{path} is a symbolic link (to {}), not a regular file ({})",
                     cx.view.link_target(path).unwrap_or_else(|| "?".into()),
-                    self.mode
+                    self.want.describe()
                 )),
                 EntryKind::Special => Some(format!(
                     "{path} is not a regular file (FIFO, socket or device)"
                 )),
                 EntryKind::Submodule => Some(format!("{path} is a submodule, not a regular file")),
-                EntryKind::File if on_disk && mode != self.mode => Some(format!(
-                    "{path} has mode {:04o}, expected {:04o}",
-                    mode, self.mode
-                )),
-                EntryKind::File if !on_disk && mode != want_git => Some(format!(
-                    "{path} has git mode {:06o}, expected {want_git:06o} ({:04o})",
-                    mode, self.mode
-                )),
-                EntryKind::File => None,
+                EntryKind::File if on_disk => self.want.on_disk(path, mode),
+                EntryKind::File => self.want.in_git(path, mode),
             };
             hits.extend(problem.map(|m| Hit::at(m, At::file(path))));
         }
@@ -141,6 +213,34 @@ mod tests {
         assert_eq!(
             eval_yaml("mode: {files: 'x/*', mode: '0644'}", &tree, &[]).len(),
             1
+        );
+    }
+
+    /// `executable` asks for the owner's execute bit on disk, `100755` in git.
+    #[test]
+    fn executable_by_its_owner() {
+        let disk = MemoryView::new(SourceKind::Worktree)
+            .file_mode("s/a.sh", b"", 0o744)
+            .file_mode("s/b.sh", b"", 0o644)
+            .file_mode("s/c.sh", b"", 0o011);
+        let hits = eval_yaml("mode: {files: 's/*', executable: true}", &disk, &[]);
+        assert_eq!(
+            brief(&hits),
+            [("s/b.sh".into(), None), ("s/c.sh".into(), None)]
+        );
+        assert!(hits[0].message.contains("its owner cannot execute it"), "{hits:?}");
+        let hits = eval_yaml("mode: {files: 's/*', executable: false}", &disk, &[]);
+        assert_eq!(brief(&hits), [("s/a.sh".into(), None)]);
+        let tree = MemoryView::new(SourceKind::Rev)
+            .file_mode("s/a.sh", b"", 0o100755)
+            .file_mode("s/b.sh", b"", 0o100644);
+        let hits = eval_yaml("mode: {files: 's/*', executable: true}", &tree, &[]);
+        assert_eq!(brief(&hits), [("s/b.sh".into(), None)]);
+        assert!(
+            hits[0]
+                .message
+                .ends_with("expected 100755 (executable: git update-index --chmod=+x s/b.sh)"),
+            "{hits:?}"
         );
     }
 }

@@ -1,4 +1,4 @@
-//! Acceptance tests of the shipped `billing-gateway-dr` pack (DR-001..DR-017 of
+//! Acceptance tests of the shipped `billing-gateway-dr` pack (DR-001..DR-021 of
 //! spec/REFERENCE-REPO.md): the reference repository passes, one mutation per policy fails
 //! at exact places, a renamed copy of the pack works on a renamed repository, and `init`.
 
@@ -14,9 +14,10 @@ const STEERING: &str = "docs/compliance/approvals/2024-07-15/steering.md";
 const EVIDENCE: &str = "releases/2024-07-15/evidence/real_gateway.xml";
 const RUNBOOKS: &str = "quality/observability/runbooks";
 
-const ALL: [&str; 17] = [
+const ALL: [&str; 21] = [
     "DR-001", "DR-002", "DR-003", "DR-004", "DR-005", "DR-006", "DR-007", "DR-008", "DR-009",
-    "DR-010", "DR-011", "DR-012", "DR-013", "DR-014", "DR-015", "DR-016", "DR-017",
+    "DR-010", "DR-011", "DR-012", "DR-013", "DR-014", "DR-015", "DR-016", "DR-017", "DR-018",
+    "DR-019", "DR-020", "DR-021",
 ];
 
 /// What pytest writes for `pytest -m real_gateway -o junit_suite_name=real_gateway --junitxml=…`.
@@ -122,7 +123,7 @@ fn with_status(r: &Run, status: &str) -> Vec<String> {
 #[track_caller]
 fn assert_failed(r: &Run, ids: &[&str]) {
     assert_eq!(with_status(r, "fail"), ids, "{}", r.stdout);
-    assert_eq!(r.json()["summary"]["policies"], 17);
+    assert_eq!(r.json()["summary"]["policies"], 21);
 }
 
 /// Appends an entry to the reference ledger (after its last entry, line 4): it lands on line 5.
@@ -177,8 +178,8 @@ fn assert_reference_passes(r: &Run) {
     let v = r.json();
     assert_eq!(v["vars"]["release"], "2024-07-15");
     assert_eq!(v["vars"]["real_billing"], "off");
-    assert_eq!(v["summary"]["policies"], 17);
-    assert_eq!(v["summary"]["passed"], 15);
+    assert_eq!(v["summary"]["policies"], 21);
+    assert_eq!(v["summary"]["passed"], 19);
     assert_eq!(v["summary"]["skipped"], 2);
     assert_eq!(with_status(r, "skip"), ["DR-010", "DR-016"]);
     let ids: Vec<&str> = v["policies"]
@@ -223,7 +224,7 @@ fn the_reference_repository_passes_every_policy() {
     assert!(
         human
             .stdout
-            .contains("17 policies: 15 passed, 0 failed, 2 skipped"),
+            .contains("21 policies: 19 passed, 0 failed, 2 skipped"),
         "{}",
         human.stdout
     );
@@ -397,8 +398,15 @@ fn dr004_one_finding_per_missing_runbook() {
     repo.remove(&escalation);
     let r = check(&repo, &[]);
     assert_eq!(r.code, 1);
-    assert_findings(&r, vec![f("DR-004", &escalation, None)]);
-    assert_failed(&r, &["DR-004"]);
+    // DR-019 reads the same runbook for its specialists matrix (a warning).
+    assert_findings(
+        &r,
+        vec![
+            f("DR-004", &escalation, None),
+            f("DR-019", &escalation, None),
+        ],
+    );
+    assert_failed(&r, &["DR-004", "DR-019"]);
 
     repo.remove("docs/observability-stack.md");
     let r = check(&repo, &[]);
@@ -407,6 +415,7 @@ fn dr004_one_finding_per_missing_runbook() {
         vec![
             f("DR-004", &escalation, None),
             f("DR-004", "docs/observability-stack.md", None),
+            f("DR-019", &escalation, None),
         ],
     );
     assert_eq!(severities(&r, "DR-004"), ["error", "error"]);
@@ -462,6 +471,102 @@ fn dr006_a_missing_alert_is_a_warning() {
         "# SUP-L2-0142\n",
     );
     assert_eq!(check(&repo, &[]).status("DR-014"), "pass");
+}
+
+// ---------------------------------------------------------------------------------------
+// DR-018 .. DR-021: the tools and texts support relies on during an incident
+
+const LOCK: &str = "scripts/compliance/lock_permissions.sh";
+const ROLLBACK: &str = "scripts/finops/rollback_and_tag.py";
+
+#[test]
+fn dr018_a_missing_tool_once_each() {
+    let repo = Repo::reference();
+    repo.remove("quality/pci.py").remove(ROLLBACK);
+    let r = check(&repo, &[]);
+    assert_eq!(r.code, 1);
+    assert_findings(
+        &r,
+        vec![
+            f("DR-018", "quality/pci.py", None),
+            f("DR-018", ROLLBACK, None),
+        ],
+    );
+    assert_failed(&r, &["DR-018"]);
+}
+
+#[test]
+fn dr018_scripts_must_be_executable_in_every_view() {
+    let repo = Repo::reference();
+    // Owner execute bit on disk: 0744 passes, 0655 (others only) does not.
+    repo.chmod(LOCK, 0o744).chmod(ROLLBACK, 0o655);
+    let r = check(&repo, &[]);
+    assert_findings(&r, vec![f("DR-018", ROLLBACK, None)]);
+    assert!(
+        messages(&r, "DR-018")[0].contains("has mode 0655: its owner cannot execute it"),
+        "{:?}",
+        messages(&r, "DR-018")
+    );
+    // The index records 100644 for the script: --staged fails while the disk is fine.
+    repo.chmod(ROLLBACK, 0o755);
+    repo.git(&["update-index", "--chmod=-x", LOCK]);
+    assert_eq!(check(&repo, &[]).code, 0);
+    let r = check(&repo, &["--staged"]);
+    assert_findings(&r, vec![f("DR-018", LOCK, None)]);
+    assert!(messages(&r, "DR-018")[0].contains("git mode 100644, expected 100755"));
+    repo.git(&["commit", "-q", "-m", "lock script not executable"]);
+    let r = check(&repo, &["--rev", "HEAD"]);
+    assert_findings(&r, vec![f("DR-018", LOCK, None)]);
+    assert_eq!(check(&repo, &["--rev", "HEAD~1"]).code, 0);
+}
+
+#[test]
+fn dr019_an_empty_specialists_matrix_is_a_warning() {
+    let repo = Repo::reference();
+    let escalation = format!("{RUNBOOKS}/escalation-l2.md");
+    let text = repo.read(&escalation);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("Matriz de especialistas:"))
+        .expect("the matrix line")
+        .to_string();
+    repo.edit(&escalation, &line, "Matriz de especialistas:  ");
+    let r = check(&repo, &[]);
+    assert_eq!(r.code, 0, "a warning alone does not fail the run");
+    assert_findings(&r, vec![f("DR-019", &escalation, None)]);
+    assert_eq!(severities(&r, "DR-019"), ["warning"]);
+    assert_eq!(check(&repo, &["--fail-on", "warning"]).code, 1);
+}
+
+#[test]
+fn dr020_dr_contacts_gone() {
+    let repo = Repo::reference();
+    let runbook = format!("{RUNBOOKS}/disaster-recovery.md");
+    let text = repo.read(&runbook);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("Contatos de DR:"))
+        .expect("the contacts line")
+        .to_string();
+    repo.edit(&runbook, &line, "Contatos de DR:");
+    let r = check(&repo, &[]);
+    assert_eq!(r.code, 1);
+    assert_findings(&r, vec![f("DR-020", &runbook, None)]);
+    assert_failed(&r, &["DR-020"]);
+}
+
+#[test]
+fn dr021_the_mock_guide_gone_or_silent_on_the_flag() {
+    let repo = Repo::reference();
+    let guide = "docs/feature-flags/billing-gateway-mock.md";
+    repo.write(guide, "# Billing Gateway em modo sandbox\n\nNenhuma cobrança real.\n");
+    let r = check(&repo, &[]);
+    assert_eq!(r.code, 1);
+    assert_findings(&r, vec![f("DR-021", guide, None)]);
+    repo.remove(guide);
+    let r = check(&repo, &[]);
+    assert_findings(&r, vec![f("DR-021", guide, None)]);
+    assert_failed(&r, &["DR-021"]);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1202,7 +1307,7 @@ fn dr016_a_flag_change_must_touch_the_ledger_and_the_readme() {
     let r = check(&repo, &["--base", "main"]);
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert_eq!(r.status("DR-016"), "pass");
-    assert_eq!(with_status(&r, "pass").len(), 17);
+    assert_eq!(with_status(&r, "pass").len(), 21);
     // Not staged yet: the index still lacks them.
     assert_eq!(
         findings_of(&check(&repo, &["--base", "main", "--staged"]), "DR-016"),
@@ -1421,7 +1526,7 @@ fn a_renamed_pack_works_on_a_renamed_repository() {
     let r = run(NOW, &[]);
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert_eq!(r.json()["vars"]["release"], "2024-07-15");
-    assert_eq!(r.json()["summary"]["passed"], 15);
+    assert_eq!(r.json()["summary"]["passed"], 19);
     assert_eq!(with_status(&r, "skip"), ["DR-010", "DR-016"]);
     // The shipped pack does not fit this repository.
     let r = check(&repo, &[]);
@@ -1441,6 +1546,8 @@ fn a_renamed_pack_works_on_a_renamed_repository() {
             f("DR-013", LEDGER, None),
             f("DR-014", "", None),
             f("DR-017", CHECKLIST, None),
+            // The guide names the renamed flag, not the shipped pack's.
+            f("DR-021", "docs/feature-flags/billing-gateway-mock.md", None),
         ],
     );
 
@@ -1520,7 +1627,7 @@ fn init_writes_a_config_that_loads_the_pack() {
     };
     let r = plain(&[]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    assert_eq!(r.json()["summary"]["policies"], 17);
+    assert_eq!(r.json()["summary"]["policies"], 21);
     assert_eq!(r.json()["vars"]["release"], "2024-07-15");
 
     // A vars override in .relgate/config.yaml takes effect.
