@@ -10,9 +10,7 @@ use crate::lang::pattern::GlobSet;
 pub(super) static SPEC: KindSpec = KindSpec {
     name: "exists",
     summary: "Each path exists; each glob matches at least one file.",
-    doc: "One finding per path that does not exist or glob that matches nothing. A symbolic \
-link counts as present here (use `mode` to require a regular file); a file inside a symlinked \
-folder does not exist for relgate.\n\n```yaml\ncheck:\n  exists:\n    - docs/support/dr-checklist.md\n    - 'docs/compliance/approvals/{release}/*'\n```",
+    doc: include_str!("exists.md"),
     params: &[Param {
         name: "paths",
         ty: Ty::Globs,

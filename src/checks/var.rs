@@ -12,13 +12,7 @@ use crate::lang::template::{Template, no_escape};
 pub(super) static SPEC: KindSpec = KindSpec {
     name: "var",
     summary: "A variable's value matches a regex or equals a text.",
-    doc: "Holds when the variable's value matches `matches` (a regex, searched anywhere in the \
-value: anchor it with `^…$`) or equals `equals`; give exactly one. Most useful in `when:` \
-(apply a policy on release branches only) and `unless:`. A variable without a value (a \
-detached HEAD for `{branch}`, a missing file for a `data` variable) makes the policy fail \
-saying why: it is never taken as a match nor as a mismatch.\n\n```yaml\nwhen:\n  var: \
-{name: branch, matches: '^release/'}\ncheck:\n  not_matches: {files: 'src/**/*.py', patterns: \
-'TODO'}\n```",
+    doc: include_str!("var.md"),
     params: &[
         Param {
             name: "name",
