@@ -134,7 +134,11 @@ mod tests {
     fn every_kind_has_details_and_an_example_that_loads() {
         for k in KINDS {
             assert!(!details(k).is_empty(), "{}.md has no details", k.name);
-            assert!(!k.doc.contains("\\n"), "{}.md holds an escaped newline", k.name);
+            assert!(
+                !k.doc.contains("\\n"),
+                "{}.md holds an escaped newline",
+                k.name
+            );
             let example = k
                 .doc
                 .split("```yaml\n")

@@ -26,6 +26,7 @@ mod hostile;
 mod human;
 mod install_hook;
 mod junit;
+mod kinds;
 mod markdown;
 mod names;
 mod narrowing;
