@@ -28,6 +28,7 @@ mod safe_open;
 mod submodule;
 #[cfg(test)]
 pub(crate) mod testutil;
+mod tracked;
 pub(crate) mod tree;
 mod walk;
 mod worktree;
@@ -36,6 +37,7 @@ pub use branch::Branches;
 pub use content::Content;
 pub use diff::{Change, ChangeStatus, Diff};
 pub use listing::CACHE_BUDGET;
+pub use tracked::tracked;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
