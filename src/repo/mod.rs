@@ -264,7 +264,10 @@ pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, Op
             if workdir.is_none() {
                 return Err(bare());
             }
-            let view = index::IndexView::from_index(&repo, prefix)?;
+            let view = match index::staged_index_override(&repo) {
+                Some(path) => index::IndexView::from_index_at(&repo, &path, prefix)?,
+                None => index::IndexView::from_index(&repo, prefix)?,
+            };
             (Arc::new(view.with_max_file_size(max_file_size)), head)
         }
         SourceSpec::Rev(rev) => {
