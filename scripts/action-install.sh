@@ -15,7 +15,8 @@
 #
 # RELGATE_INSTALL_BASE_URL replaces https://github.com/relgate/relgate/releases/download
 # and exists for the tests, which serve a release folder on http://127.0.0.1: it accepts
-# only https:// URLs and http://127.0.0.1. The checksum is verified whatever the URL.
+# only https://HOST[:PORT][/PATH] and http://127.0.0.1[:PORT][/PATH], parsed (see
+# check_base_url). The checksum is verified whatever the URL.
 set -euo pipefail
 
 # The toolchain of `install: source`; CI tests the source with it.
@@ -57,6 +58,33 @@ install_source() {
   bin="$RUNNER_TEMP/relgate-target/release/$exe"
 }
 
+# Refuses (exit 2, before any request) a base URL that is not https://HOST[:PORT][/PATH]
+# or, for the tests, http://127.0.0.1[:PORT][/PATH]. The URL is taken apart, not matched
+# by prefix: in http://127.0.0.1:x@evil.example the host is evil.example (127.0.0.1:x is
+# user info), so user info is refused outright, and so is any character outside a plain
+# URL path (a query, a fragment or a backslash can also move the host curl sees).
+check_base_url() {
+  local url=$1 scheme rest authority host
+  case "$url" in
+    https://*) scheme=https rest=${url#https://} ;;
+    http://*) scheme=http rest=${url#http://} ;;
+    *) fail "RELGATE_INSTALL_BASE_URL must be an https:// URL (http://127.0.0.1 is for tests): '$url'" ;;
+  esac
+  # Where curl (and a browser) end the authority: the first / ? # or \\.
+  authority=${rest%%[/?#\\]*}
+  case "$authority" in
+    *@*) fail "RELGATE_INSTALL_BASE_URL must not carry user info (NAME@ before the host): '$url'" ;;
+  esac
+  [[ "$rest" =~ ^[A-Za-z0-9._~/:-]*$ ]] ||
+    fail "RELGATE_INSTALL_BASE_URL holds a character outside a plain URL path (letters, digits, . _ ~ - / :): '$url'"
+  [[ "$authority" =~ ^([A-Za-z0-9.-]+)(:[0-9]{1,5})?$ ]] ||
+    fail "RELGATE_INSTALL_BASE_URL has no valid HOST[:PORT] after $scheme://: '$url'"
+  host=${BASH_REMATCH[1]}
+  if [ "$scheme" = http ] && [ "$host" != 127.0.0.1 ]; then
+    fail "RELGATE_INSTALL_BASE_URL must be an https:// URL; http is for tests, on host 127.0.0.1 only: '$url'"
+  fi
+}
+
 install_binary() {
   local version_file="$action_dir/dist/VERSION" sums="$action_dir/dist/SHA256SUMS"
   [ -f "$version_file" ] && [ -s "$sums" ] ||
@@ -83,10 +111,10 @@ install_binary() {
 
   local base=${RELGATE_INSTALL_BASE_URL:-https://github.com/relgate/relgate/releases/download}
   local proto
+  check_base_url "$base"
   case "$base" in
     https://*) proto=(--proto '=https' --proto-redir '=https' --tlsv1.2) ;;
-    http://127.0.0.1:* | http://127.0.0.1/*) proto=(--proto '=http' --max-redirs 0) ;;
-    *) fail "RELGATE_INSTALL_BASE_URL must be an https:// URL (http://127.0.0.1 is for tests)" ;;
+    *) proto=(--proto '=http' --max-redirs 0) ;;
   esac
   local url="$base/v$version/$file"
   local dest="$RUNNER_TEMP/relgate-$version-$target"

@@ -511,6 +511,70 @@ fn action_refuses_what_it_cannot_verify_with_exit_2() {
     }
 }
 
+/// `RELGATE_INSTALL_BASE_URL` is parsed, not matched by prefix: user info that puts
+/// `127.0.0.1` in front of another host, or anything but exactly `127.0.0.1` as the
+/// host of an `http` URL, is refused before any request is made.
+#[test]
+fn action_refuses_a_base_url_that_only_looks_local() {
+    if tool("curl").is_none() {
+        return;
+    }
+    let release = Release::new();
+    // A real release server on another name for this machine: what the URL reaches.
+    let server = Server::start(&release.www());
+    let port = server.port;
+    let cases = [
+        (
+            format!("http://127.0.0.1:x@localhost:{port}"),
+            "must not carry user info",
+        ),
+        (
+            format!("http://127.0.0.1@localhost:{port}"),
+            "must not carry user info",
+        ),
+        (
+            format!("https://127.0.0.1:x@localhost:{port}"),
+            "must not carry user info",
+        ),
+        (
+            format!("http://localhost:{port}"),
+            "http is for tests, on host 127.0.0.1 only",
+        ),
+        (
+            format!("http://127.0.0.1.localhost:{port}"),
+            "http is for tests, on host 127.0.0.1 only",
+        ),
+        (
+            format!("http://127.0.0.1:{port}?@localhost"),
+            "holds a character",
+        ),
+        (
+            format!("http://127.0.0.1:{port}#@localhost"),
+            "holds a character",
+        ),
+        (
+            format!("http://127.0.0.1:{port}\\@localhost"),
+            "holds a character",
+        ),
+    ];
+    for (url, why) in cases {
+        let i = install(&release.action(), &url, &[]);
+        assert_eq!(i.code, 2, "{url}: {}", i.log);
+        assert!(
+            i.log.contains("RELGATE_INSTALL_BASE_URL") && i.log.contains(why),
+            "{url}: want {why:?} in {}",
+            i.log
+        );
+        assert_eq!(i.path, None, "{url}");
+        // Refused before the download folder was even made.
+        let dest = i.runner_temp.join(format!("relgate-{VERSION}-{TARGET}"));
+        assert!(!dest.exists(), "{url}: {}", i.log);
+    }
+    // The test server itself, at 127.0.0.1, is still accepted.
+    let i = install(&release.action(), &server.url(), &[]);
+    assert_eq!(i.code, 0, "{}", i.log);
+}
+
 #[test]
 fn action_reports_a_failed_download_with_exit_2() {
     if tool("curl").is_none() {
