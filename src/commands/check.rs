@@ -55,6 +55,13 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         Ok(o) => o,
         Err(e) => return Err(Failure::Fatal(format!("{e}"), diag_help(&e))),
     };
+    if let Err(e) = attachments.refuse_tracked(&opened) {
+        let help = "--attach NAME=PATH takes the file the job produced, not one git tracks";
+        return Err(Failure::Fatal(
+            format!("cannot read an attachment: {e}"),
+            Some(help.into()),
+        ));
+    }
     // The trusted tree: the base revision's tree with --base (a change cannot edit its
     // own gate, and a branch forked before a policy was added is still judged by it),
     // else the view under check. Reads through it are recorded for the notes below.

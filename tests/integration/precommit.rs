@@ -169,6 +169,43 @@ fn precommit_prek_blocks_then_accepts() {
     local_blocks_then_accepts("prek");
 }
 
+/// Under pre-commit, `git commit -a`, `git commit FILE` and `git commit --amend -a`
+/// hand the hook a temporary index (`GIT_INDEX_FILE`): the hook judges that one, so
+/// deleting CHANGELOG.md on disk and committing with `-a` is refused although
+/// `.git/index` still has it.
+#[test]
+fn precommit_pre_commit_judges_the_index_git_is_committing() {
+    let Some(bin) = tool("pre-commit") else {
+        return;
+    };
+    let s = Setup::new(json!([{ "repo": "local", "hooks": [local_hook()] }]));
+    let (ok, out) = s.run(&bin, &["install"]);
+    assert!(ok, "install:\n{out}");
+    s.repo.write("CHANGELOG.md", "# Changelog\n");
+    s.repo.git(&["add", "-A"]);
+    let git = Path::new("git");
+    let (ok, out) = s.run(git, &["commit", "-q", "-m", "with changelog"]);
+    assert!(ok, "{out}");
+    s.repo.remove("CHANGELOG.md");
+    let forms: [&[&str]; 3] = [
+        &["commit", "-q", "-a", "-m", "all"],
+        &["commit", "-q", "-m", "only", "--", "CHANGELOG.md"],
+        &["commit", "-q", "--amend", "-a", "-m", "amended"],
+    ];
+    for args in forms {
+        let (ok, out) = s.run(git, args);
+        assert!(
+            !ok,
+            "git {args:?}: the hook let a violation through:\n{out}"
+        );
+        assert!(
+            out.contains("CHANGELOG.md does not exist"),
+            "{args:?}:\n{out}"
+        );
+        assert_eq!(s.repo.git(&["log", "--format=%s"]), "with changelog");
+    }
+}
+
 /// `validate-manifest` accepts the shipped manifest and rejects a broken copy (so
 /// the acceptance means something).
 fn validates_the_manifest(manager: &str) {
