@@ -1,7 +1,8 @@
 //! Which config files can set the flag: on the reference repository with the
 //! shipped pack, a Helm chart (Go templates, not YAML) and YAML with unrelated
 //! duplicate keys set nothing; the same files spelling the flag's name, by
-//! hand or through an escape, still count (fail closed, at that file and line).
+//! hand, through an escape or across escaped line breaks, still count (fail
+//! closed, at that file and line).
 
 use crate::common::*;
 
@@ -26,6 +27,13 @@ spec:
           env:
             - name: LOG_LEVEL
               value: {{ .Values.logLevel | quote }}
+          command:
+            - /bin/sh
+            - -c
+            - |
+              ./migrate --db {{ .Values.db | quote }} \
+                --timeout 30 \
+                --dry-run={{ .Values.dryRun }}
           {{- with .Values.resources }}
           resources:
             {{- toYaml . | nindent 12 }}
@@ -167,4 +175,37 @@ fn an_escaped_name_still_counts() {
         .filter(|x| x.0 == "DR-009")
         .collect();
     assert_eq!(dr009, [f("DR-009", "config/escaped.json", Some(4))]);
+}
+
+/// A shell command in a template continued with `\`: joined, its lines spell
+/// the flag's name, so the template is read for it; it is no YAML, so the flag
+/// counts as on, at the line where the name starts.
+#[test]
+fn a_template_whose_joined_lines_spell_the_flag_fails_closed_there() {
+    let repo = with_chart();
+    repo.edit(
+        TEMPLATE,
+        "                --timeout 30 \\\n",
+        "                --timeout 30 \\\n                --env BILLING_GATEWAY_\\\n                  ENABLE_REAL=1 \\\n",
+    );
+    let r = check(&repo);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_eq!(r.json()["vars"]["real_billing"], "on");
+    let dr009: Vec<_> = r
+        .findings()
+        .into_iter()
+        .filter(|x| x.0 == "DR-009")
+        .collect();
+    assert_eq!(dr009, [f("DR-009", TEMPLATE, Some(25))]);
+    let m: Vec<String> = r
+        .messages()
+        .into_iter()
+        .filter(|m| m.starts_with(&format!("cannot parse {TEMPLATE}: ")))
+        .collect();
+    assert_eq!(m.len(), 1, "{:?}", r.messages());
+    assert!(
+        m[0].contains(&format!("it names {NAME} at line 25")),
+        "{}",
+        m[0]
+    );
 }
