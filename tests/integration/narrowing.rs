@@ -63,6 +63,12 @@ fn with_chart() -> Repo {
             "charts/billing/values.yaml",
             "replicaCount: 1\nimage:\n  repository: billing\n  tag: \"\"\nlogLevel: info\n",
         )
+        // A CRD (a template: `{{-` is no YAML) whose patterns hold `\x7f` escapes,
+        // which spell no name.
+        .write(
+            "charts/billing/templates/crds.yaml",
+            "{{- if .Values.crds.enabled }}\nspec:\n  pattern: ^[^()<>@,;:\\\\\"\\/[\\]?={} \\t\\x7f\\x00\\x1f]+$\n{{- end }}\n",
+        )
         .write(
             "config/generated/sloppy.yaml",
             "image: billing:1\nreplicas: 2\nimage: billing:2\nlabels:\n  team: a\n  team: b\n",
@@ -162,7 +168,8 @@ fn an_escaped_name_still_counts() {
         .filter(|x| x.0 == "DR-009")
         .collect();
     assert_eq!(dr009, [f("DR-009", "config/escaped.json", Some(3))]);
-    // The same escape in a file that does not parse: unknown, so on.
+    // The same escape in a file that does not parse: unknown, so on, at the line
+    // where the escaped name starts (the parser stops on line 4).
     repo.write(
         "config/escaped.json",
         "{\n  \"env\": {\n    \"BILLING_GATEWAY_ENABLE_RE\\u0041L\": \"0\",\n  }\n}\n",
@@ -174,7 +181,14 @@ fn an_escaped_name_still_counts() {
         .into_iter()
         .filter(|x| x.0 == "DR-009")
         .collect();
-    assert_eq!(dr009, [f("DR-009", "config/escaped.json", Some(4))]);
+    assert_eq!(dr009, [f("DR-009", "config/escaped.json", Some(3))]);
+    assert!(
+        r.messages()
+            .iter()
+            .any(|m| m.contains(&format!("(at line 4, column 3); it names {NAME} at line 3"))),
+        "{:?}",
+        r.messages()
+    );
 }
 
 /// A shell command in a template continued with `\`: joined, its lines spell

@@ -299,3 +299,23 @@ fn first_spelling_in_a_template() {
         &text[at..]
     );
 }
+
+/// Character escapes that do not spell the name (a CRD's regular expressions,
+/// a template's `\u00a0`) do not make a file read; decoded ones that do, do.
+#[test]
+fn character_escapes_are_decoded_before_searching() {
+    use ConfigFormat::*;
+    let crd = "spec:\n  pattern: ^[^()<>@,;:\\\\\"\\/[\\]?={} \\t\\x7f\\x00\\x01]+$\n  sep: \"\\u00a0\\U0001F600\"\n";
+    for format in [Yaml, Json, Toml] {
+        assert!(!could(format, crd), "{format:?}");
+    }
+    // An escaped backslash is no escape: `\\x42` is `\` and `x42`.
+    assert!(!could(Yaml, "k: \"\\\\x42ILLING_GATEWAY_ENABLE_REAL\"\n"));
+    // Decoded escapes and joined breaks together.
+    let both = "a: 1\nenv:\n  \"\\x42ILLING_GATEWAY_\\\n    \\u0045NABLE_REAL\": 1\n";
+    assert!(could(Yaml, both));
+    let at = super::first_spelling(both.as_bytes(), NAME).unwrap();
+    assert!(both[at..].starts_with("\\x42ILLING"), "{:?}", &both[at..]);
+    // A plain scalar reads `\x42` as it is: found in the bytes as they are.
+    assert!(could(Yaml, "k: \\x42ILLING_GATEWAY_ENABLE_REAL\n"));
+}
