@@ -44,17 +44,125 @@ impl std::fmt::Display for Origin {
     }
 }
 
+/// A place in a file: its path, and the line and column when known.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct At {
+    pub path: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+impl At {
+    pub fn file(path: &str) -> At {
+        At {
+            path: path.to_string(),
+            line: None,
+            column: None,
+        }
+    }
+
+    pub fn line(path: &str, line: usize, column: usize) -> At {
+        At {
+            path: path.to_string(),
+            line: Some(line),
+            column: Some(column),
+        }
+    }
+}
+
+/// What a finding is about. Every report places a finding from its subject alone
+/// (never from the words of its message): a file and line, a file, several files,
+/// the policy's own definition, or the repository as a whole.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Subject {
+    /// A place in a file: 1-based line and column (character) of the file under check.
+    Line {
+        path: String,
+        line: usize,
+        column: Option<usize>,
+    },
+    /// A file (or folder) as a whole, present or not (`docs/runbook.md does not exist`).
+    File(String),
+    /// Several files together, sorted, each once (a flag that is off in every file
+    /// that assigns it).
+    Files(Vec<String>),
+    /// The policy itself: a variable it needs has no value, a template of it renders
+    /// to an invalid glob, its `not:` holds. Placed at its definition ([`Origin`]).
+    Policy,
+    /// The repository as a whole: no file matches a glob, no file assigns a flag.
+    Repository,
+}
+
+impl From<At> for Subject {
+    fn from(at: At) -> Subject {
+        match at.line {
+            Some(line) => Subject::Line {
+                path: at.path,
+                line,
+                column: at.column,
+            },
+            None => Subject::File(at.path),
+        }
+    }
+}
+
+impl Subject {
+    /// Several files: sorted, each once; one file is that file, none the repository.
+    pub fn files(mut paths: Vec<String>) -> Subject {
+        paths.sort();
+        paths.dedup();
+        match paths.len() {
+            0 => Subject::Repository,
+            1 => Subject::File(paths.remove(0)),
+            _ => Subject::Files(paths),
+        }
+    }
+
+    /// The one file the finding is in, when it is about one file.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Subject::Line { path, .. } | Subject::File(path) => Some(path),
+            _ => None,
+        }
+    }
+
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Subject::Line { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+
+    pub fn column(&self) -> Option<usize> {
+        match self {
+            Subject::Line { column, .. } => *column,
+            _ => None,
+        }
+    }
+
+    /// The name of its kind, as `docs/json.md` lists them.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Subject::Line { .. } => "line",
+            Subject::File(_) => "file",
+            Subject::Files(_) => "files",
+            Subject::Policy => "policy",
+            Subject::Repository => "repository",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Finding {
     pub policy: String,
     pub severity: Severity,
     pub message: String,
-    /// Relative to the checked root, `/`-separated; `None` for findings about the run.
-    pub path: Option<String>,
-    pub line: Option<usize>,
-    pub column: Option<usize>,
+    /// What the finding is about: where every report places it. Paths are relative to
+    /// the checked root, `/`-separated.
+    pub subject: Subject,
     pub help: Option<String>,
-    /// The offending line's text, when the finding has a line.
+    /// The offending line's text, when the finding has a line (cut by the report's
+    /// quoting, [`crate::report::quote`], from the one read of its file).
     pub snippet: Option<String>,
     pub origin: Origin,
     /// The live waiver that covers this finding: it stays in every report, marked, and
@@ -75,15 +183,30 @@ pub(crate) struct WaivedBy {
 }
 
 impl Finding {
-    /// The order of every report: path, line, column, policy, message.
+    /// The order of every report: path, line, column, policy, message (findings
+    /// without a file of their own first), then the subject.
     pub(crate) fn sort_key(&self) -> impl Ord + '_ {
         (
-            self.path.as_deref(),
-            self.line,
-            self.column,
+            self.subject.path(),
+            self.subject.line(),
+            self.subject.column(),
             self.policy.as_str(),
             self.message.as_str(),
+            &self.subject,
         )
+    }
+
+    /// The file the finding is in, when it is about one file.
+    pub(crate) fn path(&self) -> Option<&str> {
+        self.subject.path()
+    }
+
+    pub(crate) fn line(&self) -> Option<usize> {
+        self.subject.line()
+    }
+
+    pub(crate) fn column(&self) -> Option<usize> {
+        self.subject.column()
     }
 }
 

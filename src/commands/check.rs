@@ -9,7 +9,6 @@ use crate::finding::Severity;
 use crate::policy::{self, Inputs};
 use crate::repo::{self, SourceSpec, Target};
 use crate::report::{self, PolicyResult, RenderOptions, Report, TargetInfo};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// One evaluation, as `check` runs it and `test` runs it for each case.
@@ -62,7 +61,11 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         Some((v, _)) => v.clone(),
         None => opened.view.clone(),
     }));
-    let (files, bootstrap) = trust::policy_files(
+    let trust::PolicyFiles {
+        files,
+        in_repo,
+        bootstrap,
+    } = trust::policy_files(
         req.policies,
         &req.target.path,
         trusted_view.as_ref(),
@@ -129,13 +132,11 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
             status: o.status,
             reason: o.reason,
             description: p.description.clone(),
-            // Expanded with the run's variables, as findings' help is (raw when one has no value).
-            help: p.help.as_ref().map(|t| {
-                vars.render(t, crate::lang::template::no_escape)
-                    .unwrap_or_else(|_| t.raw.clone())
-            }),
+            // Rendered once, with the run's variables, as its findings carry it.
+            help: o.help,
             url: p.url.clone(),
             origin: p.origin.clone(),
+            in_repo: in_repo.contains(&p.origin.file),
             selected: o.selected,
             unmatched: o.unmatched,
         });
@@ -154,22 +155,16 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         }
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let contents = quoted(
-        &findings,
-        repo::CACHE_BUDGET,
-        &|path: &str| match attachments.by_label(path) {
-            Some(c) => Some(c.clone()),
-            None => opened.view.read(path).ok(),
-        },
-    );
-    let named_files = report::sarif::named_files(&findings, &policies, &|p| {
-        opened
-            .view
-            .entry(p)
-            .is_some_and(|e| e.kind == repo::EntryKind::File)
-    });
+    let contents =
+        report::quote::quote(
+            &mut findings,
+            repo::CACHE_BUDGET,
+            &|path: &str| match attachments.by_label(path) {
+                Some(c) => Some(c.clone()),
+                None => opened.view.read(path).ok(),
+            },
+        );
     let report = Report {
-        named_files,
         target: TargetInfo {
             path: req.target.path.display().to_string(),
             source: opened.view.source(),
@@ -186,33 +181,6 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
     // while the report is written (and the process's exit, if it is not done by then).
     let _ = std::thread::Builder::new().spawn(move || drop((opened, trusted_view)));
     Ok(report)
-}
-
-/// The files findings quote, for the reports' excerpts, each read once: at most
-/// `budget` bytes of them, in finding order (a finding in a file past the budget
-/// is reported without its excerpt).
-fn quoted(
-    findings: &[crate::finding::Finding],
-    budget: usize,
-    read: &dyn Fn(&str) -> Option<Arc<repo::Content>>,
-) -> BTreeMap<String, Arc<repo::Content>> {
-    let mut contents = BTreeMap::new();
-    let mut kept = 0usize;
-    for f in findings {
-        if let (Some(path), Some(_)) = (&f.path, f.line) {
-            if contents.contains_key(path) {
-                continue;
-            }
-            let Some(c) = read(path) else {
-                continue;
-            };
-            kept = kept.saturating_add(c.bytes().len());
-            if kept <= budget {
-                contents.insert(path.clone(), c);
-            }
-        }
-    }
-    contents
 }
 
 /// `{branch}` and `{base_branch}`: what git says, else the pull request's branches
@@ -410,53 +378,4 @@ fn fatal(io: &mut Io, args: &CheckArgs, message: &str, help: Option<String>) -> 
     }
     write_error_reports(args, message, io);
     Err(Error::Failed)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::quoted;
-    use crate::finding::{Finding, Origin, Severity};
-    use crate::repo::Content;
-    use std::sync::Arc;
-
-    fn at(path: &str, line: Option<usize>) -> Finding {
-        Finding {
-            policy: "P".into(),
-            severity: Severity::Error,
-            message: "m".into(),
-            path: Some(path.into()),
-            line,
-            column: None,
-            help: None,
-            snippet: None,
-            waived: None,
-            origin: Origin {
-                file: "p.yaml".into(),
-                line: 1,
-                column: 1,
-            },
-        }
-    }
-
-    /// Each quoted file is read once, files without a located finding are not read,
-    /// and past the budget a file is left out (its findings show no excerpt).
-    #[test]
-    fn quoted_files_are_read_once_within_the_budget() {
-        let reads = std::cell::RefCell::new(Vec::new());
-        let read = |p: &str| {
-            reads.borrow_mut().push(p.to_string());
-            (p != "gone").then(|| Arc::new(Content::new(b"0123456789".to_vec())))
-        };
-        let findings = [
-            at("a", Some(1)),
-            at("a", Some(2)),
-            at("whole-file", None),
-            at("gone", Some(1)),
-            at("b", Some(1)),
-            at("c", Some(1)),
-        ];
-        let got = quoted(&findings, 20, &read);
-        assert_eq!(got.keys().collect::<Vec<_>>(), ["a", "b"]);
-        assert_eq!(*reads.borrow(), ["a", "gone", "b", "c"]);
-    }
 }

@@ -13,7 +13,7 @@
 
 use super::{is_policy_file, read_policy_dir, read_policy_paths, read_view_files};
 use crate::engine::Status;
-use crate::finding::{Finding, Origin, Severity};
+use crate::finding::{Finding, Origin, Severity, Subject};
 use crate::lang::error::{Code, LoadError, LoadErrors};
 use crate::repo::{ChangeStatus, Content, Diff, Entry, ReadError, SourceKind, View};
 use crate::report::PolicyResult;
@@ -77,6 +77,15 @@ impl View for Recording {
     }
 }
 
+/// The policy files of a run, as `(name, text)`.
+pub(crate) struct PolicyFiles {
+    pub files: Vec<(String, String)>,
+    /// The names of those read from the repository (its paths), not from disk.
+    pub in_repo: BTreeSet<String>,
+    /// The base has no policies: these are the change's own.
+    pub bootstrap: bool,
+}
+
 /// The policy files of a run: `--policies` (inside the repository: from the trusted
 /// tree; outside: from disk), else `.relgate/` of the trusted tree. With a base that has
 /// no policy and nothing else to run, the change's own `.relgate/` (bootstrap).
@@ -87,13 +96,24 @@ pub(crate) fn policy_files(
     checked: &dyn View,
     has_base: bool,
     has_packs: bool,
-) -> Result<(Vec<(String, String)>, bool), LoadErrors> {
+) -> Result<PolicyFiles, LoadErrors> {
+    let from_repo = |files: Vec<(String, String)>, bootstrap: bool| PolicyFiles {
+        in_repo: files.iter().map(|(n, _)| n.clone()).collect(),
+        files,
+        bootstrap,
+    };
     if !paths.is_empty() {
         let mut files = Vec::new();
+        let mut in_repo = BTreeSet::new();
         let mut errors = Vec::new();
         for p in paths {
             match inside(root, p) {
-                Some(rel) => collect_from_view(trusted, p, &rel, &mut files, &mut errors),
+                Some(rel) => {
+                    let mut found = Vec::new();
+                    collect_from_view(trusted, p, &rel, &mut found, &mut errors);
+                    in_repo.extend(found.iter().map(|(n, _)| n.clone()));
+                    files.append(&mut found);
+                }
                 None => match read_policy_paths(std::slice::from_ref(p)) {
                     Ok(mut f) => files.append(&mut f),
                     Err(mut e) => errors.append(&mut e.0),
@@ -101,7 +121,11 @@ pub(crate) fn policy_files(
             }
         }
         return if errors.is_empty() {
-            Ok((files, false))
+            Ok(PolicyFiles {
+                files,
+                in_repo,
+                bootstrap: false,
+            })
         } else {
             Err(LoadErrors(errors))
         };
@@ -110,10 +134,10 @@ pub(crate) fn policy_files(
     if files.is_empty() && has_base && !has_packs {
         let own = read_policy_dir(checked)?;
         if !own.is_empty() {
-            return Ok((own, true));
+            return Ok(from_repo(own, true));
         }
     }
-    Ok((files, false))
+    Ok(from_repo(files, false))
 }
 
 /// `p` relative to the view's root, when it lies inside it (`""` for the root itself).
@@ -209,9 +233,7 @@ impl Builtin {
             policy: self.id.into(),
             severity: self.severity,
             message,
-            path: Some(path.to_string()),
-            line: None,
-            column: None,
+            subject: Subject::File(path.to_string()),
             help: Some(self.help.into()),
             snippet: None,
             origin: Self::origin(),
@@ -235,6 +257,7 @@ impl Builtin {
             help: None,
             url: None,
             origin: Self::origin(),
+            in_repo: false,
             selected: 0,
             unmatched: Vec::new(),
         };
@@ -399,7 +422,7 @@ mod tests {
         assert_eq!(policy.id, CASE_POLICY);
         let got: Vec<(String, String)> = findings
             .iter()
-            .map(|f| (f.path.clone().unwrap(), f.message.clone()))
+            .map(|f| (f.path().unwrap().to_string(), f.message.clone()))
             .collect();
         let tail = ": on macOS and Windows checkouts one of them silently replaces the other";
         let want: Vec<(String, String)> = [
