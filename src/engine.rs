@@ -88,6 +88,9 @@ fn run_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, EvalError> {
     if let Some(when) = &p.when {
         let hits = eval(when, cx)?;
         // A precondition that cannot be judged does not skip: the policy fails with why.
+        // Each such finding keeps its subject (the unreadable file is what to fix); a
+        // precondition that cannot be evaluated at all (a variable without a value) is
+        // an error of the policy, about the policy itself (`judge_policy`).
         let undecided: Vec<Hit> = hits.iter().filter(|h| h.undecided).cloned().collect();
         if !undecided.is_empty() {
             let hits = undecided

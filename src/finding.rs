@@ -335,6 +335,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn several_files_are_sorted_once_and_one_file_is_a_file() {
+        let s = |v: &[&str]| Subject::files(v.iter().map(|p| p.to_string()).collect());
+        assert_eq!(s(&[]), Subject::Repository);
+        assert_eq!(s(&["a", "a"]), Subject::File("a".into()));
+        assert_eq!(
+            s(&["b", "a", "b"]),
+            Subject::Files(vec!["a".into(), "b".into()])
+        );
+        assert_eq!(s(&["b", "a"]).path(), None);
+        let line = Subject::from(At::line("x", 3, 4));
+        assert_eq!(
+            (line.path(), line.line(), line.column()),
+            (Some("x"), Some(3), Some(4))
+        );
+        assert_eq!(Subject::from(At::file("x")), Subject::File("x".into()));
+    }
+
+    #[test]
     fn long_messages_are_cut() {
         assert_eq!(bounded("short".into()), "short");
         let m = bounded(format!("v='{}'", "é".repeat(5000)));

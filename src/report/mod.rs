@@ -1,6 +1,8 @@
 //! Reports: one evaluated run, rendered as human text, JSON, SARIF, GitHub
-//! workflow commands or Markdown. Renderers write to `&mut dyn Write` and see
-//! findings already sorted by (path, line, policy).
+//! workflow commands or Markdown. Renderers write to `&mut dyn Write`, see findings
+//! already sorted (once, by the run: path, line, column, policy, message) and place
+//! each from its subject ([`Report::place`], [`Report::about`]), never from its
+//! message. Snippets and excerpts come from [`quote`], one read per file.
 
 mod excerpt;
 pub mod github;

@@ -172,6 +172,30 @@ fn a_variable_without_a_value_is_about_the_policy() {
         serde_json::json!({"kind": "line", "path": "docs/notes.md", "line": 3, "column": 12})
     );
 
+    // The text reports name the definition too, and group by subject.
+    let at = format!(".relgate/policies.yaml:{}:5", id_line("MAIN-VALUE"));
+    let human = repo.relgate(&ARGS);
+    assert!(
+        human
+            .stdout
+            .contains(&format!("── policy MAIN-VALUE (defined at {at}) ──")),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human.stdout.contains("── docs/notes.md ──"),
+        "{}",
+        human.stdout
+    );
+    let markdown = repo.relgate(&[&ARGS[..], &["--format", "markdown"]].concat());
+    assert!(
+        markdown.stdout.contains(&format!(
+            "**MAIN-VALUE** policy `{at}`: variable 'release' has no value"
+        )),
+        "{}",
+        markdown.stdout
+    );
+
     // Policies from outside the repository: SARIF names the definition as a logical
     // location, GitHub annotates no file.
     let outside = Policies::new(POLICIES);
