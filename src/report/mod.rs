@@ -11,6 +11,7 @@ pub mod json;
 pub mod markdown;
 pub(crate) mod quote;
 pub mod sarif;
+pub(crate) mod snippet;
 
 use crate::engine::Status;
 use crate::finding::{Finding, Origin, Severity, Subject};

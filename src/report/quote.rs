@@ -3,7 +3,8 @@
 //! for the human report's excerpts. The only place snippets and excerpts are cut
 //! from repository files.
 
-use crate::finding::{Finding, excerpt};
+use super::snippet::excerpt;
+use crate::finding::Finding;
 use crate::repo::Content;
 use std::collections::BTreeMap;
 use std::sync::Arc;

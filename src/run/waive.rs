@@ -34,7 +34,11 @@ pub(crate) fn apply(set: &PolicySet, outcomes: &mut [PolicyOutcome], now: jiff::
                 column: Some(w.span.column),
             },
             help: Some(help.to_string()),
-            snippet: w.file.text.lines().nth(w.span.line - 1).map(str::to_string),
+            // The waiver's line as the trusted tree has it (not the checked tree's file).
+            snippet: w.file.text.lines().nth(w.span.line - 1).map(|l| {
+                let column = w.span.column.saturating_sub(1);
+                crate::report::snippet::excerpt_from(l.as_bytes(), column, None).text
+            }),
             origin: p.origin.clone(),
             waived: None,
         };
