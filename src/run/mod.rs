@@ -133,27 +133,7 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         Err(e) => return Err(Failure::Fatal(format!("cannot evaluate: {e}"), None)),
     };
     waive::apply(&set, &mut outcomes, now);
-    let mut findings = Vec::new();
-    let mut policies = Vec::new();
-    for (p, o) in set.policies.iter().zip(outcomes) {
-        policies.push(PolicyResult {
-            id: p.id.clone(),
-            name: p.name.clone(),
-            title: p.title.clone(),
-            severity: p.severity,
-            status: o.status,
-            reason: o.reason,
-            description: p.description.clone(),
-            // Rendered once, with the run's variables, as its findings carry it.
-            help: o.help,
-            url: p.url.clone(),
-            origin: p.origin.clone(),
-            in_repo: in_repo.contains(&p.origin.file),
-            selected: o.selected,
-            unmatched: o.unmatched,
-        });
-        findings.extend(o.findings);
-    }
+    let (mut policies, mut findings) = results(&set, outcomes, &in_repo);
     // Built in: paths that differ only in case (listed only when there are some).
     if let Some((policy, found)) = case {
         policies.push(policy);
@@ -166,6 +146,7 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
             findings.extend(notes);
         }
     }
+    // The one sort of the run: every report shows findings in this order.
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let contents =
         report::quote::quote(
@@ -193,6 +174,36 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
     // while the report is written (and the process's exit, if it is not done by then).
     let _ = std::thread::Builder::new().spawn(move || drop((opened, trusted_view)));
     Ok(report)
+}
+
+/// Each policy's result for reports, and all their findings.
+fn results(
+    set: &policy::PolicySet,
+    outcomes: Vec<crate::engine::PolicyOutcome>,
+    in_repo: &std::collections::BTreeSet<String>,
+) -> (Vec<PolicyResult>, Vec<crate::finding::Finding>) {
+    let mut findings = Vec::new();
+    let mut policies = Vec::new();
+    for (p, o) in set.policies.iter().zip(outcomes) {
+        policies.push(PolicyResult {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            title: p.title.clone(),
+            severity: p.severity,
+            status: o.status,
+            reason: o.reason,
+            description: p.description.clone(),
+            // Rendered once, with the run's variables, as its findings carry it.
+            help: o.help,
+            url: p.url.clone(),
+            origin: p.origin.clone(),
+            in_repo: in_repo.contains(&p.origin.file),
+            selected: o.selected,
+            unmatched: o.unmatched,
+        });
+        findings.extend(o.findings);
+    }
+    (policies, findings)
 }
 
 /// `{branch}` and `{base_branch}`: what git says, else the pull request's branches
