@@ -2,7 +2,7 @@
 
 use super::KindSpec;
 use crate::eval::util::missing_message;
-use crate::eval::{At, Check, Cx, Eval, Hit};
+use crate::eval::{At, Check, Cx, Eval, Hit, Subject};
 use crate::lang::fields::Fields;
 use crate::lang::kind::{Param, Ty};
 use crate::lang::pattern::GlobSet;
@@ -55,7 +55,10 @@ impl Check for Exists {
                 None => Hit::at(missing_message(cx, &pat.text), At::file(&pat.text)),
                 Some(_) => Hit::new(
                     format!("no file matches '{}'", pat.text),
-                    (!pat.base().is_empty()).then(|| At::file(pat.base())),
+                    match pat.base() {
+                        "" => Subject::Repository,
+                        base => Subject::File(base.to_string()),
+                    },
                 ),
             });
         }

@@ -2,7 +2,7 @@
 
 use super::KindSpec;
 use crate::eval::flags::FlagFacts;
-use crate::eval::{At, Check, Cx, Eval, Hit};
+use crate::eval::{At, Check, Cx, Eval, Hit, Subject};
 use crate::lang::fields::Fields;
 use crate::lang::kind::{Param, Ty};
 use crate::parse::assign::FlagState;
@@ -61,7 +61,10 @@ impl Check for Flag {
             return Ok(if facts.is_on() {
                 Vec::new()
             } else {
-                vec![Hit::new(off_message(facts), None)]
+                vec![Hit::new(
+                    off_message(facts),
+                    Subject::files(facts.assignments.iter().map(|a| a.path.clone()).collect()),
+                )]
             });
         }
         let mut hits = on_hits(facts);

@@ -78,7 +78,7 @@ mod tests {
             brief(&hits),
             [("a.md".into(), Some(2)), ("a.md".into(), Some(3))]
         );
-        assert_eq!(hits[1].at.as_ref().and_then(|a| a.column), Some(3));
+        assert_eq!(hits[1].subject.column(), Some(3));
         assert_eq!(
             brief(&eval_yaml(
                 "not_matches: {files: b.md, patterns: x}",

@@ -241,7 +241,7 @@ impl Check for Signature {
             ));
         } else {
             // Enough valid signatures: the ones that do not count are not the verdict.
-            hits.retain(|h| h.at.as_ref().is_some_and(|a| a.path == signers_path));
+            hits.retain(|h| h.subject.path() == Some(signers_path.as_str()));
         }
         Ok(hits)
     }

@@ -2,7 +2,7 @@
 //! a version read from a file, or any other variable.
 
 use super::KindSpec;
-use crate::eval::{Check, Cx, Eval, Hit};
+use crate::eval::{Check, Cx, Eval, Hit, Subject};
 use crate::lang::error::Code;
 use crate::lang::fields::Fields;
 use crate::lang::kind::{Param, Ty};
@@ -94,7 +94,11 @@ impl Check for Var {
                     .then(|| format!("variable '{}' is '{value}', not '{want}'", self.name))
             }
         };
-        Ok(hit.map(|m| Hit::new(m, None)).into_iter().collect())
+        // About the run's inputs (a branch, a `--var`), judged against the repository.
+        Ok(hit
+            .map(|m| Hit::new(m, Subject::Repository))
+            .into_iter()
+            .collect())
     }
 }
 

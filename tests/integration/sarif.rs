@@ -5,7 +5,7 @@ use crate::common::*;
 use crate::tools::*;
 use serde_json::Value;
 
-fn validate(sarif: &str) {
+pub fn validate(sarif: &str) {
     let Some(cj) = tool("check-jsonschema") else {
         return;
     };
@@ -189,9 +189,9 @@ fn also_writes_sarif_from_the_same_run() {
     );
 }
 
-/// Code scanning needs a location on every result: a finding about the repository is
-/// placed at the file its message names, else at its policy's definition, else at
-/// `.relgate/config.yaml`; rule help has the run's variables filled in.
+/// Code scanning needs a location on every result: a finding about the policy itself
+/// is placed at its definition, or at `.relgate/config.yaml` when that is not a file of
+/// the repository; rule help has the run's variables filled in.
 #[test]
 fn every_result_has_a_location_and_rule_help_is_expanded() {
     let repo = Repo::new();
@@ -237,8 +237,9 @@ policies:
     assert_eq!(
         places,
         [
-            // "cannot tell the format of notes.txt from its name": names the file.
-            ("DATA".into(), "notes.txt".into(), None),
+            // "cannot tell the format of notes.txt from its name; set 'format'": the
+            // policy is to be fixed, not notes.txt (which the message names).
+            ("DATA".into(), ".relgate/policies.yaml".into(), Some(7)),
             ("NO-VALUE".into(), ".relgate/policies.yaml".into(), Some(11)),
         ]
     );
@@ -253,5 +254,5 @@ policies:
         .iter()
         .map(|res| res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].clone())
         .collect();
-    assert_eq!(uris, ["notes.txt", ".relgate/config.yaml"]);
+    assert_eq!(uris, [".relgate/config.yaml", ".relgate/config.yaml"]);
 }
