@@ -41,3 +41,4 @@ mod trust;
 mod vars;
 mod views;
 mod waivers;
+mod workflows;
