@@ -155,6 +155,8 @@ fn ci_workflow_runs_ci_run_on_linux_and_macos_for_pushes_and_pull_requests() {
         on,
         BTreeSet::from(["push", "pull_request", "workflow_call"])
     );
+    assert_eq!(w["on"]["push"]["branches"], json!(["**"]));
+    assert_eq!(w["on"]["pull_request"], Value::Null, "every pull request");
     assert_eq!(w["permissions"], json!({}), "no default permission");
     let jobs = w["jobs"].as_object().unwrap();
     assert_eq!(jobs.len(), 1, "{jobs:?}");
