@@ -43,3 +43,4 @@ mod trust;
 mod vars;
 mod views;
 mod waivers;
+mod workflows;
