@@ -8,14 +8,18 @@
 #     entry or an unsupported platform exits 2 before anything is run.
 #   source: build the action's own source with the pinned toolchain, from the action's
 #     folder (never from the checkout, whose rust-toolchain.toml or .cargo/config.toml
-#     belong to the pull request), into $RUNNER_TEMP/relgate-target.
+#     belong to the pull request), into an emptied $RUNNER_TEMP/relgate-target, with
+#     the cargo home $RUNNER_TEMP/relgate-cargo whose cached crate archives are first
+#     checked against Cargo.lock (see verify_cached_crates).
 #   false: use the relgate on PATH.
 #
-# `action-install.sh key` prints the cache key of the source build instead.
+# `action-install.sh key` prints the cache key of the crates the source build downloads
+# instead (nothing built is ever cached).
 #
 # RELGATE_INSTALL_BASE_URL replaces https://github.com/relgate/relgate/releases/download
 # and exists for the tests, which serve a release folder on http://127.0.0.1: it accepts
-# only https:// URLs and http://127.0.0.1. The checksum is verified whatever the URL.
+# only https://HOST[:PORT][/PATH] and http://127.0.0.1[:PORT][/PATH], parsed (see
+# check_base_url). The checksum is verified whatever the URL.
 set -euo pipefail
 
 # The toolchain of `install: source`; CI tests the source with it.
@@ -44,17 +48,76 @@ sha256() {
   fail "relgate runs on Linux and macOS runners, not Windows: run this job on ubuntu-latest or macos-latest"
 exe=relgate
 
+# Keeps only the cached crate archives (.crate) whose SHA-256 is the checksum the
+# action's Cargo.lock records for NAME-VERSION; deletes every other one, so cargo
+# downloads it again and verifies that download. Cargo checks a checksum when it
+# downloads, not when it finds an archive already in its cache, and a cache entry holds
+# whatever its saver put in it.
+verify_cached_crates() {
+  local cache=$1 lock=$2 want file base sum
+  [ -d "$cache" ] || return 0
+  # NAME-VERSION CHECKSUM, one a line, from the [[package]] tables.
+  want=$(awk '
+    /^\[\[package\]\]/ { name = ""; version = "" }
+    /^name = "/ { name = $3; gsub(/"/, "", name) }
+    /^version = "/ { version = $3; gsub(/"/, "", version) }
+    /^checksum = "/ { sum = $3; gsub(/"/, "", sum); print name "-" version " " sum }
+  ' "$lock")
+  while IFS= read -r -d '' file; do
+    base=${file##*/}
+    base=${base%.crate}
+    sum=$(awk -v k="$base" '$1 == k { print $2; exit }' <<< "$want")
+    if [ -z "$sum" ] || [ ! -f "$file" ] || [ -L "$file" ] || [ "$(sha256 "$file")" != "$sum" ]; then
+      echo "relgate install: $base.crate in the cache is not the archive Cargo.lock names; removed (cargo downloads it again)" >&2
+      rm -rf -- "$file"
+    fi
+  done < <(find "$cache" -name '*.crate' -print0)
+}
+
 install_source() {
   command -v rustup >/dev/null 2>&1 ||
     fail "install: source needs rustup on the runner (GitHub's hosted runners have it)"
   rustup toolchain install "$toolchain" --profile minimal --no-self-update >&2
+  # A cargo home of its own, the one the action caches: only the index and the crate
+  # archives come from the cache; unpacked sources and the target folder are never
+  # reused (cargo trusts both as they are).
+  local cargo_home="$RUNNER_TEMP/relgate-cargo" target="$RUNNER_TEMP/relgate-target"
+  rm -rf -- "$cargo_home/registry/src" "$cargo_home/git" "$target"
+  verify_cached_crates "$cargo_home/registry/cache" "$action_dir/Cargo.lock"
   # The explicit +toolchain outranks any rust-toolchain.toml; the working directory is
   # the action's folder, not the workspace.
   (cd "$action_dir" &&
-    CARGO_TARGET_DIR="$RUNNER_TEMP/relgate-target" \
+    CARGO_HOME="$cargo_home" CARGO_TARGET_DIR="$target" \
       cargo "+$toolchain" build --locked --release --bin relgate >&2) ||
     fail "building relgate from $action_dir failed"
-  bin="$RUNNER_TEMP/relgate-target/release/$exe"
+  bin="$target/release/$exe"
+}
+
+# Refuses (exit 2, before any request) a base URL that is not https://HOST[:PORT][/PATH]
+# or, for the tests, http://127.0.0.1[:PORT][/PATH]. The URL is taken apart, not matched
+# by prefix: in http://127.0.0.1:x@evil.example the host is evil.example (127.0.0.1:x is
+# user info), so user info is refused outright, and so is any character outside a plain
+# URL path (a query, a fragment or a backslash can also move the host curl sees).
+check_base_url() {
+  local url=$1 scheme rest authority host
+  case "$url" in
+    https://*) scheme=https rest=${url#https://} ;;
+    http://*) scheme=http rest=${url#http://} ;;
+    *) fail "RELGATE_INSTALL_BASE_URL must be an https:// URL (http://127.0.0.1 is for tests): '$url'" ;;
+  esac
+  # Where curl (and a browser) end the authority: the first / ? # or \\.
+  authority=${rest%%[/?#\\]*}
+  case "$authority" in
+    *@*) fail "RELGATE_INSTALL_BASE_URL must not carry user info (NAME@ before the host): '$url'" ;;
+  esac
+  [[ "$rest" =~ ^[A-Za-z0-9._~/:-]*$ ]] ||
+    fail "RELGATE_INSTALL_BASE_URL holds a character outside a plain URL path (letters, digits, . _ ~ - / :): '$url'"
+  [[ "$authority" =~ ^([A-Za-z0-9.-]+)(:[0-9]{1,5})?$ ]] ||
+    fail "RELGATE_INSTALL_BASE_URL has no valid HOST[:PORT] after $scheme://: '$url'"
+  host=${BASH_REMATCH[1]}
+  if [ "$scheme" = http ] && [ "$host" != 127.0.0.1 ]; then
+    fail "RELGATE_INSTALL_BASE_URL must be an https:// URL; http is for tests, on host 127.0.0.1 only: '$url'"
+  fi
 }
 
 install_binary() {
@@ -83,10 +146,10 @@ install_binary() {
 
   local base=${RELGATE_INSTALL_BASE_URL:-https://github.com/relgate/relgate/releases/download}
   local proto
+  check_base_url "$base"
   case "$base" in
     https://*) proto=(--proto '=https' --proto-redir '=https' --tlsv1.2) ;;
-    http://127.0.0.1:* | http://127.0.0.1/*) proto=(--proto '=http' --max-redirs 0) ;;
-    *) fail "RELGATE_INSTALL_BASE_URL must be an https:// URL (http://127.0.0.1 is for tests)" ;;
+    *) proto=(--proto '=http' --max-redirs 0) ;;
   esac
   local url="$base/v$version/$file"
   local dest="$RUNNER_TEMP/relgate-$version-$target"
@@ -114,7 +177,7 @@ install_binary() {
 mode=${1:-install}
 if [ "$mode" = key ]; then
   lock=$(sha256 "$action_dir/Cargo.lock")
-  echo "key=relgate-source-${RUNNER_OS:-}-${RUNNER_ARCH:-}-$toolchain-${lock:0:16}" >> "$GITHUB_OUTPUT"
+  echo "key=relgate-crates-${RUNNER_OS:-}-${RUNNER_ARCH:-}-${lock:0:16}" >> "$GITHUB_OUTPUT"
   exit 0
 fi
 

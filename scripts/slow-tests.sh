@@ -7,8 +7,12 @@
 #   pip reads the built wheel).
 # Run before a release or after changing .pre-commit-hooks.yaml, Cargo.toml or
 # pyproject.toml. Commit first: the managers install from HEAD, not from the work tree.
+# The tools come from the same virtual environment as .ci/run's (.ci/tools.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=.ci/tools.sh
+. .ci/tools.sh
+ci_tools
 CI=true cargo test --test integration -- --ignored --exact \
   precommit::precommit_pre_commit_installs_the_rust_hook \
   precommit::precommit_prek_installs_the_rust_hook \

@@ -2,7 +2,7 @@
 //! findings in one deterministic order whatever the thread count.
 
 use crate::eval::selected::Selection;
-use crate::eval::{Cx, EvalError, Hit};
+use crate::eval::{Cx, EvalError, Hit, Subject};
 use crate::finding::Finding;
 use crate::lang::template::no_escape;
 use crate::policy::{Cond, Policy, PolicySet};
@@ -36,6 +36,8 @@ pub(crate) struct PolicyOutcome {
     /// Why the policy was skipped or exempted, for reports.
     pub reason: Option<String>,
     pub findings: Vec<Finding>,
+    /// The policy's help with the run's variables filled in (its findings carry it too).
+    pub help: Option<String>,
     /// How many distinct files the policy's checks selected or read.
     pub selected: usize,
     /// Why its checks looked at no file (`docs/**/*.md matched nothing`).
@@ -77,7 +79,7 @@ fn judge_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, ReadError> {
             cx,
             Status::Fail,
             None,
-            vec![Hit::new(e.to_string(), None)],
+            vec![Hit::new(e.to_string(), Subject::Policy)],
         )),
     }
 }
@@ -86,6 +88,9 @@ fn run_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, EvalError> {
     if let Some(when) = &p.when {
         let hits = eval(when, cx)?;
         // A precondition that cannot be judged does not skip: the policy fails with why.
+        // Each such finding keeps its subject (the unreadable file is what to fix); a
+        // precondition that cannot be evaluated at all (a variable without a value) is
+        // an error of the policy, about the policy itself (`judge_policy`).
         let undecided: Vec<Hit> = hits.iter().filter(|h| h.undecided).cloned().collect();
         if !undecided.is_empty() {
             let hits = undecided
@@ -197,7 +202,7 @@ pub(crate) fn eval(c: &Cond, cx: &Cx) -> Result<Vec<Hit>, EvalError> {
             if hits.is_empty() {
                 return Ok(vec![Hit::new(
                     format!("'{}' holds, but must not", describe(inner)),
-                    None,
+                    Subject::Policy,
                 )]);
             }
             // "Could not judge" is never inverted into a pass: it stays a failure.
@@ -213,49 +218,34 @@ fn outcome(
     reason: Option<String>,
     hits: Vec<Hit>,
 ) -> PolicyOutcome {
+    // Rendered once per policy, with the run's variables (raw when one has no value).
     let help = p.help.as_ref().map(|t| {
         cx.vars
             .render(t, no_escape)
             .unwrap_or_else(|_| t.raw.clone())
     });
-    let mut findings: Vec<Finding> = hits
+    // One finding per hit, each once: two conditions on one missing file say the
+    // same thing. Reports sort all findings together, once.
+    let mut seen = std::collections::HashSet::new();
+    let findings: Vec<Finding> = hits
         .into_iter()
-        .map(|h| {
-            let (path, line, column) = match h.at {
-                Some(at) => (Some(at.path), at.line, at.column),
-                None => (None, None, None),
-            };
-            let snippet = match (&path, line) {
-                (Some(path), Some(line)) => match cx.attachments.by_label(path) {
-                    Some(c) => Some(crate::finding::excerpt(c, line, column).text),
-                    None => cx
-                        .view
-                        .read(path)
-                        .ok()
-                        .map(|c| crate::finding::excerpt(&c, line, column).text),
-                },
-                _ => None,
-            };
-            Finding {
-                policy: p.id.clone(),
-                severity: h.severity.unwrap_or(p.severity),
-                message: crate::finding::bounded(h.message),
-                path,
-                line,
-                column,
-                help: help.clone(),
-                snippet,
-                origin: p.origin.clone(),
-                waived: None,
-            }
+        .map(|h| Finding {
+            policy: p.id.clone(),
+            severity: h.severity.unwrap_or(p.severity),
+            message: crate::finding::bounded(h.message),
+            subject: h.subject,
+            help: help.clone(),
+            snippet: None,
+            origin: p.origin.clone(),
+            waived: None,
         })
+        .filter(|f| seen.insert((f.subject.clone(), f.severity, f.message.clone())))
         .collect();
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings.dedup();
     PolicyOutcome {
         status,
         reason,
         findings,
+        help,
         selected: 0,
         unmatched: Vec::new(),
     }

@@ -44,17 +44,125 @@ impl std::fmt::Display for Origin {
     }
 }
 
+/// A place in a file: its path, and the line and column when known.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct At {
+    pub path: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+impl At {
+    pub fn file(path: &str) -> At {
+        At {
+            path: path.to_string(),
+            line: None,
+            column: None,
+        }
+    }
+
+    pub fn line(path: &str, line: usize, column: usize) -> At {
+        At {
+            path: path.to_string(),
+            line: Some(line),
+            column: Some(column),
+        }
+    }
+}
+
+/// What a finding is about. Every report places a finding from its subject alone
+/// (never from the words of its message): a file and line, a file, several files,
+/// the policy's own definition, or the repository as a whole.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Subject {
+    /// A place in a file: 1-based line and column (character) of the file under check.
+    Line {
+        path: String,
+        line: usize,
+        column: Option<usize>,
+    },
+    /// A file (or folder) as a whole, present or not (`docs/runbook.md does not exist`).
+    File(String),
+    /// Several files together, sorted, each once (a flag that is off in every file
+    /// that assigns it).
+    Files(Vec<String>),
+    /// The policy itself: a variable it needs has no value, a template of it renders
+    /// to an invalid glob, its `not:` holds. Placed at its definition ([`Origin`]).
+    Policy,
+    /// The repository as a whole: no file matches a glob, no file assigns a flag.
+    Repository,
+}
+
+impl From<At> for Subject {
+    fn from(at: At) -> Subject {
+        match at.line {
+            Some(line) => Subject::Line {
+                path: at.path,
+                line,
+                column: at.column,
+            },
+            None => Subject::File(at.path),
+        }
+    }
+}
+
+impl Subject {
+    /// Several files: sorted, each once; one file is that file, none the repository.
+    pub fn files(mut paths: Vec<String>) -> Subject {
+        paths.sort();
+        paths.dedup();
+        match paths.len() {
+            0 => Subject::Repository,
+            1 => Subject::File(paths.remove(0)),
+            _ => Subject::Files(paths),
+        }
+    }
+
+    /// The one file the finding is in, when it is about one file.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Subject::Line { path, .. } | Subject::File(path) => Some(path),
+            _ => None,
+        }
+    }
+
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Subject::Line { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+
+    pub fn column(&self) -> Option<usize> {
+        match self {
+            Subject::Line { column, .. } => *column,
+            _ => None,
+        }
+    }
+
+    /// The name of its kind, as `docs/json.md` lists them.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Subject::Line { .. } => "line",
+            Subject::File(_) => "file",
+            Subject::Files(_) => "files",
+            Subject::Policy => "policy",
+            Subject::Repository => "repository",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Finding {
     pub policy: String,
     pub severity: Severity,
     pub message: String,
-    /// Relative to the checked root, `/`-separated; `None` for findings about the run.
-    pub path: Option<String>,
-    pub line: Option<usize>,
-    pub column: Option<usize>,
+    /// What the finding is about: where every report places it. Paths are relative to
+    /// the checked root, `/`-separated.
+    pub subject: Subject,
     pub help: Option<String>,
-    /// The offending line's text, when the finding has a line.
+    /// The offending line's text, when the finding has a line (cut by the report's
+    /// quoting, [`crate::report::quote`], from the one read of its file).
     pub snippet: Option<String>,
     pub origin: Origin,
     /// The live waiver that covers this finding: it stays in every report, marked, and
@@ -75,15 +183,30 @@ pub(crate) struct WaivedBy {
 }
 
 impl Finding {
-    /// The order of every report: path, line, column, policy, message.
+    /// The order of every report: path, line, column, policy, message (findings
+    /// without a file of their own first), then the subject.
     pub(crate) fn sort_key(&self) -> impl Ord + '_ {
         (
-            self.path.as_deref(),
-            self.line,
-            self.column,
+            self.subject.path(),
+            self.subject.line(),
+            self.subject.column(),
             self.policy.as_str(),
             self.message.as_str(),
+            &self.subject,
         )
+    }
+
+    /// The file the finding is in, when it is about one file.
+    pub(crate) fn path(&self) -> Option<&str> {
+        self.subject.path()
+    }
+
+    pub(crate) fn line(&self) -> Option<usize> {
+        self.subject.line()
+    }
+
+    pub(crate) fn column(&self) -> Option<usize> {
+        self.subject.column()
     }
 }
 
@@ -107,109 +230,27 @@ pub(crate) fn bounded(message: String) -> String {
     )
 }
 
-/// The most characters a snippet shows of a line (plus `…` at a cut end).
-pub(crate) const SNIPPET_CHARS: usize = 160;
-/// Characters kept before the column when a long line is cut.
-const SNIPPET_BEFORE: usize = 60;
-
-/// A bounded piece of one line: what reports show of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Excerpt {
-    /// The text (lossily decoded), with `…` where the line was cut.
-    pub(crate) text: String,
-    /// 0-based character index of the finding's column in `text`.
-    pub(crate) caret: usize,
-}
-
-/// The byte offset `n` characters into `bytes`, counting as `String::from_utf8_lossy`
-/// does (one character per maximal invalid sequence); `bytes.len()` when shorter.
-fn advance(bytes: &[u8], mut n: usize) -> usize {
-    let mut pos = 0;
-    for chunk in bytes.utf8_chunks() {
-        let valid = chunk.valid();
-        let k = n.min(valid.len());
-        if valid.as_bytes()[..k].is_ascii() {
-            // Fast path: ASCII bytes are characters.
-            if k == n {
-                return pos + k;
-            }
-            n -= k;
-            pos += k;
-        } else {
-            for (i, _) in valid.char_indices() {
-                if n == 0 {
-                    return pos + i;
-                }
-                n -= 1;
-            }
-            pos += valid.len();
-        }
-        if !chunk.invalid().is_empty() {
-            if n == 0 {
-                return pos;
-            }
-            n -= 1;
-            pos += chunk.invalid().len();
-        }
-    }
-    pos
-}
-
-/// At most [`SNIPPET_CHARS`] characters of 1-based `line` around 1-based `column`
-/// (from [`SNIPPET_BEFORE`] characters before it). The work is bounded by the
-/// column and the window, never by the line: a 14 MB one-line file costs a finding
-/// no more than a short line does.
-pub(crate) fn excerpt(
-    content: &crate::repo::Content,
-    line: usize,
-    column: Option<usize>,
-) -> Excerpt {
-    let bytes = &content.bytes()[content.line_range(line)];
-    excerpt_from(bytes, column.unwrap_or(1).saturating_sub(1), None)
-}
-
-/// [`excerpt`] of a line's bytes, at 0-based character `col`; `from` forces the first
-/// character shown (for context lines cut like the line they surround).
-pub(crate) fn excerpt_from(bytes: &[u8], col: usize, from: Option<usize>) -> Excerpt {
-    let start_char = from.unwrap_or_else(|| {
-        if bytes.len() <= SNIPPET_CHARS {
-            0
-        } else {
-            col.saturating_sub(SNIPPET_BEFORE)
-        }
-    });
-    let start = advance(bytes, start_char);
-    let end = start + advance(&bytes[start..], SNIPPET_CHARS);
-    let mut text = String::new();
-    if start > 0 {
-        text.push('…');
-    }
-    text.push_str(&String::from_utf8_lossy(&bytes[start..end]));
-    if end < bytes.len() {
-        text.push('…');
-    }
-    Excerpt {
-        text,
-        caret: usize::from(start > 0) + col.saturating_sub(start_char),
-    }
-}
-
-/// The first character an [`excerpt`] of this line at `column` shows (so context
-/// lines can be cut at the same place).
-pub(crate) fn excerpt_start(bytes: &[u8], column: Option<usize>) -> usize {
-    if bytes.len() <= SNIPPET_CHARS {
-        0
-    } else {
-        column
-            .unwrap_or(1)
-            .saturating_sub(1)
-            .saturating_sub(SNIPPET_BEFORE)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn several_files_are_sorted_once_and_one_file_is_a_file() {
+        let s = |v: &[&str]| Subject::files(v.iter().map(|p| p.to_string()).collect());
+        assert_eq!(s(&[]), Subject::Repository);
+        assert_eq!(s(&["a", "a"]), Subject::File("a".into()));
+        assert_eq!(
+            s(&["b", "a", "b"]),
+            Subject::Files(vec!["a".into(), "b".into()])
+        );
+        assert_eq!(s(&["b", "a"]).path(), None);
+        let line = Subject::from(At::line("x", 3, 4));
+        assert_eq!(
+            (line.path(), line.line(), line.column()),
+            (Some("x"), Some(3), Some(4))
+        );
+        assert_eq!(Subject::from(At::file("x")), Subject::File("x".into()));
+    }
 
     #[test]
     fn long_messages_are_cut() {
@@ -217,36 +258,5 @@ mod tests {
         let m = bounded(format!("v='{}'", "é".repeat(5000)));
         assert!(m.len() < MESSAGE_BYTES + 40, "{}", m.len());
         assert!(m.ends_with("é… (8005 more bytes not shown)"), "{m}");
-    }
-
-    #[test]
-    fn short_lines_are_whole() {
-        let e = excerpt_from(b"key: value", 5, None);
-        assert_eq!(
-            e,
-            Excerpt {
-                text: "key: value".into(),
-                caret: 5
-            }
-        );
-    }
-
-    #[test]
-    fn long_lines_are_cut_around_the_column() {
-        let line = format!("{}X{}", "a".repeat(70_000), "b".repeat(70_000));
-        let e = excerpt_from(line.as_bytes(), 70_000, None);
-        assert_eq!(e.text.chars().count(), SNIPPET_CHARS + 2);
-        assert!(e.text.starts_with('…') && e.text.ends_with('…'));
-        assert_eq!(e.text.chars().nth(e.caret), Some('X'));
-        // Multi-byte and invalid bytes count as the lossy decoding counts them.
-        let mut line = "é".repeat(100).into_bytes();
-        line.extend_from_slice(b"\xff\xfeX");
-        line.extend(std::iter::repeat_n(b'z', 200));
-        let e = excerpt_from(&line, 102, None);
-        assert_eq!(e.text.chars().nth(e.caret), Some('X'), "{}", e.text);
-        assert!(e.text.contains("é\u{fffd}\u{fffd}X"), "{}", e.text);
-        // The column at the end of a line.
-        let e = excerpt_from(b"abc", 3, None);
-        assert_eq!((e.text.as_str(), e.caret), ("abc", 3));
     }
 }

@@ -2,7 +2,7 @@
 //! git checkout (working tree, index or any commit, optionally against a base),
 //! reported as diagnostics that point at the exact file and line.
 //!
-//! `main.rs` only parses arguments and maps [`run`]'s outcome to an exit code;
+//! `main.rs` only parses arguments and maps [`run()`]'s outcome to an exit code;
 //! everything else lives here so that tests can drive it.
 //!
 //! # Layers
@@ -12,7 +12,9 @@
 //!
 //! | layer | modules | holds |
 //! |---|---|---|
-//! | face | `commands`, `cli`, `report`, `error` | the commands, their arguments and output |
+//! | face | `commands`, `cli`, `error` | the commands, their arguments and output |
+//! | run | `run` | one evaluation: the trusted tree, policy files, built-in policies, waivers, request and outcome |
+//! | reports | `report` | the evaluated run as a report, and its formats |
 //! | engine | `engine` | `when` / `unless` / `all` / `any` / `not`, statuses |
 //! | loading | `policy` | YAML in, a validated policy set out (reads `checks::KINDS`) |
 //! | kinds | `checks` | one file per check kind and the registry |
@@ -40,6 +42,7 @@ pub(crate) mod policy;
 pub mod repo;
 #[allow(unreachable_pub)]
 pub(crate) mod report;
+pub(crate) mod run;
 #[cfg(test)]
 mod testkit;
 

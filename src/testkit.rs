@@ -51,8 +51,8 @@ pub(crate) fn brief(hits: &[Hit]) -> Vec<(String, Option<usize>)> {
     hits.iter()
         .map(|h| {
             (
-                h.at.as_ref().map_or(String::new(), |a| a.path.clone()),
-                h.at.as_ref().and_then(|a| a.line),
+                h.subject.path().unwrap_or_default().to_string(),
+                h.subject.line(),
             )
         })
         .collect()

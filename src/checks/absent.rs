@@ -10,7 +10,7 @@ use crate::lang::pattern::GlobSet;
 pub(super) static SPEC: KindSpec = KindSpec {
     name: "absent",
     summary: "No file matches any of the paths or globs.",
-    doc: "One finding per file that exists although it must not.\n\n```yaml\ncheck:\n  absent: ['**/*.pem', '**/.env.local']\n```",
+    doc: include_str!("absent.md"),
     params: &[
         Param {
             name: "paths",

@@ -16,14 +16,7 @@ use crate::repo::Content;
 pub(super) static SPEC: KindSpec = KindSpec {
     name: "captures",
     summary: "The file (or one Markdown section) has a line matching a regex, and the values of its named captures satisfy the listed comparisons.",
-    doc: "The pattern is a Rust regex with named groups (`(?P<date>...)`); `^` and `$` match at line \
-boundaries. With no matching line there is one finding (at the section heading, or the file). Each \
-selected matching line (`lines`: every one by default) is then judged: each `dates` rule parses its \
-capture as a date (`YYYY-MM-DD`) or an RFC 3339 time and compares it with `not_before`, `not_after` \
-and `within` + `of` (templates: variables, the built-ins `{now}` and `{today}`, and the pattern's own \
-captures). When either side is a plain date the comparison is made by UTC calendar day, so a value on \
-the bound's day is neither before nor after it. `equals` compares captures with templates as text. \
-Findings point at the capture's line and column. A Markdown file is searched as rendered (see `raw`).\n\n```yaml\ncheck:\n  captures:\n    file: docs/support/dr-checklist.md\n    section: 'Release {release}'\n    pattern: '^Assinatura: (?P<name>.+) <(?P<email>[^>]+)> [—–-] (?P<date>\\d{4}-\\d{2}-\\d{2})\\s*$'\n    dates:\n      - {capture: date, not_before: '{release}', not_after: '{now}'}\n```",
+    doc: include_str!("captures.md"),
     params: &[
         Param {
             name: "file",

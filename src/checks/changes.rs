@@ -13,13 +13,7 @@ use crate::repo::{ChangeStatus, Diff};
 pub(super) static SPEC: KindSpec = KindSpec {
     name: "changes",
     summary: "If the change (against --base) alters a flag or touches some files, it also modifies every `must_modify` path.",
-    doc: "Only with `--base`: without a base the policy is `skip` (\"needs --base\"). The trigger is \
-one of `flag` (a `flag:` variable: the change adds, removes or alters an assignment, compared as \
-(file, value) pairs between the base and the checked tree; a config file that starts or stops \
-parsing counts too) or `touches` (globs: the change adds, modifies or deletes a matching file). \
-When the trigger fires, every `must_modify` path (or glob) must be added or modified by the change; \
-one finding per path that is not, at the assignment or file that fired the trigger.\n\n\
-```yaml\ncheck:\n  changes:\n    flag: real_billing\n    must_modify: [releases/ledger.json, 'releases/{release}/README.md']\n```",
+    doc: include_str!("changes.md"),
     params: &[
         Param {
             name: "flag",

@@ -11,11 +11,7 @@ use crate::parse::markdown::task_items;
 pub(super) static SPEC: KindSpec = KindSpec {
     name: "checklist",
     summary: "The file (or one Markdown section of it) has at least one task item, and every task item is ticked.",
-    doc: "Task items are GitHub task-list items as GitHub renders them: `- [ ]`, `- [x]`, `* [X]`, `1. [ ]`, \
-`1) [ ]`, nested, in block quotes or not. A box in an HTML comment, an HTML block or a code block (fenced \
-or indented) is not an item. The file is read as CommonMark whatever its name. \
-One finding per unticked item, at its line; one finding when there is no item at all (a checklist \
-with nothing to tick does not pass).\n\n```yaml\ncheck:\n  checklist:\n    file: docs/support/dr-checklist.md\n    section: 'Release {release}'\n```",
+    doc: include_str!("checklist.md"),
     params: &[
         Param {
             name: "file",

@@ -13,13 +13,7 @@ use crate::parse::structured::{self, DataFormat, Kind, Value};
 pub(super) static SPEC: KindSpec = KindSpec {
     name: "data",
     summary: "A JSON, YAML or TOML file parses, and the value at a path has the declared type, elements, order, members and last element.",
-    doc: "The format comes from the extension (`.json`, `.yml`/`.yaml`, `.toml`) unless `format` says \
-otherwise; JSON is strict (RFC 8259, no duplicate keys). For YAML the first document is read. `path` is \
-dotted (`releases.0.date`; empty for the whole document). A file that does not parse is one finding at \
-the parse error. `each`, `ordered`, `contains` and `last` need an array; each violation is a finding at \
-the offending element's (or field's) line, naming it as `[index].field` (0-based). `contains` and \
-`last` compare as text, so `1` equals `'1'`; `each.enums` compares with the type (`1` is not `'1'`).\n\n\
-```yaml\ncheck:\n  data:\n    file: releases/ledger.json\n    type: array\n    each:\n      required: [date, release, event, flag, by]\n      types: {by: string}\n      enums: {event: [activation, rollback], flag: [0, 1]}\n      formats: {date: datetime, release: date}\n      non_empty: [by]\n    ordered: {field: date}\n    contains: {release: '{release}'}\n    last: {flag: '{ledger_flag}'}\n```",
+    doc: include_str!("data.md"),
     params: &[
         Param {
             name: "file",

@@ -15,12 +15,7 @@ use jiff::civil::Date;
 pub(super) static SPEC: KindSpec = KindSpec {
     name: "deadline",
     summary: "For every selected element of a data file, a file named after a date is present, dated within a window after the element's date.",
-    doc: "The elements are those of the array at `path` whose fields equal `where` (as text). For an \
-element dated D (`date_field`: RFC 3339 or `YYYY-MM-DD`), some file whose path matches `expect` with \
-`{date}` standing for a `YYYY-MM-DD` must carry a date between the day of D and the day of D + \
-`within` (UTC days). A missing file is a warning while `--now` is before D + `within` (it names the \
-deadline), then a finding of the policy's severity. A file dated outside the window does not count (a late one is named in the message). \
-Findings point at the element's line.\n\n```yaml\ncheck:\n  deadline:\n    file: releases/ledger.json\n    where: {event: rollback}\n    date_field: date\n    expect: 'quality/reports/{date}-licoes-aprendidas.md'\n    within: 48h\n```",
+    doc: include_str!("deadline.md"),
     params: &[
         Param {
             name: "file",

@@ -12,9 +12,7 @@ use rayon::prelude::*;
 pub(super) static SPEC: KindSpec = KindSpec {
     name: "encoding",
     summary: "Every selected file is valid UTF-8 and free of mojibake.",
-    doc: "Mojibake is UTF-8 text that was once read as Latin-1, Windows-1252 or Mac Roman and \
-written back (`Ã§` for `ç`, `â€™` for `’`, `√£` for `ã`). NFD text, a byte-order mark and CRLF line \
-endings are fine. One finding per file, at its first bad line.\n\n```yaml\ncheck:\n  encoding:\n    files: ['docs/**/*.md', 'quality/**/*.md']\n```",
+    doc: include_str!("encoding.md"),
     params: &[
         Param {
             name: "files",

@@ -2,7 +2,7 @@
 
 use super::KindSpec;
 use crate::eval::util::missing_message;
-use crate::eval::{At, Check, Cx, Eval, Hit};
+use crate::eval::{At, Check, Cx, Eval, Hit, Subject};
 use crate::lang::fields::Fields;
 use crate::lang::kind::{Param, Ty};
 use crate::lang::pattern::GlobSet;
@@ -10,9 +10,7 @@ use crate::lang::pattern::GlobSet;
 pub(super) static SPEC: KindSpec = KindSpec {
     name: "exists",
     summary: "Each path exists; each glob matches at least one file.",
-    doc: "One finding per path that does not exist or glob that matches nothing. A symbolic \
-link counts as present here (use `mode` to require a regular file); a file inside a symlinked \
-folder does not exist for relgate.\n\n```yaml\ncheck:\n  exists:\n    - docs/support/dr-checklist.md\n    - 'docs/compliance/approvals/{release}/*'\n```",
+    doc: include_str!("exists.md"),
     params: &[Param {
         name: "paths",
         ty: Ty::Globs,
@@ -57,7 +55,10 @@ impl Check for Exists {
                 None => Hit::at(missing_message(cx, &pat.text), At::file(&pat.text)),
                 Some(_) => Hit::new(
                     format!("no file matches '{}'", pat.text),
-                    (!pat.base().is_empty()).then(|| At::file(pat.base())),
+                    match pat.base() {
+                        "" => Subject::Repository,
+                        base => Subject::File(base.to_string()),
+                    },
                 ),
             });
         }

@@ -2,7 +2,7 @@
 
 use super::KindSpec;
 use crate::eval::flags::FlagFacts;
-use crate::eval::{At, Check, Cx, Eval, Hit};
+use crate::eval::{At, Check, Cx, Eval, Hit, Subject};
 use crate::lang::fields::Fields;
 use crate::lang::kind::{Param, Ty};
 use crate::parse::assign::FlagState;
@@ -10,12 +10,7 @@ use crate::parse::assign::FlagState;
 pub(super) static SPEC: KindSpec = KindSpec {
     name: "flag",
     summary: "A flag variable is off (no config file turns it on) or on.",
-    doc: "`var` names a variable defined with `flag:` under `vars:`; its facts (every assignment \
-in every selected config file) are gathered once per run. With `is: off` there is one finding per \
-assignment that is on or cannot be proven off (`${REAL}`), at the assignment, and one per config \
-file that does not parse, at the parse error (the flag counts as on there: the gate fails closed). \
-With `is: on` the check holds when the flag is on; as a `when:` it makes a policy apply only while \
-the flag is on.\n\n```yaml\ncheck:\n  flag: {var: real_billing, is: 'off'}\nunless:\n  exists: 'docs/compliance/approvals/{release}/steering.md'\n```",
+    doc: include_str!("flag.md"),
     params: &[
         Param {
             name: "var",
@@ -66,7 +61,10 @@ impl Check for Flag {
             return Ok(if facts.is_on() {
                 Vec::new()
             } else {
-                vec![Hit::new(off_message(facts), None)]
+                vec![Hit::new(
+                    off_message(facts),
+                    Subject::files(facts.assignments.iter().map(|a| a.path.clone()).collect()),
+                )]
             });
         }
         let mut hits = on_hits(facts);

@@ -12,21 +12,7 @@ use crate::parse::junit::{Case, Counts, Declared, Report, Suite, bounded, parse_
 pub(super) static SPEC: KindSpec = KindSpec {
     name: "junit",
     summary: "A JUnit XML report has the named test suite, with enough tests, no failures or errors, and tests that were not skipped.",
-    doc: "The file must be a well-formed XML document (UTF-8, or UTF-16 or ISO-8859-1 as it \
-declares) whose root is `<testsuite>` or `<testsuites>` (pytest `--junitxml`, Surefire, Gradle, \
-jest-junit, mocha, Robot Framework, node's test runner). Counts come from the test cases \
-themselves: every `<testcase>` below a suite, at any depth, is a test; it failed with a \
-`<failure>` child, errored with `<error>`, was skipped with `<skipped>`. Where a suite's \
-attributes (`tests`, `failures`, `errors`, `skipped`) disagree with its test cases and nested \
-suites, the worse of the two counts (fewer tests, more failures, errors and skips) and the \
-finding says so. Every `<testsuite>` named `suite` (or, without `suite`, the whole report: its \
-root element) must have at least `min_tests` tests, at most `max_failures` failures and \
-`max_errors` errors, and at least `min_executed` tests not skipped. A missing file, a file \
-that is not well-formed XML or not a JUnit report is one finding at the position of the \
-problem; a missing suite is one finding naming the suites found; each count out of bounds is \
-one finding at the suite's tag, naming the failing or erroring test cases (class, name, line, \
-message; the first five).\n\n\
-```yaml\ncheck:\n  junit:\n    file: 'releases/{release}/evidence/real_gateway.xml'\n    suite: real_gateway\n```",
+    doc: include_str!("junit.md"),
     params: &[
         Param {
             name: "file",

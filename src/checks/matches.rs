@@ -17,10 +17,7 @@ use std::sync::Arc;
 pub(super) static SPEC: KindSpec = KindSpec {
     name: "matches",
     summary: "Every selected file has a match for every pattern (optionally within one Markdown section).",
-    doc: "Patterns are Rust regexes; `^` and `$` match at line boundaries. With `section`, only the \
-body of the first heading with exactly that text is searched (up to the next heading of the same or a \
-higher level). A Markdown file is searched as rendered (see `raw`). One finding per missing file, missing section, or pattern without a match (at the \
-section's heading when there is one).\n\n```yaml\ncheck:\n  matches:\n    files: docs/support/dr-checklist.md\n    patterns: '^## Release {release}$'\n```",
+    doc: include_str!("matches.md"),
     params: TEXT_PARAMS,
     shorthand: None,
     build,

@@ -1,6 +1,8 @@
 //! Check kinds: one file each, registered in [`KINDS`].
 //!
-//! A kind is declared by a [`KindSpec`]: its name, documentation and parameters.
+//! A kind is declared by a [`KindSpec`]: its name, documentation and parameters. Its
+//! details and example are Markdown in `<kind>.md` beside it (`include_str!`), and its
+//! `relgate test` cases are in `tests/kinds/<kind>/`.
 //! The same table drives the policy loader (unknown keys, required keys, types),
 //! `relgate schema`, `relgate explain KIND` and the generated check-kind section of
 //! `docs/policy-language.md`, so they cannot drift. A kind sees the repository only
@@ -32,7 +34,7 @@ pub(crate) struct KindSpec {
     pub name: &'static str,
     /// One line: what holds when the check passes.
     pub summary: &'static str,
-    /// Markdown: details and an example.
+    /// Markdown: details and an example, from `<kind>.md` (`include_str!`).
     pub doc: &'static str,
     pub params: &'static [Param],
     /// The parameter a bare scalar or list sets (`exists: docs/x.md`).

@@ -11,11 +11,7 @@ use crate::repo::{EntryKind, SourceKind};
 pub(super) static SPEC: KindSpec = KindSpec {
     name: "mode",
     summary: "Every selected file is a regular file with exactly the given permission bits.",
-    doc: "In the working tree the permission bits on disk are compared exactly (`0664` is not \
-`0644`). With `--staged` and `--rev` git's mode is compared: `0644` means `100644`, and any mode \
-with an execute bit means `100755`, the only two modes git records for files. A symbolic link \
-(`120000`), FIFO or submodule never passes. One finding per file; a literal path that does not \
-exist and a glob that matches nothing are findings too.\n\n```yaml\ncheck:\n  mode:\n    files: 'releases/{release}/**'\n    mode: '0644'\n```",
+    doc: include_str!("mode.md"),
     params: &[
         Param {
             name: "files",

@@ -10,9 +10,7 @@ use crate::parse::markdown::searched;
 pub(super) static SPEC: KindSpec = KindSpec {
     name: "not_matches",
     summary: "No selected file has a match for any of the patterns (optionally within one Markdown section).",
-    doc: "One finding per match, at its line and column. Files that do not exist are fine; a file \
-that cannot be read as UTF-8 is a finding. A Markdown file is searched as rendered: text in HTML \
-comments or code blocks is not reported unless `raw: true`.\n\n```yaml\ncheck:\n  not_matches:\n    files: 'docs/**/*.md'\n    patterns: '(?i)\\bTODO\\b'\n```",
+    doc: include_str!("not_matches.md"),
     params: TEXT_PARAMS,
     shorthand: None,
     build,
@@ -80,7 +78,7 @@ mod tests {
             brief(&hits),
             [("a.md".into(), Some(2)), ("a.md".into(), Some(3))]
         );
-        assert_eq!(hits[1].at.as_ref().and_then(|a| a.column), Some(3));
+        assert_eq!(hits[1].subject.column(), Some(3));
         assert_eq!(
             brief(&eval_yaml(
                 "not_matches: {files: b.md, patterns: x}",

@@ -22,20 +22,7 @@ use ssh_key::{HashAlg, PublicKey, SshSig};
 pub(super) static SPEC: KindSpec = KindSpec {
     name: "signature",
     summary: "A file is signed with OpenSSH signatures (ssh-keygen -Y sign) by enough principals of an allowed-signers file from the trusted tree.",
-    doc: "Each file matched by `signatures` (default: the signed file's path + `.sig`) is an armored \
-SSHSIG signature (`-----BEGIN SSH SIGNATURE-----`), as `ssh-keygen -Y sign -f KEY -n relgate FILE` \
-writes it, over the signed file's bytes as the view sees them (working tree, `--staged`, `--rev`). \
-A signature counts when it verifies, is made for `namespace`, and its key is on a line of the \
-`signers` file (OpenSSH's allowed-signers format) that allows the namespace (`namespaces=\"…\"`) \
-and is valid at `--now` (`valid-after`, `valid-before`); with `principals`, a principal of that \
-line must also match one of the patterns. The signers file is read from the trusted tree: the \
-base with `--base`, so a change cannot add its own key. Every signature that does not count is a \
-finding at the signature file saying why; a malformed signers line is a finding at its line; \
-fewer than `min_signers` distinct principals is one finding naming those who signed. Keys: \
-ed25519 and ECDSA (P-256, P-384, P-521); RSA keys and `cert-authority` lines are refused with a \
-finding.\n\n\
-```yaml\ncheck:\n  signature:\n    file: 'docs/compliance/approvals/{release}/steering.md'\n    signers: .relgate/signers/steering\n    principals: ['*@example.com']\n```\n\n\
-Sign with `ssh-keygen -Y sign -f ~/.ssh/id_ed25519 -n relgate FILE` (writes `FILE.sig`).",
+    doc: include_str!("signature.md"),
     params: &[
         Param {
             name: "file",
@@ -254,7 +241,7 @@ impl Check for Signature {
             ));
         } else {
             // Enough valid signatures: the ones that do not count are not the verdict.
-            hits.retain(|h| h.at.as_ref().is_some_and(|a| a.path == signers_path));
+            hits.retain(|h| h.subject.path() == Some(signers_path.as_str()));
         }
         Ok(hits)
     }

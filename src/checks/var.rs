@@ -2,7 +2,7 @@
 //! a version read from a file, or any other variable.
 
 use super::KindSpec;
-use crate::eval::{Check, Cx, Eval, Hit};
+use crate::eval::{Check, Cx, Eval, Hit, Subject};
 use crate::lang::error::Code;
 use crate::lang::fields::Fields;
 use crate::lang::kind::{Param, Ty};
@@ -12,13 +12,7 @@ use crate::lang::template::{Template, no_escape};
 pub(super) static SPEC: KindSpec = KindSpec {
     name: "var",
     summary: "A variable's value matches a regex or equals a text.",
-    doc: "Holds when the variable's value matches `matches` (a regex, searched anywhere in the \
-value: anchor it with `^…$`) or equals `equals`; give exactly one. Most useful in `when:` \
-(apply a policy on release branches only) and `unless:`. A variable without a value (a \
-detached HEAD for `{branch}`, a missing file for a `data` variable) makes the policy fail \
-saying why: it is never taken as a match nor as a mismatch.\n\n```yaml\nwhen:\n  var: \
-{name: branch, matches: '^release/'}\ncheck:\n  not_matches: {files: 'src/**/*.py', patterns: \
-'TODO'}\n```",
+    doc: include_str!("var.md"),
     params: &[
         Param {
             name: "name",
@@ -100,7 +94,11 @@ impl Check for Var {
                     .then(|| format!("variable '{}' is '{value}', not '{want}'", self.name))
             }
         };
-        Ok(hit.map(|m| Hit::new(m, None)).into_iter().collect())
+        // About the run's inputs (a branch, a `--var`), judged against the repository.
+        Ok(hit
+            .map(|m| Hit::new(m, Subject::Repository))
+            .into_iter()
+            .collect())
     }
 }
 

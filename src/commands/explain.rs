@@ -82,16 +82,28 @@ pub(crate) fn run(args: &ExplainArgs, io: &mut Io) -> Outcome {
     }
     for k in kinds.iter().filter_map(|k| checks::kind(k)) {
         // The kind's details without its example; `relgate explain KIND` shows all.
-        let details = k.doc.split("\n\n```").next().unwrap_or_default();
         s.push_str(&format!(
-            "\nCheck '{}' (relgate explain {} shows its keys):\n  {}\n",
+            "\nCheck '{}' (relgate explain {} shows its keys):\n{}",
             k.name,
             k.name,
-            details.trim().replace('\n', "\n  ")
+            indented(reference::details(k))
         ));
     }
     let _ = write!(io.out, "{s}");
     Ok(())
+}
+
+/// Each line indented by two spaces (blank lines left blank).
+fn indented(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            if l.trim().is_empty() {
+                "\n".to_string()
+            } else {
+                format!("  {l}\n")
+            }
+        })
+        .collect()
 }
 
 fn pretty(v: &serde_json::Value) -> String {

@@ -46,6 +46,14 @@ pub(crate) fn kind_markdown(k: &KindSpec) -> String {
     s
 }
 
+/// A kind's details without its example: the prose of its Markdown file before the
+/// first code block (what `relgate explain ID` shows for each kind a policy uses).
+pub(crate) fn details(k: &KindSpec) -> &'static str {
+    let doc = k.doc;
+    let end = doc.find("\n```").unwrap_or(doc.len());
+    doc[..end].trim()
+}
+
 fn collect_nested<'a>(params: &'a [Param], out: &mut Vec<&'a Param>) {
     for p in params {
         if let Ty::Table(inner) | Ty::Rules(inner) = p.ty {
@@ -117,6 +125,44 @@ mod tests {
             assert!(md.contains(&section), "{}", k.name);
             for p in k.params {
                 assert!(section.contains(&format!("| `{}` |", p.name)), "{}", p.name);
+            }
+        }
+    }
+
+    /// Each kind's Markdown file has details, then a YAML example that loads as a policy.
+    #[test]
+    fn every_kind_has_details_and_an_example_that_loads() {
+        for k in KINDS {
+            assert!(!details(k).is_empty(), "{}.md has no details", k.name);
+            assert!(
+                !k.doc.contains("\\n"),
+                "{}.md holds an escaped newline",
+                k.name
+            );
+            let example = k
+                .doc
+                .split("```yaml\n")
+                .nth(1)
+                .and_then(|rest| rest.split("```").next())
+                .unwrap_or_else(|| panic!("{}.md has no ```yaml example", k.name));
+            assert!(
+                example.contains(&format!("{}:", k.name)),
+                "the example of {} does not use it",
+                k.name
+            );
+            let body: String = example.lines().map(|l| format!("    {l}\n")).collect();
+            let file = format!(
+                "version: 1\nvars:\n  release: '2024-07-15'\n  ledger_flag: '0'\n  \
+                 real_billing:\n    flag: {{name: REAL_BILLING, files: '**/*.env'}}\n\
+                 policies:\n  - id: EXAMPLE\n    title: The example\n{body}"
+            );
+            let inputs = crate::policy::Inputs {
+                files: vec![(format!("{}.md", k.name), file)],
+                ..Default::default()
+            };
+            if let Err(e) = crate::policy::load(&inputs) {
+                let messages: Vec<&str> = e.0.iter().map(|e| e.message.as_str()).collect();
+                panic!("the example of {} does not load: {messages:?}", k.name);
             }
         }
     }

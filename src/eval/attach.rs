@@ -3,9 +3,15 @@
 //! and that a check reads with `attachment: NAME` instead of `file:`.
 //!
 //! Each attachment is read once, before evaluation, with the view's rules: never
-//! through a symbolic link (`lstat`, then `O_NOFOLLOW`, then `fstat` on the open file),
-//! a regular file only, at most [`MAX_FILE_SIZE`] bytes. A path that cannot be read so
-//! is an argument error (exit 2): the workflow, not the pull request, named it.
+//! through a symbolic link, in any component of its path (a pull request can commit
+//! `test-results` as a link to a folder of its own), a regular file only, at most
+//! [`MAX_FILE_SIZE`] bytes. The path is opened one component at a time from `/` or the
+//! current directory, each with `O_NOFOLLOW` (folders also with `O_DIRECTORY`), so a link
+//! swapped in between the look and the open is refused too; `fstat` on the open file
+//! checks it is a regular file. An attachment git tracks in the repository under check is
+//! refused as well ([`Attachments::refuse_tracked`]): that is the pull request's file, not
+//! what the job produced. A path that cannot be read so is an argument error (exit 2): the
+//! workflow, not the pull request, named it.
 
 use super::{At, Blocked, Cx, EvalError, Hit};
 use crate::lang::error::Code;
@@ -13,10 +19,12 @@ use crate::lang::fields::Fields;
 use crate::lang::kind::{Param, Ty};
 use crate::lang::template::{Template, no_escape};
 use crate::repo::{Content, MAX_FILE_SIZE};
+use rustix::fs::{AtFlags, FileType, Mode, OFlags};
+use rustix::io::Errno;
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Path, PathBuf};
+use std::os::fd::OwnedFd;
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 /// The prefix of an attachment's name where findings give a path.
@@ -27,6 +35,8 @@ pub(crate) const PREFIX: &str = "attachment:";
 pub(crate) struct Attached {
     pub path: PathBuf,
     pub content: Arc<Content>,
+    /// The file's absolute path, no link in it (the one that was opened).
+    absolute: PathBuf,
 }
 
 /// Every `--attach`, by name.
@@ -46,17 +56,46 @@ impl Attachments {
             if map.contains_key(name) {
                 return Err(format!("--attach {name}= is given twice"));
             }
-            let content = read_file(path, MAX_FILE_SIZE)
+            let (content, absolute) = read_file(path, MAX_FILE_SIZE)
                 .map_err(|e| format!("--attach {name}={}: {e}", path.display()))?;
             map.insert(
                 name.clone(),
                 Attached {
                     path: path.clone(),
                     content: Arc::new(content),
+                    absolute,
                 },
             );
         }
         Ok(Attachments(map))
+    }
+
+    /// Refuses an attachment that is a file git tracks in the repository under check
+    /// (in its index, or in the commit checked or HEAD): a report the pull request
+    /// committed is its own claim, not evidence the job produced.
+    pub(crate) fn refuse_tracked(&self, opened: &crate::repo::Opened) -> Result<(), String> {
+        let Some(workdir) = &opened.workdir else {
+            return Ok(());
+        };
+        let workdir = workdir
+            .canonicalize()
+            .map_err(|e| format!("{}: {e}", workdir.display()))?;
+        for (name, a) in &self.0 {
+            let Ok(rel) = a.absolute.strip_prefix(&workdir) else {
+                continue;
+            };
+            let tracked = crate::repo::tracked(&workdir, opened.rev.as_deref(), rel)
+                .map_err(|e| format!("--attach {name}={}: {e}", a.path.display()))?;
+            if tracked {
+                return Err(format!(
+                    "--attach {name}={}: is {}, a file the repository under check tracks: \
+                     attach what the job produced, not a file of the pull request",
+                    a.path.display(),
+                    rel.display()
+                ));
+            }
+        }
+        Ok(())
     }
 
     pub(crate) fn get(&self, name: &str) -> Option<&Attached> {
@@ -70,25 +109,12 @@ impl Attachments {
     }
 }
 
-/// Reads a regular file, refusing a symbolic link, a special file and one larger than
-/// `max` bytes.
-fn read_file(path: &Path, max: u64) -> Result<Content, String> {
-    let meta = std::fs::symlink_metadata(path).map_err(|e| describe(&e))?;
-    if meta.file_type().is_symlink() {
-        return Err(
-            "is a symbolic link; relgate never follows links (pass the file itself)".into(),
-        );
-    }
-    if !meta.file_type().is_file() {
-        return Err("is not a regular file".into());
-    }
-    let mut file = std::fs::OpenOptions::new()
-        .read(true)
-        // The platform's own O_NOFOLLOW (a link swapped in after the lstat is refused)
-        // and O_NONBLOCK (a FIFO swapped in never blocks the open).
-        .custom_flags((rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK).bits() as i32)
-        .open(path)
-        .map_err(|e| describe(&e))?;
+/// Reads a regular file of at most `max` bytes, refusing a symbolic link in any component
+/// of `path` (named in the error), a special file and a larger file. Returns the content
+/// and the file's absolute path.
+fn read_file(path: &Path, max: u64) -> Result<(Content, PathBuf), String> {
+    let (file, absolute) = open_no_links(path)?;
+    let mut file = std::fs::File::from(file);
     let meta = file.metadata().map_err(|e| describe(&e))?;
     if !meta.file_type().is_file() {
         return Err("is not a regular file".into());
@@ -101,7 +127,97 @@ fn read_file(path: &Path, max: u64) -> Result<Content, String> {
     if bytes.len() as u64 > max {
         return Err(format!("is larger than the limit of {max} bytes"));
     }
-    Ok(Content::new(bytes))
+    Ok((Content::new(bytes), absolute))
+}
+
+/// Opens `path` one component at a time from `/` (absolute) or the current directory,
+/// never following a link: each component is looked at (`lstat`) and opened with
+/// `O_NOFOLLOW`. The current directory is the kernel's physical path, so with no link
+/// on the way the absolute path returned is the very file opened.
+fn open_no_links(path: &Path) -> Result<(OwnedFd, PathBuf), String> {
+    let dir_flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    // O_NONBLOCK: a FIFO never blocks the open; O_NOCTTY: never a controlling terminal.
+    let file_flags =
+        OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY;
+    let (dir, mut absolute) = if path.is_absolute() {
+        (
+            rustix::fs::open("/", dir_flags, Mode::empty()),
+            PathBuf::from("/"),
+        )
+    } else {
+        let cwd = std::env::current_dir()
+            .map_err(|e| format!("cannot read the current directory: {e}"))?;
+        (rustix::fs::open(".", dir_flags, Mode::empty()), cwd)
+    };
+    let mut dir = dir.map_err(|e| errno(e, path))?;
+    let components: Vec<Component> = path.components().collect();
+    let Some(Component::Normal(file_name)) = components.last() else {
+        return Err("is not a regular file".into());
+    };
+    let mut shown = PathBuf::new();
+    for c in &components[..components.len() - 1] {
+        shown.push(c.as_os_str());
+        match c {
+            Component::Normal(name) => {
+                if is_link(&dir, name, &shown)? {
+                    return Err(link_error(&shown));
+                }
+                dir = rustix::fs::openat(&dir, *name, dir_flags, Mode::empty()).map_err(|e| {
+                    if e == Errno::LOOP {
+                        link_error(&shown)
+                    } else {
+                        errno(e, &shown)
+                    }
+                })?;
+                absolute.push(name);
+            }
+            Component::ParentDir => {
+                dir = rustix::fs::openat(&dir, "..", dir_flags, Mode::empty())
+                    .map_err(|e| errno(e, &shown))?;
+                absolute.pop();
+            }
+            Component::RootDir | Component::CurDir | Component::Prefix(_) => {}
+        }
+    }
+    shown.push(file_name);
+    if is_link(&dir, file_name, &shown)? {
+        return Err(
+            "is a symbolic link; relgate never follows links (pass the file itself)".into(),
+        );
+    }
+    let file = rustix::fs::openat(&dir, *file_name, file_flags, Mode::empty()).map_err(|e| {
+        if e == Errno::LOOP {
+            "is a symbolic link; relgate never follows links (pass the file itself)".into()
+        } else {
+            errno(e, path)
+        }
+    })?;
+    absolute.push(file_name);
+    Ok((file, absolute))
+}
+
+/// Whether `name` in `dir` is a symbolic link (`lstat`); `shown` (the path as given, up
+/// to that component) names it in an error.
+fn is_link(dir: &OwnedFd, name: &std::ffi::OsStr, shown: &Path) -> Result<bool, String> {
+    rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW)
+        .map(|st| FileType::from_raw_mode(st.st_mode) == FileType::Symlink)
+        .map_err(|e| errno(e, shown))
+}
+
+/// `shown` (the path as given, up to a component) is a link.
+fn link_error(shown: &Path) -> String {
+    format!(
+        "{} is a symbolic link; relgate never follows links (pass a path without links)",
+        shown.display()
+    )
+}
+
+/// A failed look-up or open on the way to the file.
+fn errno(e: Errno, at: &Path) -> String {
+    match e {
+        Errno::NOENT | Errno::NOTDIR => "does not exist".into(),
+        _ => format!("cannot be read: {}: {e}", at.display()),
+    }
 }
 
 fn describe(e: &std::io::Error) -> String {
@@ -225,7 +341,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("r.xml");
         std::fs::write(&file, "abcd").unwrap();
-        assert_eq!(read_file(&file, 4).unwrap().bytes(), b"abcd");
+        let (content, absolute) = read_file(&file, 4).unwrap();
+        assert_eq!(content.bytes(), b"abcd");
+        assert_eq!(absolute, file);
         assert_eq!(
             read_file(&file, 3).err().unwrap(),
             "is larger than the limit of 3 bytes"
@@ -246,5 +364,19 @@ mod tests {
             read_file(&dir.path().join("none"), 4).err().unwrap(),
             "does not exist"
         );
+        // A linked folder on the way is refused and named, wherever it is.
+        let linked = dir.path().join("linked");
+        std::os::unix::fs::symlink(dir.path(), &linked).unwrap();
+        assert_eq!(
+            read_file(&linked.join("r.xml"), 4).err().unwrap(),
+            format!(
+                "{} is a symbolic link; relgate never follows links (pass a path without links)",
+                linked.display()
+            )
+        );
+        // `..` is the physical parent, and the absolute path names the file opened.
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        let (_, absolute) = read_file(&dir.path().join("sub/../r.xml"), 4).unwrap();
+        assert_eq!(absolute, file);
     }
 }

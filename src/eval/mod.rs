@@ -13,6 +13,7 @@ pub(crate) mod util;
 pub(crate) mod vars;
 
 use crate::finding::Severity;
+pub(crate) use crate::finding::{At, Subject};
 use crate::repo::{Diff, ReadError, View};
 use std::fmt::Debug;
 use vars::Vars;
@@ -48,37 +49,12 @@ impl Cx<'_> {
     }
 }
 
-/// A place in the repository.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct At {
-    pub path: String,
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-}
-
-impl At {
-    pub fn file(path: &str) -> At {
-        At {
-            path: path.to_string(),
-            line: None,
-            column: None,
-        }
-    }
-
-    pub fn line(path: &str, line: usize, column: usize) -> At {
-        At {
-            path: path.to_string(),
-            line: Some(line),
-            column: Some(column),
-        }
-    }
-}
-
 /// One reason a check does not hold. The engine adds the policy's id, severity and help.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
     pub message: String,
-    pub at: Option<At>,
+    /// What it is about: where reports place it.
+    pub subject: Subject,
     /// Overrides the policy's severity (e.g. a deadline not yet passed is a warning).
     pub severity: Option<Severity>,
     /// "Could not judge" (an unreadable file, a flag that cannot be proven off), not a
@@ -87,10 +63,10 @@ pub struct Hit {
 }
 
 impl Hit {
-    pub fn new(message: impl Into<String>, at: Option<At>) -> Hit {
+    pub fn new(message: impl Into<String>, subject: impl Into<Subject>) -> Hit {
         Hit {
             message: message.into(),
-            at,
+            subject: subject.into(),
             severity: None,
             undecided: false,
         }
@@ -102,8 +78,9 @@ impl Hit {
         self
     }
 
+    /// A hit about a file, or a place in it.
     pub fn at(message: impl Into<String>, at: At) -> Hit {
-        Hit::new(message, Some(at))
+        Hit::new(message, at)
     }
 }
 

@@ -1,6 +1,6 @@
 //! Helpers check kinds share: select files by globs, read them, take their text.
 
-use super::{At, Blocked, Cx, EvalError, Hit};
+use super::{At, Blocked, Cx, EvalError, Hit, Subject};
 use crate::lang::pattern::GlobSet;
 use crate::repo::{Content, EntryKind, ReadError};
 use rayon::prelude::*;
@@ -69,15 +69,13 @@ pub(crate) fn nothing_selected(cx: &Cx, globs: &GlobSet) -> Result<Hit, EvalErro
         .iter()
         .map(|p| format!("'{}'", p.text))
         .collect();
-    let at = set
-        .include
-        .first()
-        .map(|p| p.base())
-        .filter(|b| !b.is_empty())
-        .map(At::file);
+    let subject = match set.include.first().map(|p| p.base()) {
+        Some(base) if !base.is_empty() => Subject::File(base.to_string()),
+        _ => Subject::Repository,
+    };
     Ok(Hit::new(
         format!("no file matches {}", texts.join(", ")),
-        at,
+        subject,
     ))
 }
 

@@ -95,7 +95,7 @@ pub fn parse_for_name(
 /// reader of a flag finding looks for), saying where the parser stopped; left
 /// at the parser's position when the name is not spelled out.
 pub fn at_the_name(e: ParseFailure, text: &str, name: &str) -> ParseFailure {
-    let Some(at) = (!name.is_empty()).then(|| text.find(name)).flatten() else {
+    let Some(at) = super::narrow::first_spelling(text.as_bytes(), name) else {
         return e;
     };
     let (line, column) = Locator::new(text).locate(at);

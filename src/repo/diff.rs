@@ -64,7 +64,12 @@ impl Diff {
                 repo.diff_tree_to_workdir_with_index(Some(&base_tree), Some(&mut opts))
             }
             SourceSpec::Staged => {
-                let index = repo.index().map_err(git_err)?;
+                // The index the staged view lists (`GIT_INDEX_FILE` under a commit hook).
+                let index = match super::index::staged_index_override(repo) {
+                    Some(path) => git2::Index::open(&path),
+                    None => repo.index(),
+                }
+                .map_err(git_err)?;
                 repo.diff_tree_to_index(Some(&base_tree), Some(&index), Some(&mut opts))
             }
             SourceSpec::Rev(name) => {

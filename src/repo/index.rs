@@ -7,15 +7,45 @@ use super::odb::{Blob, Odb};
 use super::submodule::{self, Gitlink};
 use super::{Entry, MAX_FILE_SIZE, OpenError, SourceKind};
 use rayon::prelude::*;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
 
 /// The staged view is a [`GitObjectView`] listed from the index.
 pub type IndexView = GitObjectView;
+
+/// The index file `--staged` judges when it is not the repository's own: the one
+/// `GIT_INDEX_FILE` names. `git commit -a`, `git commit FILE` and their `--amend` forms
+/// build the commit in a temporary index and hand it to the hooks that way; the
+/// repository's `index` is then not what is being committed.
+pub(crate) fn staged_index_override(repo: &git2::Repository) -> Option<PathBuf> {
+    index_override(repo, std::env::var_os("GIT_INDEX_FILE").as_deref())
+}
+
+/// `value` (of `GIT_INDEX_FILE`) as git resolves it: a relative path from the top of
+/// the working tree (git moves there before it reads the index, and runs hooks there).
+/// Unset or empty: none.
+fn index_override(repo: &git2::Repository, value: Option<&OsStr>) -> Option<PathBuf> {
+    let value = Path::new(value.filter(|v| !v.is_empty())?);
+    Some(match repo.workdir() {
+        Some(top) => top.join(value),
+        None => value.to_path_buf(),
+    })
+}
 
 impl GitObjectView {
     /// The index's stage-0 entries under `prefix`. Conflicted paths (stages 1–3)
     /// have no staged content and are not listed.
     pub(crate) fn from_index(repo: &git2::Repository, prefix: &[u8]) -> Result<Self, OpenError> {
-        let index = index_file::read(repo, prefix)?;
+        Self::from_index_at(repo, &repo.path().join("index"), prefix)
+    }
+
+    /// [`GitObjectView::from_index`], of the index file at `path`.
+    pub(crate) fn from_index_at(
+        repo: &git2::Repository,
+        path: &Path,
+        prefix: &[u8],
+    ) -> Result<Self, OpenError> {
+        let index = index_file::read_at(repo, path, prefix)?;
         let mut odb = Odb::new(repo, MAX_FILE_SIZE);
         // Names are made in parallel (a `String` each); the file's order is kept.
         let items: Vec<Item> = (0..index.len())
@@ -145,6 +175,44 @@ mod tests {
         t.conflict_on_c_txt();
         let v = IndexView::from_index(&t.repo(), b"").unwrap();
         assert_eq!(paths(&v), ["ok.txt"]);
+    }
+
+    #[test]
+    fn git_index_file_is_read_from_the_top_of_the_working_tree() {
+        let t = TestRepo::new();
+        let repo = t.repo();
+        assert_eq!(index_override(&repo, None), None);
+        assert_eq!(index_override(&repo, Some(OsStr::new(""))), None);
+        let top = repo.workdir().unwrap().to_path_buf();
+        assert_eq!(
+            index_override(&repo, Some(OsStr::new(".git/next-index-1.lock"))),
+            Some(top.join(".git/next-index-1.lock"))
+        );
+        assert_eq!(
+            index_override(&repo, Some(OsStr::new("/abs/index"))),
+            Some(PathBuf::from("/abs/index"))
+        );
+        // The view lists that index, not the repository's.
+        t.write("a.txt", "a");
+        t.write("b.txt", "b");
+        t.git(&["add", "a.txt"]);
+        let other = t.path().join(".git/other-index");
+        let out = std::process::Command::new("git")
+            .args(["add", "b.txt"])
+            .current_dir(t.path())
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_INDEX_FILE", &other)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let v = IndexView::from_index_at(&repo, &other, b"").unwrap();
+        assert_eq!(paths(&v), ["b.txt"]);
+        assert_eq!(
+            paths(&IndexView::from_index(&repo, b"").unwrap()),
+            ["a.txt"]
+        );
     }
 
     #[test]

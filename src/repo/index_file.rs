@@ -132,6 +132,15 @@ impl IndexFile {
 /// listed too. Sparse folders on the way to or under `prefix` are expanded,
 /// others dropped.
 pub(crate) fn read(repo: &git2::Repository, prefix: &[u8]) -> Result<IndexFile, OpenError> {
+    read_at(repo, &repo.path().join("index"), prefix)
+}
+
+/// [`read`], of the index file at `path` (the one `GIT_INDEX_FILE` names).
+pub(crate) fn read_at(
+    repo: &git2::Repository,
+    path: &Path,
+    prefix: &[u8],
+) -> Result<IndexFile, OpenError> {
     let config = repo.config().map_err(git_err)?;
     if let Ok(format) = config.get_string("extensions.objectformat")
         && !format.eq_ignore_ascii_case("sha1")
@@ -141,13 +150,12 @@ pub(crate) fn read(repo: &git2::Repository, prefix: &[u8]) -> Result<IndexFile, 
             repo.path().display()
         )));
     }
-    let path = repo.path().join("index");
-    let data = match read_file(&path) {
+    let data = match read_file(path) {
         Ok(d) => d,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(IndexFile::default()),
         Err(e) => return Err(OpenError::Io(format!("{}: {e}", path.display()))),
     };
-    let file = parse(&data, MAX_PATH_BYTES).map_err(|e| open_error(&path, e))?;
+    let file = parse(&data, MAX_PATH_BYTES).map_err(|e| open_error(path, e))?;
     expand_sparse(repo, file, prefix)
 }
 

@@ -28,6 +28,7 @@ mod safe_open;
 mod submodule;
 #[cfg(test)]
 pub(crate) mod testutil;
+mod tracked;
 pub(crate) mod tree;
 mod walk;
 mod worktree;
@@ -36,6 +37,7 @@ pub use branch::Branches;
 pub use content::Content;
 pub use diff::{Change, ChangeStatus, Diff};
 pub use listing::CACHE_BUDGET;
+pub use tracked::tracked;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -262,7 +264,10 @@ pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, Op
             if workdir.is_none() {
                 return Err(bare());
             }
-            let view = index::IndexView::from_index(&repo, prefix)?;
+            let view = match index::staged_index_override(&repo) {
+                Some(path) => index::IndexView::from_index_at(&repo, &path, prefix)?,
+                None => index::IndexView::from_index(&repo, prefix)?,
+            };
             (Arc::new(view.with_max_file_size(max_file_size)), head)
         }
         SourceSpec::Rev(rev) => {

@@ -1,12 +1,12 @@
 //! The bounded excerpt of a file miette shows for one finding (see [`super::human`]).
 
-use crate::finding::{excerpt_from, excerpt_start};
+use super::snippet::{excerpt_from, excerpt_start};
 use crate::output::escape::{display, display_text};
 use crate::repo::Content;
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
 /// The lines miette shows of one finding: the finding's line and one line of
-/// context either side, each cut to the snippet window ([`crate::finding::excerpt`])
+/// context either side, each cut to the snippet window ([`super::snippet::excerpt`])
 /// and escaped. Built per finding from the file's one shared [`Content`], so the
 /// cost of a finding does not grow with its file (miette scans the source it is
 /// given: a whole file per finding made the report quadratic).

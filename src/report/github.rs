@@ -1,7 +1,9 @@
 //! `--format github`: GitHub Actions workflow commands, one annotation per finding.
 //!
 //! `::error file=…,line=…,col=…,title=…::message` (`::warning`, `::notice` by
-//! severity). Values are escaped exactly as `@actions/core` does (`toCommandValue`,
+//! severity), placed from the finding's subject ([`Report::place`]): a finding about
+//! the policy itself at the policy's definition when it is a file of the repository,
+//! one about the repository (or a policy from a pack) without a file. Values are escaped exactly as `@actions/core` does (`toCommandValue`,
 //! `escapeData`, `escapeProperty`): without it a `%0A` in a message or a `,` in a
 //! path would be read as part of the command. The title names the policy; the
 //! message is followed by the finding's help. A plain-text summary line ends the
@@ -53,16 +55,16 @@ fn command(s: Severity) -> &'static str {
 
 fn annotation(r: &Report, f: &Finding) -> String {
     let mut props = Vec::new();
-    if let Some(path) = &f.path {
+    if let super::Place::File { path, line, column } = r.place(f) {
         props.push(format!("file={}", escape_property(&display(path))));
-        if let Some(line) = f.line {
+        if let Some(line) = line {
             props.push(format!("line={line}"));
-            if let Some(col) = f.column {
+            if let Some(col) = column {
                 props.push(format!("col={col}"));
             }
         }
     }
-    let title = match r.policies.iter().find(|p| p.id == f.policy) {
+    let title = match r.policy_of(f) {
         Some(p) => format!("{}: {}", f.policy, p.title),
         None => f.policy.clone(),
     };
@@ -81,14 +83,10 @@ fn annotation(r: &Report, f: &Finding) -> String {
 
 /// A finding that gets no annotation, as a plain log line.
 fn plain(f: &Finding) -> String {
-    let place = match (&f.path, f.line) {
-        (Some(path), Some(line)) => format!("{}:{line}", display(path)),
-        (Some(path), None) => display(path).into_owned(),
-        (None, _) => "(repository)".to_string(),
-    };
     format!(
-        "relgate: {} {place} [{}] {}",
+        "relgate: {} {} [{}] {}",
         f.severity.as_str(),
+        display(&Report::about(f, true)),
         display(&f.policy),
         display(&f.message)
     )

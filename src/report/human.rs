@@ -136,12 +136,15 @@ pub fn render(
         .zip(&helps)
         .map(|(f, help)| render_finding(r, f, help, &titles, &handler, width, &footers))
         .collect();
-    let mut current: Option<Option<&str>> = None;
+    // Grouped by what the findings are about: a file, several files, a policy, the
+    // repository.
+    let mut current: Option<String> = None;
     for (f, block) in shown.iter().zip(blocks) {
-        if current != Some(f.path.as_deref()) {
-            current = Some(f.path.as_deref());
-            let shown = f.path.as_deref().map_or("(repository)".into(), display);
+        let about = Report::about(f, false);
+        if current.as_ref() != Some(&about) {
+            let shown = display(&about);
             writeln!(out, "{}", paint.paint(BOLD, &format!("── {shown} ──")))?;
+            current = Some(about);
         }
         out.write_all(block?.as_bytes())?;
     }
@@ -187,11 +190,11 @@ fn diagnostic(
     width: usize,
     help: Option<String>,
 ) -> std::io::Result<String> {
-    let source = match (&f.path, f.line) {
+    let source = match (f.path(), f.line()) {
         (Some(path), Some(line)) => r
             .contents
             .get(path)
-            .and_then(|c| Excerpt::new(path, c, line, f.column, width)),
+            .and_then(|c| Excerpt::new(path, c, line, f.column(), width)),
         _ => None,
     };
     // `POLICY: title` when it fits on the line, else the policy alone.
@@ -374,11 +377,7 @@ fn write_summary(
     if !waived.is_empty() {
         writeln!(out, "waived:")?;
         for f in waived {
-            let place = match (&f.path, f.line) {
-                (Some(p), Some(l)) => format!("{}:{l}", display(p)),
-                (Some(p), None) => display(p).into_owned(),
-                (None, _) => "(repository)".into(),
-            };
+            let place = display(&Report::about(f, true)).into_owned();
             if let Some(w) = &f.waived {
                 let text = format!(
                     "~ {} {place}: {} (waived until {}: {}, approved by {}; {}:{})",

@@ -66,6 +66,9 @@ pub struct Finding<'a> {
     pub line: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<usize>,
+    /// What the finding is about (`path`, `line` and `column` above repeat it for a
+    /// finding about one file).
+    pub subject: Subject<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -73,6 +76,50 @@ pub struct Finding<'a> {
     /// The live waiver that covers the finding (it does not fail the run).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waived: Option<&'a crate::finding::WaivedBy>,
+}
+
+/// What a finding is about, tagged by `kind`.
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Subject<'a> {
+    /// A place in a file.
+    Line {
+        path: &'a str,
+        line: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        column: Option<usize>,
+    },
+    /// A file (or folder) as a whole.
+    File { path: &'a str },
+    /// Several files together.
+    Files { paths: &'a [String] },
+    /// The policy itself, at its definition (its `id`).
+    Policy {
+        file: &'a str,
+        line: usize,
+        column: usize,
+    },
+    /// The repository as a whole.
+    Repository,
+}
+
+fn subject(f: &crate::finding::Finding) -> Subject<'_> {
+    use crate::finding::Subject as S;
+    match &f.subject {
+        S::Line { path, line, column } => Subject::Line {
+            path,
+            line: *line,
+            column: *column,
+        },
+        S::File(path) => Subject::File { path },
+        S::Files(paths) => Subject::Files { paths },
+        S::Policy => Subject::Policy {
+            file: &f.origin.file,
+            line: f.origin.line,
+            column: f.origin.column,
+        },
+        S::Repository => Subject::Repository,
+    }
 }
 
 pub fn to_v1(r: &Report) -> V1<'_> {
@@ -111,9 +158,10 @@ pub fn to_v1(r: &Report) -> V1<'_> {
                 policy: &f.policy,
                 severity: f.severity.as_str(),
                 message: &f.message,
-                path: f.path.as_deref(),
-                line: f.line,
-                column: f.column,
+                path: f.path(),
+                line: f.line(),
+                column: f.column(),
+                subject: subject(f),
                 help: f.help.as_deref(),
                 snippet: f.snippet.as_deref(),
                 waived: f.waived.as_ref(),

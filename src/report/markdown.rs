@@ -243,10 +243,24 @@ fn summary(r: &Report, opts: &RenderOptions) -> Result<String, std::fmt::Error> 
 
 /// One finding of the list, with its help.
 fn finding(f: &crate::finding::Finding) -> String {
-    let place = match (&f.path, f.line) {
-        (Some(path), Some(line)) => code(&format!("{path}:{line}")),
-        (Some(path), None) => code(path),
-        (None, _) => "(repository)".to_string(),
+    use crate::finding::Subject;
+    let place = match &f.subject {
+        Subject::Line { path, line, .. } => code(&format!("{path}:{line}")),
+        Subject::File(path) => code(path),
+        Subject::Files(paths) => {
+            let mut s = paths
+                .iter()
+                .take(3)
+                .map(|p| code(p))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if paths.len() > 3 {
+                s.push_str(&format!(" and {} more", paths.len() - 3));
+            }
+            s
+        }
+        Subject::Policy => format!("policy {}", code(&f.origin.to_string())),
+        Subject::Repository => "(repository)".to_string(),
     };
     let mut item = format!(
         "- {} **{}** {place}: {}\n",

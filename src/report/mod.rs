@@ -1,16 +1,20 @@
 //! Reports: one evaluated run, rendered as human text, JSON, SARIF, GitHub
-//! workflow commands or Markdown. Renderers write to `&mut dyn Write` and see
-//! findings already sorted by (path, line, policy).
+//! workflow commands or Markdown. Renderers write to `&mut dyn Write`, see findings
+//! already sorted (once, by the run: path, line, column, policy, message) and place
+//! each from its subject ([`Report::place`], [`Report::about`]), never from its
+//! message. Snippets and excerpts come from [`quote`], one read per file.
 
 mod excerpt;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod markdown;
+pub(crate) mod quote;
 pub mod sarif;
+pub(crate) mod snippet;
 
 use crate::engine::Status;
-use crate::finding::{Finding, Origin, Severity};
+use crate::finding::{Finding, Origin, Severity, Subject};
 use crate::repo::{Content, SourceKind};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -84,6 +88,10 @@ pub struct PolicyResult {
     pub help: Option<String>,
     pub url: Option<String>,
     pub origin: Origin,
+    /// Its policy file is a file of the repository (read from the trusted tree), not
+    /// a pack's or one outside the repository: findings about the policy itself are
+    /// placed there.
+    pub in_repo: bool,
     /// How many distinct files its checks selected or read.
     pub selected: usize,
     /// Why its checks looked at no file (`docs/**/*.md matched nothing`).
@@ -96,11 +104,22 @@ pub struct Report {
     pub vars: BTreeMap<String, Option<String>>,
     pub policies: Vec<PolicyResult>,
     pub findings: Vec<Finding>,
-    /// Content of the files findings point into, for snippets.
+    /// Content of the files findings point into, for excerpts ([`quote`]).
     pub contents: BTreeMap<String, Arc<Content>>,
-    /// Regular files of the checked tree that a finding without a path names (in its
-    /// message, or as its policy's file): where SARIF places it ([`sarif::named_files`]).
-    pub named_files: std::collections::BTreeSet<String>,
+}
+
+/// Where a report places a finding, from its subject alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place<'a> {
+    /// A file of the repository, at a line and column when known.
+    File {
+        path: &'a str,
+        line: Option<usize>,
+        column: Option<usize>,
+    },
+    /// No file of the repository: the repository as a whole, or a policy defined
+    /// outside it (a pack, a `--policies` file from elsewhere).
+    Nowhere,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -116,6 +135,67 @@ pub struct Summary {
 }
 
 impl Report {
+    /// The policy a finding belongs to.
+    pub(crate) fn policy_of(&self, f: &Finding) -> Option<&PolicyResult> {
+        self.policies.iter().find(|p| p.id == f.policy)
+    }
+
+    /// Where a finding is placed: its line or file; the first of several files; a
+    /// finding about the policy at the policy's definition (the line and column of its
+    /// `id`) when that is a file of the repository.
+    pub(crate) fn place<'a>(&'a self, f: &'a Finding) -> Place<'a> {
+        match &f.subject {
+            Subject::Line { path, line, column } => Place::File {
+                path,
+                line: Some(*line),
+                column: *column,
+            },
+            Subject::File(path) => Place::File {
+                path,
+                line: None,
+                column: None,
+            },
+            Subject::Files(paths) => match paths.first() {
+                Some(path) => Place::File {
+                    path,
+                    line: None,
+                    column: None,
+                },
+                None => Place::Nowhere,
+            },
+            Subject::Policy if self.policy_of(f).is_some_and(|p| p.in_repo) => Place::File {
+                path: &f.origin.file,
+                line: Some(f.origin.line.max(1)),
+                column: Some(f.origin.column.max(1)),
+            },
+            Subject::Policy | Subject::Repository => Place::Nowhere,
+        }
+    }
+
+    /// What a finding is about, in a few words for text reports (unescaped): `path`,
+    /// `path:line`, the files, `policy ID (defined at FILE:LINE:COL)` or `(repository)`.
+    pub(crate) fn about(f: &Finding, with_line: bool) -> String {
+        match &f.subject {
+            Subject::Line { path, line, .. } if with_line => format!("{path}:{line}"),
+            Subject::Line { path, .. } | Subject::File(path) => path.clone(),
+            Subject::Files(paths) => {
+                const SHOWN: usize = 3;
+                let mut s = paths
+                    .iter()
+                    .take(SHOWN)
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if paths.len() > SHOWN {
+                    s.push_str(&format!(" and {} more", paths.len() - SHOWN));
+                }
+                s
+            }
+            Subject::Policy => format!("policy {} (defined at {})", f.policy, f.origin),
+            Subject::Repository => "(repository)".into(),
+        }
+    }
+
     /// One line per policy that passed having selected no file: it may pass vacuously
     /// (`DR-015 passed but selected no file: docs/**/*.md matched nothing`).
     pub fn vacuous(&self) -> Vec<String> {
@@ -251,12 +331,12 @@ impl Report {
                 help: None,
                 url: None,
                 origin,
+                in_repo: true,
                 selected: 1,
                 unmatched: Vec::new(),
             }],
             findings,
             contents,
-            named_files: Default::default(),
         }
     }
 }

@@ -6,96 +6,87 @@
 //! - One rule per policy (`ruleIndex` points into `tool.driver.rules`).
 //! - One result per finding of the JSON report, in the same order.
 //! - Locations are repository-relative URIs against `%SRCROOT%`, never absolute
-//!   machine paths. Every result has one, as GitHub code scanning requires. A
-//!   finding without a path (about the repository or the run: a flag that is off,
-//!   an evaluation error) is placed, in this order: at the first file of the checked
-//!   tree its message names; else at its policy's definition (file, line, column)
-//!   when that file is in the checked tree; else at [`FALLBACK_URI`], the policy
-//!   configuration's conventional place (a pack's policies live in the binary).
+//!   machine paths, taken from each finding's subject alone ([`Report::place`]):
+//!   a line or a file is that place; several files are the first, the others
+//!   related locations; a finding about the policy itself (a variable without a
+//!   value, an invalid template, a `not:` that holds) is at the policy's definition
+//!   (the line and column of its `id`) when its file is in the repository, and a
+//!   logical location naming that definition otherwise (a pack). Code scanning needs
+//!   a physical location on every result, so a finding with no file of its own (about
+//!   the repository, or a policy of a pack) is placed at its policy's definition when
+//!   that is in the repository, else at [`FALLBACK_URI`], the policy configuration's
+//!   conventional place.
 //! - Rule help is the policy's `help` with the run's variables filled in.
 //! - A run that could not evaluate still yields a log, with
 //!   `invocations[0].executionSuccessful: false` and the error as a notification,
 //!   and no `results` (SARIF: absent results mean the analysis did not complete).
 
-use super::Report;
-use crate::finding::Severity;
+use super::{Place, Report};
+use crate::finding::{Finding, Severity};
 use serde::Serialize;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const SRCROOT: &str = "%SRCROOT%";
-/// Where a finding about the repository as a whole is placed when neither its message
-/// nor its policy's definition names a file of the checked tree.
+/// Where a finding with no file of its own is placed when its policy is not defined in
+/// a file of the repository.
 pub const FALLBACK_URI: &str = ".relgate/config.yaml";
 
-/// The words of a message that may be paths: quotes, brackets and trailing punctuation
-/// stripped; globs and URLs left out.
-fn path_words(message: &str) -> impl Iterator<Item = &str> {
-    message
-        .split(char::is_whitespace)
-        .map(|w| {
-            w.trim_start_matches(['\'', '"', '`', '(', '['])
-                .trim_end_matches(['\'', '"', '`', ')', ']', ',', ';', ':', '.'])
-        })
-        .filter(|w| {
-            !w.is_empty()
-                && !w.contains("://")
-                && !w.contains(['*', '?', '{'])
-                && !w.starts_with('/')
-        })
-}
-
-/// The regular files of the checked tree (`is_file`) that findings without a path
-/// name: words of their message, and their policy's file. [`to_log`] places those
-/// findings there.
-pub(crate) fn named_files(
-    findings: &[crate::finding::Finding],
-    policies: &[super::PolicyResult],
-    is_file: &dyn Fn(&str) -> bool,
-) -> std::collections::BTreeSet<String> {
-    let mut named = std::collections::BTreeSet::new();
-    for f in findings.iter().filter(|f| f.path.is_none()) {
-        let origin = policies
-            .iter()
-            .find(|p| p.id == f.policy)
-            .map(|p| p.origin.file.as_str());
-        for w in path_words(&f.message).chain(origin) {
-            if !named.contains(w) && is_file(w) {
-                named.insert(w.to_string());
-            }
-        }
+/// A physical location against `%SRCROOT%`.
+fn physical(path: &str, line: Option<usize>, column: Option<usize>) -> PhysicalLocation {
+    PhysicalLocation {
+        artifact_location: ArtifactLocation {
+            uri: path_to_uri(path),
+            uri_base_id: SRCROOT,
+        },
+        region: line.map(|start_line| Region {
+            start_line,
+            start_column: column,
+        }),
     }
-    named
 }
 
-/// Where a finding without a path is placed (see the module documentation).
-fn repository_location(r: &Report, f: &crate::finding::Finding) -> Location {
-    let at = |uri: &str, region: Option<Region>| Location {
-        physical_location: PhysicalLocation {
-            artifact_location: ArtifactLocation {
-                uri: path_to_uri(uri),
-                uri_base_id: SRCROOT,
-            },
-            region,
+/// Where a result is placed, and the other files of a finding about several.
+fn locations(r: &Report, f: &Finding) -> (Location, Vec<Location>) {
+    use crate::finding::Subject;
+    let physical_location = match r.place(f) {
+        Place::File { path, line, column } => physical(path, line, column),
+        // No file of its own: its policy's definition when that is in the repository.
+        Place::Nowhere => match r.policy_of(f).filter(|p| p.in_repo) {
+            Some(p) => physical(
+                &p.origin.file,
+                Some(p.origin.line.max(1)),
+                Some(p.origin.column.max(1)),
+            ),
+            None => physical(FALLBACK_URI, None, None),
         },
     };
-    if let Some(w) = path_words(&f.message).find(|w| r.named_files.contains(*w)) {
-        return at(w, None);
-    }
-    let origin = r
-        .policies
-        .iter()
-        .find(|p| p.id == f.policy)
-        .map_or(&f.origin, |p| &p.origin);
-    if r.named_files.contains(&origin.file) {
-        return at(
-            &origin.file,
-            Some(Region {
-                start_line: origin.line.max(1),
-                start_column: Some(origin.column.max(1)),
-            }),
-        );
-    }
-    at(FALLBACK_URI, None)
+    // A policy that is not a file of the repository is named as a logical location.
+    let logical_locations = match (&f.subject, r.place(f)) {
+        (Subject::Policy, Place::Nowhere) => vec![LogicalLocation {
+            name: f.policy.clone(),
+            fully_qualified_name: f.origin.to_string(),
+            kind: "declaration",
+        }],
+        _ => Vec::new(),
+    };
+    let related = match &f.subject {
+        Subject::Files(paths) => paths
+            .iter()
+            .skip(1)
+            .map(|p| Location {
+                physical_location: physical(p, None, None),
+                logical_locations: Vec::new(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    (
+        Location {
+            physical_location,
+            logical_locations,
+        },
+        related,
+    )
 }
 
 #[derive(Serialize)]
@@ -197,6 +188,9 @@ pub struct SarifResult {
     pub message: Text,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub locations: Vec<Location>,
+    /// The other files of a finding about several files.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related_locations: Vec<Location>,
     /// A live waiver: `kind: external` (it lives in a policy file), its reason as the
     /// justification.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -215,6 +209,17 @@ pub struct Suppression {
 #[serde(rename_all = "camelCase")]
 pub struct Location {
     pub physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub logical_locations: Vec<LogicalLocation>,
+}
+
+/// A policy's definition outside the repository (`pack:NAME:LINE:COLUMN`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogicalLocation {
+    pub name: String,
+    pub fully_qualified_name: String,
+    pub kind: &'static str,
 }
 
 #[derive(Serialize)]
@@ -307,40 +312,30 @@ pub fn to_log(r: &Report) -> Log {
     let results = r
         .findings
         .iter()
-        .map(|f| SarifResult {
-            rule_id: f.policy.clone(),
-            rule_index: r.policies.iter().position(|p| p.id == f.policy),
-            level: level(f.severity),
-            message: Text {
-                text: f.message.clone(),
-            },
-            locations: vec![match f.path.as_deref() {
-                Some(path) => Location {
-                    physical_location: PhysicalLocation {
-                        artifact_location: ArtifactLocation {
-                            uri: path_to_uri(path),
-                            uri_base_id: SRCROOT,
-                        },
-                        region: f.line.map(|start_line| Region {
-                            start_line,
-                            start_column: f.column,
-                        }),
-                    },
+        .map(|f| {
+            let (location, related_locations) = locations(r, f);
+            SarifResult {
+                rule_id: f.policy.clone(),
+                rule_index: r.policies.iter().position(|p| p.id == f.policy),
+                level: level(f.severity),
+                message: Text {
+                    text: f.message.clone(),
                 },
-                None => repository_location(r, f),
-            }],
-            suppressions: f
-                .waived
-                .iter()
-                .map(|w| Suppression {
-                    kind: "external",
-                    status: "accepted",
-                    justification: format!(
-                        "{} (approved by {}, until {}; {}:{})",
-                        w.reason, w.approved_by, w.expires, w.path, w.line
-                    ),
-                })
-                .collect(),
+                locations: vec![location],
+                related_locations,
+                suppressions: f
+                    .waived
+                    .iter()
+                    .map(|w| Suppression {
+                        kind: "external",
+                        status: "accepted",
+                        justification: format!(
+                            "{} (approved by {}, until {}; {}:{})",
+                            w.reason, w.approved_by, w.expires, w.path, w.line
+                        ),
+                    })
+                    .collect(),
+            }
         })
         .collect();
     log(Run {
@@ -395,11 +390,11 @@ fn write_log(log: &Log, out: &mut dyn std::io::Write) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::{FALLBACK_URI, named_files, path_to_uri, to_log};
-    use crate::finding::{Finding, Origin, Severity};
+    use super::{FALLBACK_URI, path_to_uri, to_log};
+    use crate::finding::{Finding, Origin, Severity, Subject};
     use crate::report::Report;
 
-    fn report(message: &str, origin_file: &str, named: &[&str]) -> Report {
+    fn report(message: &str, subject: Subject, origin_file: &str, in_repo: bool) -> Report {
         let origin = Origin {
             file: origin_file.into(),
             line: 3,
@@ -409,9 +404,7 @@ mod tests {
             policy: "RUN-1".into(),
             severity: Severity::Note,
             message: message.into(),
-            path: None,
-            line: None,
-            column: None,
+            subject,
             help: None,
             snippet: None,
             waived: None,
@@ -419,86 +412,89 @@ mod tests {
         };
         let mut r = Report::for_tests("RUN-1", "t", origin, vec![finding], Default::default());
         r.policies[0].selected = 0;
-        r.named_files = named.iter().map(|s| s.to_string()).collect();
+        r.policies[0].in_repo = in_repo;
         r
     }
 
+    /// Every result has a physical location, taken from the subject alone: the
+    /// message's words (`docs/a.md`, `src/main.rs`) never place it.
     #[test]
-    fn a_finding_without_a_path_still_has_a_location() {
+    fn results_are_placed_by_their_subject() {
         let policy = ".relgate/flags.yaml";
         let region = serde_json::json!({"startLine": 3, "startColumn": 5});
+        let line = serde_json::json!({"startLine": 7, "startColumn": 2});
         let none = serde_json::Value::Null;
-        for (message, origin, named, uri, reg) in [
-            // The file the message names, when it is in the checked tree.
+        let files = Subject::Files(vec!["a.env".into(), "b.env".into()]);
+        for (subject, origin, in_repo, uri, reg) in [
             (
-                "'exists: docs/a.md' holds, but must not",
+                Subject::Line {
+                    path: "x.md".into(),
+                    line: 7,
+                    column: Some(2),
+                },
                 policy,
-                &["docs/a.md", policy][..],
-                "docs/a.md",
-                &none,
+                true,
+                "x.md",
+                &line,
             ),
+            (Subject::File("x.md".into()), policy, true, "x.md", &none),
+            (files, policy, true, "a.env", &none),
+            // The policy itself: its definition, at its line and column.
+            (Subject::Policy, policy, true, policy, &region),
+            // The repository: where its policy is defined, when that is in the tree.
+            (Subject::Repository, policy, true, policy, &region),
+            // A pack or a policy file from elsewhere: the fallback.
+            (Subject::Policy, "pack:x", false, FALLBACK_URI, &none),
             (
-                "cannot evaluate (docs/a.md): bad",
-                policy,
-                &["docs/a.md"][..],
-                "docs/a.md",
-                &none,
-            ),
-            // Else the policy's definition, at its line and column.
-            (
-                "FLAG is off: all 2 assignments are off",
-                policy,
-                &[policy][..],
-                policy,
-                &region,
-            ),
-            (
-                "no file matches 'docs/*.md'",
-                policy,
-                &[policy][..],
-                policy,
-                &region,
-            ),
-            // A named file that is not in the tree, a pack, a machine path: the fallback.
-            ("gone.md is named", "pack:x", &[][..], FALLBACK_URI, &none),
-            (
-                "about the run",
+                Subject::Repository,
                 "/abs/policies.yaml",
-                &[][..],
+                false,
                 FALLBACK_URI,
                 &none,
             ),
         ] {
+            let message = "'exists: src/main.rs' holds, but docs/a.md must not";
             let v =
-                serde_json::to_value(to_log(&report(message, origin, named))).unwrap_or_default();
+                serde_json::to_value(to_log(&report(message, subject.clone(), origin, in_repo)))
+                    .unwrap_or_default();
             let result = &v["runs"][0]["results"][0];
             assert_eq!(result["level"], "note");
             assert_eq!(result["ruleIndex"], 0);
             let at = &result["locations"][0]["physicalLocation"];
-            assert_eq!(at["artifactLocation"]["uri"], uri, "{message}");
+            assert_eq!(at["artifactLocation"]["uri"], uri, "{subject:?}");
             assert_eq!(at["artifactLocation"]["uriBaseId"], "%SRCROOT%");
-            assert_eq!(&at["region"], reg, "{message}");
+            assert_eq!(&at["region"], reg, "{subject:?}");
+            let related = &result["relatedLocations"];
+            if matches!(subject, Subject::Files(_)) {
+                assert_eq!(
+                    related[0]["physicalLocation"]["artifactLocation"]["uri"],
+                    "b.env"
+                );
+            } else {
+                assert!(related.is_null(), "{subject:?}");
+            }
+            // A policy outside the repository is named as a logical location.
+            let logical = &result["locations"][0]["logicalLocations"][0];
+            if subject == Subject::Policy && !in_repo {
+                assert_eq!(logical["fullyQualifiedName"], "pack:x:3:5");
+                assert_eq!(logical["name"], "RUN-1");
+            } else {
+                assert!(logical.is_null(), "{subject:?}");
+            }
         }
         // An absolute policy path is a machine path: not published.
-        let v = serde_json::to_value(to_log(&report("x", "/abs/p.yaml", &[]))).unwrap_or_default();
+        let v = serde_json::to_value(to_log(&report(
+            "x",
+            Subject::Repository,
+            "/abs/p.yaml",
+            false,
+        )))
+        .unwrap_or_default();
         assert!(
             v["runs"][0]["tool"]["driver"]["rules"][0]
                 .get("properties")
                 .is_none()
         );
-    }
-
-    #[test]
-    fn named_files_are_the_words_and_policy_files_in_the_tree() {
-        let r = report(
-            "'exists: docs/a.md' holds; see (b.md), not *.md",
-            ".relgate/p.yaml",
-            &[],
-        );
-        let in_tree = ["docs/a.md", "b.md", ".relgate/p.yaml", "holds"];
-        let named = named_files(&r.findings, &r.policies, &|p| in_tree.contains(&p));
-        let named: Vec<_> = named.iter().map(String::as_str).collect();
-        assert_eq!(named, [".relgate/p.yaml", "b.md", "docs/a.md", "holds"]);
     }
 
     #[test]

@@ -18,9 +18,7 @@ fn action() -> Value {
 
 #[test]
 fn action_validates_against_the_github_actions_schema() {
-    let Some(cj) = tool("check-jsonschema") else {
-        return;
-    };
+    let cj = tool("check-jsonschema");
     let (code, out) = run_tool(
         &cj,
         &["--builtin-schema", "vendor.github-actions", "action.yml"],
@@ -31,9 +29,7 @@ fn action_validates_against_the_github_actions_schema() {
 
 #[test]
 fn action_has_no_zizmor_finding_of_medium_severity_or_above() {
-    let Some(zizmor) = tool("zizmor") else {
-        return;
-    };
+    let zizmor = tool("zizmor");
     // Exit 0: no finding left after the filter (10+ would mean findings, 1 an error).
     let (code, out) = run_tool(
         &zizmor,
@@ -82,6 +78,8 @@ fn run_action_with(
     inputs: &[(&str, &str)],
     bin: Option<&Path>,
 ) -> (i32, Runner, String) {
+    // The steps read the JSON report with jq, as GitHub's runners provide it.
+    tool("jq");
     let a = action();
     let tmp = tempfile::tempdir().unwrap();
     let r = Runner {

@@ -341,3 +341,88 @@ fn a_change_scoped_policy_that_did_not_fire_says_so() {
         h.stdout
     );
 }
+
+/// The evidence is what the job produced, never what the pull request committed: a
+/// folder the pull request commits as a link is not followed (it could lead to a
+/// passing report committed elsewhere), and a file git tracks is refused, whatever
+/// the path that names it.
+#[test]
+fn an_attachment_through_a_link_or_tracked_by_the_repository_is_refused() {
+    let repo = Repo::new();
+    repo.write("README.md", "x\n")
+        .write("evidence/junit.xml", JUNIT_OK)
+        .symlink("test-results", "evidence")
+        .commit_all("the pull request's own evidence");
+    let yaml = policy(JUNIT_ATTACHED);
+    let refused = |attach: &str, cwd: &std::path::Path, why: &str| {
+        let p = Policies::new(&yaml);
+        let r = relgate_in(
+            cwd,
+            &[
+                "check",
+                repo.path().to_str().unwrap(),
+                "--policies",
+                &p.path(),
+                "--format",
+                "json",
+                "--attach",
+                &format!("report={attach}"),
+            ],
+        );
+        assert_eq!(r.code, 2, "{attach}: {}{}", r.stdout, r.stderr);
+        let want = format!("cannot read an attachment: --attach report={attach}: {why}");
+        assert!(
+            r.stderr.contains(&want),
+            "{attach}: want {want:?} in\n{}",
+            r.stderr
+        );
+    };
+    // A linked folder on the way, relative or absolute.
+    refused(
+        "test-results/junit.xml",
+        repo.path(),
+        "test-results is a symbolic link; relgate never follows links",
+    );
+    let abs = repo.path().join("test-results/junit.xml");
+    let link = repo.path().join("test-results");
+    refused(
+        abs.to_str().unwrap(),
+        repo.path(),
+        &format!("{} is a symbolic link", link.display()),
+    );
+    // The committed report itself, by any path.
+    let tracked = "is evidence/junit.xml, a file the repository under check tracks: \
+                   attach what the job produced, not a file of the pull request";
+    refused("evidence/junit.xml", repo.path(), tracked);
+    refused(
+        "../evidence/junit.xml",
+        &repo.path().join("evidence"),
+        tracked,
+    );
+    let outside = tempfile::tempdir().unwrap();
+    refused(
+        repo.path().join("evidence/junit.xml").to_str().unwrap(),
+        outside.path(),
+        tracked,
+    );
+    // Staged but not committed: tracked all the same.
+    repo.write("evidence/staged.xml", JUNIT_OK);
+    repo.git(&["add", "evidence/staged.xml"]);
+    refused(
+        "evidence/staged.xml",
+        repo.path(),
+        "is evidence/staged.xml, a file the repository under check tracks",
+    );
+    // A report the job wrote beside them, untracked, is evidence.
+    repo.write("evidence/job.xml", JUNIT_OK);
+    let r = repo.check_yaml(&yaml, &["--attach", "report=evidence/job.xml"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // So is one outside the repository.
+    let report = outside.path().join("junit.xml");
+    std::fs::write(&report, JUNIT_OK).unwrap();
+    let r = repo.check_yaml(
+        &yaml,
+        &["--attach", &format!("report={}", report.display())],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}

@@ -1,6 +1,6 @@
-//! The distribution: the release workflow (schema, zizmor, pins), the action's
-//! download-and-verify install step run against a release folder served on
-//! 127.0.0.1, the wheel maturin builds, and the Python pre-commit hook.
+//! The distribution: the action's download-and-verify install step run against a
+//! release folder served on 127.0.0.1, the wheel maturin builds, and the Python
+//! pre-commit hook. The workflows that build and publish it are in `workflows.rs`.
 
 use crate::common::*;
 use crate::tools::*;
@@ -20,140 +20,9 @@ fn yaml(path: &str) -> Value {
     serde_saphyr::from_str(&text).unwrap()
 }
 
-const WORKFLOW: &str = ".github/workflows/release.yml";
-
-#[test]
-fn release_workflow_validates_against_the_github_workflows_schema() {
-    let Some(cj) = tool("check-jsonschema") else {
-        return;
-    };
-    let (code, out) = run_tool(
-        &cj,
-        &["--builtin-schema", "vendor.github-workflows", WORKFLOW],
-        root(),
-    );
-    assert_eq!(code, 0, "{out}");
-}
-
-#[test]
-fn release_workflow_has_no_zizmor_finding() {
-    let Some(zizmor) = tool("zizmor") else {
-        return;
-    };
-    // Every severity, not only medium and above: this workflow holds publishing rights.
-    let (code, out) = run_tool(
-        &zizmor,
-        &["--offline", "--min-severity", "low", WORKFLOW],
-        root(),
-    );
-    assert_eq!(code, 0, "{out}");
-}
-
-/// The example repository's workflow: it runs the gate, and stays valid and clean.
-const EXAMPLE_WORKFLOW: &str = "examples/billing-gateway/.github/workflows/release.yml";
-
-#[test]
-fn example_workflow_runs_relgate_and_is_valid_and_clean() {
-    let w = yaml(EXAMPLE_WORKFLOW);
-    let steps = w["jobs"]["gate"]["steps"].as_array().unwrap();
-    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
-    assert!(
-        runs.iter()
-            .any(|r| r.contains("relgate check --base") && r.contains("--pack billing-gateway-dr")),
-        "{runs:?}"
-    );
-    if let Some(cj) = tool("check-jsonschema") {
-        let (code, out) = run_tool(
-            &cj,
-            &[
-                "--builtin-schema",
-                "vendor.github-workflows",
-                EXAMPLE_WORKFLOW,
-            ],
-            root(),
-        );
-        assert_eq!(code, 0, "{out}");
-    }
-    if let Some(zizmor) = tool("zizmor") {
-        let (code, out) = run_tool(
-            &zizmor,
-            &["--offline", "--min-severity", "low", EXAMPLE_WORKFLOW],
-            root(),
-        );
-        assert_eq!(code, 0, "{out}");
-    }
-}
-
-/// Every `uses:` of a job, with the job's name.
-fn uses(w: &Value) -> Vec<(String, String, Value)> {
-    let mut all = Vec::new();
-    for (job, spec) in w["jobs"].as_object().unwrap() {
-        for step in spec["steps"].as_array().unwrap() {
-            if let Some(u) = step["uses"].as_str() {
-                all.push((job.clone(), u.to_string(), step["with"].clone()));
-            }
-        }
-    }
-    all
-}
-
-#[test]
-fn release_workflow_pins_actions_and_grants_least_permissions() {
-    let w = yaml(WORKFLOW);
-    assert_eq!(w["on"]["push"]["tags"][0], "v*");
-    assert_eq!(
-        w["permissions"],
-        serde_json::json!({}),
-        "no default permission"
-    );
-    let steps = uses(&w);
-    assert!(steps.len() >= 10);
-    for (job, u, with) in &steps {
-        let (_, sha) = u.split_once('@').unwrap();
-        assert!(
-            sha.len() == 40 && sha.bytes().all(|b| b.is_ascii_hexdigit()),
-            "{job}: {u} is not pinned to a commit"
-        );
-        if u.starts_with("actions/checkout@") {
-            assert_eq!(with["persist-credentials"], false, "{job}: {u}");
-        }
-    }
-    // Signing rights only where something is signed: attestations and PyPI.
-    for (job, spec) in w["jobs"].as_object().unwrap() {
-        let id_token = spec["permissions"]["id-token"].as_str();
-        let expected = matches!(job.as_str(), "draft" | "pypi").then_some("write");
-        assert_eq!(id_token, expected, "{job}");
-    }
-    assert!(
-        steps
-            .iter()
-            .any(|(job, u, _)| job == "draft" && u.starts_with("actions/attest-build-provenance@"))
-    );
-    assert!(
-        steps
-            .iter()
-            .any(|(job, u, _)| job == "pypi" && u.starts_with("pypa/gh-action-pypi-publish@"))
-    );
-    // The four platforms the action knows (relgate is POSIX-only: no Windows build).
-    let targets: Vec<&str> = w["jobs"]["build"]["strategy"]["matrix"]["include"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["target"].as_str().unwrap())
-        .collect();
-    let script = std::fs::read_to_string(root().join("scripts/action-install.sh")).unwrap();
-    assert_eq!(targets.len(), 4);
-    assert!(!targets.iter().any(|t| t.contains("windows")));
-    for t in targets {
-        assert!(script.contains(&format!("target={t} ")), "{t}");
-    }
-}
-
 #[test]
 fn pre_commit_manifest_is_valid_and_has_a_python_hook() {
-    let Some(pc) = tool("pre-commit") else {
-        return;
-    };
+    let pc = tool("pre-commit");
     let (code, out) = run_tool(
         &pc,
         &["validate-manifest", ".pre-commit-hooks.yaml"],
@@ -184,7 +53,7 @@ struct Server {
 
 impl Server {
     fn start(dir: &Path) -> Server {
-        let python = tool("python3").expect("python3 serves the release folder");
+        let python = tool("python3");
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -380,9 +249,8 @@ fn install(action: &Path, base_url: &str, extra: &[(&str, &str)]) -> Installed {
 
 #[test]
 fn action_installs_the_verified_release_binary_and_runs_it() {
-    if tool("curl").is_none() {
-        return;
-    }
+    // The install step downloads with curl.
+    tool("curl");
     let release = Release::new();
     let server = Server::start(&release.www());
     let i = install(&release.action(), &server.url(), &[]);
@@ -419,9 +287,8 @@ fn action_installs_the_verified_release_binary_and_runs_it() {
 
 #[test]
 fn action_refuses_a_tampered_binary_with_exit_2() {
-    if tool("curl").is_none() {
-        return;
-    }
+    // The install step downloads with curl.
+    tool("curl");
     let release = Release::new();
     // One byte changed after the checksums were committed.
     let mut bytes = std::fs::read(release.asset()).unwrap();
@@ -511,11 +378,74 @@ fn action_refuses_what_it_cannot_verify_with_exit_2() {
     }
 }
 
+/// `RELGATE_INSTALL_BASE_URL` is parsed, not matched by prefix: user info that puts
+/// `127.0.0.1` in front of another host, or anything but exactly `127.0.0.1` as the
+/// host of an `http` URL, is refused before any request is made.
 #[test]
-fn action_reports_a_failed_download_with_exit_2() {
+fn action_refuses_a_base_url_that_only_looks_local() {
     if tool("curl").is_none() {
         return;
     }
+    let release = Release::new();
+    // A real release server on another name for this machine: what the URL reaches.
+    let server = Server::start(&release.www());
+    let port = server.port;
+    let cases = [
+        (
+            format!("http://127.0.0.1:x@localhost:{port}"),
+            "must not carry user info",
+        ),
+        (
+            format!("http://127.0.0.1@localhost:{port}"),
+            "must not carry user info",
+        ),
+        (
+            format!("https://127.0.0.1:x@localhost:{port}"),
+            "must not carry user info",
+        ),
+        (
+            format!("http://localhost:{port}"),
+            "http is for tests, on host 127.0.0.1 only",
+        ),
+        (
+            format!("http://127.0.0.1.localhost:{port}"),
+            "http is for tests, on host 127.0.0.1 only",
+        ),
+        (
+            format!("http://127.0.0.1:{port}?@localhost"),
+            "holds a character",
+        ),
+        (
+            format!("http://127.0.0.1:{port}#@localhost"),
+            "holds a character",
+        ),
+        (
+            format!("http://127.0.0.1:{port}\\@localhost"),
+            "holds a character",
+        ),
+    ];
+    for (url, why) in cases {
+        let i = install(&release.action(), &url, &[]);
+        assert_eq!(i.code, 2, "{url}: {}", i.log);
+        assert!(
+            i.log.contains("RELGATE_INSTALL_BASE_URL") && i.log.contains(why),
+            "{url}: want {why:?} in {}",
+            i.log
+        );
+        assert_eq!(i.path, None, "{url}");
+        // Refused before the download folder was even made.
+        let dest = i.runner_temp.join(format!("relgate-{VERSION}-{TARGET}"));
+        assert!(!dest.exists(), "{url}: {}", i.log);
+    }
+    // The test server itself, at 127.0.0.1, is still accepted.
+    let i = install(&release.action(), &server.url(), &[]);
+    assert_eq!(i.code, 0, "{}", i.log);
+}
+
+#[test]
+fn action_reports_a_failed_download_with_exit_2() {
+    // The install step downloads with curl.
+    tool("curl");
     let release = Release::new();
     // The server holds no v{VERSION}/ folder.
     let empty = tempfile::tempdir().unwrap();
@@ -551,7 +481,7 @@ fn action_install_false_uses_relgate_on_path_by_absolute_path() {
 /// Builds the wheel with maturin (in its own target dir: maturin's build flags differ
 /// from `cargo test`'s and would replace the binary the other tests run).
 fn build_wheel(out: &Path) -> PathBuf {
-    let maturin = tool("maturin").expect("maturin builds the wheel");
+    let maturin = tool("maturin");
     // The isolated HOME has no toolchain: cargo and rustup keep the real ones.
     let home = PathBuf::from(std::env::var_os("HOME").unwrap());
     let var = |name: &str, default: PathBuf| std::env::var_os(name).map_or(default, PathBuf::from);
@@ -582,9 +512,7 @@ fn build_wheel(out: &Path) -> PathBuf {
 #[test]
 #[ignore = "slow: builds the wheel; run by scripts/slow-tests.sh"]
 fn wheel_installs_into_a_fresh_venv_and_runs() {
-    let (Some(python), Some(pre_commit)) = (tool("python3"), tool("pre-commit")) else {
-        return;
-    };
+    let (python, pre_commit) = (tool("python3"), tool("pre-commit"));
     let tmp = tempfile::tempdir().unwrap();
     let wheels = tmp.path().join("wheels");
     let wheel = build_wheel(&wheels);
@@ -679,7 +607,7 @@ fn wheel_installs_into_a_fresh_venv_and_runs() {
 }
 
 #[test]
-fn action_source_cache_key_names_the_platform_toolchain_and_lockfile() {
+fn action_source_cache_key_names_the_platform_and_lockfile() {
     let a = yaml("action.yml");
     let step = a["runs"]["steps"]
         .as_array()
@@ -705,9 +633,117 @@ fn action_source_cache_key_names_the_platform_toolchain_and_lockfile() {
     let key = std::fs::read_to_string(&output).unwrap();
     let key = key.trim().strip_prefix("key=").unwrap();
     let (prefix, lock) = key.rsplit_once('-').unwrap();
-    assert!(prefix.starts_with("relgate-source-macOS-ARM64-1."), "{key}");
+    // The key of the downloaded crates only: a build is never cached.
+    assert_eq!(prefix, "relgate-crates-macOS-ARM64", "{key}");
     assert_eq!(lock.len(), 16, "{key}");
     assert!(lock.bytes().all(|b| b.is_ascii_hexdigit()), "{key}");
+}
+
+/// `install: source` runs only what it built itself. A cache entry is whatever its
+/// saver put in it: the action caches the crate archives and the index only (never a
+/// target directory), removes any target directory and unpacked sources before cargo
+/// runs, and deletes each cached crate archive whose SHA-256 is not the one the action's
+/// Cargo.lock records, so cargo downloads and verifies it again.
+#[test]
+fn action_source_build_trusts_no_cached_build() {
+    let a = yaml("action.yml");
+    let cache = a["runs"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/cache@"))
+        })
+        .unwrap()
+        .clone();
+    let paths: Vec<&str> = cache["with"]["path"]
+        .as_str()
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "${{ runner.temp }}/relgate-cargo/registry/index",
+            "${{ runner.temp }}/relgate-cargo/registry/cache",
+        ]
+    );
+
+    // A cargo stand-in that, like cargo, rebuilds nothing it finds up to date.
+    let tools = tempfile::tempdir().unwrap();
+    let fake = |name: &str, body: &str| {
+        let p = tools.path().join(name);
+        std::fs::write(&p, format!("#!/bin/bash\n{body}\n")).unwrap();
+        let mut perms = std::fs::metadata(&p).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+        std::fs::set_permissions(&p, perms).unwrap();
+    };
+    fake("rustup", "true");
+    fake(
+        "cargo",
+        &format!(
+            "[ -x \"$CARGO_TARGET_DIR/release/relgate\" ] && exit 0\nmkdir -p \"$CARGO_TARGET_DIR/release\"\ncp {} \"$CARGO_TARGET_DIR/release/relgate\"",
+            env!("CARGO_BIN_EXE_relgate"),
+        ),
+    );
+    let release = Release::new();
+    let good = b"a crate archive\n";
+    // sha256sum of `good`.
+    let sum = "336d570b95e50cf89a19e0aeb8ab4732876766bf6fb1443fd8a15ede37254f22";
+    std::fs::write(
+        release.action().join("Cargo.lock"),
+        format!(
+            "version = 4\n\n[[package]]\nname = \"good\"\nversion = \"1.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"{sum}\"\n\n[[package]]\nname = \"bad\"\nversion = \"2.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"{sum}\"\n\n[[package]]\nname = \"relgate\"\nversion = \"0.1.0\"\n"
+        ),
+    )
+    .unwrap();
+    // What a poisoned cache entry could hold.
+    let temp = tempfile::tempdir().unwrap();
+    let planted = temp.path().join("relgate-target/release/relgate");
+    std::fs::create_dir_all(planted.parent().unwrap()).unwrap();
+    std::fs::write(&planted, "#!/bin/sh\necho planted\n").unwrap();
+    let mut perms = std::fs::metadata(&planted).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&planted, perms).unwrap();
+    let registry = temp.path().join("relgate-cargo/registry");
+    let crates = registry.join("cache/index.crates.io-1949cf8c6b5b557f");
+    std::fs::create_dir_all(&crates).unwrap();
+    std::fs::write(crates.join("good-1.0.0.crate"), good).unwrap();
+    std::fs::write(crates.join("bad-2.0.0.crate"), b"tampered\n").unwrap();
+    std::fs::write(crates.join("unknown-3.0.0.crate"), good).unwrap();
+    std::fs::create_dir_all(registry.join("src/index.crates.io-1949cf8c6b5b557f/good-1.0.0"))
+        .unwrap();
+
+    let path = format!(
+        "{}:{}",
+        tools.path().display(),
+        std::env::var("PATH").unwrap()
+    );
+    let runner_temp = temp.path().to_str().unwrap();
+    let i = install(
+        &release.action(),
+        "http://127.0.0.1:9/unused",
+        &[
+            ("INPUT_INSTALL", "source"),
+            ("PATH", &path),
+            ("RUNNER_TEMP", runner_temp),
+        ],
+    );
+    assert_eq!(i.code, 0, "{}", i.log);
+    assert_eq!(i.path.as_deref(), Some(planted.as_path()));
+    let out = command(&planted).arg("--version").output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("relgate {VERSION}"),
+        "the planted binary was kept"
+    );
+    assert!(crates.join("good-1.0.0.crate").is_file());
+    assert!(!crates.join("bad-2.0.0.crate").exists(), "{}", i.log);
+    assert!(!crates.join("unknown-3.0.0.crate").exists(), "{}", i.log);
+    assert!(!registry.join("src").exists(), "{}", i.log);
 }
 
 #[test]

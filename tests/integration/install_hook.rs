@@ -146,6 +146,11 @@ fn install_hook_from_a_linked_worktree_uses_the_shared_hooks() {
 /// `git commit` in `dir` with a PATH that has git but no `relgate`, so the hook
 /// falls back to the binary that installed it.
 fn commit(dir: &Path, msg: &str) -> (bool, String) {
+    commit_with(dir, &["-m", msg])
+}
+
+/// `git commit -q ARGS`, as [`commit`].
+fn commit_with(dir: &Path, args: &[&str]) -> (bool, String) {
     let out = command("git")
         .args([
             "-c",
@@ -156,9 +161,8 @@ fn commit(dir: &Path, msg: &str) -> (bool, String) {
             "commit.gpgsign=false",
             "commit",
             "-q",
-            "-m",
-            msg,
         ])
+        .args(args)
         .current_dir(dir)
         .env("PATH", "/usr/bin:/bin")
         .env("NO_COLOR", "1")
@@ -232,4 +236,72 @@ fn install_hook_passes_its_arguments_to_check() {
     let (ok, out) = commit(repo.path(), "notes");
     assert!(ok, "{out}");
     assert!(out.starts_with("relgate: 1 policy: 1 passed"), "{out}");
+}
+
+/// `git commit -a`, `git commit FILE` and their `--amend` forms build the commit in
+/// another index than `.git/index` and hand it to the hook as `GIT_INDEX_FILE`: the
+/// hook judges that index, the one git is about to commit.
+#[test]
+fn install_hook_judges_the_index_git_is_committing() {
+    let repo = Repo::new();
+    repo.write(
+        ".relgate/policies.yaml",
+        "version: 1\npolicies:\n  - id: S-1\n    title: No secret is committed\n    check:\n      not_matches: {files: config.env, patterns: SECRET}\n",
+    )
+    .write("config.env", "A=1\n");
+    assert_eq!(repo.relgate(&["install-hook"]).code, 0);
+    repo.git(&["add", "-A"]);
+    let (ok, out) = commit(repo.path(), "clean");
+    assert!(ok, "{out}");
+    // On disk only: `.git/index` still holds the clean file.
+    repo.write("config.env", "A=1\nSECRET=x\n");
+    let forms: [&[&str]; 4] = [
+        &["-a", "-m", "all"],
+        &["-m", "only", "config.env"],
+        &["--amend", "-a", "-m", "amended"],
+        &["--amend", "-m", "amended", "--", "config.env"],
+    ];
+    for args in forms {
+        let (ok, out) = commit_with(repo.path(), args);
+        assert!(
+            !ok,
+            "git commit {args:?}: the hook let the secret through:\n{out}"
+        );
+        assert!(
+            out.contains("S-1") && out.contains("config.env:2"),
+            "{args:?}: {out}"
+        );
+        assert_eq!(repo.git(&["log", "--format=%s"]), "clean", "{args:?}");
+    }
+    // The other way round: a secret staged in `.git/index` is not what `commit FILE`
+    // commits when FILE is clean.
+    repo.git(&["add", "config.env"]);
+    repo.write("config.env", "A=2\n");
+    let (ok, out) = commit_with(repo.path(), &["-m", "only the clean file", "config.env"]);
+    assert!(ok, "{out}");
+    assert_eq!(repo.git(&["show", "HEAD:config.env"]), "A=2");
+    // A relative GIT_INDEX_FILE is read from the top of the working tree, as git reads
+    // it, wherever relgate is started.
+    std::fs::create_dir_all(repo.path().join("sub")).unwrap();
+    repo.write("config.env", "SECRET=y\n");
+    let index = repo.path().join(".git/next-index");
+    let mut add = command("git");
+    add.args(["add", "-A"])
+        .current_dir(repo.path())
+        .env("GIT_INDEX_FILE", &index);
+    assert!(add.status().unwrap().success());
+    let out = relgate_command(&repo.path().join("sub"))
+        .args(["check", "..", "--staged", "--format", "json"])
+        .env("GIT_INDEX_FILE", ".git/next-index")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    // Only --staged reads it: the working tree and a commit are what they are.
+    repo.write("config.env", "A=3\n");
+    let out = relgate_command(repo.path())
+        .args(["check", "--format", "json"])
+        .env("GIT_INDEX_FILE", ".git/next-index")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
 }

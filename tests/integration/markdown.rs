@@ -216,6 +216,36 @@ fn an_unticked_item_in_a_block_quote_is_a_finding() {
     assert_eq!(failing, ["DR-002"]);
 }
 
+/// Renderers disagree: markdown-it shows a box on the line after an empty item line,
+/// cmark-gfm does not; the gate reads the box (the reading that fails). A ticked box
+/// with nothing after it (no box for either renderer) does not make the section pass.
+#[test]
+fn a_box_only_some_renderers_show_is_read_as_unticked() {
+    // Line 8: `-`; line 9: its box.
+    let body = format!("## Release 2024-07-15\n\n- [x] Runbook\n-\n  [ ] Contatos\n\n{SIGNED}");
+    let (run, findings, failing) = pack_on_checklist(&body);
+    assert_eq!(
+        findings,
+        [f("DR-002", CHECKLIST, Some(9))],
+        "{}",
+        run.stdout
+    );
+    assert_eq!(failing, ["DR-002"]);
+    assert_eq!(
+        run.messages(),
+        ["unticked item in section 'Release 2024-07-15': Contatos"]
+    );
+    // `- [x]` alone is no item: the section has none to tick.
+    let body = format!("## Release 2024-07-15\n\n- [x]\n\n{SIGNED}");
+    let (run, findings, _) = pack_on_checklist(&body);
+    assert_eq!(
+        findings,
+        [f("DR-002", CHECKLIST, Some(5))],
+        "{}",
+        run.stdout
+    );
+}
+
 #[test]
 fn boxes_in_comments_html_and_code_are_not_items() {
     let body = format!(

@@ -1,7 +1,8 @@
 //! Which config files can set the flag: on the reference repository with the
 //! shipped pack, a Helm chart (Go templates, not YAML) and YAML with unrelated
 //! duplicate keys set nothing; the same files spelling the flag's name, by
-//! hand or through an escape, still count (fail closed, at that file and line).
+//! hand, through an escape or across escaped line breaks, still count (fail
+//! closed, at that file and line).
 
 use crate::common::*;
 
@@ -26,6 +27,13 @@ spec:
           env:
             - name: LOG_LEVEL
               value: {{ .Values.logLevel | quote }}
+          command:
+            - /bin/sh
+            - -c
+            - |
+              ./migrate --db {{ .Values.db | quote }} \
+                --timeout 30 \
+                --dry-run={{ .Values.dryRun }}
           {{- with .Values.resources }}
           resources:
             {{- toYaml . | nindent 12 }}
@@ -54,6 +62,12 @@ fn with_chart() -> Repo {
         .write(
             "charts/billing/values.yaml",
             "replicaCount: 1\nimage:\n  repository: billing\n  tag: \"\"\nlogLevel: info\n",
+        )
+        // A CRD (a template: `{{-` is no YAML) whose patterns hold `\x7f` escapes,
+        // which spell no name.
+        .write(
+            "charts/billing/templates/crds.yaml",
+            "{{- if .Values.crds.enabled }}\nspec:\n  pattern: ^[^()<>@,;:\\\\\"\\/[\\]?={} \\t\\x7f\\x00\\x1f]+$\n{{- end }}\n",
         )
         .write(
             "config/generated/sloppy.yaml",
@@ -154,7 +168,8 @@ fn an_escaped_name_still_counts() {
         .filter(|x| x.0 == "DR-009")
         .collect();
     assert_eq!(dr009, [f("DR-009", "config/escaped.json", Some(3))]);
-    // The same escape in a file that does not parse: unknown, so on.
+    // The same escape in a file that does not parse: unknown, so on, at the line
+    // where the escaped name starts (the parser stops on line 4).
     repo.write(
         "config/escaped.json",
         "{\n  \"env\": {\n    \"BILLING_GATEWAY_ENABLE_RE\\u0041L\": \"0\",\n  }\n}\n",
@@ -166,5 +181,45 @@ fn an_escaped_name_still_counts() {
         .into_iter()
         .filter(|x| x.0 == "DR-009")
         .collect();
-    assert_eq!(dr009, [f("DR-009", "config/escaped.json", Some(4))]);
+    assert_eq!(dr009, [f("DR-009", "config/escaped.json", Some(3))]);
+    assert!(
+        r.messages()
+            .iter()
+            .any(|m| m.contains(&format!("(at line 4, column 3); it names {NAME} at line 3"))),
+        "{:?}",
+        r.messages()
+    );
+}
+
+/// A shell command in a template continued with `\`: joined, its lines spell
+/// the flag's name, so the template is read for it; it is no YAML, so the flag
+/// counts as on, at the line where the name starts.
+#[test]
+fn a_template_whose_joined_lines_spell_the_flag_fails_closed_there() {
+    let repo = with_chart();
+    repo.edit(
+        TEMPLATE,
+        "                --timeout 30 \\\n",
+        "                --timeout 30 \\\n                --env BILLING_GATEWAY_\\\n                  ENABLE_REAL=1 \\\n",
+    );
+    let r = check(&repo);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_eq!(r.json()["vars"]["real_billing"], "on");
+    let dr009: Vec<_> = r
+        .findings()
+        .into_iter()
+        .filter(|x| x.0 == "DR-009")
+        .collect();
+    assert_eq!(dr009, [f("DR-009", TEMPLATE, Some(25))]);
+    let m: Vec<String> = r
+        .messages()
+        .into_iter()
+        .filter(|m| m.starts_with(&format!("cannot parse {TEMPLATE}: ")))
+        .collect();
+    assert_eq!(m.len(), 1, "{:?}", r.messages());
+    assert!(
+        m[0].contains(&format!("it names {NAME} at line 25")),
+        "{}",
+        m[0]
+    );
 }

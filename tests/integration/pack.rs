@@ -139,7 +139,7 @@ fn approve(repo: &Repo, date: &str) {
     repo.write(
         STEERING,
         &format!(
-            "# Aprovação do steering — real billing\n\nAprovado por: Ana Lima <ana@example.com> — {date}\n\nLiberado: BILLING_GATEWAY_ENABLE_REAL=1 a partir de 2024-07-16.\n"
+            "# Aprovação do steering — real billing\n\nAprovado por: Ana Lima <ana@example.com> — {date}\nRelease: 2024-07-15\n\nLiberado: BILLING_GATEWAY_ENABLE_REAL=1 a partir de 2024-07-16.\n"
         ),
     );
 }
@@ -824,6 +824,44 @@ fn dr009_a_steering_approval_lets_the_flag_on() {
         "Aprovado por: Ana Lima <ana@example.com> — 2024-06-01\nBILLING_GATEWAY_ENABLE_REAL=1\n",
     );
     assert_eq!(check(&repo, &[]).status("DR-009"), "fail");
+}
+
+/// A steering approval validly signed for release 2024-06-03, copied with its `.sig`
+/// into the folder of 2024-07-15: the signature covers the bytes, and the bytes name
+/// their release, so it does not let real billing on for another one.
+#[test]
+fn dr009_an_approval_replayed_from_another_release_does_not_count() {
+    let repo = Repo::reference();
+    real_on(&repo);
+    repo.write(EVIDENCE, GOOD_JUNIT);
+    // The approval of this release, signed, passes.
+    let r = check(&repo, &[]);
+    assert_eq!(r.status("DR-009"), "pass", "{}", r.stdout);
+    // The older release's approval, signed by the same steering member…
+    let old = "docs/compliance/approvals/2024-06-03/steering.md";
+    repo.write(
+        old,
+        "# Aprovação do steering — real billing\n\nAprovado por: Ana Lima <ana@example.com> — 2024-06-01\nRelease: 2024-06-03\n\nLiberado: BILLING_GATEWAY_ENABLE_REAL=1 a partir de 2024-06-03.\n",
+    );
+    repo.sign("steering-test", old);
+    // … copied over this release's, signature and all.
+    repo.write(STEERING, &repo.read(old)).write(
+        &format!("{STEERING}.sig"),
+        &repo.read(&format!("{old}.sig")),
+    );
+    let r = check_unsigned(&repo, NOW, &[]);
+    assert_eq!(r.status("DR-009"), "fail", "{}", r.stdout);
+    assert_eq!(findings_of(&r, "DR-009"), [f("DR-009", PROD_ENV, Some(3))]);
+    assert_eq!(r.code, 1);
+    let m = &messages(&r, "DR-009")[0];
+    assert!(m.contains("Release: 2024-07-15"), "{m}");
+    // An approval signed before the line existed names no release: it does not count either.
+    repo.write(
+        STEERING,
+        "Aprovado por: Ana Lima <ana@example.com> — 2024-07-14\nBILLING_GATEWAY_ENABLE_REAL=1\n",
+    );
+    repo.sign("steering-test", STEERING);
+    assert_eq!(check_unsigned(&repo, NOW, &[]).status("DR-009"), "fail");
 }
 
 #[test]
@@ -1581,7 +1619,7 @@ fn a_renamed_pack_works_on_a_renamed_repository() {
     // The approval names the renamed flag.
     repo.write(
         "docs/compliance/approvals/2024-07-15/steering.md",
-        "Aprovado por: Ana Lima <ana@example.com> — 2024-07-14\nPAYMENTS_LIVE=1\n",
+        "Aprovado por: Ana Lima <ana@example.com> — 2024-07-14\nRelease: 2024-07-15\nPAYMENTS_LIVE=1\n",
     );
     // Typed text is not enough: a steering member's signature is.
     assert_eq!(run(NOW, &[]).status("DR-009"), "fail");

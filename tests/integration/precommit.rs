@@ -152,9 +152,7 @@ fn blocks_then_accepts(manager: &Path, s: &Setup) {
 }
 
 fn local_blocks_then_accepts(manager: &str) {
-    let Some(bin) = tool(manager) else {
-        return;
-    };
+    let bin = tool(manager);
     let s = Setup::new(json!([{ "repo": "local", "hooks": [local_hook()] }]));
     blocks_then_accepts(&bin, &s);
 }
@@ -169,12 +167,47 @@ fn precommit_prek_blocks_then_accepts() {
     local_blocks_then_accepts("prek");
 }
 
+/// Under pre-commit, `git commit -a`, `git commit FILE` and `git commit --amend -a`
+/// hand the hook a temporary index (`GIT_INDEX_FILE`): the hook judges that one, so
+/// deleting CHANGELOG.md on disk and committing with `-a` is refused although
+/// `.git/index` still has it.
+#[test]
+fn precommit_pre_commit_judges_the_index_git_is_committing() {
+    let Some(bin) = tool("pre-commit") else {
+        return;
+    };
+    let s = Setup::new(json!([{ "repo": "local", "hooks": [local_hook()] }]));
+    let (ok, out) = s.run(&bin, &["install"]);
+    assert!(ok, "install:\n{out}");
+    s.repo.write("CHANGELOG.md", "# Changelog\n");
+    s.repo.git(&["add", "-A"]);
+    let git = Path::new("git");
+    let (ok, out) = s.run(git, &["commit", "-q", "-m", "with changelog"]);
+    assert!(ok, "{out}");
+    s.repo.remove("CHANGELOG.md");
+    let forms: [&[&str]; 3] = [
+        &["commit", "-q", "-a", "-m", "all"],
+        &["commit", "-q", "-m", "only", "--", "CHANGELOG.md"],
+        &["commit", "-q", "--amend", "-a", "-m", "amended"],
+    ];
+    for args in forms {
+        let (ok, out) = s.run(git, args);
+        assert!(
+            !ok,
+            "git {args:?}: the hook let a violation through:\n{out}"
+        );
+        assert!(
+            out.contains("CHANGELOG.md does not exist"),
+            "{args:?}:\n{out}"
+        );
+        assert_eq!(s.repo.git(&["log", "--format=%s"]), "with changelog");
+    }
+}
+
 /// `validate-manifest` accepts the shipped manifest and rejects a broken copy (so
 /// the acceptance means something).
 fn validates_the_manifest(manager: &str) {
-    let Some(bin) = tool(manager) else {
-        return;
-    };
+    let bin = tool(manager);
     let (code, out) = run_tool(
         &bin,
         &["validate-manifest", ".pre-commit-hooks.yaml"],
@@ -208,9 +241,7 @@ fn precommit_prek_validates_the_shipped_manifest() {
 /// The real install: `manager` clones this repository at HEAD (uncommitted work
 /// plays no part) and builds the `language: rust` hook with cargo.
 fn installed_blocks_then_accepts(manager: &str) {
-    let Some(bin) = tool(manager) else {
-        return;
-    };
+    let bin = tool(manager);
     let tmp = tempfile::tempdir().unwrap();
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let sha = git(manifest, &["rev-parse", "HEAD"]);

@@ -4,11 +4,10 @@
 use crate::common::*;
 use crate::tools::*;
 use serde_json::Value;
+use std::path::PathBuf;
 
-fn validate(sarif: &str) {
-    let Some(cj) = tool("check-jsonschema") else {
-        return;
-    };
+pub fn validate(sarif: &str) {
+    let cj = tool("check-jsonschema");
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("report.sarif");
     std::fs::write(&file, sarif).unwrap();
@@ -189,9 +188,9 @@ fn also_writes_sarif_from_the_same_run() {
     );
 }
 
-/// Code scanning needs a location on every result: a finding about the repository is
-/// placed at the file its message names, else at its policy's definition, else at
-/// `.relgate/config.yaml`; rule help has the run's variables filled in.
+/// Code scanning needs a location on every result: a finding about the policy itself
+/// is placed at its definition, or at `.relgate/config.yaml` when that is not a file of
+/// the repository; rule help has the run's variables filled in.
 #[test]
 fn every_result_has_a_location_and_rule_help_is_expanded() {
     let repo = Repo::new();
@@ -237,8 +236,9 @@ policies:
     assert_eq!(
         places,
         [
-            // "cannot tell the format of notes.txt from its name": names the file.
-            ("DATA".into(), "notes.txt".into(), None),
+            // "cannot tell the format of notes.txt from its name; set 'format'": the
+            // policy is to be fixed, not notes.txt (which the message names).
+            ("DATA".into(), ".relgate/policies.yaml".into(), Some(7)),
             ("NO-VALUE".into(), ".relgate/policies.yaml".into(), Some(11)),
         ]
     );
@@ -253,5 +253,44 @@ policies:
         .iter()
         .map(|res| res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].clone())
         .collect();
-    assert_eq!(uris, ["notes.txt", ".relgate/config.yaml"]);
+    assert_eq!(uris, [".relgate/config.yaml", ".relgate/config.yaml"]);
+}
+
+/// Without check-jsonschema on PATH the schema test fails, with or without `CI` set: it
+/// never passes on a SARIF nobody validated. Runs that test in this test binary, with
+/// the directories holding the tool taken off PATH.
+#[test]
+fn sarif_schema_test_fails_without_check_jsonschema() {
+    const TEST: &str = "sarif::sarif_is_valid_and_matches_json_one_to_one";
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let kept: Vec<PathBuf> = std::env::split_paths(&path)
+        .filter(|dir| find_tool("check-jsonschema", Some(dir.as_os_str())).is_none())
+        .collect();
+    // git stays reachable, wherever it is installed.
+    let git_dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(tool("git"), git_dir.path().join("git")).unwrap();
+    let without =
+        std::env::join_paths(kept.into_iter().chain([git_dir.path().to_path_buf()])).unwrap();
+    assert_eq!(find_tool("check-jsonschema", Some(&without)), None);
+
+    let out = command(std::env::current_exe().unwrap())
+        .args(["--exact", TEST, "--test-threads=1"])
+        .env("PATH", &without)
+        .env_remove("CI")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(101), "{stdout}");
+    assert!(
+        stdout.contains(&format!("test {TEST} ... FAILED"))
+            && stdout.contains("test result: FAILED. 0 passed; 1 failed"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "check-jsonschema is not on PATH, and this test drives the real check-jsonschema"
+        ),
+        "{stdout}"
+    );
 }

@@ -141,7 +141,7 @@ fn dr009_a_pull_request_cannot_approve_itself() {
         )
         .write(
             approval,
-            "Aprovado por: Eve <eve@example.com> — 2024-07-16\nBILLING_GATEWAY_ENABLE_REAL=1\n",
+            "Aprovado por: Eve <eve@example.com> — 2024-07-16\nRelease: 2024-07-15\nBILLING_GATEWAY_ENABLE_REAL=1\n",
         );
     let sig = crate::common::command("ssh-keygen")
         .args(["-Y", "sign", "-n", "relgate", "-f"])

@@ -75,13 +75,17 @@ pub(super) fn compare(case: &Case, report: &Report) -> Vec<String> {
                 .as_ref()
                 .map(|m| format!(" message containing '{m}'"))
                 .unwrap_or_default();
-            problems.push(format!("- {} {}{msg}", e.policy, place(&e.path, e.line)));
+            problems.push(format!(
+                "- {} {}{msg}",
+                e.policy,
+                place(e.path.as_deref(), e.line)
+            ));
         }
         for f in actual.into_iter().flatten() {
             problems.push(format!(
                 "+ {} {}: {}",
                 f.policy,
-                place(&f.path, f.line),
+                place(f.path(), f.line()),
                 f.message
             ));
         }
@@ -96,17 +100,17 @@ pub(super) fn compare(case: &Case, report: &Report) -> Vec<String> {
 }
 
 fn matches(e: &Expected, f: &Finding) -> bool {
-    e.path == f.path
-        && e.line == f.line
+    e.path.as_deref() == f.path()
+        && e.line == f.line()
         && e.message
             .as_ref()
             .is_none_or(|m| f.message.contains(m.as_str()))
 }
 
-fn place(path: &Option<String>, line: Option<usize>) -> String {
+fn place(path: Option<&str>, line: Option<usize>) -> String {
     match (path, line) {
         (Some(p), Some(l)) => format!("{p}:{l}"),
-        (Some(p), None) => p.clone(),
+        (Some(p), None) => p.to_string(),
         (None, _) => "(the run)".into(),
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Every folder under the given folders that holds a `case.yaml` is a case: it is
 //! built into a real git repository ([`build`]), evaluated exactly as `relgate check`
-//! evaluates (the same [`super::check::evaluate`]), and its expectations compared with
+//! evaluates (the same [`crate::run::evaluate`]), and its expectations compared with
 //! what the evaluation shows ([`compare`]). After the run, every policy that no case
 //! saw fail is named: a policy that never fails may be a policy that cannot fail.
 
@@ -11,13 +11,13 @@ mod case;
 mod compare;
 mod shipped;
 
-use super::check::{self, Failure, Request};
 use super::{Io, render_load_errors};
 use crate::cli::{ListFormat, TestArgs};
 use crate::engine::Status;
 use crate::error::{Error, Outcome};
 use crate::lang::error::{LoadError, LoadErrors};
 use crate::repo::{SourceSpec, Target};
+use crate::run::{self, Failure, Request};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -311,7 +311,7 @@ fn run_case(
         now: case.now,
         attach: &[],
     };
-    let evaluated = match check::evaluate(&req) {
+    let evaluated = match run::evaluate(&req) {
         Ok(e) => e,
         Err(Failure::Load(errors)) => {
             let problems = errors

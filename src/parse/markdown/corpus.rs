@@ -9,6 +9,11 @@
 //!   out: every heading (level, line) and task box (state, line) must be where
 //!   GitHub's parser, cmark-gfm, puts them (`kep/expected.tsv`, recorded by
 //!   `record.py`).
+//! * cases where common renderers disagree on a task box
+//!   (`renderers/cases.json`; `renderers/expected.tsv`, recorded by
+//!   `renderers/record.sh` with cmark-gfm and markdown-it's task-list rule):
+//!   relgate reads an unticked box wherever either renderer shows one, and a
+//!   ticked one only where both do (the reading that fails).
 
 use super::{headings, task_items, visible};
 use regex::Regex;
@@ -180,4 +185,32 @@ fn kubernetes_keps_read_as_github_reads_them() {
                 .count();
     }
     assert!(commented_out >= 7, "{commented_out}");
+}
+
+#[test]
+fn where_renderers_disagree_the_reading_fails() {
+    let cases: Vec<String> =
+        serde_json::from_str(&corpus("renderers/cases.json")).unwrap_or_else(|e| panic!("{e}"));
+    let expected = corpus("renderers/expected.tsv");
+    let count = |r: &str, b: &str| r.split(' ').filter(|w| *w == b).count();
+    let mut disagreements = 0;
+    for row in expected.lines().filter(|l| !l.starts_with('#')) {
+        let cols: Vec<&str> = row.split('\t').collect();
+        let [case, cmark, mdit] = cols[..] else {
+            panic!("{row:?}")
+        };
+        let index: usize = case.parse().unwrap_or_else(|e| panic!("{row:?}: {e}"));
+        let ours = relgate_reading(&cases[index]).join(" ");
+        let unticked = count(cmark, "[ ]").max(count(mdit, "[ ]"));
+        let ticked = count(cmark, "[x]").min(count(mdit, "[x]"));
+        assert_eq!(
+            (count(&ours, "[ ]"), count(&ours, "[x]")),
+            (unticked, ticked),
+            "case {index} {:?}: relgate {ours:?}, cmark-gfm {cmark:?}, markdown-it {mdit:?}",
+            cases[index]
+        );
+        disagreements += usize::from(cmark != mdit);
+    }
+    assert_eq!(cases.len(), expected.lines().count() - 1);
+    assert!(disagreements >= 5, "{disagreements}");
 }

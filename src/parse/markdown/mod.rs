@@ -20,7 +20,15 @@
 //!   of the same or a higher level (`level <= heading.level`), or the end of
 //!   the file.
 //! * A **task item** is a list item that starts with `[ ]`, `[x]` or `[X]`, in
-//!   any list (`-`, `*`, `+`, `1.`, `1)`), nested or in a block quote.
+//!   any list (`-`, `*`, `+`, `1.`, `1)`), nested or in a block quote. Where
+//!   common renderers disagree on whether something is an unticked box, it is
+//!   one (the reading that fails): a box in a list in a block quote (which
+//!   cmark-gfm does not render as a box), and an item whose first line is
+//!   empty and whose next line starts with `[ ] ` (a box for markdown-it's
+//!   task-list rule, not for cmark-gfm). A ticked box is one only where both
+//!   agree (a space and text after it): a ticked box that some renderers do not
+//!   show must not make a checklist pass. `tests/corpora/commonmark/renderers/`
+//!   holds the cases and both renderers' readings.
 //! * **Hidden** text is what is not rendered as text: HTML comments, HTML
 //!   blocks, inline HTML tags, fenced and indented code blocks, and link
 //!   reference definitions. [`visible`] replaces it with spaces, keeping every
@@ -168,8 +176,26 @@ impl<'t> Doc<'t> {
         let mut open: Option<(u8, Range<usize>, Option<Range<usize>>)> = None;
         let mut raw_headings = Vec::new();
         let mut markers = Vec::new();
+        // A list item just opened, and where: its first content decides whether
+        // it is a box that only some renderers see (see [`late_box`]).
+        let mut item: Option<usize> = None;
         let mut events = Parser::new_ext(text, options()).into_offset_iter();
         for (event, range) in events.by_ref() {
+            if let Some(start) = item {
+                match &event {
+                    Event::Start(Tag::Paragraph) => {}
+                    Event::TaskListMarker(_) => item = None,
+                    _ => {
+                        item = None;
+                        if let Some(at) = late_box(text, &lines, start, range.start) {
+                            markers.push((at, false));
+                        }
+                    }
+                }
+            }
+            if matches!(event, Event::Start(Tag::Item)) {
+                item = Some(range.start);
+            }
             if let Some((_, _, content)) = &mut open
                 && !matches!(event, Event::End(TagEnd::Heading(_)))
             {
@@ -190,6 +216,9 @@ impl<'t> Doc<'t> {
                 Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock) | Event::InlineHtml(_) => {
                     hidden.push(range);
                 }
+                // A ticked box counts only where common renderers agree on it
+                // (see [`late_box`]): markdown-it wants a space and text after it.
+                Event::TaskListMarker(true) if !agreed_tick(text, range.start) => {}
                 Event::TaskListMarker(checked) => markers.push((range.start, checked)),
                 _ => {}
             }
@@ -281,6 +310,27 @@ impl<'t> Doc<'t> {
             body_end,
         })
     }
+}
+
+/// An unticked box that some common renderers see and others do not, at
+/// `content` (the first content of a list item that starts at `item`): a list
+/// item whose first line is empty and whose content starts on the next line
+/// with `[ ] ` (`-` then `  [ ] text`). markdown-it's GFM task-list rule reads it
+/// as a task item; cmark-gfm (GitHub) and pulldown-cmark do not. Where
+/// renderers disagree on an unticked box, the gate takes the reading that
+/// fails: it is an unticked item. The same with `[x]` is not read as an item
+/// (a ticked box some renderers do not show must not make a checklist pass).
+fn late_box(text: &str, lines: &LineIndex, item: usize, content: usize) -> Option<usize> {
+    (lines.line_of(content) > lines.line_of(item) && text[content..].starts_with("[ ] "))
+        .then_some(content)
+}
+
+/// Whether the ticked box at `at` (its `[`) is one for markdown-it's task-list
+/// rule as well as for cmark-gfm: a space after the `]`, then text on the line.
+fn agreed_tick(text: &str, at: usize) -> bool {
+    let rest = text.get(at + 3..).unwrap_or_default();
+    let line = rest.split(['\n', '\r']).next().unwrap_or_default();
+    line.starts_with(' ') && !line.trim().is_empty()
 }
 
 /// Sorted, disjoint ranges covering the same bytes as `ranges`.

@@ -223,3 +223,99 @@ fn skipped_files_never_assign_by_generation() {
     }
     assert!(skipped > 1000, "{skipped}");
 }
+
+/// A Helm template (Go templates, not YAML) with a shell command continued by
+/// `\`: the joined lines do not spell the name, so the file is not read for it.
+const HELM_SHELL: &str = "spec:\n  containers:\n    - name: migrate\n      command:\n        - /bin/sh\n        - -c\n        - |\n          ./migrate --db {{ .Values.db }} \\\n            --timeout 30 \\\n            --dry-run={{ .Values.dryRun }}\n";
+
+#[test]
+fn escaped_breaks_that_do_not_spell_the_name_are_skipped() {
+    use ConfigFormat::*;
+    for format in [Yaml, Json, Toml, Shell, Dotenv, Dockerfile] {
+        assert!(!could(format, HELM_SHELL), "{format:?}");
+    }
+    assert!(!could(Shell, "run \\\n  --a \\\r\n  --b\\\n"));
+    assert!(!could(Dockerfile, "RUN a `\n  b\n"));
+    assert_eq!(super::first_spelling(HELM_SHELL.as_bytes(), NAME), None);
+}
+
+/// The same escaped breaks, joined, spelling the name: the file is read, and a
+/// failure to parse it is reported where the name starts.
+#[test]
+fn escaped_breaks_that_spell_the_name_are_kept_where_it_starts() {
+    use ConfigFormat::*;
+    let helm = "spec:\n  env:\n    - |\n      export BILLING_GATEWAY_\\\n        ENABLE_REAL={{ .Values.real }}\n";
+    let toml = "env = \"\"\"x \\\n\n\n   BILLING_GATEWAY_\\\n  \n ENABLE_REAL=1\"\"\"\n";
+    let cases: &[(ConfigFormat, &str, usize)] = &[
+        (Yaml, helm, 4),
+        (
+            Shell,
+            "a=1\nexport BILLING_\\\nGATEWAY_\\\nENABLE_REAL=1\n",
+            2,
+        ),
+        (Shell, "export \"BILLING_\"\\\n'GATEWAY_ENABLE_REAL'=1\n", 1),
+        (Toml, toml, 4),
+        (
+            Dockerfile,
+            "# escape=`\nFROM x\nENV BILLING_GATEWAY_`\r\n  ENABLE_REAL=1\n",
+            3,
+        ),
+        (Dotenv, "X=1\nBILLING_GATEWAY_\\\nENABLE_REAL=1\n", 2),
+    ];
+    for (format, text, line) in cases {
+        assert!(!text.contains(NAME), "{text:?}");
+        assert!(
+            could(*format, text),
+            "{format:?} {text:?} was narrowed away"
+        );
+        if text.contains('"') && *format == Shell {
+            continue; // spelled across quotes: no single place
+        }
+        let at = super::first_spelling(text.as_bytes(), NAME).expect(text);
+        let got = text[..at].matches('\n').count() + 1;
+        assert_eq!(got, *line, "{format:?} {text:?}");
+        assert!(text[at..].starts_with("BILLING_"), "{text:?}");
+    }
+}
+
+#[test]
+fn first_spelling_after_several_joins() {
+    let text = "a \\\n  b \\\n  c BILLING_GATEWAY_\\\n  ENABLE_REAL=1 \\\n x\n";
+    let at = super::first_spelling(text.as_bytes(), NAME).unwrap();
+    assert!(
+        text[at..].starts_with("BILLING_GATEWAY_\\"),
+        "{:?}",
+        &text[at..]
+    );
+}
+
+#[test]
+fn first_spelling_in_a_template() {
+    let text = "a: 1\n  - |\n    ./migrate --db {{ .Values.db | quote }} \\\n      --timeout 30 \\\n      --env BILLING_GATEWAY_\\\n        ENABLE_REAL=1 \\\n      --dry-run={{ .Values.dryRun }}\n";
+    let at = super::first_spelling(text.as_bytes(), NAME).unwrap();
+    assert!(
+        text[at..].starts_with("BILLING_GATEWAY_\\"),
+        "{:?}",
+        &text[at..]
+    );
+}
+
+/// Character escapes that do not spell the name (a CRD's regular expressions,
+/// a template's `\u00a0`) do not make a file read; decoded ones that do, do.
+#[test]
+fn character_escapes_are_decoded_before_searching() {
+    use ConfigFormat::*;
+    let crd = "spec:\n  pattern: ^[^()<>@,;:\\\\\"\\/[\\]?={} \\t\\x7f\\x00\\x01]+$\n  sep: \"\\u00a0\\U0001F600\"\n";
+    for format in [Yaml, Json, Toml] {
+        assert!(!could(format, crd), "{format:?}");
+    }
+    // An escaped backslash is no escape: `\\x42` is `\` and `x42`.
+    assert!(!could(Yaml, "k: \"\\\\x42ILLING_GATEWAY_ENABLE_REAL\"\n"));
+    // Decoded escapes and joined breaks together.
+    let both = "a: 1\nenv:\n  \"\\x42ILLING_GATEWAY_\\\n    \\u0045NABLE_REAL\": 1\n";
+    assert!(could(Yaml, both));
+    let at = super::first_spelling(both.as_bytes(), NAME).unwrap();
+    assert!(both[at..].starts_with("\\x42ILLING"), "{:?}", &both[at..]);
+    // A plain scalar reads `\x42` as it is: found in the bytes as they are.
+    assert!(could(Yaml, "k: \\x42ILLING_GATEWAY_ENABLE_REAL\n"));
+}

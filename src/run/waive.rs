@@ -7,7 +7,7 @@
 //! warning there.
 
 use crate::engine::{PolicyOutcome, Status};
-use crate::finding::{Finding, Severity, WaivedBy};
+use crate::finding::{Finding, Severity, Subject, WaivedBy};
 use crate::policy::PolicySet;
 use crate::policy::waivers::{Waiver, epoch_day};
 
@@ -28,11 +28,17 @@ pub(crate) fn apply(set: &PolicySet, outcomes: &mut [PolicyOutcome], now: jiff::
             policy: p.id.clone(),
             severity,
             message,
-            path: Some(w.file.name.clone()),
-            line: Some(w.span.line),
-            column: Some(w.span.column),
+            subject: Subject::Line {
+                path: w.file.name.clone(),
+                line: w.span.line,
+                column: Some(w.span.column),
+            },
             help: Some(help.to_string()),
-            snippet: w.file.text.lines().nth(w.span.line - 1).map(str::to_string),
+            // The waiver's line as the trusted tree has it (not the checked tree's file).
+            snippet: w.file.text.lines().nth(w.span.line - 1).map(|l| {
+                let column = w.span.column.saturating_sub(1);
+                crate::report::snippet::excerpt_from(l.as_bytes(), column, None).text
+            }),
             origin: p.origin.clone(),
             waived: None,
         };
@@ -56,7 +62,7 @@ pub(crate) fn apply(set: &PolicySet, outcomes: &mut [PolicyOutcome], now: jiff::
             }
         }
         for f in o.findings.iter_mut() {
-            if let Some((w, used)) = live.iter_mut().find(|(w, _)| w.covers(f.path.as_deref())) {
+            if let Some((w, used)) = live.iter_mut().find(|(w, _)| w.covers(f.path())) {
                 *used = true;
                 f.waived = Some(WaivedBy {
                     reason: w.reason.clone(),
@@ -125,7 +131,7 @@ pub(crate) fn apply(set: &PolicySet, outcomes: &mut [PolicyOutcome], now: jiff::
         } else if expired {
             o.status = Status::Fail;
         }
+        // The run sorts every finding together, once.
         o.findings.extend(extra);
-        o.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
 }

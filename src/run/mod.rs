@@ -1,0 +1,236 @@
+//! The run: one evaluation from a [`Request`] to a [`Report`], as `relgate check` and
+//! `relgate test` (for each case) both call it.
+//!
+//! It opens the repository, takes the trusted tree ([`trust`]) and reads the policy
+//! files from it ([`sources`]), loads the policies, resolves the variables, evaluates
+//! (the engine) beside the built-in policies ([`builtin`]), applies the waivers
+//! ([`waive`]), sorts the findings once and quotes the files they point into
+//! ([`crate::report::quote`]). Reports are pure functions of what it returns.
+
+pub(crate) mod builtin;
+pub(crate) mod sources;
+pub(crate) mod trust;
+pub(crate) mod waive;
+
+use crate::eval::Cx;
+use crate::eval::vars::Vars;
+use crate::policy::{self, Inputs};
+use crate::repo::{self, Target};
+use crate::report::{self, PolicyResult, Report, TargetInfo};
+use std::sync::Arc;
+
+/// One evaluation, as `check` runs it and `test` runs it for each case.
+pub(crate) struct Request<'a> {
+    pub target: Target,
+    /// `--policies`: inside the repository, read from the trusted tree; outside, from
+    /// disk. Empty: `.relgate/` of the trusted tree.
+    pub policies: &'a [std::path::PathBuf],
+    pub packs: &'a [String],
+    pub vars: &'a [(String, String)],
+    pub now: Option<jiff::Timestamp>,
+    /// `--attach NAME=PATH`: files the job produced, from outside the repository view.
+    pub attach: &'a [(String, std::path::PathBuf)],
+}
+
+/// Why an evaluation produced no report.
+pub(crate) enum Failure {
+    /// The policies could not be loaded (or a waiver reaches beyond its horizon).
+    Load(crate::lang::error::LoadErrors),
+    /// The repository could not be opened or read: a message and an optional hint.
+    Fatal(String, Option<String>),
+}
+
+/// Opens the repository, loads the policies and evaluates them.
+pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
+    // Workers get the parsers' stack, so a deeply nested config file is refused by the
+    // parser's own limit, never by a stack overflow, without a thread per file.
+    // (Fails harmlessly when a pool already exists, e.g. in tests.)
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(crate::parse::structured::PARSER_STACK_SIZE)
+        .start_handler(|_| crate::parse::structured::mark_big_stack_thread())
+        .build_global();
+    let attachments = crate::eval::attach::Attachments::open(req.attach).map_err(|e| {
+        Failure::Fatal(
+            format!("cannot read an attachment: {e}"),
+            Some(
+                "--attach NAME=PATH takes a regular file the job produced (never a symbolic link)"
+                    .into(),
+            ),
+        )
+    })?;
+    let opened = match repo::open(&req.target) {
+        Ok(o) => o,
+        Err(e) => {
+            use miette::Diagnostic;
+            let help = e.help().map(|h| h.to_string());
+            return Err(Failure::Fatal(format!("{e}"), help));
+        }
+    };
+    if let Err(e) = attachments.refuse_tracked(&opened) {
+        let help = "--attach NAME=PATH takes the file the job produced, not one git tracks";
+        return Err(Failure::Fatal(
+            format!("cannot read an attachment: {e}"),
+            Some(help.into()),
+        ));
+    }
+    // The trusted tree: the base revision's tree with --base (a change cannot edit its
+    // own gate, and a branch forked before a policy was added is still judged by it),
+    // else the view under check. Reads through it are recorded for the notes below.
+    let trusted_view = Arc::new(trust::Recording::new(match &opened.trusted {
+        Some((v, _)) => v.clone(),
+        None => opened.view.clone(),
+    }));
+    let trust::PolicyFiles {
+        files,
+        in_repo,
+        bootstrap,
+    } = trust::policy_files(
+        req.policies,
+        &req.target.path,
+        trusted_view.as_ref(),
+        opened.view.as_ref(),
+        opened.diff.is_some(),
+        !req.packs.is_empty(),
+    )
+    .map_err(Failure::Load)?;
+    let trusted = trust::Trusted {
+        source: if opened.trusted.is_some() && !bootstrap {
+            "base"
+        } else {
+            "checked"
+        },
+        commit: match &opened.trusted {
+            Some((_, c)) if !bootstrap => Some(c.clone()),
+            _ => opened.rev.clone(),
+        },
+        bootstrap,
+    };
+    let set = policy::load(&Inputs {
+        files,
+        packs: req.packs.to_vec(),
+        var_names: req.vars.iter().map(|(k, _)| k.clone()).collect(),
+    })
+    .map_err(Failure::Load)?;
+    let now = req.now.unwrap_or_else(jiff::Timestamp::now);
+    crate::policy::waivers::check_horizon(&set, now).map_err(Failure::Load)?;
+    let branches = branches(&opened, req.target.base.is_some(), &|k| {
+        std::env::var(k).ok()
+    });
+    let vars = Vars::resolve(&set.vars, req.vars, opened.view.as_ref(), now, &branches);
+    let cx = Cx {
+        view: opened.view.as_ref(),
+        trusted: if bootstrap {
+            opened.view.as_ref()
+        } else {
+            trusted_view.as_ref()
+        },
+        vars: &vars,
+        now,
+        diff: opened.diff.as_ref(),
+        attachments: &attachments,
+        selection: None,
+    };
+    // The built-in case check needs no policy: it runs beside them.
+    let (outcomes, case) = rayon::join(
+        || crate::engine::evaluate(&set, &cx),
+        || builtin::case_collisions(opened.view.as_ref()),
+    );
+    let mut outcomes = match outcomes {
+        Ok(o) => o,
+        Err(e) => return Err(Failure::Fatal(format!("cannot evaluate: {e}"), None)),
+    };
+    waive::apply(&set, &mut outcomes, now);
+    let (mut policies, mut findings) = results(&set, outcomes, &in_repo);
+    // Built in: paths that differ only in case (listed only when there are some).
+    if let Some((policy, found)) = case {
+        policies.push(policy);
+        findings.extend(found);
+    }
+    if let Some(diff) = &opened.diff {
+        // A built-in policy, listed only when the change edits what the gate trusts.
+        if let Some((policy, notes)) = builtin::notes(diff, &trusted_view.paths()) {
+            policies.push(policy);
+            findings.extend(notes);
+        }
+    }
+    // The one sort of the run: every report shows findings in this order.
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let contents =
+        report::quote::quote(
+            &mut findings,
+            repo::CACHE_BUDGET,
+            &|path: &str| match attachments.by_label(path) {
+                Some(c) => Some(c.clone()),
+                None => opened.view.read(path).ok(),
+            },
+        );
+    let report = Report {
+        target: TargetInfo {
+            path: req.target.path.display().to_string(),
+            source: opened.view.source(),
+            rev: opened.rev.clone(),
+            base: opened.base.clone(),
+            trusted,
+        },
+        vars: vars.declared(),
+        policies,
+        findings,
+        contents,
+    };
+    // Freeing every file read is work nobody waits for: a thread of its own does it
+    // while the report is written (and the process's exit, if it is not done by then).
+    let _ = std::thread::Builder::new().spawn(move || drop((opened, trusted_view)));
+    Ok(report)
+}
+
+/// Each policy's result for reports, and all their findings.
+fn results(
+    set: &policy::PolicySet,
+    outcomes: Vec<crate::engine::PolicyOutcome>,
+    in_repo: &std::collections::BTreeSet<String>,
+) -> (Vec<PolicyResult>, Vec<crate::finding::Finding>) {
+    let mut findings = Vec::new();
+    let mut policies = Vec::new();
+    for (p, o) in set.policies.iter().zip(outcomes) {
+        policies.push(PolicyResult {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            title: p.title.clone(),
+            severity: p.severity,
+            status: o.status,
+            reason: o.reason,
+            description: p.description.clone(),
+            // Rendered once, with the run's variables, as its findings carry it.
+            help: o.help,
+            url: p.url.clone(),
+            origin: p.origin.clone(),
+            in_repo: in_repo.contains(&p.origin.file),
+            selected: o.selected,
+            unmatched: o.unmatched,
+        });
+        findings.extend(o.findings);
+    }
+    (policies, findings)
+}
+
+/// `{branch}` and `{base_branch}`: what git says, else the pull request's branches
+/// (`GITHUB_HEAD_REF`, `GITHUB_BASE_REF`: in a pull request the checkout is detached).
+fn branches(
+    opened: &repo::Opened,
+    has_base: bool,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> crate::eval::vars::Branches {
+    let from_env = |k: &str| env(k).filter(|v| !v.is_empty());
+    crate::eval::vars::Branches {
+        branch: opened.branch.clone().or_else(|| from_env("GITHUB_HEAD_REF")).ok_or_else(|| {
+            "the checked revision is not a branch (a commit id, a tag or a detached HEAD, and GITHUB_HEAD_REF is not set): pass --var branch=NAME".to_string()
+        }),
+        base_branch: opened.base_branch.clone().or_else(|| from_env("GITHUB_BASE_REF")).ok_or_else(|| {
+            if has_base {
+                "--base does not name a branch, and GITHUB_BASE_REF is not set: pass --var base_branch=NAME".to_string()
+            } else {
+                "no --base was given and GITHUB_BASE_REF is not set: pass --base BRANCH or --var base_branch=NAME".to_string()
+            }
+        }),
+    }
+}

@@ -1,0 +1,4 @@
+def main():
+    # TODO: config
+    # FIXME: errors
+    breakpoint()
