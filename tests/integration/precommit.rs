@@ -173,9 +173,7 @@ fn precommit_prek_blocks_then_accepts() {
 /// `.git/index` still has it.
 #[test]
 fn precommit_pre_commit_judges_the_index_git_is_committing() {
-    let Some(bin) = tool("pre-commit") else {
-        return;
-    };
+    let bin = tool("pre-commit");
     let s = Setup::new(json!([{ "repo": "local", "hooks": [local_hook()] }]));
     let (ok, out) = s.run(&bin, &["install"]);
     assert!(ok, "install:\n{out}");
