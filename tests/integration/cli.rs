@@ -198,7 +198,7 @@ fn init_writes_a_starter_that_checks() {
     let r = repo.relgate(&["check", "--format", "json", "--now", "2024-07-20T12:00:00Z"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert_eq!(r.findings(), vec![]);
-    assert_eq!(r.json()["summary"]["passed"], 15);
+    assert_eq!(r.json()["summary"]["passed"], 19);
 }
 
 #[test]
