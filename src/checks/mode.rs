@@ -224,7 +224,10 @@ mod tests {
             brief(&hits),
             [("s/b.sh".into(), None), ("s/c.sh".into(), None)]
         );
-        assert!(hits[0].message.contains("its owner cannot execute it"), "{hits:?}");
+        assert!(
+            hits[0].message.contains("its owner cannot execute it"),
+            "{hits:?}"
+        );
         let hits = eval_yaml("mode: {files: 's/*', executable: false}", &disk, &[]);
         assert_eq!(brief(&hits), [("s/a.sh".into(), None)]);
         let tree = MemoryView::new(SourceKind::Rev)

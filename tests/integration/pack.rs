@@ -559,7 +559,10 @@ fn dr020_dr_contacts_gone() {
 fn dr021_the_mock_guide_gone_or_silent_on_the_flag() {
     let repo = Repo::reference();
     let guide = "docs/feature-flags/billing-gateway-mock.md";
-    repo.write(guide, "# Billing Gateway em modo sandbox\n\nNenhuma cobrança real.\n");
+    repo.write(
+        guide,
+        "# Billing Gateway em modo sandbox\n\nNenhuma cobrança real.\n",
+    );
     let r = check(&repo, &[]);
     assert_eq!(r.code, 1);
     assert_findings(&r, vec![f("DR-021", guide, None)]);
