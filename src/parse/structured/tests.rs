@@ -11,7 +11,7 @@ pub(crate) fn one(format: DataFormat, text: &str) -> Value {
 /// Line and column of the value at `path`.
 pub(crate) fn pos(v: &Value, path: &str) -> (usize, usize) {
     let n = v.at(path).unwrap_or_else(|| panic!("no {path}"));
-    (n.line, n.column)
+    (n.span.line, n.span.column)
 }
 
 /// Why `text` does not parse.
@@ -77,7 +77,10 @@ fn duplicates_matter_only_near_the_name() {
     // Unrelated repeats: kept, in source order (the strict reading refuses them).
     let docs = ok(DataFormat::Yaml, "a: 1\nb: 2\na: 3\nFLAG: 0\n");
     let keys: Vec<_> = match &docs[0].kind {
-        Kind::Object(m) => m.iter().map(|m| (m.key.as_str(), m.line)).collect(),
+        Kind::Object(m) => m
+            .iter()
+            .map(|m| (m.key.as_str(), m.key_span.line))
+            .collect(),
         _ => panic!(),
     };
     assert_eq!(keys, [("a", 1), ("b", 2), ("a", 3), ("FLAG", 4)]);

@@ -19,7 +19,7 @@ big: 1_000
 \"k é\": é
 ";
     let v = one(DataFormat::Yaml, text);
-    assert_eq!((v.line, v.column), (1, 1));
+    assert_eq!((v.span.line, v.span.column), (1, 1));
     assert_eq!(pos(&v, "a"), (2, 3));
     assert_eq!(pos(&v, "a.b"), (3, 5));
     assert_eq!(pos(&v, "a.b.0"), (3, 7));
