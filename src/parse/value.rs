@@ -8,7 +8,8 @@
 use std::fmt;
 
 /// Where a value stands in its text: 1-based line and column (the column
-/// counts characters, not bytes), and its byte range (`offset`, `len`).
+/// counts characters, not bytes), and its byte range (`offset`, `len`). A YAML
+/// mapping or sequence spans its first token only (what serde-saphyr reports).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Span {
     pub line: usize,

@@ -1,7 +1,7 @@
 //! Policy files: YAML in, a validated [`PolicySet`] out, or every error at once.
 //!
 //! Loading has two phases, as in cargo-deny: the YAML is parsed into a tree
-//! that keeps every value's position ([`crate::lang::node`]), then a validation
+//! that keeps every value's position ([`crate::lang::document`]), then a validation
 //! pass reads that tree against parameter tables ([`crate::lang::fields`]) and
 //! collects every problem with its code, position, snippet and suggestion. Policy
 //! files can come from anywhere the caller chooses (disk, any revision's tree,
