@@ -19,8 +19,8 @@
 //! | loading | `policy` | YAML in, a validated policy set out (reads `checks::KINDS`) |
 //! | kinds | `checks` | one file per check kind and the registry |
 //! | run time | `eval` | what a check sees: context, hits, variables, flag facts |
-//! | language | `lang` | spans, templates, parameter tables, the field reader, load errors |
-//! | facts | `parse`, `repo`, `finding`, `output` | formats, the repository view, findings, safe writes and escaping |
+//! | language | `lang` | policy documents, templates, parameter tables, the field reader, load errors |
+//! | facts | `parse`, `repo`, `finding`, `output` | formats and the one value tree with positions, the repository view, findings, safe writes and escaping |
 
 pub(crate) mod checks;
 pub mod cli;

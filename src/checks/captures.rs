@@ -110,9 +110,9 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
         for (k, _) in eq {
             if !names.contains(k) {
                 let key = node
-                    .as_map()
-                    .and_then(|m| m.iter().find(|(n, _)| n.as_str() == Some(k)))
-                    .map_or(node.span, |(n, _)| n.span);
+                    .as_object()
+                    .and_then(|m| m.iter().find(|m| m.key == *k))
+                    .map_or(node.span, |m| m.key_span);
                 unknown_capture(f, key, k, &names);
             }
         }
@@ -133,7 +133,7 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
     }))
 }
 
-fn unknown_capture(f: &mut Fields, span: crate::lang::node::Span, name: &str, names: &[String]) {
+fn unknown_capture(f: &mut Fields, span: crate::parse::value::Span, name: &str, names: &[String]) {
     let e = f.lx.error(
         Code::BadValue,
         span,

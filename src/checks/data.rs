@@ -253,7 +253,7 @@ fn article(type_name: &str) -> String {
 }
 
 pub(super) fn at(file: &str, v: &Value) -> At {
-    At::line(file, v.line, v.column)
+    At::line(file, v.span.line, v.span.column)
 }
 
 /// `[1]`, or `releases[1]` under a path: how messages name an element.

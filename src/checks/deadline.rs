@@ -202,7 +202,7 @@ impl Check for Deadline {
                     " ({p} is dated {c}, after the {within_text} window)"
                 ));
             }
-            let mut hit = Hit::at(message, At::line(&file, el.line, el.column));
+            let mut hit = Hit::at(message, At::line(&file, el.span.line, el.span.column));
             if pending {
                 hit.severity = Some(Severity::Warning);
             }

@@ -60,7 +60,7 @@ fn lookup(file: &str, doc: &Value, path: &str) -> Result<String, String> {
             };
             return Err(format!(
                 "{file}:{}:{}: {what} (looking for '{path}')",
-                current.line, current.column
+                current.span.line, current.span.column
             ));
         };
         if !walked.is_empty() {
@@ -72,8 +72,8 @@ fn lookup(file: &str, doc: &Value, path: &str) -> Result<String, String> {
     match &current.kind {
         Kind::Array(_) | Kind::Object(_) | Kind::Null => Err(format!(
             "{file}:{}:{}: '{path}' is {}, not a string, number or boolean",
-            current.line,
-            current.column,
+            current.span.line,
+            current.span.column,
             match current.kind {
                 Kind::Null => "null",
                 Kind::Array(_) => "an array",

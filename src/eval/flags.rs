@@ -251,8 +251,8 @@ struct FileFacts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::node::Span;
     use crate::lang::template::Template;
+    use crate::parse::value::Span;
     use crate::repo::{SourceKind, memory::MemoryView};
 
     fn def(files: &[&str], exclude: &[&str]) -> FlagDef {

@@ -8,9 +8,9 @@
 use super::flags::{FlagDef, FlagFacts};
 use crate::eval::EvalError;
 use crate::lang::error::PolicyFile;
-use crate::lang::node::Span;
 use crate::lang::pattern::{RegexT, glob};
 use crate::lang::template::{Template, no_escape};
+use crate::parse::value::Span;
 pub(crate) use crate::repo::Branches;
 use crate::repo::View;
 use std::collections::BTreeMap;

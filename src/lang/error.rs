@@ -1,7 +1,7 @@
 //! Policy load errors: every one with a stable code, file:line:col, the
 //! snippet and a suggestion where one is obvious.
 
-use super::node::Span;
+use crate::parse::value::Span;
 use std::fmt;
 use std::sync::Arc;
 
@@ -83,6 +83,9 @@ pub struct LoadError {
     pub span: Span,
     /// Text of the label under the snippet.
     pub label: String,
+    /// Other places the error involves (the first of two repeated keys), each
+    /// labelled in the snippet.
+    pub related: Vec<(Span, String)>,
     pub help: Option<String>,
 }
 
@@ -94,6 +97,7 @@ impl LoadError {
             file: Some(file.clone()),
             span,
             label: String::new(),
+            related: Vec::new(),
             help: None,
         }
     }
@@ -105,12 +109,19 @@ impl LoadError {
             file: None,
             span: Span::default(),
             label: String::new(),
+            related: Vec::new(),
             help: None,
         }
     }
 
     pub fn label(mut self, label: impl Into<String>) -> Self {
         self.label = label.into();
+        self
+    }
+
+    /// Labels another place of the same file in the snippet.
+    pub fn also(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.related.push((span, label.into()));
         self
     }
 
@@ -162,11 +173,11 @@ impl miette::Diagnostic for LoadError {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         self.file.as_ref()?;
         let label = (!self.label.is_empty()).then(|| self.label.clone());
-        Some(Box::new(std::iter::once(miette::LabeledSpan::new(
-            label,
-            self.span.offset,
-            self.span.len,
-        ))))
+        let primary = miette::LabeledSpan::new(label, self.span.offset, self.span.len);
+        let related = self.related.iter().map(|(span, label)| {
+            miette::LabeledSpan::new(Some(label.clone()), span.offset, span.len)
+        });
+        Some(Box::new(std::iter::once(primary).chain(related)))
     }
 }
 

@@ -9,9 +9,9 @@ mod nested;
 
 use super::error::{Code, LoadError, PolicyFile, did_you_mean};
 use super::kind::{Param, Ty};
-use super::node::{Node, NodeKind, Span};
 use super::pattern::{RegexT, build_regex, glob};
 use super::template::Template;
+use crate::parse::value::{Kind, Span, Value};
 use std::sync::Arc;
 
 /// Errors and facts gathered while loading one file.
@@ -46,7 +46,7 @@ impl LoadCx {
         &mut self.errors[last]
     }
 
-    pub(crate) fn template(&mut self, node: &Node, what: &str) -> Option<Template> {
+    pub(crate) fn template(&mut self, node: &Value, what: &str) -> Option<Template> {
         self.template_local(node, what, &[])
     }
 
@@ -54,11 +54,11 @@ impl LoadCx {
     /// the check fills in itself; every other reference must be a variable.
     pub(crate) fn template_local(
         &mut self,
-        node: &Node,
+        node: &Value,
         what: &str,
         locals: &[String],
     ) -> Option<Template> {
-        match node.scalar_text() {
+        match node.text() {
             Some(s) => {
                 let t = Template::parse(&s, node.span);
                 for v in t.vars() {
@@ -76,8 +76,8 @@ impl LoadCx {
         }
     }
 
-    pub(crate) fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {
-        let found = node.type_name();
+    pub(crate) fn wrong_type(&mut self, node: &Value, what: &str, expected: &str) {
+        let found = type_phrase(node);
         let e = self.error(
             Code::WrongType,
             node.span,
@@ -87,10 +87,23 @@ impl LoadCx {
     }
 }
 
+/// What a YAML value is, as messages about policy files name it.
+fn type_phrase(node: &Value) -> &'static str {
+    match node.kind {
+        Kind::Null => "null",
+        Kind::Bool(_) => "a boolean",
+        Kind::Int(_) => "an integer",
+        Kind::Float(_) => "a number",
+        Kind::Str(_) => "a string",
+        Kind::Array(_) => "a list",
+        Kind::Object(_) => "a mapping",
+    }
+}
+
 /// A mapping read against a parameter table.
 pub(crate) struct Fields<'a, 'n> {
     pub lx: &'a mut LoadCx,
-    node: &'n Node,
+    node: &'n Value,
     /// Set when the node is a bare scalar or list standing for the shorthand parameter.
     shorthand: Option<&'static str>,
     params: &'static [Param],
@@ -102,14 +115,14 @@ impl<'a, 'n> Fields<'a, 'n> {
     /// `what` names the mapping in messages (`check 'checklist'`, `policy`).
     pub(crate) fn new(
         lx: &'a mut LoadCx,
-        node: &'n Node,
+        node: &'n Value,
         params: &'static [Param],
         shorthand: Option<&'static str>,
         what: impl Into<String>,
     ) -> Option<Fields<'a, 'n>> {
         let what = what.into();
         let shorthand = match (&node.kind, shorthand) {
-            (NodeKind::Map(_), _) => None,
+            (Kind::Object(_), _) => None,
             (_, Some(s)) => Some(s),
             (_, None) => {
                 lx.wrong_type(node, &what, "a mapping");
@@ -138,7 +151,7 @@ impl<'a, 'n> Fields<'a, 'n> {
     }
 
     /// The node of `name`; records a missing-key error when it is required and absent.
-    pub(crate) fn node(&mut self, name: &'static str) -> Option<&'n Node> {
+    pub(crate) fn node(&mut self, name: &'static str) -> Option<&'n Value> {
         let param = self.param(name);
         self.seen.push(name);
         let found = if self.shorthand == Some(name) {
@@ -158,7 +171,7 @@ impl<'a, 'n> Fields<'a, 'n> {
                 )
                 .help = Some(format!("'{name}': {}", param.doc));
         }
-        found.filter(|n| !matches!(n.kind, NodeKind::Null) || param.required)
+        found.filter(|n| !matches!(n.kind, Kind::Null) || param.required)
     }
 
     fn label(&self, name: &str) -> String {
@@ -184,16 +197,16 @@ impl<'a, 'n> Fields<'a, 'n> {
     }
 
     /// A list of strings, or one string standing for a list of one.
-    fn string_list(&mut self, name: &'static str) -> Option<Vec<&'n Node>> {
+    fn string_list(&mut self, name: &'static str) -> Option<Vec<&'n Value>> {
         let node = self.node(name)?;
-        let items: Vec<&Node> = match &node.kind {
-            NodeKind::Seq(items) => items.iter().collect(),
+        let items: Vec<&Value> = match &node.kind {
+            Kind::Array(items) => items.iter().collect(),
             _ => vec![node],
         };
         let what = self.label(name);
         let mut ok = true;
         for item in &items {
-            if item.scalar_text().is_none() {
+            if item.text().is_none() {
                 self.lx
                     .wrong_type(item, &what, "a string or a list of strings");
                 ok = false;
@@ -278,7 +291,7 @@ impl<'a, 'n> Fields<'a, 'n> {
         ok.then_some(out)
     }
 
-    fn check_regex(&mut self, t: Template, node: &Node) -> Option<RegexT> {
+    fn check_regex(&mut self, t: Template, node: &Value) -> Option<RegexT> {
         let probe = t.with_placeholder("x");
         if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(&probe) {
             let mut span = node.span;
@@ -323,7 +336,7 @@ impl<'a, 'n> Fields<'a, 'n> {
 
     pub(crate) fn mode(&mut self, name: &'static str) -> Option<u32> {
         let node = self.node(name)?;
-        let text = node.scalar_text().unwrap_or_default();
+        let text = node.text().unwrap_or_default();
         let digits = text.strip_prefix("0o").unwrap_or(&text);
         match u32::from_str_radix(digits, 8) {
             Ok(m) if (3..=4).contains(&digits.len()) && m <= 0o7777 => Some(m),
@@ -346,7 +359,7 @@ impl<'a, 'n> Fields<'a, 'n> {
     pub(crate) fn bool(&mut self, name: &'static str) -> Option<bool> {
         let node = self.node(name)?;
         match node.kind {
-            NodeKind::Bool(b) => Some(b),
+            Kind::Bool(b) => Some(b),
             _ => {
                 let what = self.label(name);
                 self.lx.wrong_type(node, &what, "true or false");
@@ -358,7 +371,7 @@ impl<'a, 'n> Fields<'a, 'n> {
     pub(crate) fn int(&mut self, name: &'static str) -> Option<i64> {
         let node = self.node(name)?;
         match node.kind {
-            NodeKind::Int(i) => Some(i),
+            Kind::Int(i) => Some(i),
             _ => {
                 let what = self.label(name);
                 self.lx.wrong_type(node, &what, "an integer");
@@ -373,7 +386,7 @@ impl<'a, 'n> Fields<'a, 'n> {
         let Ty::Enum(words) = param.ty else {
             return None;
         };
-        let text = node.scalar_text().unwrap_or_default();
+        let text = node.text().unwrap_or_default();
         if words.contains(&text.as_str()) {
             return Some(text);
         }
@@ -397,7 +410,7 @@ impl<'a, 'n> Fields<'a, 'n> {
     /// A list of names (or one name).
     pub(crate) fn names(&mut self, name: &'static str) -> Option<Vec<String>> {
         let items = self.string_list(name)?;
-        Some(items.iter().filter_map(|n| n.scalar_text()).collect())
+        Some(items.iter().filter_map(|n| n.text()).collect())
     }
 
     /// A duration such as `48h`, `2d`, `90m` (see [`crate::parse::dates::parse_duration`]),
@@ -407,7 +420,7 @@ impl<'a, 'n> Fields<'a, 'n> {
         name: &'static str,
     ) -> Option<(jiff::SignedDuration, String)> {
         let node = self.node(name)?;
-        let text = node.scalar_text().unwrap_or_default();
+        let text = node.text().unwrap_or_default();
         if let Some(d) = crate::parse::dates::parse_duration(&text) {
             return Some((d, text));
         }
@@ -427,22 +440,22 @@ impl<'a, 'n> Fields<'a, 'n> {
 
     /// Records unknown keys (with a suggestion). Call once all parameters were read.
     pub(crate) fn finish(self) {
-        let Some(map) = self.node.as_map() else {
+        let Some(map) = self.node.as_object() else {
             return;
         };
-        for (k, _) in map {
-            let key = k.scalar_text().unwrap_or_default();
+        for m in map {
+            let key = &m.key;
             if self.params.iter().any(|p| p.name == key) {
                 continue;
             }
             let known: Vec<&str> = self.params.iter().map(|p| p.name).collect();
             let e = self.lx.error(
                 Code::UnknownKey,
-                k.span,
+                m.key_span,
                 format!("unknown key '{key}' in {}", self.what),
             );
             e.label = "unknown key".into();
-            e.help = Some(match did_you_mean(&key, known.iter().copied()) {
+            e.help = Some(match did_you_mean(key, known.iter().copied()) {
                 Some(s) => s,
                 None => format!("known keys: {}", known.join(", ")),
             });
@@ -478,14 +491,14 @@ pub(crate) enum Scalar {
 }
 
 impl Scalar {
-    fn of(node: &Node) -> Option<Scalar> {
+    fn of(node: &Value) -> Option<Scalar> {
         Some(match &node.kind {
-            NodeKind::Null => Scalar::Null,
-            NodeKind::Bool(b) => Scalar::Bool(*b),
-            NodeKind::Int(i) => Scalar::Int(*i),
-            NodeKind::Float(f) => Scalar::Float(*f),
-            NodeKind::Str(s) => Scalar::Str(s.clone()),
-            NodeKind::Seq(_) | NodeKind::Map(_) => return None,
+            Kind::Null => Scalar::Null,
+            Kind::Bool(b) => Scalar::Bool(*b),
+            Kind::Int(i) => Scalar::Int(*i),
+            Kind::Float(f) => Scalar::Float(*f),
+            Kind::Str(s) => Scalar::Str(s.clone()),
+            Kind::Array(_) | Kind::Object(_) => return None,
         })
     }
 }

@@ -4,7 +4,7 @@
 //! literal, so regex quantifiers (`\d{4}`) and glob alternations (`*.{yml,yaml}`)
 //! need no escaping. `{{` and `}}` stand for literal braces.
 
-use super::node::Span;
+use crate::parse::value::Span;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Part {

@@ -79,9 +79,12 @@ impl Parser<'_, '_> {
         }
     }
 
+    /// The value that starts at `at` and ends where the parser stands.
     fn node(&self, at: usize, kind: Kind) -> Value {
-        let (line, column) = self.locator.locate(at);
-        Value { kind, line, column }
+        Value {
+            kind,
+            span: self.locator.span(at, self.pos - at),
+        }
     }
 
     fn value(&mut self, depth: usize) -> Result<Value, ParseFailure> {
@@ -176,6 +179,7 @@ impl Parser<'_, '_> {
                 ));
             }
             let key = self.string()?;
+            let key_span = self.locator.span(key_at, self.pos - key_at);
             if !self.duplicates && !seen.insert(key.clone()) {
                 return Err(self.fail(key_at, format!("duplicate key {key:?}")));
             }
@@ -186,11 +190,9 @@ impl Parser<'_, '_> {
             self.pos += 1;
             self.skip_ws();
             let value = self.value(depth)?;
-            let (line, column) = self.locator.locate(key_at);
             members.push(Member {
                 key,
-                line,
-                column,
+                key_span,
                 value,
             });
             self.skip_ws();

@@ -13,6 +13,8 @@
 //! where an editor's cursor would be; [`LineIndex::line_count`] does not count
 //! that empty last line.
 
+use super::value::Span;
+
 /// Bytes between two entries of the character-count table.
 const BLOCK: usize = 256;
 
@@ -76,6 +78,26 @@ impl LineIndex {
         let line = self.line_of(offset);
         let start = self.line_start(line);
         (line, self.chars_between(bytes, start, offset) + 1)
+    }
+
+    /// Byte offset of 1-based `line` and character `column` of `bytes` (the text
+    /// this index was built from): the inverse of [`LineIndex::line_col`]. A
+    /// column past the end of its line is the end of the line (before its
+    /// `\n`); a line past the end of the text is the end of the text.
+    pub fn offset(&self, bytes: &[u8], line: usize, column: usize) -> usize {
+        let range = self.line_span(line.max(1));
+        let range = range.start.min(bytes.len())..range.end.min(bytes.len());
+        let wanted = column.saturating_sub(1);
+        if self.chars_before.is_none() {
+            return (range.start + wanted).min(range.end);
+        }
+        bytes[range.clone()]
+            .iter()
+            .enumerate()
+            // Character starts: bytes that are not UTF-8 continuation bytes.
+            .filter(|(_, b)| (**b as i8) >= -0x40)
+            .nth(wanted)
+            .map_or(range.end, |(i, _)| range.start + i)
     }
 
     /// Byte offset where 1-based `line` starts (the end of the text past the last line).
@@ -143,6 +165,23 @@ impl<'a> Locator<'a> {
     /// 1-based (line, column) of a byte offset; the column counts characters.
     pub fn locate(&self, offset: usize) -> (usize, usize) {
         self.index.line_col(self.text.as_bytes(), offset)
+    }
+
+    /// Byte offset of 1-based `line` and character `column` (see [`LineIndex::offset`]).
+    pub fn offset(&self, line: usize, column: usize) -> usize {
+        self.index.offset(self.text.as_bytes(), line, column)
+    }
+
+    /// The [`Span`] of `len` bytes from `offset` (clamped to the text).
+    pub fn span(&self, offset: usize, len: usize) -> Span {
+        let offset = offset.min(self.text.len());
+        let (line, column) = self.locate(offset);
+        Span {
+            line,
+            column,
+            offset,
+            len: len.min(self.text.len() - offset),
+        }
     }
 
     /// The text of 1-based `line` without its terminator (`""` past the end).
@@ -215,5 +254,27 @@ mod tests {
         }
         let ascii = "k".repeat(5_000);
         assert_eq!(Locator::new(&ascii).locate(4_321), (1, 4_322));
+    }
+
+    #[test]
+    fn offsets_of_lines_and_columns_invert_locate() {
+        for text in ["ab\r\nc\u{e9}d\n\nlast", "ab\ncd\n", "\u{e9}\nx", ""] {
+            let l = Locator::new(text);
+            for (offset, _) in text.char_indices() {
+                let (line, column) = l.locate(offset);
+                assert_eq!(l.offset(line, column), offset, "{text:?} {offset}");
+            }
+        }
+        let l = Locator::new("ab\ncd\n");
+        assert_eq!(l.offset(2, 2), 4);
+        // Past the end of a line: the end of that line; past the last line: the end.
+        assert_eq!(l.offset(1, 9), 2);
+        assert_eq!(l.offset(9, 1), 6);
+        assert_eq!(l.offset(0, 0), 0);
+        assert_eq!(Locator::new("\u{e9}\nx").offset(1, 2), 2);
+        let long = "é".repeat(1_000) + "x";
+        assert_eq!(Locator::new(&long).offset(1, 1_001), 2_000);
+        let s = Locator::new("a: b\nc: d\n").span(8, 99);
+        assert_eq!((s.line, s.column, s.offset, s.len), (2, 4, 8, 2));
     }
 }

@@ -1,6 +1,8 @@
 //! JSON, YAML and TOML documents as one value tree ([`Value`]) whose every
-//! node and key keeps its 1-based line and column: the entry point that picks
-//! the reader by format and runs it safely.
+//! node and key keeps its [`Span`] (line, column, byte range): the entry point
+//! that picks the reader by format and runs it safely. The policy language's
+//! own YAML (policy files, test cases) is read here too
+//! ([`parse_yaml_document`]), by the same YAML reader with the same budgets.
 //!
 //! The readers live one per format: [`super::json`] (by hand, strict, tested
 //! against JSONTestSuite), [`super::yaml`] (serde-saphyr), [`super::toml`]
@@ -13,11 +15,8 @@
 //! limits, and every failure carries its position.
 
 pub use super::lines::Locator;
-pub use super::value::{Kind, Member, ParseFailure, Value};
-
-/// Older names of the tree, kept for callers written against them.
-pub(crate) type Node = Value;
-pub(crate) use super::value::Kind as NodeKind;
+pub use super::value::{Kind, Member, ParseFailure, Span, Value};
+pub use super::yaml::Refused;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DataFormat {
@@ -77,10 +76,10 @@ pub fn parse_for_name(
                 relevant.push(ParseFailure {
                     message: format!(
                         "duplicate key {:?} (first at line {}): which one a program keeps decides {name}",
-                        b.key, a.line
+                        b.key, a.key_span.line
                     ),
-                    line: b.line,
-                    column: b.column,
+                    line: b.key_span.line,
+                    column: b.key_span.column,
                 });
             }
         }
@@ -131,6 +130,23 @@ pub fn mark_big_stack_thread() {
     ON_BIG_STACK.with(|b| b.set(true));
 }
 
+/// The one YAML document of a policy file or a `relgate test` case
+/// ([`super::yaml::parse_one`]: every entry of a mapping kept, for the caller
+/// to report each repeated key), run like every other parse.
+pub fn parse_yaml_document(text: &str) -> Result<Value, Refused> {
+    let locator = Locator::new(text);
+    on_parser_stack(
+        || super::yaml::parse_one(text, &locator),
+        |message| {
+            Err(Refused {
+                message,
+                span: locator.span(0, 0),
+                over_limit: false,
+            })
+        },
+    )
+}
+
 fn run(format: DataFormat, text: &str, duplicates: bool) -> Result<Vec<Value>, ParseFailure> {
     let locator = Locator::new(text);
     let read = || match format {
@@ -138,9 +154,19 @@ fn run(format: DataFormat, text: &str, duplicates: bool) -> Result<Vec<Value>, P
         DataFormat::Yaml => super::yaml::parse(text, &locator, duplicates),
         DataFormat::Toml => super::toml::parse(text, &locator).map(|n| vec![n]),
     };
+    on_parser_stack(read, |message| Err(locator.failure(0, message)))
+}
+
+/// Runs `read` on a stack of [`PARSER_STACK_SIZE`]; a panic inside it, or a
+/// thread that cannot start, becomes `failed(why)`.
+fn on_parser_stack<T: Send>(
+    read: impl FnOnce() -> T + Send,
+    failed: impl FnOnce(String) -> T,
+) -> T {
+    const CRASHED: &str = "the parser failed unexpectedly";
     if ON_BIG_STACK.with(std::cell::Cell::get) {
         return std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
-            .unwrap_or_else(|_| Err(locator.failure(0, "the parser failed unexpectedly")));
+            .unwrap_or_else(|_| failed(CRASHED.to_owned()));
     }
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
@@ -148,10 +174,8 @@ fn run(format: DataFormat, text: &str, duplicates: bool) -> Result<Vec<Value>, P
             .stack_size(PARSER_STACK_SIZE)
             .spawn_scoped(scope, read);
         match worker {
-            Ok(handle) => handle
-                .join()
-                .unwrap_or_else(|_| Err(locator.failure(0, "the parser failed unexpectedly"))),
-            Err(e) => Err(locator.failure(0, format!("cannot start the parser thread: {e}"))),
+            Ok(handle) => handle.join().unwrap_or_else(|_| failed(CRASHED.to_owned())),
+            Err(e) => failed(format!("cannot start the parser thread: {e}")),
         }
     })
 }

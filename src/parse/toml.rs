@@ -8,6 +8,7 @@ use super::lines::Locator;
 use super::value::{Kind, Member, ParseFailure, Value};
 use ::toml::Spanned;
 use ::toml::de::{DeTable, DeValue};
+use std::ops::Range;
 
 /// The document of `text` as one table. TOML forbids repeated keys, and so does
 /// this reader (the `toml` crate).
@@ -17,17 +18,19 @@ pub fn parse(text: &str, locator: &Locator<'_>) -> Result<Value, ParseFailure> {
         locator.failure(at, e.message().trim().to_owned())
     })?;
     let span = root.span();
-    convert_table(root.into_inner(), span.start, locator)
+    convert_table(root.into_inner(), span, locator)
 }
 
-fn node(kind: Kind, at: usize, locator: &Locator<'_>) -> Value {
-    let (line, column) = locator.locate(at);
-    Value { kind, line, column }
+fn node(kind: Kind, at: Range<usize>, locator: &Locator<'_>) -> Value {
+    Value {
+        kind,
+        span: locator.span(at.start, at.len()),
+    }
 }
 
 fn convert_table(
     table: DeTable<'_>,
-    at: usize,
+    at: Range<usize>,
     locator: &Locator<'_>,
 ) -> Result<Value, ParseFailure> {
     let mut entries: Vec<_> = table.into_iter().collect();
@@ -35,11 +38,10 @@ fn convert_table(
     entries.sort_by_key(|(k, _)| k.span().start);
     let mut members = Vec::with_capacity(entries.len());
     for (key, value) in entries {
-        let (line, column) = locator.locate(key.span().start);
+        let key_span = key.span();
         members.push(Member {
             key: key.into_inner().into_owned(),
-            line,
-            column,
+            key_span: locator.span(key_span.start, key_span.len()),
             value: convert(value, locator)?,
         });
     }
@@ -47,16 +49,16 @@ fn convert_table(
 }
 
 fn convert(value: Spanned<DeValue<'_>>, locator: &Locator<'_>) -> Result<Value, ParseFailure> {
-    let at = value.span().start;
+    let at = value.span();
     let kind = match value.into_inner() {
         DeValue::String(s) => Kind::Str(s.into_owned()),
         DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
             Ok(n) => Kind::Int(n),
-            Err(_) => return Err(locator.failure(at, "integer out of range")),
+            Err(_) => return Err(locator.failure(at.start, "integer out of range")),
         },
         DeValue::Float(f) => match f.as_str().parse::<f64>() {
             Ok(n) => Kind::Float(n),
-            Err(_) => return Err(locator.failure(at, "invalid float")),
+            Err(_) => return Err(locator.failure(at.start, "invalid float")),
         },
         DeValue::Boolean(b) => Kind::Bool(b),
         DeValue::Datetime(mut d) => {

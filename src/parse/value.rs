@@ -1,16 +1,28 @@
-//! The value tree every structured reader (JSON, YAML, TOML) produces: one
-//! tree whose every node, and every mapping key, keeps its 1-based line and
-//! column, so checks are written once and report `file:line:column` whatever
-//! the format (`data` reads values, `assign` points at the key `NAME:`).
+//! The one value tree relgate reads structured text into: data files (JSON,
+//! YAML, TOML) and the policy language's own YAML (policy files, test cases).
+//! Every node, and every mapping key, keeps its [`Span`]: 1-based line and
+//! column for messages (`file:line:column` whatever the format: `data` reads
+//! values, `assign` points at the key `NAME:`), and the byte range for
+//! snippets that underline it.
 
 use std::fmt;
 
-/// A parsed value and where it starts in the source.
+/// Where a value stands in its text: 1-based line and column (the column
+/// counts characters, not bytes), and its byte range (`offset`, `len`). A YAML
+/// mapping or sequence spans its first token only (what serde-saphyr reports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub line: usize,
+    pub column: usize,
+    pub offset: usize,
+    pub len: usize,
+}
+
+/// A parsed value and where it stands in the source.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Value {
     pub kind: Kind,
-    pub line: usize,
-    pub column: usize,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -26,12 +38,12 @@ pub enum Kind {
     Object(Vec<Member>),
 }
 
-/// One entry of a mapping: the key, where the key is, and its value.
+/// One entry of a mapping: the key (as text: a YAML key `1`, `true` or `~` is
+/// the text it is written as), where the key is, and its value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
     pub key: String,
-    pub line: usize,
-    pub column: usize,
+    pub key_span: Span,
     pub value: Value,
 }
 
@@ -89,6 +101,24 @@ impl Value {
         match &self.kind {
             Kind::Str(s) => Some(s),
             _ => None,
+        }
+    }
+
+    /// The entries when this is an object.
+    pub fn as_object(&self) -> Option<&[Member]> {
+        match &self.kind {
+            Kind::Object(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    /// A string, number or boolean as text (numbers and booleans as
+    /// [`Value::scalar_text`] writes them); `None` for null, arrays and
+    /// objects: the policy language's "a value was given".
+    pub fn text(&self) -> Option<String> {
+        match self.kind {
+            Kind::Null => None,
+            _ => self.scalar_text(),
         }
     }
 

@@ -1,13 +1,18 @@
 //! The YAML reader: serde-saphyr with `Spanned` nodes, turned into [`Value`].
+//! Every YAML text relgate reads goes through it with the one set of
+//! [`options`]: data files ([`parse`]) and the policy language's own files,
+//! policy files and `relgate test` cases ([`parse_one`]).
 //!
-//! The YAML 1.2 core schema (`yes`/`on`/`no`/`off` stay strings, `0755` stays
-//! the string `"0755"`), duplicate keys rejected unless the caller asks for
-//! them, `!!binary` scalars kept as their base64 text, and serde-saphyr's
-//! depth, alias and size budgets. Mapping keys are read as their source text,
-//! so `on:` is the key `"on"`; complex (non-scalar) keys are refused.
+//! The YAML 1.2 core schema (`yes`/`on`/`no`/`off` stay strings, `0755` and
+//! `1_000` stay the strings `"0755"` and `"1_000"`), duplicate keys rejected
+//! unless the caller asks for them, `!!binary` scalars kept as their base64
+//! text, and serde-saphyr's depth, alias and size budgets (tighter alias
+//! replay than its default, so an alias bomb stays small in memory). Mapping
+//! keys are read as their source text, so `on:` is the key `"on"`; complex
+//! (non-scalar) keys are refused.
 
 use super::lines::Locator;
-use super::value::{Kind, Member, ParseFailure, Value};
+use super::value::{Kind, Member, ParseFailure, Span, Value};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
 use std::fmt;
@@ -52,20 +57,101 @@ pub fn parse(
         .collect())
 }
 
+/// The one document of a policy-language file (a policy file, a `relgate
+/// test` case), read with the same [`options`] and budgets as a data file,
+/// every entry of a mapping kept: the caller reports each repeated key with
+/// both places ([`Value::duplicates`]). An empty text is a null document; a
+/// second document is refused.
+pub fn parse_one(text: &str, locator: &Locator<'_>) -> Result<Value, Refused> {
+    match serde_saphyr::from_str_with_options::<Spanned<Y>>(text, options(true)) {
+        Ok(d) => Ok(d.value.into_node(d.referenced, locator)),
+        Err(e) => {
+            let inner = e.without_snippet();
+            let span = inner
+                .location()
+                .map_or_else(Span::default, |loc| span(loc, locator));
+            let limit = limit(inner);
+            Err(Refused {
+                over_limit: limit.is_some(),
+                message: limit.unwrap_or_else(|| message(inner)),
+                span,
+            })
+        }
+    }
+}
+
+/// A YAML text the reader refused: why, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub message: String,
+    pub span: Span,
+    /// Refused for a budget rather than for its syntax: aliases that expand
+    /// too far (an alias bomb such as "billion laughs"), too many nodes, too
+    /// deep a nesting.
+    pub over_limit: bool,
+}
+
 fn failure(e: &serde_saphyr::Error, locator: &Locator<'_>) -> ParseFailure {
     let inner = e.without_snippet();
-    let message = inner.render_with_options(serde_saphyr::render_options! {
-        snippets: serde_saphyr::SnippetMode::Off,
-    });
     let (line, column) = match inner.location() {
-        Some(loc) => position(loc, locator),
+        Some(loc) => {
+            let s = span(loc, locator);
+            (s.line, s.column)
+        }
         None => (1, 1),
     };
     ParseFailure {
-        message: strip_location_suffix(&message),
+        message: message(inner),
         line,
         column,
     }
+}
+
+/// serde-saphyr's message, without the snippet and the position (reported apart).
+fn message(e: &serde_saphyr::Error) -> String {
+    let message = e.render_with_options(serde_saphyr::render_options! {
+        snippets: serde_saphyr::SnippetMode::Off,
+    });
+    strip_location_suffix(&message)
+}
+
+/// What budget a refused text broke, in words; `None` when it broke none.
+fn limit(e: &serde_saphyr::Error) -> Option<String> {
+    use serde_saphyr::Error;
+    use serde_saphyr::budget::BudgetBreach;
+    let budget = options(true).budget.unwrap_or_default();
+    Some(match e {
+        Error::AliasError { error, .. } => return limit(error),
+        Error::AliasReplayLimitExceeded {
+            max_total_replayed_events,
+            ..
+        } => format!("its aliases expand to more than {max_total_replayed_events} parse events"),
+        Error::AliasExpansionLimitExceeded {
+            max_expansions_per_anchor,
+            ..
+        } => format!("an anchor is expanded more than {max_expansions_per_anchor} times"),
+        Error::AliasReplayStackDepthExceeded { max_depth, .. } => {
+            format!("aliases nest more than {max_depth} levels deep")
+        }
+        Error::AliasReplayCounterOverflow { .. } => "its aliases expand without bound".to_owned(),
+        Error::Budget { breach, .. } => match breach {
+            BudgetBreach::Nodes { .. } => format!(
+                "it holds more than {} nodes once aliases are expanded",
+                budget.max_nodes
+            ),
+            BudgetBreach::Depth { .. } => {
+                format!("it nests more than {} levels deep", budget.max_depth)
+            }
+            BudgetBreach::Events { .. } => {
+                format!("it is longer than {} parse events", budget.max_events)
+            }
+            BudgetBreach::Aliases { .. } => {
+                format!("it holds more than {} aliases", budget.max_aliases)
+            }
+            other => format!("it exceeds a reading budget ({other:?})"),
+        },
+        _ => return None,
+    })
 }
 
 /// serde-saphyr appends " at line L, column C"; the position is reported apart.
@@ -82,13 +168,16 @@ fn strip_location_suffix(message: &str) -> String {
     message.to_owned()
 }
 
-fn position(loc: Location, locator: &Locator<'_>) -> (usize, usize) {
-    if let Some(offset) = loc.span().byte_offset() {
-        return locator.locate(usize::try_from(offset).unwrap_or(usize::MAX));
-    }
-    let line = usize::try_from(loc.line()).unwrap_or(0).max(1);
-    let column = usize::try_from(loc.column()).unwrap_or(0).max(1);
-    (line, column)
+/// Where serde-saphyr places a node or an error, from its byte range when it
+/// has one, otherwise from its line and column.
+fn span(loc: Location, locator: &Locator<'_>) -> Span {
+    let to_usize = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+    let bytes = loc.span();
+    let offset = match bytes.byte_offset() {
+        Some(offset) => to_usize(offset),
+        None => locator.offset(to_usize(loc.line()), to_usize(loc.column())),
+    };
+    locator.span(offset, bytes.byte_len().map_or(0, to_usize))
 }
 
 /// A YAML node as serde-saphyr hands it over, before positions become
@@ -105,7 +194,7 @@ enum Y {
 
 impl Y {
     fn into_node(self, loc: Location, locator: &Locator<'_>) -> Value {
-        let (line, column) = position(loc, locator);
+        let at = span(loc, locator);
         let kind = match self {
             Y::Null => Kind::Null,
             Y::Bool(b) => Kind::Bool(b),
@@ -121,19 +210,15 @@ impl Y {
             Y::Map(entries) => Kind::Object(
                 entries
                     .into_iter()
-                    .map(|(k, v)| {
-                        let (line, column) = position(k.referenced, locator);
-                        Member {
-                            key: k.value.0,
-                            line,
-                            column,
-                            value: v.value.into_node(v.referenced, locator),
-                        }
+                    .map(|(k, v)| Member {
+                        key: k.value.0,
+                        key_span: span(k.referenced, locator),
+                        value: v.value.into_node(v.referenced, locator),
                     })
                     .collect(),
             ),
         };
-        Value { kind, line, column }
+        Value { kind, span: at }
     }
 }
 

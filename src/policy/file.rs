@@ -7,11 +7,11 @@ use crate::checks;
 use crate::finding::{Origin, Severity};
 use crate::lang::error::{Code, did_you_mean};
 use crate::lang::fields::{Fields, LoadCx};
-use crate::lang::node::{Node, NodeKind, Span};
+use crate::parse::value::{Kind, Span, Value};
 
 /// Reads one file's top level; returns the packs it asks for.
-pub(super) fn load_file(lx: &mut LoadCx, root: &Node, set: &mut PolicySet) -> Vec<(String, Span)> {
-    if matches!(root.kind, NodeKind::Null) {
+pub(super) fn load_file(lx: &mut LoadCx, root: &Value, set: &mut PolicySet) -> Vec<(String, Span)> {
+    if matches!(root.kind, Kind::Null) {
         lx.error(Code::MissingKey, root.span, "the policy file is empty")
             .help = Some("start with 'version: 1' and a 'policies:' list".into());
         return Vec::new();
@@ -20,7 +20,7 @@ pub(super) fn load_file(lx: &mut LoadCx, root: &Node, set: &mut PolicySet) -> Ve
         return Vec::new();
     };
     if let Some(v) = f.node("version")
-        && !matches!(v.kind, NodeKind::Int(1))
+        && !matches!(v.kind, Kind::Int(1))
     {
         f.lx.error(
             Code::BadValue,
@@ -32,7 +32,7 @@ pub(super) fn load_file(lx: &mut LoadCx, root: &Node, set: &mut PolicySet) -> Ve
     let mut packs = Vec::new();
     if let Some(p) = f.node("packs") {
         match &p.kind {
-            NodeKind::Seq(items) => {
+            Kind::Array(items) => {
                 for it in items {
                     match it.as_str() {
                         Some(s) => packs.push((s.to_string(), it.span)),
@@ -67,7 +67,7 @@ pub(super) fn load_file(lx: &mut LoadCx, root: &Node, set: &mut PolicySet) -> Ve
     }
     if let Some(p) = policies {
         match &p.kind {
-            NodeKind::Seq(items) => {
+            Kind::Array(items) => {
                 for it in items {
                     if let Some(policy) = load_policy(lx, it) {
                         set.policies.push(policy);
@@ -80,13 +80,11 @@ pub(super) fn load_file(lx: &mut LoadCx, root: &Node, set: &mut PolicySet) -> Ve
     packs
 }
 
-fn load_policy(lx: &mut LoadCx, node: &Node) -> Option<Policy> {
+fn load_policy(lx: &mut LoadCx, node: &Value) -> Option<Policy> {
     let before = lx.errors.len();
     let mut f = Fields::new(lx, node, POLICY_PARAMS, None, "policy")?;
     let id_node = f.node("id");
-    let id = f
-        .string("id")
-        .or_else(|| id_node.and_then(Node::scalar_text));
+    let id = f.string("id").or_else(|| id_node.and_then(Value::text));
     let what = match &id {
         Some(id) => format!("policy '{id}'"),
         None => "policy".to_string(),
@@ -145,13 +143,13 @@ fn load_policy(lx: &mut LoadCx, node: &Node) -> Option<Policy> {
     })
 }
 
-fn load_cond(lx: &mut LoadCx, node: &Node, what: &str) -> Option<Cond> {
-    let Some(map) = node.as_map() else {
+fn load_cond(lx: &mut LoadCx, node: &Value, what: &str) -> Option<Cond> {
+    let Some(map) = node.as_object() else {
         lx.wrong_type(node, what, "a mapping with one check (e.g. 'exists: path')");
         return None;
     };
     if map.len() != 1 {
-        let keys: Vec<String> = map.iter().filter_map(|(k, _)| k.scalar_text()).collect();
+        let keys: Vec<&str> = map.iter().map(|m| m.key.as_str()).collect();
         lx.error(
             Code::BadValue,
             node.span,
@@ -164,11 +162,10 @@ fn load_cond(lx: &mut LoadCx, node: &Node, what: &str) -> Option<Cond> {
         .help = Some("combine several checks with 'all:' (every one must hold) or 'any:'".into());
         return None;
     }
-    let (k, v) = &map[0];
-    let key = k.scalar_text().unwrap_or_default();
+    let (key, v) = (&map[0].key, &map[0].value);
     match key.as_str() {
         "all" | "any" => {
-            let NodeKind::Seq(items) = &v.kind else {
+            let Kind::Array(items) = &v.kind else {
                 lx.wrong_type(v, &format!("'{key}'"), "a list of conditions");
                 return None;
             };
@@ -193,13 +190,17 @@ fn load_cond(lx: &mut LoadCx, node: &Node, what: &str) -> Option<Cond> {
         }
         "not" => load_cond(lx, v, "'not'").map(|c| Cond::Not(Box::new(c))),
         _ => {
-            let Some(spec) = checks::kind(&key) else {
+            let Some(spec) = checks::kind(key) else {
                 let mut names: Vec<&str> = checks::KINDS.iter().map(|k| k.name).collect();
                 names.extend(["all", "any", "not"]);
-                let e = lx.error(Code::UnknownKind, k.span, format!("unknown check '{key}'"));
+                let e = lx.error(
+                    Code::UnknownKind,
+                    map[0].key_span,
+                    format!("unknown check '{key}'"),
+                );
                 e.label = "unknown check".into();
                 e.help = Some(
-                    did_you_mean(&key, names.iter().copied())
+                    did_you_mean(key, names.iter().copied())
                         .unwrap_or_else(|| format!("checks: {}", names.join(", "))),
                 );
                 return None;

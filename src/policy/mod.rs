@@ -1,7 +1,7 @@
 //! Policy files: YAML in, a validated [`PolicySet`] out, or every error at once.
 //!
 //! Loading has two phases, as in cargo-deny: the YAML is parsed into a tree
-//! that keeps every value's position ([`crate::lang::node`]), then a validation
+//! that keeps every value's position ([`crate::lang::document`]), then a validation
 //! pass reads that tree against parameter tables ([`crate::lang::fields`]) and
 //! collects every problem with its code, position, snippet and suggestion. Policy
 //! files can come from anywhere the caller chooses (disk, any revision's tree,
@@ -21,10 +21,11 @@ pub(crate) mod waivers;
 use crate::eval::Check;
 use crate::eval::vars::VarDef;
 use crate::finding::{Origin, Severity};
+use crate::lang::document;
 use crate::lang::error::{Code, LoadError, LoadErrors, PolicyFile, did_you_mean};
 use crate::lang::fields::LoadCx;
-use crate::lang::node::{self, Span};
 use crate::lang::template::Template;
+use crate::parse::value::Span;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -111,12 +112,10 @@ pub(crate) fn load(inputs: &Inputs) -> Result<PolicySet, LoadErrors> {
         });
         set.files.push(file.clone());
         let mut lx = LoadCx::new(file.clone());
-        let root = match node::parse(&text) {
-            Ok(n) => n,
-            Err((msg, span)) => {
-                lx.error(Code::Yaml, span, format!("invalid YAML: {msg}"))
-                    .label = "here".into();
-                errors.append(&mut lx.errors);
+        let root = match document::read(&file) {
+            Ok(root) => root,
+            Err(mut unreadable) => {
+                errors.append(&mut unreadable);
                 continue;
             }
         };

@@ -4,7 +4,8 @@
 use super::{Inputs, Policy, PolicySet};
 use crate::eval::vars::{self, VarDef, VarKind};
 use crate::lang::error::{Code, LoadError, PolicyFile, did_you_mean};
-use crate::lang::node::{self, Span};
+use crate::parse::lines::LineIndex;
+use crate::parse::value::Span;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -149,7 +150,11 @@ pub(super) fn check_duplicate_ids(set: &PolicySet, errors: &mut Vec<LoadError>) 
                     Span {
                         line: p.origin.line,
                         column: p.origin.column,
-                        offset: node::offset_of(&f.text, p.origin.line, p.origin.column),
+                        offset: LineIndex::new(f.text.as_bytes()).offset(
+                            f.text.as_bytes(),
+                            p.origin.line,
+                            p.origin.column,
+                        ),
                         len: 0,
                     },
                     msg,

@@ -7,19 +7,16 @@ use crate::eval::flags;
 use crate::eval::vars::{self, VarDef, VarKind};
 use crate::lang::error::Code;
 use crate::lang::fields::{Fields, LoadCx};
-use crate::lang::node::{Node, NodeKind};
 use crate::lang::pattern::GlobSet;
+use crate::parse::value::{Kind, Value};
 
-pub(super) fn load_vars(lx: &mut LoadCx, node: &Node, set: &mut PolicySet) {
-    let Some(map) = node.as_map() else {
+pub(super) fn load_vars(lx: &mut LoadCx, node: &Value, set: &mut PolicySet) {
+    let Some(map) = node.as_object() else {
         lx.wrong_type(node, "'vars'", "a mapping of variable names");
         return;
     };
-    for (k, v) in map {
-        let Some(name) = k.as_str().map(str::to_string) else {
-            lx.wrong_type(k, "a variable name", "a string");
-            continue;
-        };
+    for entry in map {
+        let (name, key_span, v) = (entry.key.clone(), entry.key_span, &entry.value);
         let valid = name
             .chars()
             .next()
@@ -28,13 +25,13 @@ pub(super) fn load_vars(lx: &mut LoadCx, node: &Node, set: &mut PolicySet) {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
         if !valid || vars::BUILTINS.iter().any(|(b, _)| *b == name) {
-            lx.error(Code::BadValue, k.span, format!("'{name}' cannot be a variable name"))
+            lx.error(Code::BadValue, key_span, format!("'{name}' cannot be a variable name"))
                 .help = Some("use letters, digits, '_' and '-', starting with a letter; 'now', 'today', 'branch' and 'base_branch' are built in".into());
             continue;
         }
         let before = lx.errors.len();
         let (kind, doc) = match &v.kind {
-            NodeKind::Map(_) => {
+            Kind::Object(_) => {
                 let Some(mut f) =
                     Fields::new(lx, v, VAR_PARAMS, None, format!("variable '{name}'"))
                 else {
@@ -56,7 +53,7 @@ pub(super) fn load_vars(lx: &mut LoadCx, node: &Node, set: &mut PolicySet) {
                 let span = f.span();
                 f.finish();
                 let from = from.and_then(|n| {
-                    let s = n.scalar_text();
+                    let s = n.text();
                     if s.is_none() {
                         lx.wrong_type(
                             n,
@@ -83,7 +80,7 @@ pub(super) fn load_vars(lx: &mut LoadCx, node: &Node, set: &mut PolicySet) {
                             kind: VarKind::Unset,
                             doc,
                             file: lx.file.clone(),
-                            span: k.span,
+                            span: key_span,
                         });
                     }
                     continue;
@@ -139,13 +136,13 @@ pub(super) fn load_vars(lx: &mut LoadCx, node: &Node, set: &mut PolicySet) {
                 kind,
                 doc,
                 file: lx.file.clone(),
-                span: k.span,
+                span: key_span,
             });
         }
     }
 }
 
-fn load_flag(lx: &mut LoadCx, node: &Node, var: &str) -> Option<flags::FlagDef> {
+fn load_flag(lx: &mut LoadCx, node: &Value, var: &str) -> Option<flags::FlagDef> {
     let mut f = Fields::new(
         lx,
         node,
@@ -191,13 +188,13 @@ fn load_flag(lx: &mut LoadCx, node: &Node, var: &str) -> Option<flags::FlagDef> 
 /// A list of plain words (an empty list is allowed: `off: []`).
 fn words(f: &mut Fields, name: &'static str) -> Option<Vec<String>> {
     let node = f.node(name)?;
-    let items: Vec<&Node> = match &node.kind {
-        NodeKind::Seq(items) => items.iter().collect(),
+    let items: Vec<&Value> = match &node.kind {
+        Kind::Array(items) => items.iter().collect(),
         _ => vec![node],
     };
     let mut out = Vec::new();
     for it in items {
-        match it.scalar_text() {
+        match it.text() {
             Some(s) => out.push(s),
             None => {
                 f.lx.wrong_type(it, &format!("an item of '{name}'"), "a string")
@@ -207,8 +204,8 @@ fn words(f: &mut Fields, name: &'static str) -> Option<Vec<String>> {
     Some(out)
 }
 
-fn load_map(lx: &mut LoadCx, node: &Node, var: &str) -> Option<Vec<(String, String)>> {
-    let Some(m) = node.as_map() else {
+fn load_map(lx: &mut LoadCx, node: &Value, var: &str) -> Option<Vec<(String, String)>> {
+    let Some(m) = node.as_object() else {
         lx.wrong_type(
             node,
             &format!("'map' of variable '{var}'"),
@@ -217,11 +214,14 @@ fn load_map(lx: &mut LoadCx, node: &Node, var: &str) -> Option<Vec<(String, Stri
         return None;
     };
     let mut out = Vec::new();
-    for (k, v) in m {
-        match (k.scalar_text(), v.scalar_text()) {
-            (Some(k), Some(v)) => out.push((k, v)),
-            (None, _) => lx.wrong_type(k, &format!("a key of 'map' of '{var}'"), "a string"),
-            (_, None) => lx.wrong_type(v, &format!("a value of 'map' of '{var}'"), "a string"),
+    for entry in m {
+        match entry.value.text() {
+            Some(v) => out.push((entry.key.clone(), v)),
+            None => lx.wrong_type(
+                &entry.value,
+                &format!("a value of 'map' of '{var}'"),
+                "a string",
+            ),
         }
     }
     if out.is_empty() {

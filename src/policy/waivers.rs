@@ -17,8 +17,8 @@ use super::PolicySet;
 use crate::lang::error::{Code, LoadError, LoadErrors, PolicyFile, did_you_mean};
 use crate::lang::fields::{Fields, LoadCx};
 use crate::lang::kind::{Param, Ty};
-use crate::lang::node::{Node, NodeKind, Span};
 use crate::lang::pattern::glob;
+use crate::parse::value::{Kind, Span, Value};
 use std::sync::Arc;
 
 pub(crate) static WAIVER_PARAMS: &[Param] = &[
@@ -93,8 +93,8 @@ impl Waiver {
 }
 
 /// Reads a file's `waivers:` list.
-pub(super) fn load_waivers(lx: &mut LoadCx, node: &Node, set: &mut PolicySet) {
-    let NodeKind::Seq(items) = &node.kind else {
+pub(super) fn load_waivers(lx: &mut LoadCx, node: &Value, set: &mut PolicySet) {
+    let Kind::Array(items) = &node.kind else {
         lx.wrong_type(node, "'waivers'", "a list of waivers");
         return;
     };
@@ -124,7 +124,7 @@ pub(super) fn load_waivers(lx: &mut LoadCx, node: &Node, set: &mut PolicySet) {
         }
         let globs = paths.and_then(|p| waiver_globs(lx, p));
         let expires = expires_node.and_then(|n| {
-            let text = n.scalar_text().unwrap_or_default();
+            let text = n.text().unwrap_or_default();
             let date = crate::parse::dates::is_iso_date(&text)
                 .then(|| text.parse::<jiff::civil::Date>().ok())
                 .flatten();
@@ -162,14 +162,14 @@ pub(super) fn load_waivers(lx: &mut LoadCx, node: &Node, set: &mut PolicySet) {
     }
 }
 
-fn waiver_globs(lx: &mut LoadCx, node: &Node) -> Option<Vec<(String, globset::GlobMatcher)>> {
-    let items: Vec<&Node> = match &node.kind {
-        NodeKind::Seq(items) => items.iter().collect(),
+fn waiver_globs(lx: &mut LoadCx, node: &Value) -> Option<Vec<(String, globset::GlobMatcher)>> {
+    let items: Vec<&Value> = match &node.kind {
+        Kind::Array(items) => items.iter().collect(),
         _ => vec![node],
     };
     let mut out = Vec::new();
     for it in items {
-        let Some(text) = it.scalar_text() else {
+        let Some(text) = it.text() else {
             lx.wrong_type(it, "a path of a waiver", "a string");
             return None;
         };

@@ -328,3 +328,64 @@ policies:
         );
     }
 }
+
+/// Data files are read as before the policy files joined their YAML reader: the YAML
+/// 1.2 core schema (`1_000`, `0644` and `yes` stay strings), a repeated key and an
+/// alias bomb make the file unreadable, located, and the policy fails.
+#[test]
+fn yaml_data_files_read_as_before() {
+    let repo = Repo::new();
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..9 {
+        let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+        bomb.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+    }
+    bomb.push_str("items: []\n");
+    repo.write(
+        "settings.yaml",
+        "items:\n  - {count: 1_000, mode: 0644, on: yes}\n  - {count: 2, mode: 644, on: true}\n",
+    )
+    .write("dup.yaml", "items:\n  - {a: 1}\nitems: []\n")
+    .write("bomb.yaml", &bomb)
+    .commit_all("c");
+    let policy = |id: &str, file: &str| {
+        format!(
+            "  - id: {id}\n    title: t\n    check:\n      data:\n        file: {file}\n        path: items\n        each:\n          types: {{count: integer, mode: integer, on: boolean}}\n"
+        )
+    };
+    let yaml = format!(
+        "version: 1\npolicies:\n{}{}{}",
+        policy("SCHEMA", "settings.yaml"),
+        policy("DUP", "dup.yaml"),
+        policy("BOMB", "bomb.yaml")
+    );
+    let r = repo.check_yaml(&yaml, &[]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(
+        r.findings(),
+        vec![
+            f("BOMB", "bomb.yaml", Some(6)),
+            f("DUP", "dup.yaml", Some(3)),
+            f("SCHEMA", "settings.yaml", Some(2)),
+            f("SCHEMA", "settings.yaml", Some(2)),
+            f("SCHEMA", "settings.yaml", Some(2)),
+        ]
+    );
+    let columns: Vec<_> = r.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["column"].as_u64())
+        .collect();
+    assert_eq!(columns[..2], [Some(15), Some(1)]);
+    assert_eq!(
+        r.messages(),
+        vec![
+            "bomb.yaml is not valid YAML: alias replay limit exceeded: total_replayed_events=200001 > 200000 at line 1, column 25 (defined at line 5, column 9) (used at line 6, column 15)",
+            "dup.yaml is not valid YAML: duplicate mapping key: items, set DuplicateKeyPolicy in Options if acceptable",
+            "settings.yaml: items[0].count is a string, expected an integer",
+            "settings.yaml: items[0].mode is a string, expected an integer",
+            "settings.yaml: items[0].on is a string, expected a boolean",
+        ]
+    );
+}

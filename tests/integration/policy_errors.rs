@@ -138,3 +138,169 @@ fn no_policies_at_all_fails_closed() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("unknown pack 'nope'"), "{}", r.stderr);
 }
+
+/// A billion-laughs document: nine anchors, each a list of nine aliases of the one
+/// before (9^9 strings once expanded), then a policy that would pass.
+fn alias_bomb() -> String {
+    let mut text =
+        String::from("version: 1\nlol0: &lol0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..9 {
+        let refs = vec![format!("*lol{}", i - 1); 9].join(", ");
+        text.push_str(&format!("lol{i}: &lol{i} [{refs}]\n"));
+    }
+    text.push_str("policies:\n  - id: A\n    title: a exists\n    check:\n      exists: a\n");
+    text
+}
+
+/// `check` in a repository whose `.relgate/` holds `policy`, and `validate` of that file.
+fn check_and_validate(policy: &str) -> (Run, Run, Run) {
+    let repo = Repo::new();
+    repo.write("a", "a\n")
+        .write(".relgate/p.yaml", policy)
+        .commit_all("c");
+    let human = repo.relgate(&["check"]);
+    let json = repo.relgate(&["check", "--format", "json"]);
+    let validate = repo.relgate(&[
+        "validate",
+        "--policies",
+        ".relgate/p.yaml",
+        "--format",
+        "json",
+    ]);
+    (human, json, validate)
+}
+
+#[test]
+fn an_alias_bomb_in_a_policy_file_is_a_located_load_error() {
+    let text = alias_bomb();
+    let (human, json, validate) = check_and_validate(&text);
+    for r in [&human, &json, &validate] {
+        assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    }
+    // Located at the alias whose expansion crosses the budget: `*lol4`, on line 7.
+    let errors = validate.json()["errors"].as_array().unwrap().clone();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let e = &errors[0];
+    assert_eq!(e["code"], "relgate::policy::yaml");
+    assert_eq!(e["file"], ".relgate/p.yaml");
+    let (line, column) = (e["line"].as_u64().unwrap(), e["column"].as_u64().unwrap());
+    let at = text.lines().nth(line as usize - 1).unwrap();
+    assert!(at[column as usize - 1..].starts_with("*lol"), "{e}");
+    assert_eq!(
+        e["message"],
+        "invalid YAML: its aliases expand to more than 200000 parse events"
+    );
+    assert_eq!(e["snippet"].as_str(), Some(at));
+    assert!(e["help"].as_str().unwrap().contains("alias bomb"), "{e}");
+    // The human report: file:line:col, the snippet with its label, the suggestion.
+    let header = format!(
+        ".relgate/p.yaml:{line}:{column}: error[relgate::policy::yaml]: invalid YAML: its aliases expand to more than 200000 parse events"
+    );
+    for expected in [
+        header.as_str(),
+        &format!("{line} │ {at}"),
+        "past the limit",
+        "help: relgate refuses YAML that expands past its reading limits",
+        "relgate: 1 policy error; nothing was checked",
+    ] {
+        assert!(
+            human.stderr.contains(expected),
+            "missing {expected:?} in:\n{}",
+            human.stderr
+        );
+    }
+    assert!(
+        json.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("aliases expand"),
+        "{}",
+        json.stdout
+    );
+}
+
+#[test]
+fn a_repeated_key_in_a_policy_file_is_a_located_load_error_naming_both() {
+    let text = "version: 1\npolicies:\n  - id: A\n    title: a exists\n    check:\n      exists: a\n    title: b exists\n";
+    let (human, json, validate) = check_and_validate(text);
+    for r in [&human, &json, &validate] {
+        assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    }
+    let errors = validate.json()["errors"].as_array().unwrap().clone();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let e = &errors[0];
+    assert_eq!(e["code"], "relgate::policy::yaml");
+    assert_eq!(
+        (e["line"].as_u64(), e["column"].as_u64()),
+        (Some(7), Some(5))
+    );
+    assert_eq!(
+        e["message"],
+        "invalid YAML: duplicate key 'title' (first at line 4, column 5)"
+    );
+    assert_eq!(e["snippet"], "    title: b exists");
+    assert_eq!(
+        e["help"],
+        "a key appears once in a mapping: keep one 'title' and remove the other"
+    );
+    // The snippet labels both: where the key first appears and where it repeats.
+    for expected in [
+        ".relgate/p.yaml:7:5: error[relgate::policy::yaml]: invalid YAML: duplicate key 'title' (first at line 4, column 5)",
+        "4 │     title: a exists",
+        "first here",
+        "7 │     title: b exists",
+        "repeated here",
+        "help: a key appears once in a mapping: keep one 'title' and remove the other",
+    ] {
+        assert!(
+            human.stderr.contains(expected),
+            "missing {expected:?} in:\n{}",
+            human.stderr
+        );
+    }
+    assert!(
+        json.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("duplicate key 'title'"),
+        "{}",
+        json.stdout
+    );
+}
+
+#[test]
+fn every_repeated_key_of_a_policy_file_is_reported_in_one_run() {
+    let p = Policies::new(
+        "version: 1\npolicies:\n  - id: A\n    title: t\n    check: {exists: a}\n    id: B\nversion: 1\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let r = relgate_in(
+        dir.path(),
+        &["validate", "--policies", &p.path(), "--format", "json"],
+    );
+    assert_eq!(r.code, 2);
+    let got: Vec<(u64, String)> = r.json()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["line"].as_u64().unwrap(),
+                e["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                6,
+                "invalid YAML: duplicate key 'id' (first at line 3, column 5)".to_string()
+            ),
+            (
+                7,
+                "invalid YAML: duplicate key 'version' (first at line 1, column 1)".to_string()
+            ),
+        ]
+    );
+}

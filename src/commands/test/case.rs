@@ -8,10 +8,11 @@
 //! on top of the extended case's tree: its base is that tree with `base/` overlaid. Errors are collected, each at `file:line:col`, through the
 //! same field reader that validates policy files.
 
+use crate::lang::document;
 use crate::lang::error::{Code, LoadError, PolicyFile};
 use crate::lang::fields::{Fields, LoadCx};
 use crate::lang::kind::{Param, Ty};
-use crate::lang::node::{self, Node, NodeKind, Span};
+use crate::parse::value::{Kind, Span, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -195,14 +196,7 @@ fn load_inner(dir: &Path, name: &str, stack: &mut Vec<PathBuf>) -> Result<Case, 
         name: display,
         text: Arc::from(text.as_str()),
     });
-    let root = match node::parse(&text) {
-        Ok(n) => n,
-        Err((msg, span)) => {
-            return Err(vec![
-                LoadError::new(Code::Yaml, &file, span, msg).label("here"),
-            ]);
-        }
-    };
+    let root = document::read(&file)?;
     let mut lx = LoadCx::new(file.clone());
     let raw = read_raw(&mut lx, &root);
     let mut errors = lx.errors;
@@ -364,7 +358,7 @@ struct Raw {
     expect: Expect,
 }
 
-fn read_raw(lx: &mut LoadCx, root: &Node) -> Option<Raw> {
+fn read_raw(lx: &mut LoadCx, root: &Value) -> Option<Raw> {
     let mut f = Fields::new(lx, root, CASE_PARAMS, None, "case")?;
     let description = f.string("description");
     let extends = f.node("extends").map(|n| (scalar(n), n.span));
@@ -467,21 +461,21 @@ fn read_raw(lx: &mut LoadCx, root: &Node) -> Option<Raw> {
     })
 }
 
-fn scalar(n: &Node) -> String {
-    n.scalar_text().unwrap_or_default()
+fn scalar(n: &Value) -> String {
+    n.text().unwrap_or_default()
 }
 
 fn list(f: &mut Fields<'_, '_>, name: &'static str) -> Vec<(String, Span)> {
     let Some(node) = f.node(name) else {
         return Vec::new();
     };
-    let items: Vec<&Node> = match &node.kind {
-        NodeKind::Seq(items) => items.iter().collect(),
+    let items: Vec<&Value> = match &node.kind {
+        Kind::Array(items) => items.iter().collect(),
         _ => vec![node],
     };
     let mut out = Vec::new();
     for item in items {
-        match item.scalar_text() {
+        match item.text() {
             Some(s) => out.push((s, item.span)),
             None => f.lx.wrong_type(
                 item,
@@ -497,21 +491,18 @@ fn string_map(f: &mut Fields<'_, '_>, name: &'static str) -> BTreeMap<String, St
     let Some(node) = f.node(name) else {
         return BTreeMap::new();
     };
-    let Some(map) = node.as_map() else {
+    let Some(map) = node.as_object() else {
         f.lx.wrong_type(node, &format!("'{name}' of case"), "a mapping");
         return BTreeMap::new();
     };
     let mut out = BTreeMap::new();
-    for (k, v) in map {
-        match (k.scalar_text(), v.scalar_text()) {
-            (Some(k), Some(v)) => {
-                out.insert(k, v);
+    for entry in map {
+        match entry.value.text() {
+            Some(v) => {
+                out.insert(entry.key.clone(), v);
             }
-            (None, _) => {
-                f.lx.wrong_type(k, &format!("a key of '{name}'"), "a string")
-            }
-            (_, None) => {
-                f.lx.wrong_type(v, &format!("a value of '{name}'"), "a string")
+            None => {
+                f.lx.wrong_type(&entry.value, &format!("a value of '{name}'"), "a string")
             }
         }
     }
@@ -520,8 +511,8 @@ fn string_map(f: &mut Fields<'_, '_>, name: &'static str) -> BTreeMap<String, St
 
 const STATUSES: &[&str] = &["pass", "fail", "skip", "waived"];
 
-fn status_map(e: &mut Fields<'_, '_>, node: &Node) -> Vec<(String, String, Span)> {
-    let Some(map) = node.as_map() else {
+fn status_map(e: &mut Fields<'_, '_>, node: &Value) -> Vec<(String, String, Span)> {
+    let Some(map) = node.as_object() else {
         e.lx.wrong_type(
             node,
             "'status' of expect",
@@ -530,8 +521,8 @@ fn status_map(e: &mut Fields<'_, '_>, node: &Node) -> Vec<(String, String, Span)
         return Vec::new();
     };
     let mut out = Vec::new();
-    for (k, v) in map {
-        let id = scalar(k);
+    for entry in map {
+        let (id, v) = (entry.key.clone(), &entry.value);
         let s = scalar(v);
         if !STATUSES.contains(&s.as_str()) {
             let err = e.lx.error(
@@ -546,7 +537,7 @@ fn status_map(e: &mut Fields<'_, '_>, node: &Node) -> Vec<(String, String, Span)
             err.help = crate::lang::error::did_you_mean(&s, STATUSES.iter().copied());
             continue;
         }
-        out.push((id, s, k.span));
+        out.push((id, s, entry.key_span));
     }
     out
 }

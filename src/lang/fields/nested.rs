@@ -3,8 +3,8 @@
 use super::{Fields, Scalar};
 use crate::lang::error::{Code, did_you_mean};
 use crate::lang::kind::Ty;
-use crate::lang::node::{Node, NodeKind};
 use crate::lang::template::Template;
+use crate::parse::value::{Kind, Value};
 
 impl<'n> Fields<'_, 'n> {
     /// A nested mapping, read by `build` against the table of `name` (a [`Ty::Table`]).
@@ -36,7 +36,7 @@ impl<'n> Fields<'_, 'n> {
         };
         let node = self.node(name)?;
         let what = self.label(name);
-        let NodeKind::Seq(items) = &node.kind else {
+        let Kind::Array(items) = &node.kind else {
             self.lx.wrong_type(node, &what, "a list of mappings");
             return None;
         };
@@ -62,12 +62,12 @@ impl<'n> Fields<'_, 'n> {
         ok.then_some(out)
     }
 
-    /// The entries of a mapping from names to values (a [`Ty::FieldMap`]): keys must be
-    /// strings; the mapping must not be empty.
-    fn field_nodes(&mut self, name: &'static str) -> Option<Vec<(String, &'n Node)>> {
+    /// The entries of a mapping from names to values (a [`Ty::FieldMap`]); the
+    /// mapping must not be empty.
+    fn field_nodes(&mut self, name: &'static str) -> Option<Vec<(String, &'n Value)>> {
         let node = self.node(name)?;
         let what = self.label(name);
-        let Some(map) = node.as_map() else {
+        let Some(map) = node.as_object() else {
             self.lx
                 .wrong_type(node, &what, "a mapping of names to values");
             return None;
@@ -80,18 +80,7 @@ impl<'n> Fields<'_, 'n> {
             );
             return None;
         }
-        let mut out = Vec::new();
-        let mut ok = true;
-        for (k, v) in map {
-            match k.scalar_text() {
-                Some(key) => out.push((key, v)),
-                None => {
-                    self.lx.wrong_type(k, &format!("a key of {what}"), "a name");
-                    ok = false;
-                }
-            }
-        }
-        ok.then_some(out)
+        Some(map.iter().map(|m| (m.key.clone(), &m.value)).collect())
     }
 
     /// Name → template (a [`Ty::FieldMap`] of [`Ty::Text`]); references may name `locals`.
@@ -126,7 +115,7 @@ impl<'n> Fields<'_, 'n> {
         let mut out = Vec::new();
         let mut ok = true;
         for (k, v) in entries {
-            let text = v.scalar_text().unwrap_or_default();
+            let text = v.text().unwrap_or_default();
             if words.contains(&text.as_str()) {
                 out.push((k, text));
                 continue;
@@ -156,8 +145,8 @@ impl<'n> Fields<'_, 'n> {
         let mut out = Vec::new();
         let mut ok = true;
         for (k, v) in entries {
-            let items: Vec<&Node> = match &v.kind {
-                NodeKind::Seq(items) => items.iter().collect(),
+            let items: Vec<&Value> = match &v.kind {
+                Kind::Array(items) => items.iter().collect(),
                 _ => vec![v],
             };
             let mut values = Vec::new();

@@ -145,13 +145,7 @@ struct File<'a> {
 impl File<'_> {
     /// Byte offset of a positioned character.
     fn offset(&self, p: Pc) -> usize {
-        let start = self.lines.line_start(p.line);
-        let line = self.physical.get(p.line - 1).copied().unwrap_or("");
-        start
-            + line
-                .char_indices()
-                .nth(p.column - 1)
-                .map_or(line.len(), |(b, _)| b)
+        self.lines.offset(self.text.as_bytes(), p.line, p.column)
     }
 
     /// Byte offset of the end of a character's line.

@@ -1,7 +1,7 @@
 //! YAML, JSON and TOML.
 
 use super::{Assignment, strip_quotes_and_blanks};
-use crate::parse::structured::{self, DataFormat, Locator, Node, NodeKind, ParseFailure};
+use crate::parse::structured::{self, DataFormat, Kind, Locator, ParseFailure, Value};
 
 pub(super) fn tree(
     format: DataFormat,
@@ -34,10 +34,10 @@ struct Walker<'a> {
     found: &'a mut Vec<Assignment>,
 }
 
-fn value_text(node: &Node) -> String {
+fn value_text(node: &Value) -> String {
     match &node.kind {
-        NodeKind::Object(_) => "<mapping>".to_owned(),
-        NodeKind::Array(_) => "<sequence>".to_owned(),
+        Kind::Object(_) => "<mapping>".to_owned(),
+        Kind::Array(_) => "<sequence>".to_owned(),
         _ => node.scalar_text().map_or(String::new(), |s| s.to_string()),
     }
 }
@@ -53,18 +53,18 @@ impl Walker<'_> {
         });
     }
 
-    fn walk(&mut self, node: &Node) {
+    fn walk(&mut self, node: &Value) {
         match &node.kind {
-            NodeKind::Object(members) => {
+            Kind::Object(members) => {
                 for m in members {
                     if m.key == self.name {
-                        self.push(m.line, m.column, value_text(&m.value));
+                        self.push(m.key_span.line, m.key_span.column, value_text(&m.value));
                     }
                 }
                 let named = members
                     .iter()
                     .find(|m| m.key == "name")
-                    .filter(|m| matches!(&m.value.kind, NodeKind::Str(s) if s == self.name));
+                    .filter(|m| matches!(&m.value.kind, Kind::Str(s) if s == self.name));
                 if let Some(n) = named {
                     let value = match members.iter().find(|m| m.key == "value") {
                         Some(v) => value_text(&v.value),
@@ -73,19 +73,23 @@ impl Walker<'_> {
                         }
                         None => "<no value>".to_owned(),
                     };
-                    self.push(n.value.line, n.value.column, value);
+                    self.push(n.value.span.line, n.value.span.column, value);
                 }
                 for m in members {
                     self.walk(&m.value);
                 }
             }
-            NodeKind::Array(items) => {
+            Kind::Array(items) => {
                 for item in items {
-                    if let NodeKind::Str(s) = &item.kind
+                    if let Kind::Str(s) = &item.kind
                         && let Some(value) = s.trim_start().strip_prefix(self.item_prefix)
                     {
                         let column = self.name_column(item);
-                        self.push(item.line, column, strip_quotes_and_blanks(value).to_owned());
+                        self.push(
+                            item.span.line,
+                            column,
+                            strip_quotes_and_blanks(value).to_owned(),
+                        );
                     }
                     self.walk(item);
                 }
@@ -95,11 +99,12 @@ impl Walker<'_> {
     }
 
     /// A quoted string item starts at its quote; the name one character later.
-    fn name_column(&self, item: &Node) -> usize {
-        let line = self.locator.line_text(item.line);
-        match line.chars().nth(item.column - 1) {
-            Some('"' | '\'') => item.column + 1,
-            _ => item.column,
+    fn name_column(&self, item: &Value) -> usize {
+        let at = item.span;
+        let line = self.locator.line_text(at.line);
+        match line.chars().nth(at.column - 1) {
+            Some('"' | '\'') => at.column + 1,
+            _ => at.column,
         }
     }
 }

@@ -8,7 +8,7 @@ fn json_nested_positions() {
         DataFormat::Json,
         "{\n  \"a\": {\"b\": [1, {\"c\": \"x\"}]},\n  \"é\": -2.5e1,\n  \"t\": true\n}\n",
     );
-    assert_eq!((v.line, v.column), (1, 1));
+    assert_eq!((v.span.line, v.span.column), (1, 1));
     assert_eq!(pos(&v, "a"), (2, 8));
     assert_eq!(pos(&v, "a.b"), (2, 14));
     assert_eq!(pos(&v, "a.b.0"), (2, 15));

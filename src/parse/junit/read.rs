@@ -282,7 +282,7 @@ fn xml_error(text: &str, locator: &Locator<'_>, e: &Error) -> ParseFailure {
                 }
                 Error::InvalidCharacterData(pos) => {
                     // roxmltree places it at the end of the text node.
-                    let end = offset_of(text, pos.row as usize, pos.col as usize);
+                    let end = locator.offset(pos.row as usize, pos.col as usize);
                     let at = text.get(..end).and_then(|t| t.rfind("]]>")).unwrap_or(end);
                     let (line, column) = locator.locate(at);
                     return ParseFailure {
@@ -325,7 +325,7 @@ fn xml_error(text: &str, locator: &Locator<'_>, e: &Error) -> ParseFailure {
                     "a namespace declaration XML does not allow".to_owned()
                 }
                 _ => {
-                    let at = offset_of(text, pos.row as usize, pos.col as usize);
+                    let at = locator.offset(pos.row as usize, pos.col as usize);
                     if text[at..].starts_with('<') {
                         "markup that is not allowed here".to_owned()
                     } else {
@@ -358,19 +358,4 @@ fn shown_byte(b: u8) -> String {
 fn unclosed(text: &str, open: &str, close: &str) -> Option<usize> {
     let last_close = text.rfind(close).map_or(0, |c| c + close.len());
     text[last_close..].find(open).map(|i| last_close + i)
-}
-
-/// The byte offset of 1-based `line` and character `column`.
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let start = if line <= 1 {
-        0
-    } else {
-        text.match_indices('\n')
-            .nth(line - 2)
-            .map_or(text.len(), |(i, _)| i + 1)
-    };
-    text[start..]
-        .char_indices()
-        .nth(column.saturating_sub(1))
-        .map_or(text.len(), |(i, _)| start + i)
 }

@@ -1,4 +1,4 @@
-use crate::parse::structured::{DataFormat, data_format_for_path, parse};
+use crate::parse::structured::{DataFormat, Locator, data_format_for_path, parse};
 use crate::parse::value::{Kind, ParseFailure, Value};
 
 /// The one document `text` holds (the format's unit tests share these helpers).
@@ -11,7 +11,7 @@ pub(crate) fn one(format: DataFormat, text: &str) -> Value {
 /// Line and column of the value at `path`.
 pub(crate) fn pos(v: &Value, path: &str) -> (usize, usize) {
     let n = v.at(path).unwrap_or_else(|| panic!("no {path}"));
-    (n.line, n.column)
+    (n.span.line, n.span.column)
 }
 
 /// Why `text` does not parse.
@@ -51,6 +51,12 @@ fn at_get_and_scalars() {
     assert_eq!(v.at("a.b.0").unwrap().scalar_text().as_deref(), Some("10"));
     assert_eq!(v.get("s").unwrap().scalar_text().as_deref(), Some("t"));
     assert_eq!(v.get("a").unwrap().scalar_text(), None);
+    // `text` is the policy language's "a value was given": null gives none.
+    assert_eq!(v.at("a.b.1.c").unwrap().text(), None);
+    assert_eq!(v.get("f").unwrap().text().as_deref(), Some("2.5"));
+    assert_eq!(v.get("a").unwrap().text(), None);
+    assert_eq!(v.get("a").unwrap().as_object().map(<[_]>::len), Some(1));
+    assert_eq!(v.get("s").unwrap().as_object(), None);
     let names: Vec<_> = ["null", "true", "1", "1.5", "\"s\"", "[]", "{}"]
         .iter()
         .map(|t| one(DataFormat::Json, t).type_name())
@@ -77,7 +83,10 @@ fn duplicates_matter_only_near_the_name() {
     // Unrelated repeats: kept, in source order (the strict reading refuses them).
     let docs = ok(DataFormat::Yaml, "a: 1\nb: 2\na: 3\nFLAG: 0\n");
     let keys: Vec<_> = match &docs[0].kind {
-        Kind::Object(m) => m.iter().map(|m| (m.key.as_str(), m.line)).collect(),
+        Kind::Object(m) => m
+            .iter()
+            .map(|m| (m.key.as_str(), m.key_span.line))
+            .collect(),
         _ => panic!(),
     };
     assert_eq!(keys, [("a", 1), ("b", 2), ("a", 3), ("FLAG", 4)]);
@@ -144,4 +153,49 @@ fn duplicates_matter_only_near_the_name() {
         (e.line, e.column, e.message.as_str()),
         (1, 12, "expected a string key, found '}'")
     );
+}
+
+/// Every format gives each value and key its byte range beside its line and column.
+#[test]
+fn spans_cover_the_source_text() {
+    let slice =
+        |text: &str, s: crate::parse::value::Span| text[s.offset..s.offset + s.len].to_owned();
+    for (format, text, path, value, key) in [
+        (
+            DataFormat::Json,
+            "{\"a\": [1, \"x\"],\n \"b\": {\"c\": true}}",
+            "b",
+            "{\"c\": true}",
+            "\"a\"",
+        ),
+        (
+            DataFormat::Json,
+            "{\"a\": [1, \"x\"]}",
+            "a.1",
+            "\"x\"",
+            "\"a\"",
+        ),
+        (
+            DataFormat::Toml,
+            "[t]\na = \"x\"\nb = [1, 2]\n",
+            "t.b",
+            "[1, 2]",
+            "t",
+        ),
+        (
+            DataFormat::Yaml,
+            "t:\n  a: 'x'\n  b: [1, 2]\n",
+            "t.a",
+            "'x'",
+            "t",
+        ),
+    ] {
+        let doc = one(format, text);
+        let v = doc.at(path).unwrap();
+        assert_eq!(slice(text, v.span), value, "{format:?} {path}");
+        let (line, column) = Locator::new(text).locate(v.span.offset);
+        assert_eq!((v.span.line, v.span.column), (line, column), "{format:?}");
+        let first = &doc.as_object().unwrap()[0];
+        assert_eq!(slice(text, first.key_span), key, "{format:?}");
+    }
 }

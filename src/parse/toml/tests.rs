@@ -18,7 +18,7 @@ when = 1979-05-27T07:32:00Z
 ratio = 0.5
 ";
     let v = one(DataFormat::Toml, text);
-    assert_eq!((v.line, v.column), (1, 1));
+    assert_eq!((v.span.line, v.span.column), (1, 1));
     let keys: Vec<_> = match &v.kind {
         Kind::Object(e) => e.iter().map(|m| m.key.as_str()).collect(),
         _ => panic!(),

@@ -19,7 +19,7 @@ big: 1_000
 \"k é\": é
 ";
     let v = one(DataFormat::Yaml, text);
-    assert_eq!((v.line, v.column), (1, 1));
+    assert_eq!((v.span.line, v.span.column), (1, 1));
     assert_eq!(pos(&v, "a"), (2, 3));
     assert_eq!(pos(&v, "a.b"), (3, 5));
     assert_eq!(pos(&v, "a.b.0"), (3, 7));
@@ -112,4 +112,73 @@ fn yaml_errors_have_positions() {
 
     let bomb = "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\n";
     assert!(parse(DataFormat::Yaml, bomb).is_err());
+}
+
+/// Policy files and test cases: one document, read with the data files'
+/// options, every entry kept, refusals located and classed.
+#[test]
+fn one_document_with_spans_repeats_kept_and_limits_named() {
+    use crate::parse::structured::parse_yaml_document;
+
+    let text = "id: A\nlist: [1, 'x']\nid: B\n";
+    let v = parse_yaml_document(text).unwrap();
+    let Kind::Object(members) = &v.kind else {
+        panic!("{v:?}")
+    };
+    // Both `id` entries are kept, in source order, each with its key's span.
+    let keys: Vec<_> = members
+        .iter()
+        .map(|m| {
+            (
+                m.key.as_str(),
+                m.key_span.line,
+                m.key_span.offset,
+                m.key_span.len,
+            )
+        })
+        .collect();
+    assert_eq!(keys, [("id", 1, 0, 2), ("list", 2, 6, 4), ("id", 3, 21, 2)]);
+    assert_eq!(v.duplicates().len(), 1);
+    let x = v.at("list.1").unwrap();
+    assert_eq!(
+        (x.span.line, x.span.column, x.span.offset, x.span.len),
+        (2, 11, 16, 3)
+    );
+    assert_eq!(&text[x.span.offset..x.span.offset + x.span.len], "'x'");
+    // The data files' schema.
+    let v = parse_yaml_document("a: 1_000\nb: 0644\nc: yes\nd: ~\n").unwrap();
+    assert_eq!(v.get("a").unwrap().as_str(), Some("1_000"));
+    assert_eq!(v.get("b").unwrap().as_str(), Some("0644"));
+    assert_eq!(v.get("c").unwrap().as_str(), Some("yes"));
+    assert_eq!(v.get("d").unwrap().kind, Kind::Null);
+    assert_eq!(parse_yaml_document("").unwrap().kind, Kind::Null);
+
+    // A syntax error: serde-saphyr's words, no position in them.
+    let e = parse_yaml_document("ok: 1\nkey: \"unterminated\n").unwrap_err();
+    assert_eq!(
+        (e.span.line, e.span.column, e.message.as_str()),
+        (2, 6, "unclosed quote")
+    );
+    assert!(!e.over_limit);
+    assert!(parse_yaml_document("a: 1\n---\nb: 2\n").is_err());
+
+    // Budgets: said in words, at the place that broke them.
+    let nest: String = (0..65).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+    let e = parse_yaml_document(&nest).unwrap_err();
+    assert!(e.over_limit, "{e:?}");
+    assert_eq!(e.message, "it nests more than 64 levels deep");
+    assert_eq!(e.span.line, 65, "{e:?}");
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..9 {
+        let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+        bomb.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+    }
+    let e = parse_yaml_document(&bomb).unwrap_err();
+    assert!(e.over_limit, "{e:?}");
+    assert_eq!(
+        e.message,
+        "its aliases expand to more than 200000 parse events"
+    );
+    assert_eq!((e.span.line, e.span.column), (6, 15), "{e:?}");
+    assert!(bomb[e.span.offset..].starts_with("*a4"), "{e:?}");
 }
