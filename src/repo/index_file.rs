@@ -61,6 +61,9 @@ pub(crate) struct IndexEntry<'a> {
     /// 0 for a merged path, 1–3 for the sides of a conflict.
     pub(crate) stage: u8,
     pub(crate) skip_worktree: bool,
+    /// Added with `git add -N`: a tracked path, but not staged content (`git
+    /// commit` and `git write-tree` leave it out of the tree).
+    pub(crate) intent_to_add: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -71,6 +74,7 @@ struct Raw {
     oid: git2::Oid,
     stage: u8,
     skip_worktree: bool,
+    intent_to_add: bool,
 }
 
 /// The entries of an index file, in the file's order (by path, then stage).
@@ -110,19 +114,21 @@ impl IndexFile {
             oid: r.oid,
             stage: r.stage,
             skip_worktree: r.skip_worktree,
+            intent_to_add: r.intent_to_add,
         })
     }
 
-    fn push(&mut self, path: &[u8], mode: u32, oid: git2::Oid, stage: u8, skip_worktree: bool) {
+    fn push(&mut self, e: IndexEntry<'_>) {
         let start = self.names.len();
-        self.names.extend_from_slice(path);
+        self.names.extend_from_slice(e.path);
         self.entries.push(Raw {
             start,
             end: self.names.len(),
-            mode,
-            oid,
-            stage,
-            skip_worktree,
+            mode: e.mode,
+            oid: e.oid,
+            stage: e.stage,
+            skip_worktree: e.skip_worktree,
+            intent_to_add: e.intent_to_add,
         });
     }
 }
@@ -308,7 +314,7 @@ pub(crate) fn parse(data: &[u8], max_names: usize) -> Result<IndexFile, IndexErr
             .map_err(|_| corrupt(pos + 40, "object id"))?;
         let flags = be16(fixed, 60);
         let mut name_at = pos + FIXED_LEN;
-        let mut skip_worktree = false;
+        let (mut skip_worktree, mut intent_to_add) = (false, false);
         if flags & FLAG_EXTENDED != 0 {
             if version < 3 {
                 return Err(corrupt(pos + 60, "extended flags in a version 2 index"));
@@ -321,6 +327,7 @@ pub(crate) fn parse(data: &[u8], max_names: usize) -> Result<IndexFile, IndexErr
                 ));
             }
             skip_worktree = ext & EXT_SKIP_WORKTREE != 0;
+            intent_to_add = ext & EXT_INTENT_TO_ADD != 0;
             name_at += 2;
         }
         let start = file.names.len();
@@ -386,6 +393,7 @@ pub(crate) fn parse(data: &[u8], max_names: usize) -> Result<IndexFile, IndexErr
             oid,
             stage,
             skip_worktree,
+            intent_to_add,
         });
     }
     while pos < end {
@@ -440,7 +448,7 @@ fn expand_sparse(
             return Err(too_many());
         }
         if e.mode & MODE_TYPE != MODE_DIR {
-            out.push(e.path, e.mode, e.oid, e.stage, e.skip_worktree);
+            out.push(e);
             continue;
         }
         let dir = e.path.strip_suffix(b"/").unwrap_or(e.path);
@@ -462,7 +470,14 @@ fn expand_sparse(
             return Err(too_many());
         }
         for (path, mode, oid) in files {
-            out.push(&path, mode, oid, 0, true);
+            out.push(IndexEntry {
+                path: &path,
+                mode,
+                oid,
+                stage: 0,
+                skip_worktree: true,
+                intent_to_add: false,
+            });
         }
     }
     Ok(out)
