@@ -409,7 +409,16 @@ pub(crate) fn parse(data: &[u8], max_names: usize) -> Result<IndexFile, IndexErr
                         .to_string(),
                 ));
             }
-            // `sdir` only says folder entries may occur; they are expanded by `read`.
+            // `sdir` only says folder entries may occur (they are expanded by
+            // `read`); a payload would be a new form of it that nobody reads yet.
+            b"sdir" if size > 0 => {
+                return Err(IndexError::Unsupported(format!(
+                    "a sparse-directory extension (`sdir`) with a payload of {size} bytes \
+                     (at byte {pos}): relgate, like gitoxide, reads it only as an empty \
+                     marker; a newer git wrote it (`git sparse-checkout disable` rewrites \
+                     the index without it)"
+                )));
+            }
             b"sdir" | [b'A'..=b'Z', ..] => {}
             _ => {
                 return Err(IndexError::Unsupported(format!(
@@ -486,3 +495,7 @@ fn expand_sparse(
 #[cfg(test)]
 #[path = "index_file_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "index_file_hostile_tests.rs"]
+mod hostile_tests;
