@@ -265,3 +265,30 @@ fn staged_lists_the_tree_git_write_tree_makes() {
         assert_eq!(listed, want, "index version {version}");
     }
 }
+
+/// An `sdir` extension is only a marker; one with a payload is a form of index
+/// relgate does not read: exit 2 with what to do, in every view that reads the
+/// index, never a pass.
+#[test]
+fn an_index_with_a_sparse_directory_payload_is_exit_2() {
+    let repo = Repo::new();
+    repo.write("README.md", "r\n").commit_all("init");
+    let index = repo.path().join(".git/index");
+    let mut data = std::fs::read(&index).unwrap();
+    // Before the trailing checksum (which git, like relgate, does not check on read).
+    let at = data.len() - 20;
+    data.splice(at..at, [&b"sdir"[..], &3u32.to_be_bytes(), b"xyz"].concat());
+    std::fs::write(&index, data).unwrap();
+    let yaml = "version: 1\npolicies:\n  - id: R\n    title: readme\n    check:\n      exists: README.md\n";
+    for args in [vec![], vec!["--staged"]] {
+        let r = repo.check_yaml(yaml, &args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stdout);
+        assert!(
+            r.stderr
+                .contains("a sparse-directory extension (`sdir`) with a payload of 3 bytes"),
+            "{}",
+            r.stderr
+        );
+    }
+    assert_eq!(repo.check_yaml(yaml, &["--rev", "HEAD"]).code, 0);
+}
