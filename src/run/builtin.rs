@@ -97,18 +97,20 @@ pub(crate) fn notes(
     let findings: Vec<Finding> = diff
         .changes
         .iter()
-        .filter(|c| {
-            supplied.contains(&c.path)
-                || (c.path.starts_with(".relgate/") && !c.path.starts_with(".relgate/tests/"))
-        })
+        .filter(|c| supplied.contains(&c.path) || policy_folder(&c.path).is_some())
         .map(|c| {
             let verb = match c.status {
                 ChangeStatus::Added => "adds",
                 ChangeStatus::Modified => "modifies",
                 ChangeStatus::Deleted => "deletes",
             };
-            let base = match c.status {
-                ChangeStatus::Added => "the base has none, and that is in force",
+            let base = match (c.status, policy_folder(&c.path)) {
+                // A `.relgate/` below the judged folder: the base decides which one
+                // governs, so one the change adds, moves or removes changes nothing yet.
+                (_, Some(dir)) if !dir.is_empty() && !supplied.contains(&c.path) => {
+                    "which .relgate/ governs a folder is decided in the base, and the base's is in force"
+                }
+                (ChangeStatus::Added, _) => "the base has none, and that is in force",
                 _ => "the base's version is in force",
             };
             TRUST.finding(
@@ -121,6 +123,19 @@ pub(crate) fn notes(
         })
         .collect();
     TRUST.result(findings)
+}
+
+/// The folder whose `.relgate/` holds `path` (`""`: the judged folder's own), when
+/// `path` lies in one (outside its `tests/`).
+fn policy_folder(path: &str) -> Option<&str> {
+    let (dir, rest) = match path.strip_prefix(".relgate/") {
+        Some(rest) => ("", rest),
+        None => {
+            let i = path.find("/.relgate/")?;
+            (path.get(..i)?, path.get(i + "/.relgate/".len()..)?)
+        }
+    };
+    (!rest.starts_with("tests/")).then_some(dir)
 }
 
 /// The id of the built-in policy that reports paths differing only in case.

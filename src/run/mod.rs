@@ -58,7 +58,10 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
             ),
         )
     })?;
-    let opened = match repo::open(&req.target) {
+    // With --base and no policy named, the base decides which `.relgate/` governs PATH
+    // (and so which folder is judged).
+    let discover = req.policies.is_empty() && req.packs.is_empty();
+    let (opened, judged) = match trust::open_governed(&req.target, discover) {
         Ok(o) => o,
         Err(e) => {
             use miette::Diagnostic;
@@ -86,7 +89,7 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         bootstrap,
     } = trust::policy_files(
         req.policies,
-        &req.target.path,
+        &judged,
         trusted_view.as_ref(),
         opened.view.as_ref(),
         opened.diff.is_some(),
@@ -99,9 +102,10 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         } else {
             "checked"
         },
+        // In a preview too: the line says which base has no policies.
         commit: match &opened.trusted {
-            Some((_, c)) if !bootstrap => Some(c.clone()),
-            _ => opened.rev.clone(),
+            Some((_, c)) => Some(c.clone()),
+            None => opened.rev.clone(),
         },
         bootstrap,
     };
@@ -166,7 +170,7 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         );
     let report = Report {
         target: TargetInfo {
-            path: req.target.path.display().to_string(),
+            path: judged.display().to_string(),
             source: opened.view.source(),
             rev: opened.rev.clone(),
             base: opened.base.clone(),
