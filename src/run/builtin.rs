@@ -1,9 +1,11 @@
 //! Built-in policies: checks relgate runs itself, beside the loaded policies, each
 //! listed as a policy only when it finds something. `RELGATE-CASE`: paths that differ
 //! only in case; `RELGATE-TRUST`: with `--base`, the change edits what the trusted tree
-//! supplies (its version takes effect once merged).
+//! supplies (its version takes effect once merged); `RELGATE-VARS`: with `--base`, the
+//! change moves a `latest_dir` or `data` variable back (an error) or changes it (a note).
 
 use crate::engine::Status;
+use crate::eval::vars::{VarDef, Vars};
 use crate::finding::{Finding, Origin, Severity, Subject};
 use crate::repo::{ChangeStatus, Diff, View};
 use crate::report::PolicyResult;
@@ -136,6 +138,81 @@ fn policy_folder(path: &str) -> Option<&str> {
         }
     };
     (!rest.starts_with("tests/")).then_some(dir)
+}
+
+/// The id of the built-in policy that reports variables the change moves.
+pub(crate) const VARS_POLICY: &str = "RELGATE-VARS";
+
+const VARS: Builtin = Builtin {
+    id: VARS_POLICY,
+    name: "variables-move-forward",
+    title: "The change does not move a release or version variable back",
+    severity: Severity::Error,
+    description: "With --base, every latest_dir and data variable is also computed in the base: a change that renames the current release out of its pattern, or sets a version back, would otherwise be judged as an older release whose checks pass.",
+    help: "Keep the base's release or version (restore the folder or the value). Going back is a change of its own, merged first through the protected branch; a branch behind the base merges or rebases onto it.",
+};
+
+/// With `--base`: each `latest_dir` and `data` variable whose value in the tree under
+/// check differs from its value in the base (`base`): an error when it sorts before it
+/// (both dates, or both semantic versions), else a note. Located at the variable's
+/// definition; never waivable (built-in findings are added after waivers apply).
+pub(crate) fn moved_vars(
+    head: &Vars,
+    base: &[(&VarDef, Result<String, String>)],
+) -> Option<(PolicyResult, Vec<Finding>)> {
+    let mut findings = Vec::new();
+    for (def, in_base) in base {
+        let (Some(Ok(now)), Ok(was)) = (head.result(&def.name), in_base) else {
+            continue;
+        };
+        if now == was {
+            continue;
+        }
+        let name = &def.name;
+        let (severity, message) = match order(now, was) {
+            Some(std::cmp::Ordering::Less) => (
+                Severity::Error,
+                format!(
+                    "the change moves {name} back from {was} to {now}: the policies would judge {now}, and the base is at {was}"
+                ),
+            ),
+            Some(_) => (
+                Severity::Note,
+                format!("the change moves {name} from {was} to {now}"),
+            ),
+            None => (
+                Severity::Note,
+                format!(
+                    "the change changes {name} from {was} to {now} (not both dates or versions: their order is not judged)"
+                ),
+            ),
+        };
+        findings.push(Finding {
+            severity,
+            subject: Subject::Policy,
+            origin: Origin {
+                file: def.file.name.clone(),
+                line: def.span.line,
+                column: def.span.column,
+            },
+            ..VARS.finding("", message)
+        });
+    }
+    let worst = findings.iter().map(|f| f.severity).max()?;
+    let (mut policy, findings) = VARS.result(findings)?;
+    policy.severity = worst;
+    Some((policy, findings))
+}
+
+/// How `a` sorts against `b` as dates (`YYYY-MM-DD`) or semantic versions (an optional
+/// leading `v`); `None` for values that are not both one or the other.
+fn order(a: &str, b: &str) -> Option<std::cmp::Ordering> {
+    use crate::parse::dates::is_iso_date;
+    if is_iso_date(a) && is_iso_date(b) {
+        return Some(a.cmp(b));
+    }
+    let version = |s: &str| semver::Version::parse(s.strip_prefix('v').unwrap_or(s)).ok();
+    Some(version(a)?.cmp_precedence(&version(b)?))
 }
 
 /// The id of the built-in policy that reports paths differing only in case.

@@ -134,6 +134,15 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         attachments: &attachments,
         selection: None,
     };
+    // With --base, `latest_dir` and `data` variables are also computed in the base (its
+    // own tree, not read through the recording: they are evidence, not trusted inputs).
+    let moved = match &opened.trusted {
+        Some((base_view, _)) if !bootstrap => builtin::moved_vars(
+            &vars,
+            &Vars::resolve_moving(&set.vars, req.vars, base_view.as_ref(), now, &branches),
+        ),
+        _ => None,
+    };
     // The built-in case check needs no policy: it runs beside them.
     let (outcomes, case) = rayon::join(
         || crate::engine::evaluate(&set, &cx),
@@ -147,6 +156,11 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
     let (mut policies, mut findings) = results(&set, outcomes, &in_repo);
     // Built in: paths that differ only in case (listed only when there are some).
     if let Some((policy, found)) = case {
+        policies.push(policy);
+        findings.extend(found);
+    }
+    // Built in: variables the change moves (listed only when it moves one).
+    if let Some((policy, found)) = moved {
         policies.push(policy);
         findings.extend(found);
     }
