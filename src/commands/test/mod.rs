@@ -9,6 +9,7 @@
 mod build;
 mod case;
 mod compare;
+mod paths;
 mod shipped;
 
 use super::{Io, render_load_errors};
@@ -87,7 +88,7 @@ pub(crate) fn run(args: &TestArgs, io: &mut Io) -> Outcome {
         }
         find_cases(d, d, &mut cases);
     }
-    cases.retain(|(_, name)| {
+    cases.retain(|(_, _, name)| {
         args.filter
             .as_ref()
             .is_none_or(|f| name.contains(f.as_str()))
@@ -112,8 +113,8 @@ pub(crate) fn run(args: &TestArgs, io: &mut Io) -> Outcome {
     let mut errors: Vec<LoadError> = Vec::new();
     // Every policy under test, by id (name for the listing), and whether a case saw it fail.
     let mut seen: BTreeMap<String, (Option<String>, bool)> = BTreeMap::new();
-    for (dir, name) in &cases {
-        let (result, errs) = run_case(dir, name, args, &default_policies, &mut seen);
+    for (root, dir, name) in &cases {
+        let (result, errs) = run_case(root, dir, name, args, &default_policies, &mut seen);
         errors.extend(errs);
         if args.format == ListFormat::Human {
             print_case(&result, io);
@@ -186,7 +187,7 @@ pub(crate) fn run(args: &TestArgs, io: &mut Io) -> Outcome {
 
 /// Case folders under `dir`, sorted, named relative to `root`. `tree/` and `base/` of a
 /// case are its fixtures, never searched for cases.
-fn find_cases(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, String)>) {
+fn find_cases(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, PathBuf, String)>) {
     let is_case = dir.join("case.yaml").is_file();
     if is_case {
         let name = dir
@@ -195,7 +196,7 @@ fn find_cases(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, String)>) {
             .map(|p| p.to_string_lossy().into_owned())
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| dir.display().to_string());
-        out.push((dir.to_path_buf(), name));
+        out.push((root.to_path_buf(), dir.to_path_buf(), name));
     }
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -237,6 +238,7 @@ fn default_policies(args: &TestArgs, dirs: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 fn run_case(
+    root: &Path,
     dir: &Path,
     name: &str,
     args: &TestArgs,
@@ -249,7 +251,7 @@ fn run_case(
         result: "error",
         problems,
     };
-    let case = match case::load(dir, name) {
+    let case = match case::load(root, dir, name) {
         Ok(c) => c,
         Err(errors) => {
             let problems = errors
