@@ -179,7 +179,8 @@ pub(super) struct Case {
 }
 
 /// Loads the case in `dir` (resolving `extends`); every problem is a located error.
-/// `root` is the tests' folder `dir` was found in: `extends` and `policies` stay in it.
+/// `root` is the tests' folder `dir` was found in (or the `.relgate/` folder holding it):
+/// `extends` and `policies` stay in it.
 pub(super) fn load(root: &Path, dir: &Path, name: &str) -> Result<Case, Vec<LoadError>> {
     let mut stack = Vec::new();
     load_inner(root, dir, name, &mut stack)

@@ -86,7 +86,19 @@ pub(crate) fn run(args: &TestArgs, io: &mut Io) -> Outcome {
             );
             return Err(Error::Failed);
         }
-        find_cases(d, d, &mut cases);
+        // What `extends:` and `policies:` may name: the tests' folder, or the `.relgate/`
+        // folder it lies in (whose policies the cases test).
+        let scope = d
+            .ancestors()
+            .find(|a| a.file_name().is_some_and(|n| n == ".relgate"))
+            .unwrap_or(d);
+        let mut found = Vec::new();
+        find_cases(d, d, &mut found);
+        cases.extend(
+            found
+                .into_iter()
+                .map(|(dir, name)| (scope.to_path_buf(), dir, name)),
+        );
     }
     cases.retain(|(_, _, name)| {
         args.filter
@@ -187,7 +199,7 @@ pub(crate) fn run(args: &TestArgs, io: &mut Io) -> Outcome {
 
 /// Case folders under `dir`, sorted, named relative to `root`. `tree/` and `base/` of a
 /// case are its fixtures, never searched for cases.
-fn find_cases(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, PathBuf, String)>) {
+fn find_cases(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, String)>) {
     let is_case = dir.join("case.yaml").is_file();
     if is_case {
         let name = dir
@@ -196,7 +208,7 @@ fn find_cases(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, PathBuf, String)>
             .map(|p| p.to_string_lossy().into_owned())
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| dir.display().to_string());
-        out.push((root.to_path_buf(), dir.to_path_buf(), name));
+        out.push((dir.to_path_buf(), name));
     }
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;

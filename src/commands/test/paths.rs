@@ -4,8 +4,9 @@
 //! - Repository paths (`symlinks:` and `modes:` keys, `delete:` items) are plain
 //!   relative paths: not absolute, no `.`/`..`/empty component, not inside `.git`. A
 //!   `symlinks:` key `/home/me/.bashrc` would otherwise delete that file and plant a link.
-//! - `extends:` and `policies:` name files in the tests' folder (`relgate test DIR`):
-//!   relative, no `..` that leaves it, no link on the way. `/etc/shadow` as a policy
+//! - `extends:` and `policies:` name files in the tests' folder (`relgate test DIR`, or
+//!   the `.relgate/` folder it lies in): relative, no `..` that leaves it, no link on
+//!   the way. `/etc/shadow` as a policy
 //!   file would otherwise be read, and its lines shown in the error's snippet.
 //! - No file of the case's repository is written through a link the case made (a
 //!   linked folder in an extended case's `tree/`, or a `symlinks:` key).
