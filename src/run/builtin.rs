@@ -335,6 +335,19 @@ mod tests {
     }
 
     #[test]
+    fn values_compare_as_dates_or_versions_only() {
+        use std::cmp::Ordering::*;
+        assert_eq!(order("2024-06-03", "2024-07-15"), Some(Less));
+        assert_eq!(order("1.10.0", "1.9.0"), Some(Greater));
+        assert_eq!(order("v1.3.9", "1.4.0"), Some(Less));
+        assert_eq!(order("1.4.0-rc.1", "1.4.0"), Some(Less));
+        // Not both dates, not both versions: not ordered.
+        assert_eq!(order("2024-06-03", "1.4.0"), None);
+        assert_eq!(order("v9", "v10"), None);
+        assert_eq!(order("2024-02-30", "2024-01-01"), None);
+    }
+
+    #[test]
     fn no_case_collision_is_no_policy() {
         let t = TestRepo::new();
         for f in [

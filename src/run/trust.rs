@@ -300,3 +300,31 @@ pub(crate) fn open_governed(
         Ok((open(&t)?, t.path))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::repo::testutil::{TestRepo, head_view};
+
+    #[test]
+    fn ancestors_are_nearest_first_and_end_at_the_root() {
+        assert_eq!(ancestors("a/b/c"), ["a/b", "a", ""]);
+        assert_eq!(ancestors("a"), [""]);
+        assert!(ancestors("").is_empty());
+    }
+
+    #[test]
+    fn a_relgate_folder_counts_when_it_holds_a_policy_outside_its_tests() {
+        let t = TestRepo::new();
+        t.write(".relgate/tests/c/case.yaml", "x\n");
+        t.write("a/.relgate/README.md", "x\n");
+        t.write("b/.relgate/p.yml", "x\n");
+        t.write("b/.relgate-x/p.yaml", "x\n");
+        t.commit_all("init");
+        let view = head_view(&t.repo());
+        assert!(!has_policies(&view, ""));
+        assert!(!has_policies(&view, "a"));
+        assert!(has_policies(&view, "b"));
+        assert!(!has_policies(&view, "c"));
+    }
+}

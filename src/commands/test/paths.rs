@@ -176,3 +176,45 @@ pub(super) fn through_links(
     }
     errors
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repository_paths_are_plain_and_relative() {
+        for ok in [
+            "a",
+            "a/b.txt",
+            "releases/2024-07-15/notes.md",
+            ".relgate/x.yaml",
+        ] {
+            assert_eq!(repo_path_problem(ok), None, "{ok}");
+        }
+        for (bad, why) in [
+            ("", "is empty"),
+            ("/etc/passwd", "is absolute"),
+            ("a/../../x", "has a '..' component"),
+            ("a//b", "has an empty or '.' component"),
+            ("./a", "has an empty or '.' component"),
+            (".git/hooks/pre-commit", "is inside .git"),
+        ] {
+            assert_eq!(repo_path_problem(bad), Some(why), "{bad}");
+        }
+    }
+
+    #[test]
+    fn named_files_stay_in_the_tests_folder() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("t");
+        std::fs::create_dir_all(root.join("a/case")).unwrap();
+        let case = root.join("a/case");
+        assert!(inside_tests(&root, &case, "../policies.yaml").is_ok());
+        assert!(inside_tests(&root, &case, "../../x.yaml").is_ok());
+        assert!(inside_tests(&root, &case, "../../../x.yaml").is_err());
+        assert!(inside_tests(&root, &case, "/etc/hostname").is_err());
+        std::os::unix::fs::symlink("/etc", root.join("a/etc")).unwrap();
+        let e = inside_tests(&root, &case, "../etc/hostname").unwrap_err();
+        assert!(e.contains("symbolic link"), "{e}");
+    }
+}
