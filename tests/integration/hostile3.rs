@@ -266,3 +266,32 @@ fn relgate_test_never_writes_through_a_linked_folder() {
     );
     assert!(run.stderr.contains("out"), "{}", run.stderr);
 }
+
+#[test]
+fn relgate_test_never_reads_a_case_through_a_link() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("a.txt"), "TOP-SECRET-LINE\n").unwrap();
+    std::fs::write(outside.path().join("case.yaml"), "TOP-SECRET-LINE: [\n").unwrap();
+    // A case whose tree/ is a link to a folder elsewhere.
+    let d = tests_dir("policies: [../policies.yaml]\nexpect: {exit: 0}\n");
+    std::os::unix::fs::symlink(outside.path(), d.path().join("t/case/tree")).unwrap();
+    let run = relgate_in(d.path(), &["test", "t"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("t/case/tree is a symbolic link"),
+        "{}",
+        run.stderr
+    );
+    // A case.yaml that is a link to a file elsewhere.
+    let d = tests_dir("");
+    std::fs::remove_file(d.path().join("t/case/case.yaml")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("case.yaml"),
+        d.path().join("t/case/case.yaml"),
+    )
+    .unwrap();
+    let run = relgate_in(d.path(), &["test", "t"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(!run.stderr.contains("TOP-SECRET-LINE"), "{}", run.stderr);
+    assert!(!run.stdout.contains("TOP-SECRET-LINE"), "{}", run.stdout);
+}

@@ -194,6 +194,24 @@ fn load_inner(
 ) -> Result<Case, Vec<LoadError>> {
     let path = dir.join("case.yaml");
     let display = path.display().to_string();
+    // A case's own files are never read through a link: `case.yaml -> /etc/shadow`
+    // would print its lines in a parse error, `tree -> ~` copy a home folder.
+    let linked: Vec<LoadError> = [path.clone(), dir.join("tree"), dir.join("base")]
+        .iter()
+        .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink()))
+        .map(|p| {
+            LoadError::global(
+                Code::Io,
+                format!(
+                    "{} is a symbolic link, and relgate never follows links",
+                    p.display()
+                ),
+            )
+        })
+        .collect();
+    if !linked.is_empty() {
+        return Err(linked);
+    }
     let text = match read_text(&path) {
         Ok(t) => t,
         Err(e) => return Err(vec![LoadError::global(Code::Io, format!("{display}: {e}"))]),
