@@ -110,7 +110,7 @@ pub(crate) fn notes(
                 // A `.relgate/` below the judged folder: the base decides which one
                 // governs, so one the change adds, moves or removes changes nothing yet.
                 (_, Some(dir)) if !dir.is_empty() && !supplied.contains(&c.path) => {
-                    "which .relgate/ governs a folder is decided in the base, and the base's is in force"
+                    "which .relgate/ governs a folder is decided in the base, and this one is not in force"
                 }
                 (ChangeStatus::Added, _) => "the base has none, and that is in force",
                 _ => "the base's version is in force",

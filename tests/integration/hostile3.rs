@@ -34,6 +34,10 @@ fn a_relgate_folder_the_change_adds_below_the_base_s_does_not_govern() {
             f("RELGATE-TRUST", "sub/.relgate/config.yaml", None),
         ]
     );
+    assert_eq!(
+        run.messages()[1],
+        "this change adds sub/.relgate/config.yaml; which .relgate/ governs a folder is decided in the base, and this one is not in force for this check (it takes effect once merged)"
+    );
     let v = run.json();
     assert_eq!(v["trusted"]["source"], "base");
     assert_eq!(v["trusted"]["bootstrap"], serde_json::Value::Null);
