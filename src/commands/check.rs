@@ -14,7 +14,9 @@ pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
         let _ = writeln!(io.err, "relgate: error: {m}");
         return Err(Error::Usage);
     }
-    let discover = args.policies.is_empty() && args.packs.is_empty();
+    // With --base, the run decides in the base which `.relgate/` governs PATH: the
+    // change's disk must not.
+    let discover = args.policies.is_empty() && args.packs.is_empty() && args.base.is_none();
     let path = match super::root::resolve(&args.path, discover) {
         Ok(p) => p,
         Err(m) => return fatal(io, args, &m, None),

@@ -112,20 +112,7 @@ impl Vars {
         now: jiff::Timestamp,
         branches: &Branches,
     ) -> Vars {
-        let mut vars = Vars::default();
-        vars.values.insert("branch".into(), branches.branch.clone());
-        vars.values
-            .insert("base_branch".into(), branches.base_branch.clone());
-        vars.values.insert(
-            "now".into(),
-            Ok(now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()),
-        );
-        vars.values
-            .insert("today".into(), Ok(now.strftime("%Y-%m-%d").to_string()));
-        for (k, v) in overrides {
-            vars.values.insert(k.clone(), Ok(v.clone()));
-            vars.declared.push(k.clone());
-        }
+        let mut vars = Vars::seeded(overrides, now, branches);
         for d in defs {
             vars.declared.push(d.name.clone());
         }
@@ -145,6 +132,57 @@ impl Vars {
             }
         }
         vars
+    }
+
+    /// The built-in variables and `--var`s.
+    fn seeded(overrides: &[(String, String)], now: jiff::Timestamp, branches: &Branches) -> Vars {
+        let mut vars = Vars::default();
+        vars.values.insert("branch".into(), branches.branch.clone());
+        vars.values
+            .insert("base_branch".into(), branches.base_branch.clone());
+        vars.values.insert(
+            "now".into(),
+            Ok(now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()),
+        );
+        vars.values
+            .insert("today".into(), Ok(now.strftime("%Y-%m-%d").to_string()));
+        for (k, v) in overrides {
+            vars.values.insert(k.clone(), Ok(v.clone()));
+            vars.declared.push(k.clone());
+        }
+        vars
+    }
+
+    /// The values the `latest_dir` and `data` variables of `defs` take in `view` (with
+    /// `--base`: the base's tree), by definition; those set with `--var` are left out.
+    /// Only what they reference is resolved besides (no flag is scanned for its own sake).
+    pub fn resolve_moving<'d>(
+        defs: &'d [VarDef],
+        overrides: &[(String, String)],
+        view: &dyn View,
+        now: jiff::Timestamp,
+        branches: &Branches,
+    ) -> Vec<(&'d VarDef, Result<String, String>)> {
+        let mut vars = Vars::seeded(overrides, now, branches);
+        let by_name: BTreeMap<&str, &VarDef> = defs.iter().map(|d| (d.name.as_str(), d)).collect();
+        let moving: Vec<&VarDef> = defs
+            .iter()
+            .filter(|d| matches!(d.kind, VarKind::LatestDir { .. } | VarKind::Data { .. }))
+            .filter(|d| !overrides.iter().any(|(k, _)| *k == d.name))
+            .collect();
+        let mut out = Vec::new();
+        for d in moving {
+            vars.resolve_one(&d.name, &by_name, view, &mut Vec::new());
+            if let Some(v) = vars.values.get(&d.name) {
+                out.push((d, v.clone()));
+            }
+        }
+        out
+    }
+
+    /// The value `name` resolved to, or why it has none (`None`: not defined).
+    pub fn result(&self, name: &str) -> Option<&Result<String, String>> {
+        self.values.get(name)
     }
 
     fn resolve_one(

@@ -58,7 +58,10 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
             ),
         )
     })?;
-    let opened = match repo::open(&req.target) {
+    // With --base and no policy named, the base decides which `.relgate/` governs PATH
+    // (and so which folder is judged).
+    let discover = req.policies.is_empty() && req.packs.is_empty();
+    let (opened, judged) = match trust::open_governed(&req.target, discover) {
         Ok(o) => o,
         Err(e) => {
             use miette::Diagnostic;
@@ -86,7 +89,7 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         bootstrap,
     } = trust::policy_files(
         req.policies,
-        &req.target.path,
+        &judged,
         trusted_view.as_ref(),
         opened.view.as_ref(),
         opened.diff.is_some(),
@@ -99,9 +102,10 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         } else {
             "checked"
         },
+        // In a preview too: the line says which base has no policies.
         commit: match &opened.trusted {
-            Some((_, c)) if !bootstrap => Some(c.clone()),
-            _ => opened.rev.clone(),
+            Some((_, c)) => Some(c.clone()),
+            None => opened.rev.clone(),
         },
         bootstrap,
     };
@@ -130,6 +134,15 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         attachments: &attachments,
         selection: None,
     };
+    // With --base, `latest_dir` and `data` variables are also computed in the base (its
+    // own tree, not read through the recording: they are evidence, not trusted inputs).
+    let moved = match &opened.trusted {
+        Some((base_view, _)) if !bootstrap => builtin::moved_vars(
+            &vars,
+            &Vars::resolve_moving(&set.vars, req.vars, base_view.as_ref(), now, &branches),
+        ),
+        _ => None,
+    };
     // The built-in case check needs no policy: it runs beside them.
     let (outcomes, case) = rayon::join(
         || crate::engine::evaluate(&set, &cx),
@@ -143,6 +156,11 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
     let (mut policies, mut findings) = results(&set, outcomes, &in_repo);
     // Built in: paths that differ only in case (listed only when there are some).
     if let Some((policy, found)) = case {
+        policies.push(policy);
+        findings.extend(found);
+    }
+    // Built in: variables the change moves (listed only when it moves one).
+    if let Some((policy, found)) = moved {
         policies.push(policy);
         findings.extend(found);
     }
@@ -166,7 +184,7 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         );
     let report = Report {
         target: TargetInfo {
-            path: req.target.path.display().to_string(),
+            path: judged.display().to_string(),
             source: opened.view.source(),
             rev: opened.rev.clone(),
             base: opened.base.clone(),

@@ -23,6 +23,7 @@ mod formats;
 mod github;
 mod hermetic;
 mod hostile;
+mod hostile3;
 mod human;
 mod install_hook;
 mod junit;
