@@ -452,10 +452,12 @@ fn read_raw(lx: &mut LoadCx, root: &Value) -> Option<Raw> {
     let symlinks = string_map(&mut f, "symlinks");
     let mut key_spans = Vec::new();
     for field in ["symlinks", "modes"] {
-        for (k, _) in f.node(field).and_then(|n| n.as_map()).unwrap_or_default() {
-            if let Some(text) = k.scalar_text() {
-                key_spans.push((field, text, k.span));
-            }
+        for m in f
+            .node(field)
+            .and_then(|n| n.as_object())
+            .unwrap_or_default()
+        {
+            key_spans.push((field, m.key.clone(), m.key_span));
         }
     }
     let expect = f

@@ -15,7 +15,7 @@
 
 use super::case::{Case, Raw};
 use crate::lang::error::{Code, LoadError, PolicyFile};
-use crate::lang::node::Span;
+use crate::parse::value::Span;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
