@@ -4,21 +4,11 @@
 
 use crate::common::*;
 use crate::tools::*;
-use serde_json::Value;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn yaml(path: &str) -> Value {
-    let text = std::fs::read_to_string(root().join(path)).unwrap();
-    serde_saphyr::from_str(&text).unwrap()
-}
 
 #[test]
 fn pre_commit_manifest_is_valid_and_has_a_python_hook() {
