@@ -12,6 +12,7 @@ mod attach;
 mod captures;
 mod changes;
 mod checks;
+mod ci_formats;
 mod cli;
 mod data;
 mod deadline;
