@@ -24,6 +24,7 @@ use super::{Place, Report};
 use crate::engine::Status;
 use crate::finding::{Finding, Severity};
 use crate::output::escape::{display, display_text};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// Escapes text for XML character data and attribute values.
@@ -101,8 +102,13 @@ enum Outcome {
 pub fn render(r: &Report, fail_on: Severity, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut cases = String::new();
     let (mut failures, mut skipped) = (0, 0);
+    // Findings by policy, in the run's order, grouped once.
+    let mut by_policy: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in &r.findings {
+        by_policy.entry(f.policy.as_str()).or_default().push(f);
+    }
     for p in &r.policies {
-        let mine: Vec<&Finding> = r.findings.iter().filter(|f| f.policy == p.id).collect();
+        let mine = by_policy.remove(p.id.as_str()).unwrap_or_default();
         let (failing, other): (Vec<&Finding>, Vec<&Finding>) = mine
             .iter()
             .partition(|f| f.waived.is_none() && f.severity >= fail_on);
