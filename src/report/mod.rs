@@ -5,6 +5,7 @@
 //! each from its subject ([`Report::place`], [`Report::about`]), never from its
 //! message. Snippets and excerpts come from [`quote`], one read per file.
 
+pub mod attest;
 pub mod azure;
 mod excerpt;
 pub mod github;
@@ -34,6 +35,8 @@ pub enum Format {
     Junit,
     Gitlab,
     Azure,
+    /// An in-toto Statement with a SLSA Verification Summary ([`attest`]).
+    Attestation,
 }
 
 #[derive(Debug, Clone)]
@@ -113,6 +116,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Content of the files findings point into, for excerpts ([`quote`]).
     pub contents: BTreeMap<String, Arc<Content>>,
+    /// What an attestation names, when one was asked for ([`attest`]).
+    pub evidence: Option<attest::Evidence>,
 }
 
 /// Where a report places a finding, from its subject alone.
@@ -275,6 +280,7 @@ pub fn render(
         Format::Junit => junit::render(report, opts.fail_on, out),
         Format::Gitlab => gitlab::render(report, out),
         Format::Azure => azure::render(report, out),
+        Format::Attestation => attest::render(report, opts.fail_on, out),
     }
 }
 
@@ -298,6 +304,7 @@ pub fn render_error(
         Format::Junit => junit::render_error(message, &mut doc)?,
         Format::Gitlab => gitlab::render_error(message, &mut doc)?,
         Format::Azure => azure::render_error(message, &mut doc)?,
+        Format::Attestation => attest::render_error(message, &mut doc)?,
         Format::Human => return Ok(()),
     }
     match output {
@@ -350,6 +357,7 @@ impl Report {
             }],
             findings,
             contents,
+            evidence: None,
         }
     }
 }

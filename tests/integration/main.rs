@@ -9,6 +9,7 @@ mod common;
 
 mod action;
 mod attach;
+mod attest;
 mod captures;
 mod changes;
 mod checks;
