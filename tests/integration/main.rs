@@ -14,6 +14,7 @@ mod captures;
 mod changes;
 mod checks;
 mod ci_formats;
+mod ci_templates;
 mod cli;
 mod data;
 mod deadline;
