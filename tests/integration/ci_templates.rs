@@ -33,13 +33,18 @@ fn validate(schema: &str, name: &str, text: &str) {
         ],
         dir.path(),
     );
-    assert_eq!(code, 0, "{name} is not valid against {schema}:\n{out}\n{text}");
+    assert_eq!(
+        code, 0,
+        "{name} is not valid against {schema}:\n{out}\n{text}"
+    );
 }
 
 /// The component's two documents: the `spec` header and the jobs.
 fn component() -> (String, String) {
     let text = std::fs::read_to_string(root().join("ci/gitlab/relgate.yml")).unwrap();
-    let (spec, jobs) = text.split_once("\n---\n").expect("a spec header, then `---`");
+    let (spec, jobs) = text
+        .split_once("\n---\n")
+        .expect("a spec header, then `---`");
     (spec.to_string(), jobs.to_string())
 }
 
@@ -55,7 +60,9 @@ fn the_gitlab_component_passes_gitlab_ci_schema() {
         .keys()
         .map(String::as_str)
         .collect();
-    for name in ["policies", "packs", "base", "fail-on", "stage", "image", "install"] {
+    for name in [
+        "policies", "packs", "base", "fail-on", "stage", "image", "install",
+    ] {
         assert!(inputs.contains(&name), "no input {name}: {inputs:?}");
     }
     let jobs: serde_json::Value = serde_saphyr::from_str(&jobs).unwrap();
@@ -78,7 +85,11 @@ fn run_job(repo: &Repo, inputs: &[(&str, &str)]) -> (i32, String) {
             .map(|(_, v)| v.to_string())
             .unwrap_or_else(|| s["default"].as_str().unwrap_or("").to_string());
         // Outside a merge request GitLab expands the base's variable to nothing.
-        let value = if value.starts_with('$') { String::new() } else { value };
+        let value = if value.starts_with('$') {
+            String::new()
+        } else {
+            value
+        };
         jobs_text = jobs_text.replace(&format!("$[[ inputs.{name} ]]"), &value);
     }
     assert!(!jobs_text.contains("$[["), "{jobs_text}");
@@ -126,7 +137,11 @@ fn the_gitlab_component_job_gates_and_publishes_its_reports() {
     assert_eq!(code, 0, "{log}");
     let (code, log) = run_job(
         &repo,
-        &[("install", "true"), ("packs", "no-such-pack"), ("fail-on", "note")],
+        &[
+            ("install", "true"),
+            ("packs", "no-such-pack"),
+            ("fail-on", "note"),
+        ],
     );
     assert_eq!(code, 2, "{log}");
     assert!(log.contains("no-such-pack"), "{log}");
@@ -163,10 +178,18 @@ fn the_ci_snippets_pass_their_systems_schemas() {
 fn a_broken_snippet_fails_its_schema() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("pipeline.yml");
-    std::fs::write(&file, "steps:\n  - label: x\n    artifact_paths: {not: a list}\n    bogus_key: 1\n").unwrap();
+    std::fs::write(
+        &file,
+        "steps:\n  - label: x\n    artifact_paths: {not: a list}\n    bogus_key: 1\n",
+    )
+    .unwrap();
     let (code, _) = run_tool(
         &tool("check-jsonschema"),
-        &["--builtin-schema", "vendor.buildkite", file.to_str().unwrap()],
+        &[
+            "--builtin-schema",
+            "vendor.buildkite",
+            file.to_str().unwrap(),
+        ],
         dir.path(),
     );
     assert_ne!(code, 0);
