@@ -21,6 +21,7 @@ use crate::output::escape::display_text;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 #[derive(Serialize)]
 struct Issue {
@@ -74,21 +75,22 @@ fn identity(f: &Finding) -> String {
 }
 
 fn sha256(s: &str) -> String {
-    Sha256::digest(s.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let mut hex = String::with_capacity(64);
+    for b in Sha256::digest(s.as_bytes()) {
+        let _ = write!(hex, "{b:02x}");
+    }
+    hex
 }
 
 fn issue(r: &Report, f: &Finding, fingerprint: String) -> Issue {
+    let mut description = format!("{}: {}", f.policy, f.message);
     let (path, line) = match r.place(f) {
         Place::File { path, line, .. } => (path.to_string(), line.unwrap_or(1)),
-        Place::Nowhere => (".".to_string(), 1),
+        Place::Nowhere => {
+            description = format!("{} ({})", description, Report::about(f, true));
+            (".".to_string(), 1)
+        }
     };
-    let mut description = format!("{}: {}", f.policy, f.message);
-    if matches!(r.place(f), Place::Nowhere) {
-        description = format!("{} ({})", description, Report::about(f, true));
-    }
     if let Some(w) = &f.waived {
         description = format!(
             "waived until {} ({}, approved by {}): {description}",
