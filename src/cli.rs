@@ -21,7 +21,7 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Load and validate policy files only; no repository needed
     Validate(PolicyArgs),
-    /// Write a starter .relgate/ into a repository
+    /// Write a starter .relgate/ (policies, their JSON Schema, tests) into a repository
     Init(InitArgs),
     /// Run policy tests: case folders built into repositories, with expected findings
     Test(TestArgs),
@@ -138,6 +138,9 @@ pub struct SchemaArgs {
     /// `json`: the JSON Schema of policy files; `markdown`: the reference of every check kind
     #[arg(long, value_enum, default_value = "json")]
     pub format: SchemaFormat,
+    /// The JSON Schema of a policy test's `case.yaml` (`relgate test`) instead
+    #[arg(long, conflicts_with = "format")]
+    pub case: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

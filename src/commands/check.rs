@@ -7,7 +7,7 @@ use crate::error::{Error, Outcome};
 use crate::finding::Severity;
 use crate::repo::{SourceSpec, Target};
 use crate::report::{self, RenderOptions, Report};
-use crate::run::{Failure, Request, evaluate};
+use crate::run::{Failure, Request, evaluate_with};
 
 pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
     if let Some(m) = same_report_file(args) {
@@ -38,7 +38,12 @@ pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
         now: args.now,
         attach: &args.attach,
     };
-    let report = match evaluate(&req) {
+    let attest = args.format == report::Format::Attestation
+        || args
+            .also
+            .iter()
+            .any(|(f, _)| *f == report::Format::Attestation);
+    let report = match evaluate_with(&req, attest) {
         Ok(r) => r,
         Err(Failure::Fatal(msg, help)) => return fatal(io, args, &msg, help),
         Err(Failure::Load(errors)) => {

@@ -8,6 +8,7 @@
 //! ([`crate::report::quote`]). Reports are pure functions of what it returns.
 
 pub(crate) mod builtin;
+pub(crate) mod evidence;
 pub(crate) mod sources;
 pub(crate) mod trust;
 pub(crate) mod waive;
@@ -42,6 +43,11 @@ pub(crate) enum Failure {
 
 /// Opens the repository, loads the policies and evaluates them.
 pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
+    evaluate_with(req, false)
+}
+
+/// [`evaluate`], gathering what an attestation names when `attest` is set.
+pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failure> {
     // Workers get the parsers' stack, so a deeply nested config file is refused by the
     // parser's own limit, never by a stack overflow, without a thread per file.
     // (Fails harmlessly when a pool already exists, e.g. in tests.)
@@ -182,6 +188,7 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
                 None => opened.view.read(path).ok(),
             },
         );
+    let evidence = attest.then(|| evidence::gather(&set, &opened, now, &req.target.path));
     let report = Report {
         target: TargetInfo {
             path: judged.display().to_string(),
@@ -194,6 +201,7 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         policies,
         findings,
         contents,
+        evidence,
     };
     // Freeing every file read is work nobody waits for: a thread of its own does it
     // while the report is written (and the process's exit, if it is not done by then).

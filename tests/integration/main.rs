@@ -9,9 +9,12 @@ mod common;
 
 mod action;
 mod attach;
+mod attest;
 mod captures;
 mod changes;
 mod checks;
+mod ci_formats;
+mod ci_templates;
 mod cli;
 mod data;
 mod deadline;

@@ -65,7 +65,8 @@ const EXPECT_PARAMS: &[Param] = &[
     },
 ];
 
-const CASE_PARAMS: &[Param] = &[
+/// The keys of `case.yaml` (also `relgate schema --case`).
+pub(crate) const CASE_PARAMS: &[Param] = &[
     Param {
         name: "description",
         ty: Ty::Text,

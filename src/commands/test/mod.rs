@@ -8,6 +8,7 @@
 
 mod build;
 mod case;
+pub(crate) use case::CASE_PARAMS;
 mod compare;
 mod paths;
 mod shipped;
