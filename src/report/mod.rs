@@ -33,6 +33,9 @@ pub enum Format {
 pub struct TargetInfo {
     /// PATH as given on the command line.
     pub path: String,
+    /// PATH relative to the repository's top (`""` at the top, `/`-separated): every
+    /// path a report shows is from the top, this folder included.
+    pub prefix: String,
     pub source: SourceKind,
     pub rev: Option<String>,
     pub base: Option<String>,
@@ -310,6 +313,7 @@ impl Report {
         Report {
             target: TargetInfo {
                 path: ".".into(),
+                prefix: String::new(),
                 source: crate::repo::SourceKind::Worktree,
                 rev: None,
                 base: None,

@@ -8,6 +8,7 @@
 //! ([`crate::report::quote`]). Reports are pure functions of what it returns.
 
 pub(crate) mod builtin;
+pub(crate) mod rooted;
 pub(crate) mod sources;
 pub(crate) mod trust;
 pub(crate) mod waive;
@@ -164,9 +165,18 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
                 None => opened.view.read(path).ok(),
             },
         );
+    // Every path a report shows, from the repository root (policies' globs stay PATH's).
+    let contents = rooted::from_root(
+        &opened.prefix,
+        &in_repo,
+        &mut policies,
+        &mut findings,
+        contents,
+    );
     let report = Report {
         target: TargetInfo {
             path: req.target.path.display().to_string(),
+            prefix: opened.prefix.clone(),
             source: opened.view.source(),
             rev: opened.rev.clone(),
             base: opened.base.clone(),

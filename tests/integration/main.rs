@@ -20,6 +20,7 @@ mod first_run;
 mod flag;
 mod flag_forms;
 mod formats;
+mod from_root;
 mod github;
 mod hermetic;
 mod hostile;

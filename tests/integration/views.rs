@@ -123,9 +123,10 @@ fn path_may_be_a_subdirectory() {
         .commit_all("c");
     let p = Policies::new(CHECKLIST);
     let r = repo.relgate(&["check", "svc", "--policies", &p.path(), "--format", "json"]);
+    // The policy's path is PATH's; the finding's is from the top of the repository.
     assert_eq!(
         r.findings(),
-        vec![("C".into(), "docs/list.md".into(), Some(1))]
+        vec![("C".into(), "svc/docs/list.md".into(), Some(1))]
     );
     let r = repo.relgate(&[
         "check",
@@ -138,7 +139,7 @@ fn path_may_be_a_subdirectory() {
         "json",
     ]);
     assert_eq!(r.code, 1);
-    assert_eq!(r.findings(), vec![f("C", "docs/list.md", Some(1))]);
+    assert_eq!(r.findings(), vec![f("C", "svc/docs/list.md", Some(1))]);
     assert_eq!(repo.relgate(&["check", "--policies", &p.path()]).code, 0);
 }
 
