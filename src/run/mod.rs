@@ -15,6 +15,7 @@ pub(crate) mod waive;
 
 use crate::eval::Cx;
 use crate::eval::vars::Vars;
+use crate::lang::error::LoadErrors;
 use crate::policy::{self, Inputs};
 use crate::repo::{self, Target};
 use crate::report::{self, PolicyResult, Report, TargetInfo};
@@ -113,7 +114,7 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
     })
     .map_err(Failure::Load)?;
     let now = req.now.unwrap_or_else(jiff::Timestamp::now);
-    crate::policy::waivers::check_horizon(&set, now).map_err(Failure::Load)?;
+    refuse(&set, now).map_err(Failure::Load)?;
     let branches = branches(&opened, req.target.base.is_some(), &|k| {
         std::env::var(k).ok()
     });
@@ -191,6 +192,13 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
     // while the report is written (and the process's exit, if it is not done by then).
     let _ = std::thread::Builder::new().spawn(move || drop((opened, trusted_view)));
     Ok(report)
+}
+
+/// What a run refuses in a loaded policy set at `now`, before it reads a file under
+/// check (a waiver beyond its horizon). `relgate validate` refuses the same, with the
+/// same located errors.
+pub(crate) fn refuse(set: &policy::PolicySet, now: jiff::Timestamp) -> Result<(), LoadErrors> {
+    crate::policy::waivers::check_horizon(set, now)
 }
 
 /// Each policy's result for reports, and all their findings.
