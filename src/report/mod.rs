@@ -248,6 +248,11 @@ impl Report {
     }
 }
 
+/// `n` and the word for it: `1 error`, `2 errors`.
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 pub struct RenderOptions {
     pub color: bool,
     /// Columns for the human report.

@@ -264,6 +264,13 @@ fn every_format_shows_waived_findings() {
         "{}",
         md.stdout
     );
+    // Drawn as waived, never with the failure mark of a live error.
+    let waived = md.stdout.split("### Waived\n\n").nth(1).unwrap();
+    assert!(
+        waived.starts_with("- 🔕 waived **W-1** `docs/a.md:1`: "),
+        "{waived}"
+    );
+    assert!(!md.stdout.contains('❌'), "{}", md.stdout);
 }
 
 #[test]
