@@ -188,3 +188,42 @@ fn var_values_cannot_leave_the_repository() {
     let named = format!("../../../../../../..{}/list.md", outside.path().display());
     assert_eq!(r.findings(), vec![f("C", &named, None)]);
 }
+
+#[test]
+fn a_shallow_history_is_named_not_taken_for_unrelated_branches() {
+    let origin = Repo::new();
+    origin.write("README.md", "a\n").commit_all("a");
+    origin.git(&["branch", "-M", "main"]);
+    origin.git(&["checkout", "-q", "-b", "feature"]);
+    origin.write("f.txt", "c\n").commit_all("c");
+    origin.git(&["checkout", "-q", "main"]);
+    origin.write("m.txt", "b\n").commit_all("b");
+    origin.git(&["checkout", "-q", "feature"]);
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", origin.path().display());
+    git(
+        dir.path(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            "--no-single-branch",
+            &url,
+            "clone",
+        ],
+    );
+    let clone = dir.path().join("clone");
+    let p = Policies::new(CHECKLIST);
+    let args = ["check", "--policies", &p.path(), "--base", "origin/main"];
+    let r = relgate_in(&clone, &args);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert_eq!(
+        r.stderr,
+        "relgate: error: no merge base of 'origin/main' and the checked revision: the history is shallow, so the commit where they meet was not fetched\n  help: fetch the whole history: actions/checkout with fetch-depth: 0, or `git fetch --unshallow`\n"
+    );
+    // Once the history is whole, the same run judges the change.
+    git(&clone, &["fetch", "-q", "--unshallow"]);
+    let r = relgate_in(&clone, &args);
+    assert_ne!(r.code, 2, "{}{}", r.stdout, r.stderr);
+}
