@@ -46,10 +46,15 @@ pub(crate) struct PolicyOutcome {
 
 /// Evaluates every policy (in parallel) and returns outcomes in policy order.
 pub(crate) fn evaluate(set: &PolicySet, cx: &Cx) -> Result<Vec<PolicyOutcome>, ReadError> {
-    set.policies
+    let outcomes: Vec<Result<PolicyOutcome, ReadError>> = set
+        .policies
         .par_iter()
         .map(|p| evaluate_policy(p, cx))
-        .collect()
+        .collect();
+    // In policy order: when several policies cannot be read, the error is the first
+    // policy's, whatever thread finished first (rayon's own collect into a `Result`
+    // keeps whichever error it met).
+    outcomes.into_iter().collect()
 }
 
 fn evaluate_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, ReadError> {

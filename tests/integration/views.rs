@@ -227,3 +227,45 @@ fn a_shallow_history_is_named_not_taken_for_unrelated_branches() {
     let r = relgate_in(&clone, &args);
     assert_ne!(r.code, 2, "{}{}", r.stdout, r.stderr);
 }
+
+/// Two policies whose files cannot be read (their objects are gone): the error is the
+/// first policy's, byte for byte, whatever the number of threads.
+#[test]
+fn the_first_unreadable_policy_in_policy_order_is_reported() {
+    let repo = Repo::new();
+    // Many files, so that the second policy has less to read and tends to finish first.
+    for i in 0..200 {
+        repo.write(&format!("many/{i}.txt"), &format!("{i}\n"));
+    }
+    repo.write("z.txt", "z\n")
+        .write("a.txt", "a\n")
+        .commit_all("c");
+    for path in ["z.txt", "a.txt"] {
+        let oid = repo.git(&["rev-parse", &format!("HEAD:{path}")]);
+        let loose = repo
+            .path()
+            .join(".git/objects")
+            .join(&oid[..2])
+            .join(&oid[2..]);
+        std::fs::remove_file(loose).unwrap();
+    }
+    let p = Policies::new(
+        "version: 1\npolicies:\n  - id: FIRST\n    title: t\n    check:\n      not_matches: {files: ['many/*.txt', z.txt], patterns: x}\n  - id: SECOND\n    title: t\n    check:\n      not_matches: {files: a.txt, patterns: x}\n",
+    );
+    let mut seen = std::collections::BTreeSet::new();
+    for threads in ["1", "2", "8", "8", "8", "8"] {
+        let out = relgate_command(repo.path())
+            .args(["check", "--policies", &p.path(), "--rev", "HEAD"])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        seen.insert(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    assert_eq!(seen.len(), 1, "{seen:#?}");
+    let stderr = seen.pop_first().unwrap();
+    assert!(
+        stderr.starts_with("relgate: error: cannot evaluate: git error on z.txt: "),
+        "{stderr}"
+    );
+}
