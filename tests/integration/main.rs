@@ -8,6 +8,7 @@
 mod common;
 
 mod action;
+mod answers;
 mod attach;
 mod captures;
 mod changes;

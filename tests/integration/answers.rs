@@ -1,0 +1,61 @@
+//! Messages that say what they saw: the closest headings of a missing section, a
+//! `--var` name one edit away, the values a `not:` saw, help templates filled with
+//! every value there is, built-in variables in the judged line.
+
+use crate::common::*;
+
+const CHANGELOG: &str = "# Changelog\n\n## [Unreleased]\n\n## [2.0.1] - 2022-02-08\n- fix\n\n## [2.0.0] - 2022-01-10\n- new\n";
+
+#[test]
+fn a_section_that_names_no_heading_suggests_the_closest() {
+    let repo = Repo::new();
+    repo.write("CHANGELOG.md", CHANGELOG).commit_all("c");
+    let policy = |section: &str| {
+        format!(
+            "version: 1\npolicies:\n  - id: CL\n    title: t\n    check:\n      matches: {{files: CHANGELOG.md, patterns: '^- ', section: '{section}'}}\n"
+        )
+    };
+    let r = repo.check_yaml(&policy("2.0.1"), &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.findings(), [f("CL", "CHANGELOG.md", None)]);
+    assert_eq!(
+        r.messages(),
+        ["CHANGELOG.md has no heading '2.0.1'; did you mean '[2.0.1] - 2022-02-08'?"]
+    );
+    // Look-alikes when no heading contains the name, closest first.
+    let r = repo.check_yaml(&policy("[2.0.2] - 2022-02-08"), &[]);
+    assert_eq!(
+        r.messages(),
+        [
+            "CHANGELOG.md has no heading '[2.0.2] - 2022-02-08'; did you mean '[2.0.1] - 2022-02-08' or '[2.0.0] - 2022-01-10'?"
+        ]
+    );
+    // Nothing alike: no guess.
+    let r = repo.check_yaml(&policy("Security"), &[]);
+    assert_eq!(r.messages(), ["CHANGELOG.md has no heading 'Security'"]);
+    // The heading found: the section is searched.
+    assert_eq!(
+        repo.check_yaml(&policy("[2.0.1] - 2022-02-08"), &[]).code,
+        0
+    );
+}
+
+#[test]
+fn a_var_name_with_letters_swapped_gets_a_suggestion() {
+    let repo = Repo::new();
+    repo.write("README.md", "x\n").commit_all("c");
+    let yaml = "version: 1\nvars:\n  tag: {description: the release tag}\npolicies:\n  - id: T\n    title: t\n    check: {exists: 'docs/{tag}.md'}\n";
+    let r = repo.check_yaml(yaml, &["--var", "tga=v1"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("--var tga: no policy declares or uses a variable 'tga'"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("help: did you mean 'tag'?"),
+        "{}",
+        r.stderr
+    );
+}
