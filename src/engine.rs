@@ -4,7 +4,6 @@
 use crate::eval::selected::Selection;
 use crate::eval::{Cx, EvalError, Hit, Subject};
 use crate::finding::Finding;
-use crate::lang::template::no_escape;
 use crate::policy::{Cond, Policy, PolicySet};
 use crate::repo::ReadError;
 use rayon::prelude::*;
@@ -223,12 +222,12 @@ fn outcome(
     reason: Option<String>,
     hits: Vec<Hit>,
 ) -> PolicyOutcome {
-    // Rendered once per policy, with the run's variables (raw when one has no value).
-    let help = p.help.as_ref().map(|t| {
-        cx.vars
-            .render(t, no_escape)
-            .unwrap_or_else(|_| t.raw.clone())
-    });
+    // Rendered once per policy, with every value the run has (a variable without one
+    // stays `{name}`).
+    let help = p
+        .help
+        .as_ref()
+        .map(|t| t.render_partial(&|n| cx.vars.get(n).map(str::to_string)));
     // One finding per hit, each once: two conditions on one missing file say the
     // same thing. Reports sort all findings together, once.
     let mut seen = std::collections::HashSet::new();

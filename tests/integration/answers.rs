@@ -59,3 +59,31 @@ fn a_var_name_with_letters_swapped_gets_a_suggestion() {
         r.stderr
     );
 }
+
+#[test]
+fn help_fills_in_every_variable_that_has_a_value() {
+    let repo = Repo::new();
+    repo.write("README.md", "x\n").commit_all("c");
+    let yaml = "version: 1
+vars:
+  payment_mode: card
+  release: {description: the release date}
+policies:
+  - id: H
+    title: t
+    help: 'Run the {payment_mode} drill for {release}.'
+    check: {exists: 'docs/{release}.md'}
+";
+    let r = repo.check_yaml(yaml, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let j = r.json();
+    assert_eq!(
+        j["findings"][0]["help"],
+        "Run the card drill for {release}."
+    );
+    let r = repo.check_yaml(yaml, &["--var", "release=2024-07-15"]);
+    assert_eq!(
+        r.json()["findings"][0]["help"],
+        "Run the card drill for 2024-07-15."
+    );
+}
