@@ -102,9 +102,22 @@ pub struct Vars {
     /// Facts of flag variables, gathered once per run (an error when the files
     /// could not be selected or read).
     flags: BTreeMap<String, Result<FlagFacts, EvalError>>,
+    /// Built-in variables looked up during the run (`branch`), reported with the
+    /// declared ones: what the judgement depended on.
+    used: std::sync::Mutex<std::collections::BTreeSet<&'static str>>,
 }
 
 impl Vars {
+    /// Records a lookup of `name` when it is a built-in variable.
+    fn note_use(&self, name: &str) {
+        if let Some((builtin, _)) = BUILTINS.iter().find(|(n, _)| *n == name) {
+            match self.used.lock() {
+                Ok(mut g) => g.insert(*builtin),
+                Err(p) => p.into_inner().insert(*builtin),
+            };
+        }
+    }
+
     pub fn resolve(
         defs: &[VarDef],
         overrides: &[(String, String)],
@@ -269,6 +282,7 @@ impl Vars {
 
     /// The value of `name`, or which variable has no value and why.
     pub fn value(&self, name: &str) -> Result<&str, EvalError> {
+        self.note_use(name);
         match self.values.get(name) {
             Some(Ok(v)) => Ok(v),
             Some(Err(r)) => Err(EvalError::NoValue {
@@ -283,6 +297,7 @@ impl Vars {
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
+        self.note_use(name);
         match self.values.get(name) {
             Some(Ok(v)) => Some(v),
             _ => None,
@@ -322,11 +337,22 @@ impl Vars {
         })
     }
 
-    /// Declared variables and their values (`None`: unresolved), for reports.
+    /// Declared variables, and the built-in ones the run looked up, with their values
+    /// (`None`: unresolved), for reports.
     pub fn declared(&self) -> BTreeMap<String, Option<String>> {
+        let used = match self.used.lock() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        };
+        let value = |n: &str| match self.values.get(n) {
+            Some(Ok(v)) => Some(v.clone()),
+            _ => None,
+        };
         self.declared
             .iter()
-            .map(|n| (n.clone(), self.get(n).map(str::to_string)))
+            .map(String::as_str)
+            .chain(used)
+            .map(|n| (n.to_string(), value(n)))
             .collect()
     }
 }

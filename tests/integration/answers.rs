@@ -87,3 +87,40 @@ policies:
         "Run the card drill for 2024-07-15."
     );
 }
+
+#[test]
+fn built_in_variables_the_run_used_are_reported_with_their_values() {
+    let repo = Repo::new();
+    repo.write("README.md", "x\n").commit_all("c");
+    repo.git(&["checkout", "-q", "-b", "release/1.2"]);
+    let yaml = "version: 1
+vars:
+  owner: team
+policies:
+  - id: R
+    title: release notes on release branches
+    when: {var: {name: branch, matches: '^release/'}}
+    check: {exists: NOTES.md}
+";
+    let r = repo.check_yaml(yaml, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let vars = &r.json()["vars"];
+    assert_eq!(
+        vars,
+        &serde_json::json!({"branch": "release/1.2", "owner": "team"})
+    );
+    let p = Policies::new(yaml);
+    let human = repo.relgate(&["check", "--policies", &p.path()]);
+    let first = human.stdout.lines().next().unwrap();
+    assert!(
+        first.ends_with("; vars: branch=release/1.2, owner=team"),
+        "{first}"
+    );
+    // A built-in nobody uses is not listed; one without a value is listed as such.
+    let r = repo.check_yaml(
+        "version: 1\npolicies:\n  - id: B\n    title: t\n    check: {exists: 'docs/{base_branch}.md'}\n",
+        &[],
+    );
+    assert_eq!(r.code, 1);
+    assert_eq!(r.json()["vars"], serde_json::json!({"base_branch": null}));
+}
