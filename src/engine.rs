@@ -63,6 +63,13 @@ fn evaluate_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, ReadError> {
         ..*cx
     };
     let mut o = judge_policy(p, cx)?;
+    // Files read for the variables it names (`data:` reading pyproject.toml) were
+    // looked at too: a policy whose only input is a variable selected that file.
+    for v in &p.vars {
+        if let Some((file, _)) = cx.vars.origin(v) {
+            cx.record(file);
+        }
+    }
     (o.selected, o.unmatched) = selection.summary();
     Ok(o)
 }
@@ -204,10 +211,16 @@ pub(crate) fn eval(c: &Cond, cx: &Cx) -> Result<Vec<Hit>, EvalError> {
         Cond::Not(inner) => {
             let hits = eval(inner, cx)?;
             if hits.is_empty() {
-                return Ok(vec![Hit::new(
-                    format!("'{}' holds, but must not", describe(inner)),
-                    Subject::Policy,
-                )]);
+                let holds = format!("'{}' holds, but must not", describe(inner));
+                // Say what held, and where, when the check can tell.
+                let seen = match inner.as_ref() {
+                    Cond::Check { check, .. } => check.held(cx),
+                    _ => None,
+                };
+                return Ok(vec![match seen {
+                    Some(h) => Hit::new(format!("{holds}: {}", h.message), h.subject),
+                    None => Hit::new(holds, Subject::Policy),
+                }]);
             }
             // "Could not judge" is never inverted into a pass: it stays a failure.
             Ok(hits.into_iter().filter(|h| h.undecided).collect())

@@ -105,6 +105,9 @@ pub struct Vars {
     /// Built-in variables looked up during the run (`branch`), reported with the
     /// declared ones: what the judgement depended on.
     used: std::sync::Mutex<std::collections::BTreeSet<&'static str>>,
+    /// Where a value was read from: the file and 1-based line of a `data` variable's
+    /// scalar (a `map` of one inherits it).
+    origins: BTreeMap<String, (String, usize)>,
 }
 
 impl Vars {
@@ -199,6 +202,9 @@ impl Vars {
                 value
             }
             VarKind::Mapped { from, map } => {
+                if let Some(o) = self.origins.get(from).cloned() {
+                    self.origins.insert(def.name.clone(), o);
+                }
                 let v = match self.values.get(from) {
                     Some(Ok(v)) => v,
                     Some(Err(r)) => return Err(format!("'{from}' has no value: {r}")),
@@ -215,14 +221,21 @@ impl Vars {
                         )
                     })
             }
-            VarKind::Literal(t) => self.render(t, no_escape).map_err(|e| e.to_string()),
+            VarKind::Literal(t) => {
+                if let Some(o) = t.vars().find_map(|r| self.origins.get(r)).cloned() {
+                    self.origins.insert(def.name.clone(), o);
+                }
+                self.render(t, no_escape).map_err(|e| e.to_string())
+            }
             VarKind::Unset => Err(format!(
                 "it is declared without a value: pass --var {}=VALUE",
                 def.name
             )),
             VarKind::Data { file, path } => {
                 let file = self.render(file, no_escape).map_err(|e| e.to_string())?;
-                super::data_var::read(view, &file, path)
+                let (value, line) = super::data_var::read_located(view, &file, path)?;
+                self.origins.insert(def.name.clone(), (file, line));
+                Ok(value)
             }
             VarKind::LatestDir {
                 glob: g,
@@ -278,6 +291,11 @@ impl Vars {
                 reason: "it is not a flag variable (declare it under 'vars:' with 'flag:')".into(),
             }),
         }
+    }
+
+    /// The file and line the value of `name` was read from (a `data` variable).
+    pub fn origin(&self, name: &str) -> Option<(&str, usize)> {
+        self.origins.get(name).map(|(f, l)| (f.as_str(), *l))
     }
 
     /// The value of `name`, or which variable has no value and why.

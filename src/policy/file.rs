@@ -82,6 +82,7 @@ pub(super) fn load_file(lx: &mut LoadCx, root: &Node, set: &mut PolicySet) -> Ve
 
 fn load_policy(lx: &mut LoadCx, node: &Node) -> Option<Policy> {
     let before = lx.errors.len();
+    let refs_before = lx.var_refs.len();
     let mut f = Fields::new(lx, node, POLICY_PARAMS, None, "policy")?;
     let id_node = f.node("id");
     let id = f
@@ -122,6 +123,12 @@ fn load_policy(lx: &mut LoadCx, node: &Node) -> Option<Policy> {
     if lx.errors.len() != before {
         return None;
     }
+    let mut vars: Vec<String> = lx.var_refs[refs_before..]
+        .iter()
+        .map(|(n, _)| n.clone())
+        .collect();
+    vars.sort();
+    vars.dedup();
     Some(Policy {
         id: id?,
         name,
@@ -142,6 +149,7 @@ fn load_policy(lx: &mut LoadCx, node: &Node) -> Option<Policy> {
             column: node.span.column,
         },
         waivable: waivable.unwrap_or(true),
+        vars,
     })
 }
 

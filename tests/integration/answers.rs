@@ -124,3 +124,80 @@ policies:
     assert_eq!(r.code, 1);
     assert_eq!(r.json()["vars"], serde_json::json!({"base_branch": null}));
 }
+
+const PYPROJECT: &str = "[project]\nname = \"lib\"\nversion = \"1.4.0-rc1\"\n";
+
+const FROM_DATA: &str = r"version: 1
+vars:
+  version: {data: {file: pyproject.toml, path: project.version}}
+  kind: {description: the kind of release}
+policies:
+  - id: NR
+    title: no release candidate
+    check:
+      not: {var: {name: version, matches: '-rc'}}
+  - id: NK
+    title: not a hotfix
+    check:
+      not: {var: {name: kind, equals: hotfix}}
+  - id: V
+    title: a 1.x version
+    check: {var: {name: version, matches: '^1\.'}}
+";
+
+#[test]
+fn a_not_that_fails_says_what_held_and_where_it_was_read() {
+    let repo = Repo::new();
+    repo.write("pyproject.toml", PYPROJECT).commit_all("c");
+    let r = repo.check_yaml(FROM_DATA, &["--var", "kind=hotfix"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        r.findings(),
+        [f("NK", "", None), f("NR", "pyproject.toml", Some(3))]
+    );
+    assert_eq!(
+        r.messages(),
+        [
+            "'var' holds, but must not: variable 'kind' is 'hotfix'",
+            "'var' holds, but must not: variable 'version' is '1.4.0-rc1' (read from pyproject.toml:3), which matches '-rc'",
+        ]
+    );
+    let j = r.json();
+    assert_eq!(j["findings"][0]["subject"]["kind"], "repository");
+    assert_eq!(j["findings"][1]["snippet"], "version = \"1.4.0-rc1\"");
+}
+
+#[test]
+fn a_policy_whose_only_input_is_a_data_variable_selected_its_file() {
+    let repo = Repo::new();
+    repo.write("pyproject.toml", PYPROJECT).commit_all("c");
+    let r = repo.check_yaml(FROM_DATA, &["--var", "kind=major"]);
+    let j = r.json();
+    let selected = |id: &str| {
+        j["policies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == id)
+            .unwrap()["selected"]
+            .as_u64()
+    };
+    assert_eq!(r.status("V"), "pass");
+    assert_eq!(selected("V"), Some(1));
+    assert_eq!(selected("NR"), Some(1));
+    // A `--var` is no file: nothing selected.
+    assert_eq!(r.status("NK"), "pass");
+    assert_eq!(selected("NK"), Some(0));
+    let p = Policies::new(FROM_DATA);
+    let human = repo.relgate(&["check", "--policies", &p.path(), "--var", "kind=major"]);
+    assert!(
+        !human.stdout.contains("V passed but selected no file"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human.stdout.contains("NK passed but selected no file"),
+        "{}",
+        human.stdout
+    );
+}
