@@ -148,4 +148,10 @@ pub trait Check: Send + Sync + Debug {
     fn held(&self, _cx: &Cx) -> Option<Hit> {
         None
     }
+
+    /// The files of the trusted tree it reads whose syntax can be checked before a run
+    /// (a `signature` check's allowed-signers file), as templates.
+    fn trusted_files(&self) -> Vec<&crate::lang::template::Template> {
+        Vec::new()
+    }
 }

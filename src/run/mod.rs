@@ -9,6 +9,7 @@
 
 pub(crate) mod builtin;
 pub(crate) mod rooted;
+pub(crate) mod signers;
 pub(crate) mod sources;
 pub(crate) mod trust;
 pub(crate) mod waive;

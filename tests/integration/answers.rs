@@ -201,3 +201,66 @@ fn a_policy_whose_only_input_is_a_data_variable_selected_its_file() {
         human.stdout
     );
 }
+
+/// `validate` reads the allowed-signers files a `signature` check names, and refuses
+/// a line `check` would report, with the same words at the same line.
+#[test]
+fn validate_refuses_a_broken_signers_file_as_check_reports_it() {
+    let repo = Repo::new();
+    repo.write(
+        ".relgate/config.yaml",
+        "version: 1\nvars:\n  signers: .relgate/signers\npolicies:\n  - id: S-1\n    title: The approval is signed\n    check:\n      signature: {file: docs/approval.md, signers: '{signers}'}\n",
+    )
+    .write(".relgate/signers", "# steering\nana@example.com\n")
+    .write("docs/approval.md", "ok\n")
+    .commit_all("c");
+    let check = repo.relgate(&["check", "--format", "json"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    let j = check.json();
+    let finding = j["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == ".relgate/signers")
+        .unwrap()
+        .clone();
+    assert_eq!(finding["line"], 2);
+    let message = finding["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(".relgate/signers: missing"),
+        "{message}"
+    );
+    let v = repo.relgate(&["validate"]);
+    assert_eq!(v.code, 2, "{}{}", v.stdout, v.stderr);
+    let first = v.stderr.lines().next().unwrap();
+    assert_eq!(
+        first,
+        format!(".relgate/signers:2:16: error[relgate::policy::bad_value]: {message}")
+    );
+    let json = repo.relgate(&["validate", "--format", "json"]);
+    let e = &json.json()["errors"][0];
+    assert_eq!(
+        (e["file"].as_str(), e["line"].as_u64(), e["column"].as_u64()),
+        (Some(".relgate/signers"), Some(2), Some(16))
+    );
+    assert_eq!(e["message"], message);
+    // A path given with --var is read too; a file that is not there is left to check.
+    repo.write("other-signers", "bo@example.com\n");
+    let v = repo.relgate(&["validate", "--var", "signers=other-signers"]);
+    assert_eq!(v.code, 2);
+    assert!(
+        v.stderr.starts_with(
+            "other-signers:1:15: error[relgate::policy::bad_value]: other-signers: missing"
+        ),
+        "{}",
+        v.stderr
+    );
+    assert_eq!(repo.relgate(&["validate", "--var", "signers=nope"]).code, 0);
+    // A signers file that is a link is refused, never read.
+    repo.remove("other-signers")
+        .symlink("other-signers", "/etc/passwd");
+    let v = repo.relgate(&["validate", "--var", "signers=other-signers"]);
+    assert_eq!(v.code, 2);
+    assert!(v.stderr.contains("symbolic link"), "{}", v.stderr);
+    assert!(!v.stderr.contains("root:"), "{}", v.stderr);
+}
