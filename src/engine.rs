@@ -270,6 +270,7 @@ fn outcome(
 
 #[cfg(test)]
 mod tests {
+    use crate::finding::Subject;
     use crate::repo::{SourceKind, memory::MemoryView};
     use crate::testkit::eval_yaml;
 
@@ -296,7 +297,12 @@ mod tests {
         assert!(eval_yaml("not: {exists: x}", &v, &[]).is_empty());
         let hits = eval_yaml("not: {exists: a}", &v, &[]);
         assert_eq!(hits.len(), 1);
-        assert_eq!(hits[0].message, "'exists' holds, but must not");
+        assert_eq!(hits[0].message, "'exists' holds, but must not: a exists");
+        assert_eq!(hits[0].subject, Subject::File("a".into()));
+        // A combination has no one thing that held: the policy itself.
+        let hits = eval_yaml("not: {all: [{exists: a}]}", &v, &[]);
+        assert_eq!(hits[0].message, "'all of exists' holds, but must not");
+        assert_eq!(hits[0].subject, Subject::Policy);
         assert!(eval_yaml("not: {not: {exists: a}}", &v, &[]).is_empty());
     }
 

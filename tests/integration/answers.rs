@@ -264,3 +264,30 @@ fn validate_refuses_a_broken_signers_file_as_check_reports_it() {
     assert!(v.stderr.contains("symbolic link"), "{}", v.stderr);
     assert!(!v.stderr.contains("root:"), "{}", v.stderr);
 }
+
+#[test]
+fn a_not_over_text_or_files_says_which_line_or_file_held() {
+    let repo = Repo::new();
+    repo.write("docs/a.md", "# A\nintro\nDRAFT: not final\n")
+        .write("docs/old/x.md", "x\n")
+        .commit_all("c");
+    let r = repo.check_yaml(
+        "version: 1\npolicies:\n  - id: ND\n    title: no draft\n    check:\n      not: {matches: {files: 'docs/*.md', patterns: '^DRAFT'}}\n  - id: NO\n    title: no old docs\n    check:\n      not: {exists: 'docs/old/*.md'}\n",
+        &[],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        r.findings(),
+        [
+            f("ND", "docs/a.md", Some(3)),
+            f("NO", "docs/old/x.md", None)
+        ]
+    );
+    assert_eq!(
+        r.messages(),
+        [
+            "'matches' holds, but must not: docs/a.md:3 has 'DRAFT', which matches '^DRAFT'",
+            "'exists' holds, but must not: docs/old/x.md exists, which matches 'docs/old/*.md'",
+        ]
+    );
+}
