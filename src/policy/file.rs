@@ -82,7 +82,6 @@ pub(super) fn load_file(lx: &mut LoadCx, root: &Node, set: &mut PolicySet) -> Ve
 
 fn load_policy(lx: &mut LoadCx, node: &Node) -> Option<Policy> {
     let before = lx.errors.len();
-    let refs_before = lx.var_refs.len();
     let mut f = Fields::new(lx, node, POLICY_PARAMS, None, "policy")?;
     let id_node = f.node("id");
     let id = f
@@ -117,6 +116,8 @@ fn load_policy(lx: &mut LoadCx, node: &Node) -> Option<Policy> {
             .help = Some("use letters, digits, '.', '_' and '-' (e.g. DR-001)".into());
         }
     }
+    // The variables its conditions name (not its title's or help's: those judge nothing).
+    let refs_before = lx.var_refs.len();
     let when = when.and_then(|n| load_cond(lx, n, &format!("'when' of {what}")));
     let unless = unless.and_then(|n| load_cond(lx, n, &format!("'unless' of {what}")));
     let check = check.and_then(|n| load_cond(lx, n, &format!("'check' of {what}")));

@@ -171,7 +171,11 @@ fn a_not_that_fails_says_what_held_and_where_it_was_read() {
 fn a_policy_whose_only_input_is_a_data_variable_selected_its_file() {
     let repo = Repo::new();
     repo.write("pyproject.toml", PYPROJECT).commit_all("c");
-    let r = repo.check_yaml(FROM_DATA, &["--var", "kind=major"]);
+    repo.write("README.md", "x\n").commit_all("readme");
+    let yaml = format!(
+        "{FROM_DATA}  - id: H\n    title: a README\n    help: 'Add a README for {{version}}.'\n    check: {{exists: README.md}}\n"
+    );
+    let r = repo.check_yaml(&yaml, &["--var", "kind=major"]);
     let j = r.json();
     let selected = |id: &str| {
         j["policies"]
@@ -188,7 +192,10 @@ fn a_policy_whose_only_input_is_a_data_variable_selected_its_file() {
     // A `--var` is no file: nothing selected.
     assert_eq!(r.status("NK"), "pass");
     assert_eq!(selected("NK"), Some(0));
-    let p = Policies::new(FROM_DATA);
+    // A help that names the variable judges nothing with it: only the README counts.
+    assert_eq!(r.status("H"), "pass");
+    assert_eq!(selected("H"), Some(1));
+    let p = Policies::new(&yaml);
     let human = repo.relgate(&["check", "--policies", &p.path(), "--var", "kind=major"]);
     assert!(
         !human.stdout.contains("V passed but selected no file"),
