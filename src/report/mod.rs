@@ -43,6 +43,9 @@ pub enum Format {
 pub struct TargetInfo {
     /// PATH as given on the command line.
     pub path: String,
+    /// PATH relative to the repository's top (`""` at the top, `/`-separated): every
+    /// path a report shows is from the top, this folder included.
+    pub prefix: String,
     pub source: SourceKind,
     pub rev: Option<String>,
     pub base: Option<String>,
@@ -257,6 +260,11 @@ impl Report {
     }
 }
 
+/// `n` and the word for it: `1 error`, `2 errors`.
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 pub struct RenderOptions {
     pub color: bool,
     /// Columns for the human report.
@@ -330,6 +338,7 @@ impl Report {
         Report {
             target: TargetInfo {
                 path: ".".into(),
+                prefix: String::new(),
                 source: crate::repo::SourceKind::Worktree,
                 rev: None,
                 base: None,

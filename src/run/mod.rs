@@ -9,12 +9,15 @@
 
 pub(crate) mod builtin;
 pub(crate) mod evidence;
+pub(crate) mod rooted;
+pub(crate) mod signers;
 pub(crate) mod sources;
 pub(crate) mod trust;
 pub(crate) mod waive;
 
 use crate::eval::Cx;
 use crate::eval::vars::Vars;
+use crate::lang::error::LoadErrors;
 use crate::policy::{self, Inputs};
 use crate::repo::{self, Target};
 use crate::report::{self, PolicyResult, Report, TargetInfo};
@@ -122,7 +125,7 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
     })
     .map_err(Failure::Load)?;
     let now = req.now.unwrap_or_else(jiff::Timestamp::now);
-    crate::policy::waivers::check_horizon(&set, now).map_err(Failure::Load)?;
+    refuse(&set, now).map_err(Failure::Load)?;
     let branches = branches(&opened, req.target.base.is_some(), &|k| {
         std::env::var(k).ok()
     });
@@ -189,9 +192,18 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
             },
         );
     let evidence = attest.then(|| evidence::gather(&set, &opened, now, &req.target.path));
+    // Every path a report shows, from the repository root (policies' globs stay PATH's).
+    let contents = rooted::from_root(
+        &opened.prefix,
+        &in_repo,
+        &mut policies,
+        &mut findings,
+        contents,
+    );
     let report = Report {
         target: TargetInfo {
             path: judged.display().to_string(),
+            prefix: opened.prefix.clone(),
             source: opened.view.source(),
             rev: opened.rev.clone(),
             base: opened.base.clone(),
@@ -207,6 +219,13 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
     // while the report is written (and the process's exit, if it is not done by then).
     let _ = std::thread::Builder::new().spawn(move || drop((opened, trusted_view)));
     Ok(report)
+}
+
+/// What a run refuses in a loaded policy set at `now`, before it reads a file under
+/// check (a waiver beyond its horizon). `relgate validate` refuses the same, with the
+/// same located errors.
+pub(crate) fn refuse(set: &policy::PolicySet, now: jiff::Timestamp) -> Result<(), LoadErrors> {
+    crate::policy::waivers::check_horizon(set, now)
 }
 
 /// Each policy's result for reports, and all their findings.

@@ -346,3 +346,26 @@ fn action_writes_an_attestation_of_the_commit() {
     );
     assert_eq!(s["predicate"]["verificationResult"], "PASSED");
 }
+
+#[test]
+fn action_with_a_path_annotates_files_from_the_top_of_the_repository() {
+    let repo = Repo::new();
+    repo.write(
+        "svc/.relgate/config.yaml",
+        "version: 1\npolicies:\n  - id: C\n    title: ticked\n    check:\n      checklist: {file: docs/list.md}\n",
+    )
+    .write("svc/docs/list.md", "# List\n- [ ] a\n")
+    .write("docs/list.md", "- [x] a\n")
+    .commit_all("c");
+    let (code, _r, log) = run_action(&repo, &[("path", "svc"), ("sarif-file", "out/r.sarif")]);
+    assert_eq!(code, 1, "{log}");
+    // GitHub resolves `file=` from the top of the repository, not from the action's path.
+    assert!(
+        log.contains("::error file=svc/docs/list.md,line=2,col=3,title=C%3A ticked::"),
+        "{log}"
+    );
+    let sarif: Value = serde_json::from_str(&repo.read("out/r.sarif")).unwrap();
+    let loc = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "svc/docs/list.md");
+    assert_eq!(loc["region"]["startLine"], 2);
+}

@@ -8,6 +8,7 @@
 mod common;
 
 mod action;
+mod answers;
 mod attach;
 mod attest;
 mod captures;
@@ -23,6 +24,7 @@ mod first_run;
 mod flag;
 mod flag_forms;
 mod formats;
+mod from_root;
 mod github;
 mod hermetic;
 mod hostile;

@@ -123,9 +123,10 @@ fn path_may_be_a_subdirectory() {
         .commit_all("c");
     let p = Policies::new(CHECKLIST);
     let r = repo.relgate(&["check", "svc", "--policies", &p.path(), "--format", "json"]);
+    // The policy's path is PATH's; the finding's is from the top of the repository.
     assert_eq!(
         r.findings(),
-        vec![("C".into(), "docs/list.md".into(), Some(1))]
+        vec![("C".into(), "svc/docs/list.md".into(), Some(1))]
     );
     let r = repo.relgate(&[
         "check",
@@ -138,7 +139,7 @@ fn path_may_be_a_subdirectory() {
         "json",
     ]);
     assert_eq!(r.code, 1);
-    assert_eq!(r.findings(), vec![f("C", "docs/list.md", Some(1))]);
+    assert_eq!(r.findings(), vec![f("C", "svc/docs/list.md", Some(1))]);
     assert_eq!(repo.relgate(&["check", "--policies", &p.path()]).code, 0);
 }
 
@@ -291,4 +292,85 @@ fn an_index_with_a_sparse_directory_payload_is_exit_2() {
         );
     }
     assert_eq!(repo.check_yaml(yaml, &["--rev", "HEAD"]).code, 0);
+}
+
+#[test]
+fn a_shallow_history_is_named_not_taken_for_unrelated_branches() {
+    let origin = Repo::new();
+    origin.write("README.md", "a\n").commit_all("a");
+    origin.git(&["branch", "-M", "main"]);
+    origin.git(&["checkout", "-q", "-b", "feature"]);
+    origin.write("f.txt", "c\n").commit_all("c");
+    origin.git(&["checkout", "-q", "main"]);
+    origin.write("m.txt", "b\n").commit_all("b");
+    origin.git(&["checkout", "-q", "feature"]);
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", origin.path().display());
+    git(
+        dir.path(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            "--no-single-branch",
+            &url,
+            "clone",
+        ],
+    );
+    let clone = dir.path().join("clone");
+    let p = Policies::new(CHECKLIST);
+    let args = ["check", "--policies", &p.path(), "--base", "origin/main"];
+    let r = relgate_in(&clone, &args);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert_eq!(
+        r.stderr,
+        "relgate: error: no merge base of 'origin/main' and the checked revision: the history is shallow, so the commit where they meet was not fetched\n  help: fetch the whole history: actions/checkout with fetch-depth: 0, or `git fetch --unshallow`\n"
+    );
+    // Once the history is whole, the same run judges the change.
+    git(&clone, &["fetch", "-q", "--unshallow"]);
+    let r = relgate_in(&clone, &args);
+    assert_ne!(r.code, 2, "{}{}", r.stdout, r.stderr);
+}
+
+/// Two policies whose files cannot be read (their objects are gone): the error is the
+/// first policy's, byte for byte, whatever the number of threads.
+#[test]
+fn the_first_unreadable_policy_in_policy_order_is_reported() {
+    let repo = Repo::new();
+    // Many files, so that the second policy has less to read and tends to finish first.
+    for i in 0..200 {
+        repo.write(&format!("many/{i}.txt"), &format!("{i}\n"));
+    }
+    repo.write("z.txt", "z\n")
+        .write("a.txt", "a\n")
+        .commit_all("c");
+    for path in ["z.txt", "a.txt"] {
+        let oid = repo.git(&["rev-parse", &format!("HEAD:{path}")]);
+        let loose = repo
+            .path()
+            .join(".git/objects")
+            .join(&oid[..2])
+            .join(&oid[2..]);
+        std::fs::remove_file(loose).unwrap();
+    }
+    let p = Policies::new(
+        "version: 1\npolicies:\n  - id: FIRST\n    title: t\n    check:\n      not_matches: {files: ['many/*.txt', z.txt], patterns: x}\n  - id: SECOND\n    title: t\n    check:\n      not_matches: {files: a.txt, patterns: x}\n",
+    );
+    let mut seen = std::collections::BTreeSet::new();
+    for threads in ["1", "2", "8", "8", "8", "8"] {
+        let out = relgate_command(repo.path())
+            .args(["check", "--policies", &p.path(), "--rev", "HEAD"])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        seen.insert(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    assert_eq!(seen.len(), 1, "{seen:#?}");
+    let stderr = seen.pop_first().unwrap();
+    assert!(
+        stderr.starts_with("relgate: error: cannot evaluate: git error on z.txt: "),
+        "{stderr}"
+    );
 }
