@@ -50,6 +50,12 @@ pub(crate) fn run(args: &ExplainArgs, io: &mut Io) -> Outcome {
     }
     s.push_str(&format!("severity:  {}\n", p.severity.as_str()));
     s.push_str(&format!("defined:   {}\n", p.origin));
+    if !p.tags.is_empty() {
+        s.push_str(&format!(
+            "tags:      {} (--only / --skip)\n",
+            p.tags.join(", ")
+        ));
+    }
     if let Some(u) = &p.url {
         s.push_str(&format!("docs:      {u}\n"));
     }
@@ -127,6 +133,7 @@ fn policy_json(set: &PolicySet, p: &crate::policy::Policy) -> serde_json::Value 
         "severity": p.severity.as_str(),
         "defined": {"file": p.origin.file, "line": p.origin.line, "column": p.origin.column},
         "url": p.url,
+        "tags": p.tags,
         "description": p.description.as_deref().map(str::trim),
         "when": p.when.as_ref().map(outline),
         "check": outline(&p.check),

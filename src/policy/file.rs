@@ -96,6 +96,8 @@ fn load_policy(lx: &mut LoadCx, node: &Value) -> Option<Policy> {
     let help = f.text("help");
     let url = f.string("url");
     let waivable = f.bool("waivable");
+    let tags_node = f.node("tags");
+    let tags = f.names("tags").unwrap_or_default();
     let when = f.node("when");
     let unless = f.node("unless");
     let check = f.node("check");
@@ -114,6 +116,7 @@ fn load_policy(lx: &mut LoadCx, node: &Value) -> Option<Policy> {
             .help = Some("use letters, digits, '.', '_' and '-' (e.g. DR-001)".into());
         }
     }
+    check_tags(lx, tags_node, &tags);
     let when = when.and_then(|n| load_cond(lx, n, &format!("'when' of {what}")));
     let unless = unless.and_then(|n| load_cond(lx, n, &format!("'unless' of {what}")));
     let check = check.and_then(|n| load_cond(lx, n, &format!("'check' of {what}")));
@@ -140,7 +143,30 @@ fn load_policy(lx: &mut LoadCx, node: &Value) -> Option<Policy> {
             column: node.span.column,
         },
         waivable: waivable.unwrap_or(true),
+        tags,
     })
+}
+
+/// A tag is a word of the command line (`--skip ci`): letters, digits, `.`, `_`, `-`.
+fn check_tags(lx: &mut LoadCx, node: Option<&Value>, tags: &[String]) {
+    let Some(node) = node else { return };
+    let items: Vec<&Value> = match &node.kind {
+        Kind::Array(items) => items.iter().collect(),
+        _ => vec![node],
+    };
+    for (item, tag) in items.into_iter().zip(tags) {
+        let ok = tag
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+            && tag
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+        if !ok {
+            lx.error(Code::BadValue, item.span, format!("invalid tag '{tag}'"))
+                .help = Some("use letters, digits, '.', '_' and '-' (e.g. ci, evidence)".into());
+        }
+    }
 }
 
 fn load_cond(lx: &mut LoadCx, node: &Value, what: &str) -> Option<Cond> {

@@ -15,6 +15,7 @@ mod file;
 pub(crate) mod packs;
 mod params;
 mod refs;
+pub(crate) mod select;
 mod var_defs;
 pub(crate) mod waivers;
 
@@ -61,6 +62,8 @@ pub struct Policy {
     pub origin: Origin,
     /// `waivable: false`: no waiver may cover this policy.
     pub waivable: bool,
+    /// `tags:`: the stages `--only` and `--skip` select by (`ci`, `evidence`).
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Default)]

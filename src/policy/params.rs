@@ -92,6 +92,12 @@ pub(crate) static POLICY_PARAMS: &[Param] = &[
         doc: "`false`: no waiver may cover this policy (default `true`).",
     },
     Param {
+        name: "tags",
+        ty: Ty::Names,
+        required: false,
+        doc: "Stages the policy belongs to (`[ci, evidence]`): `--only TAG` runs only policies with the tag, `--skip TAG` leaves them out (ids work too).",
+    },
+    Param {
         name: "when",
         ty: Ty::Condition,
         required: false,

@@ -161,9 +161,14 @@ pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         writeln!(out, "{}", annotation(r, &waived))?;
     }
     let s = r.summary();
+    let not_selected = if s.not_selected > 0 {
+        format!("; {} not selected", s.not_selected)
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "relgate: {} policies: {} passed, {} failed, {} skipped, {} waived; {} errors, {} warnings, {} notes",
+        "relgate: {} policies: {} passed, {} failed, {} skipped, {} waived; {} errors, {} warnings, {} notes{not_selected}",
         s.policies, s.passed, s.failed, s.skipped, s.waived, s.errors, s.warnings, s.notes
     )
 }

@@ -468,6 +468,11 @@ fn write_summary(
         n(s.warnings, "warning", "warnings"),
         n(s.notes, "note", "notes"),
     );
+    let line = if s.not_selected > 0 {
+        format!("{line}; {} not selected", s.not_selected)
+    } else {
+        line
+    };
     // Red when the run fails, yellow when it passes with findings, else green.
     let sgr = if r.fails(opts.fail_on) {
         RED

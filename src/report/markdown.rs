@@ -185,6 +185,11 @@ fn summary(r: &Report, opts: &RenderOptions) -> Result<String, std::fmt::Error> 
         plural(s.warnings, "warning", "warnings"),
         plural(s.notes, "note", "notes")
     );
+    let counts = if s.not_selected > 0 {
+        format!("{counts} · {} not selected", s.not_selected)
+    } else {
+        counts
+    };
     if !r.findings.is_empty() {
         writeln!(out, "### Findings\n")?;
         // Room for the closing lines (the counts and the "left out" line).

@@ -103,6 +103,8 @@ pub struct Report {
     pub target: TargetInfo,
     pub vars: BTreeMap<String, Option<String>>,
     pub policies: Vec<PolicyResult>,
+    /// The ids of the policies `--only` / `--skip` left out (not evaluated).
+    pub not_selected: Vec<String>,
     pub findings: Vec<Finding>,
     /// Content of the files findings point into, for excerpts ([`quote`]).
     pub contents: BTreeMap<String, Arc<Content>>,
@@ -132,6 +134,13 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub notes: usize,
+    /// Policies `--only` / `--skip` left out (not evaluated); absent when none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub not_selected: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Report {
@@ -234,6 +243,7 @@ impl Report {
             errors: sev(Severity::Error),
             warnings: sev(Severity::Warning),
             notes: sev(Severity::Note),
+            not_selected: self.not_selected.len(),
         }
     }
 
@@ -335,6 +345,7 @@ impl Report {
                 selected: 1,
                 unmatched: Vec::new(),
             }],
+            not_selected: Vec::new(),
             findings,
             contents,
         }

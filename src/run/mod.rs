@@ -30,6 +30,8 @@ pub(crate) struct Request<'a> {
     pub now: Option<jiff::Timestamp>,
     /// `--attach NAME=PATH`: files the job produced, from outside the repository view.
     pub attach: &'a [(String, std::path::PathBuf)],
+    /// `--only` and `--skip`: the policies left out are not evaluated, only counted.
+    pub stages: crate::policy::select::Stages<'a>,
 }
 
 /// Why an evaluation produced no report.
@@ -105,12 +107,20 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         },
         bootstrap,
     };
-    let set = policy::load(&Inputs {
+    // The same file reached twice (`--policies .relgate --policies .relgate/a.yaml`)
+    // is loaded once.
+    let mut names = std::collections::BTreeSet::new();
+    let files: Vec<(String, String)> = files
+        .into_iter()
+        .filter(|(n, _)| names.insert(n.clone()))
+        .collect();
+    let mut set = policy::load(&Inputs {
         files,
         packs: req.packs.to_vec(),
         var_names: req.vars.iter().map(|(k, _)| k.clone()).collect(),
     })
     .map_err(Failure::Load)?;
+    let not_selected = policy::select::select(&mut set, req.stages).map_err(Failure::Load)?;
     let now = req.now.unwrap_or_else(jiff::Timestamp::now);
     crate::policy::waivers::check_horizon(&set, now).map_err(Failure::Load)?;
     let branches = branches(&opened, req.target.base.is_some(), &|k| {
@@ -174,6 +184,7 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         },
         vars: vars.declared(),
         policies,
+        not_selected,
         findings,
         contents,
     };

@@ -36,6 +36,7 @@ mod precommit;
 mod reference;
 mod sarif;
 mod signature;
+mod stages;
 mod subjects;
 mod test_cmd;
 mod tools;
