@@ -67,7 +67,7 @@ fn judge_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, ReadError> {
     match run_policy(p, cx) {
         Ok(o) => Ok(o),
         Err(EvalError::Read(e)) => Err(e),
-        Err(e @ EvalError::NeedsBase(_)) => Ok(outcome(
+        Err(e @ (EvalError::NeedsBase(_) | EvalError::Unknown(_))) => Ok(outcome(
             p,
             cx,
             Status::Skip,

@@ -29,8 +29,13 @@ pub enum VarKind {
     },
     /// Declared without a value (`version: {description: …}`): set with `--var`.
     Unset,
-    /// The scalar at a dotted `path` of a JSON, YAML or TOML `file`.
-    Data { file: Template, path: String },
+    /// The scalar at a dotted `path` of a JSON, YAML or TOML `file`; `default` when
+    /// the file or the path is absent (never when the file does not parse).
+    Data {
+        file: Template,
+        path: String,
+        default: Option<Template>,
+    },
     /// `on` or `off`: whether any config file assigns the setting a value that is
     /// not provably off (see [`FlagDef`]).
     Flag(FlagDef),
@@ -67,7 +72,10 @@ impl VarDef {
                 .flat_map(|t| t.vars())
                 .collect(),
             VarKind::Mapped { from, .. } => vec![from.as_str()],
-            VarKind::Data { file, .. } => file.vars().collect(),
+            VarKind::Data { file, default, .. } => file
+                .vars()
+                .chain(default.iter().flat_map(|d| d.vars()))
+                .collect(),
             VarKind::Unset => Vec::new(),
         }
     }
@@ -93,9 +101,33 @@ pub(crate) const BUILTINS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Where a variable's value came from, so that a finding about the value itself (a
+/// version that is not a version) points where it can be fixed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueOrigin {
+    /// A line of a data file of the checked tree (`data:`).
+    Data {
+        path: String,
+        line: usize,
+        column: usize,
+    },
+    /// The variable's definition in a policy file (a literal, a `default:`…).
+    Definition {
+        file: String,
+        line: usize,
+        column: usize,
+    },
+    /// `--var NAME=VALUE`.
+    CommandLine,
+    /// Built in (`today`, `branch`…).
+    Builtin,
+}
+
 /// Resolved variables of one run.
 #[derive(Debug, Default)]
 pub struct Vars {
+    /// Where each value came from ([`Vars::origin`]).
+    origins: BTreeMap<String, ValueOrigin>,
     values: BTreeMap<String, Result<String, String>>,
     /// Names declared by policies or `--var` (reported in the JSON output).
     declared: Vec<String>,
@@ -122,7 +154,11 @@ impl Vars {
         );
         vars.values
             .insert("today".into(), Ok(now.strftime("%Y-%m-%d").to_string()));
+        for k in ["branch", "base_branch", "now", "today"] {
+            vars.origins.insert(k.into(), ValueOrigin::Builtin);
+        }
         for (k, v) in overrides {
+            vars.origins.insert(k.clone(), ValueOrigin::CommandLine);
             vars.values.insert(k.clone(), Ok(v.clone()));
             vars.declared.push(k.clone());
         }
@@ -172,6 +208,13 @@ impl Vars {
         stack.pop();
         let value = self.compute(def, view);
         self.values.insert(name.to_string(), value);
+        self.origins
+            .entry(name.to_string())
+            .or_insert_with(|| ValueOrigin::Definition {
+                file: def.file.name.clone(),
+                line: def.span.line,
+                column: def.span.column,
+            });
     }
 
     fn compute(&mut self, def: &VarDef, view: &dyn View) -> Result<String, String> {
@@ -207,9 +250,30 @@ impl Vars {
                 "it is declared without a value: pass --var {}=VALUE",
                 def.name
             )),
-            VarKind::Data { file, path } => {
+            VarKind::Data {
+                file,
+                path,
+                default,
+            } => {
                 let file = self.render(file, no_escape).map_err(|e| e.to_string())?;
-                super::data_var::read(view, &file, path)
+                match super::data_var::read_at(view, &file, path) {
+                    Ok(found) => {
+                        self.origins.insert(
+                            def.name.clone(),
+                            ValueOrigin::Data {
+                                path: file,
+                                line: found.line,
+                                column: found.column,
+                            },
+                        );
+                        Ok(found.value)
+                    }
+                    Err(super::data_var::Missing::Absent(why)) => match default {
+                        Some(d) => self.render(d, no_escape).map_err(|e| e.to_string()),
+                        None => Err(why),
+                    },
+                    Err(m) => Err(m.reason().to_string()),
+                }
             }
             VarKind::LatestDir {
                 glob: g,
@@ -280,6 +344,11 @@ impl Vars {
                 reason: "it is not defined (declare it under 'vars:' or pass --var)".into(),
             }),
         }
+    }
+
+    /// Where the value of `name` came from.
+    pub fn origin(&self, name: &str) -> Option<&ValueOrigin> {
+        self.origins.get(name)
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {

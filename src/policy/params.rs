@@ -187,6 +187,12 @@ pub(crate) static DATA_VAR_PARAMS: &[Param] = &[
         required: true,
         doc: "Dotted path to a scalar (`project.version`, `package.version`, `tool.poetry.version`); `.` is the whole document.",
     },
+    Param {
+        name: "default",
+        ty: Ty::Text,
+        required: false,
+        doc: "The value when the file or a key of the path does not exist (a file that exists and does not parse, or a path that leads to no scalar, still leaves the variable without a value).",
+    },
 ];
 
 pub(crate) static FLAG_PARAMS: &[Param] = &[

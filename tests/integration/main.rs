@@ -30,6 +30,7 @@ mod kinds;
 mod markdown;
 mod names;
 mod narrowing;
+mod optional_data;
 mod pack;
 mod policy_errors;
 mod precommit;
