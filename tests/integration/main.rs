@@ -36,6 +36,7 @@ mod policy_errors;
 mod precommit;
 mod reference;
 mod sarif;
+mod sections;
 mod signature;
 mod stages;
 mod subjects;
