@@ -9,6 +9,8 @@ use crate::policy::{Cond, Policy, PolicySet};
 use crate::repo::ReadError;
 use rayon::prelude::*;
 
+mod for_each;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Status {
@@ -42,23 +44,38 @@ pub(crate) struct PolicyOutcome {
     pub selected: usize,
     /// Why its checks looked at no file (`docs/**/*.md matched nothing`).
     pub unmatched: Vec<String>,
+    /// A `for_each` policy's instances, in path order (empty otherwise).
+    pub instances: Vec<Instance>,
+}
+
+/// One instance of a `for_each` policy: its path and verdict.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct Instance {
+    #[serde(rename = "instance")]
+    pub path: String,
+    pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// Evaluates every policy (in parallel) and returns outcomes in policy order.
 pub(crate) fn evaluate(set: &PolicySet, cx: &Cx) -> Result<Vec<PolicyOutcome>, ReadError> {
     set.policies
         .par_iter()
-        .map(|p| evaluate_policy(p, cx))
+        .map(|p| evaluate_policy(p, set, cx))
         .collect()
 }
 
-fn evaluate_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, ReadError> {
+fn evaluate_policy(p: &Policy, set: &PolicySet, cx: &Cx) -> Result<PolicyOutcome, ReadError> {
     let selection = Selection::new(cx.view.entries().len());
     let cx = &Cx {
         selection: Some(&selection),
         ..*cx
     };
-    let mut o = judge_policy(p, cx)?;
+    let mut o = match &p.for_each {
+        Some(fe) => for_each::judge(p, fe, set, cx)?,
+        None => judge_policy(p, cx)?,
+    };
     (o.selected, o.unmatched) = selection.summary();
     Ok(o)
 }
@@ -238,6 +255,7 @@ fn outcome(
             snippet: None,
             origin: p.origin.clone(),
             waived: None,
+            instance: None,
         })
         .filter(|f| seen.insert((f.subject.clone(), f.severity, f.message.clone())))
         .collect();
@@ -248,6 +266,7 @@ fn outcome(
         help,
         selected: 0,
         unmatched: Vec::new(),
+        instances: Vec::new(),
     }
 }
 

@@ -292,6 +292,10 @@ fn place(cx: &Cx, var: Option<&str>) -> (Subject, String) {
             (Subject::Policy, format!(" (set with --var {v}=...)"))
         }
         Some((v, ValueOrigin::Builtin)) => (Subject::Policy, format!(" ('{v}' is built in)")),
+        Some((v, ValueOrigin::Instance)) => (
+            Subject::Policy,
+            format!(" ('{v}' is the path of this instance)"),
+        ),
         None => (Subject::Policy, String::new()),
     }
 }

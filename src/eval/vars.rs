@@ -119,6 +119,8 @@ pub enum ValueOrigin {
     },
     /// `--var NAME=VALUE`.
     CommandLine,
+    /// The variable of a `for_each` (`as:`): the instance's path.
+    Instance,
     /// Built in (`today`, `branch`…).
     Builtin,
 }
@@ -344,6 +346,47 @@ impl Vars {
                 reason: "it is not defined (declare it under 'vars:' or pass --var)".into(),
             }),
         }
+    }
+
+    /// The variables of one `for_each` instance: `name` (the loop variable) is `value`,
+    /// and every variable whose definition uses it, directly or through others, is
+    /// resolved again with it (a `--var` still wins).
+    pub fn instance(&self, defs: &[VarDef], name: &str, value: &str, view: &dyn View) -> Vars {
+        let mut vars = Vars {
+            values: self.values.clone(),
+            origins: self.origins.clone(),
+            declared: self.declared.clone(),
+            flags: self.flags.clone(),
+        };
+        vars.values.insert(name.to_string(), Ok(value.to_string()));
+        vars.origins.insert(name.to_string(), ValueOrigin::Instance);
+        // The definitions that depend on the loop variable, to a fixed point.
+        let mut dependent: Vec<&str> = Vec::new();
+        loop {
+            let before = dependent.len();
+            for d in defs {
+                if !dependent.contains(&d.name.as_str())
+                    && d.name != name
+                    && d.refs().iter().any(|r| *r == name || dependent.contains(r))
+                    && self.origins.get(&d.name) != Some(&ValueOrigin::CommandLine)
+                {
+                    dependent.push(&d.name);
+                }
+            }
+            if dependent.len() == before {
+                break;
+            }
+        }
+        for n in &dependent {
+            vars.values.remove(*n);
+            vars.origins.remove(*n);
+            vars.flags.remove(*n);
+        }
+        let by_name: BTreeMap<&str, &VarDef> = defs.iter().map(|d| (d.name.as_str(), d)).collect();
+        for n in &dependent {
+            vars.resolve_one(n, &by_name, view, &mut Vec::new());
+        }
+        vars
     }
 
     /// Where the value of `name` came from.

@@ -64,6 +64,20 @@ pub struct Policy {
     pub waivable: bool,
     /// `tags:`: the stages `--only` and `--skip` select by (`ci`, `evidence`).
     pub tags: Vec<String>,
+    /// `for_each:`: one instance of the policy per matching directory or file.
+    pub for_each: Option<ForEach>,
+}
+
+/// `for_each: {dirs|files: GLOBS, as: NAME, exclude: GLOBS, min: N}`.
+#[derive(Debug)]
+pub struct ForEach {
+    /// `dirs` (directories) or `files`.
+    pub dirs: bool,
+    pub globs: crate::lang::pattern::GlobSet,
+    /// The loop variable (`as`; default `dir` or `file`).
+    pub name: String,
+    /// Fewer instances than this is a finding (default 1).
+    pub min: usize,
 }
 
 #[derive(Debug, Default)]

@@ -164,6 +164,17 @@ fn summary(r: &Report, opts: &RenderOptions) -> Result<String, std::fmt::Error> 
                 (_, Some(reason)) => format!("{} ({})", status_cell(p.status), escape(reason)),
                 _ => status_cell(p.status).to_string(),
             };
+            // A `for_each` policy: each instance's verdict in the cell.
+            let status = if p.instances.is_empty() {
+                status
+            } else {
+                let each: Vec<String> = p
+                    .instances
+                    .iter()
+                    .map(|i| format!("{} {}", escape(&i.path), i.status.as_str()))
+                    .collect();
+                format!("{status}: {}", each.join(", "))
+            };
             writeln!(
                 out,
                 "| {} | {} | {} | {status} |",

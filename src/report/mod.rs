@@ -96,6 +96,8 @@ pub struct PolicyResult {
     pub selected: usize,
     /// Why its checks looked at no file (`docs/**/*.md matched nothing`).
     pub unmatched: Vec<String>,
+    /// A `for_each` policy's instances with their verdicts (empty otherwise).
+    pub instances: Vec<crate::engine::Instance>,
 }
 
 #[derive(Debug, Clone)]
@@ -344,6 +346,7 @@ impl Report {
                 in_repo: true,
                 selected: 1,
                 unmatched: Vec::new(),
+                instances: Vec::new(),
             }],
             not_selected: Vec::new(),
             findings,

@@ -40,6 +40,7 @@ impl Builtin {
             snippet: None,
             origin: Self::origin(),
             waived: None,
+            instance: None,
         }
     }
 
@@ -62,6 +63,7 @@ impl Builtin {
             in_repo: false,
             selected: 0,
             unmatched: Vec::new(),
+            instances: Vec::new(),
         };
         Some((policy, findings))
     }

@@ -218,6 +218,7 @@ fn results(
             in_repo: in_repo.contains(&p.origin.file),
             selected: o.selected,
             unmatched: o.unmatched,
+            instances: o.instances,
         });
         findings.extend(o.findings);
     }

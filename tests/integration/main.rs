@@ -19,6 +19,7 @@ mod distribution;
 mod first_run;
 mod flag;
 mod flag_forms;
+mod for_each;
 mod formats;
 mod github;
 mod hermetic;
