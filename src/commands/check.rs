@@ -37,6 +37,7 @@ pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
         vars: &args.vars,
         now: args.now,
         attach: &args.attach,
+        stages: args.stages.stages(),
     };
     let attest = args.format == report::Format::Attestation
         || args

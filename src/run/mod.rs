@@ -34,6 +34,8 @@ pub(crate) struct Request<'a> {
     pub now: Option<jiff::Timestamp>,
     /// `--attach NAME=PATH`: files the job produced, from outside the repository view.
     pub attach: &'a [(String, std::path::PathBuf)],
+    /// `--only` and `--skip`: the policies left out are not evaluated, only counted.
+    pub stages: crate::policy::select::Stages<'a>,
 }
 
 /// Why an evaluation produced no report.
@@ -118,12 +120,20 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
         },
         bootstrap,
     };
-    let set = policy::load(&Inputs {
+    // The same file reached twice (`--policies .relgate --policies .relgate/a.yaml`)
+    // is loaded once.
+    let mut names = std::collections::BTreeSet::new();
+    let files: Vec<(String, String)> = files
+        .into_iter()
+        .filter(|(n, _)| names.insert(n.clone()))
+        .collect();
+    let mut set = policy::load(&Inputs {
         files,
         packs: req.packs.to_vec(),
         var_names: req.vars.iter().map(|(k, _)| k.clone()).collect(),
     })
     .map_err(Failure::Load)?;
+    let not_selected = policy::select::select(&mut set, req.stages).map_err(Failure::Load)?;
     let now = req.now.unwrap_or_else(jiff::Timestamp::now);
     refuse(&set, now).map_err(Failure::Load)?;
     let branches = branches(&opened, req.target.base.is_some(), &|k| {
@@ -211,6 +221,7 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
         },
         vars: vars.declared(),
         policies,
+        not_selected,
         findings,
         contents,
         evidence,
@@ -252,6 +263,7 @@ fn results(
             in_repo: in_repo.contains(&p.origin.file),
             selected: o.selected,
             unmatched: o.unmatched,
+            instances: o.instances,
         });
         findings.extend(o.findings);
     }

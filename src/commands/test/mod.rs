@@ -325,6 +325,7 @@ fn run_case(
         vars: &vars,
         now: case.now,
         attach: &[],
+        stages: args.stages.stages(),
     };
     let evaluated = match run::evaluate(&req) {
         Ok(e) => e,
