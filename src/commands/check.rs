@@ -1,7 +1,7 @@
 //! `relgate check`: open the repository, load policies, evaluate, report.
 
 use super::{Io, print_load_errors, trust};
-use crate::cli::{CheckArgs, Level};
+use crate::cli::{CheckArgs, Level, StatsDetail};
 use crate::error::{Error, Outcome};
 use crate::eval::Cx;
 use crate::eval::vars::Vars;
@@ -23,6 +23,8 @@ pub(crate) struct Request<'a> {
     pub now: Option<jiff::Timestamp>,
     /// `--attach NAME=PATH`: files the job produced, from outside the repository view.
     pub attach: &'a [(String, std::path::PathBuf)],
+    /// `--stats`: what each view listed and read goes into the report.
+    pub stats: Option<StatsDetail>,
 }
 
 /// Why an evaluation produced no report.
@@ -168,7 +170,17 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
             .entry(p)
             .is_some_and(|e| e.kind == repo::EntryKind::File)
     });
+    let stats = req.stats.map(|detail| {
+        let paths = detail == StatsDetail::Paths;
+        repo::RunStats {
+            checked: opened.view.stats(paths),
+            trusted: opened.trusted.as_ref().map(|(v, _)| v.stats(paths)),
+            base: opened.diff.as_ref().map(|d| d.base.stats(paths)),
+            attachments: attachments.stats(paths),
+        }
+    });
     let report = Report {
+        stats,
         named_files,
         target: TargetInfo {
             path: req.target.path.display().to_string(),
@@ -263,6 +275,7 @@ pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
         vars: &args.vars,
         now: args.now,
         attach: &args.attach,
+        stats: args.stats,
     };
     let report = match evaluate(&req) {
         Ok(r) => r,
@@ -287,6 +300,11 @@ pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
         Level::Warning => Severity::Warning,
         Level::Note => Severity::Note,
     };
+    if let Some(stats) = &report.stats {
+        for line in stats.lines() {
+            let _ = writeln!(io.err, "relgate: stats: {line}");
+        }
+    }
     if let Err(e) = write_report(&report, args, fail_on, io) {
         let _ = writeln!(io.err, "relgate: cannot write the report: {e}");
         return Err(Error::Failed);

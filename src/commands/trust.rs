@@ -75,6 +75,9 @@ impl View for Recording {
     fn dirs(&self) -> Vec<String> {
         self.inner.dirs()
     }
+    fn stats(&self, paths: bool) -> crate::repo::ViewStats {
+        self.inner.stats(paths)
+    }
 }
 
 /// The policy files of a run: `--policies` (inside the repository: from the trusted

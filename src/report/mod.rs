@@ -101,6 +101,8 @@ pub struct Report {
     /// Regular files of the checked tree that a finding without a path names (in its
     /// message, or as its policy's file): where SARIF places it ([`sarif::named_files`]).
     pub named_files: std::collections::BTreeSet<String>,
+    /// `--stats`: what each view listed and read.
+    pub stats: Option<crate::repo::RunStats>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -257,6 +259,7 @@ impl Report {
             findings,
             contents,
             named_files: Default::default(),
+            stats: None,
         }
     }
 }

@@ -310,6 +310,7 @@ fn run_case(
         vars: &vars,
         now: case.now,
         attach: &[],
+        stats: None,
     };
     let evaluated = match check::evaluate(&req) {
         Ok(e) => e,
