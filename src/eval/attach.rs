@@ -65,7 +65,11 @@ impl Attachments {
 
     /// Every attachment is read once, whole (`--stats`); paths are `attachment:NAME`.
     pub(crate) fn stats(&self, paths: bool) -> crate::repo::ViewStats {
-        let bytes = self.0.values().map(|a| a.content.bytes().len() as u64).sum();
+        let bytes = self
+            .0
+            .values()
+            .map(|a| a.content.bytes().len() as u64)
+            .sum();
         crate::repo::ViewStats {
             listed: self.0.len(),
             read: self.0.len(),

@@ -35,6 +35,7 @@ mod precommit;
 mod reference;
 mod sarif;
 mod signature;
+mod stats;
 mod test_cmd;
 mod tools;
 mod trust;
