@@ -85,23 +85,8 @@ floor_objects() {
 floor_staged() { floor_objects git ls-files -s; }
 floor_rev() { floor_objects git ls-tree -r HEAD; }
 
-# Wall ms and CPU ms (user + system of every process it ran) of one run of "$@".
-# (`times`, in this shell: the CPU of its finished children, before and after.)
-timed() {
-  local start end
-  times > "$work/cpu0"
-  start=$(date +%s%N)
-  "$@" > /dev/null 2>&1 || true
-  end=$(date +%s%N)
-  times > "$work/cpu1"
-  echo "$(((end - start) / 1000000)) $(($(cpu_ms "$work/cpu1") - $(cpu_ms "$work/cpu0")))"
-}
-cpu_ms() { # the children's user + system time that `times` wrote to $1, in ms
-  tail -1 "$1" | awk '{
-    split($1, u, /[ms]/); split($2, s, /[ms]/)
-    printf "%d\n", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1000 }'
-}
-median() { sort -n | sed -n "$(((runs + 1) / 2))p"; }
+# shellcheck source=benches/lib.sh
+source "$here/benches/lib.sh"
 
 echo "repository: $repo ($tracked tracked files, $(wc -l < "$work/untracked") untracked, the pack reads $(wc -l < "$work/read"))"
 echo "relgate: $RELGATE; medians of $runs runs; $(nproc) cores"
@@ -117,7 +102,7 @@ for mode in worktree staged rev baseline; do
     rev) args=(--rev HEAD) ;;
   esac
   cmd=("$RELGATE" check . --pack billing-gateway-dr "${args[@]}" --format json --output /dev/null)
-  load=$(cut -d' ' -f1 /proc/loadavg)
+  load=$(load)
   : > "$work/r"
   : > "$work/f"
   for ((i = 0; i < runs; i++)); do
