@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Report formats on many findings in one file, side by side in one run:
-# 20,000 findings (one per line of a 1.8 MB file), relgate in every format,
-# medians of RUNS, each with its ratio to JSON.
+# 20,000 findings (one per line of a 1.6 MB file), relgate in every format,
+# medians of RUNS, each with its ratio to JSON. Each format runs in turn with JSON
+# (j, f, j, f, ...), so both see the same load; CPU is user + system time
+# (medians), `load` the 1-minute load average when the format's runs start.
 #
 #   benches/findings.sh [FINDINGS] [RUNS]
 #
@@ -33,13 +35,23 @@ git -c user.name=b -c user.email=b@b commit -qm bench
 # shellcheck source=benches/lib.sh
 source "$here/benches/lib.sh"
 echo "$n findings in one file of $(wc -c < big.txt) bytes; medians of $runs runs; $(nproc) cores"
-printf '| %-8s | %8s | %6s | %10s |\n' format time ratio output
-printf '|%s|%s|%s|%s|\n' ---------- ---------- -------- ------------
-json=0
-for format in json human sarif github markdown; do
-  t=$(ms "$RELGATE" check . --policies "$work/policy.yaml" --format "$format" --output "$work/out")
-  [[ $format == json ]] && json=$t
-  size=$(wc -c < "$work/out")
-  ratio=$(awk -v t="$t" -v j="$json" 'BEGIN { printf "%.1fx", (j > 0 ? t / j : 0) }')
-  printf '| %-8s | %5d ms | %6s | %7d kB |\n' "$format" "$t" "$ratio" "$((size / 1024))"
+printf '| %-8s | %8s | %8s | %6s | %8s | %8s | %5s | %10s |\n' format time JSON ratio CPU "JSON CPU" load output
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' ---------- ---------- ---------- -------- ---------- ---------- ------- ------------
+run() { "$RELGATE" check . --policies "$work/policy.yaml" --format "$1" --output "$work/out.$1"; }
+for format in human sarif github markdown; do
+  l=$(load)
+  : > "$work/t"
+  : > "$work/j"
+  for ((i = 0; i < runs; i++)); do
+    timed run json >> "$work/j"
+    timed run "$format" >> "$work/t"
+  done
+  t=$(cut -d' ' -f1 "$work/t" | median)
+  tc=$(cut -d' ' -f2 "$work/t" | median)
+  j=$(cut -d' ' -f1 "$work/j" | median)
+  jc=$(cut -d' ' -f2 "$work/j" | median)
+  size=$(wc -c < "$work/out.$format")
+  ratio=$(awk -v t="$t" -v j="$j" 'BEGIN { printf "%.2fx", (j > 0 ? t / j : 0) }')
+  printf '| %-8s | %5d ms | %5d ms | %6s | %5d ms | %5d ms | %5s | %7d kB |\n' \
+    "$format" "$t" "$j" "$ratio" "$tc" "$jc" "$l" "$((size / 1024))"
 done

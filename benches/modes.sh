@@ -1,20 +1,29 @@
 #!/usr/bin/env bash
-# relgate in its three modes against each mode's floor, side by side, with peak RSS.
+# relgate in its three modes against each mode's floor, side by side, with CPU time,
+# peak RSS, the load average, and whether relgate read exactly the floor's files.
 #
 #   benches/modes.sh [REPO] [RUNS]
 #
 # REPO defaults to a fresh benches/gen-repo.sh tree of 100000 files (kept in
 # $TMPDIR/relgate-bench-100k between runs). RELGATE=path overrides the binary
-# (default: a release build of this checkout). Times are medians of RUNS (5).
+# (default: a release build of this checkout). Times are medians of RUNS (5), relgate
+# and its floor run in turn (r, f, r, f, ...) so that both see the same load.
 #
 # The floor of a mode is what any tool that judges the same files must at least do:
-#   working tree   `git ls-files -s`, then `cat` of exactly the files the pack reads,
-#                  in 2 parallel streams
+#   working tree   `git ls-files -s` (the index), then beside each other
+#                  `git ls-files --others --exclude-standard` (the untracked files
+#                  that are not ignored) and `cat` of exactly the files the pack
+#                  reads, in 2 parallel streams
 #   --staged       `git ls-files -s`, then `git cat-file --batch` of those blobs, 2 streams
 #   --rev HEAD     `git ls-tree -r HEAD`, then `git cat-file --batch` of those blobs, 2 streams
-# "The files the pack reads" are its globs, as a regular expression below.
-# CPU is relgate's user + system time in one run: on a machine shared with other
-# work, wall times swing and the CPU column says more.
+# "The files the pack reads" are its globs, as a regular expression below; the
+# `stats` column says whether relgate's `--stats=paths` lists exactly those files
+# (and lists as many entries as git: tracked plus untracked, the index, the tree).
+# The old working-tree floor (index and reads, no untracked walk) is the
+# `baseline` line.
+# relgate's CPU and the floor's are user + system time (medians, all processes);
+# peak RSS is relgate's (of one more run). `load` is the 1-minute load average
+# when the mode's runs start.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 runs=${2:-5}
@@ -30,27 +39,41 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$repo"
 
-# The billing-gateway-dr pack's files: flag config files outside its excluded
-# folders, the Markdown it checks for encoding, README.md and the releases tree.
+# The files whose content the billing-gateway-dr pack needs: the flag's config
+# files outside its excluded folders, the Markdown it checks for encoding (which
+# holds every Markdown file its other checks read), and the files its single-file
+# checks name outside those: the ledger (data, deadline), and the DR checklist's
+# signature and signers (signature). The release's artifacts are only lstat'ed
+# (mode), never read.
 flag='(^|/)(\.env(\.[^/]*)?|[^/]*\.(env|ya?ml|json|toml|sh)|Dockerfile(\.[^/]*)?)$'
 excluded='^(docs|quality/reports|releases|\.relgate)/'
+named='^(releases/ledger\.json|docs/support/dr-checklist\.md\.sig|\.relgate/signers/dr-checklist)$'
 git ls-files -s > "$work/index"
-awk '{ sub(/^[^\t]*\t/, ""); print }' "$work/index" > "$work/all"
+awk '{ sub(/^[^\t]*\t/, ""); print }' "$work/index" | sort -u > "$work/all"
+git ls-files --others --exclude-standard > "$work/untracked"
 {
   grep -E "$flag" "$work/all" | grep -Ev "$excluded" || true
   grep -E '^(docs|quality|releases)/.*\.md$' "$work/all" || true
-  grep -E '^(README\.md|releases/.*)$' "$work/all" || true
-} | sort -u > "$work/read"
+  grep -E "$named" "$work/all" || true
+} | LC_ALL=C sort -u > "$work/read"
 tr '\n' '\0' < "$work/read" > "$work/read0"
 # Blob ids of the same files, in two halves.
 awk -F'\t' 'NR == FNR { want[$0] = 1; next } ($2 in want) { split($1, m, " "); print m[2] }' \
   "$work/read" "$work/index" > "$work/blobs"
 half=$(( ($(wc -l < "$work/blobs") + 1) / 2 ))
 split -l "$half" "$work/blobs" "$work/blobs."
+tracked=$(wc -l < "$work/all")
+in_tree=$(git ls-tree -r HEAD | wc -l)
 
-floor_worktree() {
+floor_baseline() {
   git ls-files -s > /dev/null
   xargs -0 -P 2 -n 1000 cat < "$work/read0" > /dev/null
+}
+floor_worktree() {
+  git ls-files -s > /dev/null
+  git ls-files --others --exclude-standard > /dev/null &
+  xargs -0 -P 2 -n 1000 cat < "$work/read0" > /dev/null
+  wait
 }
 floor_objects() {
   "$@" > /dev/null
@@ -64,27 +87,58 @@ floor_rev() { floor_objects git ls-tree -r HEAD; }
 
 # shellcheck source=benches/lib.sh
 source "$here/benches/lib.sh"
-rss_and_code() { # peak RSS in MB, CPU seconds (user + system) and exit code of one run of "$@"
-  local code=0
-  /usr/bin/time -f '%M %U %S' -o "$work/rss" "$@" > /dev/null 2>&1 || code=$?
-  tail -1 "$work/rss" | awk -v c="$code" '{ printf "%d %.2f %d\n", $1 / 1024, $2 + $3, c }'
-}
 
-echo "repository: $repo ($(wc -l < "$work/all") files, the pack reads $(wc -l < "$work/read"))"
+echo "repository: $repo ($tracked tracked files, $(wc -l < "$work/untracked") untracked, the pack reads $(wc -l < "$work/read"))"
 echo "relgate: $RELGATE; medians of $runs runs; $(nproc) cores"
 echo
-printf '| %-12s | %10s | %10s | %6s | %13s | %8s | %4s |\n' mode relgate floor ratio "peak RSS" "CPU" exit
-printf '|%s|%s|%s|%s|%s|%s|%s|\n' -------------- ------------ ------------ -------- --------------- ---------- ------
-for mode in worktree staged rev; do
+printf '| %-12s | %10s | %10s | %6s | %11s | %11s | %8s | %5s | %5s |\n' \
+  mode relgate floor ratio "relgate CPU" "floor CPU" "peak RSS" load stats
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' -------------- ------------ ------------ -------- \
+  ------------- ------------- ---------- ------- -------
+for mode in worktree staged rev baseline; do
   case $mode in
-    worktree) args=() ;;
+    worktree | baseline) args=() ;;
     staged) args=(--staged) ;;
     rev) args=(--rev HEAD) ;;
   esac
   cmd=("$RELGATE" check . --pack billing-gateway-dr "${args[@]}" --format json --output /dev/null)
-  r=$(ms "${cmd[@]}")
-  f=$(ms "floor_$mode")
-  read -r rss cpu code < <(rss_and_code "${cmd[@]}")
-  ratio=$(awk -v r="$r" -v f="$f" 'BEGIN { printf "%.1fx", (f > 0 ? r / f : 0) }')
-  printf '| %-12s | %7d ms | %7d ms | %6s | %10d MB | %6s s | %4d |\n' "$mode" "$r" "$f" "$ratio" "$rss" "$cpu" "$code"
+  load=$(load)
+  : > "$work/r"
+  : > "$work/f"
+  for ((i = 0; i < runs; i++)); do
+    timed "${cmd[@]}" >> "$work/r"
+    timed "floor_$mode" >> "$work/f"
+  done
+  r=$(cut -d' ' -f1 "$work/r" | median)
+  rc=$(cut -d' ' -f2 "$work/r" | median)
+  f=$(cut -d' ' -f1 "$work/f" | median)
+  fc=$(cut -d' ' -f2 "$work/f" | median)
+  # Peak RSS, and what relgate listed and read, from one more run.
+  code=0
+  /usr/bin/time -f '%M' -o "$work/rss" "${cmd[@]:0:${#cmd[@]}-2}" --output "$work/out.json" \
+    --stats=paths > /dev/null 2>&1 || code=$?
+  rss=$(($(tail -1 "$work/rss") / 1024))
+  case $mode in
+    worktree | baseline) listed=$((tracked + $(wc -l < "$work/untracked"))) ;;
+    staged) listed=$tracked ;;
+    rev) listed=$in_tree ;;
+  esac
+  python3 - "$work/out.json" > "$work/paths" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))["stats"]["checked"]
+print(s["listed"])
+print("\n".join(s["paths"]))
+PY
+  stats=no
+  if [[ $code == 0 && $(head -1 "$work/paths") == "$listed" ]] \
+    && tail -n +2 "$work/paths" | LC_ALL=C sort | cmp -s - "$work/read"; then
+    stats=yes
+  fi
+  ratio=$(awk -v r="$r" -v f="$f" 'BEGIN { printf "%.2fx", (f > 0 ? r / f : 0) }')
+  printf '| %-12s | %7d ms | %7d ms | %6s | %8d ms | %8d ms | %5d MB | %5s | %5s |\n' \
+    "$mode" "$r" "$f" "$ratio" "$rc" "$fc" "$rss" "$load" "$stats"
+  if [[ $stats == no ]]; then
+    echo "  relgate (exit $code) listed $(head -1 "$work/paths") entries (git: $listed); read but not in the floor / in the floor but not read:"
+    tail -n +2 "$work/paths" | LC_ALL=C sort | comm -3 - "$work/read" | head -5 | sed 's/^/    /'
+  fi
 done

@@ -31,6 +31,15 @@ pub enum Command {
     InstallHook(InstallHookArgs),
 }
 
+/// What `check --stats` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsDetail {
+    /// Per view: files listed, files read, reads made, bytes read
+    Counts,
+    /// The counts and, in JSON, every path read
+    Paths,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Level {
     Error,
@@ -151,6 +160,11 @@ pub struct CheckArgs {
     /// forces it), `always` or `never`
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
     pub color: ColorChoice,
+    /// Say what each view listed and read (files, reads, bytes) on standard error and
+    /// in the JSON report; `--stats=paths` also lists in JSON every path read
+    #[arg(long, value_enum, value_name = "WHAT", num_args = 0..=1, require_equals = true,
+          default_missing_value = "counts")]
+    pub stats: Option<StatsDetail>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

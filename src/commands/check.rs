@@ -38,6 +38,7 @@ pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
         now: args.now,
         attach: &args.attach,
         stages: args.stages.stages(),
+        stats: args.stats,
     };
     let attest = args.format == report::Format::Attestation
         || args
@@ -67,6 +68,11 @@ pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
         Level::Warning => Severity::Warning,
         Level::Note => Severity::Note,
     };
+    if let Some(stats) = &report.stats {
+        for line in stats.lines() {
+            let _ = writeln!(io.err, "relgate: stats: {line}");
+        }
+    }
     if let Err(e) = write_report(&report, args, fail_on, io) {
         let _ = writeln!(io.err, "relgate: cannot write the report: {e}");
         return Err(Error::Failed);

@@ -102,6 +102,22 @@ impl Attachments {
         self.0.get(name)
     }
 
+    /// Every attachment is read once, whole (`--stats`); paths are `attachment:NAME`.
+    pub(crate) fn stats(&self, paths: bool) -> crate::repo::ViewStats {
+        let bytes = self
+            .0
+            .values()
+            .map(|a| a.content.bytes().len() as u64)
+            .sum();
+        crate::repo::ViewStats {
+            listed: self.0.len(),
+            read: self.0.len(),
+            reads: self.0.len(),
+            bytes,
+            paths: paths.then(|| self.0.keys().map(|n| format!("{PREFIX}{n}")).collect()),
+        }
+    }
+
     /// The content of `attachment:NAME`, for snippets in reports.
     pub(crate) fn by_label(&self, label: &str) -> Option<&Arc<Content>> {
         let name = label.strip_prefix(PREFIX)?;

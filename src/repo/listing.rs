@@ -8,9 +8,9 @@
 //! `override\xFF.env` with `override\u{FFFD}.env` and hide one of them), and the
 //! name turns back into the exact bytes ([`path_bytes`]) to open the file.
 
-use super::{Content, Entry, EntryKind, ReadError};
+use super::{Content, Entry, EntryKind, ReadError, ViewStats};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 /// What a read leaves behind for the next caller: the content itself while the
@@ -44,6 +44,9 @@ pub(crate) struct Listing<T> {
     budget: usize,
     /// Reads made (for tests of what a run touches).
     loads: AtomicUsize,
+    /// Reads that gave content, and the bytes they gave (`--stats`).
+    contents: AtomicUsize,
+    bytes: AtomicU64,
     /// The folders of the entries, once asked for.
     dirs: OnceLock<Vec<String>>,
 }
@@ -72,6 +75,8 @@ impl<T> Listing<T> {
             kept: AtomicUsize::new(0),
             budget: CACHE_BUDGET,
             loads: AtomicUsize::new(0),
+            contents: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
             dirs: OnceLock::new(),
         }
     }
@@ -121,6 +126,9 @@ impl<T> Listing<T> {
                 self.loads.fetch_add(1, Ordering::Relaxed);
                 match load(entry, item) {
                     Ok(c) => {
+                        self.contents.fetch_add(1, Ordering::Relaxed);
+                        self.bytes
+                            .fetch_add(c.bytes().len() as u64, Ordering::Relaxed);
                         let slot = self.keep(&c);
                         fresh = Some(c);
                         slot
@@ -164,6 +172,34 @@ impl<T> Listing<T> {
             Slot::Kept(Arc::clone(c))
         } else {
             Slot::Held(Arc::downgrade(c))
+        }
+    }
+
+    /// What was listed and read so far; with `paths`, the paths of the files read.
+    pub(crate) fn stats(&self, paths: bool) -> ViewStats {
+        // Every entry whose content was read has a slot that is not a failure (a
+        // content read again after it was freed still has one).
+        let mut read: Vec<usize> = Vec::new();
+        for shard in &self.read {
+            let shard = shard.lock().unwrap_or_else(|p| p.into_inner());
+            read.extend(
+                shard
+                    .iter()
+                    .filter(|(_, cell)| matches!(cell.get(), Some(Slot::Kept(_) | Slot::Held(_))))
+                    .map(|(i, _)| *i),
+            );
+        }
+        read.sort_unstable();
+        ViewStats {
+            listed: self.entries.len(),
+            read: read.len(),
+            reads: self.contents.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+            paths: paths.then(|| {
+                read.iter()
+                    .filter_map(|i| self.entries.get(*i).map(|e| e.path.clone()))
+                    .collect()
+            }),
         }
     }
 

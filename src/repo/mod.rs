@@ -25,6 +25,7 @@ pub mod memory;
 mod object;
 mod odb;
 mod safe_open;
+mod stats;
 mod submodule;
 #[cfg(test)]
 pub(crate) mod testutil;
@@ -37,6 +38,7 @@ pub use branch::Branches;
 pub use content::Content;
 pub use diff::{Change, ChangeStatus, Diff};
 pub use listing::CACHE_BUDGET;
+pub use stats::{RunStats, ViewStats};
 pub use tracked::tracked;
 
 use std::path::{Path, PathBuf};
@@ -201,6 +203,15 @@ pub trait View: Send + Sync {
     /// Every directory that contains at least one entry, sorted.
     fn dirs(&self) -> Vec<String> {
         listing::dirs_of(self.entries())
+    }
+    /// What the view listed and read so far (`--stats`); with `paths`, the paths of
+    /// the files read. A view without a read cache counts only its entries.
+    fn stats(&self, paths: bool) -> ViewStats {
+        ViewStats {
+            listed: self.entries().len(),
+            paths: paths.then(Vec::new),
+            ..ViewStats::default()
+        }
     }
 }
 

@@ -58,6 +58,10 @@ impl View for GitObjectView {
         self.files.dirs()
     }
 
+    fn stats(&self, paths: bool) -> super::ViewStats {
+        self.files.stats(paths)
+    }
+
     fn link_target(&self, path: &str) -> Option<String> {
         listing::target_of(self.read(path))
     }

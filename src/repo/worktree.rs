@@ -251,6 +251,10 @@ impl View for WorktreeView {
         self.files.dirs()
     }
 
+    fn stats(&self, paths: bool) -> super::ViewStats {
+        self.files.stats(paths)
+    }
+
     fn link_target(&self, path: &str) -> Option<String> {
         listing::target_of(self.read(path))
     }

@@ -17,6 +17,9 @@ pub struct V1<'a> {
     pub policies: Vec<Policy<'a>>,
     pub findings: Vec<Finding<'a>>,
     pub summary: Summary,
+    /// `--stats`: what each view listed and read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stats: Option<&'a crate::repo::RunStats>,
 }
 
 #[derive(Serialize)]
@@ -180,6 +183,7 @@ pub fn to_v1(r: &Report) -> V1<'_> {
             })
             .collect(),
         summary: r.summary(),
+        stats: r.stats.as_ref(),
     }
 }
 

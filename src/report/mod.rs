@@ -125,6 +125,8 @@ pub struct Report {
     pub contents: BTreeMap<String, Arc<Content>>,
     /// What an attestation names, when one was asked for ([`attest`]).
     pub evidence: Option<attest::Evidence>,
+    /// `--stats`: what each view listed and read.
+    pub stats: Option<crate::repo::RunStats>,
 }
 
 /// Where a report places a finding, from its subject alone.
@@ -381,6 +383,7 @@ impl Report {
             findings,
             contents,
             evidence: None,
+            stats: None,
         }
     }
 }

@@ -36,6 +36,8 @@ pub(crate) struct Request<'a> {
     pub attach: &'a [(String, std::path::PathBuf)],
     /// `--only` and `--skip`: the policies left out are not evaluated, only counted.
     pub stages: crate::policy::select::Stages<'a>,
+    /// `--stats`: what each view listed and read goes into the report.
+    pub stats: Option<crate::cli::StatsDetail>,
 }
 
 /// Why an evaluation produced no report.
@@ -210,7 +212,17 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
         &mut findings,
         contents,
     );
+    let stats = req.stats.map(|detail| {
+        let paths = detail == crate::cli::StatsDetail::Paths;
+        repo::RunStats {
+            checked: opened.view.stats(paths),
+            trusted: opened.trusted.as_ref().map(|(v, _)| v.stats(paths)),
+            base: opened.diff.as_ref().map(|d| d.base.stats(paths)),
+            attachments: attachments.stats(paths),
+        }
+    });
     let report = Report {
+        stats,
         target: TargetInfo {
             path: judged.display().to_string(),
             prefix: opened.prefix.clone(),

@@ -72,6 +72,9 @@ impl View for Recording {
     fn dirs(&self) -> Vec<String> {
         self.inner.dirs()
     }
+    fn stats(&self, paths: bool) -> crate::repo::ViewStats {
+        self.inner.stats(paths)
+    }
 }
 
 /// The policy files of a run, as `(name, text)`.

@@ -46,6 +46,7 @@ mod sarif;
 mod sections;
 mod signature;
 mod stages;
+mod stats;
 mod subjects;
 mod test_cmd;
 mod tools;

@@ -326,6 +326,7 @@ fn run_case(
         now: case.now,
         attach: &[],
         stages: args.stages.stages(),
+        stats: None,
     };
     let evaluated = match run::evaluate(&req) {
         Ok(e) => e,
