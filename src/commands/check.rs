@@ -38,7 +38,7 @@ pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
         now: args.now,
         attach: &args.attach,
         stages: args.stages.stages(),
-        stats: args.stats,
+        stats: args.stats.map(|d| d == crate::cli::StatsDetail::Paths),
     };
     let attest = args.format == report::Format::Attestation
         || args

@@ -36,8 +36,9 @@ pub(crate) struct Request<'a> {
     pub attach: &'a [(String, std::path::PathBuf)],
     /// `--only` and `--skip`: the policies left out are not evaluated, only counted.
     pub stages: crate::policy::select::Stages<'a>,
-    /// `--stats`: what each view listed and read goes into the report.
-    pub stats: Option<crate::cli::StatsDetail>,
+    /// `--stats`: what each view listed and read goes into the report (`Some(true)`:
+    /// with the paths read, `--stats=paths`).
+    pub stats: Option<bool>,
 }
 
 /// Why an evaluation produced no report.
@@ -212,14 +213,11 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
         &mut findings,
         contents,
     );
-    let stats = req.stats.map(|detail| {
-        let paths = detail == crate::cli::StatsDetail::Paths;
-        repo::RunStats {
-            checked: opened.view.stats(paths),
-            trusted: opened.trusted.as_ref().map(|(v, _)| v.stats(paths)),
-            base: opened.diff.as_ref().map(|d| d.base.stats(paths)),
-            attachments: attachments.stats(paths),
-        }
+    let stats = req.stats.map(|paths| repo::RunStats {
+        checked: opened.view.stats(paths),
+        trusted: opened.trusted.as_ref().map(|(v, _)| v.stats(paths)),
+        base: opened.diff.as_ref().map(|d| d.base.stats(paths)),
+        attachments: attachments.stats(paths),
     });
     let report = Report {
         stats,
