@@ -4,12 +4,14 @@
 //! (docs/attest.md). relgate needs no network and no key to write it.
 //!
 //! - `subject`: what was judged. With `--rev`, the commit (`digest.gitCommit`). The
-//!   working tree and the index are not commits: their digest is `sha256` of a
-//!   manifest of the view's entries (one `MODE SHA256<TAB>PATH` line each, sorted by
-//!   path: the git mode, the SHA-256 of the file's bytes or of the symbolic link's
-//!   target, `-` for a submodule not checked out), and annotations say so and name
-//!   HEAD. A file that cannot be read (too large, a Git LFS pointer, a FIFO) leaves
-//!   nothing to digest: no statement is written (exit 2); attest a commit instead.
+//!   working tree and the index are not commits: their digest is the git tree id of
+//!   what was judged (`digest.gitTree`), the id `git write-tree` gives for the index
+//!   and `git add -A && git write-tree` for the working tree (no clean filters: the
+//!   files as they are), computed in memory, nothing written to the repository; with
+//!   PATH a folder, the tree of that folder. Annotations say it is not a commit and
+//!   name HEAD. A file that cannot be read (too large, a Git LFS pointer, a FIFO) or a
+//!   submodule whose commit is unknown leaves nothing to digest: no statement is
+//!   written (exit 2); attest a commit instead.
 //! - `predicate.policy.digest.sha256`: SHA-256 of the exact policy set evaluated,
 //!   every policy file and pack in load order (`NAME<TAB>SHA256` lines of their
 //!   text), so any change to a policy, a waiver or a pack changes it.
@@ -53,10 +55,10 @@ pub struct Evidence {
 pub enum Judged {
     /// A commit (`--rev`).
     Commit(String),
-    /// The working tree or the index: the digest of its manifest, and HEAD.
+    /// The working tree or the index: its git tree id, and HEAD.
     Tree {
         source: SourceKind,
-        sha256: String,
+        tree: String,
         head: Option<String>,
     },
     /// It could not be digested: why (no statement is written).
@@ -80,24 +82,44 @@ pub fn policy_digest(files: &[(String, &str)]) -> String {
     sha256(manifest.as_bytes())
 }
 
-/// SHA-256 of a view's manifest (see the module doc), or why there is none.
-pub fn tree_digest(view: &dyn View) -> Result<String, String> {
-    let mut manifest = String::new();
+/// The git tree id of a view (see the module doc), or why there is none.
+/// `gitlink` gives a submodule's commit id.
+pub fn tree_id(
+    view: &dyn View,
+    gitlink: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, String> {
+    use gix_object::tree::{Entry, EntryKind as Kind};
+    let blob = |bytes: &[u8]| {
+        gix_object::compute_hash(gix_hash::Kind::Sha1, gix_object::Kind::Blob, bytes)
+            .map_err(|e| e.to_string())
+    };
+    // Entries by folder: each folder's tree is made once its children are.
+    let mut folders: std::collections::BTreeMap<String, Vec<Entry>> = Default::default();
+    folders.entry(String::new()).or_default();
     for e in view.entries() {
-        let (mode, digest) = match e.kind {
+        let (kind, oid) = match e.kind {
             EntryKind::File => {
                 let content = view.read(&e.path).map_err(|err| err.to_string())?;
                 let exec = view.mode(&e.path).is_some_and(|m| m & 0o111 != 0);
-                let mode = if exec { "100755" } else { "100644" };
-                (mode, sha256(content.bytes()))
+                let kind = if exec {
+                    Kind::BlobExecutable
+                } else {
+                    Kind::Blob
+                };
+                (kind, blob(content.bytes())?)
             }
             EntryKind::Symlink => {
                 let target = view
                     .link_target(&e.path)
                     .ok_or_else(|| format!("cannot read the symbolic link {}", e.path))?;
-                ("120000", sha256(target.as_bytes()))
+                (Kind::Link, blob(target.as_bytes())?)
             }
-            EntryKind::Submodule => ("160000", "-".to_string()),
+            EntryKind::Submodule => {
+                let id = gitlink(&e.path)
+                    .and_then(|h| gix_hash::ObjectId::from_hex(h.as_bytes()).ok())
+                    .ok_or_else(|| format!("the commit of submodule {} is unknown", e.path))?;
+                (Kind::Commit, id)
+            }
             EntryKind::Special => {
                 return Err(format!(
                     "{} is not a regular file (FIFO, socket or device)",
@@ -105,9 +127,53 @@ pub fn tree_digest(view: &dyn View) -> Result<String, String> {
                 ));
             }
         };
-        let _ = writeln!(manifest, "{mode} {digest}\t{}", e.path);
+        let (dir, name) = e.path.rsplit_once('/').unwrap_or(("", &e.path));
+        // Every folder up to the root exists, even one holding only folders.
+        let mut d = dir;
+        while !d.is_empty() && !folders.contains_key(d) {
+            folders.insert(d.to_string(), Vec::new());
+            d = d.rsplit_once('/').map_or("", |(p, _)| p);
+        }
+        folders.entry(dir.to_string()).or_default().push(Entry {
+            mode: kind.into(),
+            filename: name.into(),
+            oid,
+        });
     }
-    Ok(sha256(manifest.as_bytes()))
+    // Deepest folders first (longer paths sort after their parents).
+    let mut names: Vec<String> = folders.keys().cloned().collect();
+    names.sort_by_key(|n| {
+        std::cmp::Reverse(if n.is_empty() {
+            0
+        } else {
+            n.matches('/').count() + 1
+        })
+    });
+    let mut root = None;
+    for name in names {
+        let mut entries = folders.remove(&name).unwrap_or_default();
+        entries.sort();
+        let mut buf = Vec::new();
+        gix_object::WriteTo::write_to(&gix_object::Tree { entries }, &mut buf)
+            .map_err(|e| e.to_string())?;
+        let id = gix_object::compute_hash(gix_hash::Kind::Sha1, gix_object::Kind::Tree, &buf)
+            .map_err(|e| e.to_string())?;
+        match name.rsplit_once('/') {
+            _ if name.is_empty() => root = Some(id),
+            Some((parent, leaf)) => folders.entry(parent.to_string()).or_default().push(Entry {
+                mode: Kind::Tree.into(),
+                filename: leaf.into(),
+                oid: id,
+            }),
+            None => folders.entry(String::new()).or_default().push(Entry {
+                mode: Kind::Tree.into(),
+                filename: name.as_str().into(),
+                oid: id,
+            }),
+        }
+    }
+    root.map(|id| id.to_string())
+        .ok_or_else(|| "no tree was made".to_string())
 }
 
 /// `git+URL` of a repository URL, without user information (a token in an HTTPS
@@ -166,21 +232,17 @@ pub fn statement(r: &Report, e: &Evidence, fail_on: Severity) -> Result<Value, S
             "name": e.resource_uri,
             "digest": {"gitCommit": sha},
         }),
-        Judged::Tree {
-            source,
-            sha256,
-            head,
-        } => {
+        Judged::Tree { source, tree, head } => {
             let what = match source {
                 SourceKind::Staged => "the index (--staged)",
                 _ => "the working tree",
             };
             json!({
                 "name": e.resource_uri,
-                "digest": {"sha256": sha256},
+                "digest": {"gitTree": tree},
                 "annotations": {
                     "relgate.source": super::junit::source_name(*source),
-                    "relgate.note": format!("{what} is not a commit: the digest is relgate's manifest of its files (docs/attest.md)"),
+                    "relgate.note": format!("{what} is not a commit: the digest is its git tree id, as git write-tree would make it (docs/attest.md)"),
                     "relgate.head": head,
                 },
             })

@@ -29,14 +29,16 @@ pub(crate) fn gather(
             Some(sha) => Judged::Commit(sha.clone()),
             None => Judged::Unknown("the commit under check has no id".into()),
         },
-        source => match attest::tree_digest(opened.view.as_ref()) {
-            Ok(sha256) => Judged::Tree {
-                source,
-                sha256,
-                head: opened.rev.clone(),
-            },
-            Err(why) => Judged::Unknown(why),
-        },
+        source => {
+            match attest::tree_id(opened.view.as_ref(), &|p| gitlink(opened, source, path, p)) {
+                Ok(tree) => Judged::Tree {
+                    source,
+                    tree,
+                    head: opened.rev.clone(),
+                },
+                Err(why) => Judged::Unknown(why),
+            }
+        }
     };
     let remote = git2::Repository::discover(path).ok().and_then(|r| {
         r.find_remote("origin")
@@ -51,4 +53,34 @@ pub(crate) fn gather(
         time: now,
         resource_uri: attest::resource_uri(remote.as_deref(), &root),
     }
+}
+
+/// The commit a submodule at `entry` (relative to PATH) records: in the working tree
+/// the one checked out in it (else the index's), in the index the index's.
+fn gitlink(
+    opened: &Opened,
+    source: SourceKind,
+    path: &std::path::Path,
+    entry: &str,
+) -> Option<String> {
+    let repo = git2::Repository::discover(path).ok()?;
+    let full = if opened.prefix.is_empty() {
+        entry.to_string()
+    } else {
+        format!("{}/{entry}", opened.prefix)
+    };
+    if source == SourceKind::Worktree
+        && let Ok(sub) = repo.find_submodule(&full)
+        && let Some(id) = sub.workdir_id()
+    {
+        return Some(id.to_string());
+    }
+    // The index `--staged` judged (`GIT_INDEX_FILE` under a commit hook).
+    let index = match crate::repo::index::staged_index_override(&repo) {
+        Some(file) if source == SourceKind::Staged => git2::Index::open(&file).ok()?,
+        _ => repo.index().ok()?,
+    };
+    index
+        .get_path(std::path::Path::new(&full), 0)
+        .map(|e| e.id.to_string())
 }

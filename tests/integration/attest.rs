@@ -130,12 +130,15 @@ fn a_commit_is_attested_passed_or_failed() {
 }
 
 #[test]
-fn the_working_tree_and_the_index_are_not_commits() {
+fn the_working_tree_and_the_index_are_named_by_their_git_tree() {
     let repo = passing_repo();
+    repo.write("notes/a.txt", "new, not yet added\n")
+        .chmod("notes/a.txt", 0o755)
+        .symlink("notes/link", "a.txt");
     let (_, s) = attest(&repo, &[]);
     let subject = &s["subject"][0];
     assert!(subject["digest"]["gitCommit"].is_null(), "{s:#}");
-    let tree = subject["digest"]["sha256"].as_str().unwrap().to_string();
+    let tree = subject["digest"]["gitTree"].as_str().unwrap().to_string();
     assert_eq!(subject["annotations"]["relgate.source"], "worktree");
     assert_eq!(
         subject["annotations"]["relgate.head"],
@@ -148,18 +151,22 @@ fn the_working_tree_and_the_index_are_not_commits() {
             .starts_with("the working tree is not a commit"),
         "{s:#}"
     );
-    // Same content, same digest; one byte more, another.
-    assert_eq!(
-        attest(&repo, &[]).1["subject"][0]["digest"]["sha256"],
-        tree.as_str()
-    );
-    repo.write("README.md", "readme!\n");
-    let (_, s) = attest(&repo, &[]);
-    assert_ne!(s["subject"][0]["digest"]["sha256"], tree.as_str());
-    // The index: its own source, and a digest of what is staged.
+    // The index before `git add -A` is HEAD's tree; the working tree is what
+    // `git add -A && git write-tree` makes, untracked files, modes and links included.
     let (_, s) = attest(&repo, &["--staged"]);
     assert_eq!(s["subject"][0]["annotations"]["relgate.source"], "staged");
-    assert_eq!(s["subject"][0]["digest"]["sha256"], tree.as_str());
+    assert_eq!(
+        s["subject"][0]["digest"]["gitTree"],
+        repo.git(&["rev-parse", "HEAD^{tree}"]).as_str()
+    );
+    repo.git(&["add", "-A"]);
+    assert_eq!(tree, repo.git(&["write-tree"]));
+    let (_, s) = attest(&repo, &["--staged"]);
+    assert_eq!(s["subject"][0]["digest"]["gitTree"], tree.as_str());
+    // One byte more, another tree.
+    repo.write("README.md", "readme!\n");
+    let (_, s) = attest(&repo, &[]);
+    assert_ne!(s["subject"][0]["digest"]["gitTree"], tree.as_str());
 }
 
 #[test]
