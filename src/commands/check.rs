@@ -35,6 +35,7 @@ pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
         vars: &args.vars,
         now: args.now,
         attach: &args.attach,
+        offline: args.offline,
     };
     let report = match evaluate(&req) {
         Ok(r) => r,

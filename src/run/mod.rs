@@ -8,6 +8,7 @@
 //! ([`crate::report::quote`]). Reports are pure functions of what it returns.
 
 pub(crate) mod builtin;
+mod pins;
 pub(crate) mod sources;
 pub(crate) mod trust;
 pub(crate) mod waive;
@@ -30,6 +31,8 @@ pub(crate) struct Request<'a> {
     pub now: Option<jiff::Timestamp>,
     /// `--attach NAME=PATH`: files the job produced, from outside the repository view.
     pub attach: &'a [(String, std::path::PathBuf)],
+    /// `--offline`: a git pack missing from the pack cache is an error, never fetched.
+    pub offline: bool,
 }
 
 /// Why an evaluation produced no report.
@@ -105,10 +108,22 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         },
         bootstrap,
     };
+    // Pins the change moves (noted below, with --base): the base's are in force.
+    let pin_notes = match &opened.diff {
+        Some(_) if !bootstrap => pins::notes(&files, opened.view.as_ref()),
+        _ => Vec::new(),
+    };
     let set = policy::load(&Inputs {
         files,
         packs: req.packs.to_vec(),
         var_names: req.vars.iter().map(|(k, _)| k.clone()).collect(),
+        remote: Some(Arc::new(policy::fetch::Packs {
+            cache: policy::fetch::cache_dir().unwrap_or_default(),
+            offline: req.offline,
+            root: req.target.path.clone(),
+            trusted: Some(trusted_view.clone()),
+            now: req.now.unwrap_or_else(jiff::Timestamp::now),
+        })),
     })
     .map_err(Failure::Load)?;
     let now = req.now.unwrap_or_else(jiff::Timestamp::now);
@@ -151,6 +166,7 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         if let Some((policy, notes)) = builtin::notes(diff, &trusted_view.paths()) {
             policies.push(policy);
             findings.extend(notes);
+            findings.extend(pin_notes);
         }
     }
     // The one sort of the run: every report shows findings in this order.

@@ -20,6 +20,7 @@ mod first_run;
 mod flag;
 mod flag_forms;
 mod formats;
+mod git_packs;
 mod github;
 mod hermetic;
 mod hostile;

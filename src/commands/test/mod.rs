@@ -310,6 +310,7 @@ fn run_case(
         vars: &vars,
         now: case.now,
         attach: &[],
+        offline: false,
     };
     let evaluated = match run::evaluate(&req) {
         Ok(e) => e,

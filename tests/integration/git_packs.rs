@@ -1,0 +1,354 @@
+//! Git packs: declared in a policy file, fetched from local bare repositories
+//! (`file://`, offline), pinned, verified, signed, updated.
+
+use crate::common::{Repo, Run, command, f, git, relgate_command};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+const POLICY: &str = "version: 1\npolicies:\n  - id: RB-1\n    title: A changelog exists\n    check: {exists: '{changelog}'}\n";
+const MANIFEST: &str =
+    "name: basics\ndescription: t\nversion: '1.0.0'\nvars:\n  changelog: CHANGELOG.md\n";
+
+/// A published pack: a working repository and the bare repository it pushes to.
+struct Published {
+    work: Repo,
+    bare: tempfile::TempDir,
+    /// The pack cache relgate runs get.
+    cache: tempfile::TempDir,
+}
+
+impl Published {
+    fn new() -> Published {
+        let work = Repo::new();
+        work.write("packs/basics/pack.yaml", MANIFEST);
+        work.write("packs/basics/policies.yaml", POLICY);
+        work.write("packs/basics/tests/x/case.yaml", "not: a policy\n");
+        work.commit_all("first");
+        work.git(&["branch", "-M", "main"]);
+        let bare = tempfile::tempdir().unwrap();
+        git(bare.path(), &["init", "-q", "--bare"]);
+        let p = Published {
+            work,
+            bare,
+            cache: tempfile::tempdir().unwrap(),
+        };
+        p.push(false);
+        p
+    }
+
+    fn url(&self) -> String {
+        format!("file://{}", self.bare.path().display())
+    }
+
+    fn head(&self) -> String {
+        self.work.git(&["rev-parse", "HEAD"])
+    }
+
+    fn push(&self, force: bool) {
+        let url = self.url();
+        let mut args = vec!["push", "-q"];
+        if force {
+            args.push("-f");
+        }
+        args.extend([url.as_str(), "HEAD:refs/heads/main"]);
+        self.work.git(&args);
+    }
+
+    fn run(&self, repo: &Path, args: &[&str]) -> Run {
+        let out = relgate_command(repo)
+            .env("XDG_CACHE_HOME", self.cache.path())
+            .args(args)
+            .output()
+            .unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// A repository whose `.relgate/config.yaml` declares the pack at `rev`.
+    fn consumer(&self, rev: &str, extra: &str) -> Repo {
+        let r = Repo::new();
+        r.write(
+            ".relgate/config.yaml",
+            &self.config(rev, "packs/basics", extra),
+        );
+        r.write("README.md", "x\n");
+        r.commit_all("init");
+        r
+    }
+
+    fn config(&self, rev: &str, path: &str, extra: &str) -> String {
+        format!(
+            "version: 1\n# the shared pack\npacks:\n  - git: {}\n    rev: {rev}   # pinned\n    path: {path}\n{extra}",
+            self.url()
+        )
+    }
+}
+
+#[test]
+fn a_pinned_pack_runs_with_its_defaults_and_the_repositorys_overrides() {
+    let p = Published::new();
+    let r = p.consumer(&p.head(), "");
+    let run = p.run(r.path(), &["check", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.findings(), [f("RB-1", "CHANGELOG.md", None)]);
+    let origin = &run.json()["policies"][0]["source"];
+    let short = &p.head()[..7];
+    assert!(
+        origin
+            .to_string()
+            .contains(&format!("pack:basics@{short}/policies.yaml")),
+        "{origin}"
+    );
+    // The repository's vars override the pack's default.
+    r.write(
+        ".relgate/config.yaml",
+        &p.config(&p.head(), "packs/basics", "vars:\n  changelog: README.md\n"),
+    );
+    let run = p.run(r.path(), &["check", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+}
+
+fn assert_pack_error(run: &Run, want: &str) {
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains(".relgate/config.yaml:4:5"),
+        "not located at the packs: entry:\n{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(want), "{want}:\n{}", run.stderr);
+}
+
+#[test]
+fn a_rev_or_a_path_that_does_not_exist_exits_2_at_the_entry() {
+    let p = Published::new();
+    let r = p.consumer("0123456789abcdef0123456789abcdef01234567", "");
+    let run = p.run(r.path(), &["check"]);
+    assert_pack_error(
+        &run,
+        "cannot fetch commit 0123456789abcdef0123456789abcdef01234567",
+    );
+    r.write(
+        ".relgate/config.yaml",
+        &p.config(&p.head(), "packs/nope", ""),
+    );
+    let run = p.run(r.path(), &["check"]);
+    assert_pack_error(&run, "has no folder or file 'packs/nope'");
+    // A branch name is not a pin.
+    r.write(
+        ".relgate/config.yaml",
+        &p.config("main", "packs/basics", ""),
+    );
+    let run = p.run(r.path(), &["check"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("must be a full commit id, found 'main'"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_force_pushed_branch_leaves_the_pin_resolving_by_id() {
+    let p = Published::new();
+    let pinned = p.head();
+    p.work.git(&["reset", "-q", "--hard", "HEAD"]);
+    p.work.write(
+        "packs/basics/policies.yaml",
+        &POLICY.replace("RB-1", "RB-X"),
+    );
+    p.work.git(&["add", "-A"]);
+    p.work.git(&["commit", "-q", "--amend", "-m", "rewritten"]);
+    p.push(true);
+    assert_ne!(p.head(), pinned);
+    let r = p.consumer(&pinned, "");
+    let run = p.run(r.path(), &["check", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.findings(), [f("RB-1", "CHANGELOG.md", None)]);
+}
+
+#[test]
+fn offline_needs_the_cache_and_pack_fetch_fills_it() {
+    let p = Published::new();
+    let r = p.consumer(&p.head(), "");
+    let run = p.run(r.path(), &["check", "--offline"]);
+    assert_pack_error(&run, "not in the pack cache");
+    assert!(run.stderr.contains("relgate pack fetch"), "{}", run.stderr);
+    let list = p.run(r.path(), &["pack", "list"]);
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    assert!(list.stdout.contains("not cached"), "{}", list.stdout);
+    let fetch = p.run(r.path(), &["pack", "fetch"]);
+    assert_eq!(fetch.code, 0, "{}", fetch.stderr);
+    assert!(
+        fetch.stdout.starts_with("fetched basics"),
+        "{}",
+        fetch.stdout
+    );
+    let list = p.run(r.path(), &["pack", "list"]);
+    assert!(
+        list.stdout
+            .contains(&format!("{} packs/basics at {}  cached", p.url(), p.head())),
+        "{}",
+        list.stdout
+    );
+    // The remote is gone: the cache alone serves.
+    std::fs::remove_dir_all(p.bare.path().join("objects")).unwrap();
+    let run = p.run(r.path(), &["check", "--offline", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.findings(), [f("RB-1", "CHANGELOG.md", None)]);
+}
+
+/// The test key `key` of tests/keys, copied with mode 0600.
+fn key(dir: &Path, key: &str) -> PathBuf {
+    let dest = dir.join(key);
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/keys")
+            .join(key),
+        &dest,
+    )
+    .unwrap();
+    std::fs::set_permissions(&dest, std::fs::Permissions::from_mode(0o600)).unwrap();
+    dest
+}
+
+fn signed_commit(p: &Published, key_file: &Path) {
+    p.work.write(
+        "packs/basics/NOTES.md",
+        &format!("signed with {}\n", key_file.display()),
+    );
+    p.work.git(&["add", "-A"]);
+    let out = command("git")
+        .args([
+            "-c",
+            "user.name=publisher",
+            "-c",
+            "user.email=p@relgate.invalid",
+        ])
+        .args(["-c", "gpg.format=ssh", "-c"])
+        .arg(format!("user.signingkey={}", key_file.display()))
+        .args(["commit", "-q", "-S", "-m", "signed release"])
+        .current_dir(p.work.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    p.push(false);
+}
+
+#[test]
+fn signers_accept_a_listed_key_and_refuse_an_unlisted_key_or_no_signature() {
+    let keys = tempfile::tempdir().unwrap();
+    let steering = key(keys.path(), "steering-test");
+    let checklist = key(keys.path(), "checklist-test");
+    let p = Published::new();
+    let unsigned = p.head();
+    signed_commit(&p, &steering);
+    let by_steering = p.head();
+    signed_commit(&p, &checklist);
+    let by_checklist = p.head();
+    let public = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/keys/steering-test.pub"),
+    )
+    .unwrap();
+    let signers = format!("publisher@example.com {}", public.trim());
+    let with = |rev: &str| {
+        let r = p.consumer(rev, "");
+        r.write(
+            ".relgate/config.yaml",
+            &p.config(rev, "packs/basics", "")
+                .replace("    path:", "    signers: .relgate/publishers\n    path:"),
+        );
+        r.write(".relgate/publishers", &format!("{signers}\n"));
+        r.commit_all("signers");
+        r
+    };
+    let r = with(&by_steering);
+    let run = p.run(r.path(), &["check", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.findings(), [f("RB-1", "CHANGELOG.md", None)]);
+    let r = with(&by_checklist);
+    let run = p.run(r.path(), &["check"]);
+    assert_pack_error(
+        &run,
+        "which is not in the allowed signers .relgate/publishers",
+    );
+    let r = with(&unsigned);
+    let run = p.run(r.path(), &["check"]);
+    assert_pack_error(&run, "is not signed");
+}
+
+#[test]
+fn update_rewrites_one_line_and_prints_what_changed() {
+    let p = Published::new();
+    let old = p.head();
+    let r = p.consumer(&old, "");
+    p.work.write(
+        "packs/basics/policies.yaml",
+        &format!(
+            "{}  - id: RB-2\n    title: A readme exists\n    check: {{exists: README.md}}\n",
+            POLICY.replace("A changelog exists", "A changelog file exists")
+        ),
+    );
+    p.work.write(
+        "packs/basics/pack.yaml",
+        &format!("{MANIFEST}  release_branch: main\n"),
+    );
+    p.work.commit_all("second");
+    p.push(false);
+    let new = p.head();
+    let before = r.read(".relgate/config.yaml");
+    let run = p.run(r.path(), &["pack", "update", "basics"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stdout,
+        format!(
+            "basics: {old} -> {new} (.relgate/config.yaml)\n  policies added: RB-2\n  policies changed: RB-1\n  variables added: release_branch\n"
+        )
+    );
+    assert_eq!(r.read(".relgate/config.yaml"), before.replace(&old, &new));
+    let again = p.run(r.path(), &["pack", "update"]);
+    assert_eq!(again.stdout, format!("basics: already at {new}\n"));
+}
+
+#[test]
+fn a_change_that_moves_a_pin_is_judged_by_the_bases_pin_with_a_note() {
+    let p = Published::new();
+    let old = p.head();
+    p.work.write(
+        "packs/basics/policies.yaml",
+        &POLICY.replace("'{changelog}'", "NOTHING.md"),
+    );
+    p.work.commit_all("weaker");
+    p.push(false);
+    let new = p.head();
+    let r = p.consumer(&old, "");
+    r.git(&["branch", "-M", "main"]);
+    r.git(&["checkout", "-q", "-b", "pr"]);
+    r.write(".relgate/config.yaml", &p.config(&new, "packs/basics", ""));
+    r.commit_all("move the pin");
+    let run = p.run(r.path(), &["check", "--base", "main", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.findings(),
+        [
+            f("RELGATE-TRUST", ".relgate/config.yaml", None),
+            f("RELGATE-TRUST", ".relgate/config.yaml", Some(4)),
+            f("RB-1", "CHANGELOG.md", None),
+        ]
+    );
+    let messages = run.messages().join("\n");
+    assert!(
+        messages.contains(&format!(
+            "moves the pin of git pack basics ({}) from {old} to {new}",
+            p.url()
+        )),
+        "{messages}"
+    );
+}
