@@ -224,6 +224,73 @@ impl Packs {
     }
 }
 
+impl Packs {
+    /// Writes a git pack's whole folder at its pin (policies, `pack.yaml`, `tests/`) into
+    /// `dest`, verified as for loading; symbolic links are left out.
+    pub(crate) fn extract(&self, decl: &PackDecl, dest: &Path) -> Result<(), PackError> {
+        let PackDecl::Git {
+            url,
+            rev,
+            path,
+            signers,
+        } = decl
+        else {
+            return Err(err(
+                format!("{} is not a git pack", decl.name()),
+                "name a git pack declared in the repository's policy files",
+            ));
+        };
+        if !self.is_cached(url, rev) {
+            if self.offline {
+                return Err(err(
+                    format!("pack {} is not in the pack cache", decl.name()),
+                    "run `relgate pack fetch`",
+                ));
+            }
+            self.fetch(url, rev)?;
+        }
+        let repo = self.open(url)?;
+        let commit = pinned_commit(&repo, rev, signers.as_deref(), self)?;
+        let tree = commit
+            .tree()
+            .map_err(|e| err(format!("cannot read {rev}: {}", e.message()), ""))?;
+        let tree = if path.is_empty() {
+            tree
+        } else {
+            tree.get_path(Path::new(path))
+                .and_then(|e| repo.find_tree(e.id()))
+                .map_err(|_| err(format!("commit {rev} has no folder '{path}'"), ""))?
+        };
+        let mut problem = None;
+        let _ = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+            if entry.kind() != Some(git2::ObjectType::Blob) || entry.filemode() == 0o120000 {
+                return git2::TreeWalkResult::Ok;
+            }
+            let to = dest.join(dir).join(entry.name().unwrap_or("_"));
+            let written = repo
+                .find_blob(entry.id())
+                .map_err(|e| e.message().to_string())
+                .and_then(|b| {
+                    to.parent()
+                        .map_or(Ok(()), std::fs::create_dir_all)
+                        .and_then(|_| std::fs::write(&to, b.content()))
+                        .map_err(|e| e.to_string())
+                });
+            match written {
+                Ok(()) => git2::TreeWalkResult::Ok,
+                Err(e) => {
+                    problem = Some(err(format!("cannot write {}: {e}", to.display()), ""));
+                    git2::TreeWalkResult::Abort
+                }
+            }
+        });
+        match problem {
+            Some(p) => Err(p),
+            None => Ok(()),
+        }
+    }
+}
+
 fn pin_ref(rev: &str) -> String {
     format!("refs/relgate/pins/{rev}")
 }

@@ -22,7 +22,16 @@ impl Published {
         let work = Repo::new();
         work.write("packs/basics/pack.yaml", MANIFEST);
         work.write("packs/basics/policies.yaml", POLICY);
-        work.write("packs/basics/tests/x/case.yaml", "not: a policy\n");
+        work.write(
+            "packs/basics/tests/missing/case.yaml",
+            "expect:\n  findings: [{policy: RB-1, path: CHANGELOG.md}]\n  exit: 1\n",
+        );
+        work.write("packs/basics/tests/missing/tree/README.md", "x\n");
+        work.write(
+            "packs/basics/tests/present/case.yaml",
+            "expect:\n  status: {RB-1: pass}\n  exit: 0\n",
+        );
+        work.write("packs/basics/tests/present/tree/CHANGELOG.md", "x\n");
         work.commit_all("first");
         work.git(&["branch", "-M", "main"]);
         let bare = tempfile::tempdir().unwrap();
@@ -350,5 +359,52 @@ fn a_change_that_moves_a_pin_is_judged_by_the_bases_pin_with_a_note() {
             p.url()
         )),
         "{messages}"
+    );
+}
+
+#[test]
+fn relgate_test_runs_a_git_packs_own_cases() {
+    let p = Published::new();
+    let r = p.consumer(&p.head(), "");
+    let run = p.run(r.path(), &["test", "--pack", "basics", "--require-failing"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("missing"), "{}", run.stdout);
+    assert!(run.stdout.contains("present"), "{}", run.stdout);
+    // A variable override that breaks the pack's expectations makes the cases fail.
+    let run = p.run(
+        r.path(),
+        &["test", "--pack", "basics", "--var", "changelog=README.md"],
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+}
+
+#[test]
+fn a_local_folder_pack_is_read_from_disk_beside_the_repository() {
+    let shared = tempfile::tempdir().unwrap();
+    let pack = shared.path().join("payments");
+    std::fs::create_dir_all(pack.join("tests")).unwrap();
+    std::fs::write(pack.join("pack.yaml"), MANIFEST).unwrap();
+    std::fs::write(pack.join("policies.yaml"), POLICY).unwrap();
+    std::fs::write(pack.join("tests/case.yaml"), "not: a policy\n").unwrap();
+    let r = Repo::new();
+    r.write(
+        ".relgate/config.yaml",
+        &format!("version: 1\npacks:\n  - path: {}\n", pack.display()),
+    );
+    r.commit_all("init");
+    let run = r.relgate(&["check", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.findings(), [f("RB-1", "CHANGELOG.md", None)]);
+    let missing = format!(
+        "version: 1\npacks:\n  - path: {}/nope\n",
+        shared.path().display()
+    );
+    r.write(".relgate/config.yaml", &missing);
+    let run = r.relgate(&["check"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains(".relgate/config.yaml:3:5"),
+        "{}",
+        run.stderr
     );
 }

@@ -9,6 +9,7 @@
 mod build;
 mod case;
 mod compare;
+mod git_pack;
 mod shipped;
 
 use super::{Io, render_load_errors};
@@ -34,6 +35,33 @@ struct CaseResult {
 }
 
 pub(crate) fn run(args: &TestArgs, io: &mut Io) -> Outcome {
+    // `--pack NAME` naming a git pack of `.relgate/`: its own cases, against it.
+    if args.dirs.is_empty()
+        && let Some(decl) = args
+            .packs
+            .iter()
+            .filter(|p| crate::policy::packs::get(p).is_none())
+            .find_map(|p| git_pack::find(p))
+    {
+        let prepared = match git_pack::prepare(&decl) {
+            Ok(p) => p,
+            Err(m) => {
+                let _ = writeln!(io.err, "relgate test: {m}");
+                return Err(Error::Failed);
+            }
+        };
+        let name = decl.name();
+        let inner = TestArgs {
+            dirs: vec![prepared.tests.clone()],
+            policies: vec![prepared.policies.clone()],
+            packs: args.packs.iter().filter(|p| **p != name).cloned().collect(),
+            vars: args.vars.clone(),
+            filter: args.filter.clone(),
+            require_failing: args.require_failing,
+            format: args.format,
+        };
+        return run(&inner, io);
+    }
     let default_dir = PathBuf::from(".relgate/tests");
     // `relgate test --pack NAME` without a folder: the cases the pack ships.
     let shipped_dir;
