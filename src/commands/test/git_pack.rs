@@ -1,7 +1,8 @@
 //! `relgate test --pack NAME` for a git pack the repository's policy files declare:
 //! the pack's folder at its pin (verified as `relgate check` verifies it) is written to
 //! a temporary folder, and its `tests/` cases run against it, loaded as a local pack
-//! (with `--var` overrides, as for a shipped pack).
+//! (with `--var` overrides, as for a shipped pack). `relgate test --pack ./FOLDER` runs
+//! the cases of a pack folder on disk the same way (a pack's author, before publishing).
 
 use crate::policy::fetch::{Packs, cache_dir};
 use crate::policy::remote::{PackDecl, declared};
@@ -14,8 +15,15 @@ pub(super) struct Prepared {
     pub policies: PathBuf,
 }
 
-/// The git pack `name` declared under `.relgate/` of the current folder, if any.
+/// The git pack `name` declared under `.relgate/` of the current folder, or the pack
+/// folder `name` names (a path with a `/`), if any.
 pub(super) fn find(name: &str) -> Option<PackDecl> {
+    if name.contains('/') && Path::new(name).is_dir() {
+        let abs = std::path::absolute(name).ok()?;
+        return Some(PackDecl::Local {
+            path: abs.display().to_string(),
+        });
+    }
     let dir = Path::new(".relgate");
     if !dir.is_dir() {
         return None;
@@ -34,7 +42,10 @@ pub(super) fn prepare(decl: &PackDecl) -> Result<Prepared, String> {
         .prefix("relgate-pack-tests-")
         .tempdir()
         .map_err(|e| format!("cannot create a temporary folder: {e}"))?;
-    let pack = dir.path().join("pack");
+    let pack = match decl {
+        PackDecl::Local { path } => PathBuf::from(path),
+        _ => dir.path().join("pack"),
+    };
     let packs = Packs {
         cache: cache_dir().ok_or("no pack cache: set XDG_CACHE_HOME or HOME")?,
         offline: false,
@@ -42,9 +53,11 @@ pub(super) fn prepare(decl: &PackDecl) -> Result<Prepared, String> {
         trusted: None,
         now: jiff::Timestamp::now(),
     };
-    packs
-        .extract(decl, &pack)
-        .map_err(|e| format!("{}: {}", e.message, e.help))?;
+    if let PackDecl::Git { .. } = decl {
+        packs
+            .extract(decl, &pack)
+            .map_err(|e| format!("{}: {}", e.message, e.help))?;
+    }
     let tests = pack.join("tests");
     if !tests.is_dir() {
         return Err(format!("pack {} has no tests/ folder", decl.name()));

@@ -50,11 +50,15 @@ pub(crate) fn run(args: &TestArgs, io: &mut Io) -> Outcome {
                 return Err(Error::Failed);
             }
         };
-        let name = decl.name();
         let inner = TestArgs {
             dirs: vec![prepared.tests.clone()],
             policies: vec![prepared.policies.clone()],
-            packs: args.packs.iter().filter(|p| **p != name).cloned().collect(),
+            packs: args
+                .packs
+                .iter()
+                .filter(|p| crate::policy::packs::get(p).is_some())
+                .cloned()
+                .collect(),
             vars: args.vars.clone(),
             filter: args.filter.clone(),
             require_failing: args.require_failing,
