@@ -72,7 +72,9 @@ impl PackSource for Packs {
     fn resolve(&self, decl: &PackDecl) -> Result<PackContent, PackError> {
         match decl {
             PackDecl::Shipped(n) => Err(err(format!("'{n}' is a shipped pack"), "")),
-            PackDecl::Local { path } => super::local::read(&self.root, path, decl),
+            PackDecl::Local { path } => {
+                super::local::read(&self.root, self.trusted.as_deref(), path, decl)
+            }
             PackDecl::Git {
                 url,
                 rev,

@@ -1,10 +1,85 @@
-//! Local folder packs (`packs: [{path: ../shared-policies/payments}]`): a folder on
-//! disk, relative to the repository's root, written by whoever deploys the gate (a
-//! path outside the repository is the workflow's own, as `--policies` outside it is).
-//! Read without following any link inside the folder.
+//! Local folder packs (`packs: [{path: ../shared-policies/payments}]`): a folder
+//! relative to the repository's root. Outside the repository it is read from disk: it
+//! is the workflow's own, written by whoever deploys the gate, as a `--policies` path
+//! outside the repository is. Inside the repository it is read from the trusted tree
+//! (the base with `--base`), never from the checkout a pull request wrote. Read without
+//! following any link.
 
 use super::remote::{PackContent, PackDecl, PackError, is_pack_policy};
-use std::path::Path;
+use crate::repo::View;
+use std::path::{Component, Path};
+
+/// `path` relative to the repository's root when it stays inside it (`..` resolved
+/// lexically, no link followed), `None` when it leaves it or is absolute.
+fn inside(path: &str) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    for c in Path::new(path).components() {
+        match c {
+            Component::Normal(n) => parts.push(n.to_str()?.to_string()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The local pack at `path` of the trusted tree `view`.
+fn from_view(view: &dyn View, rel: &str, decl: &PackDecl) -> Result<PackContent, PackError> {
+    let prefix = if rel.is_empty() {
+        String::new()
+    } else {
+        format!("{rel}/")
+    };
+    let mut files = Vec::new();
+    let mut manifest = None;
+    let wanted: Vec<(String, String)> = view
+        .entries()
+        .iter()
+        .filter_map(|e| {
+            let inner = if e.path == rel {
+                decl.name()
+            } else {
+                e.path.strip_prefix(&prefix)?.to_string()
+            };
+            (inner == "pack.yaml" || is_pack_policy(&inner) || e.path == rel)
+                .then(|| (inner, e.path.clone()))
+        })
+        .collect();
+    for (inner, path) in wanted {
+        let content = view.read(&path).map_err(|e| {
+            err(
+                format!("cannot read {path} of local pack {rel} in the trusted tree: {e}"),
+                "relgate never follows links: commit the policy file itself",
+            )
+        })?;
+        let text = content
+            .text()
+            .map_err(|_| err(format!("{path} is not valid UTF-8"), ""))?
+            .to_string();
+        if inner == "pack.yaml" {
+            manifest = Some(text);
+        } else {
+            files.push((inner, text));
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err(err(
+            format!(
+                "local pack {rel} holds no policy file in the trusted tree (with --base, a pack inside the repository is read from the base)"
+            ),
+            "'path' names a folder of policy files, relative to the repository's root",
+        ));
+    }
+    Ok(PackContent {
+        label: format!("pack:{}", decl.name()),
+        manifest,
+        files,
+    })
+}
 
 fn err(message: String, help: &str) -> PackError {
     PackError {
@@ -13,8 +88,17 @@ fn err(message: String, help: &str) -> PackError {
     }
 }
 
-/// The policy files and manifest of the local pack at `path` (relative to `root`).
-pub(super) fn read(root: &Path, path: &str, decl: &PackDecl) -> Result<PackContent, PackError> {
+/// The policy files and manifest of the local pack at `path` (relative to `root`): from
+/// the trusted tree when it lies inside the repository and there is one, else from disk.
+pub(super) fn read(
+    root: &Path,
+    trusted: Option<&dyn View>,
+    path: &str,
+    decl: &PackDecl,
+) -> Result<PackContent, PackError> {
+    if let (Some(view), Some(rel)) = (trusted, inside(path)) {
+        return from_view(view, &rel, decl);
+    }
     let dir = root.join(path);
     let shown = crate::output::display_path(Path::new(path));
     let meta = std::fs::symlink_metadata(&dir).map_err(|e| {

@@ -503,3 +503,68 @@ fn the_example_passes_with_release_basics_published_signed_and_pinned() {
         list.stdout
     );
 }
+
+#[test]
+fn a_local_pack_inside_the_repository_is_read_from_the_base() {
+    let r = Repo::new();
+    r.write("shared/basics/pack.yaml", MANIFEST);
+    r.write("shared/basics/policies.yaml", POLICY);
+    r.write(
+        ".relgate/config.yaml",
+        "version: 1\npacks:\n  - path: shared/basics\n",
+    );
+    r.write("README.md", "x\n");
+    r.commit_all("base");
+    r.git(&["branch", "-M", "main"]);
+    r.git(&["checkout", "-q", "-b", "pr"]);
+    // The pull request weakens the pack in its own checkout.
+    r.write(
+        "shared/basics/policies.yaml",
+        &POLICY.replace("'{changelog}'", "README.md"),
+    );
+    r.commit_all("weaken the pack");
+    let run = r.relgate(&["check", "--base", "main", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.findings(),
+        [
+            f("RB-1", "CHANGELOG.md", None),
+            f("RELGATE-TRUST", "shared/basics/policies.yaml", None),
+        ]
+    );
+    // Without --base the tree under check is the trusted tree.
+    let run = r.relgate(&["check", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+}
+
+#[test]
+fn a_change_that_removes_a_pack_gets_a_note_and_the_base_keeps_it() {
+    let p = Published::new();
+    let r = p.consumer(&p.head(), "");
+    r.git(&["branch", "-M", "main"]);
+    r.git(&["checkout", "-q", "-b", "pr"]);
+    r.write(
+        ".relgate/config.yaml",
+        "version: 1\npolicies:\n  - id: OWN-1\n    title: t\n    check: {exists: README.md}\n",
+    );
+    r.commit_all("drop the pack");
+    let run = p.run(r.path(), &["check", "--base", "main", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.findings(),
+        [
+            f("RELGATE-TRUST", ".relgate/config.yaml", None),
+            f("RELGATE-TRUST", ".relgate/config.yaml", Some(1)),
+            f("RB-1", "CHANGELOG.md", None),
+        ]
+    );
+    let messages = run.messages().join("\n");
+    assert!(
+        messages.contains(&format!(
+            "this change removes git pack basics ({}) at {}",
+            p.url(),
+            p.head()
+        )),
+        "{messages}"
+    );
+}
