@@ -399,8 +399,8 @@ fn pinned_commit<'r>(
     }
     if let Some(file) = signers {
         let (signature, signed) = match kind {
-            gix_object::Kind::Commit => commit_signature(raw.data()),
-            _ => tag_signature(raw.data()),
+            gix_object::Kind::Commit => super::signed::commit_signature(raw.data()),
+            _ => super::signed::tag_signature(raw.data()),
         }
         .ok_or_else(|| {
             err(
@@ -419,38 +419,6 @@ fn pinned_commit<'r>(
             "pin a commit id",
         )
     })
-}
-
-/// The `gpgsig` header of a raw commit and the commit without it (what was signed).
-fn commit_signature(raw: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
-    let end = raw.windows(2).position(|w| w == b"\n\n")? + 1;
-    let (headers, rest) = raw.split_at(end);
-    let mut signature = Vec::new();
-    let mut signed = Vec::new();
-    let mut in_sig = false;
-    for line in headers.split_inclusive(|b| *b == b'\n') {
-        if let Some(v) = line.strip_prefix(b"gpgsig ") {
-            in_sig = true;
-            signature.extend_from_slice(v);
-        } else if in_sig && line.starts_with(b" ") {
-            signature.extend_from_slice(&line[1..]);
-        } else {
-            in_sig = false;
-            signed.extend_from_slice(line);
-        }
-    }
-    if signature.is_empty() {
-        return None;
-    }
-    signed.extend_from_slice(rest);
-    Some((signature, signed))
-}
-
-/// The signature appended to a raw tag's message, and the tag before it.
-fn tag_signature(raw: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
-    let marker = b"-----BEGIN SSH SIGNATURE-----";
-    let at = raw.windows(marker.len()).rposition(|w| w == marker)?;
-    Some((raw[at..].to_vec(), raw[..at].to_vec()))
 }
 
 /// The pack's files in `commit` below `path` (a folder, or one file).
@@ -555,18 +523,6 @@ fn read_tree(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_commit_signature_is_cut_out_of_what_was_signed() {
-        let raw = b"tree t\nparent p\ngpgsig -----BEGIN SSH SIGNATURE-----\n abc\n -----END SSH SIGNATURE-----\ncommitter c\n\nmessage\n";
-        let (sig, signed) = commit_signature(raw).unwrap();
-        assert_eq!(
-            sig,
-            b"-----BEGIN SSH SIGNATURE-----\nabc\n-----END SSH SIGNATURE-----\n"
-        );
-        assert_eq!(signed, b"tree t\nparent p\ncommitter c\n\nmessage\n");
-        assert!(commit_signature(b"tree t\n\nmsg\n").is_none());
-    }
 
     #[test]
     fn cache_folders_are_keyed_by_the_whole_url() {

@@ -1,24 +1,26 @@
 //! Git packs: declared in a policy file, fetched from local bare repositories
 //! (`file://`, offline), pinned, verified, signed, updated.
 
-use crate::common::{Repo, Run, command, f, git, relgate_command};
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+mod release_basics;
+mod signed;
 
-const POLICY: &str = "version: 1\npolicies:\n  - id: RB-1\n    title: A changelog exists\n    check: {exists: '{changelog}'}\n";
-const MANIFEST: &str =
+use crate::common::{Repo, Run, f, git, relgate_command};
+use std::path::Path;
+
+pub const POLICY: &str = "version: 1\npolicies:\n  - id: RB-1\n    title: A changelog exists\n    check: {exists: '{changelog}'}\n";
+pub const MANIFEST: &str =
     "name: basics\ndescription: t\nversion: '1.0.0'\nvars:\n  changelog: CHANGELOG.md\n";
 
 /// A published pack: a working repository and the bare repository it pushes to.
-struct Published {
-    work: Repo,
-    bare: tempfile::TempDir,
+pub struct Published {
+    pub work: Repo,
+    pub bare: tempfile::TempDir,
     /// The pack cache relgate runs get.
     cache: tempfile::TempDir,
 }
 
 impl Published {
-    fn new() -> Published {
+    pub fn new() -> Published {
         let work = Repo::new();
         work.write("packs/basics/pack.yaml", MANIFEST);
         work.write("packs/basics/policies.yaml", POLICY);
@@ -45,15 +47,15 @@ impl Published {
         p
     }
 
-    fn url(&self) -> String {
+    pub fn url(&self) -> String {
         format!("file://{}", self.bare.path().display())
     }
 
-    fn head(&self) -> String {
+    pub fn head(&self) -> String {
         self.work.git(&["rev-parse", "HEAD"])
     }
 
-    fn push(&self, force: bool) {
+    pub fn push(&self, force: bool) {
         let url = self.url();
         let mut args = vec!["push", "-q"];
         if force {
@@ -63,7 +65,7 @@ impl Published {
         self.work.git(&args);
     }
 
-    fn run(&self, repo: &Path, args: &[&str]) -> Run {
+    pub fn run(&self, repo: &Path, args: &[&str]) -> Run {
         let out = relgate_command(repo)
             .env("XDG_CACHE_HOME", self.cache.path())
             .args(args)
@@ -77,7 +79,7 @@ impl Published {
     }
 
     /// A repository whose `.relgate/config.yaml` declares the pack at `rev`.
-    fn consumer(&self, rev: &str, extra: &str) -> Repo {
+    pub fn consumer(&self, rev: &str, extra: &str) -> Repo {
         let r = Repo::new();
         r.write(
             ".relgate/config.yaml",
@@ -88,7 +90,7 @@ impl Published {
         r
     }
 
-    fn config(&self, rev: &str, path: &str, extra: &str) -> String {
+    pub fn config(&self, rev: &str, path: &str, extra: &str) -> String {
         format!(
             "version: 1\n# the shared pack\npacks:\n  - git: {}\n    rev: {rev}   # pinned\n    path: {path}\n{extra}",
             self.url()
@@ -120,7 +122,7 @@ fn a_pinned_pack_runs_with_its_defaults_and_the_repositorys_overrides() {
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
 }
 
-fn assert_pack_error(run: &Run, want: &str) {
+pub fn assert_pack_error(run: &Run, want: &str) {
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stderr.contains(".relgate/config.yaml:4:5"),
@@ -208,89 +210,6 @@ fn offline_needs_the_cache_and_pack_fetch_fills_it() {
     let run = p.run(r.path(), &["check", "--offline", "--format", "json"]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     assert_eq!(run.findings(), [f("RB-1", "CHANGELOG.md", None)]);
-}
-
-/// The test key `key` of tests/keys, copied with mode 0600.
-fn key(dir: &Path, key: &str) -> PathBuf {
-    let dest = dir.join(key);
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/keys")
-            .join(key),
-        &dest,
-    )
-    .unwrap();
-    std::fs::set_permissions(&dest, std::fs::Permissions::from_mode(0o600)).unwrap();
-    dest
-}
-
-fn signed_commit(p: &Published, key_file: &Path) {
-    p.work.write(
-        "packs/basics/NOTES.md",
-        &format!("signed with {}\n", key_file.display()),
-    );
-    p.work.git(&["add", "-A"]);
-    let out = command("git")
-        .args([
-            "-c",
-            "user.name=publisher",
-            "-c",
-            "user.email=p@relgate.invalid",
-        ])
-        .args(["-c", "gpg.format=ssh", "-c"])
-        .arg(format!("user.signingkey={}", key_file.display()))
-        .args(["commit", "-q", "-S", "-m", "signed release"])
-        .current_dir(p.work.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    p.push(false);
-}
-
-#[test]
-fn signers_accept_a_listed_key_and_refuse_an_unlisted_key_or_no_signature() {
-    let keys = tempfile::tempdir().unwrap();
-    let steering = key(keys.path(), "steering-test");
-    let checklist = key(keys.path(), "checklist-test");
-    let p = Published::new();
-    let unsigned = p.head();
-    signed_commit(&p, &steering);
-    let by_steering = p.head();
-    signed_commit(&p, &checklist);
-    let by_checklist = p.head();
-    let public = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/keys/steering-test.pub"),
-    )
-    .unwrap();
-    let signers = format!("publisher@example.com {}", public.trim());
-    let with = |rev: &str| {
-        let r = p.consumer(rev, "");
-        r.write(
-            ".relgate/config.yaml",
-            &p.config(rev, "packs/basics", "")
-                .replace("    path:", "    signers: .relgate/publishers\n    path:"),
-        );
-        r.write(".relgate/publishers", &format!("{signers}\n"));
-        r.commit_all("signers");
-        r
-    };
-    let r = with(&by_steering);
-    let run = p.run(r.path(), &["check", "--format", "json"]);
-    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    assert_eq!(run.findings(), [f("RB-1", "CHANGELOG.md", None)]);
-    let r = with(&by_checklist);
-    let run = p.run(r.path(), &["check"]);
-    assert_pack_error(
-        &run,
-        "which is not in the allowed signers .relgate/publishers",
-    );
-    let r = with(&unsigned);
-    let run = p.run(r.path(), &["check"]);
-    assert_pack_error(&run, "is not signed");
 }
 
 #[test]
@@ -406,101 +325,6 @@ fn a_local_folder_pack_is_read_from_disk_beside_the_repository() {
         run.stderr.contains(".relgate/config.yaml:3:5"),
         "{}",
         run.stderr
-    );
-}
-
-/// Copies the folder `from` into `to` (files 0644).
-fn copy_dir(from: &Path, to: &Path) {
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-            std::fs::set_permissions(&dest, std::fs::Permissions::from_mode(0o644)).unwrap();
-        }
-    }
-}
-
-#[test]
-fn release_basics_has_a_failing_case_for_each_policy() {
-    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let run = crate::common::relgate_in(
-        crate_dir,
-        &[
-            "test",
-            "--pack",
-            "./policies/release-basics",
-            "--require-failing",
-        ],
-    );
-    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert!(
-        run.stdout.ends_with("7 passed, 0 failed\n"),
-        "{}",
-        run.stdout
-    );
-}
-
-#[test]
-fn the_example_passes_with_release_basics_published_signed_and_pinned() {
-    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let keys = tempfile::tempdir().unwrap();
-    let steering = key(keys.path(), "steering-test");
-    // The publisher: the pack folder of this repository, in a signed commit.
-    let p = Published::new();
-    std::fs::create_dir_all(p.work.path().join("policies/release-basics")).unwrap();
-    copy_dir(
-        &crate_dir.join("policies/release-basics"),
-        &p.work.path().join("policies/release-basics"),
-    );
-    signed_commit(&p, &steering);
-    // The consumer: the example, pinned to that commit.
-    let r = Repo::new();
-    copy_dir(&crate_dir.join("examples/release-basics"), r.path());
-    r.edit(
-        ".relgate/config.yaml",
-        "https://github.com/relgate/relgate",
-        &p.url(),
-    );
-    r.edit(
-        ".relgate/config.yaml",
-        "0000000000000000000000000000000000000000",
-        &p.head(),
-    );
-    let public = std::fs::read_to_string(crate_dir.join("tests/keys/steering-test.pub")).unwrap();
-    std::fs::write(
-        r.path().join(".relgate/signers/pack-publishers"),
-        format!("publisher@example.com {}", public.trim()),
-    )
-    .unwrap();
-    r.commit_all("example");
-    let run = p.run(
-        r.path(),
-        &["check", "--var", "branch=release/1.2", "--format", "json"],
-    );
-    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    for (id, status) in [
-        ("RB-001", "pass"),
-        ("RB-002", "skip"),
-        ("RB-003", "pass"),
-        ("RB-004", "pass"),
-        ("RB-005", "pass"),
-    ] {
-        assert_eq!(run.status(id), status, "{id}");
-    }
-    // The list of the example names the pin, cached after the check fetched it.
-    let list = p.run(r.path(), &["pack", "list"]);
-    assert!(
-        list.stdout.starts_with(&format!(
-            "release-basics  {} policies/release-basics at {}  cached  signers .relgate/signers/pack-publishers",
-            p.url(),
-            p.head()
-        )),
-        "{}",
-        list.stdout
     );
 }
 
