@@ -37,13 +37,13 @@ struct CaseResult {
 pub(crate) fn run(args: &TestArgs, io: &mut Io) -> Outcome {
     // `--pack NAME` naming a git pack of `.relgate/`: its own cases, against it.
     if args.dirs.is_empty()
-        && let Some(decl) = args
+        && let Some(found) = args
             .packs
             .iter()
             .filter(|p| crate::policy::packs::get(p).is_none())
             .find_map(|p| git_pack::find(p))
     {
-        let prepared = match git_pack::prepare(&decl) {
+        let prepared = match git_pack::prepare(&found) {
             Ok(p) => p,
             Err(m) => {
                 let _ = writeln!(io.err, "relgate test: {m}");

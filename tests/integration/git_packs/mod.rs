@@ -191,6 +191,14 @@ fn offline_needs_the_cache_and_pack_fetch_fills_it() {
     let list = p.run(r.path(), &["pack", "list"]);
     assert_eq!(list.code, 0, "{}", list.stderr);
     assert!(list.stdout.contains("not cached"), "{}", list.stdout);
+    // Commands that need no repository read the cache only.
+    let policies = p.run(r.path(), &["list"]);
+    assert_eq!(policies.code, 2, "{}{}", policies.stdout, policies.stderr);
+    assert!(
+        policies.stderr.contains("relgate pack fetch"),
+        "{}",
+        policies.stderr
+    );
     let fetch = p.run(r.path(), &["pack", "fetch"]);
     assert_eq!(fetch.code, 0, "{}", fetch.stderr);
     assert!(
@@ -198,6 +206,9 @@ fn offline_needs_the_cache_and_pack_fetch_fills_it() {
         "{}",
         fetch.stdout
     );
+    let policies = p.run(r.path(), &["list"]);
+    assert_eq!(policies.code, 0, "{}{}", policies.stdout, policies.stderr);
+    assert!(policies.stdout.starts_with("RB-1"), "{}", policies.stdout);
     let list = p.run(r.path(), &["pack", "list"]);
     assert!(
         list.stdout
@@ -295,6 +306,24 @@ fn relgate_test_runs_a_git_packs_own_cases() {
         &["test", "--pack", "basics", "--var", "changelog=README.md"],
     );
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    // So does the repository's own value of a variable the pack declares; its other
+    // variables are not the pack's business.
+    r.write(
+        ".relgate/config.yaml",
+        &p.config(
+            &p.head(),
+            "packs/basics",
+            "vars:\n  changelog: {value: README.md}\n  own: '{missing}'\n",
+        ),
+    );
+    let run = p.run(r.path(), &["test", "--pack", "basics"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    // (The README the case 'missing' holds satisfies the policy; 'present' has none.)
+    assert!(
+        run.stdout.ends_with("0 passed, 2 failed\n"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
