@@ -20,7 +20,14 @@
 //! core.hooksPath=/dev/null` and a bare repository created without templates (no
 //! hook can run), and `protocol.ext.allow=never` (no URL runs a command). It always
 //! works in the cache's own repository (`--git-dir`), never in the repository under
-//! check, so no configuration of that repository applies.
+//! check, so no configuration of that repository applies; and the cache repository's
+//! own `config` is rewritten before every run, so a cache restored from elsewhere (a CI
+//! cache) cannot bring a command for git to run.
+//!
+//! A planted cache cannot change what a pin means either: the pin's object is hashed
+//! here and compared with its id, and libgit2 verifies the hash of every object it
+//! reads (strict hash verification, on by default), so a tree or file that does not
+//! match its id is an error, never content.
 
 use super::remote::{PackContent, PackDecl, PackError, PackSource, is_pack_policy};
 use crate::repo::View;
@@ -137,6 +144,9 @@ impl Packs {
     }
 
     fn open(&self, url: &str) -> Result<git2::Repository, PackError> {
+        // Every object read is hashed and compared with its id (libgit2's default, made
+        // explicit: the cache may have been restored from elsewhere).
+        git2::opts::strict_hash_verification(true);
         git2::Repository::open_bare(self.repo_dir(url)).map_err(|e| {
             err(
                 format!("cannot open the pack cache for {url}: {}", e.message()),
@@ -297,9 +307,30 @@ fn pin_ref(rev: &str) -> String {
     format!("refs/relgate/pins/{rev}")
 }
 
+/// The only configuration a cache repository has, written before every git run: a
+/// cache restored from elsewhere (a CI cache another job saved) could carry a `config`
+/// naming a credential helper, a proxy command or an ssh command to run.
+const CACHE_CONFIG: &str =
+    "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n";
+
+fn reset_config(dir: &Path) -> Result<(), PackError> {
+    let config = dir.join("config");
+    // A link is removed, never written through.
+    let _ = std::fs::remove_file(&config);
+    std::fs::write(&config, CACHE_CONFIG).map_err(|e| {
+        err(
+            format!("cannot write {}: {e}", config.display()),
+            "remove that folder of the pack cache and fetch again",
+        )
+    })
+}
+
 /// Runs the user's git in the cache repository `dir` with a clean environment (see the
 /// module documentation); its standard output, or its standard error as the error.
 fn run_git(dir: &Path, args: &[&str]) -> Result<String, PackError> {
+    if dir.join("HEAD").is_file() {
+        reset_config(dir)?;
+    }
     let mut cmd = Command::new("git");
     cmd.env_clear();
     for k in [

@@ -421,3 +421,47 @@ fn a_change_that_removes_a_pack_gets_a_note_and_the_base_keeps_it() {
         "{messages}"
     );
 }
+
+#[test]
+fn a_planted_cache_config_is_never_obeyed() {
+    let p = Published::new();
+    let r = p.consumer(&p.head(), "");
+    let fetch = p.run(r.path(), &["pack", "fetch"]);
+    assert_eq!(fetch.code, 0, "{}", fetch.stderr);
+    // A cache restored from elsewhere carries a config that forbids (or runs) things.
+    let packs = p.cache.path().join("relgate/packs");
+    let repo = std::fs::read_dir(&packs)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let config = repo.join("config");
+    let planted = format!(
+        "{}[protocol \"file\"]\n\tallow = never\n",
+        std::fs::read_to_string(&config).unwrap()
+    );
+    std::fs::write(&config, planted).unwrap();
+    p.work
+        .write("packs/basics/more.yaml", &POLICY.replace("RB-1", "RB-2"));
+    p.work.commit_all("second");
+    p.push(false);
+    r.write(
+        ".relgate/config.yaml",
+        &p.config(&p.head(), "packs/basics", ""),
+    );
+    let run = p.run(r.path(), &["check", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.findings(),
+        [
+            f("RB-1", "CHANGELOG.md", None),
+            f("RB-2", "CHANGELOG.md", None)
+        ]
+    );
+    assert!(
+        !std::fs::read_to_string(&config)
+            .unwrap()
+            .contains("protocol")
+    );
+}
