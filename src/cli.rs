@@ -83,7 +83,8 @@ pub struct PolicyArgs {
     /// A policy file or folder (repeatable); default: .relgate/ of the repository
     #[arg(long = "policies", value_name = "PATH")]
     pub policies: Vec<PathBuf>,
-    /// Add a pack shipped in the binary (repeatable), e.g. billing-gateway-dr
+    /// Add a pack (repeatable): shipped in the binary, e.g. billing-gateway-dr, or a git
+    /// pack pinned to a commit, git+URL@COMMIT#PATH
     #[arg(long = "pack", value_name = "NAME")]
     pub packs: Vec<String>,
     /// Set or override a policy variable (repeatable)
@@ -117,7 +118,8 @@ pub struct CheckArgs {
     /// A policy file or folder (repeatable); default: .relgate/ of the repository
     #[arg(long = "policies", value_name = "PATH")]
     pub policies: Vec<PathBuf>,
-    /// Add a pack shipped in the binary (repeatable), e.g. billing-gateway-dr
+    /// Add a pack (repeatable): shipped in the binary, e.g. billing-gateway-dr, or a git
+    /// pack pinned to a commit, git+URL@COMMIT#PATH
     #[arg(long = "pack", value_name = "NAME")]
     pub packs: Vec<String>,
     /// Set or override a policy variable (repeatable)

@@ -104,6 +104,25 @@ pub(crate) fn load(inputs: &Inputs) -> Result<PolicySet, LoadErrors> {
     let mut manifests: std::collections::BTreeSet<String> = Default::default();
     let mut loaded_remote: Vec<remote::PackDecl> = Vec::new();
     for p in &inputs.packs {
+        if let Some(spec) = remote::parse_spec(p) {
+            match spec.and_then(|decl| {
+                let source = inputs.remote.as_ref().ok_or_else(|| {
+                    format!("--pack {p}: git packs are loaded by relgate check, test, list, explain and validate")
+                })?;
+                source
+                    .resolve(&decl)
+                    .map_err(|e| format!("--pack {p}: {} ({})", e.message, e.help))
+            }) {
+                Ok(content) => {
+                    for (name, text) in pack_queue(content, &mut manifests) {
+                        pack_files.insert(name.clone());
+                        queue.push((name, text));
+                    }
+                }
+                Err(m) => errors.push(LoadError::global(Code::UnknownPack, m)),
+            }
+            continue;
+        }
         match packs::get(p) {
             Some(text) => {
                 loaded_packs.push(p.clone());

@@ -147,6 +147,30 @@ pub(crate) fn is_full_id(rev: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
+/// A git pack given on the command line (`--pack`, the action's `packs` input):
+/// `git+URL@COMMIT` or `git+URL@COMMIT#PATH`. `None` when `spec` is not one (a shipped
+/// pack's name); an error when it is one but not valid.
+pub(crate) fn parse_spec(spec: &str) -> Option<Result<PackDecl, String>> {
+    let rest = spec.strip_prefix("git+")?;
+    let (pinned, path) = rest.split_once('#').unwrap_or((rest, ""));
+    let Some((url, rev)) = pinned.rsplit_once('@') else {
+        return Some(Err(format!(
+            "'{spec}' names no commit: write git+URL@COMMIT#PATH"
+        )));
+    };
+    if url.is_empty() || !is_full_id(rev) {
+        return Some(Err(format!(
+            "'{spec}' must pin a full commit id (40 lower-case hex digits): git+URL@COMMIT#PATH"
+        )));
+    }
+    Some(Ok(PackDecl::Git {
+        url: url.to_string(),
+        rev: rev.to_string(),
+        path: path.trim_matches('/').to_string(),
+        signers: None,
+    }))
+}
+
 /// Reads a `packs:` node; errors go to `lx`.
 pub(crate) fn read_decls(lx: &mut LoadCx, node: &Value) -> Vec<Declared> {
     let Kind::Array(items) = &node.kind else {
@@ -373,6 +397,24 @@ mod tests {
             let msgs: Vec<&str> = lx.errors.iter().map(|e| e.message.as_str()).collect();
             assert!(msgs.iter().any(|m| m.contains(want)), "{entry}: {msgs:?}");
         }
+    }
+
+    #[test]
+    fn command_line_git_packs() {
+        let id = "0123456789abcdef0123456789abcdef01234567";
+        assert!(parse_spec("billing-gateway-dr").is_none());
+        let d = parse_spec(&format!("git+git@example.com:acme/packs.git@{id}#packs/x/")).unwrap();
+        assert_eq!(
+            d.unwrap(),
+            PackDecl::Git {
+                url: "git@example.com:acme/packs.git".into(),
+                rev: id.into(),
+                path: "packs/x".into(),
+                signers: None,
+            }
+        );
+        assert!(parse_spec("git+https://x.invalid/p@main").unwrap().is_err());
+        assert!(parse_spec("git+https://x.invalid/p").unwrap().is_err());
     }
 
     #[test]

@@ -465,3 +465,25 @@ fn a_planted_cache_config_is_never_obeyed() {
             .contains("protocol")
     );
 }
+
+#[test]
+fn a_git_pack_on_the_command_line_is_pinned_too() {
+    let p = Published::new();
+    let r = Repo::new();
+    r.write("README.md", "x\n");
+    r.commit_all("init");
+    let spec = format!("git+{}@{}#packs/basics", p.url(), p.head());
+    let run = p.run(r.path(), &["check", "--pack", &spec, "--format", "json"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.findings(), [f("RB-1", "CHANGELOG.md", None)]);
+    let run = p.run(
+        r.path(),
+        &["check", "--pack", &format!("git+{}@main", p.url())],
+    );
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("must pin a full commit id"),
+        "{}",
+        run.stderr
+    );
+}
