@@ -27,7 +27,10 @@ pub(crate) fn run(cmd: &PackCommand, io: &mut Io) -> Outcome {
 
 /// A declaration and the policy file (on disk) it stands in.
 struct InFile {
+    /// As shown.
     file: String,
+    /// As opened (what `update` rewrites).
+    path: PathBuf,
     text: String,
     d: Declared,
 }
@@ -43,10 +46,28 @@ fn declarations(args: &PackArgs, io: &mut Io) -> Result<(Packs, Vec<InFile>), Er
     } else {
         args.policies.clone()
     };
-    let files = read_policy_paths(&paths).map_err(|e| {
-        let msgs: Vec<String> = e.0.iter().map(|e| e.message.clone()).collect();
-        fail(io, msgs.join("; "))
-    })?;
+    // The same walk as `--policies` (no link followed, `.relgate/tests/` left out),
+    // keeping each file's path to rewrite it.
+    let mut found = Vec::new();
+    let mut errors = Vec::new();
+    for p in &paths {
+        if std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()) {
+            super::collect_yaml(p, &mut found, &mut errors);
+        } else {
+            found.push(p.clone());
+        }
+    }
+    let mut files = Vec::new();
+    for f in found {
+        match read_policy_paths(std::slice::from_ref(&f)) {
+            Ok(read) => files.extend(read.into_iter().map(|(n, t)| (n, t, f.clone()))),
+            Err(e) => errors.extend(e.0),
+        }
+    }
+    if !errors.is_empty() {
+        let msgs: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
+        return Err(fail(io, msgs.join("; ")));
+    }
     let Some(cache) = cache_dir() else {
         return Err(fail(
             io,
@@ -61,13 +82,11 @@ fn declarations(args: &PackArgs, io: &mut Io) -> Result<(Packs, Vec<InFile>), Er
         now: jiff::Timestamp::now(),
     };
     let mut out = Vec::new();
-    for (file, text) in files {
-        if file.contains("/.relgate/tests/") || file.starts_with(".relgate/tests/") {
-            continue;
-        }
+    for (file, text, path) in files {
         for d in remote::declared(&file, &text) {
             out.push(InFile {
                 file: file.strip_prefix("./").unwrap_or(&file).to_string(),
+                path: path.clone(),
                 text: text.clone(),
                 d,
             });
@@ -169,7 +188,7 @@ fn update(args: &PackUpdateArgs, io: &mut Io) -> Outcome {
     }
     // Files are rewritten after every pack is judged: one edit per `rev:` value.
     // Per file: its text and the (offset, old, new) of each `rev:` value to rewrite.
-    type Edits = BTreeMap<String, (String, Vec<(usize, String, String)>)>;
+    type Edits = BTreeMap<PathBuf, (String, Vec<(usize, String, String)>)>;
     let mut edits: Edits = BTreeMap::new();
     for f in chosen {
         let PackDecl::Git {
@@ -218,7 +237,7 @@ fn update(args: &PackUpdateArgs, io: &mut Io) -> Outcome {
             ));
         };
         edits
-            .entry(f.file.clone())
+            .entry(f.path.clone())
             .or_insert_with(|| (f.text.clone(), Vec::new()))
             .1
             .push((offset, rev.clone(), new.clone()));
@@ -233,8 +252,9 @@ fn update(args: &PackUpdateArgs, io: &mut Io) -> Outcome {
         for (offset, old, new) in at {
             text.replace_range(offset..offset + old.len(), &new);
         }
-        if let Err(e) = std::fs::write(PathBuf::from(&file), text) {
-            let _ = writeln!(io.err, "relgate pack update: cannot write {file}: {e}");
+        if let Err(e) = std::fs::write(&file, text) {
+            let shown = crate::output::display_path(&file);
+            let _ = writeln!(io.err, "relgate pack update: cannot write {shown}: {e}");
             return Err(Error::Failed);
         }
     }

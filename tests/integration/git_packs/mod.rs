@@ -254,6 +254,34 @@ fn update_rewrites_one_line_and_prints_what_changed() {
     assert_eq!(r.read(".relgate/config.yaml"), before.replace(&old, &new));
     let again = p.run(r.path(), &["pack", "update"]);
     assert_eq!(again.stdout, format!("basics: already at {new}\n"));
+    // --ref: the newest commit of another branch; a removed policy is named.
+    p.work.git(&["checkout", "-q", "-b", "next"]);
+    p.work
+        .write("packs/basics/policies.yaml", "version: 1\npolicies: []\n");
+    p.work.write(
+        "packs/basics/other.yaml",
+        "version: 1\npolicies:\n  - id: RB-3\n    title: t\n    check: {exists: README.md}\n",
+    );
+    p.work.commit_all("next");
+    let url = p.url();
+    p.work.git(&["push", "-q", &url, "next"]);
+    let next = p.head();
+    let run = p.run(r.path(), &["pack", "update", "basics", "--ref", "next"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stdout,
+        format!(
+            "basics: {new} -> {next} (.relgate/config.yaml)\n  policies added: RB-3\n  policies removed: RB-1, RB-2\n"
+        )
+    );
+    assert_eq!(r.read(".relgate/config.yaml"), before.replace(&old, &next));
+    let run = p.run(r.path(), &["pack", "update", "basics", "--ref", "nope"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("has no branch or tag 'nope'"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
