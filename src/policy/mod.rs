@@ -163,6 +163,23 @@ pub(crate) fn load(inputs: &Inputs) -> Result<PolicySet, LoadErrors> {
                     if loaded_remote.contains(&decl) {
                         continue;
                     }
+                    // A pack's own files name the folders of the repository that pins
+                    // it nothing: a local pack inside a pack is refused.
+                    if matches!(decl, remote::PackDecl::Local { .. })
+                        && pack_files.contains(&file.name)
+                    {
+                        errors.push(
+                            LoadError::new(
+                                Code::UnknownPack,
+                                &file,
+                                span,
+                                "a pack cannot load a local folder pack",
+                            )
+                            .label("local pack")
+                            .help("declare the folder in the repository's own policy files, or publish it as a git pack"),
+                        );
+                        continue;
+                    }
                     match resolve(inputs, &decl, &file, span) {
                         Ok(content) => {
                             for (name, text) in pack_queue(content, &mut manifests) {

@@ -515,3 +515,30 @@ fn a_git_pack_on_the_command_line_is_pinned_too() {
         run.stderr
     );
 }
+
+#[test]
+fn a_pack_cannot_reach_into_the_consumers_folders() {
+    let p = Published::new();
+    p.work.write(
+        "packs/basics/nested.yaml",
+        "version: 1\npacks:\n  - path: ../secrets\n",
+    );
+    p.work.commit_all("nested local pack");
+    p.push(false);
+    let r = p.consumer(&p.head(), "");
+    let run = p.run(r.path(), &["check"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    let short = &p.head()[..7];
+    assert!(
+        run.stderr
+            .contains(&format!("pack:basics@{short}/nested.yaml:3:5")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("a pack cannot load a local folder pack"),
+        "{}",
+        run.stderr
+    );
+}
