@@ -384,7 +384,21 @@ fn run_git(dir: &Path, args: &[&str]) -> Result<String, PackError> {
     if out.status.success() {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     } else {
-        Err(err(String::from_utf8_lossy(&out.stderr).into_owned(), ""))
+        Err(err(
+            redact(&String::from_utf8_lossy(&out.stderr)).trim_end(),
+            "",
+        ))
+    }
+}
+
+/// `text` with the credentials of every URL (`scheme://user:token@host`) cut out: a
+/// token an `insteadOf` rule adds must not reach a report or a CI log.
+fn redact(text: &str) -> String {
+    static URL_USER: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    match URL_USER.get_or_init(|| regex::Regex::new(r"([A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]+@").ok())
+    {
+        Some(re) => re.replace_all(text, "${1}***@").into_owned(),
+        None => "git failed (its message could not be redacted)".to_string(),
     }
 }
 
@@ -554,6 +568,20 @@ fn read_tree(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_in_git_messages_are_cut_out() {
+        assert_eq!(
+            redact(
+                "fatal: repository 'https://x-access-token:ghs_abc@github.com/acme/p/' not found"
+            ),
+            "fatal: repository 'https://***@github.com/acme/p/' not found"
+        );
+        assert_eq!(
+            redact("ssh: git@github.com: denied"),
+            "ssh: git@github.com: denied"
+        );
+    }
 
     #[test]
     fn cache_folders_are_keyed_by_the_whole_url() {
