@@ -14,6 +14,7 @@
 pub(crate) mod fetch;
 mod file;
 mod local;
+mod pack_tree;
 pub(crate) mod packs;
 mod params;
 mod refs;
