@@ -2,7 +2,11 @@
 # Installs the relgate that action.yml runs, and writes its absolute path as the step
 # output `path`. Modes (the action's `install` input, in INPUT_INSTALL):
 #
-#   binary (default; `true` is the same): download the release binary of the version in
+#   auto (default; `true` is the same): `binary` when this revision of the action has a
+#     release checksum for the runner (dist/VERSION and an entry of dist/SHA256SUMS),
+#     else `source`, with a notice saying so (before the first release, and on a branch
+#     or commit of the action that is not a release, there are no checksums).
+#   binary: download the release binary of the version in
 #     dist/VERSION for this runner's OS and architecture, and verify its SHA-256 against
 #     dist/SHA256SUMS, both committed in the action at its tag. A mismatch, a missing
 #     entry or an unsupported platform exits 2 before anything is run.
@@ -174,6 +178,27 @@ install_binary() {
   echo "relgate $version ($target) verified: sha256 $actual" >&2
 }
 
+# The release archive's target for this runner, or nothing (exit 1).
+runner_target() {
+  case "${RUNNER_OS:-}/${RUNNER_ARCH:-}" in
+    Linux/X64) echo x86_64-unknown-linux-musl ;;
+    Linux/ARM64) echo aarch64-unknown-linux-musl ;;
+    macOS/X64) echo x86_64-apple-darwin ;;
+    macOS/ARM64) echo aarch64-apple-darwin ;;
+    *) return 1 ;;
+  esac
+}
+
+# Whether this revision of the action lists a release binary for the runner: a version
+# in dist/VERSION and a checksum line for its archive in dist/SHA256SUMS (install_binary
+# checks both again, strictly, before it downloads anything).
+released_for_runner() {
+  local version_file="$action_dir/dist/VERSION" sums="$action_dir/dist/SHA256SUMS" target
+  [ -f "$version_file" ] && [ -s "$sums" ] || return 1
+  target=$(runner_target) || return 1
+  awk -v f="relgate-$target.tar.gz" '$2 == f || $2 == "*" f { found = 1 } END { exit !found }' "$sums"
+}
+
 mode=${1:-install}
 if [ "$mode" = key ]; then
   lock=$(sha256 "$action_dir/Cargo.lock")
@@ -182,13 +207,21 @@ if [ "$mode" = key ]; then
 fi
 
 bin=
-case "${INPUT_INSTALL:-binary}" in
-  binary | true) install_binary ;;
+case "${INPUT_INSTALL:-auto}" in
+  auto | true)
+    if released_for_runner; then
+      install_binary
+    else
+      echo "::notice title=relgate install::this revision of the action has no release checksum for ${RUNNER_OS:-?}/${RUNNER_ARCH:-?} (dist/SHA256SUMS): building relgate from the action's own source with the pinned toolchain $toolchain (install: auto). Use a released tag of the action for the verified binary."
+      install_source
+    fi
+    ;;
+  binary) install_binary ;;
   source) install_source ;;
   false)
     bin=$(command -v relgate) || fail "install: false, but no relgate on PATH"
     ;;
-  *) fail "install must be binary, source or false, not '${INPUT_INSTALL}'" ;;
+  *) fail "install must be auto, binary, source or false, not '${INPUT_INSTALL}'" ;;
 esac
 case "$bin" in
   /* | [A-Za-z]:*) ;;
@@ -197,7 +230,7 @@ esac
 [ -x "$bin" ] || fail "$bin is not an executable"
 # What this script installed must run; a relgate of your own (install: false) is run
 # only by the check step, which reports a crash itself.
-if [ "${INPUT_INSTALL:-binary}" != false ]; then
+if [ "${INPUT_INSTALL:-auto}" != false ]; then
   "$bin" --version >&2 || fail "$bin does not run"
 fi
 echo "path=$bin" >> "$GITHUB_OUTPUT"

@@ -20,8 +20,8 @@ pub enum Command {
     /// Explain what a policy checks, why, and how to fix a failure; or document a check kind
     Explain(ExplainArgs),
     /// Load and validate policy files only; no repository needed
-    Validate(PolicyArgs),
-    /// Write a starter .relgate/ into a repository
+    Validate(ValidateArgs),
+    /// Write a starter .relgate/ (policies, their JSON Schema, tests) into a repository
     Init(InitArgs),
     /// Run policy tests: case folders built into repositories, with expected findings
     Test(TestArgs),
@@ -93,6 +93,17 @@ pub struct PolicyArgs {
     /// Output format
     #[arg(long, value_enum, default_value = "human")]
     pub format: ListFormat,
+}
+
+/// `relgate validate`: the policies as `check` loads them, at a time.
+#[derive(Debug, Args, Clone)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// The time waivers' horizon is measured from, as `check --now` (RFC 3339 or
+    /// YYYY-MM-DD; default: the clock)
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    pub now: Option<jiff::Timestamp>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -179,6 +190,9 @@ pub struct SchemaArgs {
     /// `json`: the JSON Schema of policy files; `markdown`: the reference of every check kind
     #[arg(long, value_enum, default_value = "json")]
     pub format: SchemaFormat,
+    /// The JSON Schema of a policy test's `case.yaml` (`relgate test`) instead
+    #[arg(long, conflicts_with = "format")]
+    pub case: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,7 +4,6 @@
 use crate::eval::selected::Selection;
 use crate::eval::{Cx, EvalError, Hit, Subject};
 use crate::finding::Finding;
-use crate::lang::template::no_escape;
 use crate::policy::{Cond, Policy, PolicySet};
 use crate::repo::ReadError;
 use rayon::prelude::*;
@@ -46,10 +45,15 @@ pub(crate) struct PolicyOutcome {
 
 /// Evaluates every policy (in parallel) and returns outcomes in policy order.
 pub(crate) fn evaluate(set: &PolicySet, cx: &Cx) -> Result<Vec<PolicyOutcome>, ReadError> {
-    set.policies
+    let outcomes: Vec<Result<PolicyOutcome, ReadError>> = set
+        .policies
         .par_iter()
         .map(|p| evaluate_policy(p, cx))
-        .collect()
+        .collect();
+    // In policy order: when several policies cannot be read, the error is the first
+    // policy's, whatever thread finished first (rayon's own collect into a `Result`
+    // keeps whichever error it met).
+    outcomes.into_iter().collect()
 }
 
 fn evaluate_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, ReadError> {
@@ -59,6 +63,13 @@ fn evaluate_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, ReadError> {
         ..*cx
     };
     let mut o = judge_policy(p, cx)?;
+    // Files read for the variables it names (`data:` reading pyproject.toml) were
+    // looked at too: a policy whose only input is a variable selected that file.
+    for v in &p.vars {
+        if let Some((file, _)) = cx.vars.origin(v) {
+            cx.record(file);
+        }
+    }
     (o.selected, o.unmatched) = selection.summary();
     Ok(o)
 }
@@ -200,10 +211,16 @@ pub(crate) fn eval(c: &Cond, cx: &Cx) -> Result<Vec<Hit>, EvalError> {
         Cond::Not(inner) => {
             let hits = eval(inner, cx)?;
             if hits.is_empty() {
-                return Ok(vec![Hit::new(
-                    format!("'{}' holds, but must not", describe(inner)),
-                    Subject::Policy,
-                )]);
+                let holds = format!("'{}' holds, but must not", describe(inner));
+                // Say what held, and where, when the check can tell.
+                let seen = match inner.as_ref() {
+                    Cond::Check { check, .. } => check.held(cx),
+                    _ => None,
+                };
+                return Ok(vec![match seen {
+                    Some(h) => Hit::new(format!("{holds}: {}", h.message), h.subject),
+                    None => Hit::new(holds, Subject::Policy),
+                }]);
             }
             // "Could not judge" is never inverted into a pass: it stays a failure.
             Ok(hits.into_iter().filter(|h| h.undecided).collect())
@@ -218,12 +235,12 @@ fn outcome(
     reason: Option<String>,
     hits: Vec<Hit>,
 ) -> PolicyOutcome {
-    // Rendered once per policy, with the run's variables (raw when one has no value).
-    let help = p.help.as_ref().map(|t| {
-        cx.vars
-            .render(t, no_escape)
-            .unwrap_or_else(|_| t.raw.clone())
-    });
+    // Rendered once per policy, with every value the run has (a variable without one
+    // stays `{name}`).
+    let help = p
+        .help
+        .as_ref()
+        .map(|t| t.render_partial(&|n| cx.vars.get(n).map(str::to_string)));
     // One finding per hit, each once: two conditions on one missing file say the
     // same thing. Reports sort all findings together, once.
     let mut seen = std::collections::HashSet::new();
@@ -253,6 +270,7 @@ fn outcome(
 
 #[cfg(test)]
 mod tests {
+    use crate::finding::Subject;
     use crate::repo::{SourceKind, memory::MemoryView};
     use crate::testkit::eval_yaml;
 
@@ -279,7 +297,12 @@ mod tests {
         assert!(eval_yaml("not: {exists: x}", &v, &[]).is_empty());
         let hits = eval_yaml("not: {exists: a}", &v, &[]);
         assert_eq!(hits.len(), 1);
-        assert_eq!(hits[0].message, "'exists' holds, but must not");
+        assert_eq!(hits[0].message, "'exists' holds, but must not: a exists");
+        assert_eq!(hits[0].subject, Subject::File("a".into()));
+        // A combination has no one thing that held: the policy itself.
+        let hits = eval_yaml("not: {all: [{exists: a}]}", &v, &[]);
+        assert_eq!(hits[0].message, "'all of exists' holds, but must not");
+        assert_eq!(hits[0].subject, Subject::Policy);
         assert!(eval_yaml("not: {not: {exists: a}}", &v, &[]).is_empty());
     }
 

@@ -34,6 +34,24 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
 struct Exists(GlobSet);
 
 impl Check for Exists {
+    fn held(&self, cx: &Cx) -> Option<Hit> {
+        let set = self.0.render(cx).ok()?;
+        let pat = set.include.first()?;
+        let (path, how) = match &pat.glob {
+            None => (cx.view.entry(&pat.text)?.path.as_str(), String::new()),
+            Some(g) => (
+                cx.view
+                    .entries()
+                    .iter()
+                    .find(|e| g.is_match(&e.path))?
+                    .path
+                    .as_str(),
+                format!(", which matches '{}'", pat.text),
+            ),
+        };
+        Some(Hit::at(format!("{path} exists{how}"), At::file(path)))
+    }
+
     fn eval(&self, cx: &Cx) -> Eval {
         let set = self.0.render(cx)?;
         let mut hits = Vec::new();

@@ -168,16 +168,16 @@ impl Junit {
         let j = s.judged;
         if j.tests < self.min_tests {
             out.push(format!(
-                "{label} has {} tests, fewer than {}{}",
-                j.tests,
+                "{label} has {}, fewer than {}{}",
+                words(j.tests, "test", "tests"),
                 self.min_tests,
                 disagreement(s, "tests", |c| c.tests, |d| d.tests)
             ));
         }
         if j.failures > self.max_failures {
             out.push(format!(
-                "{label} has {} failures (at most {} allowed){}{}",
-                j.failures,
+                "{label} has {} (at most {} allowed){}{}",
+                words(j.failures, "failure", "failures"),
                 self.max_failures,
                 disagreement(s, "failures", |c| c.failures, |d| d.failures),
                 named(cases, |c| c.failure.as_deref())
@@ -185,8 +185,8 @@ impl Junit {
         }
         if j.errors > self.max_errors {
             out.push(format!(
-                "{label} has {} errors (at most {} allowed){}{}",
-                j.errors,
+                "{label} has {} (at most {} allowed){}{}",
+                words(j.errors, "error", "errors"),
                 self.max_errors,
                 disagreement(s, "errors", |c| c.errors, |d| d.errors),
                 named(cases, |c| c.error.as_deref())
@@ -195,8 +195,8 @@ impl Junit {
         let executed = j.tests.saturating_sub(j.skipped);
         if j.tests > 0 && executed < self.min_executed {
             out.push(format!(
-                "{label} ran {executed} of its {} tests ({} skipped), fewer than {}{}",
-                j.tests,
+                "{label} ran {executed} of its {} ({} skipped), fewer than {}{}",
+                words(j.tests, "test", "tests"),
                 j.skipped,
                 self.min_executed,
                 disagreement(s, "skipped", |c| c.skipped, |d| d.skipped)
@@ -204,6 +204,11 @@ impl Junit {
         }
         out
     }
+}
+
+/// `n` and the word for it, singular when one (`1 failure`, `2 failures`).
+fn words(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `; it says failures="0" but 2 of its test cases failed`, when the
@@ -223,7 +228,7 @@ fn disagreement(
     }
     let only_cases = count(&s.counted) == shown;
     let what = match (key, only_cases) {
-        ("tests", true) => format!("it lists {shown} test cases"),
+        ("tests", true) => format!("it lists {}", words(shown, "test case", "test cases")),
         ("failures", true) => format!("{shown} of its test cases failed"),
         ("errors", true) => format!("{shown} of its test cases errored"),
         ("skipped", true) => format!("{shown} of its test cases were skipped"),
@@ -325,11 +330,11 @@ mod tests {
             hits(xml),
             [
                 (
-                    "testsuite 's' has 1 failures (at most 0 allowed): pkg.mod::t1 (line 3: assert 1 == 2)".into(),
+                    "testsuite 's' has 1 failure (at most 0 allowed): pkg.mod::t1 (line 3: assert 1 == 2)".into(),
                     Some(2)
                 ),
                 (
-                    "testsuite 's' has 1 errors (at most 0 allowed): t2 (line 4: Traceback)".into(),
+                    "testsuite 's' has 1 error (at most 0 allowed): t2 (line 4: Traceback)".into(),
                     Some(2)
                 ),
             ]
@@ -342,14 +347,14 @@ mod tests {
         assert_eq!(
             hits(xml),
             [(
-                "testsuite 's' has 1 failures (at most 0 allowed); it says failures=\"0\" but 1 of its test cases failed, so it is judged by the worse: c::deep (line 4: no)".into(),
+                "testsuite 's' has 1 failure (at most 0 allowed); it says failures=\"0\" but 1 of its test cases failed, so it is judged by the worse: c::deep (line 4: no)".into(),
                 Some(1)
             )]
         );
         // Without `suite`, the whole report is judged.
         assert_eq!(
             run("junit: {file: r.xml}", xml)[0].0,
-            "testsuite 's' has 1 failures (at most 0 allowed); it says failures=\"0\" but 1 of its test cases failed, so it is judged by the worse: c::deep (line 4: no)"
+            "testsuite 's' has 1 failure (at most 0 allowed); it says failures=\"0\" but 1 of its test cases failed, so it is judged by the worse: c::deep (line 4: no)"
         );
     }
 

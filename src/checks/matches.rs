@@ -191,6 +191,34 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
 struct Matches(TextScan);
 
 impl Check for Matches {
+    /// The first line that matches, in the first file searched.
+    fn held(&self, cx: &Cx) -> Option<Hit> {
+        let this = &self.0;
+        let (paths, _) = this.select(cx).ok()?;
+        for path in &paths {
+            let Ok((content, scope)) = this.load(cx, path) else {
+                continue;
+            };
+            let body = searched(path, content.text().unwrap_or_default(), this.raw);
+            for p in &this.patterns {
+                let re = p.get(cx).ok()?;
+                if let Some(m) = re.find(&body[scope.range.clone()]) {
+                    let (line, column) = content.line_col(scope.range.start + m.start());
+                    let pattern = cx.vars.render(&p.tpl, no_escape).ok()?;
+                    return Some(Hit::at(
+                        format!(
+                            "{path}:{line} has '{}', which matches '{pattern}'{}",
+                            m.as_str().lines().next().unwrap_or(""),
+                            scope.label
+                        ),
+                        At::line(path, line, column),
+                    ));
+                }
+            }
+        }
+        None
+    }
+
     fn eval(&self, cx: &Cx) -> Eval {
         let this = &self.0;
         let (paths, mut hits) = this.select(cx)?;

@@ -106,6 +106,10 @@ struct Signature {
 }
 
 impl Check for Signature {
+    fn trusted_files(&self) -> Vec<&Template> {
+        vec![&self.signers]
+    }
+
     fn eval(&self, cx: &Cx) -> Eval {
         let path = cx.vars.render(&self.file, no_escape)?;
         let namespace = match &self.namespace {

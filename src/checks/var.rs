@@ -100,6 +100,31 @@ impl Check for Var {
             .into_iter()
             .collect())
     }
+
+    fn held(&self, cx: &Cx) -> Option<Hit> {
+        let value = cx.vars.get(&self.name)?;
+        let test = match &self.test {
+            Test::Matches(r) => format!(", which matches '{}'", r.get(cx).ok()?.as_str()),
+            Test::Equals(_) => String::new(),
+        };
+        // A value read from a file is placed at its line there; a branch or a `--var`
+        // is about the run's inputs.
+        let (subject, from) = match cx.vars.origin(&self.name) {
+            Some((file, line)) => (
+                Subject::Line {
+                    path: file.to_string(),
+                    line,
+                    column: None,
+                },
+                format!(" (read from {file}:{line})"),
+            ),
+            None => (Subject::Repository, String::new()),
+        };
+        Some(Hit::new(
+            format!("variable '{}' is '{value}'{from}{test}", self.name),
+            subject,
+        ))
+    }
 }
 
 #[cfg(test)]

@@ -7,14 +7,16 @@ use crate::error::{Error, Outcome};
 use crate::finding::Severity;
 use crate::repo::{SourceSpec, Target};
 use crate::report::{self, RenderOptions, Report};
-use crate::run::{Failure, Request, evaluate};
+use crate::run::{Failure, Request, evaluate_with};
 
 pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
     if let Some(m) = same_report_file(args) {
         let _ = writeln!(io.err, "relgate: error: {m}");
         return Err(Error::Usage);
     }
-    let discover = args.policies.is_empty() && args.packs.is_empty();
+    // With --base, the run decides in the base which `.relgate/` governs PATH: the
+    // change's disk must not.
+    let discover = args.policies.is_empty() && args.packs.is_empty() && args.base.is_none();
     let path = match super::root::resolve(&args.path, discover) {
         Ok(p) => p,
         Err(m) => return fatal(io, args, &m, None),
@@ -37,7 +39,12 @@ pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
         attach: &args.attach,
         offline: args.offline,
     };
-    let report = match evaluate(&req) {
+    let attest = args.format == report::Format::Attestation
+        || args
+            .also
+            .iter()
+            .any(|(f, _)| *f == report::Format::Attestation);
+    let report = match evaluate_with(&req, attest) {
         Ok(r) => r,
         Err(Failure::Fatal(msg, help)) => return fatal(io, args, &msg, help),
         Err(Failure::Load(errors)) => {

@@ -7,24 +7,27 @@ use crate::policy::packs;
 
 /// The first line of the starter: editors with the YAML language server (VS Code's
 /// YAML extension, Neovim, Helix) validate and complete the file against the policy
-/// schema of the relgate version that wrote it (the schema committed at its tag).
-pub(crate) const SCHEMA_LINE: &str = concat!(
-    "# yaml-language-server: $schema=https://raw.githubusercontent.com/relgate/relgate/v",
-    env!("CARGO_PKG_VERSION"),
-    "/docs/policy.schema.json"
-);
+/// schema beside it, `.relgate/schema.json`, which `init` writes from the relgate that
+/// ran it: completion works offline, and before any release publishes a schema.
+pub(crate) const SCHEMA_LINE: &str = "# yaml-language-server: $schema=schema.json";
+
+/// The schema's file, beside the starter.
+const SCHEMA_FILE: &str = "schema.json";
 
 pub(crate) fn run(args: &InitArgs, io: &mut Io) -> Outcome {
     let dir = args.path.join(".relgate");
     let file = dir.join("config.yaml");
     // `symlink_metadata`: a link at the destination exists too (and is refused below).
-    if file.symlink_metadata().is_ok() && !args.force {
-        let _ = writeln!(
-            io.err,
-            "relgate: {} exists; pass --force to overwrite it",
-            crate::output::display_path(&file)
-        );
-        return Err(Error::Failed);
+    let schema_file = dir.join(SCHEMA_FILE);
+    for f in [&file, &schema_file] {
+        if f.symlink_metadata().is_ok() && !args.force {
+            let _ = writeln!(
+                io.err,
+                "relgate: {} exists; pass --force to overwrite it",
+                crate::output::display_path(f)
+            );
+            return Err(Error::Failed);
+        }
     }
     let body = match &args.pack {
         Some(p) if packs::get(p).is_none() => {
@@ -61,14 +64,18 @@ pub(crate) fn run(args: &InitArgs, io: &mut Io) -> Outcome {
         ),
     };
     let root = std::env::current_dir().unwrap_or_default();
-    if let Err(e) = crate::output::write_file(&root, &file, body.as_bytes(), None) {
-        let _ = writeln!(io.err, "relgate: {e}");
-        return Err(Error::Failed);
+    let schema = format!("{:#}\n", super::schema::schema());
+    for (dest, text) in [(&schema_file, schema.as_str()), (&file, body.as_str())] {
+        if let Err(e) = crate::output::write_file(&root, dest, text.as_bytes(), None) {
+            let _ = writeln!(io.err, "relgate: {e}");
+            return Err(Error::Failed);
+        }
     }
     let _ = writeln!(
         io.out,
-        "wrote {}; run 'relgate check' to evaluate it",
-        crate::output::display_path(&file)
+        "wrote {} and its schema {}; run 'relgate check' to evaluate it",
+        crate::output::display_path(&file),
+        crate::output::display_path(&schema_file)
     );
     // Starter policy tests next to the starter policy: one passing case, one failing.
     if args.pack.is_none() {

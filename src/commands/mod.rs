@@ -39,9 +39,17 @@ pub fn load_from_disk(args: &PolicyArgs) -> Result<PolicySet, LoadErrors> {
             .map_err(|m| LoadErrors(vec![LoadError::global(Code::Io, m)]))?;
         let dir = root.join(".relgate");
         if dir.is_dir() || dir.is_symlink() {
+            // Named from PATH, as `check` names them (`.relgate/x.yaml`): the same
+            // policy file gives the same located errors in every command.
             read_policy_paths(&[dir])?
                 .into_iter()
                 .filter(|(n, _)| !n.contains("/.relgate/tests/"))
+                .map(
+                    |(n, text)| match std::path::Path::new(&n).strip_prefix(&root) {
+                        Ok(rel) => (rel.display().to_string(), text),
+                        Err(_) => (n, text),
+                    },
+                )
                 .collect()
         } else {
             Vec::new()

@@ -1,7 +1,10 @@
 //! Which folder a command judges: PATH as given, checked first (a file or a missing
 //! path gets its own message), and, when neither `--policies` nor `--pack` is given
 //! and PATH has no `.relgate/`, the nearest parent up to the repository's root that
-//! has one, as ruff and eslint find their configuration from a subdirectory.
+//! has one, as ruff and eslint find their configuration from a subdirectory. With
+//! `--base`, `check` does not walk the disk (the change's files could add or remove a
+//! `.relgate/` on the way): the run decides in the base tree
+//! ([`crate::run::trust::open_governed`]).
 
 use std::path::{Path, PathBuf};
 

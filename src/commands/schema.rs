@@ -11,6 +11,10 @@ use crate::policy::{FILE_PARAMS, FLAG_PARAMS, POLICY_PARAMS, VAR_PARAMS};
 use serde_json::{Map, Value, json};
 
 pub(crate) fn run(args: &SchemaArgs, io: &mut Io) -> Outcome {
+    if args.case {
+        let _ = writeln!(io.out, "{:#}", case_schema());
+        return Ok(());
+    }
     match args.format {
         SchemaFormat::Json => {
             let _ = writeln!(io.out, "{:#}", schema());
@@ -69,6 +73,27 @@ fn object(params: &[Param]) -> Value {
         .map(|p| p.name)
         .collect();
     json!({"type": "object", "properties": props, "required": required, "additionalProperties": false})
+}
+
+/// The JSON Schema of a policy test's `case.yaml`, from the table `relgate test` loads
+/// cases with.
+pub(crate) fn case_schema() -> Value {
+    let mut root = object(super::test::CASE_PARAMS);
+    if let Value::Object(o) = &mut root {
+        o.insert(
+            "$schema".into(),
+            json!("https://json-schema.org/draft/2020-12/schema"),
+        );
+        o.insert(
+            "$id".into(),
+            json!("https://relgate.dev/schema/case-v1.json"),
+        );
+        o.insert(
+            "title".into(),
+            json!("relgate policy test case (case.yaml)"),
+        );
+    }
+    root
 }
 
 pub(crate) fn schema() -> Value {

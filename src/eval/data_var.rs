@@ -10,7 +10,18 @@ use crate::parse::structured::{self, Kind, Value};
 use crate::repo::{ReadError, View};
 
 /// The text of the scalar at `path` in `file`, or why there is none.
+#[cfg(test)]
 pub(crate) fn read(view: &dyn View, file: &str, path: &str) -> Result<String, String> {
+    read_located(view, file, path).map(|(v, _)| v)
+}
+
+/// The text of the scalar at `path` in `file` and the 1-based line it is on, or why
+/// there is none.
+pub(crate) fn read_located(
+    view: &dyn View,
+    file: &str,
+    path: &str,
+) -> Result<(String, usize), String> {
     let Some(format) = structured::data_format_for_path(file) else {
         return Err(format!(
             "cannot tell the format of {file} from its name (a data variable reads .json, .yml, .yaml or .toml)"
@@ -34,7 +45,7 @@ pub(crate) fn read(view: &dyn View, file: &str, path: &str) -> Result<String, St
 
 /// Walks the dotted path one segment at a time, so a missing key is reported at the
 /// deepest value that exists.
-fn lookup(file: &str, doc: &Value, path: &str) -> Result<String, String> {
+fn lookup(file: &str, doc: &Value, path: &str) -> Result<(String, usize), String> {
     let path = path.strip_prefix('.').unwrap_or(path);
     let mut current = doc;
     let mut walked = String::new();
@@ -82,6 +93,7 @@ fn lookup(file: &str, doc: &Value, path: &str) -> Result<String, String> {
         )),
         _ => current
             .scalar_text()
+            .map(|v| (v, current.span.line))
             .ok_or_else(|| format!("{file}: '{path}' has no value")),
     }
 }

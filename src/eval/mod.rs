@@ -141,4 +141,17 @@ impl From<Hit> for Blocked {
 pub trait Check: Send + Sync + Debug {
     /// The hits of this check against the view; empty means it holds.
     fn eval(&self, cx: &Cx) -> Eval;
+
+    /// What this check saw when it holds, and where, for a `not:` that fails because it
+    /// does (`variable 'kind' is 'release'`, at the line the value was read from);
+    /// `None` when it has nothing more to say than that it holds.
+    fn held(&self, _cx: &Cx) -> Option<Hit> {
+        None
+    }
+
+    /// The files of the trusted tree it reads whose syntax can be checked before a run
+    /// (a `signature` check's allowed-signers file), as templates.
+    fn trusted_files(&self) -> Vec<&crate::lang::template::Template> {
+        Vec::new()
+    }
 }

@@ -38,8 +38,21 @@ pub(crate) fn resolve(
     };
     let title = cx.vars.render(t, no_escape)?;
     let Some(s) = markdown::section(text, &title) else {
+        let headings = markdown::headings(text);
+        let close = closest(&title, headings.iter().map(|h| h.text.as_str()));
+        let hint = match close.as_slice() {
+            [] => String::new(),
+            [one] => format!("; did you mean '{one}'?"),
+            [init @ .., last] => format!(
+                "; did you mean {} or '{last}'?",
+                init.iter()
+                    .map(|h| format!("'{h}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
         return Err(Blocked::NoSection(Hit::at(
-            format!("{path} has no heading '{title}'"),
+            format!("{path} has no heading '{title}'{hint}"),
             At::file(path),
         )));
     };
@@ -56,6 +69,37 @@ pub(crate) fn resolve(
         heading: Some(s.heading.line),
         label: format!(" in section '{title}'"),
     })
+}
+
+/// At most [`SHOWN`] headings closest to `title`, closest first (document order
+/// among equals): those that contain it (`2.0.1` in `[2.0.1] - 2022-02-08`), then
+/// without such, those alike by Jaro-Winkler similarity (a typo, another date),
+/// ignoring case.
+fn closest<'h>(title: &str, headings: impl Iterator<Item = &'h str>) -> Vec<&'h str> {
+    const SHOWN: usize = 3;
+    let wanted = title.trim().to_lowercase();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let mut scored: Vec<(f64, usize, &str)> = Vec::new();
+    for (i, h) in headings.enumerate() {
+        let have = h.to_lowercase();
+        let alike = strsim::jaro_winkler(&wanted, &have);
+        let score = if have.contains(&wanted) || wanted.contains(&have) && !have.is_empty() {
+            1.0 + alike
+        } else {
+            alike
+        };
+        if score > 0.8 && !scored.iter().any(|(_, _, seen)| *seen == h) {
+            scored.push((score, i, h));
+        }
+    }
+    // Headings that contain the title are the ones meant: look-alikes only without them.
+    if scored.iter().any(|(score, _, _)| *score >= 1.0) {
+        scored.retain(|(score, _, _)| *score >= 1.0);
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().take(SHOWN).map(|(_, _, h)| h).collect()
 }
 
 impl Scope {
@@ -80,5 +124,28 @@ impl Scope {
         let body = util::text(path, &content)?;
         let scope = resolve(cx, path, &content, body, section)?;
         Ok((content, scope))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::closest;
+
+    #[test]
+    fn closest_headings_contain_the_title_first_then_look_alike() {
+        let headings = [
+            "Changelog",
+            "[Unreleased]",
+            "[2.0.1] - 2022-02-08",
+            "[2.0.0] - 2022-01-10",
+            "Release 2024-07-16",
+        ];
+        let c = |t: &str| closest(t, headings.iter().copied());
+        assert_eq!(c("2.0.1"), ["[2.0.1] - 2022-02-08"]);
+        assert_eq!(c("[2.0.1]"), ["[2.0.1] - 2022-02-08"]);
+        assert_eq!(c("release 2024-07-15"), ["Release 2024-07-16"]);
+        assert_eq!(c("unreleased"), ["[Unreleased]"]);
+        assert!(c("Security").is_empty());
+        assert!(c(" ").is_empty());
     }
 }

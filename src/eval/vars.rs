@@ -102,9 +102,25 @@ pub struct Vars {
     /// Facts of flag variables, gathered once per run (an error when the files
     /// could not be selected or read).
     flags: BTreeMap<String, Result<FlagFacts, EvalError>>,
+    /// Built-in variables looked up during the run (`branch`), reported with the
+    /// declared ones: what the judgement depended on.
+    used: std::sync::Mutex<std::collections::BTreeSet<&'static str>>,
+    /// Where a value was read from: the file and 1-based line of a `data` variable's
+    /// scalar (a `map` of one inherits it).
+    origins: BTreeMap<String, (String, usize)>,
 }
 
 impl Vars {
+    /// Records a lookup of `name` when it is a built-in variable.
+    fn note_use(&self, name: &str) {
+        if let Some((builtin, _)) = BUILTINS.iter().find(|(n, _)| *n == name) {
+            match self.used.lock() {
+                Ok(mut g) => g.insert(*builtin),
+                Err(p) => p.into_inner().insert(*builtin),
+            };
+        }
+    }
+
     pub fn resolve(
         defs: &[VarDef],
         overrides: &[(String, String)],
@@ -112,20 +128,7 @@ impl Vars {
         now: jiff::Timestamp,
         branches: &Branches,
     ) -> Vars {
-        let mut vars = Vars::default();
-        vars.values.insert("branch".into(), branches.branch.clone());
-        vars.values
-            .insert("base_branch".into(), branches.base_branch.clone());
-        vars.values.insert(
-            "now".into(),
-            Ok(now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()),
-        );
-        vars.values
-            .insert("today".into(), Ok(now.strftime("%Y-%m-%d").to_string()));
-        for (k, v) in overrides {
-            vars.values.insert(k.clone(), Ok(v.clone()));
-            vars.declared.push(k.clone());
-        }
+        let mut vars = Vars::seeded(overrides, now, branches);
         for d in defs {
             vars.declared.push(d.name.clone());
         }
@@ -145,6 +148,57 @@ impl Vars {
             }
         }
         vars
+    }
+
+    /// The built-in variables and `--var`s.
+    fn seeded(overrides: &[(String, String)], now: jiff::Timestamp, branches: &Branches) -> Vars {
+        let mut vars = Vars::default();
+        vars.values.insert("branch".into(), branches.branch.clone());
+        vars.values
+            .insert("base_branch".into(), branches.base_branch.clone());
+        vars.values.insert(
+            "now".into(),
+            Ok(now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()),
+        );
+        vars.values
+            .insert("today".into(), Ok(now.strftime("%Y-%m-%d").to_string()));
+        for (k, v) in overrides {
+            vars.values.insert(k.clone(), Ok(v.clone()));
+            vars.declared.push(k.clone());
+        }
+        vars
+    }
+
+    /// The values the `latest_dir` and `data` variables of `defs` take in `view` (with
+    /// `--base`: the base's tree), by definition; those set with `--var` are left out.
+    /// Only what they reference is resolved besides (no flag is scanned for its own sake).
+    pub fn resolve_moving<'d>(
+        defs: &'d [VarDef],
+        overrides: &[(String, String)],
+        view: &dyn View,
+        now: jiff::Timestamp,
+        branches: &Branches,
+    ) -> Vec<(&'d VarDef, Result<String, String>)> {
+        let mut vars = Vars::seeded(overrides, now, branches);
+        let by_name: BTreeMap<&str, &VarDef> = defs.iter().map(|d| (d.name.as_str(), d)).collect();
+        let moving: Vec<&VarDef> = defs
+            .iter()
+            .filter(|d| matches!(d.kind, VarKind::LatestDir { .. } | VarKind::Data { .. }))
+            .filter(|d| !overrides.iter().any(|(k, _)| *k == d.name))
+            .collect();
+        let mut out = Vec::new();
+        for d in moving {
+            vars.resolve_one(&d.name, &by_name, view, &mut Vec::new());
+            if let Some(v) = vars.values.get(&d.name) {
+                out.push((d, v.clone()));
+            }
+        }
+        out
+    }
+
+    /// The value `name` resolved to, or why it has none (`None`: not defined).
+    pub fn result(&self, name: &str) -> Option<&Result<String, String>> {
+        self.values.get(name)
     }
 
     fn resolve_one(
@@ -186,6 +240,9 @@ impl Vars {
                 value
             }
             VarKind::Mapped { from, map } => {
+                if let Some(o) = self.origins.get(from).cloned() {
+                    self.origins.insert(def.name.clone(), o);
+                }
                 let v = match self.values.get(from) {
                     Some(Ok(v)) => v,
                     Some(Err(r)) => return Err(format!("'{from}' has no value: {r}")),
@@ -202,14 +259,21 @@ impl Vars {
                         )
                     })
             }
-            VarKind::Literal(t) => self.render(t, no_escape).map_err(|e| e.to_string()),
+            VarKind::Literal(t) => {
+                if let Some(o) = t.vars().find_map(|r| self.origins.get(r)).cloned() {
+                    self.origins.insert(def.name.clone(), o);
+                }
+                self.render(t, no_escape).map_err(|e| e.to_string())
+            }
             VarKind::Unset => Err(format!(
                 "it is declared without a value: pass --var {}=VALUE",
                 def.name
             )),
             VarKind::Data { file, path } => {
                 let file = self.render(file, no_escape).map_err(|e| e.to_string())?;
-                super::data_var::read(view, &file, path)
+                let (value, line) = super::data_var::read_located(view, &file, path)?;
+                self.origins.insert(def.name.clone(), (file, line));
+                Ok(value)
             }
             VarKind::LatestDir {
                 glob: g,
@@ -267,8 +331,14 @@ impl Vars {
         }
     }
 
+    /// The file and line the value of `name` was read from (a `data` variable).
+    pub fn origin(&self, name: &str) -> Option<(&str, usize)> {
+        self.origins.get(name).map(|(f, l)| (f.as_str(), *l))
+    }
+
     /// The value of `name`, or which variable has no value and why.
     pub fn value(&self, name: &str) -> Result<&str, EvalError> {
+        self.note_use(name);
         match self.values.get(name) {
             Some(Ok(v)) => Ok(v),
             Some(Err(r)) => Err(EvalError::NoValue {
@@ -283,6 +353,7 @@ impl Vars {
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
+        self.note_use(name);
         match self.values.get(name) {
             Some(Ok(v)) => Some(v),
             _ => None,
@@ -322,11 +393,22 @@ impl Vars {
         })
     }
 
-    /// Declared variables and their values (`None`: unresolved), for reports.
+    /// Declared variables, and the built-in ones the run looked up, with their values
+    /// (`None`: unresolved), for reports.
     pub fn declared(&self) -> BTreeMap<String, Option<String>> {
+        let used = match self.used.lock() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        };
+        let value = |n: &str| match self.values.get(n) {
+            Some(Ok(v)) => Some(v.clone()),
+            _ => None,
+        };
         self.declared
             .iter()
-            .map(|n| (n.clone(), self.get(n).map(str::to_string)))
+            .map(String::as_str)
+            .chain(used)
+            .map(|n| (n.to_string(), value(n)))
             .collect()
     }
 }

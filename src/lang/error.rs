@@ -214,14 +214,20 @@ impl fmt::Display for LoadErrors {
 
 impl std::error::Error for LoadErrors {}
 
-/// `did you mean 'x'?` for the closest candidate, if it is close enough.
+/// `did you mean 'x'?` for the closest candidate, if it is close enough: alike by
+/// Jaro-Winkler similarity, or one edit away (a transposition, a letter missing, extra
+/// or wrong: `tga` for `tag`, which Jaro-Winkler does not see in a short word).
 pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .map(|c| {
+            let alike = strsim::jaro_winkler(word, c);
+            let one_edit = word.chars().count() > 1 && strsim::osa_distance(word, c) == 1;
+            (if one_edit { alike.max(0.95) } else { alike }, c)
+        })
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| format!("did you mean '{c}'?"))
@@ -246,5 +252,11 @@ mod tests {
             Some("did you mean 'section'?")
         );
         assert_eq!(did_you_mean("zzz", ["file", "section"]), None);
+        // A transposition in a short name.
+        assert_eq!(
+            did_you_mean("tga", ["branch", "base_branch", "tag"]).as_deref(),
+            Some("did you mean 'tag'?")
+        );
+        assert_eq!(did_you_mean("x", ["y"]), None);
     }
 }

@@ -99,6 +99,22 @@ impl Template {
         Ok(out)
     }
 
+    /// Renders what can be: each variable `lookup` has a value for is filled in, the
+    /// others stay `{name}` (a help text says as much as the run knows).
+    pub fn render_partial(&self, lookup: &dyn Fn(&str) -> Option<String>) -> String {
+        let mut out = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Lit(s) => out.push_str(s),
+                Part::Var(v) => match lookup(v) {
+                    Some(value) => out.push_str(&value),
+                    None => out.push_str(&format!("{{{v}}}")),
+                },
+            }
+        }
+        out
+    }
+
     /// Renders with every variable replaced by `placeholder`, to validate syntax at load time.
     pub fn with_placeholder(&self, placeholder: &str) -> String {
         self.parts
@@ -140,6 +156,13 @@ pub(crate) fn regex_escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partial_rendering_keeps_what_has_no_value() {
+        let t = Template::parse("pay {payment_mode} before {release}", Span::default());
+        let lookup = |v: &str| (v == "payment_mode").then(|| "card".to_string());
+        assert_eq!(t.render_partial(&lookup), "pay card before {release}");
+    }
 
     fn render(t: &str) -> Result<String, Missing> {
         Template::parse(t, Span::default()).render(

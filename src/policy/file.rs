@@ -108,12 +108,20 @@ fn load_policy(lx: &mut LoadCx, node: &Value) -> Option<Policy> {
             .help = Some("use letters, digits, '.', '_' and '-' (e.g. DR-001)".into());
         }
     }
+    // The variables its conditions name (not its title's or help's: those judge nothing).
+    let refs_before = lx.var_refs.len();
     let when = when.and_then(|n| load_cond(lx, n, &format!("'when' of {what}")));
     let unless = unless.and_then(|n| load_cond(lx, n, &format!("'unless' of {what}")));
     let check = check.and_then(|n| load_cond(lx, n, &format!("'check' of {what}")));
     if lx.errors.len() != before {
         return None;
     }
+    let mut vars: Vec<String> = lx.var_refs[refs_before..]
+        .iter()
+        .map(|(n, _)| n.clone())
+        .collect();
+    vars.sort();
+    vars.dedup();
     Some(Policy {
         id: id?,
         name,
@@ -134,6 +142,7 @@ fn load_policy(lx: &mut LoadCx, node: &Value) -> Option<Policy> {
             column: node.span.column,
         },
         waivable: waivable.unwrap_or(true),
+        vars,
     })
 }
 

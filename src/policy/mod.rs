@@ -66,6 +66,9 @@ pub struct Policy {
     pub origin: Origin,
     /// `waivable: false`: no waiver may cover this policy.
     pub waivable: bool,
+    /// The variables its conditions name (templates, `var` checks), sorted, each once:
+    /// the files they were read from count among what it selected.
+    pub vars: Vec<String>,
 }
 
 #[derive(Debug, Default)]

@@ -33,8 +33,10 @@ fn index_override(repo: &git2::Repository, value: Option<&OsStr>) -> Option<Path
 }
 
 impl GitObjectView {
-    /// The index's stage-0 entries under `prefix`. Conflicted paths (stages 1–3)
-    /// have no staged content and are not listed.
+    /// The index's stage-0 entries under `prefix`: what `git commit` would
+    /// commit. Conflicted paths (stages 1–3) and intent-to-add entries (`git add
+    /// -N`: tracked, but left out of the commit's tree) have no staged content
+    /// and are not listed.
     pub(crate) fn from_index(repo: &git2::Repository, prefix: &[u8]) -> Result<Self, OpenError> {
         Self::from_index_at(repo, &repo.path().join("index"), prefix)
     }
@@ -51,7 +53,7 @@ impl GitObjectView {
         let items: Vec<Item> = (0..index.len())
             .into_par_iter()
             .map(|i| match index.get(i) {
-                Some(e) if e.stage == 0 => {
+                Some(e) if e.stage == 0 && !e.intent_to_add => {
                     if e.mode & 0o170000 == 0o160000 {
                         if descends(e.path, prefix) {
                             return Item::Link(Gitlink {
@@ -175,6 +177,61 @@ mod tests {
         t.conflict_on_c_txt();
         let v = IndexView::from_index(&t.repo(), b"").unwrap();
         assert_eq!(paths(&v), ["ok.txt"]);
+    }
+
+    /// The staged view lists the tree `git write-tree` makes from the index (what
+    /// `git commit` would commit): the same paths, modes and blob ids, whatever
+    /// intent-to-add, skip-worktree, staged, unstaged and removed paths the index
+    /// holds, in index versions 3 and 4.
+    #[test]
+    fn the_staged_view_is_the_tree_git_write_tree_makes() {
+        let t = TestRepo::new();
+        t.write("README.md", "r\n");
+        t.write("gone.txt", "g\n");
+        t.write("sub/skip.txt", "s\n");
+        t.write("sub/deep/kept.yaml", "k: 1\n");
+        t.write("run.sh", "#!/bin/sh\n");
+        t.chmod("run.sh", 0o755);
+        t.symlink("README.md", "link");
+        t.commit_all("init");
+        t.write("docs/runbook.md", "# Runbook\n");
+        t.write("sub/new.txt", "n\n");
+        t.write("README.md", "edited, not staged\n");
+        t.write("sub/deep/kept.yaml", "k: 2\n");
+        t.write("added.txt", "a\n");
+        t.git(&["add", "-N", "docs/runbook.md", "sub/new.txt"]);
+        t.git(&["add", "sub/deep/kept.yaml", "added.txt"]);
+        t.git(&["rm", "-q", "--cached", "gone.txt"]);
+        t.git(&["update-index", "--skip-worktree", "sub/skip.txt"]);
+        for version in ["3", "4"] {
+            t.git(&["update-index", "--index-version", version]);
+            let tree = t.git(&["write-tree"]);
+            let want: Vec<(String, u32, String)> = t
+                .git(&["ls-tree", "-r", &tree])
+                .lines()
+                .map(|line| {
+                    let (head, path) = line.split_once('\t').unwrap();
+                    let f: Vec<&str> = head.split(' ').collect();
+                    let mode = u32::from_str_radix(f[0], 8).unwrap();
+                    (path.to_string(), mode, f[2].to_string())
+                })
+                .collect();
+            assert_eq!(want.len(), 6, "{want:?}");
+            let v = IndexView::from_index(&t.repo(), b"").unwrap();
+            let got: Vec<(String, u32, String)> = v
+                .entries()
+                .iter()
+                .map(|e| {
+                    let bytes = match e.kind {
+                        EntryKind::Symlink => v.link_target(&e.path).unwrap().into_bytes(),
+                        _ => v.read(&e.path).unwrap().bytes().to_vec(),
+                    };
+                    let id = git2::Oid::hash_object(git2::ObjectType::Blob, &bytes).unwrap();
+                    (e.path.clone(), e.mode, id.to_string())
+                })
+                .collect();
+            assert_eq!(got, want, "index version {version}");
+        }
     }
 
     #[test]

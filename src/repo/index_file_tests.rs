@@ -1,5 +1,5 @@
-//! The index reader against `git ls-files -s` on real repositories, and against
-//! truncated, corrupt and hostile files.
+//! The index reader against `git ls-files -s` on real repositories (truncated,
+//! corrupt and hostile files: `index_file_hostile_tests.rs`).
 
 use super::*;
 use crate::repo::index::IndexView;
@@ -9,7 +9,7 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
 /// (path, mode, id, stage), as `git ls-files -s` prints them.
-type Row = (Vec<u8>, u32, String, u8);
+pub(super) type Row = (Vec<u8>, u32, String, u8);
 
 fn git_bytes<S: AsRef<OsStr>>(t: &TestRepo, args: &[S]) -> Vec<u8> {
     let out = std::process::Command::new("git")
@@ -45,13 +45,13 @@ fn git_rows(t: &TestRepo) -> Vec<Row> {
         .collect()
 }
 
-fn rows(file: &IndexFile) -> Vec<Row> {
+pub(super) fn rows(file: &IndexFile) -> Vec<Row> {
     file.iter()
         .map(|e| (e.path.to_vec(), e.mode, e.oid.to_string(), e.stage))
         .collect()
 }
 
-fn index_bytes(t: &TestRepo) -> Vec<u8> {
+pub(super) fn index_bytes(t: &TestRepo) -> Vec<u8> {
     std::fs::read(t.abs(".git/index")).unwrap()
 }
 
@@ -125,10 +125,21 @@ fn versions_2_3_and_4_list_what_git_lists() {
         .map(|e| e.path)
         .collect();
     assert_eq!(skipped, [b"a.txt"]);
+    let added: Vec<&[u8]> = file
+        .iter()
+        .filter(|e| e.intent_to_add)
+        .map(|e| e.path)
+        .collect();
+    assert_eq!(added, [b"new.txt"]);
+    // Tracked, but not staged content: the staged view does not list it.
+    let staged = IndexView::from_index(&t.repo(), b"").unwrap();
+    assert!(staged.entry("new.txt").is_none());
+    assert!(staged.entry("a.txt").is_some());
     t.git(&["update-index", "--index-version", "4"]);
     assert_eq!(version(&t), 4);
     let v4 = same_as_git(&t);
     assert_eq!(v4.iter().filter(|e| e.skip_worktree).count(), 1);
+    assert_eq!(v4.iter().filter(|e| e.intent_to_add).count(), 1);
     // A version 4 index is smaller (the shared prefixes are written once) and
     // reads the same.
     t.git(&["update-index", "--index-version", "2"]);
@@ -271,74 +282,9 @@ fn a_corrupt_index_fails_the_views() {
     }
 }
 
-/// Small indexes of each version, without extensions.
-fn small_indexes() -> Vec<Vec<u8>> {
-    let t = TestRepo::new();
-    t.write("a.txt", "a");
-    t.write("dir/b.txt", "b");
-    t.write("dir/c.txt", "c");
-    t.git(&["add", "-A"]);
-    let mut out = vec![index_bytes(&t)];
-    t.git(&["update-index", "--skip-worktree", "a.txt"]);
-    out.push(index_bytes(&t));
-    t.git(&["update-index", "--index-version", "4"]);
-    out.push(index_bytes(&t));
-    out
-}
-
-#[test]
-fn every_truncation_is_an_error() {
-    let indexes = small_indexes();
-    for (data, v) in indexes.iter().zip([2, 3, 4]) {
-        assert_eq!(be32(data, 4), v);
-        assert_eq!(parse(data, MAX_PATH_BYTES).unwrap().len(), 3);
-        for len in 0..data.len() {
-            let r = parse(&data[..len], MAX_PATH_BYTES);
-            assert!(
-                matches!(r, Err(IndexError::Corrupt { .. })),
-                "v{v}, {len} bytes"
-            );
-        }
-    }
-}
-
-#[test]
-fn truncated_extensions_are_errors_or_change_nothing() {
-    // Without the checksum, cutting exactly the optional extensions leaves a
-    // well-formed index: the same entries. Every other cut is an error.
-    let t = TestRepo::new();
-    t.write("a.txt", "a");
-    t.write("dir/b.txt", "b");
-    t.commit_all("init");
-    let data = index_bytes(&t);
-    assert!(data.windows(4).any(|w| w == b"TREE"));
-    let whole = rows(&parse(&data, MAX_PATH_BYTES).unwrap());
-    let mut parsed = 0;
-    for len in 0..data.len() {
-        if let Ok(f) = parse(&data[..len], MAX_PATH_BYTES) {
-            assert_eq!(rows(&f), whole, "{len} bytes");
-            parsed += 1;
-        }
-    }
-    assert_eq!(parsed, 1);
-}
-
-#[test]
-fn flipped_bytes_never_panic() {
-    for data in small_indexes() {
-        for i in 0..data.len() {
-            for mask in [0x01, 0x80, 0xff] {
-                let mut d = data.clone();
-                d[i] ^= mask;
-                let _ = parse(&d, MAX_PATH_BYTES);
-            }
-        }
-    }
-}
-
 /// An index of `version` with `entries` (path, flags, extended flags); the
 /// checksum is zeros (never checked).
-fn synthetic(version: u32, count: u32, body: &[u8]) -> Vec<u8> {
+pub(super) fn synthetic(version: u32, count: u32, body: &[u8]) -> Vec<u8> {
     let mut d = b"DIRC".to_vec();
     d.extend_from_slice(&version.to_be_bytes());
     d.extend_from_slice(&count.to_be_bytes());
@@ -347,7 +293,7 @@ fn synthetic(version: u32, count: u32, body: &[u8]) -> Vec<u8> {
     d
 }
 
-fn entry(mode: u32, flags: u16, name: &[u8], pad: bool) -> Vec<u8> {
+pub(super) fn entry(mode: u32, flags: u16, name: &[u8], pad: bool) -> Vec<u8> {
     let mut e = vec![0u8; 24];
     e.extend_from_slice(&mode.to_be_bytes());
     e.extend_from_slice(&[0; 12]);
@@ -359,157 +305,6 @@ fn entry(mode: u32, flags: u16, name: &[u8], pad: bool) -> Vec<u8> {
         e.push(0);
     }
     e
-}
-
-fn corrupt_at(r: Result<IndexFile, IndexError>) -> (usize, String) {
-    match r {
-        Err(IndexError::Corrupt { offset, what }) => (offset, what),
-        Err(e) => panic!("{e:?}"),
-        Ok(f) => panic!("parsed {:?}", rows(&f)),
-    }
-}
-
-#[test]
-fn hostile_and_corrupt_files() {
-    let ok = entry(0o100644, 1, b"a", true);
-    assert_eq!(ok.len(), 64);
-    let f = parse(&synthetic(2, 1, &ok), 100).unwrap();
-    assert_eq!(rows(&f), [(b"a".to_vec(), 0o100644, "ab".repeat(20), 0)]);
-
-    assert_eq!(
-        corrupt_at(parse(&synthetic(2, 2, &ok), 100)),
-        (8, "2 entries cannot fit in a file of 96 bytes".into())
-    );
-    assert_eq!(
-        parse(&synthetic(2, u32::MAX, &ok), 100).err(),
-        Some(IndexError::TooMany)
-    );
-    assert!(matches!(
-        parse(&synthetic(5, 1, &ok), 100),
-        Err(IndexError::Unsupported(m)) if m.contains("index version 5")
-    ));
-    // The recorded length disagrees with the NUL.
-    let (at, what) = corrupt_at(parse(
-        &synthetic(2, 1, &entry(0o100644, 2, b"a", true)),
-        100,
-    ));
-    assert_eq!(
-        (at, what.as_str()),
-        (74, "a path of 1 bytes where the entry records 2")
-    );
-    let (at, what) = corrupt_at(parse(&synthetic(2, 1, &entry(0o100644, 0, b"", true)), 100));
-    assert_eq!((at, what.as_str()), (74, "an entry with an empty path"));
-    // Extended flags in version 2, unknown extended flags in version 3.
-    let mut ext = entry(0o100644, 0x4001, b"", false);
-    ext.truncate(62);
-    ext.extend_from_slice(&[0x80, 0x00, b'a', 0, 0, 0, 0, 0]);
-    assert_eq!(
-        corrupt_at(parse(&synthetic(2, 1, &ext), 100)).1,
-        "extended flags in a version 2 index"
-    );
-    assert_eq!(
-        corrupt_at(parse(&synthetic(3, 1, &ext), 100)).1,
-        "unknown extended flags 0x8000"
-    );
-    // A folder entry that is not a sparse folder.
-    let dir = entry(0o040000, 1, b"d", true);
-    assert_eq!(
-        corrupt_at(parse(&synthetic(2, 1, &dir), 100)),
-        (
-            12,
-            "a folder entry that is not a sparse folder (merged, path ending in `/`)".into()
-        )
-    );
-    // Extensions: optional ones skipped, required unknown ones and `link` refused,
-    // lengths checked.
-    let with_ext = |sig: &[u8], size: u32, data: &[u8]| {
-        let mut body = ok.clone();
-        body.extend_from_slice(sig);
-        body.extend_from_slice(&size.to_be_bytes());
-        body.extend_from_slice(data);
-        parse(&synthetic(2, 1, &body), 100)
-    };
-    assert_eq!(with_ext(b"ZZZZ", 3, b"xyz").unwrap().len(), 1);
-    assert_eq!(with_ext(b"sdir", 0, b"").unwrap().len(), 1);
-    assert!(matches!(
-        with_ext(b"abcd", 0, b""),
-        Err(IndexError::Unsupported(m)) if m.contains("required extension `abcd`")
-    ));
-    assert!(matches!(
-        with_ext(b"link", 0, b""),
-        Err(IndexError::Unsupported(m)) if m.contains("--no-split-index")
-    ));
-    assert_eq!(
-        corrupt_at(with_ext(b"TREE", 4, b"xyz")),
-        (
-            84,
-            "an extension of 4 bytes runs past the end of the data (87 bytes)".into()
-        )
-    );
-    assert_eq!(
-        corrupt_at(with_ext(b"TREE", u32::MAX, b"")),
-        (
-            84,
-            format!(
-                "an extension of {} bytes runs past the end of the data (84 bytes)",
-                u32::MAX
-            )
-        )
-    );
-}
-
-#[test]
-fn version_4_prefixes_are_bounded() {
-    // Each entry keeps the whole previous path and adds 8 bytes: n entries spell
-    // paths of n²·4 bytes from a file of 80·n.
-    let step = |strip: u8| {
-        let mut e = entry(0o100644, 0xfff, b"", false);
-        e.truncate(62);
-        e.push(strip);
-        e.extend_from_slice(b"abcdefgh\0");
-        e
-    };
-    let body: Vec<u8> = (0..200).flat_map(|_| step(0)).collect();
-    let f = parse(&synthetic(4, 200, &body), usize::MAX);
-    assert!(
-        matches!(f, Err(IndexError::Corrupt { ref what, .. }) if what.contains("records 4095"))
-    );
-    let mut first = entry(0o100644, 0xfff, &[b'a'; 4095], false);
-    first.insert(62, 0);
-    let body: Vec<u8> = first
-        .into_iter()
-        .chain((1..1000).flat_map(|_| step(0)))
-        .collect();
-    let (_, what) = corrupt_at(parse(&synthetic(4, 1000, &body), 1 << 20));
-    assert_eq!(what, "the paths add up to more than 1048576 bytes");
-    // Dropping more than the previous path has.
-    let (at, what) = corrupt_at(parse(&synthetic(4, 1, &step(1)), 100));
-    assert_eq!(
-        (at, what.as_str()),
-        (74, "the path drops 1 bytes of a previous path of 0")
-    );
-    // A prefix length that never ends, or overflows.
-    let mut e = entry(0o100644, 1, b"", false);
-    e.truncate(62);
-    e.extend_from_slice(&[0xff; 12]);
-    e.push(0);
-    let (_, what) = corrupt_at(parse(&synthetic(4, 1, &e), 100));
-    assert_eq!(what, "path prefix length overflows");
-}
-
-#[test]
-fn varints_are_git_s() {
-    // git's encode_varint: 0 → 00, 127 → 7f, 128 → 80 00, 16511 → ff 7f, 16512 → 80 80 00.
-    for (bytes, want) in [
-        (&[0x00][..], 0),
-        (&[0x7f], 127),
-        (&[0x80, 0x00], 128),
-        (&[0xff, 0x7f], 16511),
-        (&[0x80, 0x80, 0x00], 16512),
-    ] {
-        assert_eq!(varint(bytes, 0, bytes.len()), Ok((want, bytes.len())));
-    }
-    assert!(varint(&[0x80], 0, 1).is_err());
 }
 
 #[test]

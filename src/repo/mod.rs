@@ -149,6 +149,16 @@ pub enum OpenError {
         )
     )]
     BadRevision { rev: String, message: String },
+    #[error(
+        "no merge base of '{rev}' and the checked revision: the history is shallow, so the commit where they meet was not fetched"
+    )]
+    #[diagnostic(
+        code(relgate::repo::shallow),
+        help(
+            "fetch the whole history: actions/checkout with fetch-depth: 0, or `git fetch --unshallow`"
+        )
+    )]
+    Shallow { rev: String },
     #[error("git error: {0}")]
     #[diagnostic(code(relgate::repo::git))]
     Git(String),
@@ -289,14 +299,21 @@ pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, Op
             );
             let merge_base = match rev {
                 Some(checked) => {
-                    repo.merge_base(base_commit, checked)
-                        .map_err(|e| OpenError::BadRevision {
-                            rev: b.clone(),
-                            message: format!(
-                                "no merge base with the checked revision: {}",
-                                e.message()
-                            ),
-                        })?
+                    repo.merge_base(base_commit, checked).map_err(|e| {
+                        // A shallow clone cuts the history before the branches meet:
+                        // say so, not that they have nothing in common.
+                        if repo.is_shallow() {
+                            OpenError::Shallow { rev: b.clone() }
+                        } else {
+                            OpenError::BadRevision {
+                                rev: b.clone(),
+                                message: format!(
+                                    "no merge base with the checked revision: {}",
+                                    e.message()
+                                ),
+                            }
+                        }
+                    })?
                 }
                 // No commit yet (worktree/staged in a new repository): the base itself.
                 None => base_commit,

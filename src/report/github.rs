@@ -122,14 +122,14 @@ pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         }
     }
     if !left_out.is_empty() {
-        let of = |s: Severity, name: &str| {
+        let of = |s: Severity, one: &str, many: &str| {
             let n = left_out.iter().filter(|f| f.severity == s).count();
-            (n > 0).then(|| format!("{n} {name}"))
+            (n > 0).then(|| super::count(n, one, many))
         };
         let kinds: Vec<String> = [
-            of(Severity::Error, "errors"),
-            of(Severity::Warning, "warnings"),
-            of(Severity::Note, "notes"),
+            of(Severity::Error, "error", "errors"),
+            of(Severity::Warning, "warning", "warnings"),
+            of(Severity::Note, "note", "notes"),
         ]
         .into_iter()
         .flatten()
@@ -163,8 +163,15 @@ pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let s = r.summary();
     writeln!(
         out,
-        "relgate: {} policies: {} passed, {} failed, {} skipped, {} waived; {} errors, {} warnings, {} notes",
-        s.policies, s.passed, s.failed, s.skipped, s.waived, s.errors, s.warnings, s.notes
+        "relgate: {}: {} passed, {} failed, {} skipped, {} waived; {}, {}, {}",
+        super::count(s.policies, "policy", "policies"),
+        s.passed,
+        s.failed,
+        s.skipped,
+        s.waived,
+        super::count(s.errors, "error", "errors"),
+        super::count(s.warnings, "warning", "warnings"),
+        super::count(s.notes, "note", "notes"),
     )
 }
 

@@ -407,7 +407,7 @@ fn write_summary(
             *w = (*w).max(f.severity);
         }
     }
-    let (mut failed, mut warned) = (0, 0);
+    let (mut failed, mut warned, mut noted) = (0, 0, 0);
     for p in &r.policies {
         let severity = worst.get(p.id.as_str()).copied().unwrap_or(p.severity);
         let (mark, word, sgr) = match p.status {
@@ -420,7 +420,8 @@ fn write_summary(
         };
         match word {
             "fail" => failed += 1,
-            "warn" | "note" => warned += 1,
+            "warn" => warned += 1,
+            "note" => noted += 1,
             _ => {}
         }
         let n = counts.get(p.id.as_str()).copied().unwrap_or(0);
@@ -453,11 +454,15 @@ fn write_summary(
     let n = |count: usize, one: &str, many: &str| {
         format!("{count} {}", if count == 1 { one } else { many })
     };
-    let warned = if warned > 0 {
+    // Failing policies below --fail-on: warned (a warning) or noted (only notes).
+    let mut warned = if warned > 0 {
         format!(", {warned} warned")
     } else {
         String::new()
     };
+    if noted > 0 {
+        warned.push_str(&format!(", {noted} noted"));
+    }
     let line = format!(
         "{}: {} passed, {failed} failed{warned}, {} skipped, {} waived; {}, {}, {}",
         n(s.policies, "policy", "policies"),

@@ -22,6 +22,9 @@ pub struct V1<'a> {
 #[derive(Serialize)]
 pub struct Target<'a> {
     pub path: &'a str,
+    /// PATH relative to the repository's top (`""` at the top): findings' paths are
+    /// from the top, this folder included.
+    pub prefix: &'a str,
     pub source: crate::repo::SourceKind,
     pub rev: Option<&'a str>,
     pub base: Option<&'a str>,
@@ -127,6 +130,7 @@ pub fn to_v1(r: &Report) -> V1<'_> {
         version: 1,
         target: Target {
             path: &r.target.path,
+            prefix: &r.target.prefix,
             source: r.target.source,
             rev: r.target.rev.as_deref(),
             base: r.target.base.as_deref(),

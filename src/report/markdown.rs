@@ -219,8 +219,8 @@ fn summary(r: &Report, opts: &RenderOptions) -> Result<String, std::fmt::Error> 
             writeln!(out, "### Waived\n")?;
             for f in waived {
                 if let Some(w) = &f.waived {
-                    let item = finding(f);
-                    let item = item.replacen("- ", "- ~ ", 1);
+                    // Drawn as waived, never with a failure mark: it fails nothing.
+                    let item = finding_marked(f, status_cell(Status::Waived));
                     if item.len() + 256 > BUDGET.saturating_sub(out.len()) {
                         break;
                     }
@@ -243,6 +243,11 @@ fn summary(r: &Report, opts: &RenderOptions) -> Result<String, std::fmt::Error> 
 
 /// One finding of the list, with its help.
 fn finding(f: &crate::finding::Finding) -> String {
+    finding_marked(f, severity_icon(f.severity))
+}
+
+/// One finding as a list item, behind `mark`.
+fn finding_marked(f: &crate::finding::Finding, mark: &str) -> String {
     use crate::finding::Subject;
     let place = match &f.subject {
         Subject::Line { path, line, .. } => code(&format!("{path}:{line}")),
@@ -264,7 +269,7 @@ fn finding(f: &crate::finding::Finding) -> String {
     };
     let mut item = format!(
         "- {} **{}** {place}: {}\n",
-        severity_icon(f.severity),
+        mark,
         escape(&f.policy),
         escape(&f.message)
     );

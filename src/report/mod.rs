@@ -1,13 +1,18 @@
 //! Reports: one evaluated run, rendered as human text, JSON, SARIF, GitHub
-//! workflow commands or Markdown. Renderers write to `&mut dyn Write`, see findings
+//! workflow commands, Markdown, JUnit XML, a GitLab Code Quality report or Azure
+//! Pipelines logging commands. Renderers write to `&mut dyn Write`, see findings
 //! already sorted (once, by the run: path, line, column, policy, message) and place
 //! each from its subject ([`Report::place`], [`Report::about`]), never from its
 //! message. Snippets and excerpts come from [`quote`], one read per file.
 
+pub mod attest;
+pub mod azure;
 mod excerpt;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub(crate) mod quote;
 pub mod sarif;
@@ -27,12 +32,20 @@ pub enum Format {
     Sarif,
     Github,
     Markdown,
+    Junit,
+    Gitlab,
+    Azure,
+    /// An in-toto Statement with a SLSA Verification Summary ([`attest`]).
+    Attestation,
 }
 
 #[derive(Debug, Clone)]
 pub struct TargetInfo {
     /// PATH as given on the command line.
     pub path: String,
+    /// PATH relative to the repository's top (`""` at the top, `/`-separated): every
+    /// path a report shows is from the top, this folder included.
+    pub prefix: String,
     pub source: SourceKind,
     pub rev: Option<String>,
     pub base: Option<String>,
@@ -106,6 +119,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Content of the files findings point into, for excerpts ([`quote`]).
     pub contents: BTreeMap<String, Arc<Content>>,
+    /// What an attestation names, when one was asked for ([`attest`]).
+    pub evidence: Option<attest::Evidence>,
 }
 
 /// Where a report places a finding, from its subject alone.
@@ -245,6 +260,11 @@ impl Report {
     }
 }
 
+/// `n` and the word for it: `1 error`, `2 errors`.
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 pub struct RenderOptions {
     pub color: bool,
     /// Columns for the human report.
@@ -265,6 +285,10 @@ pub fn render(
         Format::Sarif => sarif::render(report, out),
         Format::Github => github::render(report, out),
         Format::Markdown => markdown::render(report, opts, out),
+        Format::Junit => junit::render(report, opts.fail_on, out),
+        Format::Gitlab => gitlab::render(report, out),
+        Format::Azure => azure::render(report, out),
+        Format::Attestation => attest::render(report, opts.fail_on, out),
     }
 }
 
@@ -285,6 +309,10 @@ pub fn render_error(
         Format::Sarif => sarif::render_error(message, &mut doc)?,
         Format::Github => github::render_error(message, &mut doc)?,
         Format::Markdown => markdown::render_error(message, &mut doc)?,
+        Format::Junit => junit::render_error(message, &mut doc)?,
+        Format::Gitlab => gitlab::render_error(message, &mut doc)?,
+        Format::Azure => azure::render_error(message, &mut doc)?,
+        Format::Attestation => attest::render_error(message, &mut doc)?,
         Format::Human => return Ok(()),
     }
     match output {
@@ -310,6 +338,7 @@ impl Report {
         Report {
             target: TargetInfo {
                 path: ".".into(),
+                prefix: String::new(),
                 source: crate::repo::SourceKind::Worktree,
                 rev: None,
                 base: None,
@@ -337,6 +366,7 @@ impl Report {
             }],
             findings,
             contents,
+            evidence: None,
         }
     }
 }

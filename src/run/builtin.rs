@@ -1,9 +1,11 @@
 //! Built-in policies: checks relgate runs itself, beside the loaded policies, each
 //! listed as a policy only when it finds something. `RELGATE-CASE`: paths that differ
 //! only in case; `RELGATE-TRUST`: with `--base`, the change edits what the trusted tree
-//! supplies (its version takes effect once merged).
+//! supplies (its version takes effect once merged); `RELGATE-VARS`: with `--base`, the
+//! change moves a `latest_dir` or `data` variable back (an error) or changes it (a note).
 
 use crate::engine::Status;
+use crate::eval::vars::{VarDef, Vars};
 use crate::finding::{Finding, Origin, Severity, Subject};
 use crate::repo::{ChangeStatus, Diff, View};
 use crate::report::PolicyResult;
@@ -97,18 +99,20 @@ pub(crate) fn notes(
     let findings: Vec<Finding> = diff
         .changes
         .iter()
-        .filter(|c| {
-            supplied.contains(&c.path)
-                || (c.path.starts_with(".relgate/") && !c.path.starts_with(".relgate/tests/"))
-        })
+        .filter(|c| supplied.contains(&c.path) || policy_folder(&c.path).is_some())
         .map(|c| {
             let verb = match c.status {
                 ChangeStatus::Added => "adds",
                 ChangeStatus::Modified => "modifies",
                 ChangeStatus::Deleted => "deletes",
             };
-            let base = match c.status {
-                ChangeStatus::Added => "the base has none, and that is in force",
+            let base = match (c.status, policy_folder(&c.path)) {
+                // A `.relgate/` below the judged folder: the base decides which one
+                // governs, so one the change adds, moves or removes changes nothing yet.
+                (_, Some(dir)) if !dir.is_empty() && !supplied.contains(&c.path) => {
+                    "which .relgate/ governs a folder is decided in the base, and this one is not in force"
+                }
+                (ChangeStatus::Added, _) => "the base has none, and that is in force",
                 _ => "the base's version is in force",
             };
             TRUST.finding(
@@ -121,6 +125,94 @@ pub(crate) fn notes(
         })
         .collect();
     TRUST.result(findings)
+}
+
+/// The folder whose `.relgate/` holds `path` (`""`: the judged folder's own), when
+/// `path` lies in one (outside its `tests/`).
+fn policy_folder(path: &str) -> Option<&str> {
+    let (dir, rest) = match path.strip_prefix(".relgate/") {
+        Some(rest) => ("", rest),
+        None => {
+            let i = path.find("/.relgate/")?;
+            (path.get(..i)?, path.get(i + "/.relgate/".len()..)?)
+        }
+    };
+    (!rest.starts_with("tests/")).then_some(dir)
+}
+
+/// The id of the built-in policy that reports variables the change moves.
+pub(crate) const VARS_POLICY: &str = "RELGATE-VARS";
+
+const VARS: Builtin = Builtin {
+    id: VARS_POLICY,
+    name: "variables-move-forward",
+    title: "The change does not move a release or version variable back",
+    severity: Severity::Error,
+    description: "With --base, every latest_dir and data variable is also computed in the base: a change that renames the current release out of its pattern, or sets a version back, would otherwise be judged as an older release whose checks pass.",
+    help: "Keep the base's release or version (restore the folder or the value). Going back is a change of its own, merged first through the protected branch; a branch behind the base merges or rebases onto it.",
+};
+
+/// With `--base`: each `latest_dir` and `data` variable whose value in the tree under
+/// check differs from its value in the base (`base`): an error when it sorts before it
+/// (both dates, or both semantic versions), else a note. Located at the variable's
+/// definition; never waivable (built-in findings are added after waivers apply).
+pub(crate) fn moved_vars(
+    head: &Vars,
+    base: &[(&VarDef, Result<String, String>)],
+) -> Option<(PolicyResult, Vec<Finding>)> {
+    let mut findings = Vec::new();
+    for (def, in_base) in base {
+        let (Some(Ok(now)), Ok(was)) = (head.result(&def.name), in_base) else {
+            continue;
+        };
+        if now == was {
+            continue;
+        }
+        let name = &def.name;
+        let (severity, message) = match order(now, was) {
+            Some(std::cmp::Ordering::Less) => (
+                Severity::Error,
+                format!(
+                    "the change moves {name} back from {was} to {now}: the policies would judge {now}, and the base is at {was}"
+                ),
+            ),
+            Some(_) => (
+                Severity::Note,
+                format!("the change moves {name} from {was} to {now}"),
+            ),
+            None => (
+                Severity::Note,
+                format!(
+                    "the change changes {name} from {was} to {now} (not both dates or versions: their order is not judged)"
+                ),
+            ),
+        };
+        findings.push(Finding {
+            severity,
+            subject: Subject::Policy,
+            origin: Origin {
+                file: def.file.name.clone(),
+                line: def.span.line,
+                column: def.span.column,
+            },
+            ..VARS.finding("", message)
+        });
+    }
+    let worst = findings.iter().map(|f| f.severity).max()?;
+    let (mut policy, findings) = VARS.result(findings)?;
+    policy.severity = worst;
+    Some((policy, findings))
+}
+
+/// How `a` sorts against `b` as dates (`YYYY-MM-DD`) or semantic versions (an optional
+/// leading `v`); `None` for values that are not both one or the other.
+fn order(a: &str, b: &str) -> Option<std::cmp::Ordering> {
+    use crate::parse::dates::is_iso_date;
+    if is_iso_date(a) && is_iso_date(b) {
+        return Some(a.cmp(b));
+    }
+    let version = |s: &str| semver::Version::parse(s.strip_prefix('v').unwrap_or(s)).ok();
+    Some(version(a)?.cmp_precedence(&version(b)?))
 }
 
 /// The id of the built-in policy that reports paths differing only in case.
@@ -240,6 +332,19 @@ mod tests {
         .map(|(p, m)| (p.to_string(), format!("{m}{tail}")))
         .collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn values_compare_as_dates_or_versions_only() {
+        use std::cmp::Ordering::*;
+        assert_eq!(order("2024-06-03", "2024-07-15"), Some(Less));
+        assert_eq!(order("1.10.0", "1.9.0"), Some(Greater));
+        assert_eq!(order("v1.3.9", "1.4.0"), Some(Less));
+        assert_eq!(order("1.4.0-rc.1", "1.4.0"), Some(Less));
+        // Not both dates, not both versions: not ordered.
+        assert_eq!(order("2024-06-03", "1.4.0"), None);
+        assert_eq!(order("v9", "v10"), None);
+        assert_eq!(order("2024-02-30", "2024-01-01"), None);
     }
 
     #[test]

@@ -8,13 +8,17 @@
 //! ([`crate::report::quote`]). Reports are pure functions of what it returns.
 
 pub(crate) mod builtin;
+pub(crate) mod evidence;
 mod pins;
+pub(crate) mod rooted;
+pub(crate) mod signers;
 pub(crate) mod sources;
 pub(crate) mod trust;
 pub(crate) mod waive;
 
 use crate::eval::Cx;
 use crate::eval::vars::Vars;
+use crate::lang::error::LoadErrors;
 use crate::policy::{self, Inputs};
 use crate::repo::{self, Target};
 use crate::report::{self, PolicyResult, Report, TargetInfo};
@@ -45,6 +49,11 @@ pub(crate) enum Failure {
 
 /// Opens the repository, loads the policies and evaluates them.
 pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
+    evaluate_with(req, false)
+}
+
+/// [`evaluate`], gathering what an attestation names when `attest` is set.
+pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failure> {
     // Workers get the parsers' stack, so a deeply nested config file is refused by the
     // parser's own limit, never by a stack overflow, without a thread per file.
     // (Fails harmlessly when a pool already exists, e.g. in tests.)
@@ -61,7 +70,10 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
             ),
         )
     })?;
-    let opened = match repo::open(&req.target) {
+    // With --base and no policy named, the base decides which `.relgate/` governs PATH
+    // (and so which folder is judged).
+    let discover = req.policies.is_empty() && req.packs.is_empty();
+    let (opened, judged) = match trust::open_governed(&req.target, discover) {
         Ok(o) => o,
         Err(e) => {
             use miette::Diagnostic;
@@ -89,7 +101,7 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         bootstrap,
     } = trust::policy_files(
         req.policies,
-        &req.target.path,
+        &judged,
         trusted_view.as_ref(),
         opened.view.as_ref(),
         opened.diff.is_some(),
@@ -102,9 +114,10 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         } else {
             "checked"
         },
+        // In a preview too: the line says which base has no policies.
         commit: match &opened.trusted {
-            Some((_, c)) if !bootstrap => Some(c.clone()),
-            _ => opened.rev.clone(),
+            Some((_, c)) => Some(c.clone()),
+            None => opened.rev.clone(),
         },
         bootstrap,
     };
@@ -120,14 +133,14 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         remote: Some(Arc::new(policy::fetch::Packs {
             cache: policy::fetch::cache_dir().unwrap_or_default(),
             offline: req.offline,
-            root: req.target.path.clone(),
+            root: judged.clone(),
             trusted: Some(trusted_view.clone()),
             now: req.now.unwrap_or_else(jiff::Timestamp::now),
         })),
     })
     .map_err(Failure::Load)?;
     let now = req.now.unwrap_or_else(jiff::Timestamp::now);
-    crate::policy::waivers::check_horizon(&set, now).map_err(Failure::Load)?;
+    refuse(&set, now).map_err(Failure::Load)?;
     let branches = branches(&opened, req.target.base.is_some(), &|k| {
         std::env::var(k).ok()
     });
@@ -145,6 +158,15 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         attachments: &attachments,
         selection: None,
     };
+    // With --base, `latest_dir` and `data` variables are also computed in the base (its
+    // own tree, not read through the recording: they are evidence, not trusted inputs).
+    let moved = match &opened.trusted {
+        Some((base_view, _)) if !bootstrap => builtin::moved_vars(
+            &vars,
+            &Vars::resolve_moving(&set.vars, req.vars, base_view.as_ref(), now, &branches),
+        ),
+        _ => None,
+    };
     // The built-in case check needs no policy: it runs beside them.
     let (outcomes, case) = rayon::join(
         || crate::engine::evaluate(&set, &cx),
@@ -158,6 +180,11 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
     let (mut policies, mut findings) = results(&set, outcomes, &in_repo);
     // Built in: paths that differ only in case (listed only when there are some).
     if let Some((policy, found)) = case {
+        policies.push(policy);
+        findings.extend(found);
+    }
+    // Built in: variables the change moves (listed only when it moves one).
+    if let Some((policy, found)) = moved {
         policies.push(policy);
         findings.extend(found);
     }
@@ -180,9 +207,19 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
                 None => opened.view.read(path).ok(),
             },
         );
+    let evidence = attest.then(|| evidence::gather(&set, &opened, now, &req.target.path));
+    // Every path a report shows, from the repository root (policies' globs stay PATH's).
+    let contents = rooted::from_root(
+        &opened.prefix,
+        &in_repo,
+        &mut policies,
+        &mut findings,
+        contents,
+    );
     let report = Report {
         target: TargetInfo {
-            path: req.target.path.display().to_string(),
+            path: judged.display().to_string(),
+            prefix: opened.prefix.clone(),
             source: opened.view.source(),
             rev: opened.rev.clone(),
             base: opened.base.clone(),
@@ -192,11 +229,19 @@ pub(crate) fn evaluate(req: &Request) -> Result<Report, Failure> {
         policies,
         findings,
         contents,
+        evidence,
     };
     // Freeing every file read is work nobody waits for: a thread of its own does it
     // while the report is written (and the process's exit, if it is not done by then).
     let _ = std::thread::Builder::new().spawn(move || drop((opened, trusted_view)));
     Ok(report)
+}
+
+/// What a run refuses in a loaded policy set at `now`, before it reads a file under
+/// check (a waiver beyond its horizon). `relgate validate` refuses the same, with the
+/// same located errors.
+pub(crate) fn refuse(set: &policy::PolicySet, now: jiff::Timestamp) -> Result<(), LoadErrors> {
+    crate::policy::waivers::check_horizon(set, now)
 }
 
 /// Each policy's result for reports, and all their findings.

@@ -203,3 +203,128 @@ fn collect_from_view(
     }
     read_view_files(view, found.iter().map(|e| e.path.as_str()), files, errors);
 }
+
+/// Whether `view` has a policy file in `dir/.relgate/` (`dir` relative to the view's
+/// root, `""` for the root), outside its `tests/`. Entries are sorted: the lookup is a
+/// binary search and a walk over that folder's entries only.
+pub(crate) fn has_policies(view: &dyn View, dir: &str) -> bool {
+    let folder = if dir.is_empty() {
+        ".relgate/".to_string()
+    } else {
+        format!("{dir}/.relgate/")
+    };
+    let entries = view.entries();
+    let start = entries.partition_point(|e| e.path.as_str() < folder.as_str());
+    entries[start..]
+        .iter()
+        .take_while(|e| e.path.starts_with(&folder))
+        .any(|e| {
+            is_policy_file(&e.path)
+                && !e
+                    .path
+                    .get(folder.len()..)
+                    .is_some_and(|rest| rest.starts_with("tests/"))
+        })
+}
+
+/// The folders a `.relgate/` above `prefix` may lie in, nearest first, ending with the
+/// repository's root (`""`); `prefix` itself is not included.
+fn ancestors(prefix: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = prefix
+        .match_indices('/')
+        .map(|(i, _)| prefix.get(..i).unwrap_or(""))
+        .collect();
+    out.reverse();
+    if !prefix.is_empty() {
+        out.push("");
+    }
+    out
+}
+
+/// Opens the repository for a run. With `--base` and no `--policies`/`--pack`
+/// (`discover`), which `.relgate/` governs PATH is decided in the base tree, never on the
+/// change's disk: PATH's own, else the nearest ancestor's up to the repository's root,
+/// and that folder is judged. Only when the base has none at any of those levels are the
+/// change's own previewed (bootstrap), from its nearest `.relgate/` (the change may add
+/// one anywhere; it governs nothing the base already governs).
+///
+/// Returns the opened repository and the folder it judges.
+pub(crate) fn open_governed(
+    target: &crate::repo::Target,
+    discover: bool,
+) -> Result<(crate::repo::Opened, PathBuf), crate::repo::OpenError> {
+    use crate::repo::{Target, open};
+    let opened = open(target)?;
+    let here = || target.path.clone();
+    let (Some((base, _)), Some(workdir)) = (&opened.trusted, opened.workdir.clone()) else {
+        return Ok((opened, here()));
+    };
+    if !discover || opened.prefix.is_empty() || has_policies(base.as_ref(), "") {
+        return Ok((opened, here()));
+    }
+    // The base has no `.relgate/` at PATH: its ancestors are read from the root.
+    let at = |dir: &str| Target {
+        path: if dir.is_empty() {
+            workdir.clone()
+        } else {
+            workdir.join(dir)
+        },
+        source: target.source.clone(),
+        base: target.base.clone(),
+    };
+    let root = open(&at(""))?;
+    let Some((base_root, _)) = &root.trusted else {
+        return Ok((opened, here()));
+    };
+    let prefix = opened.prefix.clone();
+    let above = ancestors(&prefix);
+    let chosen = match above.iter().find(|a| has_policies(base_root.as_ref(), a)) {
+        Some(a) => a.to_string(),
+        // Bootstrap: the change's own nearest `.relgate/`, from PATH up.
+        None => match std::iter::once(prefix.as_str())
+            .chain(above.iter().copied())
+            .find(|a| has_policies(root.view.as_ref(), a))
+        {
+            Some(a) => a.to_string(),
+            None => return Ok((opened, here())),
+        },
+    };
+    if chosen == prefix {
+        Ok((opened, here()))
+    } else if chosen.is_empty() {
+        drop(opened);
+        Ok((root, workdir))
+    } else {
+        drop((opened, root));
+        let t = at(&chosen);
+        Ok((open(&t)?, t.path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::repo::testutil::{TestRepo, head_view};
+
+    #[test]
+    fn ancestors_are_nearest_first_and_end_at_the_root() {
+        assert_eq!(ancestors("a/b/c"), ["a/b", "a", ""]);
+        assert_eq!(ancestors("a"), [""]);
+        assert!(ancestors("").is_empty());
+    }
+
+    #[test]
+    fn a_relgate_folder_counts_when_it_holds_a_policy_outside_its_tests() {
+        let t = TestRepo::new();
+        t.write(".relgate/tests/c/case.yaml", "x\n");
+        t.write("a/.relgate/README.md", "x\n");
+        t.write("b/.relgate/p.yml", "x\n");
+        t.write("b/.relgate-x/p.yaml", "x\n");
+        t.commit_all("init");
+        let view = head_view(&t.repo());
+        assert!(!has_policies(&view, ""));
+        assert!(!has_policies(&view, "a"));
+        assert!(has_policies(&view, "b"));
+        assert!(!has_policies(&view, "c"));
+    }
+}

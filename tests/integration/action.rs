@@ -113,7 +113,11 @@ fn run_action_with(
         };
         match step["if"].as_str() {
             None => {}
-            Some("inputs.install == 'source'") if values["install"] != "source" => continue,
+            Some("inputs.install != 'binary' && inputs.install != 'false'")
+                if values["install"] == "binary" || values["install"] == "false" =>
+            {
+                continue;
+            }
             Some(other) => panic!("the test does not know the condition {other:?}"),
         }
         let mut cmd = command("bash");
@@ -325,4 +329,43 @@ fn action_passes_vars_and_now() {
     assert_eq!(code, 0, "{log}");
     let (code, _, log) = run_action(&repo, &[("vars", "version=1.4.1\nchannel=a b=c")]);
     assert_eq!(code, 1, "{log}");
+}
+
+/// `attestation`: the statement of the checked-out commit, beside the usual reports.
+#[test]
+fn action_writes_an_attestation_of_the_commit() {
+    let repo = passing_repo();
+    std::fs::create_dir_all(repo.path().join("out")).unwrap();
+    std::fs::write(repo.path().join("out/relgate.intoto.json"), "stale").unwrap();
+    let (code, _, log) = run_action(&repo, &[("attestation", "out/relgate.intoto.json")]);
+    assert_eq!(code, 0, "{log}");
+    let s: serde_json::Value = serde_json::from_str(&repo.read("out/relgate.intoto.json")).unwrap();
+    assert_eq!(
+        s["subject"][0]["digest"]["gitCommit"],
+        repo.git(&["rev-parse", "HEAD"]).as_str()
+    );
+    assert_eq!(s["predicate"]["verificationResult"], "PASSED");
+}
+
+#[test]
+fn action_with_a_path_annotates_files_from_the_top_of_the_repository() {
+    let repo = Repo::new();
+    repo.write(
+        "svc/.relgate/config.yaml",
+        "version: 1\npolicies:\n  - id: C\n    title: ticked\n    check:\n      checklist: {file: docs/list.md}\n",
+    )
+    .write("svc/docs/list.md", "# List\n- [ ] a\n")
+    .write("docs/list.md", "- [x] a\n")
+    .commit_all("c");
+    let (code, _r, log) = run_action(&repo, &[("path", "svc"), ("sarif-file", "out/r.sarif")]);
+    assert_eq!(code, 1, "{log}");
+    // GitHub resolves `file=` from the top of the repository, not from the action's path.
+    assert!(
+        log.contains("::error file=svc/docs/list.md,line=2,col=3,title=C%3A ticked::"),
+        "{log}"
+    );
+    let sarif: Value = serde_json::from_str(&repo.read("out/r.sarif")).unwrap();
+    let loc = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "svc/docs/list.md");
+    assert_eq!(loc["region"]["startLine"], 2);
 }

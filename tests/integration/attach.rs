@@ -49,7 +49,7 @@ fn junit_reads_an_attached_git_ignored_report() {
     );
     assert_eq!(r.code, 1);
     assert_eq!(r.findings(), [f("A-1", "attachment:report", Some(2))]);
-    assert!(r.messages()[0].contains("1 failures"), "{:?}", r.messages());
+    assert!(r.messages()[0].contains("1 failure "), "{:?}", r.messages());
     // The human report shows the attachment's line.
     let h = repo.relgate(&[
         "check",

@@ -176,14 +176,15 @@ fn init_writes_a_starter_that_checks() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let starter = repo.read(".relgate/config.yaml");
     assert!(starter.contains("packs: [billing-gateway-dr]"));
-    // Editors validate the starter against the schema of the version that wrote it.
+    // Editors validate the starter against the schema beside it, which is the schema of
+    // the version that wrote it (offline: no address to fetch).
     assert_eq!(
         starter.lines().next(),
-        Some(concat!(
-            "# yaml-language-server: $schema=https://raw.githubusercontent.com/relgate/relgate/v",
-            env!("CARGO_PKG_VERSION"),
-            "/docs/policy.schema.json"
-        ))
+        Some("# yaml-language-server: $schema=schema.json")
+    );
+    assert_eq!(
+        repo.read(".relgate/schema.json"),
+        relgate_in(repo.path(), &["schema"]).stdout
     );
     assert_eq!(repo.relgate(&["init"]).code, 2, "refuses to overwrite");
     let blank = Repo::new();
@@ -191,7 +192,7 @@ fn init_writes_a_starter_that_checks() {
     assert!(
         blank
             .read(".relgate/config.yaml")
-            .starts_with("# yaml-language-server: $schema=https://raw.githubusercontent.com/")
+            .starts_with("# yaml-language-server: $schema=schema.json\n")
     );
     assert_eq!(repo.relgate(&["validate"]).code, 0);
     // The starter loads the pack, which the example repository passes.
@@ -395,4 +396,59 @@ fn when_skips_and_unless_exempts() {
     assert_eq!(r.status("W"), "fail");
     assert_eq!(r.status("U"), "pass");
     assert_eq!(r.findings(), vec![("W".into(), "c.md".into(), None)]);
+}
+
+/// The starter and its tests validate against the schemas relgate prints, with
+/// check-jsonschema (as an editor would): `.relgate/config.yaml` against the
+/// `.relgate/schema.json` init wrote, every `case.yaml` (the starter's and the shipped
+/// pack's) against `relgate schema --case`, and the case schema refuses an unknown key.
+#[test]
+fn init_schema_and_case_schema_validate_what_relgate_reads() {
+    let cj = crate::tools::tool("check-jsonschema");
+    let repo = Repo::new();
+    assert_eq!(repo.relgate(&["init"]).code, 0);
+    let dir = repo.path().join(".relgate");
+    let run = |args: &[&str]| crate::tools::run_tool(&cj, args, repo.path());
+    let (code, out) = run(&[
+        "--schemafile",
+        dir.join("schema.json").to_str().unwrap(),
+        dir.join("config.yaml").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let case = relgate_in(repo.path(), &["schema", "--case"]);
+    assert_eq!(case.code, 0, "{}", case.stderr);
+    let schema: serde_json::Value = serde_json::from_str(&case.stdout).unwrap();
+    assert_eq!(schema["title"], "relgate policy test case (case.yaml)");
+    let tmp = tempfile::tempdir().unwrap();
+    let case_schema = tmp.path().join("case.schema.json");
+    std::fs::write(&case_schema, &case.stdout).unwrap();
+    let mut cases = vec![
+        dir.join("tests/readme-present/case.yaml"),
+        dir.join("tests/readme-missing/case.yaml"),
+    ];
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/tests");
+    let mut stack = vec![shipped];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() && p.file_name().is_some_and(|n| n != "tree" && n != "base") {
+                stack.push(p);
+            } else if p.file_name().is_some_and(|n| n == "case.yaml") {
+                cases.push(p);
+            }
+        }
+    }
+    assert!(cases.len() > 10, "{cases:?}");
+    let mut args = vec!["--schemafile", case_schema.to_str().unwrap()];
+    args.extend(cases.iter().map(|p| p.to_str().unwrap()));
+    let (code, out) = run(&args);
+    assert_eq!(code, 0, "{out}");
+    let bad = tmp.path().join("case.yaml");
+    std::fs::write(&bad, "description: x\nexpect: {exit: 0, status_of: {}}\n").unwrap();
+    let (code, _) = run(&[
+        "--schemafile",
+        case_schema.to_str().unwrap(),
+        bad.to_str().unwrap(),
+    ]);
+    assert_ne!(code, 0);
 }

@@ -4,21 +4,11 @@
 
 use crate::common::*;
 use crate::tools::*;
-use serde_json::Value;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn yaml(path: &str) -> Value {
-    let text = std::fs::read_to_string(root().join(path)).unwrap();
-    serde_saphyr::from_str(&text).unwrap()
-}
 
 #[test]
 fn pre_commit_manifest_is_valid_and_has_a_python_hook() {
@@ -345,7 +335,7 @@ fn action_refuses_what_it_cannot_verify_with_exit_2() {
             "an unknown mode",
             Box::new(|| {}),
             vec![("INPUT_INSTALL", "cargo")],
-            "install must be binary, source or false, not 'cargo'".to_string(),
+            "install must be auto, binary, source or false, not 'cargo'".to_string(),
         ),
         (
             "no checksum for the platform",
@@ -614,7 +604,10 @@ fn action_source_cache_key_names_the_platform_and_lockfile() {
         .find(|s| s["id"] == "key")
         .unwrap()
         .clone();
-    assert_eq!(step["if"], "inputs.install == 'source'");
+    assert_eq!(
+        step["if"],
+        "inputs.install != 'binary' && inputs.install != 'false'"
+    );
     let tmp = tempfile::tempdir().unwrap();
     let output = tmp.path().join("github-output");
     let out = command("bash")
@@ -793,4 +786,124 @@ fn action_source_build_runs_in_the_action_folder_with_the_pinned_toolchain() {
         )
     );
     assert_eq!(i.path.unwrap(), target.join("release/relgate"));
+}
+
+/// A `cargo` and a `rustup` for the simulated runner: `rustup` accepts the toolchain,
+/// `cargo` records its arguments and working directory and "builds" by copying the
+/// test's relgate to `$CARGO_TARGET_DIR/release/relgate` (a real build of the crate
+/// takes minutes; what is under test is the install step's choice and its commands).
+fn fake_toolchain(dir: &Path) -> PathBuf {
+    let bin = dir.join("fake-bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let write = |name: &str, body: &str| {
+        let p = bin.join(name);
+        std::fs::write(&p, body).unwrap();
+        std::fs::set_permissions(&p, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    };
+    write(
+        "rustup",
+        "#!/bin/sh\necho \"rustup $*\" >> \"$RUNNER_TEMP/toolchain.log\"\n",
+    );
+    write(
+        "cargo",
+        &format!(
+            "#!/bin/sh\necho \"cargo $* in $PWD\" >> \"$RUNNER_TEMP/toolchain.log\"\nmkdir -p \"$CARGO_TARGET_DIR/release\"\ncp '{}' \"$CARGO_TARGET_DIR/release/relgate\"\n",
+            env!("CARGO_BIN_EXE_relgate")
+        ),
+    );
+    bin
+}
+
+/// `install: auto` (the default) on a revision of the action without release checksums
+/// builds the action's own source with the pinned toolchain, says so in a notice, and
+/// the binary it built gates a repository; with checksums it takes the verified binary.
+#[test]
+fn action_auto_builds_from_source_until_a_release_exists() {
+    let a = yaml("action.yml");
+    assert_eq!(a["inputs"]["install"]["default"], "auto");
+    let release = Release::new();
+    let action = release.action();
+    std::fs::remove_dir_all(action.join("dist")).unwrap();
+    let fake = fake_toolchain(release.tmp.path());
+    let path = format!("{}:{}", fake.display(), std::env::var("PATH").unwrap());
+    let i = install(
+        &action,
+        "http://127.0.0.1:9/unused",
+        &[("INPUT_INSTALL", "auto"), ("PATH", &path)],
+    );
+    assert_eq!(i.code, 0, "{}", i.log);
+    assert!(
+        i.log.contains("::notice title=relgate install::this revision of the action has no release checksum for Linux/X64 (dist/SHA256SUMS): building relgate from the action's own source with the pinned toolchain 1.95.0 (install: auto)"),
+        "{}",
+        i.log
+    );
+    let log = std::fs::read_to_string(i.runner_temp.join("toolchain.log")).unwrap();
+    assert_eq!(
+        log,
+        format!(
+            "rustup toolchain install 1.95.0 --profile minimal --no-self-update\ncargo +1.95.0 build --locked --release --bin relgate in {}\n",
+            action.display()
+        )
+    );
+    let bin = i.path.expect("path output");
+    assert_eq!(bin, i.runner_temp.join("relgate-target/release/relgate"));
+    let repo = failing_repo();
+    let out = command(&bin)
+        .args(["check", "--format", "json"])
+        .current_dir(repo.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+
+    // With checksums for the runner: the verified release binary, no build.
+    tool("curl");
+    let release = Release::new();
+    let server = Server::start(&release.www());
+    let i = install(
+        &release.action(),
+        &server.url(),
+        &[("INPUT_INSTALL", "auto"), ("PATH", &path)],
+    );
+    assert_eq!(i.code, 0, "{}", i.log);
+    assert!(
+        i.log
+            .contains(&format!("relgate {VERSION} ({TARGET}) verified")),
+        "{}",
+        i.log
+    );
+    assert!(!i.runner_temp.join("toolchain.log").exists());
+    // `binary` still refuses to run without checksums.
+    let bare = release.action();
+    std::fs::remove_dir_all(bare.join("dist")).unwrap();
+    let i = install(&bare, &server.url(), &[("INPUT_INSTALL", "binary")]);
+    assert_eq!(i.code, 2, "{}", i.log);
+}
+
+/// The README is the package's description on PyPI too: every link in it is absolute
+/// (a relative one leads nowhere there), and the package declares the platforms relgate
+/// runs on (POSIX), not "OS Independent".
+#[test]
+fn the_package_readme_links_are_absolute_and_the_platforms_posix() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let mut rest = readme.as_str();
+    let mut links = 0;
+    while let Some(at) = rest.find("](") {
+        rest = &rest[at + 2..];
+        let target = &rest[..rest.find(')').unwrap()];
+        assert!(
+            target.starts_with("https://") || target.starts_with('#'),
+            "README.md links to {target}: make it absolute"
+        );
+        links += 1;
+    }
+    assert!(links > 10, "{links}");
+    let pyproject = std::fs::read_to_string(root().join("pyproject.toml")).unwrap();
+    assert!(!pyproject.contains("OS Independent"));
+    assert!(pyproject.contains("\"Operating System :: POSIX :: Linux\""));
+    assert!(pyproject.contains("\"Operating System :: MacOS\""));
+    // What works before a release is said, and what waits for one.
+    assert!(
+        readme.contains("cargo install --locked --git https://github.com/relgate/relgate relgate")
+    );
+    assert!(readme.contains("**Once a release is published** (not yet)"));
 }

@@ -193,7 +193,7 @@ fn explain_speaks_json() {
     let j = run.json();
     assert_eq!(j["id"], "CL");
     assert_eq!(j["severity"], "error");
-    assert_eq!(j["defined"]["file"], "./.relgate/p.yaml");
+    assert_eq!(j["defined"]["file"], ".relgate/p.yaml");
     assert_eq!(j["defined"]["line"], 5);
     assert!(j["check"].as_str().unwrap().starts_with("matches ("));
     assert_eq!(j["kinds"][0]["kind"], "matches");

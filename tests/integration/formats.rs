@@ -79,3 +79,18 @@ fn format_github() {
 fn format_markdown() {
     insta::assert_snapshot!(report("markdown"));
 }
+
+#[test]
+fn format_junit() {
+    insta::assert_snapshot!(report("junit"));
+}
+
+#[test]
+fn format_gitlab() {
+    insta::assert_snapshot!(report("gitlab"));
+}
+
+#[test]
+fn format_azure() {
+    insta::assert_snapshot!(report("azure"));
+}

@@ -17,7 +17,7 @@ fn github_annotations_are_escaped_like_the_toolkit() {
             "::error file=docs/a%2Cb%3Ac%25.md,title=SIGN-1%3A Sign-off%3A present%2C dated::100%25 of docs need%0D%0Aa sign-off, a: b%0AAdd a line 'Signed: NAME'",
             "::error file=docs/support/dr-checklist.md,line=6,col=3,title=DR-002%3A Every DR checklist item is ticked::unticked item in section 'Release 2024-07-15': failover | drill%0ATick each item under '## Release 2024-07-15'.",
             "::warning file=releases/2024-07-15/app.bin,title=DR-007%3A Artifacts 0644::releases/2024-07-15/app.bin has mode 0755, expected 0644",
-            "relgate: 5 policies: 1 passed, 4 failed, 0 skipped, 0 waived; 2 errors, 1 warnings, 1 notes",
+            "relgate: 5 policies: 1 passed, 4 failed, 0 skipped, 0 waived; 2 errors, 1 warning, 1 note",
         ]
     );
     // Every command line parses back to the finding it came from.

@@ -90,6 +90,32 @@ fn verdicts_are_coloured_and_a_warning_below_fail_on_is_a_warn() {
 }
 
 #[test]
+fn a_run_with_only_a_note_says_noted_and_counts_in_the_singular() {
+    let repo = Repo::new();
+    repo.write("README.md", "x\n").commit_all("c");
+    let p = Policies::new(
+        "version: 1\npolicies:\n  - id: N\n    title: notes exist\n    severity: note\n    check: {exists: NOTES.md}\n",
+    );
+    let human = repo.relgate(&["check", "--policies", &p.path()]);
+    assert_eq!(human.code, 0, "{}", human.stdout);
+    assert!(
+        human
+            .stdout
+            .ends_with("\n1 policy: 0 passed, 0 failed, 1 noted, 0 skipped, 0 waived; 0 errors, 0 warnings, 1 note\n"),
+        "{}",
+        human.stdout
+    );
+    assert!(!human.stdout.contains("warned"), "{}", human.stdout);
+    let gh = repo.relgate(&["check", "--policies", &p.path(), "--format", "github"]);
+    assert!(
+        gh.stdout
+            .ends_with("\nrelgate: 1 policy: 0 passed, 1 failed, 0 skipped, 0 waived; 0 errors, 0 warnings, 1 note\n"),
+        "{}",
+        gh.stdout
+    );
+}
+
+#[test]
 fn colour_follows_color_then_no_color_then_clicolor_force() {
     let repo = repo();
     for (args, env, coloured) in [

@@ -69,8 +69,8 @@ fn failures_and_errors_at_the_suite() {
     assert_eq!(
         r.messages(),
         [
-            "testsuite 'real_gateway' has 1 errors (at most 0 allowed): b (line 6)",
-            "testsuite 'real_gateway' has 1 failures (at most 0 allowed): a (line 5)",
+            "testsuite 'real_gateway' has 1 error (at most 0 allowed): b (line 6)",
+            "testsuite 'real_gateway' has 1 failure (at most 0 allowed): a (line 5)",
         ]
     );
 }
@@ -155,7 +155,7 @@ fn a_nested_failure_fails_the_suite_that_says_zero_and_names_the_test() {
     assert_eq!(
         r.messages(),
         [
-            "testsuite 'real_gateway' has 1 failures (at most 0 allowed); it says failures=\"0\" but 1 of its test cases failed, so it is judged by the worse: tests.test_refund::test_partial (line 6: AssertionError: 10 != 12)"
+            "testsuite 'real_gateway' has 1 failure (at most 0 allowed); it says failures=\"0\" but 1 of its test cases failed, so it is judged by the worse: tests.test_refund::test_partial (line 6: AssertionError: 10 != 12)"
         ]
     );
 }
@@ -173,8 +173,8 @@ fn real_pytest_report_names_the_failing_and_erroring_tests() {
     assert_eq!(
         r.messages(),
         [
-            "testsuite 'real_gateway' has 1 errors (at most 0 allowed): test_sample::test_errors (line 9: failed on setup with \"RuntimeError: fixture broke\")",
-            "testsuite 'real_gateway' has 1 failures (at most 0 allowed): test_sample::test_fails (line 1: AssertionError: lists <differ> & more)",
+            "testsuite 'real_gateway' has 1 error (at most 0 allowed): test_sample::test_errors (line 9: failed on setup with \"RuntimeError: fixture broke\")",
+            "testsuite 'real_gateway' has 1 failure (at most 0 allowed): test_sample::test_fails (line 1: AssertionError: lists <differ> & more)",
         ]
     );
     // No message carries the report's one long line.
@@ -196,7 +196,7 @@ fn utf16_and_latin1_reports_are_read() {
     assert_eq!(r.findings(), vec![f(Some(2))]);
     assert_eq!(
         r.messages(),
-        ["testsuite 'real_gateway' has 1 failures (at most 0 allowed): café (line 3: ü)"]
+        ["testsuite 'real_gateway' has 1 failure (at most 0 allowed): café (line 3: ü)"]
     );
 
     let latin = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<testsuite name=\"real_gateway\" tests=\"1\"><testcase name=\"caf\xe9\"/></testsuite>\n";

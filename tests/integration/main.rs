@@ -8,10 +8,14 @@
 mod common;
 
 mod action;
+mod answers;
 mod attach;
+mod attest;
 mod captures;
 mod changes;
 mod checks;
+mod ci_formats;
+mod ci_templates;
 mod cli;
 mod data;
 mod deadline;
@@ -20,10 +24,12 @@ mod first_run;
 mod flag;
 mod flag_forms;
 mod formats;
+mod from_root;
 mod git_packs;
 mod github;
 mod hermetic;
 mod hostile;
+mod hostile3;
 mod human;
 mod install_hook;
 mod junit;

@@ -1018,7 +1018,7 @@ fn dr010_real_gateway_evidence() {
 
     let variant = |from: &str, to: &str| repo.write(EVIDENCE, &GOOD_JUNIT.replace(from, to));
     variant("failures=\"0\"", "failures=\"1\"");
-    assert_only_evidence(&check(&repo, &[]), Some(2), "1 failures");
+    assert_only_evidence(&check(&repo, &[]), Some(2), "1 failure ");
     variant("errors=\"0\"", "errors=\"2\"");
     assert_only_evidence(&check(&repo, &[]), Some(2), "2 errors");
     variant("skipped=\"0\"", "skipped=\"3\"");

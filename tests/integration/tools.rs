@@ -116,3 +116,14 @@ pub fn passing_repo() -> Repo {
     .commit_all("fixed");
     repo
 }
+
+/// The project's own folder (the clone under test).
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A YAML file of the project (a workflow, the action, a hook manifest) as JSON values.
+pub fn yaml(path: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(root().join(path)).unwrap();
+    serde_saphyr::from_str(&text).unwrap()
+}

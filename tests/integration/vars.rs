@@ -76,13 +76,24 @@ fn a_version_read_from_pyproject_and_branches_from_git() {
     let run = check(&repo, &["--rev", "release/1.4", "--base", "main"], &[]);
     assert_eq!(run.findings(), [f("NO-TODO", "src/lib.py", Some(1))]);
 
-    // The version moves with the file: no section for 1.5.0 fails CHANGELOG.
+    // The version moves with the file: no section for 1.5.0 fails CHANGELOG. With
+    // --base, the move from the base's 1.4.0 is a note.
     repo.edit("pyproject.toml", "1.4.0", "1.5.0");
     let run = check(&repo, &["--base", "main"], &[]);
     assert_eq!(run.code, 1);
-    assert_eq!(run.findings(), [f("CHANGELOG", "CHANGELOG.md", None)]);
-    assert!(run.messages()[0].contains("1.5.0"), "{:?}", run.messages());
-    assert!(!run.messages()[0].contains("1.4.0"), "{:?}", run.messages());
+    assert_eq!(
+        run.findings(),
+        [
+            f("RELGATE-VARS", "", None),
+            f("CHANGELOG", "CHANGELOG.md", None)
+        ]
+    );
+    assert_eq!(
+        run.messages()[0],
+        "the change moves version from 1.4.0 to 1.5.0"
+    );
+    assert!(run.messages()[1].contains("1.5.0"), "{:?}", run.messages());
+    assert!(!run.messages()[1].contains("1.4.0"), "{:?}", run.messages());
 }
 
 #[test]

@@ -264,4 +264,54 @@ fn every_format_shows_waived_findings() {
         "{}",
         md.stdout
     );
+    // Drawn as waived, never with the failure mark of a live error.
+    let waived = md.stdout.split("### Waived\n\n").nth(1).unwrap();
+    assert!(
+        waived.starts_with("- 🔕 waived **W-1** `docs/a.md:1`: "),
+        "{waived}"
+    );
+    assert!(!md.stdout.contains('❌'), "{}", md.stdout);
+}
+
+#[test]
+fn validate_refuses_a_waiver_beyond_the_horizon_as_check_does() {
+    let r = repo(WAIVER, &["docs/a.md"]);
+    // 2024-01-01 + 90 days < 2024-08-01: check refuses it, and so does validate.
+    let check = r.relgate(&["check", "--now", "2024-01-01"]);
+    let validate = r.relgate(&["validate", "--now", "2024-01-01"]);
+    assert_eq!((check.code, validate.code), (2, 2), "{}", validate.stdout);
+    let located = format!(
+        ".relgate/config.yaml:{}:14: error[relgate::policy::bad_value]: waiver for W-1 expires 213 days from now, beyond the 90-day horizon",
+        WAIVER_LINE + 4
+    );
+    for run in [&check, &validate] {
+        assert!(run.stderr.starts_with(&located), "{}", run.stderr);
+        assert!(
+            run.stderr
+                .ends_with("relgate: 1 policy error; nothing was checked\n"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(check.stderr, validate.stderr);
+    let json = r.relgate(&["validate", "--now", "2024-01-01", "--format", "json"]);
+    assert_eq!(json.code, 2);
+    let e = &json.json()["errors"][0];
+    assert_eq!(e["file"], ".relgate/config.yaml");
+    assert_eq!(
+        (e["line"].as_u64(), e["column"].as_u64()),
+        (Some(WAIVER_LINE + 4), Some(14))
+    );
+    // Within the horizon, validate passes; a wider horizon is honoured too.
+    assert_eq!(r.relgate(&["validate", "--now", "2024-07-10"]).code, 0);
+    let wider = repo(&format!("waiver_max_days: 365\n{WAIVER}"), &[]);
+    assert_eq!(wider.relgate(&["validate", "--now", "2024-01-01"]).code, 0);
+    // A --now that is not a time is a usage error, as for check.
+    let bad = r.relgate(&["validate", "--now", "soon"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("'soon' is not an RFC 3339 time"),
+        "{}",
+        bad.stderr
+    );
 }

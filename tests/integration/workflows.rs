@@ -14,15 +14,6 @@ const RELEASE: &str = ".github/workflows/release.yml";
 /// The example repository's workflow: it runs the gate, and stays valid and clean.
 const EXAMPLE: &str = "examples/billing-gateway/.github/workflows/release.yml";
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn yaml(path: &str) -> Value {
-    let text = std::fs::read_to_string(root().join(path)).unwrap();
-    serde_saphyr::from_str(&text).unwrap()
-}
-
 #[test]
 fn workflows_validate_against_the_github_workflows_schema() {
     let (code, out) = run_tool(

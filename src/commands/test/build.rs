@@ -73,7 +73,7 @@ fn write_tree(
     modes: &BTreeMap<String, u32>,
 ) -> Result<(), String> {
     for (rel, src) in files {
-        let dest = root.join(rel);
+        let dest = no_link_on_the_way(root, rel)?;
         make_parent(&dest)?;
         let meta = std::fs::symlink_metadata(src).map_err(|e| format!("{}: {e}", src.display()))?;
         if meta.file_type().is_symlink() {
@@ -88,13 +88,36 @@ fn write_tree(
             .map_err(|e| format!("{}: {e}", dest.display()))?;
     }
     for (rel, target) in links {
-        let dest = root.join(rel);
+        let dest = no_link_on_the_way(root, rel)?;
         make_parent(&dest)?;
         let _ = std::fs::remove_file(&dest);
         std::os::unix::fs::symlink(target, &dest)
             .map_err(|e| format!("{}: {e}", dest.display()))?;
     }
     Ok(())
+}
+
+/// `root/rel`, when `rel` is a plain relative path and no folder between `root` and it
+/// is a symbolic link (one written earlier would be written through). The case's
+/// paths were checked when it was loaded; this holds whatever the loader let through.
+fn no_link_on_the_way(root: &Path, rel: &str) -> Result<PathBuf, String> {
+    let mut at = root.to_path_buf();
+    let parts: Vec<&str> = rel.split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        if part.is_empty() || *part == "." || *part == ".." {
+            return Err(format!("{rel} is not a plain relative path"));
+        }
+        at.push(part);
+        // The last component may be a link: a link is replaced, never written through.
+        let last = i + 1 == parts.len();
+        if !last && std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(format!(
+                "refusing to write {rel}: {} is a symbolic link",
+                at.strip_prefix(root).unwrap_or(&at).display()
+            ));
+        }
+    }
+    Ok(at)
 }
 
 fn make_parent(dest: &Path) -> Result<(), String> {

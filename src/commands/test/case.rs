@@ -65,7 +65,8 @@ const EXPECT_PARAMS: &[Param] = &[
     },
 ];
 
-const CASE_PARAMS: &[Param] = &[
+/// The keys of `case.yaml` (also `relgate schema --case`).
+pub(crate) const CASE_PARAMS: &[Param] = &[
     Param {
         name: "description",
         ty: Ty::Text,
@@ -180,14 +181,39 @@ pub(super) struct Case {
 }
 
 /// Loads the case in `dir` (resolving `extends`); every problem is a located error.
-pub(super) fn load(dir: &Path, name: &str) -> Result<Case, Vec<LoadError>> {
+/// `root` is the tests' folder `dir` was found in (or the `.relgate/` folder holding it):
+/// `extends` and `policies` stay in it.
+pub(super) fn load(root: &Path, dir: &Path, name: &str) -> Result<Case, Vec<LoadError>> {
     let mut stack = Vec::new();
-    load_inner(dir, name, &mut stack)
+    load_inner(root, dir, name, &mut stack)
 }
 
-fn load_inner(dir: &Path, name: &str, stack: &mut Vec<PathBuf>) -> Result<Case, Vec<LoadError>> {
+fn load_inner(
+    tests_root: &Path,
+    dir: &Path,
+    name: &str,
+    stack: &mut Vec<PathBuf>,
+) -> Result<Case, Vec<LoadError>> {
     let path = dir.join("case.yaml");
     let display = path.display().to_string();
+    // A case's own files are never read through a link: `case.yaml -> /etc/shadow`
+    // would print its lines in a parse error, `tree -> ~` copy a home folder.
+    let linked: Vec<LoadError> = [path.clone(), dir.join("tree"), dir.join("base")]
+        .iter()
+        .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink()))
+        .map(|p| {
+            LoadError::global(
+                Code::Io,
+                format!(
+                    "{} is a symbolic link, and relgate never follows links",
+                    p.display()
+                ),
+            )
+        })
+        .collect();
+    if !linked.is_empty() {
+        return Err(linked);
+    }
     let text = match read_text(&path) {
         Ok(t) => t,
         Err(e) => return Err(vec![LoadError::global(Code::Io, format!("{display}: {e}"))]),
@@ -204,6 +230,9 @@ fn load_inner(dir: &Path, name: &str, stack: &mut Vec<PathBuf>) -> Result<Case, 
     let Some(raw) = raw else {
         return Err(errors);
     };
+    // Every path the case names stays inside: repository paths are plain relative
+    // paths, `extends` and `policies` stay in the tests' folder (nothing is read yet).
+    errors.extend(super::paths::check(&file, tests_root, dir, &raw));
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -235,7 +264,7 @@ fn load_inner(dir: &Path, name: &str, stack: &mut Vec<PathBuf>) -> Result<Case, 
                     .label("no case here"),
                 ]);
             }
-            match load_inner(&parent, name, stack) {
+            match load_inner(tests_root, &parent, name, stack) {
                 Ok(c) => c,
                 Err(mut e) => {
                     errors.append(&mut e);
@@ -299,9 +328,16 @@ fn load_inner(dir: &Path, name: &str, stack: &mut Vec<PathBuf>) -> Result<Case, 
     if let Some(n) = raw.now {
         case.now = Some(n);
     }
+    case.symlinks.extend(raw.symlinks);
+    // No file is written through a link the tree or `symlinks:` made.
+    errors.extend(super::paths::through_links(
+        &file,
+        &raw.key_spans,
+        raw.extends.as_ref().map(|e| e.1),
+        &case,
+    ));
     case.vars.extend(raw.vars);
     case.modes.extend(raw.modes);
-    case.symlinks.extend(raw.symlinks);
     if errors.is_empty() {
         Ok(case)
     } else {
@@ -344,17 +380,19 @@ fn overlay(dir: &Path, files: &mut BTreeMap<String, PathBuf>) -> Result<(), Stri
 }
 
 /// The fields of one `case.yaml`, before `extends` is applied.
-struct Raw {
+pub(super) struct Raw {
     description: Option<String>,
-    extends: Option<(String, Span)>,
-    delete: Vec<(String, Span)>,
-    policies: Option<Vec<(String, Span)>>,
+    pub(super) extends: Option<(String, Span)>,
+    pub(super) delete: Vec<(String, Span)>,
+    pub(super) policies: Option<Vec<(String, Span)>>,
     packs: Option<Vec<String>>,
     target: Option<Target>,
     now: Option<jiff::Timestamp>,
     vars: BTreeMap<String, String>,
     modes: BTreeMap<String, u32>,
-    symlinks: BTreeMap<String, String>,
+    pub(super) symlinks: BTreeMap<String, String>,
+    /// Where each key of `symlinks` and `modes` is written.
+    pub(super) key_spans: Vec<(&'static str, String, Span)>,
     expect: Expect,
 }
 
@@ -413,6 +451,16 @@ fn read_raw(lx: &mut LoadCx, root: &Value) -> Option<Raw> {
         })
         .collect();
     let symlinks = string_map(&mut f, "symlinks");
+    let mut key_spans = Vec::new();
+    for field in ["symlinks", "modes"] {
+        for m in f
+            .node(field)
+            .and_then(|n| n.as_object())
+            .unwrap_or_default()
+        {
+            key_spans.push((field, m.key.clone(), m.key_span));
+        }
+    }
     let expect = f
         .table("expect", |e| {
             let status = match e.node("status") {
@@ -457,6 +505,7 @@ fn read_raw(lx: &mut LoadCx, root: &Value) -> Option<Raw> {
         vars,
         modes,
         symlinks,
+        key_spans,
         expect,
     })
 }

@@ -8,8 +8,10 @@
 
 mod build;
 mod case;
+pub(crate) use case::CASE_PARAMS;
 mod compare;
 mod git_pack;
+mod paths;
 mod shipped;
 
 use super::{Io, render_load_errors};
@@ -117,9 +119,21 @@ pub(crate) fn run(args: &TestArgs, io: &mut Io) -> Outcome {
             );
             return Err(Error::Failed);
         }
-        find_cases(d, d, &mut cases);
+        // What `extends:` and `policies:` may name: the tests' folder, or the `.relgate/`
+        // folder it lies in (whose policies the cases test).
+        let scope = d
+            .ancestors()
+            .find(|a| a.file_name().is_some_and(|n| n == ".relgate"))
+            .unwrap_or(d);
+        let mut found = Vec::new();
+        find_cases(d, d, &mut found);
+        cases.extend(
+            found
+                .into_iter()
+                .map(|(dir, name)| (scope.to_path_buf(), dir, name)),
+        );
     }
-    cases.retain(|(_, name)| {
+    cases.retain(|(_, _, name)| {
         args.filter
             .as_ref()
             .is_none_or(|f| name.contains(f.as_str()))
@@ -144,8 +158,8 @@ pub(crate) fn run(args: &TestArgs, io: &mut Io) -> Outcome {
     let mut errors: Vec<LoadError> = Vec::new();
     // Every policy under test, by id (name for the listing), and whether a case saw it fail.
     let mut seen: BTreeMap<String, (Option<String>, bool)> = BTreeMap::new();
-    for (dir, name) in &cases {
-        let (result, errs) = run_case(dir, name, args, &default_policies, &mut seen);
+    for (root, dir, name) in &cases {
+        let (result, errs) = run_case(root, dir, name, args, &default_policies, &mut seen);
         errors.extend(errs);
         if args.format == ListFormat::Human {
             print_case(&result, io);
@@ -269,6 +283,7 @@ fn default_policies(args: &TestArgs, dirs: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 fn run_case(
+    root: &Path,
     dir: &Path,
     name: &str,
     args: &TestArgs,
@@ -281,7 +296,7 @@ fn run_case(
         result: "error",
         problems,
     };
-    let case = match case::load(dir, name) {
+    let case = match case::load(root, dir, name) {
         Ok(c) => c,
         Err(errors) => {
             let problems = errors

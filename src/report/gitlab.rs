@@ -1,0 +1,151 @@
+//! `--format gitlab`: a GitLab Code Quality report, the JSON array GitLab reads
+//! from a job's `artifacts:reports:codequality` and shows in the merge request.
+//!
+//! One issue per finding, in the run's order: `description` (`ID: message`),
+//! `check_name` (the policy id), `fingerprint`, `severity`, `location.path` and
+//! `location.lines.begin`, and the help as `content.body`. Severities: `error` is
+//! `major`, `warning` `minor`, `note` `info`; a waived finding is `info` and says
+//! so. A finding without a line is placed at line 1 of its file; one without a file
+//! (the repository as a whole, a policy of a pack) at `.` (the repository root),
+//! since GitLab requires a path.
+//!
+//! The fingerprint identifies a finding across runs (GitLab compares the merge
+//! request's report with the target branch's by it): the SHA-256 of the policy, the
+//! subject (its kind, paths and line) and the message, with a counter for the rare
+//! finding repeated word for word. Text is JSON-escaped by serde_json and made inert
+//! first ([`crate::output::escape`]): GitLab shows it in its web page.
+
+use super::{Place, Report};
+use crate::finding::{Finding, Severity, Subject};
+use crate::output::escape::display_text;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+#[derive(Serialize)]
+struct Issue {
+    description: String,
+    check_name: String,
+    fingerprint: String,
+    severity: &'static str,
+    location: Location,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content: Option<Content>,
+}
+
+#[derive(Serialize)]
+struct Location {
+    path: String,
+    lines: Lines,
+}
+
+#[derive(Serialize)]
+struct Lines {
+    begin: usize,
+}
+
+#[derive(Serialize)]
+struct Content {
+    body: String,
+}
+
+/// GitLab's severity of a finding.
+fn severity(f: &Finding) -> &'static str {
+    if f.waived.is_some() {
+        return "info";
+    }
+    match f.severity {
+        Severity::Error => "major",
+        Severity::Warning => "minor",
+        Severity::Note => "info",
+    }
+}
+
+/// What identifies a finding: policy, subject and message (hashed with a counter).
+fn identity(f: &Finding) -> String {
+    let subject = match &f.subject {
+        Subject::Line { path, line, .. } => format!("line\0{path}\0{line}"),
+        Subject::File(path) => format!("file\0{path}"),
+        Subject::Files(paths) => format!("files\0{}", paths.join("\0")),
+        Subject::Policy => "policy".to_string(),
+        Subject::Repository => "repository".to_string(),
+    };
+    format!("{}\0{subject}\0{}", f.policy, f.message)
+}
+
+fn sha256(s: &str) -> String {
+    let mut hex = String::with_capacity(64);
+    for b in Sha256::digest(s.as_bytes()) {
+        let _ = write!(hex, "{b:02x}");
+    }
+    hex
+}
+
+fn issue(r: &Report, f: &Finding, fingerprint: String) -> Issue {
+    let mut description = format!("{}: {}", f.policy, f.message);
+    let (path, line) = match r.place(f) {
+        Place::File { path, line, .. } => (path.to_string(), line.unwrap_or(1)),
+        Place::Nowhere => {
+            description = format!("{} ({})", description, Report::about(f, true));
+            (".".to_string(), 1)
+        }
+    };
+    if let Some(w) = &f.waived {
+        description = format!(
+            "waived until {} ({}, approved by {}): {description}",
+            w.expires, w.reason, w.approved_by
+        );
+    }
+    Issue {
+        description: display_text(&description).into_owned(),
+        check_name: display_text(&f.policy).into_owned(),
+        fingerprint,
+        severity: severity(f),
+        location: Location {
+            path,
+            lines: Lines { begin: line },
+        },
+        content: f.help.as_ref().map(|h| Content {
+            body: display_text(h).into_owned(),
+        }),
+    }
+}
+
+pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let issues: Vec<Issue> = r
+        .findings
+        .iter()
+        .map(|f| {
+            let id = identity(f);
+            let n = seen.entry(id.clone()).or_default();
+            *n += 1;
+            let fingerprint = match *n {
+                1 => sha256(&id),
+                n => sha256(&format!("{id}\0{n}")),
+            };
+            issue(r, f, fingerprint)
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &issues)?;
+    writeln!(out)
+}
+
+/// A run that could not evaluate: one `blocker` issue, so the merge request shows
+/// the gate did not judge.
+pub fn render_error(message: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let issue = Issue {
+        description: display_text(&format!("relgate could not evaluate: {message}")).into_owned(),
+        check_name: "relgate".into(),
+        fingerprint: sha256(&format!("relgate\0error\0{message}")),
+        severity: "blocker",
+        location: Location {
+            path: ".".into(),
+            lines: Lines { begin: 1 },
+        },
+        content: None,
+    };
+    serde_json::to_writer_pretty(&mut *out, &[issue])?;
+    writeln!(out)
+}
