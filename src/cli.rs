@@ -16,7 +16,7 @@ pub enum Command {
     /// Evaluate policies against the git repository at PATH (the main job)
     Check(CheckArgs),
     /// List the policies that would run, with id, severity and title
-    List(PolicyArgs),
+    List(ListArgs),
     /// Explain what a policy checks, why, and how to fix a failure; or document a check kind
     Explain(ExplainArgs),
     /// Load and validate policy files only; no repository needed
@@ -106,6 +106,34 @@ pub struct ValidateArgs {
     pub now: Option<jiff::Timestamp>,
 }
 
+/// Stages: which policies run (`check`, `list`, `test`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct StageArgs {
+    /// Run only the policies with this tag or id (repeatable; any of them)
+    #[arg(long = "only", value_name = "TAG|ID")]
+    pub only: Vec<String>,
+    /// Leave out the policies with this tag or id (repeatable), e.g. `--skip ci` in a hook
+    #[arg(long = "skip", value_name = "TAG|ID")]
+    pub skip: Vec<String>,
+}
+
+impl StageArgs {
+    pub(crate) fn stages(&self) -> crate::policy::select::Stages<'_> {
+        crate::policy::select::Stages {
+            only: &self.only,
+            skip: &self.skip,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub policies: PolicyArgs,
+    #[command(flatten)]
+    pub stages: StageArgs,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
     Human,
@@ -146,6 +174,8 @@ pub struct CheckArgs {
     /// Never fetch: a git pack missing from the pack cache is an error (run `relgate pack fetch` first)
     #[arg(long)]
     pub offline: bool,
+    #[command(flatten)]
+    pub stages: StageArgs,
     /// Output format
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
@@ -242,6 +272,10 @@ pub struct TestArgs {
     /// Exit 1 when a policy under test fails in no case (a policy that may never fail)
     #[arg(long)]
     pub require_failing: bool,
+    /// Evaluate only the policies with a tag or id (`--only`), or leave some out
+    /// (`--skip`); expectations about the others are not checked
+    #[command(flatten)]
+    pub stages: StageArgs,
     /// Output format
     #[arg(long, value_enum, default_value = "human")]
     pub format: ListFormat,

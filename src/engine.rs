@@ -8,6 +8,8 @@ use crate::policy::{Cond, Policy, PolicySet};
 use crate::repo::ReadError;
 use rayon::prelude::*;
 
+mod for_each;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Status {
@@ -41,6 +43,18 @@ pub(crate) struct PolicyOutcome {
     pub selected: usize,
     /// Why its checks looked at no file (`docs/**/*.md matched nothing`).
     pub unmatched: Vec<String>,
+    /// A `for_each` policy's instances, in path order (empty otherwise).
+    pub instances: Vec<Instance>,
+}
+
+/// One instance of a `for_each` policy: its path and verdict.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct Instance {
+    #[serde(rename = "instance")]
+    pub path: String,
+    pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// Evaluates every policy (in parallel) and returns outcomes in policy order.
@@ -48,7 +62,7 @@ pub(crate) fn evaluate(set: &PolicySet, cx: &Cx) -> Result<Vec<PolicyOutcome>, R
     let outcomes: Vec<Result<PolicyOutcome, ReadError>> = set
         .policies
         .par_iter()
-        .map(|p| evaluate_policy(p, cx))
+        .map(|p| evaluate_policy(p, set, cx))
         .collect();
     // In policy order: when several policies cannot be read, the error is the first
     // policy's, whatever thread finished first (rayon's own collect into a `Result`
@@ -56,17 +70,20 @@ pub(crate) fn evaluate(set: &PolicySet, cx: &Cx) -> Result<Vec<PolicyOutcome>, R
     outcomes.into_iter().collect()
 }
 
-fn evaluate_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, ReadError> {
+fn evaluate_policy(p: &Policy, set: &PolicySet, cx: &Cx) -> Result<PolicyOutcome, ReadError> {
     let selection = Selection::new(cx.view.entries().len());
     let cx = &Cx {
         selection: Some(&selection),
         ..*cx
     };
-    let mut o = judge_policy(p, cx)?;
+    let mut o = match &p.for_each {
+        Some(fe) => for_each::judge(p, fe, set, cx)?,
+        None => judge_policy(p, cx)?,
+    };
     // Files read for the variables it names (`data:` reading pyproject.toml) were
     // looked at too: a policy whose only input is a variable selected that file.
     for v in &p.vars {
-        if let Some((file, _)) = cx.vars.origin(v) {
+        if let Some((file, _)) = cx.vars.data_origin(v) {
             cx.record(file);
         }
     }
@@ -78,7 +95,7 @@ fn judge_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, ReadError> {
     match run_policy(p, cx) {
         Ok(o) => Ok(o),
         Err(EvalError::Read(e)) => Err(e),
-        Err(e @ EvalError::NeedsBase(_)) => Ok(outcome(
+        Err(e @ (EvalError::NeedsBase(_) | EvalError::Unknown(_))) => Ok(outcome(
             p,
             cx,
             Status::Skip,
@@ -255,6 +272,7 @@ fn outcome(
             snippet: None,
             origin: p.origin.clone(),
             waived: None,
+            instance: None,
         })
         .filter(|f| seen.insert((f.subject.clone(), f.severity, f.message.clone())))
         .collect();
@@ -265,6 +283,7 @@ fn outcome(
         help,
         selected: 0,
         unmatched: Vec::new(),
+        instances: Vec::new(),
     }
 }
 

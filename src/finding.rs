@@ -168,6 +168,8 @@ pub(crate) struct Finding {
     /// The live waiver that covers this finding: it stays in every report, marked, and
     /// never fails the run.
     pub waived: Option<WaivedBy>,
+    /// The `for_each` instance it belongs to (its path), when the policy has instances.
+    pub instance: Option<String>,
 }
 
 /// The waiver that covers a finding, as reports show it.
@@ -191,6 +193,7 @@ impl Finding {
             self.subject.line(),
             self.subject.column(),
             self.policy.as_str(),
+            self.instance.as_deref(),
             self.message.as_str(),
             &self.subject,
         )

@@ -7,7 +7,7 @@ use crate::eval::{At, Check, Cx, Eval, EvalError, Hit};
 use crate::lang::error::{Code, did_you_mean};
 use crate::lang::fields::Fields;
 use crate::lang::kind::{Param, Ty};
-use crate::lang::pattern::RegexT;
+use crate::lang::pattern::{RegexT, SectionSpec};
 use crate::lang::template::{Template, no_escape};
 use crate::parse::dates::Moment;
 use crate::parse::markdown::searched;
@@ -27,9 +27,9 @@ pub(super) static SPEC: KindSpec = KindSpec {
         crate::eval::attach::PARAM,
         Param {
             name: "section",
-            ty: Ty::Text,
+            ty: Ty::Section,
             required: false,
-            doc: "Search only this Markdown section (heading text, without the `#`s).",
+            doc: "Search only this Markdown section (heading text, without the `#`s), or the first heading a regex matches: `{matches: REGEX}`.",
         },
         Param {
             name: "pattern",
@@ -96,7 +96,7 @@ static DATE_RULE: &[Param] = &[
 
 fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
     let file = Source::read(f, "file", true);
-    let section = f.text("section");
+    let section = f.section("section");
     let pattern = f.regex("pattern");
     let lines = f.choice("lines");
     let raw = f.bool("raw");
@@ -205,7 +205,7 @@ struct DateRule {
 #[derive(Debug)]
 struct Captures {
     file: Source,
-    section: Option<Template>,
+    section: Option<SectionSpec>,
     pattern: RegexT,
     lines: Lines,
     dates: Vec<DateRule>,

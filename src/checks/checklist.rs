@@ -5,6 +5,7 @@ use crate::eval::scope::Scope;
 use crate::eval::{At, Check, Cx, Eval, Hit};
 use crate::lang::fields::Fields;
 use crate::lang::kind::{Param, Ty};
+use crate::lang::pattern::SectionSpec;
 use crate::lang::template::{Template, no_escape};
 use crate::parse::markdown::task_items;
 
@@ -21,9 +22,9 @@ pub(super) static SPEC: KindSpec = KindSpec {
         },
         Param {
             name: "section",
-            ty: Ty::Text,
+            ty: Ty::Section,
             required: false,
-            doc: "Only this section's items count (heading text, without the `#`s).",
+            doc: "Only this section's items count (heading text, without the `#`s), or the first heading a regex matches: `{matches: REGEX}`.",
         },
         Param {
             name: "allow_empty",
@@ -38,7 +39,7 @@ pub(super) static SPEC: KindSpec = KindSpec {
 
 fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
     let file = f.path("file");
-    let section = f.text("section");
+    let section = f.section("section");
     let allow_empty = f.bool("allow_empty");
     Some(Box::new(Checklist {
         file: file?,
@@ -50,7 +51,7 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
 #[derive(Debug)]
 struct Checklist {
     file: Template,
-    section: Option<Template>,
+    section: Option<SectionSpec>,
     allow_empty: bool,
 }
 

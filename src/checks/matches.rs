@@ -8,7 +8,7 @@ use crate::eval::{At, Blocked, Check, Cx, Eval, EvalError, Hit};
 use crate::lang::error::Code;
 use crate::lang::fields::Fields;
 use crate::lang::kind::{Param, Ty};
-use crate::lang::pattern::{GlobSet, RegexT};
+use crate::lang::pattern::{GlobSet, RegexT, SectionSpec};
 use crate::lang::template::{Template, no_escape};
 use crate::parse::markdown::searched;
 use crate::repo::Content;
@@ -40,9 +40,9 @@ pub(super) static TEXT_PARAMS: &[Param] = &[
     },
     Param {
         name: "section",
-        ty: Ty::Text,
+        ty: Ty::Section,
         required: false,
-        doc: "Search only this Markdown section (heading text, without the `#`s).",
+        doc: "Search only this Markdown section (heading text, without the `#`s), or the first heading a regex matches: `{matches: REGEX}`.",
     },
     Param {
         name: "exclude",
@@ -83,7 +83,7 @@ pub(super) struct TextScan {
     pub attachment: Option<String>,
     pub min_files: usize,
     pub patterns: Vec<RegexT>,
-    pub section: Option<Template>,
+    pub section: Option<SectionSpec>,
     pub message: Option<Template>,
     pub raw: bool,
 }
@@ -130,7 +130,7 @@ impl TextScan {
             }
         };
         let patterns = f.regexes("patterns");
-        let section = f.text("section");
+        let section = f.section("section");
         let exclude = f.globs("exclude");
         let message = f.text("message");
         let raw = f.bool("raw");

@@ -38,6 +38,7 @@ pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
         now: args.now,
         attach: &args.attach,
         offline: args.offline,
+        stages: args.stages.stages(),
     };
     let attest = args.format == report::Format::Attestation
         || args

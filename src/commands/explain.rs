@@ -50,6 +50,12 @@ pub(crate) fn run(args: &ExplainArgs, io: &mut Io) -> Outcome {
     }
     s.push_str(&format!("severity:  {}\n", p.severity.as_str()));
     s.push_str(&format!("defined:   {}\n", p.origin));
+    if !p.tags.is_empty() {
+        s.push_str(&format!(
+            "tags:      {} (--only / --skip)\n",
+            p.tags.join(", ")
+        ));
+    }
     if let Some(u) = &p.url {
         s.push_str(&format!("docs:      {u}\n"));
     }
@@ -57,6 +63,9 @@ pub(crate) fn run(args: &ExplainArgs, io: &mut Io) -> Outcome {
         s.push_str(&format!("\nWhy:\n  {}\n", d.trim().replace('\n', "\n  ")));
     }
     s.push_str("\nWhat it checks:\n");
+    if let Some(fe) = &p.for_each {
+        s.push_str(&format!("  for each: {}\n", for_each_line(fe)));
+    }
     if let Some(w) = &p.when {
         s.push_str(&format!("  when:   {}\n", outline(w)));
     }
@@ -93,6 +102,30 @@ pub(crate) fn run(args: &ExplainArgs, io: &mut Io) -> Outcome {
     Ok(())
 }
 
+/// `for_each` in a line: what is iterated, the variable, what is left out, the minimum.
+fn for_each_line(fe: &crate::policy::ForEach) -> String {
+    let raw = |ts: &[crate::lang::template::Template]| {
+        ts.iter()
+            .map(|t| format!("'{}'", t.raw))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut s = format!(
+        "{} matching {} as {{{}}}",
+        if fe.dirs { "directory" } else { "file" },
+        raw(&fe.globs.include),
+        fe.name
+    );
+    if !fe.globs.exclude.is_empty() {
+        s.push_str(&format!(", except {}", raw(&fe.globs.exclude)));
+    }
+    s.push_str(&format!(
+        "; each instance is judged on its own; fewer than {} is a finding",
+        fe.min
+    ));
+    s
+}
+
 /// Each line indented by two spaces (blank lines left blank).
 fn indented(text: &str) -> String {
     text.lines()
@@ -127,6 +160,8 @@ fn policy_json(set: &PolicySet, p: &crate::policy::Policy) -> serde_json::Value 
         "severity": p.severity.as_str(),
         "defined": {"file": p.origin.file, "line": p.origin.line, "column": p.origin.column},
         "url": p.url,
+        "tags": p.tags,
+        "for_each": p.for_each.as_ref().map(for_each_line),
         "description": p.description.as_deref().map(str::trim),
         "when": p.when.as_ref().map(outline),
         "check": outline(&p.check),

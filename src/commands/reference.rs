@@ -101,6 +101,7 @@ pub(crate) fn ty_words(t: Ty) -> String {
         Ty::Rules(_) => "list of mappings (keys below)".into(),
         Ty::FieldMap(inner) => format!("name → {}", ty_words(*inner)),
         Ty::Scalars => "scalar or list of scalars".into(),
+        Ty::Section => "heading text, or `{matches: regex}`; templated".into(),
     }
 }
 

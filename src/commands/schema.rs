@@ -55,6 +55,9 @@ fn ty(t: Ty) -> Value {
         }
         Ty::Flag => object(FLAG_PARAMS),
         Ty::Map => json!({"type": "object", "additionalProperties": {"type": "string"}}),
+        Ty::Section => {
+            json!({"anyOf": [{"type": "string"}, object(crate::lang::fields::SECTION_PARAMS)]})
+        }
     }
 }
 

@@ -9,43 +9,57 @@
 use crate::parse::structured::{self, Kind, Value};
 use crate::repo::{ReadError, View};
 
-/// The text of the scalar at `path` in `file`, or why there is none.
-#[cfg(test)]
-pub(crate) fn read(view: &dyn View, file: &str, path: &str) -> Result<String, String> {
-    read_located(view, file, path).map(|(v, _)| v)
+/// A value read from a data file, with the line and column it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub value: String,
+    pub line: usize,
+    pub column: usize,
 }
 
-/// The text of the scalar at `path` in `file` and the 1-based line it is on, or why
-/// there is none.
-pub(crate) fn read_located(
-    view: &dyn View,
-    file: &str,
-    path: &str,
-) -> Result<(String, usize), String> {
+/// Why a data file gave no value: absent (the file or a key of the path does not
+/// exist, which `default:` covers), or broken (it does not parse, is not a scalar…).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Missing {
+    Absent(String),
+    Broken(String),
+}
+
+impl Missing {
+    pub(crate) fn reason(&self) -> &str {
+        match self {
+            Missing::Absent(r) | Missing::Broken(r) => r,
+        }
+    }
+}
+
+/// The text of the scalar at `path` in `file` and where it is, or why there is none
+/// (and whether an absence is the reason).
+pub(crate) fn read_at(view: &dyn View, file: &str, path: &str) -> Result<Found, Missing> {
     let Some(format) = structured::data_format_for_path(file) else {
-        return Err(format!(
+        return Err(Missing::Broken(format!(
             "cannot tell the format of {file} from its name (a data variable reads .json, .yml, .yaml or .toml)"
-        ));
+        )));
     };
     let content = view.read(file).map_err(|e| match e {
-        ReadError::NotFound { .. } => format!("{file} does not exist"),
-        e => format!("{file}: {e}"),
+        ReadError::NotFound { .. } => Missing::Absent(format!("{file} does not exist")),
+        e => Missing::Broken(format!("{file}: {e}")),
     })?;
     let text = content.text().map_err(|e| {
         let (line, column) = content.line_col(e.valid_up_to());
-        format!("{file}:{line}:{column}: not valid UTF-8")
+        Missing::Broken(format!("{file}:{line}:{column}: not valid UTF-8"))
     })?;
     let docs = structured::parse(format, text)
-        .map_err(|e| format!("{file}:{}:{}: {}", e.line, e.column, e.message))?;
+        .map_err(|e| Missing::Broken(format!("{file}:{}:{}: {}", e.line, e.column, e.message)))?;
     let Some(doc) = docs.first() else {
-        return Err(format!("{file} holds no document"));
+        return Err(Missing::Broken(format!("{file} holds no document")));
     };
     lookup(file, doc, path)
 }
 
 /// Walks the dotted path one segment at a time, so a missing key is reported at the
 /// deepest value that exists.
-fn lookup(file: &str, doc: &Value, path: &str) -> Result<(String, usize), String> {
+fn lookup(file: &str, doc: &Value, path: &str) -> Result<Found, Missing> {
     let path = path.strip_prefix('.').unwrap_or(path);
     let mut current = doc;
     let mut walked = String::new();
@@ -61,18 +75,29 @@ fn lookup(file: &str, doc: &Value, path: &str) -> Result<(String, usize), String
             _ => None,
         };
         let Some(next) = next else {
-            let what = match &current.kind {
-                Kind::Object(_) => format!("{here} has no key '{segment}'"),
-                Kind::Array(items) => format!(
-                    "{here} has no element '{segment}' (it has {} elements)",
-                    items.len()
+            let (what, absent) = match &current.kind {
+                Kind::Object(_) => (format!("{here} has no key '{segment}'"), true),
+                Kind::Array(items) => (
+                    format!(
+                        "{here} has no element '{segment}' (it has {} elements)",
+                        items.len()
+                    ),
+                    true,
                 ),
-                _ => format!("{here} is a {}, not a mapping", current.type_name()),
+                _ => (
+                    format!("{here} is a {}, not a mapping", current.type_name()),
+                    false,
+                ),
             };
-            return Err(format!(
+            let reason = format!(
                 "{file}:{}:{}: {what} (looking for '{path}')",
                 current.span.line, current.span.column
-            ));
+            );
+            return Err(if absent {
+                Missing::Absent(reason)
+            } else {
+                Missing::Broken(reason)
+            });
         };
         if !walked.is_empty() {
             walked.push('.');
@@ -81,7 +106,7 @@ fn lookup(file: &str, doc: &Value, path: &str) -> Result<(String, usize), String
         current = next;
     }
     match &current.kind {
-        Kind::Array(_) | Kind::Object(_) | Kind::Null => Err(format!(
+        Kind::Array(_) | Kind::Object(_) | Kind::Null => Err(Missing::Broken(format!(
             "{file}:{}:{}: '{path}' is {}, not a string, number or boolean",
             current.span.line,
             current.span.column,
@@ -90,18 +115,57 @@ fn lookup(file: &str, doc: &Value, path: &str) -> Result<(String, usize), String
                 Kind::Array(_) => "an array",
                 _ => "a mapping",
             }
-        )),
+        ))),
         _ => current
             .scalar_text()
-            .map(|v| (v, current.span.line))
-            .ok_or_else(|| format!("{file}: '{path}' has no value")),
+            .map(|value| Found {
+                value,
+                line: current.span.line,
+                column: current.span.column,
+            })
+            .ok_or_else(|| Missing::Broken(format!("{file}: '{path}' has no value"))),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::read;
+    use super::{Missing, read_at};
+    use crate::repo::View;
     use crate::repo::{SourceKind, memory::MemoryView};
+
+    fn read(view: &dyn View, file: &str, path: &str) -> Result<String, String> {
+        read_at(view, file, path)
+            .map(|f| f.value)
+            .map_err(|m| m.reason().to_string())
+    }
+
+    #[test]
+    fn absence_is_told_apart_from_a_broken_file() {
+        let view = MemoryView::new(SourceKind::Worktree)
+            .file("Chart.yaml", "name: a\nversion: 1.2.3\n")
+            .file("bad.json", "{\"version\": }");
+        let found = read_at(&view, "Chart.yaml", "version").unwrap();
+        assert_eq!(
+            (found.value.as_str(), found.line, found.column),
+            ("1.2.3", 2, 10)
+        );
+        assert!(matches!(
+            read_at(&view, "Chart.yaml", "appVersion"),
+            Err(Missing::Absent(_))
+        ));
+        assert!(matches!(
+            read_at(&view, "none.yaml", "version"),
+            Err(Missing::Absent(_))
+        ));
+        assert!(matches!(
+            read_at(&view, "bad.json", "version"),
+            Err(Missing::Broken(_))
+        ));
+        assert!(matches!(
+            read_at(&view, "Chart.yaml", "name.x"),
+            Err(Missing::Broken(_))
+        ));
+    }
 
     #[test]
     fn values_and_located_reasons() {

@@ -100,6 +100,10 @@ pub enum EvalError {
     /// the policy is `skip` (reason: "needs --base").
     #[error("needs --base: {0}")]
     NeedsBase(String),
+    /// A condition that says `when_unknown: skip` met a variable without a value:
+    /// the policy is `skip` with the reason.
+    #[error("{0}")]
+    Unknown(String),
 }
 
 pub(crate) type Eval = Result<Vec<Hit>, EvalError>;

@@ -1,7 +1,8 @@
 //! Markdown sections as the text-scanning kinds use them.
 
 use super::{At, Blocked, Cx, Hit, util};
-use crate::lang::template::{Template, no_escape};
+use crate::lang::pattern::SectionSpec;
+use crate::lang::template::no_escape;
 use crate::parse::markdown;
 use crate::repo::Content;
 use std::sync::Arc;
@@ -25,7 +26,7 @@ pub(crate) fn resolve(
     path: &str,
     content: &Content,
     text: &str,
-    section: Option<&Template>,
+    section: Option<&SectionSpec>,
 ) -> Result<Scope, Blocked> {
     let Some(t) = section else {
         return Ok(Scope {
@@ -35,6 +36,10 @@ pub(crate) fn resolve(
             heading: None,
             label: String::new(),
         });
+    };
+    let t = match t {
+        SectionSpec::Title(t) => t,
+        SectionSpec::Matches(r) => return by_pattern(cx, path, content, text, r),
     };
     let title = cx.vars.render(t, no_escape)?;
     let Some(s) = markdown::section(text, &title) else {
@@ -56,19 +61,43 @@ pub(crate) fn resolve(
             At::file(path),
         )));
     };
+    Ok(scope_of(content, &s, &title))
+}
+
+/// `section: {matches: REGEX}`: the first heading whose text the regex matches.
+fn by_pattern(
+    cx: &Cx,
+    path: &str,
+    content: &Content,
+    text: &str,
+    r: &crate::lang::pattern::RegexT,
+) -> Result<Scope, Blocked> {
+    let re = r.get(cx)?;
+    let Some(s) = markdown::section_where(text, |h| re.is_match(h)) else {
+        return Err(Blocked::NoSection(Hit::at(
+            format!("{path} has no heading matching '{}'", re.as_str()),
+            At::file(path),
+        )));
+    };
+    let title = s.heading.text.clone();
+    Ok(scope_of(content, &s, &title))
+}
+
+/// The body of section `s` (headed `title`) as a scope.
+fn scope_of(content: &Content, s: &markdown::Section, title: &str) -> Scope {
     let start = content.line_start(s.body_start);
     let end = if s.body_end >= s.body_start {
         content.line_range(s.body_end).end
     } else {
         start
     };
-    Ok(Scope {
+    Scope {
         range: start..end.max(start),
         first: s.body_start,
         last: s.body_end,
         heading: Some(s.heading.line),
         label: format!(" in section '{title}'"),
-    })
+    }
 }
 
 /// At most [`SHOWN`] headings closest to `title`, closest first (document order
@@ -108,7 +137,7 @@ impl Scope {
     pub(crate) fn load(
         cx: &Cx,
         path: &str,
-        section: Option<&Template>,
+        section: Option<&SectionSpec>,
     ) -> Result<(Arc<Content>, Scope), Blocked> {
         let content = util::read(cx, path)?;
         Scope::of(cx, path, content, section)
@@ -119,7 +148,7 @@ impl Scope {
         cx: &Cx,
         path: &str,
         content: Arc<Content>,
-        section: Option<&Template>,
+        section: Option<&SectionSpec>,
     ) -> Result<(Arc<Content>, Scope), Blocked> {
         let body = util::text(path, &content)?;
         let scope = resolve(cx, path, &content, body, section)?;

@@ -29,8 +29,13 @@ pub enum VarKind {
     },
     /// Declared without a value (`version: {description: …}`): set with `--var`.
     Unset,
-    /// The scalar at a dotted `path` of a JSON, YAML or TOML `file`.
-    Data { file: Template, path: String },
+    /// The scalar at a dotted `path` of a JSON, YAML or TOML `file`; `default` when
+    /// the file or the path is absent (never when the file does not parse).
+    Data {
+        file: Template,
+        path: String,
+        default: Option<Template>,
+    },
     /// `on` or `off`: whether any config file assigns the setting a value that is
     /// not provably off (see [`FlagDef`]).
     Flag(FlagDef),
@@ -67,7 +72,10 @@ impl VarDef {
                 .flat_map(|t| t.vars())
                 .collect(),
             VarKind::Mapped { from, .. } => vec![from.as_str()],
-            VarKind::Data { file, .. } => file.vars().collect(),
+            VarKind::Data { file, default, .. } => file
+                .vars()
+                .chain(default.iter().flat_map(|d| d.vars()))
+                .collect(),
             VarKind::Unset => Vec::new(),
         }
     }
@@ -93,9 +101,35 @@ pub(crate) const BUILTINS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Where a variable's value came from, so that a finding about the value itself (a
+/// version that is not a version) points where it can be fixed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueOrigin {
+    /// A line of a data file of the checked tree (`data:`).
+    Data {
+        path: String,
+        line: usize,
+        column: usize,
+    },
+    /// The variable's definition in a policy file (a literal, a `default:`…).
+    Definition {
+        file: String,
+        line: usize,
+        column: usize,
+    },
+    /// `--var NAME=VALUE`.
+    CommandLine,
+    /// The variable of a `for_each` (`as:`): the instance's path.
+    Instance,
+    /// Built in (`today`, `branch`…).
+    Builtin,
+}
+
 /// Resolved variables of one run.
 #[derive(Debug, Default)]
 pub struct Vars {
+    /// Where each value came from ([`Vars::origin`]).
+    origins: BTreeMap<String, ValueOrigin>,
     values: BTreeMap<String, Result<String, String>>,
     /// Names declared by policies or `--var` (reported in the JSON output).
     declared: Vec<String>,
@@ -105,9 +139,6 @@ pub struct Vars {
     /// Built-in variables looked up during the run (`branch`), reported with the
     /// declared ones: what the judgement depended on.
     used: std::sync::Mutex<std::collections::BTreeSet<&'static str>>,
-    /// Where a value was read from: the file and 1-based line of a `data` variable's
-    /// scalar (a `map` of one inherits it).
-    origins: BTreeMap<String, (String, usize)>,
 }
 
 impl Vars {
@@ -162,7 +193,11 @@ impl Vars {
         );
         vars.values
             .insert("today".into(), Ok(now.strftime("%Y-%m-%d").to_string()));
+        for k in ["branch", "base_branch", "now", "today"] {
+            vars.origins.insert(k.into(), ValueOrigin::Builtin);
+        }
         for (k, v) in overrides {
+            vars.origins.insert(k.clone(), ValueOrigin::CommandLine);
             vars.values.insert(k.clone(), Ok(v.clone()));
             vars.declared.push(k.clone());
         }
@@ -226,6 +261,13 @@ impl Vars {
         stack.pop();
         let value = self.compute(def, view);
         self.values.insert(name.to_string(), value);
+        self.origins
+            .entry(name.to_string())
+            .or_insert_with(|| ValueOrigin::Definition {
+                file: def.file.name.clone(),
+                line: def.span.line,
+                column: def.span.column,
+            });
     }
 
     fn compute(&mut self, def: &VarDef, view: &dyn View) -> Result<String, String> {
@@ -240,7 +282,7 @@ impl Vars {
                 value
             }
             VarKind::Mapped { from, map } => {
-                if let Some(o) = self.origins.get(from).cloned() {
+                if let Some(o @ ValueOrigin::Data { .. }) = self.origins.get(from).cloned() {
                     self.origins.insert(def.name.clone(), o);
                 }
                 let v = match self.values.get(from) {
@@ -260,7 +302,14 @@ impl Vars {
                     })
             }
             VarKind::Literal(t) => {
-                if let Some(o) = t.vars().find_map(|r| self.origins.get(r)).cloned() {
+                if let Some(o) = t
+                    .vars()
+                    .find_map(|r| match self.origins.get(r) {
+                        Some(o @ ValueOrigin::Data { .. }) => Some(o),
+                        _ => None,
+                    })
+                    .cloned()
+                {
                     self.origins.insert(def.name.clone(), o);
                 }
                 self.render(t, no_escape).map_err(|e| e.to_string())
@@ -269,11 +318,30 @@ impl Vars {
                 "it is declared without a value: pass --var {}=VALUE",
                 def.name
             )),
-            VarKind::Data { file, path } => {
+            VarKind::Data {
+                file,
+                path,
+                default,
+            } => {
                 let file = self.render(file, no_escape).map_err(|e| e.to_string())?;
-                let (value, line) = super::data_var::read_located(view, &file, path)?;
-                self.origins.insert(def.name.clone(), (file, line));
-                Ok(value)
+                match super::data_var::read_at(view, &file, path) {
+                    Ok(found) => {
+                        self.origins.insert(
+                            def.name.clone(),
+                            ValueOrigin::Data {
+                                path: file,
+                                line: found.line,
+                                column: found.column,
+                            },
+                        );
+                        Ok(found.value)
+                    }
+                    Err(super::data_var::Missing::Absent(why)) => match default {
+                        Some(d) => self.render(d, no_escape).map_err(|e| e.to_string()),
+                        None => Err(why),
+                    },
+                    Err(m) => Err(m.reason().to_string()),
+                }
             }
             VarKind::LatestDir {
                 glob: g,
@@ -331,9 +399,13 @@ impl Vars {
         }
     }
 
-    /// The file and line the value of `name` was read from (a `data` variable).
-    pub fn origin(&self, name: &str) -> Option<(&str, usize)> {
-        self.origins.get(name).map(|(f, l)| (f.as_str(), *l))
+    /// The file and line the value of `name` was read from (a `data` variable, or one
+    /// that takes its value from one).
+    pub fn data_origin(&self, name: &str) -> Option<(&str, usize)> {
+        match self.origins.get(name)? {
+            ValueOrigin::Data { path, line, .. } => Some((path.as_str(), *line)),
+            _ => None,
+        }
     }
 
     /// The value of `name`, or which variable has no value and why.
@@ -350,6 +422,53 @@ impl Vars {
                 reason: "it is not defined (declare it under 'vars:' or pass --var)".into(),
             }),
         }
+    }
+
+    /// The variables of one `for_each` instance: `name` (the loop variable) is `value`,
+    /// and every variable whose definition uses it, directly or through others, is
+    /// resolved again with it (a `--var` still wins).
+    pub fn instance(&self, defs: &[VarDef], name: &str, value: &str, view: &dyn View) -> Vars {
+        let mut vars = Vars {
+            values: self.values.clone(),
+            origins: self.origins.clone(),
+            declared: self.declared.clone(),
+            flags: self.flags.clone(),
+            used: Default::default(),
+        };
+        vars.values.insert(name.to_string(), Ok(value.to_string()));
+        vars.origins.insert(name.to_string(), ValueOrigin::Instance);
+        // The definitions that depend on the loop variable, to a fixed point.
+        let mut dependent: Vec<&str> = Vec::new();
+        loop {
+            let before = dependent.len();
+            for d in defs {
+                if !dependent.contains(&d.name.as_str())
+                    && d.name != name
+                    && d.refs().iter().any(|r| *r == name || dependent.contains(r))
+                    && self.origins.get(&d.name) != Some(&ValueOrigin::CommandLine)
+                {
+                    dependent.push(&d.name);
+                }
+            }
+            if dependent.len() == before {
+                break;
+            }
+        }
+        for n in &dependent {
+            vars.values.remove(*n);
+            vars.origins.remove(*n);
+            vars.flags.remove(*n);
+        }
+        let by_name: BTreeMap<&str, &VarDef> = defs.iter().map(|d| (d.name.as_str(), d)).collect();
+        for n in &dependent {
+            vars.resolve_one(n, &by_name, view, &mut Vec::new());
+        }
+        vars
+    }
+
+    /// Where the value of `name` came from.
+    pub fn origin(&self, name: &str) -> Option<&ValueOrigin> {
+        self.origins.get(name)
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {

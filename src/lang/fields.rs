@@ -6,6 +6,9 @@
 //! same [`Param`] table that `relgate schema` publishes.
 
 mod nested;
+mod section;
+
+pub(crate) use section::SECTION_PARAMS;
 
 use super::error::{Code, LoadError, PolicyFile, did_you_mean};
 use super::kind::{Param, Ty};

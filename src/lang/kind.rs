@@ -45,6 +45,8 @@ pub(crate) enum Ty {
     FieldMap(&'static Ty),
     /// A list of scalars (strings, numbers, booleans), compared with their type.
     Scalars,
+    /// A Markdown section: the heading's text, or `{matches: REGEX}`.
+    Section,
 }
 
 #[derive(Debug, PartialEq, Eq)]

@@ -58,6 +58,14 @@ impl RegexT {
     }
 }
 
+/// `section:` of a text-scanning kind: a heading's text, or the first heading whose
+/// text a regex matches (`{matches: '^\[{version}\]'}`; variables inserted literally).
+#[derive(Debug, Clone)]
+pub(crate) enum SectionSpec {
+    Title(Template),
+    Matches(RegexT),
+}
+
 /// Paths or globs to include, and globs to exclude.
 #[derive(Debug, Clone)]
 pub struct GlobSet {

@@ -90,6 +90,9 @@ fn load_policy(lx: &mut LoadCx, node: &Value) -> Option<Policy> {
     let help = f.text("help");
     let url = f.string("url");
     let waivable = f.bool("waivable");
+    let for_each = load_for_each(&mut f);
+    let tags_node = f.node("tags");
+    let tags = f.names("tags").unwrap_or_default();
     let when = f.node("when");
     let unless = f.node("unless");
     let check = f.node("check");
@@ -108,6 +111,7 @@ fn load_policy(lx: &mut LoadCx, node: &Value) -> Option<Policy> {
             .help = Some("use letters, digits, '.', '_' and '-' (e.g. DR-001)".into());
         }
     }
+    check_tags(lx, tags_node, &tags);
     // The variables its conditions name (not its title's or help's: those judge nothing).
     let refs_before = lx.var_refs.len();
     let when = when.and_then(|n| load_cond(lx, n, &format!("'when' of {what}")));
@@ -143,7 +147,106 @@ fn load_policy(lx: &mut LoadCx, node: &Value) -> Option<Policy> {
         },
         waivable: waivable.unwrap_or(true),
         vars,
+        tags,
+        for_each,
     })
+}
+
+fn load_for_each(f: &mut Fields) -> Option<super::ForEach> {
+    let span = f.node("for_each").map(|n| n.span)?;
+    let read = f.table("for_each", |t| {
+        let dirs = t.globs("dirs");
+        let files = t.globs("files");
+        let name_node = t.node("as");
+        let name = t.string("as");
+        let exclude = t.globs("exclude");
+        let min_node = t.node("min").map(|n| n.span);
+        let min = t.int("min");
+        Some((
+            dirs,
+            files,
+            name_node.map(|n| n.span),
+            name,
+            exclude,
+            min_node,
+            min,
+        ))
+    })?;
+    let (dirs, files, name_span, name, exclude, min_span, min) = read;
+    let (is_dirs, include) = match (dirs, files) {
+        (Some(d), None) => (true, d),
+        (None, Some(fs)) => (false, fs),
+        _ => {
+            f.lx.error(
+                Code::BadValue,
+                span,
+                "'for_each' needs exactly one of 'dirs' or 'files'",
+            )
+            .help = Some("for_each: {dirs: 'charts/*', as: chart}".into());
+            return None;
+        }
+    };
+    let name = name.unwrap_or_else(|| if is_dirs { "dir" } else { "file" }.to_string());
+    let valid = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if !valid || crate::eval::vars::BUILTINS.iter().any(|(b, _)| *b == name) {
+        f.lx.error(
+            Code::BadValue,
+            name_span.unwrap_or(span),
+            format!("'{name}' cannot be the variable of 'for_each'"),
+        )
+        .help = Some("use letters, digits, '_' and '-', starting with a letter; 'now', 'today', 'branch' and 'base_branch' are built in".into());
+        return None;
+    }
+    let min = match min {
+        Some(m) if m < 0 => {
+            f.lx.error(
+                Code::BadValue,
+                min_span.unwrap_or(span),
+                "'min' of 'for_each' must be 0 or more",
+            );
+            return None;
+        }
+        Some(m) => usize::try_from(m).unwrap_or(usize::MAX),
+        None => 1,
+    };
+    Some(super::ForEach {
+        dirs: is_dirs,
+        globs: crate::lang::pattern::GlobSet {
+            include,
+            exclude: exclude.unwrap_or_default(),
+            ignore_case: false,
+        },
+        name,
+        min,
+    })
+}
+
+/// A tag is a word of the command line (`--skip ci`): letters, digits, `.`, `_`, `-`.
+fn check_tags(lx: &mut LoadCx, node: Option<&Value>, tags: &[String]) {
+    let Some(node) = node else { return };
+    let items: Vec<&Value> = match &node.kind {
+        Kind::Array(items) => items.iter().collect(),
+        _ => vec![node],
+    };
+    for (item, tag) in items.into_iter().zip(tags) {
+        let ok = tag
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+            && tag
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+        if !ok {
+            lx.error(Code::BadValue, item.span, format!("invalid tag '{tag}'"))
+                .help = Some("use letters, digits, '.', '_' and '-' (e.g. ci, evidence)".into());
+        }
+    }
 }
 
 fn load_cond(lx: &mut LoadCx, node: &Value, what: &str) -> Option<Cond> {

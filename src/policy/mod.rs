@@ -20,6 +20,7 @@ mod params;
 mod refs;
 pub(crate) mod remote;
 mod signed;
+pub(crate) mod select;
 mod var_defs;
 pub(crate) mod waivers;
 
@@ -69,6 +70,22 @@ pub struct Policy {
     /// The variables its conditions name (templates, `var` checks), sorted, each once:
     /// the files they were read from count among what it selected.
     pub vars: Vec<String>,
+    /// `tags:`: the stages `--only` and `--skip` select by (`ci`, `evidence`).
+    pub tags: Vec<String>,
+    /// `for_each:`: one instance of the policy per matching directory or file.
+    pub for_each: Option<ForEach>,
+}
+
+/// `for_each: {dirs|files: GLOBS, as: NAME, exclude: GLOBS, min: N}`.
+#[derive(Debug)]
+pub struct ForEach {
+    /// `dirs` (directories) or `files`.
+    pub dirs: bool,
+    pub globs: crate::lang::pattern::GlobSet,
+    /// The loop variable (`as`; default `dir` or `file`).
+    pub name: String,
+    /// Fewer instances than this is a finding (default 1).
+    pub min: usize,
 }
 
 #[derive(Debug, Default)]

@@ -92,6 +92,18 @@ pub(crate) static POLICY_PARAMS: &[Param] = &[
         doc: "`false`: no waiver may cover this policy (default `true`).",
     },
     Param {
+        name: "tags",
+        ty: Ty::Names,
+        required: false,
+        doc: "Stages the policy belongs to (`[ci, evidence]`): `--only TAG` runs only policies with the tag, `--skip TAG` leaves them out (ids work too).",
+    },
+    Param {
+        name: "for_each",
+        ty: Ty::Table(FOR_EACH_PARAMS),
+        required: false,
+        doc: "One instance of the policy per directory (`dirs`) or file (`files`) matching a glob, bound to the variable `as`; each instance is judged on its own.",
+    },
+    Param {
         name: "when",
         ty: Ty::Condition,
         required: false,
@@ -180,6 +192,45 @@ pub(crate) static DATA_VAR_PARAMS: &[Param] = &[
         ty: Ty::Text,
         required: true,
         doc: "Dotted path to a scalar (`project.version`, `package.version`, `tool.poetry.version`); `.` is the whole document.",
+    },
+    Param {
+        name: "default",
+        ty: Ty::Text,
+        required: false,
+        doc: "The value when the file or a key of the path does not exist (a file that exists and does not parse, or a path that leads to no scalar, still leaves the variable without a value).",
+    },
+];
+
+pub(crate) static FOR_EACH_PARAMS: &[Param] = &[
+    Param {
+        name: "dirs",
+        ty: Ty::Globs,
+        required: false,
+        doc: "Globs of directories (`charts/*`): one instance per matching directory. Give `dirs` or `files`.",
+    },
+    Param {
+        name: "files",
+        ty: Ty::Globs,
+        required: false,
+        doc: "Globs of files (`services/*/Dockerfile`): one instance per matching file.",
+    },
+    Param {
+        name: "as",
+        ty: Ty::Id,
+        required: false,
+        doc: "The variable each instance's path (from the repository root) is bound to (default `dir` or `file`); variables whose definition uses it are resolved per instance.",
+    },
+    Param {
+        name: "exclude",
+        ty: Ty::Globs,
+        required: false,
+        doc: "Globs of directories or files to leave out (`charts/legacy-*`).",
+    },
+    Param {
+        name: "min",
+        ty: Ty::Int,
+        required: false,
+        doc: "Fewer instances than this is a finding (default 1), so a glob with a typo cannot pass; `0` allows none.",
     },
 ];
 

@@ -18,6 +18,13 @@ pub(super) fn check_var_refs(
     let mut known: Vec<&str> = set.vars.iter().map(|v| v.name.as_str()).collect();
     known.extend(inputs.var_names.iter().map(String::as_str));
     known.extend(vars::BUILTINS.iter().map(|(n, _)| *n));
+    // `for_each` loop variables (`as:`): valued per instance; variables may use them.
+    known.extend(
+        set.policies
+            .iter()
+            .filter_map(|p| p.for_each.as_ref())
+            .map(|f| f.name.as_str()),
+    );
     // A --var that nothing declares or uses is a typo until proven otherwise: it
     // would be silently ignored while the policy it was meant for uses its default.
     let mut used: Vec<&str> = set.vars.iter().map(|v| v.name.as_str()).collect();

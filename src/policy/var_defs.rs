@@ -45,7 +45,8 @@ pub(super) fn load_vars(lx: &mut LoadCx, node: &Value, set: &mut PolicySet) {
                 let data = f.table("data", |d| {
                     let file = d.path("file");
                     let path = d.string("path");
-                    Some((file?, path?))
+                    let default = d.text("default");
+                    Some((file?, path?, default))
                 });
                 let from = f.node("from");
                 let map = f.node("map");
@@ -112,8 +113,12 @@ pub(super) fn load_vars(lx: &mut LoadCx, node: &Value, set: &mut PolicySet) {
                         pattern,
                         date: date.unwrap_or(false),
                     })
-                } else if let Some((file, path)) = data {
-                    Some(VarKind::Data { file, path })
+                } else if let Some((file, path, default)) = data {
+                    Some(VarKind::Data {
+                        file,
+                        path,
+                        default,
+                    })
                 } else if let Some(n) = flag {
                     load_flag(lx, n, &name).map(VarKind::Flag)
                 } else if let (Some((from, from_span)), Some(m)) = (from, map) {

@@ -161,9 +161,14 @@ pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         writeln!(out, "{}", annotation(r, &waived))?;
     }
     let s = r.summary();
+    let not_selected = if s.not_selected > 0 {
+        format!("; {} not selected", s.not_selected)
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "relgate: {}: {} passed, {} failed, {} skipped, {} waived; {}, {}, {}",
+        "relgate: {}: {} passed, {} failed, {} skipped, {} waived; {}, {}, {}{not_selected}",
         super::count(s.policies, "policy", "policies"),
         s.passed,
         s.failed,

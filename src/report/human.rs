@@ -444,6 +444,23 @@ fn write_summary(
             };
             writeln!(out, "{shown}")?;
         }
+        // A `for_each` policy: each instance's verdict, under it.
+        for i in &p.instances {
+            let n = r
+                .findings
+                .iter()
+                .filter(|f| f.policy == p.id && f.instance.as_deref() == Some(i.path.as_str()))
+                .count();
+            let extra = match (i.status, &i.reason) {
+                (Status::Fail, _) => format!(" ({n} finding{})", if n == 1 { "" } else { "s" }),
+                (_, Some(reason)) => format!(" ({})", display(reason)),
+                _ => String::new(),
+            };
+            let text = format!("{indent}{} {}{extra}", i.status.as_str(), display(&i.path));
+            for line in wrap(&text, width, &format!("{indent}  ")) {
+                writeln!(out, "{line}")?;
+            }
+        }
     }
     for line in r.vacuous() {
         for l in wrap(&format!("note: {}", display_text(&line)), width, "  ") {
@@ -473,6 +490,11 @@ fn write_summary(
         n(s.warnings, "warning", "warnings"),
         n(s.notes, "note", "notes"),
     );
+    let line = if s.not_selected > 0 {
+        format!("{line}; {} not selected", s.not_selected)
+    } else {
+        line
+    };
     // Red when the run fails, yellow when it passes with findings, else green.
     let sgr = if r.fails(opts.fail_on) {
         RED

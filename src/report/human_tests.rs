@@ -60,6 +60,7 @@ fn shared_footers_are_what_miette_renders() {
         help: help.map(str::to_string),
         snippet: None,
         waived: None,
+        instance: None,
         origin: origin.clone(),
     };
     let long_help = "Remove the marker or move the work item into the tracker, \

@@ -56,6 +56,9 @@ pub struct Policy<'a> {
     /// How many distinct files its checks selected or read (0 on a pass: it may pass
     /// vacuously).
     pub selected: usize,
+    /// A `for_each` policy's instances: `instance` (its path), `status`, `reason`.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub instances: &'a [crate::engine::Instance],
 }
 
 #[derive(Serialize)]
@@ -79,6 +82,9 @@ pub struct Finding<'a> {
     /// The live waiver that covers the finding (it does not fail the run).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waived: Option<&'a crate::finding::WaivedBy>,
+    /// The `for_each` instance (its path) the finding belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<&'a str>,
 }
 
 /// What a finding is about, tagged by `kind`.
@@ -153,6 +159,7 @@ pub fn to_v1(r: &Report) -> V1<'_> {
                 reason: p.reason.as_deref(),
                 source: p.origin.to_string(),
                 selected: p.selected,
+                instances: &p.instances,
             })
             .collect(),
         findings: r
@@ -169,6 +176,7 @@ pub fn to_v1(r: &Report) -> V1<'_> {
                 help: f.help.as_deref(),
                 snippet: f.snippet.as_deref(),
                 waived: f.waived.as_ref(),
+                instance: f.instance.as_deref(),
             })
             .collect(),
         summary: r.summary(),

@@ -164,6 +164,17 @@ fn summary(r: &Report, opts: &RenderOptions) -> Result<String, std::fmt::Error> 
                 (_, Some(reason)) => format!("{} ({})", status_cell(p.status), escape(reason)),
                 _ => status_cell(p.status).to_string(),
             };
+            // A `for_each` policy: each instance's verdict in the cell.
+            let status = if p.instances.is_empty() {
+                status
+            } else {
+                let each: Vec<String> = p
+                    .instances
+                    .iter()
+                    .map(|i| format!("{} {}", escape(&i.path), i.status.as_str()))
+                    .collect();
+                format!("{status}: {}", each.join(", "))
+            };
             writeln!(
                 out,
                 "| {} | {} | {} | {status} |",
@@ -185,6 +196,11 @@ fn summary(r: &Report, opts: &RenderOptions) -> Result<String, std::fmt::Error> 
         plural(s.warnings, "warning", "warnings"),
         plural(s.notes, "note", "notes")
     );
+    let counts = if s.not_selected > 0 {
+        format!("{counts} · {} not selected", s.not_selected)
+    } else {
+        counts
+    };
     if !r.findings.is_empty() {
         writeln!(out, "### Findings\n")?;
         // Room for the closing lines (the counts and the "left out" line).

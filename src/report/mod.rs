@@ -109,6 +109,8 @@ pub struct PolicyResult {
     pub selected: usize,
     /// Why its checks looked at no file (`docs/**/*.md matched nothing`).
     pub unmatched: Vec<String>,
+    /// A `for_each` policy's instances with their verdicts (empty otherwise).
+    pub instances: Vec<crate::engine::Instance>,
 }
 
 #[derive(Debug, Clone)]
@@ -116,6 +118,8 @@ pub struct Report {
     pub target: TargetInfo,
     pub vars: BTreeMap<String, Option<String>>,
     pub policies: Vec<PolicyResult>,
+    /// The ids of the policies `--only` / `--skip` left out (not evaluated).
+    pub not_selected: Vec<String>,
     pub findings: Vec<Finding>,
     /// Content of the files findings point into, for excerpts ([`quote`]).
     pub contents: BTreeMap<String, Arc<Content>>,
@@ -147,6 +151,13 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub notes: usize,
+    /// Policies `--only` / `--skip` left out (not evaluated); absent when none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub not_selected: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Report {
@@ -249,6 +260,7 @@ impl Report {
             errors: sev(Severity::Error),
             warnings: sev(Severity::Warning),
             notes: sev(Severity::Note),
+            not_selected: self.not_selected.len(),
         }
     }
 
@@ -363,7 +375,9 @@ impl Report {
                 in_repo: true,
                 selected: 1,
                 unmatched: Vec::new(),
+                instances: Vec::new(),
             }],
+            not_selected: Vec::new(),
             findings,
             contents,
             evidence: None,

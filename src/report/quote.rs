@@ -76,6 +76,7 @@ mod tests {
             help: None,
             snippet: None,
             waived: None,
+            instance: None,
             origin: Origin {
                 file: "p.yaml".into(),
                 line: 1,

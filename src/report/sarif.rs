@@ -408,6 +408,7 @@ mod tests {
             help: None,
             snippet: None,
             waived: None,
+            instance: None,
             origin: origin.clone(),
         };
         let mut r = Report::for_tests("RUN-1", "t", origin, vec![finding], Default::default());

@@ -42,6 +42,7 @@ impl Builtin {
             snippet: None,
             origin: Self::origin(),
             waived: None,
+            instance: None,
         }
     }
 
@@ -64,6 +65,7 @@ impl Builtin {
             in_repo: false,
             selected: 0,
             unmatched: Vec::new(),
+            instances: Vec::new(),
         };
         Some((policy, findings))
     }

@@ -37,6 +37,8 @@ pub(crate) struct Request<'a> {
     pub attach: &'a [(String, std::path::PathBuf)],
     /// `--offline`: a git pack missing from the pack cache is an error, never fetched.
     pub offline: bool,
+    /// `--only` and `--skip`: the policies left out are not evaluated, only counted.
+    pub stages: crate::policy::select::Stages<'a>,
 }
 
 /// Why an evaluation produced no report.
@@ -121,12 +123,19 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
         },
         bootstrap,
     };
+    // The same file reached twice (`--policies .relgate --policies .relgate/a.yaml`)
+    // is loaded once.
+    let mut names = std::collections::BTreeSet::new();
+    let files: Vec<(String, String)> = files
+        .into_iter()
+        .filter(|(n, _)| names.insert(n.clone()))
+        .collect();
     // Pins the change moves (noted below, with --base): the base's are in force.
     let pin_notes = match &opened.diff {
         Some(_) if !bootstrap => pins::notes(&files, opened.view.as_ref()),
         _ => Vec::new(),
     };
-    let set = policy::load(&Inputs {
+    let mut set = policy::load(&Inputs {
         files,
         packs: req.packs.to_vec(),
         var_names: req.vars.iter().map(|(k, _)| k.clone()).collect(),
@@ -139,6 +148,7 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
         })),
     })
     .map_err(Failure::Load)?;
+    let not_selected = policy::select::select(&mut set, req.stages).map_err(Failure::Load)?;
     let now = req.now.unwrap_or_else(jiff::Timestamp::now);
     refuse(&set, now).map_err(Failure::Load)?;
     let branches = branches(&opened, req.target.base.is_some(), &|k| {
@@ -227,6 +237,7 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
         },
         vars: vars.declared(),
         policies,
+        not_selected,
         findings,
         contents,
         evidence,
@@ -268,6 +279,7 @@ fn results(
             in_repo: in_repo.contains(&p.origin.file),
             selected: o.selected,
             unmatched: o.unmatched,
+            instances: o.instances,
         });
         findings.extend(o.findings);
     }

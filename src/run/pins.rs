@@ -60,6 +60,7 @@ pub(crate) fn notes(files: &[(String, String)], checked: &dyn View) -> Vec<Findi
                 column: 1,
             },
             waived: None,
+            instance: None,
         }
         };
         for a in &after {

@@ -12,6 +12,7 @@ pub(crate) fn read_policy_paths(
     let mut files = Vec::new();
     let mut errors = Vec::new();
     let root = std::env::current_dir().unwrap_or_default();
+    let mut seen: Vec<std::path::PathBuf> = Vec::new();
     for p in paths {
         let mut found = Vec::new();
         // Never through a link: a checkout may commit `.relgate -> ~/.ssh`.
@@ -38,6 +39,13 @@ pub(crate) fn read_policy_paths(
             found.push(p.clone());
         }
         for f in found {
+            // The same file reached twice (a folder and a file in it) is loaded once.
+            // Links were refused above, so the canonical path names the file itself.
+            let key = std::fs::canonicalize(&f).unwrap_or_else(|_| f.clone());
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key);
             let name = crate::output::display_path(&f);
             match crate::output::file::read_regular(&root, &f, crate::repo::MAX_FILE_SIZE) {
                 Ok(bytes) => match String::from_utf8(bytes) {

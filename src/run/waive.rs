@@ -41,6 +41,7 @@ pub(crate) fn apply(set: &PolicySet, outcomes: &mut [PolicyOutcome], now: jiff::
             }),
             origin: p.origin.clone(),
             waived: None,
+            instance: None,
         };
         let mut extra = Vec::new();
         let mut live = Vec::new();

@@ -369,3 +369,26 @@ fn action_with_a_path_annotates_files_from_the_top_of_the_repository() {
     assert_eq!(loc["artifactLocation"]["uri"], "svc/docs/list.md");
     assert_eq!(loc["region"]["startLine"], 2);
 }
+
+#[test]
+fn action_passes_only_and_skip() {
+    let repo = Repo::new();
+    repo.write(
+        ".relgate/p.yaml",
+        "version: 1\npolicies:\n  - id: R\n    title: r\n    check: {exists: README.md}\n  - id: E\n    title: e\n    tags: [ci, evidence]\n    check: {exists: junit.xml}\n",
+    )
+    .write("README.md", "x\n")
+    .commit_all("policies");
+    let (code, _, log) = run_action(&repo, &[]);
+    assert_eq!(code, 1, "{log}");
+    let (code, _, log) = run_action(&repo, &[("skip", "evidence\nE")]);
+    assert_eq!(code, 0, "{log}");
+    assert!(log.contains("; 1 not selected"), "{log}");
+    let (code, r, log) = run_action(&repo, &[("only", "ci R")]);
+    assert_eq!(code, 1, "{log}");
+    assert_eq!(outputs(&r)["errors"], "1");
+    let (code, r, log) = run_action(&repo, &[("skip", "evidnce")]);
+    assert_eq!(code, 2, "{log}");
+    assert!(log.contains("did you mean 'evidence'?"), "{log}");
+    assert_eq!(outputs(&r)["completed"], "false");
+}

@@ -208,7 +208,20 @@ fn explain_speaks_json() {
         .iter()
         .map(|p| p["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["name", "matches", "equals"]);
+    assert_eq!(
+        names,
+        [
+            "name",
+            "matches",
+            "equals",
+            "greater_than",
+            "at_least",
+            "less_than",
+            "at_most",
+            "compare",
+            "when_unknown"
+        ]
+    );
 }
 
 #[test]

@@ -65,6 +65,7 @@ pub(crate) fn run(args: &TestArgs, io: &mut Io) -> Outcome {
             filter: args.filter.clone(),
             require_failing: args.require_failing,
             format: args.format,
+            stages: args.stages.clone(),
         };
         return run(&inner, io);
     }
@@ -358,6 +359,7 @@ fn run_case(
         now: case.now,
         attach: &[],
         offline: false,
+        stages: args.stages.stages(),
     };
     let evaluated = match run::evaluate(&req) {
         Ok(e) => e,

@@ -131,7 +131,12 @@ pub fn headings(text: &str) -> Vec<Heading> {
 /// The section of the first heading whose text equals `title` exactly (no
 /// case folding or Unicode normalisation).
 pub fn section(text: &str, title: &str) -> Option<Section> {
-    Doc::parse(text).section(title)
+    Doc::parse(text).section_where(|h| h == title)
+}
+
+/// The section of the first heading whose text (as [`Heading::text`]) satisfies `pred`.
+pub fn section_where(text: &str, pred: impl Fn(&str) -> bool) -> Option<Section> {
+    Doc::parse(text).section_where(pred)
 }
 
 /// The task items whose box is on one of the given 1-based lines (inclusive).
@@ -274,8 +279,8 @@ impl<'t> Doc<'t> {
         }
     }
 
-    fn section(&self, title: &str) -> Option<Section> {
-        let index = self.headings.iter().position(|h| h.text == title)?;
+    fn section_where(&self, pred: impl Fn(&str) -> bool) -> Option<Section> {
+        let index = self.headings.iter().position(|h| pred(&h.text))?;
         let heading = self.headings[index].clone();
         // The body starts on the line after the heading, or on the heading's
         // last line when a lone `\r` puts more text after it there.
