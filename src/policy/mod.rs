@@ -19,8 +19,8 @@ pub(crate) mod packs;
 mod params;
 mod refs;
 pub(crate) mod remote;
-mod signed;
 pub(crate) mod select;
+mod signed;
 mod var_defs;
 pub(crate) mod waivers;
 
