@@ -71,6 +71,12 @@ pub(crate) fn evaluate(set: &PolicySet, cx: &Cx) -> Result<Vec<PolicyOutcome>, R
 }
 
 fn evaluate_policy(p: &Policy, set: &PolicySet, cx: &Cx) -> Result<PolicyOutcome, ReadError> {
+    // Lets the tests prove that a crash on a worker thread ends in exit 2, not a hang
+    // (debug builds only).
+    #[cfg(debug_assertions)]
+    if std::env::var("RELGATE_DEBUG_PANIC").as_deref() == Ok("worker") {
+        panic!("RELGATE_DEBUG_PANIC=worker is set");
+    }
     let selection = Selection::new(cx.view.entries().len());
     let cx = &Cx {
         selection: Some(&selection),

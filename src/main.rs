@@ -5,10 +5,28 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     // A gate never exits 0 (nor 101) on a crash: a panic is an internal error, exit 2.
-    std::panic::set_hook(Box::new(|info| {
-        #[allow(clippy::print_stderr)]
-        {
-            eprintln!("relgate: internal error: {info}\nthis is a bug; the run did not complete");
+    // The run holds standard error's lock throughout (`Io`), so the hook writes through
+    // a handle of its own: a panic on a worker thread waiting for that lock would hang
+    // the run instead of ending it. The message is made inert like all of stderr.
+    let crash_log: Option<std::fs::File> = {
+        use std::os::fd::AsFd;
+        std::io::stderr()
+            .as_fd()
+            .try_clone_to_owned()
+            .ok()
+            .map(std::fs::File::from)
+    };
+    std::panic::set_hook(Box::new(move |info| {
+        use std::io::Write;
+        let text =
+            format!("relgate: internal error: {info}\nthis is a bug; the run did not complete");
+        let mut inert = String::new();
+        for line in text.lines() {
+            inert.push_str(&relgate::output::escape::inert_line(line));
+            inert.push('\n');
+        }
+        if let Some(mut f) = crash_log.as_ref() {
+            let _ = f.write_all(inert.as_bytes());
         }
     }));
     let cli = match relgate::cli::Cli::try_parse() {
@@ -45,7 +63,7 @@ fn main() -> ExitCode {
         };
         // Lets the tests prove that a crash ends in exit 2 (debug builds only).
         #[cfg(debug_assertions)]
-        if std::env::var_os("RELGATE_DEBUG_PANIC").is_some() {
+        if std::env::var_os("RELGATE_DEBUG_PANIC").is_some_and(|v| v != "worker") {
             panic!("RELGATE_DEBUG_PANIC is set");
         }
         relgate::run(cli, &mut io)

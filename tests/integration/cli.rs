@@ -349,6 +349,36 @@ fn a_panic_is_exit_2_with_a_message() {
     assert!(stderr.contains("relgate: internal error:"), "{stderr}");
 }
 
+/// A panic on a worker thread, while the run holds standard error: exit 2 with the
+/// message, never a hang (the hook once waited for the lock the run held).
+#[test]
+fn a_panic_on_a_worker_thread_is_exit_2_not_a_hang() {
+    let repo = Repo::reference();
+    let mut child = relgate_command(repo.path())
+        .args(["check", "--pack", "billing-gateway-dr"])
+        .env("RELGATE_DEBUG_PANIC", "worker")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("relgate hung after a panic on a worker thread");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("relgate: internal error:")
+            && stderr.contains("RELGATE_DEBUG_PANIC=worker"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn no_colour_off_a_terminal_nor_with_no_color() {
     let repo = Repo::reference();

@@ -66,8 +66,9 @@ fn a_relgate_folder_the_change_moves_up_does_not_govern() {
     assert_eq!(
         run.findings(),
         [
-            f("RELGATE-TRUST", ".relgate/config.yaml", None),
-            f("SVC-1", "CHANGELOG.md", None),
+            // Paths from the repository's top, whatever PATH is.
+            f("RELGATE-TRUST", "svc/.relgate/config.yaml", None),
+            f("SVC-1", "svc/CHANGELOG.md", None),
         ]
     );
     assert!(
