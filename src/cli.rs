@@ -29,6 +29,42 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Install a git pre-commit hook that runs `relgate check --staged`
     InstallHook(InstallHookArgs),
+    /// Git packs declared in the policy files: fetch them, list them, move their pins
+    #[command(subcommand)]
+    Pack(PackCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PackCommand {
+    /// Fetch every git pack the policy files declare into the pack cache, verifying each pin
+    Fetch(PackArgs),
+    /// Each declared pack: its pin, and whether it is in the pack cache
+    List(PackArgs),
+    /// Move a git pack's pin to the newest commit of a branch or tag, rewriting its `rev:` line
+    Update(PackUpdateArgs),
+}
+
+/// Where the pack declarations are read.
+#[derive(Debug, Args, Clone)]
+pub struct PackArgs {
+    /// The repository (its .relgate/ declares the packs)
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// A policy file or folder (repeatable); default: .relgate/ of the repository
+    #[arg(long = "policies", value_name = "PATH")]
+    pub policies: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PackUpdateArgs {
+    /// The pack to move (its name: the last part of its path); default: every git pack
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+    /// The branch or tag to move to (default: the remote's default branch)
+    #[arg(long = "ref", value_name = "BRANCH|TAG")]
+    pub reference: Option<String>,
+    #[command(flatten)]
+    pub at: PackArgs,
 }
 
 /// What `check --stats` reports.
@@ -56,7 +92,8 @@ pub struct PolicyArgs {
     /// A policy file or folder (repeatable); default: .relgate/ of the repository
     #[arg(long = "policies", value_name = "PATH")]
     pub policies: Vec<PathBuf>,
-    /// Add a pack shipped in the binary (repeatable), e.g. billing-gateway-dr
+    /// Add a pack (repeatable): shipped in the binary, e.g. billing-gateway-dr, or a git
+    /// pack pinned to a commit, git+URL@COMMIT#PATH
     #[arg(long = "pack", value_name = "NAME")]
     pub packs: Vec<String>,
     /// Set or override a policy variable (repeatable)
@@ -129,7 +166,8 @@ pub struct CheckArgs {
     /// A policy file or folder (repeatable); default: .relgate/ of the repository
     #[arg(long = "policies", value_name = "PATH")]
     pub policies: Vec<PathBuf>,
-    /// Add a pack shipped in the binary (repeatable), e.g. billing-gateway-dr
+    /// Add a pack (repeatable): shipped in the binary, e.g. billing-gateway-dr, or a git
+    /// pack pinned to a commit, git+URL@COMMIT#PATH
     #[arg(long = "pack", value_name = "NAME")]
     pub packs: Vec<String>,
     /// Set or override a policy variable (repeatable)
@@ -142,6 +180,9 @@ pub struct CheckArgs {
     /// say `attachment: NAME` (repeatable)
     #[arg(long = "attach", value_name = "NAME=PATH", value_parser = parse_attach)]
     pub attach: Vec<(String, PathBuf)>,
+    /// Never fetch: a git pack missing from the pack cache is an error (run `relgate pack fetch` first)
+    #[arg(long)]
+    pub offline: bool,
     #[command(flatten)]
     pub stages: StageArgs,
     /// Output format

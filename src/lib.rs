@@ -77,5 +77,6 @@ fn run_command(cli: &Cli, io: &mut Io) -> Outcome {
         Command::Schema(a) => commands::schema::run(a, io),
         Command::Test(a) => commands::test::run(a, io),
         Command::InstallHook(a) => commands::install_hook::run(a, io),
+        Command::Pack(a) => commands::pack::run(a, io),
     }
 }

@@ -16,6 +16,7 @@ pub(crate) fn eval_yaml(
     let inputs = Inputs {
         files: vec![("t.yaml".into(), yaml)],
         packs: Vec::new(),
+        remote: None,
         var_names: vars.iter().map(|(k, _)| k.to_string()).collect(),
     };
     let set = match load(&inputs) {

@@ -37,6 +37,7 @@ pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
         vars: &args.vars,
         now: args.now,
         attach: &args.attach,
+        offline: args.offline,
         stages: args.stages.stages(),
         stats: args.stats.map(|d| d == crate::cli::StatsDetail::Paths),
     };

@@ -6,6 +6,7 @@ pub(crate) mod explain;
 pub(crate) mod init;
 pub(crate) mod install_hook;
 pub(crate) mod list;
+pub(crate) mod pack;
 pub(crate) mod reference;
 pub(crate) mod root;
 pub(crate) mod schema;
@@ -32,6 +33,7 @@ pub struct Io<'a> {
 /// Loads policies for commands that need no repository view (list, explain, validate):
 /// `--policies`, else `.relgate/` on disk at PATH, plus `--pack`s.
 pub fn load_from_disk(args: &PolicyArgs) -> Result<PolicySet, LoadErrors> {
+    let root = root::resolve(&args.path, false).unwrap_or_else(|_| args.path.clone());
     let files = if args.policies.is_empty() {
         let root = root::resolve(&args.path, args.packs.is_empty())
             .map_err(|m| LoadErrors(vec![LoadError::global(Code::Io, m)]))?;
@@ -59,6 +61,14 @@ pub fn load_from_disk(args: &PolicyArgs) -> Result<PolicySet, LoadErrors> {
         files,
         packs: args.packs.clone(),
         var_names: args.vars.iter().map(|(k, _)| k.clone()).collect(),
+        // No fetching here: these commands read what `relgate pack fetch` cached.
+        remote: Some(std::sync::Arc::new(policy::fetch::Packs {
+            cache: policy::fetch::cache_dir().unwrap_or_default(),
+            offline: true,
+            root,
+            trusted: None,
+            now: jiff::Timestamp::now(),
+        })),
     })
 }
 

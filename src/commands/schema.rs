@@ -26,6 +26,8 @@ pub(crate) fn run(args: &SchemaArgs, io: &mut Io) -> Outcome {
     Ok(())
 }
 
+const PACKS_DOC: &str = "Packs to load with this file: names of packs shipped in the binary (e.g. `billing-gateway-dr`), git packs (`git`, `rev`, `path`, `signers`) and local folder packs (`path`).";
+
 fn string_or_list() -> Value {
     json!({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]})
 }
@@ -139,6 +141,15 @@ pub(crate) fn schema() -> Value {
         );
         o.insert("title".into(), json!("relgate policy file, version 1"));
         o.insert("$defs".into(), Value::Object(defs));
+        // `packs:` holds names of shipped packs and git or local pack mappings.
+        if let Some(Value::Object(props)) = o.get_mut("properties") {
+            let entry =
+                json!({"anyOf": [{"type": "string"}, object(crate::policy::remote::PACK_PARAMS)]});
+            props.insert(
+                "packs".into(),
+                json!({"type": "array", "items": entry, "description": PACKS_DOC}),
+            );
+        }
     }
     root
 }

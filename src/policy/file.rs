@@ -7,10 +7,14 @@ use crate::checks;
 use crate::finding::{Origin, Severity};
 use crate::lang::error::{Code, did_you_mean};
 use crate::lang::fields::{Fields, LoadCx};
-use crate::parse::value::{Kind, Span, Value};
+use crate::parse::value::{Kind, Value};
 
 /// Reads one file's top level; returns the packs it asks for.
-pub(super) fn load_file(lx: &mut LoadCx, root: &Value, set: &mut PolicySet) -> Vec<(String, Span)> {
+pub(super) fn load_file(
+    lx: &mut LoadCx,
+    root: &Value,
+    set: &mut PolicySet,
+) -> Vec<super::remote::Declared> {
     if matches!(root.kind, Kind::Null) {
         lx.error(Code::MissingKey, root.span, "the policy file is empty")
             .help = Some("start with 'version: 1' and a 'policies:' list".into());
@@ -29,20 +33,10 @@ pub(super) fn load_file(lx: &mut LoadCx, root: &Value, set: &mut PolicySet) -> V
         )
         .help = Some("this relgate reads 'version: 1'".into());
     }
-    let mut packs = Vec::new();
-    if let Some(p) = f.node("packs") {
-        match &p.kind {
-            Kind::Array(items) => {
-                for it in items {
-                    match it.as_str() {
-                        Some(s) => packs.push((s.to_string(), it.span)),
-                        None => f.lx.wrong_type(it, "a pack name", "a string"),
-                    }
-                }
-            }
-            _ => f.lx.wrong_type(p, "'packs'", "a list of pack names"),
-        }
-    }
+    let packs = match f.node("packs") {
+        Some(p) => super::remote::read_decls(f.lx, p),
+        None => Vec::new(),
+    };
     let vars = f.node("vars");
     let policies = f.node("policies");
     let waivers = f.node("waivers");

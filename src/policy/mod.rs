@@ -11,11 +11,16 @@
 //! [`var_defs`]: variables), then checks what needs every file at once
 //! ([`refs`]: references to variables, cycles, duplicate ids).
 
+pub(crate) mod fetch;
 mod file;
+mod local;
+mod pack_tree;
 pub(crate) mod packs;
 mod params;
 mod refs;
+pub(crate) mod remote;
 pub(crate) mod select;
+mod signed;
 mod var_defs;
 pub(crate) mod waivers;
 
@@ -102,6 +107,9 @@ pub(crate) struct Inputs {
     pub packs: Vec<String>,
     /// `--var` names, which count as declared.
     pub var_names: Vec<String>,
+    /// Where git and local packs (`packs:` entries with `git:` or `path:`) come from;
+    /// `None`: only shipped packs can be loaded.
+    pub remote: Option<Arc<dyn remote::PackSource>>,
 }
 
 /// Loads and validates policy files and packs; all errors are returned together.
@@ -112,7 +120,30 @@ pub(crate) fn load(inputs: &Inputs) -> Result<PolicySet, LoadErrors> {
     let mut flag_refs: Vec<(Arc<PolicyFile>, String, Span)> = Vec::new();
     let mut queue: Vec<(String, String)> = Vec::new();
     let mut loaded_packs: Vec<String> = Vec::new();
+    // Files of git and local packs, and their manifests (`pack.yaml`).
+    let mut pack_files: std::collections::BTreeSet<String> = Default::default();
+    let mut manifests: std::collections::BTreeSet<String> = Default::default();
+    let mut loaded_remote: Vec<remote::PackDecl> = Vec::new();
     for p in &inputs.packs {
+        if let Some(spec) = remote::parse_spec(p) {
+            match spec.and_then(|decl| {
+                let source = inputs.remote.as_ref().ok_or_else(|| {
+                    format!("--pack {p}: git packs are loaded by relgate check, test, list, explain and validate")
+                })?;
+                source
+                    .resolve(&decl)
+                    .map_err(|e| format!("--pack {p}: {} ({})", e.message, e.help))
+            }) {
+                Ok(content) => {
+                    for (name, text) in pack_queue(content, &mut manifests) {
+                        pack_files.insert(name.clone());
+                        queue.push((name, text));
+                    }
+                }
+                Err(m) => errors.push(LoadError::global(Code::UnknownPack, m)),
+            }
+            continue;
+        }
         match packs::get(p) {
             Some(text) => {
                 loaded_packs.push(p.clone());
@@ -139,8 +170,50 @@ pub(crate) fn load(inputs: &Inputs) -> Result<PolicySet, LoadErrors> {
                 continue;
             }
         };
+        if manifests.contains(&file.name) {
+            remote::load_manifest(&mut lx, &root, &mut set);
+            errors.append(&mut lx.errors);
+            continue;
+        }
         let packs_here = file::load_file(&mut lx, &root, &mut set);
-        for (p, span) in packs_here {
+        for d in packs_here {
+            let span = d.span;
+            let p = match d.decl {
+                remote::PackDecl::Shipped(p) => p,
+                decl => {
+                    if loaded_remote.contains(&decl) {
+                        continue;
+                    }
+                    // A pack's own files name the folders of the repository that pins
+                    // it nothing: a local pack inside a pack is refused.
+                    if matches!(decl, remote::PackDecl::Local { .. })
+                        && pack_files.contains(&file.name)
+                    {
+                        errors.push(
+                            LoadError::new(
+                                Code::UnknownPack,
+                                &file,
+                                span,
+                                "a pack cannot load a local folder pack",
+                            )
+                            .label("local pack")
+                            .help("declare the folder in the repository's own policy files, or publish it as a git pack"),
+                        );
+                        continue;
+                    }
+                    match resolve(inputs, &decl, &file, span) {
+                        Ok(content) => {
+                            for (name, text) in pack_queue(content, &mut manifests) {
+                                pack_files.insert(name.clone());
+                                queue.push((name, text));
+                            }
+                        }
+                        Err(e) => errors.push(*e),
+                    }
+                    loaded_remote.push(decl);
+                    continue;
+                }
+            };
             if loaded_packs.contains(&p) {
                 continue;
             }
@@ -160,7 +233,7 @@ pub(crate) fn load(inputs: &Inputs) -> Result<PolicySet, LoadErrors> {
     // file: a pack that a file asks for with `packs:` is loaded after that file, yet the
     // file's `vars:` (the repository's own) must override the pack's.
     let mut vars = std::mem::take(&mut set.vars);
-    vars.sort_by_key(|v| !packs::is_file_name(&v.file.name));
+    vars.sort_by_key(|v| !(packs::is_file_name(&v.file.name) || pack_files.contains(&v.file.name)));
     let mut by_name: BTreeMap<String, VarDef> = BTreeMap::new();
     for v in vars {
         by_name.insert(v.name.clone(), v);
@@ -192,6 +265,55 @@ pub(crate) fn load(inputs: &Inputs) -> Result<PolicySet, LoadErrors> {
     } else {
         Err(LoadErrors(errors))
     }
+}
+
+/// The content of a git or local pack declared at `span` of `file`, or the error there.
+fn resolve(
+    inputs: &Inputs,
+    decl: &remote::PackDecl,
+    file: &Arc<PolicyFile>,
+    span: Span,
+) -> Result<remote::PackContent, Box<LoadError>> {
+    let Some(source) = &inputs.remote else {
+        return Err(Box::new(
+            LoadError::new(
+                Code::UnknownPack,
+                file,
+                span,
+                format!("pack {} cannot be loaded here", decl.name()),
+            )
+            .label("git or local pack")
+            .help(
+                "git and local packs are loaded by relgate check, test, list, explain and validate",
+            ),
+        ));
+    };
+    source.resolve(decl).map_err(|e| {
+        let err = LoadError::new(Code::UnknownPack, file, span, e.message).label("this pack");
+        Box::new(if e.help.is_empty() {
+            err
+        } else {
+            err.help(e.help)
+        })
+    })
+}
+
+/// A pack's manifest and policy files as the loader's queue takes them (manifest first,
+/// so that its variables are known whatever order the files come in).
+fn pack_queue(
+    content: remote::PackContent,
+    manifests: &mut std::collections::BTreeSet<String>,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let Some(m) = content.manifest {
+        let name = format!("{}/pack.yaml", content.label);
+        manifests.insert(name.clone());
+        out.push((name, m));
+    }
+    for (rel, text) in content.files {
+        out.push((format!("{}/{rel}", content.label), text));
+    }
+    out
 }
 
 fn unknown_pack(name: &str, at: Option<(&Arc<PolicyFile>, Span)>) -> LoadError {

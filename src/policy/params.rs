@@ -14,7 +14,7 @@ pub(crate) static FILE_PARAMS: &[Param] = &[
         name: "packs",
         ty: Ty::Names,
         required: false,
-        doc: "Packs shipped in the binary to load with this file (e.g. `billing-gateway-dr`).",
+        doc: "Packs to load with this file: names of packs shipped in the binary (e.g. `billing-gateway-dr`), git packs (`git`, `rev`, `path`, `signers`) and local folder packs (`path`).",
     },
     Param {
         name: "vars",

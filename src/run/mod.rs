@@ -9,6 +9,7 @@
 
 pub(crate) mod builtin;
 pub(crate) mod evidence;
+mod pins;
 pub(crate) mod rooted;
 pub(crate) mod signers;
 pub(crate) mod sources;
@@ -34,6 +35,8 @@ pub(crate) struct Request<'a> {
     pub now: Option<jiff::Timestamp>,
     /// `--attach NAME=PATH`: files the job produced, from outside the repository view.
     pub attach: &'a [(String, std::path::PathBuf)],
+    /// `--offline`: a git pack missing from the pack cache is an error, never fetched.
+    pub offline: bool,
     /// `--only` and `--skip`: the policies left out are not evaluated, only counted.
     pub stages: crate::policy::select::Stages<'a>,
     /// `--stats`: what each view listed and read goes into the report (`Some(true)`:
@@ -130,10 +133,22 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
         .into_iter()
         .filter(|(n, _)| names.insert(n.clone()))
         .collect();
+    // Pins the change moves (noted below, with --base): the base's are in force.
+    let pin_notes = match &opened.diff {
+        Some(_) if !bootstrap => pins::notes(&files, opened.view.as_ref()),
+        _ => Vec::new(),
+    };
     let mut set = policy::load(&Inputs {
         files,
         packs: req.packs.to_vec(),
         var_names: req.vars.iter().map(|(k, _)| k.clone()).collect(),
+        remote: Some(Arc::new(policy::fetch::Packs {
+            cache: policy::fetch::cache_dir().unwrap_or_default(),
+            offline: req.offline,
+            root: judged.clone(),
+            trusted: Some(trusted_view.clone()),
+            now: req.now.unwrap_or_else(jiff::Timestamp::now),
+        })),
     })
     .map_err(Failure::Load)?;
     let not_selected = policy::select::select(&mut set, req.stages).map_err(Failure::Load)?;
@@ -191,6 +206,7 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
         if let Some((policy, notes)) = builtin::notes(diff, &trusted_view.paths()) {
             policies.push(policy);
             findings.extend(notes);
+            findings.extend(pin_notes);
         }
     }
     // The one sort of the run: every report shows findings in this order.

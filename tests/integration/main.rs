@@ -26,6 +26,7 @@ mod flag_forms;
 mod for_each;
 mod formats;
 mod from_root;
+mod git_packs;
 mod github;
 mod hermetic;
 mod hostile;

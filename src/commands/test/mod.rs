@@ -10,6 +10,7 @@ mod build;
 mod case;
 pub(crate) use case::CASE_PARAMS;
 mod compare;
+mod git_pack;
 mod paths;
 mod shipped;
 
@@ -36,6 +37,38 @@ struct CaseResult {
 }
 
 pub(crate) fn run(args: &TestArgs, io: &mut Io) -> Outcome {
+    // `--pack NAME` naming a git pack of `.relgate/`: its own cases, against it.
+    if args.dirs.is_empty()
+        && let Some(found) = args
+            .packs
+            .iter()
+            .filter(|p| crate::policy::packs::get(p).is_none())
+            .find_map(|p| git_pack::find(p))
+    {
+        let prepared = match git_pack::prepare(&found) {
+            Ok(p) => p,
+            Err(m) => {
+                let _ = writeln!(io.err, "relgate test: {m}");
+                return Err(Error::Failed);
+            }
+        };
+        let inner = TestArgs {
+            dirs: vec![prepared.tests.clone()],
+            policies: vec![prepared.policies.clone()],
+            packs: args
+                .packs
+                .iter()
+                .filter(|p| crate::policy::packs::get(p).is_some())
+                .cloned()
+                .collect(),
+            vars: args.vars.clone(),
+            filter: args.filter.clone(),
+            require_failing: args.require_failing,
+            format: args.format,
+            stages: args.stages.clone(),
+        };
+        return run(&inner, io);
+    }
     let default_dir = PathBuf::from(".relgate/tests");
     // `relgate test --pack NAME` without a folder: the cases the pack ships.
     let shipped_dir;
@@ -325,6 +358,7 @@ fn run_case(
         vars: &vars,
         now: case.now,
         attach: &[],
+        offline: false,
         stages: args.stages.stages(),
         stats: None,
     };
