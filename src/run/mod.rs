@@ -133,9 +133,17 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
         .into_iter()
         .filter(|(n, _)| names.insert(n.clone()))
         .collect();
-    // Pins the change moves (noted below, with --base): the base's are in force.
+    // Pins the change moves (noted below, with --base): the base's are in force. Only
+    // the policy files the change edits are read from it.
     let pin_notes = match &opened.diff {
-        Some(_) if !bootstrap => pins::notes(&files, opened.view.as_ref()),
+        Some(diff) if !bootstrap => {
+            let edited: Vec<(String, String)> = files
+                .iter()
+                .filter(|(path, _)| diff.status(path).is_some())
+                .cloned()
+                .collect();
+            pins::notes(&edited, opened.view.as_ref())
+        }
         _ => Vec::new(),
     };
     let mut set = policy::load(&Inputs {
