@@ -2,7 +2,7 @@
 # Usage: benches/real-charts.sh BINARY REPO...: the billing pack's flag definition on public chart
 # repositories: findings with the flag assigned nowhere, then with two planted assignments.
 set -uo pipefail
-bin=$1; shift
+bin=$(realpath "$1"); shift
 policy='version: 1
 vars:
   real_billing:
@@ -22,7 +22,7 @@ for m in "$@"; do
   name=$(basename "${m%/repo}"); name=${name%.git}
   d=${TMPDIR:-/tmp}/relgate-real/$name; rm -rf "$d"; mkdir -p "$(dirname "$d")"
   git clone -q "$m" "$d" 2>/dev/null
-  cd "$d"
+  cd "$d" || exit 1
   mkdir -p .relgate && printf '%s' "$policy" > .relgate/flag.yaml
   files=$(git ls-files | wc -l)
   tpl=$(git ls-files | grep -E '/templates/[^/]+\.ya?ml$' | head -1)
