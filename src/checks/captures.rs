@@ -322,6 +322,26 @@ impl Captures {
 }
 
 impl Check for Captures {
+    /// What held, for a `not:` around it: the first line the pattern matches, where it is.
+    fn held(&self, cx: &Cx) -> Option<Hit> {
+        let path = self.file.label(cx).ok()?;
+        let loaded = self.file.load(cx, &path).ok()?;
+        let (content, scope) = Scope::of(cx, &path, loaded, self.section.as_ref()).ok()?;
+        let text = searched(&path, content.text().unwrap_or_default(), self.raw);
+        let re = self.pattern.get(cx).ok()?;
+        let m = re.find(&text[scope.range.clone()])?;
+        let (line, column) = content.line_col(scope.range.start + m.start());
+        let pattern = cx.vars.render(&self.pattern.tpl, no_escape).ok()?;
+        Some(Hit::at(
+            format!(
+                "{path}:{line} has '{}', which matches '{pattern}'{}",
+                m.as_str().lines().next().unwrap_or(""),
+                scope.label
+            ),
+            At::line(&path, line, column),
+        ))
+    }
+
     fn eval(&self, cx: &Cx) -> Eval {
         let path = self.file.label(cx)?;
         let loaded = self
