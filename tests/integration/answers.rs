@@ -303,8 +303,11 @@ fn a_not_over_text_or_files_says_which_line_or_file_held() {
 #[test]
 fn a_not_over_captures_says_which_line_held() {
     let repo = Repo::new();
-    repo.write("CHANGELOG.md", "# Changelog\n\n## 1.2.0 - 2024-07-01\n- x\n")
-        .commit_all("c");
+    repo.write(
+        "CHANGELOG.md",
+        "# Changelog\n\n## 1.2.0 - 2024-07-01\n- x\n",
+    )
+    .commit_all("c");
     let r = repo.check_yaml(
         "version: 1\npolicies:\n  - id: NC\n    title: no release dated before July 2024\n    check:\n      not:\n        captures:\n          file: CHANGELOG.md\n          pattern: '^## (?P<v>\\S+) - (?P<d>\\d{4}-\\d{2}-\\d{2})'\n          dates: [{capture: d, not_after: '2024-07-15'}]\n",
         &[],
@@ -313,6 +316,8 @@ fn a_not_over_captures_says_which_line_held() {
     assert_eq!(r.findings(), [f("NC", "CHANGELOG.md", Some(3))]);
     assert_eq!(
         r.messages(),
-        ["'captures' holds, but must not: CHANGELOG.md:3 has '## 1.2.0 - 2024-07-01', which matches '^## (?P<v>\\S+) - (?P<d>\\d{4}-\\d{2}-\\d{2})'"]
+        [
+            "'captures' holds, but must not: CHANGELOG.md:3 has '## 1.2.0 - 2024-07-01', which matches '^## (?P<v>\\S+) - (?P<d>\\d{4}-\\d{2}-\\d{2})'"
+        ]
     );
 }
