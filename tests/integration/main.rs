@@ -11,6 +11,7 @@ mod action;
 mod answers;
 mod attach;
 mod attest;
+mod base_values;
 mod captures;
 mod changes;
 mod checks;
