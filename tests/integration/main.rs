@@ -13,6 +13,7 @@ mod attach;
 mod attest;
 mod base_values;
 mod captures;
+mod case_attach;
 mod changes;
 mod checks;
 mod ci_formats;
