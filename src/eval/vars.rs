@@ -150,6 +150,8 @@ pub struct Vars {
 struct Base {
     vars: Arc<Vars>,
     view: Arc<dyn View>,
+    /// Every variable was resolved (some `{NAME@base}` is referenced).
+    every: bool,
 }
 
 impl std::fmt::Debug for Base {
@@ -221,8 +223,11 @@ impl Vars {
         vars
     }
 
-    /// With `--base`: every variable is also resolved in `view` (the base's tree), from
-    /// the same definitions and `--var`s, and is available as `{NAME@base}`.
+    /// With `--base`: the variables resolved in `view` (the base's tree), from the same
+    /// definitions and `--var`s. With `every` (some policy or variable references a
+    /// `{NAME@base}`), every variable, available as `{NAME@base}` (per `for_each`
+    /// instance too); else only the `latest_dir` and `data` ones ([`Vars::moving`]) and
+    /// what they reference: no file is read in the base for nothing.
     pub fn with_base(
         mut self,
         defs: &[VarDef],
@@ -230,12 +235,27 @@ impl Vars {
         view: Arc<dyn View>,
         now: jiff::Timestamp,
         branches: &Branches,
+        every: bool,
     ) -> Vars {
-        let base = Vars::resolve(defs, overrides, view.as_ref(), now, branches);
-        self.copy_base(&base);
+        let base = if every {
+            let base = Vars::resolve(defs, overrides, view.as_ref(), now, branches);
+            self.copy_base(&base);
+            base
+        } else {
+            let mut base = Vars::seeded(overrides, now, branches);
+            let by_name: BTreeMap<&str, &VarDef> =
+                defs.iter().map(|d| (d.name.as_str(), d)).collect();
+            for d in defs {
+                if matches!(d.kind, VarKind::LatestDir { .. } | VarKind::Data { .. }) {
+                    base.resolve_one(&d.name, &by_name, view.as_ref(), &mut Vec::new());
+                }
+            }
+            base
+        };
         self.base = Some(Base {
             vars: Arc::new(base),
             view,
+            every,
         });
         self
     }
@@ -512,7 +532,7 @@ impl Vars {
             vars.resolve_one(n, &by_name, view, &mut Vec::new());
         }
         // The instance's variables in the base: the same path, the base's files.
-        if let Some(base) = &self.base {
+        if let Some(base) = self.base.as_ref().filter(|b| b.every) {
             let in_base = base.vars.instance(defs, name, value, base.view.as_ref());
             vars.copy_base(&in_base);
         }

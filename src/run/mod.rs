@@ -169,9 +169,14 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
     // With --base, every variable is also resolved in the base (its own tree, not read
     // through the recording: they are evidence, not trusted inputs), as `{NAME@base}`.
     let vars = match &opened.trusted {
-        Some((base_view, _)) => {
-            vars.with_base(&set.vars, req.vars, base_view.clone(), now, &branches)
-        }
+        Some((base_view, _)) => vars.with_base(
+            &set.vars,
+            req.vars,
+            base_view.clone(),
+            now,
+            &branches,
+            set.uses_base_values(),
+        ),
         None => vars,
     };
     let cx = Cx {
