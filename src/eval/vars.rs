@@ -9,7 +9,7 @@ use super::flags::{FlagDef, FlagFacts};
 use crate::eval::EvalError;
 use crate::lang::error::PolicyFile;
 use crate::lang::pattern::{RegexT, glob};
-use crate::lang::template::{Template, no_escape};
+use crate::lang::template::{BASE_SUFFIX, Template, no_escape, stem};
 use crate::parse::value::Span;
 pub(crate) use crate::repo::Branches;
 use crate::repo::View;
@@ -139,6 +139,25 @@ pub struct Vars {
     /// Built-in variables looked up during the run (`branch`), reported with the
     /// declared ones: what the judgement depended on.
     used: std::sync::Mutex<std::collections::BTreeSet<&'static str>>,
+    /// With `--base`: the variables resolved in the base's tree, and that tree (a
+    /// `for_each` instance resolves its variables there too). Their values are also
+    /// in `values`, as `NAME@base`.
+    base: Option<Base>,
+}
+
+/// The variables of the base and its tree.
+#[derive(Clone)]
+struct Base {
+    vars: Arc<Vars>,
+    view: Arc<dyn View>,
+    /// Every variable was resolved (some `{NAME@base}` is referenced).
+    every: bool,
+}
+
+impl std::fmt::Debug for Base {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Base").field("vars", &self.vars).finish()
+    }
 }
 
 impl Vars {
@@ -204,31 +223,86 @@ impl Vars {
         vars
     }
 
-    /// The values the `latest_dir` and `data` variables of `defs` take in `view` (with
-    /// `--base`: the base's tree), by definition; those set with `--var` are left out.
-    /// Only what they reference is resolved besides (no flag is scanned for its own sake).
-    pub fn resolve_moving<'d>(
-        defs: &'d [VarDef],
+    /// With `--base`: the variables resolved in `view` (the base's tree), from the same
+    /// definitions and `--var`s. With `every` (some policy or variable references a
+    /// `{NAME@base}`), every variable, available as `{NAME@base}` (per `for_each`
+    /// instance too); else only the `latest_dir` and `data` ones ([`Vars::moving`]) and
+    /// what they reference: no file is read in the base for nothing.
+    pub fn with_base(
+        mut self,
+        defs: &[VarDef],
         overrides: &[(String, String)],
-        view: &dyn View,
+        view: Arc<dyn View>,
         now: jiff::Timestamp,
         branches: &Branches,
+        every: bool,
+    ) -> Vars {
+        let base = if every {
+            let base = Vars::resolve(defs, overrides, view.as_ref(), now, branches);
+            self.copy_base(&base);
+            base
+        } else {
+            let mut base = Vars::seeded(overrides, now, branches);
+            let by_name: BTreeMap<&str, &VarDef> =
+                defs.iter().map(|d| (d.name.as_str(), d)).collect();
+            for d in defs {
+                if matches!(d.kind, VarKind::LatestDir { .. } | VarKind::Data { .. }) {
+                    base.resolve_one(&d.name, &by_name, view.as_ref(), &mut Vec::new());
+                }
+            }
+            base
+        };
+        self.base = Some(Base {
+            vars: Arc::new(base),
+            view,
+            every,
+        });
+        self
+    }
+
+    /// Every value of `base` as `NAME@base`.
+    fn copy_base(&mut self, base: &Vars) {
+        for (k, v) in &base.values {
+            self.values.insert(format!("{k}{BASE_SUFFIX}"), v.clone());
+        }
+    }
+
+    /// The values the `latest_dir` and `data` variables of `defs` take in the base
+    /// (with `--base`), by definition; those set with `--var` are left out.
+    pub fn moving<'d>(
+        &self,
+        defs: &'d [VarDef],
+        overrides: &[(String, String)],
     ) -> Vec<(&'d VarDef, Result<String, String>)> {
-        let mut vars = Vars::seeded(overrides, now, branches);
-        let by_name: BTreeMap<&str, &VarDef> = defs.iter().map(|d| (d.name.as_str(), d)).collect();
-        let moving: Vec<&VarDef> = defs
-            .iter()
+        let Some(base) = &self.base else {
+            return Vec::new();
+        };
+        defs.iter()
             .filter(|d| matches!(d.kind, VarKind::LatestDir { .. } | VarKind::Data { .. }))
             .filter(|d| !overrides.iter().any(|(k, _)| *k == d.name))
-            .collect();
-        let mut out = Vec::new();
-        for d in moving {
-            vars.resolve_one(&d.name, &by_name, view, &mut Vec::new());
-            if let Some(v) = vars.values.get(&d.name) {
-                out.push((d, v.clone()));
+            .filter_map(|d| Some((d, base.vars.values.get(&d.name)?.clone())))
+            .collect()
+    }
+
+    /// Why `name` has no value, when it has none: a value from the base without
+    /// `--base` skips the policy (as a change-scoped check does).
+    fn missing(&self, name: &str) -> EvalError {
+        match self.values.get(name) {
+            Some(Err(r)) => EvalError::NoValue {
+                name: name.to_string(),
+                reason: r.clone(),
+            },
+            _ if name.ends_with(BASE_SUFFIX) && self.base.is_none() => {
+                EvalError::NeedsBase(format!(
+                    "'{{{name}}}' is the value of '{}' in the base revision",
+                    stem(name)
+                ))
             }
+            _ => EvalError::NoValue {
+                name: name.to_string(),
+                reason: "it is not defined (declare it under 'vars:' or pass --var)".into(),
+            },
         }
-        out
     }
 
     /// The value `name` resolved to, or why it has none (`None`: not defined).
@@ -413,14 +487,7 @@ impl Vars {
         self.note_use(name);
         match self.values.get(name) {
             Some(Ok(v)) => Ok(v),
-            Some(Err(r)) => Err(EvalError::NoValue {
-                name: name.to_string(),
-                reason: r.clone(),
-            }),
-            None => Err(EvalError::NoValue {
-                name: name.to_string(),
-                reason: "it is not defined (declare it under 'vars:' or pass --var)".into(),
-            }),
+            _ => Err(self.missing(name)),
         }
     }
 
@@ -434,6 +501,7 @@ impl Vars {
             declared: self.declared.clone(),
             flags: self.flags.clone(),
             used: Default::default(),
+            base: self.base.clone(),
         };
         vars.values.insert(name.to_string(), Ok(value.to_string()));
         vars.origins.insert(name.to_string(), ValueOrigin::Instance);
@@ -463,6 +531,11 @@ impl Vars {
         for n in &dependent {
             vars.resolve_one(n, &by_name, view, &mut Vec::new());
         }
+        // The instance's variables in the base: the same path, the base's files.
+        if let Some(base) = self.base.as_ref().filter(|b| b.every) {
+            let in_base = base.vars.instance(defs, name, value, base.view.as_ref());
+            vars.copy_base(&in_base);
+        }
         vars
     }
 
@@ -482,13 +555,7 @@ impl Vars {
     /// Renders a template, or says which variable has no value and why.
     pub fn render(&self, t: &Template, escape: fn(&str) -> String) -> Result<String, EvalError> {
         t.render(&|n| self.get(n).map(str::to_string), escape)
-            .map_err(|m| EvalError::NoValue {
-                reason: match self.values.get(&m.0) {
-                    Some(Err(r)) => r.clone(),
-                    _ => "it is not defined (declare it under 'vars:' or pass --var)".into(),
-                },
-                name: m.0,
-            })
+            .map_err(|m| self.missing(&m.0))
     }
 
     /// Renders a template whose references are first looked up in `locals` (e.g. the
@@ -503,13 +570,7 @@ impl Vars {
             &|n| locals(n).or_else(|| self.get(n).map(str::to_string)),
             escape,
         )
-        .map_err(|m| EvalError::NoValue {
-            reason: match self.values.get(&m.0) {
-                Some(Err(r)) => r.clone(),
-                _ => "it is not defined (declare it under 'vars:' or pass --var)".into(),
-            },
-            name: m.0,
-        })
+        .map_err(|m| self.missing(&m.0))
     }
 
     /// Declared variables, and the built-in ones the run looked up, with their values

@@ -2,7 +2,8 @@
 //!
 //! A `{` followed by a variable name and `}` is a reference; every other brace is
 //! literal, so regex quantifiers (`\d{4}`) and glob alternations (`*.{yml,yaml}`)
-//! need no escaping. `{{` and `}}` stand for literal braces.
+//! need no escaping. `{{` and `}}` stand for literal braces. `{name@base}` is the
+//! value `name` takes in the base revision (with `--base`; see [`BASE_SUFFIX`]).
 
 use crate::parse::value::Span;
 
@@ -22,6 +23,18 @@ pub struct Template {
 /// A referenced variable has no value in this run (e.g. no release directory).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Missing(pub String);
+
+/// The suffix of a reference to a variable's value in the base: `{version@base}`.
+pub(crate) const BASE_SUFFIX: &str = "@base";
+
+/// The variable a reference names: `version` for both `{version}` and `{version@base}`.
+pub(crate) fn stem(reference: &str) -> &str {
+    reference.strip_suffix(BASE_SUFFIX).unwrap_or(reference)
+}
+
+fn is_reference(s: &str) -> bool {
+    is_name(s.strip_suffix(BASE_SUFFIX).unwrap_or(s))
+}
 
 fn is_name(s: &str) -> bool {
     let mut chars = s.chars();
@@ -46,7 +59,7 @@ impl Template {
                 && let Some(end) = tail.find('}')
             {
                 let name = &tail[1..end];
-                if is_name(name) {
+                if is_reference(name) {
                     if !lit.is_empty() {
                         parts.push(Part::Lit(std::mem::take(&mut lit)));
                     }
@@ -184,6 +197,9 @@ mod tests {
         let t = Template::parse("a{x}b{y-z}", Span::default());
         assert_eq!(t.vars().collect::<Vec<_>>(), ["x", "y-z"]);
         assert_eq!(t.with_placeholder("_"), "a_b_");
+        let t = Template::parse("{v@base}<{v}{v@head}{@base}", Span::default());
+        assert_eq!(t.vars().collect::<Vec<_>>(), ["v@base", "v"]);
+        assert_eq!(stem("v@base"), "v");
     }
 
     #[test]

@@ -98,6 +98,18 @@ pub struct PolicySet {
     pub waiver_max_days: Option<i64>,
 }
 
+impl PolicySet {
+    /// Whether a policy or a variable references a value from the base (`{NAME@base}`):
+    /// only then is every variable resolved in the base too.
+    pub(crate) fn uses_base_values(&self) -> bool {
+        let at_base = |n: &str| n.ends_with(crate::lang::template::BASE_SUFFIX);
+        self.policies
+            .iter()
+            .any(|p| p.vars.iter().any(|v| at_base(v)))
+            || self.vars.iter().any(|d| d.refs().into_iter().any(at_base))
+    }
+}
+
 /// Where the policies of a run come from.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Inputs {

@@ -4,6 +4,7 @@
 use super::{Inputs, Policy, PolicySet};
 use crate::eval::vars::{self, VarDef, VarKind};
 use crate::lang::error::{Code, LoadError, PolicyFile, did_you_mean};
+use crate::lang::template::{BASE_SUFFIX, stem};
 use crate::parse::lines::LineIndex;
 use crate::parse::value::Span;
 use std::collections::BTreeMap;
@@ -28,8 +29,8 @@ pub(super) fn check_var_refs(
     // A --var that nothing declares or uses is a typo until proven otherwise: it
     // would be silently ignored while the policy it was meant for uses its default.
     let mut used: Vec<&str> = set.vars.iter().map(|v| v.name.as_str()).collect();
-    used.extend(refs.iter().map(|(_, n, _)| n.as_str()));
-    used.extend(set.vars.iter().flat_map(|v| v.refs()));
+    used.extend(refs.iter().map(|(_, n, _)| stem(n)));
+    used.extend(set.vars.iter().flat_map(|v| v.refs()).map(stem));
     used.extend(vars::BUILTINS.iter().map(|(n, _)| *n));
     for name in &inputs.var_names {
         if used.contains(&name.as_str()) {
@@ -53,9 +54,14 @@ pub(super) fn check_var_refs(
         );
     }
     for (file, name, span) in refs {
-        if known.contains(&name.as_str()) {
+        // `{name@base}`: the value of a known variable in the base.
+        if known.contains(&stem(name)) {
             continue;
         }
+        let candidates: Vec<String> = match name.ends_with(BASE_SUFFIX) {
+            true => known.iter().map(|k| format!("{k}{BASE_SUFFIX}")).collect(),
+            false => known.iter().map(|k| k.to_string()).collect(),
+        };
         // Point at the `{name}` itself when the source spells it out.
         let mut at = *span;
         let needle = format!("{{{name}}}");
@@ -72,8 +78,9 @@ pub(super) fn check_var_refs(
         errors.push(
             LoadError::new(Code::UnknownVariable, file, at, format!("unknown variable '{{{name}}}'"))
                 .label("unknown variable")
-                .help(match did_you_mean(name, known.iter().copied()) {
+                .help(match did_you_mean(name, candidates.iter().map(String::as_str)) {
                     Some(s) => s,
+                    None if name.ends_with(BASE_SUFFIX) => format!("'{BASE_SUFFIX}' takes the value of a declared variable in the base: declare '{}' under 'vars:'", stem(name)),
                     None => format!("declare it under 'vars:', pass --var {name}=VALUE, or write '{{{{{name}}}}}' for literal braces"),
                 }),
         );

@@ -166,6 +166,19 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
         std::env::var(k).ok()
     });
     let vars = Vars::resolve(&set.vars, req.vars, opened.view.as_ref(), now, &branches);
+    // With --base, every variable is also resolved in the base (its own tree, not read
+    // through the recording: they are evidence, not trusted inputs), as `{NAME@base}`.
+    let vars = match &opened.trusted {
+        Some((base_view, _)) => vars.with_base(
+            &set.vars,
+            req.vars,
+            base_view.clone(),
+            now,
+            &branches,
+            set.uses_base_values(),
+        ),
+        None => vars,
+    };
     let cx = Cx {
         view: opened.view.as_ref(),
         trusted: if bootstrap {
@@ -179,13 +192,9 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
         attachments: &attachments,
         selection: None,
     };
-    // With --base, `latest_dir` and `data` variables are also computed in the base (its
-    // own tree, not read through the recording: they are evidence, not trusted inputs).
+    // With --base, the `latest_dir` and `data` variables the change moves.
     let moved = match &opened.trusted {
-        Some((base_view, _)) if !bootstrap => builtin::moved_vars(
-            &vars,
-            &Vars::resolve_moving(&set.vars, req.vars, base_view.as_ref(), now, &branches),
-        ),
+        Some(_) if !bootstrap => builtin::moved_vars(&vars, &vars.moving(&set.vars, req.vars)),
         _ => None,
     };
     // The built-in case check needs no policy: it runs beside them.

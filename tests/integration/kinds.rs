@@ -19,14 +19,7 @@ const EXEMPT: &[(&str, &str, &str)] = &[
         "message",
         "it replaces the message, not the verdict (a case asserts it)",
     ),
-    ("matches", "attachment", ATTACH),
-    ("not_matches", "attachment", ATTACH),
-    ("captures", "attachment", ATTACH),
-    ("data", "attachment", ATTACH),
-    ("junit", "attachment", ATTACH),
 ];
-const ATTACH: &str =
-    "it needs `relgate check --attach`, which a case cannot give (tests/integration/attach.rs)";
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -164,10 +157,18 @@ fn every_kind_has_cases_that_pass_and_fail_for_each_key() {
 
     let mut problems = Vec::new();
     for (kind, params) in &kinds {
-        let policies = yaml(&dir.join(kind).join("policies.yaml"));
+        // `policies.yaml`, and `attachment.yaml` (policies only the cases that attach
+        // their evidence use).
+        let mut policies = Vec::new();
+        for name in ["policies.yaml", "attachment.yaml"] {
+            let path = dir.join(kind).join(name);
+            if name == "policies.yaml" || path.is_file() {
+                policies.extend(yaml(&path)["policies"].as_array().unwrap().clone());
+            }
+        }
         // Policy id -> the key paths it uses.
         let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for p in policies["policies"].as_array().unwrap() {
+        for p in &policies {
             let id = p["id"].as_str().unwrap().to_string();
             assert!(
                 id.starts_with(&format!("{kind}.")),

@@ -8,11 +8,12 @@
 //! on top of the extended case's tree: its base is that tree with `base/` overlaid. Errors are collected, each at `file:line:col`, through the
 //! same field reader that validates policy files.
 
+use super::fields::{list, string_map};
 use crate::lang::document;
 use crate::lang::error::{Code, LoadError, PolicyFile};
 use crate::lang::fields::{Fields, LoadCx};
 use crate::lang::kind::{Param, Ty};
-use crate::parse::value::{Kind, Span, Value};
+use crate::parse::value::{Span, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -128,6 +129,12 @@ pub(crate) const CASE_PARAMS: &[Param] = &[
         doc: "Path -> link target, created as symbolic links.",
     },
     Param {
+        name: "attach",
+        ty: Ty::Map,
+        required: false,
+        doc: "Attachment name -> a file of the case's folder (relative to it, no '..' leaving it, no symbolic link), as `relgate check --attach NAME=PATH`.",
+    },
+    Param {
         name: "expect",
         ty: Ty::Table(EXPECT_PARAMS),
         required: true,
@@ -177,6 +184,9 @@ pub(super) struct Case {
     pub(super) vars: BTreeMap<String, String>,
     pub(super) modes: BTreeMap<String, u32>,
     pub(super) symlinks: BTreeMap<String, String>,
+    /// Attachment name -> the case folder that names it (this one or an extended one)
+    /// and the file's path relative to it.
+    pub(super) attach: BTreeMap<String, (PathBuf, String)>,
     pub(super) expect: Expect,
 }
 
@@ -287,6 +297,7 @@ fn load_inner(
             vars: BTreeMap::new(),
             modes: BTreeMap::new(),
             symlinks: BTreeMap::new(),
+            attach: BTreeMap::new(),
             expect: Expect::default(),
         },
     };
@@ -337,6 +348,11 @@ fn load_inner(
         &case,
     ));
     case.vars.extend(raw.vars);
+    case.attach.extend(
+        raw.attach
+            .into_iter()
+            .map(|(k, p, _)| (k, (dir.to_path_buf(), p))),
+    );
     case.modes.extend(raw.modes);
     if errors.is_empty() {
         Ok(case)
@@ -391,6 +407,8 @@ pub(super) struct Raw {
     vars: BTreeMap<String, String>,
     modes: BTreeMap<String, u32>,
     pub(super) symlinks: BTreeMap<String, String>,
+    /// `attach:` name, path (relative to the case's folder), where the path is written.
+    pub(super) attach: Vec<(String, String, Span)>,
     /// Where each key of `symlinks` and `modes` is written.
     pub(super) key_spans: Vec<(&'static str, String, Span)>,
     expect: Expect,
@@ -451,6 +469,8 @@ fn read_raw(lx: &mut LoadCx, root: &Value) -> Option<Raw> {
         })
         .collect();
     let symlinks = string_map(&mut f, "symlinks");
+    let attach = string_map(&mut f, "attach");
+    let attach = super::attach::read(&mut f, attach);
     let mut key_spans = Vec::new();
     for field in ["symlinks", "modes"] {
         for m in f
@@ -505,6 +525,7 @@ fn read_raw(lx: &mut LoadCx, root: &Value) -> Option<Raw> {
         vars,
         modes,
         symlinks,
+        attach,
         key_spans,
         expect,
     })
@@ -512,50 +533,6 @@ fn read_raw(lx: &mut LoadCx, root: &Value) -> Option<Raw> {
 
 fn scalar(n: &Value) -> String {
     n.text().unwrap_or_default()
-}
-
-fn list(f: &mut Fields<'_, '_>, name: &'static str) -> Vec<(String, Span)> {
-    let Some(node) = f.node(name) else {
-        return Vec::new();
-    };
-    let items: Vec<&Value> = match &node.kind {
-        Kind::Array(items) => items.iter().collect(),
-        _ => vec![node],
-    };
-    let mut out = Vec::new();
-    for item in items {
-        match item.text() {
-            Some(s) => out.push((s, item.span)),
-            None => f.lx.wrong_type(
-                item,
-                &format!("'{name}' of case"),
-                "a string or a list of strings",
-            ),
-        }
-    }
-    out
-}
-
-fn string_map(f: &mut Fields<'_, '_>, name: &'static str) -> BTreeMap<String, String> {
-    let Some(node) = f.node(name) else {
-        return BTreeMap::new();
-    };
-    let Some(map) = node.as_object() else {
-        f.lx.wrong_type(node, &format!("'{name}' of case"), "a mapping");
-        return BTreeMap::new();
-    };
-    let mut out = BTreeMap::new();
-    for entry in map {
-        match entry.value.text() {
-            Some(v) => {
-                out.insert(entry.key.clone(), v);
-            }
-            None => {
-                f.lx.wrong_type(&entry.value, &format!("a value of '{name}'"), "a string")
-            }
-        }
-    }
-    out
 }
 
 const STATUSES: &[&str] = &["pass", "fail", "skip", "waived"];

@@ -6,10 +6,12 @@
 //! what the evaluation shows ([`compare`]). After the run, every policy that no case
 //! saw fail is named: a policy that never fails may be a policy that cannot fail.
 
+mod attach;
 mod build;
 mod case;
 pub(crate) use case::CASE_PARAMS;
 mod compare;
+mod fields;
 mod git_pack;
 mod paths;
 mod shipped;
@@ -351,13 +353,24 @@ fn run_case(
         },
         base: built.base.clone(),
     };
+    // Attachments from the case's folder, as `--attach` takes them: the folder's own
+    // path is resolved (a linked temp or home folder above it is fine), and the file is
+    // opened below it without following any link.
+    let attach: Vec<(String, PathBuf)> = case
+        .attach
+        .iter()
+        .map(|(k, (dir, rel))| {
+            let dir = dir.canonicalize().unwrap_or_else(|_| dir.clone());
+            (k.clone(), dir.join(rel))
+        })
+        .collect();
     let req = Request {
         target,
         policies: &policies,
         packs: &packs,
         vars: &vars,
         now: case.now,
-        attach: &[],
+        attach: &attach,
         offline: false,
         stages: args.stages.stages(),
         stats: None,

@@ -11,6 +11,9 @@
 //! - No file of the case's repository is written through a link the case made (a
 //!   linked folder in an extended case's `tree/`, or a `symlinks:` key).
 //!
+//! - `attach:` paths name files of the case's own folder: relative, no `..` that leaves
+//!   it, no link on the way (the file itself is then opened as `--attach` opens one).
+//!
 //! Each problem is an error at the key in `case.yaml`; nothing is read or written.
 
 use super::case::{Case, Raw};
@@ -64,6 +67,20 @@ pub(super) fn check(file: &Arc<PolicyFile>, root: &Path, dir: &Path, raw: &Raw) 
                     root.display()
                 ),
                 "outside the tests' folder",
+            );
+        }
+    }
+    // Attachments are files of the case's own folder (a report the job would produce).
+    for (name, p, span) in &raw.attach {
+        if let Err(problem) = inside_tests(dir, dir, p) {
+            let problem = problem.replace("the tests' folder", "the case's folder");
+            err(
+                *span,
+                format!(
+                    "'attach' names {p} for {name}, which {problem}: an attachment is a file of the case's folder {}",
+                    dir.display()
+                ),
+                "outside the case's folder",
             );
         }
     }
