@@ -88,6 +88,8 @@ pub struct Finding<'a> {
     /// The `for_each` instance (its path) the finding belongs to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<&'a str>,
+    /// What tells the finding from every other across runs (`relgate/v1`, hex SHA-256).
+    pub fingerprint: &'a str,
 }
 
 /// What a finding is about, tagged by `kind`.
@@ -180,6 +182,7 @@ pub fn to_v1(r: &Report) -> V1<'_> {
                 snippet: f.snippet.as_deref(),
                 waived: f.waived.as_ref(),
                 instance: f.instance.as_deref(),
+                fingerprint: &f.fingerprint,
             })
             .collect(),
         summary: r.summary(),

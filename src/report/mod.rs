@@ -8,6 +8,7 @@
 pub mod attest;
 pub mod azure;
 mod excerpt;
+pub(crate) mod fingerprint;
 pub mod github;
 pub mod gitlab;
 pub mod human;

@@ -17,6 +17,8 @@
 //!   that is in the repository, else at [`FALLBACK_URI`], the policy configuration's
 //!   conventional place.
 //! - Rule help is the policy's `help` with the run's variables filled in.
+//! - Each result's `partialFingerprints` has `relgate/v1`: the finding's fingerprint
+//!   ([`super::fingerprint`]), the same as the JSON report's `fingerprint`.
 //! - A run that could not evaluate still yields a log, with
 //!   `invocations[0].executionSuccessful: false` and the error as a notification,
 //!   and no `results` (SARIF: absent results mean the analysis did not complete).
@@ -24,6 +26,7 @@
 use super::{Place, Report};
 use crate::finding::{Finding, Severity};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const SRCROOT: &str = "%SRCROOT%";
@@ -195,6 +198,8 @@ pub struct SarifResult {
     /// justification.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub suppressions: Vec<Suppression>,
+    /// `relgate/v1`: the finding's fingerprint ([`super::fingerprint`]).
+    pub partial_fingerprints: BTreeMap<&'static str, String>,
 }
 
 #[derive(Serialize)]
@@ -335,6 +340,10 @@ pub fn to_log(r: &Report) -> Log {
                         ),
                     })
                     .collect(),
+                partial_fingerprints: BTreeMap::from([(
+                    super::fingerprint::SCHEME,
+                    f.fingerprint.clone(),
+                )]),
             }
         })
         .collect();
@@ -409,6 +418,7 @@ mod tests {
             snippet: None,
             waived: None,
             instance: None,
+            fingerprint: String::new(),
             origin: origin.clone(),
         };
         let mut r = Report::for_tests("RUN-1", "t", origin, vec![finding], Default::default());

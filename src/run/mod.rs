@@ -219,7 +219,7 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
     }
     // The one sort of the run: every report shows findings in this order.
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let contents =
+    let quoted =
         report::quote::quote(
             &mut findings,
             repo::CACHE_BUDGET,
@@ -228,6 +228,9 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
                 None => opened.view.read(path).ok(),
             },
         );
+    // Once per finding, in the report's order, before paths are made rooted.
+    report::fingerprint::assign(&mut findings, &quoted.lines);
+    let contents = quoted.contents;
     let evidence = attest.then(|| evidence::gather(&set, &opened, now, &req.target.path));
     // Every path a report shows, from the repository root (policies' globs stay PATH's).
     let contents = rooted::from_root(

@@ -20,6 +20,7 @@ mod cli;
 mod data;
 mod deadline;
 mod distribution;
+mod fingerprints;
 mod first_run;
 mod flag;
 mod flag_forms;
