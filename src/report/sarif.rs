@@ -4,7 +4,8 @@
 //! serde; it is validated against the official schema in the integration tests.
 //!
 //! - One rule per policy (`ruleIndex` points into `tool.driver.rules`).
-//! - One result per finding of the JSON report, in the same order.
+//! - One result per finding of the JSON report, in the same order; with `--base`,
+//!   each with its `baselineState`, then an `absent` result per base finding fixed.
 //! - Locations are repository-relative URIs against `%SRCROOT%`, never absolute
 //!   machine paths, taken from each finding's subject alone ([`Report::place`]):
 //!   a line or a file is that place; several files are the first, the others
@@ -200,6 +201,9 @@ pub struct SarifResult {
     pub suppressions: Vec<Suppression>,
     /// `relgate/v1`: the finding's fingerprint ([`super::fingerprint`]).
     pub partial_fingerprints: BTreeMap<&'static str, String>,
+    /// With `--base`: `new`, `unchanged`, or `absent` (a base finding the change fixed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_state: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -314,10 +318,13 @@ pub fn to_log(r: &Report) -> Log {
             }
         })
         .collect();
+    let fixed = r.baseline.iter().flat_map(|b| &b.fixed);
     let results = r
         .findings
         .iter()
-        .map(|f| {
+        .map(|f| (f, r.baseline_state(f)))
+        .chain(fixed.map(|f| (f, Some("absent"))))
+        .map(|(f, baseline_state)| {
             let (location, related_locations) = locations(r, f);
             SarifResult {
                 rule_id: f.policy.clone(),
@@ -344,6 +351,7 @@ pub fn to_log(r: &Report) -> Log {
                     super::fingerprint::SCHEME,
                     f.fingerprint.clone(),
                 )]),
+                baseline_state,
             }
         })
         .collect();

@@ -11,6 +11,7 @@ mod action;
 mod answers;
 mod attach;
 mod attest;
+mod baseline;
 mod captures;
 mod changes;
 mod checks;
