@@ -110,12 +110,47 @@ fn a_change_adding_a_tag_has_one_new_finding_and_five_unchanged() {
         ]
     );
 
+    // Human and Markdown say it in their summaries.
+    let human = repo.relgate(&["check", "--policies", &p.path(), "--base", "main"]);
+    assert!(
+        // The summary line wraps: compare its words.
+        human
+            .stdout
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains("against the base: 1 new, 5 pre-existing, 0 fixed"),
+        "{}",
+        human.stdout
+    );
+    let md = repo.relgate(&[
+        "check",
+        "--policies",
+        &p.path(),
+        "--base",
+        "main",
+        "--format",
+        "markdown",
+    ]);
+    assert!(
+        md.stdout
+            .contains("Against the base: **1 new**, 5 pre-existing, 0 fixed."),
+        "{}",
+        md.stdout
+    );
+
     // Without --base there is no classification.
     let plain = repo
         .relgate(&["check", "--policies", &p.path(), "--format", "json"])
         .json();
     assert!(plain["findings"][0].get("baseline").is_none(), "{plain}");
     assert!(plain["summary"].get("new").is_none(), "{plain}");
+    let human = repo.relgate(&["check", "--policies", &p.path()]);
+    assert!(
+        !human.stdout.contains("against the base"),
+        "{}",
+        human.stdout
+    );
 }
 
 #[test]
