@@ -279,6 +279,7 @@ fn outcome(
             origin: p.origin.clone(),
             waived: None,
             instance: None,
+            fingerprint: String::new(),
         })
         .filter(|f| seen.insert((f.subject.clone(), f.severity, f.message.clone())))
         .collect();

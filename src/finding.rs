@@ -170,6 +170,10 @@ pub(crate) struct Finding {
     pub waived: Option<WaivedBy>,
     /// The `for_each` instance it belongs to (its path), when the policy has instances.
     pub instance: Option<String>,
+    /// What tells this finding from every other across runs (hex SHA-256,
+    /// [`crate::report::fingerprint`]): set by the run once the findings are sorted
+    /// and quoted, empty until then.
+    pub fingerprint: String,
 }
 
 /// The waiver that covers a finding, as reports show it.

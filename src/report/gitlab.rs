@@ -10,17 +10,17 @@
 //! since GitLab requires a path.
 //!
 //! The fingerprint identifies a finding across runs (GitLab compares the merge
-//! request's report with the target branch's by it): the SHA-256 of the policy, the
-//! subject (its kind, paths and line) and the message, with a counter for the rare
-//! finding repeated word for word. Text is JSON-escaped by serde_json and made inert
-//! first ([`crate::output::escape`]): GitLab shows it in its web page.
+//! request's report with the target branch's by it): the finding's own
+//! ([`super::fingerprint`]), the same as JSON's `fingerprint` and SARIF's
+//! `relgate/v1`, so a line inserted above a finding or a renamed file keeps it.
+//! Text is JSON-escaped by serde_json and made inert first
+//! ([`crate::output::escape`]): GitLab shows it in its web page.
 
 use super::{Place, Report};
-use crate::finding::{Finding, Severity, Subject};
+use crate::finding::{Finding, Severity};
 use crate::output::escape::display_text;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 #[derive(Serialize)]
@@ -62,18 +62,6 @@ fn severity(f: &Finding) -> &'static str {
     }
 }
 
-/// What identifies a finding: policy, subject and message (hashed with a counter).
-fn identity(f: &Finding) -> String {
-    let subject = match &f.subject {
-        Subject::Line { path, line, .. } => format!("line\0{path}\0{line}"),
-        Subject::File(path) => format!("file\0{path}"),
-        Subject::Files(paths) => format!("files\0{}", paths.join("\0")),
-        Subject::Policy => "policy".to_string(),
-        Subject::Repository => "repository".to_string(),
-    };
-    format!("{}\0{subject}\0{}", f.policy, f.message)
-}
-
 fn sha256(s: &str) -> String {
     let mut hex = String::with_capacity(64);
     for b in Sha256::digest(s.as_bytes()) {
@@ -113,20 +101,10 @@ fn issue(r: &Report, f: &Finding, fingerprint: String) -> Issue {
 }
 
 pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let issues: Vec<Issue> = r
         .findings
         .iter()
-        .map(|f| {
-            let id = identity(f);
-            let n = seen.entry(id.clone()).or_default();
-            *n += 1;
-            let fingerprint = match *n {
-                1 => sha256(&id),
-                n => sha256(&format!("{id}\0{n}")),
-            };
-            issue(r, f, fingerprint)
-        })
+        .map(|f| issue(r, f, f.fingerprint.clone()))
         .collect();
     serde_json::to_writer_pretty(&mut *out, &issues)?;
     writeln!(out)

@@ -495,6 +495,13 @@ fn write_summary(
     } else {
         line
     };
+    // With --base: what the change did against the base's findings.
+    let line = match (s.new, s.unchanged, s.fixed) {
+        (Some(new), Some(old), Some(fixed)) => {
+            format!("{line}; against the base: {new} new, {old} pre-existing, {fixed} fixed")
+        }
+        _ => line,
+    };
     // Red when the run fails, yellow when it passes with findings, else green.
     let sgr = if r.fails(opts.fail_on) {
         RED

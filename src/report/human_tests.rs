@@ -61,6 +61,7 @@ fn shared_footers_are_what_miette_renders() {
         snippet: None,
         waived: None,
         instance: None,
+        fingerprint: String::new(),
         origin: origin.clone(),
     };
     let long_help = "Remove the marker or move the work item into the tracker, \

@@ -88,6 +88,11 @@ pub struct Finding<'a> {
     /// The `for_each` instance (its path) the finding belongs to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<&'a str>,
+    /// What tells the finding from every other across runs (`relgate/v1`, hex SHA-256).
+    pub fingerprint: &'a str,
+    /// With `--base`: `new` (the base does not have it) or `unchanged`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<&'static str>,
 }
 
 /// What a finding is about, tagged by `kind`.
@@ -180,6 +185,8 @@ pub fn to_v1(r: &Report) -> V1<'_> {
                 snippet: f.snippet.as_deref(),
                 waived: f.waived.as_ref(),
                 instance: f.instance.as_deref(),
+                fingerprint: &f.fingerprint,
+                baseline: r.baseline_state(f),
             })
             .collect(),
         summary: r.summary(),

@@ -148,6 +148,12 @@ fn summary(r: &Report, opts: &RenderOptions) -> Result<String, std::fmt::Error> 
     writeln!(out, "## {heading}\n")?;
     // Where the policies, signers and waivers came from (the base, or a preview).
     writeln!(out, "_{}_\n", escape(&r.target.trusted.line()))?;
+    if let (Some(new), Some(old), Some(fixed)) = (s.new, s.unchanged, s.fixed) {
+        writeln!(
+            out,
+            "Against the base: **{new} new**, {old} pre-existing, {fixed} fixed.\n"
+        )?;
+    }
     if r.policies.is_empty() {
         writeln!(out, "No policies ran.\n")?;
     } else {

@@ -8,6 +8,7 @@
 pub mod attest;
 pub mod azure;
 mod excerpt;
+pub(crate) mod fingerprint;
 pub mod github;
 pub mod gitlab;
 pub mod human;
@@ -127,6 +128,30 @@ pub struct Report {
     pub evidence: Option<attest::Evidence>,
     /// `--stats`: what each view listed and read.
     pub stats: Option<crate::repo::RunStats>,
+    /// With `--base`: which findings the base already had, and the base's that are
+    /// gone.
+    pub baseline: Option<Baseline>,
+}
+
+/// With `--base`, the findings of the change against the base's, by fingerprint.
+#[derive(Debug, Clone, Default)]
+pub struct Baseline {
+    /// The fingerprints of the change's findings the base has too.
+    pub(crate) unchanged: std::collections::BTreeSet<String>,
+    /// The base's findings the change no longer has (in the base's order).
+    pub(crate) fixed: Vec<Finding>,
+}
+
+impl Report {
+    /// With `--base`: `new` or `unchanged`.
+    pub(crate) fn baseline_state(&self, f: &Finding) -> Option<&'static str> {
+        let b = self.baseline.as_ref()?;
+        Some(if b.unchanged.contains(&f.fingerprint) {
+            "unchanged"
+        } else {
+            "new"
+        })
+    }
 }
 
 /// Where a report places a finding, from its subject alone.
@@ -156,6 +181,14 @@ pub struct Summary {
     /// Policies `--only` / `--skip` left out (not evaluated); absent when none.
     #[serde(skip_serializing_if = "is_zero")]
     pub not_selected: usize,
+    /// With `--base`: findings the base does not have, findings it has, and base
+    /// findings the change no longer has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unchanged: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<usize>,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -263,6 +296,14 @@ impl Report {
             warnings: sev(Severity::Warning),
             notes: sev(Severity::Note),
             not_selected: self.not_selected.len(),
+            new: self.baseline.as_ref().map(|b| {
+                self.findings
+                    .iter()
+                    .filter(|f| !b.unchanged.contains(&f.fingerprint))
+                    .count()
+            }),
+            unchanged: self.baseline.as_ref().map(|b| b.unchanged.len()),
+            fixed: self.baseline.as_ref().map(|b| b.fixed.len()),
         }
     }
 
@@ -384,6 +425,7 @@ impl Report {
             contents,
             evidence: None,
             stats: None,
+            baseline: None,
         }
     }
 }

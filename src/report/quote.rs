@@ -3,30 +3,42 @@
 //! for the human report's excerpts. The only place snippets and excerpts are cut
 //! from repository files.
 
+use super::fingerprint::line_digest;
 use super::snippet::excerpt;
 use crate::finding::Finding;
 use crate::repo::Content;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// What [`quote`] returns.
+pub(crate) struct Quoted {
+    /// The contents to keep for excerpts, by path.
+    pub(crate) contents: BTreeMap<String, Arc<Content>>,
+    /// For each finding (same order), the digest of its whole line, trimmed
+    /// ([`super::fingerprint::line_digest`]), when it has a line of a readable file.
+    pub(crate) lines: Vec<Option<[u8; 32]>>,
+}
+
 /// Reads each file a finding has a line in once (`read`: the view under check, or an
 /// attachment), sets each such finding's snippet (unless it has one: a waiver quotes
-/// its policy file as the trusted tree has it), and returns the contents to keep: at
-/// most `budget` bytes of them, in finding order (a finding in a file past the budget
-/// keeps its snippet and is shown without an excerpt). `findings` are sorted, so the
-/// findings of one file are together.
+/// its policy file as the trusted tree has it), digests its line for its fingerprint,
+/// and returns the contents to keep: at most `budget` bytes of them, in finding order
+/// (a finding in a file past the budget keeps its snippet and is shown without an
+/// excerpt). `findings` are sorted, so the findings of one file are together.
 pub(crate) fn quote(
     findings: &mut [Finding],
     budget: usize,
     read: &dyn Fn(&str) -> Option<Arc<Content>>,
-) -> BTreeMap<String, Arc<Content>> {
+) -> Quoted {
     let mut contents = BTreeMap::new();
+    let mut lines = Vec::with_capacity(findings.len());
     let mut kept = 0usize;
     // The file of the previous finding (kept or not), so a file past the budget is
     // still read once for its findings' snippets.
     let mut last: Option<(String, Option<Arc<Content>>)> = None;
     for f in findings.iter_mut() {
         let (Some(path), Some(line)) = (f.path(), f.line()) else {
+            lines.push(None);
             continue;
         };
         let content = match (&last, contents.get(path)) {
@@ -44,13 +56,18 @@ pub(crate) fn quote(
                 c
             }
         };
+        lines.push(
+            content
+                .as_ref()
+                .map(|c| line_digest(&c.bytes()[c.line_range(line)])),
+        );
         if f.snippet.is_none()
             && let Some(c) = content
         {
             f.snippet = Some(excerpt(&c, line, f.column()).text);
         }
     }
-    contents
+    Quoted { contents, lines }
 }
 
 #[cfg(test)]
@@ -77,6 +94,7 @@ mod tests {
             snippet: None,
             waived: None,
             instance: None,
+            fingerprint: String::new(),
             origin: Origin {
                 file: "p.yaml".into(),
                 line: 1,
@@ -104,7 +122,8 @@ mod tests {
             at("gone", Some(1)),
             at("whole-file", None),
         ];
-        let got = quote(&mut findings, 40, &read);
+        let quoted = quote(&mut findings, 40, &read);
+        let got = quoted.contents;
         assert_eq!(got.keys().collect::<Vec<_>>(), ["a", "b"]);
         assert_eq!(*reads.borrow(), ["a", "b", "c", "gone"]);
         let snippets: Vec<Option<&str>> = findings.iter().map(|f| f.snippet.as_deref()).collect();
@@ -120,5 +139,10 @@ mod tests {
                 None
             ]
         );
+        // Every finding with a line of a readable file has its line digested.
+        let digested: Vec<bool> = quoted.lines.iter().map(Option::is_some).collect();
+        assert_eq!(digested, [true, true, true, true, true, false, false]);
+        assert_eq!(quoted.lines[0], quoted.lines[4]);
+        assert_ne!(quoted.lines[0], quoted.lines[1]);
     }
 }

@@ -4,7 +4,8 @@
 //! serde; it is validated against the official schema in the integration tests.
 //!
 //! - One rule per policy (`ruleIndex` points into `tool.driver.rules`).
-//! - One result per finding of the JSON report, in the same order.
+//! - One result per finding of the JSON report, in the same order; with `--base`,
+//!   each with its `baselineState`, then an `absent` result per base finding fixed.
 //! - Locations are repository-relative URIs against `%SRCROOT%`, never absolute
 //!   machine paths, taken from each finding's subject alone ([`Report::place`]):
 //!   a line or a file is that place; several files are the first, the others
@@ -17,6 +18,8 @@
 //!   that is in the repository, else at [`FALLBACK_URI`], the policy configuration's
 //!   conventional place.
 //! - Rule help is the policy's `help` with the run's variables filled in.
+//! - Each result's `partialFingerprints` has `relgate/v1`: the finding's fingerprint
+//!   ([`super::fingerprint`]), the same as the JSON report's `fingerprint`.
 //! - A run that could not evaluate still yields a log, with
 //!   `invocations[0].executionSuccessful: false` and the error as a notification,
 //!   and no `results` (SARIF: absent results mean the analysis did not complete).
@@ -24,6 +27,7 @@
 use super::{Place, Report};
 use crate::finding::{Finding, Severity};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const SRCROOT: &str = "%SRCROOT%";
@@ -195,6 +199,11 @@ pub struct SarifResult {
     /// justification.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub suppressions: Vec<Suppression>,
+    /// `relgate/v1`: the finding's fingerprint ([`super::fingerprint`]).
+    pub partial_fingerprints: BTreeMap<&'static str, String>,
+    /// With `--base`: `new`, `unchanged`, or `absent` (a base finding the change fixed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_state: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -309,10 +318,13 @@ pub fn to_log(r: &Report) -> Log {
             }
         })
         .collect();
+    let fixed = r.baseline.iter().flat_map(|b| &b.fixed);
     let results = r
         .findings
         .iter()
-        .map(|f| {
+        .map(|f| (f, r.baseline_state(f)))
+        .chain(fixed.map(|f| (f, Some("absent"))))
+        .map(|(f, baseline_state)| {
             let (location, related_locations) = locations(r, f);
             SarifResult {
                 rule_id: f.policy.clone(),
@@ -335,6 +347,11 @@ pub fn to_log(r: &Report) -> Log {
                         ),
                     })
                     .collect(),
+                partial_fingerprints: BTreeMap::from([(
+                    super::fingerprint::SCHEME,
+                    f.fingerprint.clone(),
+                )]),
+                baseline_state,
             }
         })
         .collect();
@@ -409,6 +426,7 @@ mod tests {
             snippet: None,
             waived: None,
             instance: None,
+            fingerprint: String::new(),
             origin: origin.clone(),
         };
         let mut r = Report::for_tests("RUN-1", "t", origin, vec![finding], Default::default());

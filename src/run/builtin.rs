@@ -43,6 +43,7 @@ impl Builtin {
             origin: Self::origin(),
             waived: None,
             instance: None,
+            fingerprint: String::new(),
         }
     }
 

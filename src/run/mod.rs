@@ -7,6 +7,7 @@
 //! ([`waive`]), sorts the findings once and quotes the files they point into
 //! ([`crate::report::quote`]). Reports are pure functions of what it returns.
 
+mod baseline;
 pub(crate) mod builtin;
 pub(crate) mod evidence;
 mod pins;
@@ -228,7 +229,7 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
     }
     // The one sort of the run: every report shows findings in this order.
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let contents =
+    let quoted =
         report::quote::quote(
             &mut findings,
             repo::CACHE_BUDGET,
@@ -237,6 +238,27 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
                 None => opened.view.read(path).ok(),
             },
         );
+    // Once per finding, in the report's order, before paths are made rooted.
+    report::fingerprint::assign(&mut findings, &quoted.lines);
+    let contents = quoted.contents;
+    // With --base: each finding new or unchanged against the base's (rooted below).
+    let mut baseline = match &opened.diff {
+        Some(_) if !bootstrap => Some(baseline::classify(
+            &findings,
+            baseline::base_findings(&set, &cx, req.vars, &branches, &in_repo),
+        )),
+        _ => None,
+    };
+    if let Some(b) = &mut baseline {
+        let mut policies = policies.clone();
+        rooted::from_root(
+            &opened.prefix,
+            &in_repo,
+            &mut policies,
+            &mut b.fixed,
+            Default::default(),
+        );
+    }
     let evidence = attest.then(|| evidence::gather(&set, &opened, now, &req.target.path));
     // Every path a report shows, from the repository root (policies' globs stay PATH's).
     let contents = rooted::from_root(
@@ -268,6 +290,7 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
         findings,
         contents,
         evidence,
+        baseline,
     };
     // Freeing every file read is work nobody waits for: a thread of its own does it
     // while the report is written (and the process's exit, if it is not done by then).

@@ -61,6 +61,7 @@ pub(crate) fn notes(files: &[(String, String)], checked: &dyn View) -> Vec<Findi
             },
             waived: None,
             instance: None,
+            fingerprint: String::new(),
         }
         };
         for a in &after {

@@ -42,6 +42,7 @@ pub(crate) fn apply(set: &PolicySet, outcomes: &mut [PolicyOutcome], now: jiff::
             origin: p.origin.clone(),
             waived: None,
             instance: None,
+            fingerprint: String::new(),
         };
         let mut extra = Vec::new();
         let mut live = Vec::new();

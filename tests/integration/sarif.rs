@@ -80,6 +80,7 @@ fn sarif_is_valid_and_matches_json_one_to_one() {
         assert!(!uri.starts_with('/') && !uri.contains("://"), "{uri}");
         assert_eq!(loc["region"]["startLine"], f["line"]);
         assert_eq!(loc["region"]["startColumn"], f["column"]);
+        assert_eq!(res["partialFingerprints"]["relgate/v1"], f["fingerprint"]);
     }
     let uris: Vec<_> = results
         .iter()

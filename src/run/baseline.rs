@@ -1,0 +1,78 @@
+//! `--base`: each finding of the change is `new` or `unchanged`, by its fingerprint
+//! ([`crate::report::fingerprint`]) against the findings of the merge base's tree,
+//! judged with the same trusted policies and the base's own variables; base findings
+//! the change no longer has are `fixed`.
+//!
+//! The base is the trusted side (a commit of the branch the change goes into), so a
+//! change cannot make its own findings pre-existing. Fingerprints are counted as a
+//! multiset: five identical old findings and a sixth added make one `new`.
+
+use super::results;
+use crate::eval::Cx;
+use crate::eval::vars::{Branches, Vars};
+use crate::finding::Finding;
+use crate::policy::PolicySet;
+use crate::report::Baseline;
+use std::collections::{BTreeSet, HashMap};
+
+/// The base's findings, sorted, quoted and fingerprinted as the change's are, or
+/// `None` when the base could not be judged (then every finding of the change is
+/// `new`: nothing is taken as pre-existing without evidence).
+pub(crate) fn base_findings(
+    set: &PolicySet,
+    cx: &Cx,
+    overrides: &[(String, String)],
+    branches: &Branches,
+    in_repo: &BTreeSet<String>,
+) -> Option<Vec<Finding>> {
+    let base = cx.diff?.base.as_ref();
+    let vars = Vars::resolve(&set.vars, overrides, base, cx.now, branches);
+    let base_cx = Cx {
+        view: base,
+        trusted: cx.trusted,
+        vars: &vars,
+        now: cx.now,
+        diff: None,
+        attachments: cx.attachments,
+        selection: None,
+    };
+    let mut outcomes = crate::engine::evaluate(set, &base_cx).ok()?;
+    super::waive::apply(set, &mut outcomes, cx.now);
+    let (_, mut findings) = results(set, outcomes, in_repo);
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let quoted = crate::report::quote::quote(&mut findings, 0, &|path: &str| match cx
+        .attachments
+        .by_label(path)
+    {
+        Some(c) => Some(c.clone()),
+        None => base.read(path).ok(),
+    });
+    crate::report::fingerprint::assign(&mut findings, &quoted.lines);
+    Some(findings)
+}
+
+/// Classifies `findings` (fingerprinted) against the base's: the fingerprints of
+/// the unchanged ones, and the base findings that are gone.
+pub(crate) fn classify(findings: &[Finding], base: Option<Vec<Finding>>) -> Baseline {
+    let base = base.unwrap_or_default();
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for f in &base {
+        *count.entry(f.fingerprint.as_str()).or_default() += 1;
+    }
+    let mut unchanged = BTreeSet::new();
+    for f in findings {
+        if let Some(n) = count.get_mut(f.fingerprint.as_str())
+            && *n > 0
+        {
+            *n -= 1;
+            unchanged.insert(f.fingerprint.clone());
+        }
+    }
+    let head: BTreeSet<&str> = findings.iter().map(|f| f.fingerprint.as_str()).collect();
+    let fixed = base
+        .iter()
+        .filter(|f| !head.contains(f.fingerprint.as_str()))
+        .cloned()
+        .collect();
+    Baseline { unchanged, fixed }
+}

@@ -1,0 +1,204 @@
+//! `--base`: each finding is `new` or `unchanged` by its fingerprint against the
+//! base's findings (the same trusted policies, the base's tree); the base's findings
+//! the change no longer has are `fixed`.
+
+use crate::common::{Policies, Repo};
+use crate::sarif::validate;
+use serde_json::Value;
+
+const LATEST: &str = "version: 1\npolicies:\n  - id: TAG-1\n    title: no latest image tags\n    check:\n      not_matches: {files: '**/*.yaml', patterns: ':latest\\b'}\n";
+
+/// A main branch with 5 `latest` tags, and a `change` branch off it.
+fn repo() -> Repo {
+    let repo = Repo::new();
+    for c in ["a", "b", "c", "d", "e"] {
+        repo.write(
+            &format!("charts/{c}/values.yaml"),
+            &format!("replicas: 1\nimage: {c}:latest\n"),
+        );
+    }
+    repo.commit_all("charts");
+    repo.git(&["branch", "-M", "main"]);
+    repo.git(&["checkout", "-q", "-b", "change"]);
+    repo
+}
+
+/// `(path, line, baseline)` of each finding, and the summary's new/unchanged/fixed.
+fn classified(json: &Value) -> (Vec<(String, u64, String)>, [u64; 3]) {
+    let findings = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["baseline"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let s = &json["summary"];
+    let n = |k: &str| s[k].as_u64().unwrap();
+    (findings, [n("new"), n("unchanged"), n("fixed")])
+}
+
+fn check(repo: &Repo, p: &Policies, code: i32) -> (Vec<(String, u64, String)>, [u64; 3]) {
+    let run = repo.relgate(&[
+        "check",
+        "--policies",
+        &p.path(),
+        "--base",
+        "main",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, code, "{}\n{}", run.stdout, run.stderr);
+    classified(&run.json())
+}
+
+fn old(c: &str, line: u64) -> (String, u64, String) {
+    (format!("charts/{c}/values.yaml"), line, "unchanged".into())
+}
+
+#[test]
+fn a_change_adding_a_tag_has_one_new_finding_and_five_unchanged() {
+    let p = Policies::new(LATEST);
+    let repo = repo();
+    repo.write("charts/f/values.yaml", "image: f:latest\n")
+        .commit_all("f");
+    let (found, summary) = check(&repo, &p, 1);
+    assert_eq!(summary, [1, 5, 0]);
+    assert_eq!(
+        found,
+        [
+            old("a", 2),
+            old("b", 2),
+            old("c", 2),
+            old("d", 2),
+            old("e", 2),
+            ("charts/f/values.yaml".into(), 1, "new".into()),
+        ]
+    );
+
+    // SARIF: baselineState on every result, valid against the schema.
+    let sarif = repo.relgate(&[
+        "check",
+        "--policies",
+        &p.path(),
+        "--base",
+        "main",
+        "--format",
+        "sarif",
+    ]);
+    validate(&sarif.stdout);
+    let log: Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let states: Vec<&str> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["baselineState"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        states,
+        [
+            "unchanged",
+            "unchanged",
+            "unchanged",
+            "unchanged",
+            "unchanged",
+            "new"
+        ]
+    );
+
+    // Human and Markdown say it in their summaries.
+    let human = repo.relgate(&["check", "--policies", &p.path(), "--base", "main"]);
+    assert!(
+        // The summary line wraps: compare its words.
+        human
+            .stdout
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains("against the base: 1 new, 5 pre-existing, 0 fixed"),
+        "{}",
+        human.stdout
+    );
+    let md = repo.relgate(&[
+        "check",
+        "--policies",
+        &p.path(),
+        "--base",
+        "main",
+        "--format",
+        "markdown",
+    ]);
+    assert!(
+        md.stdout
+            .contains("Against the base: **1 new**, 5 pre-existing, 0 fixed."),
+        "{}",
+        md.stdout
+    );
+
+    // Without --base there is no classification.
+    let plain = repo
+        .relgate(&["check", "--policies", &p.path(), "--format", "json"])
+        .json();
+    assert!(plain["findings"][0].get("baseline").is_none(), "{plain}");
+    assert!(plain["summary"].get("new").is_none(), "{plain}");
+    let human = repo.relgate(&["check", "--policies", &p.path()]);
+    assert!(
+        !human.stdout.contains("against the base"),
+        "{}",
+        human.stdout
+    );
+}
+
+#[test]
+fn fingerprints_hold_when_a_line_is_inserted_above_every_old_finding() {
+    let p = Policies::new(LATEST);
+    let repo = repo();
+    for c in ["a", "b", "c", "d", "e"] {
+        repo.edit(
+            &format!("charts/{c}/values.yaml"),
+            "replicas",
+            "# chart\nreplicas",
+        );
+    }
+    repo.git(&["mv", "charts/e", "charts/renamed"]);
+    repo.write("charts/f/values.yaml", "image: f:latest\n")
+        .commit_all("comments, a rename and f");
+    let (found, summary) = check(&repo, &p, 1);
+    assert_eq!(summary, [1, 5, 0]);
+    assert_eq!(found[0], old("a", 3));
+    assert_eq!(found[4], ("charts/f/values.yaml".into(), 1, "new".into()));
+    assert_eq!(found[5], old("renamed", 3));
+}
+
+#[test]
+fn a_change_fixing_an_old_tag_counts_it_fixed() {
+    let p = Policies::new(LATEST);
+    let repo = repo();
+    repo.edit("charts/c/values.yaml", "c:latest", "c:1.4")
+        .commit_all("pin c");
+    let (found, summary) = check(&repo, &p, 1);
+    assert_eq!(summary, [0, 4, 1]);
+    assert_eq!(found, [old("a", 2), old("b", 2), old("d", 2), old("e", 2)]);
+    // SARIF: the fixed one is an `absent` result, placed where the base had it.
+    let sarif = repo.relgate(&[
+        "check",
+        "--policies",
+        &p.path(),
+        "--base",
+        "main",
+        "--format",
+        "sarif",
+    ]);
+    validate(&sarif.stdout);
+    let log: Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 5);
+    assert_eq!(results[4]["baselineState"], "absent");
+    let loc = &results[4]["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "charts/c/values.yaml");
+    assert_eq!(loc["region"]["startLine"], 2);
+}
