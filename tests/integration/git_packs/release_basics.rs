@@ -35,7 +35,7 @@ fn release_basics_has_a_failing_case_for_each_policy() {
     );
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(
-        run.stdout.ends_with("7 passed, 0 failed\n"),
+        run.stdout.ends_with("8 passed, 0 failed\n"),
         "{}",
         run.stdout
     );
