@@ -17,15 +17,9 @@
 
 use super::{Place, Report};
 use crate::finding::{Finding, Severity};
-use crate::output::escape::{display, display_text};
+use crate::output::escape::display;
 
-/// Controls escaped, CR and LF kept (the command encoding takes care of them).
-fn inert(s: &str) -> String {
-    s.split('\r')
-        .map(display_text)
-        .collect::<Vec<_>>()
-        .join("\r")
-}
+use super::github::inert;
 
 /// Escapes a command's data (the message).
 pub fn escape_data(s: &str) -> String {

@@ -25,8 +25,9 @@ use crate::output::escape::{display, display_text};
 /// Annotations of one kind GitHub shows per step.
 pub const PER_KIND: usize = 10;
 
-/// Controls escaped, CR and LF kept (the command encoding takes care of them).
-fn inert(s: &str) -> String {
+/// Controls escaped, CR and LF kept (the command encoding takes care of them): shared by
+/// the workflow commands of GitHub and of Azure Pipelines.
+pub(super) fn inert(s: &str) -> String {
     s.split('\r')
         .map(display_text)
         .collect::<Vec<_>>()
