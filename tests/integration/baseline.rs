@@ -202,3 +202,66 @@ fn a_change_fixing_an_old_tag_counts_it_fixed() {
     assert_eq!(loc["artifactLocation"]["uri"], "charts/c/values.yaml");
     assert_eq!(loc["region"]["startLine"], 2);
 }
+
+/// GitHub shows 10 annotations of each kind: with 12 old findings in files the change
+/// never touched and 1 new one, the new one is annotated, and the log says how many
+/// findings got none.
+#[test]
+fn the_change_s_own_finding_is_annotated_before_old_ones() {
+    let repo = Repo::new();
+    for c in 0..12 {
+        repo.write(
+            &format!("charts/c{c:02}/values.yaml"),
+            "replicas: 1\nimage: a:latest\n",
+        );
+    }
+    repo.commit_all("charts");
+    repo.git(&["branch", "-M", "main"]);
+    repo.git(&["checkout", "-q", "-b", "change"]);
+    repo.write("zz/values.yaml", "image: new:latest\n")
+        .commit_all("new tag");
+    let p = Policies::new(LATEST);
+    let run = repo.relgate(&[
+        "check",
+        "--policies",
+        &p.path(),
+        "--base",
+        "main",
+        "--format",
+        "github",
+    ]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let annotated: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("::error "))
+        .collect();
+    assert_eq!(annotated.len(), 10, "{}", run.stdout);
+    assert!(
+        annotated[0].starts_with("::error file=zz/values.yaml,line=1,"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("3 more findings (3 errors) are not annotated"),
+        "{}",
+        run.stdout
+    );
+    // The Markdown summary leads with it too.
+    let md = repo.relgate(&[
+        "check",
+        "--policies",
+        &p.path(),
+        "--base",
+        "main",
+        "--format",
+        "markdown",
+    ]);
+    let findings = md.stdout.split_once("### Findings\n\n").unwrap().1;
+    assert!(
+        findings.starts_with("- ❌ **TAG-1** `zz/values.yaml:1`"),
+        "{}",
+        md.stdout
+    );
+}
