@@ -187,14 +187,7 @@ fn load_for_each(f: &mut Fields) -> Option<super::ForEach> {
         }
     };
     let name = name.unwrap_or_else(|| if is_dirs { "dir" } else { "file" }.to_string());
-    let valid = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    if !valid || crate::eval::vars::BUILTINS.iter().any(|(b, _)| *b == name) {
+    if !super::var_defs::is_variable_name(&name) {
         f.lx.error(
             Code::BadValue,
             name_span.unwrap_or(span),

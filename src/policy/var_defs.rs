@@ -17,14 +17,7 @@ pub(super) fn load_vars(lx: &mut LoadCx, node: &Value, set: &mut PolicySet) {
     };
     for entry in map {
         let (name, key_span, v) = (entry.key.clone(), entry.key_span, &entry.value);
-        let valid = name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-        if !valid || vars::BUILTINS.iter().any(|(b, _)| *b == name) {
+        if !is_variable_name(&name) {
             lx.error(Code::BadValue, key_span, format!("'{name}' cannot be a variable name"))
                 .help = Some("use letters, digits, '_' and '-', starting with a letter; 'now', 'today', 'branch' and 'base_branch' are built in".into());
             continue;
@@ -145,6 +138,18 @@ pub(super) fn load_vars(lx: &mut LoadCx, node: &Value, set: &mut PolicySet) {
             });
         }
     }
+}
+
+/// Whether `name` may name a variable (under `vars:` or as a `for_each` variable):
+/// letters, digits, `_` and `-`, starting with a letter or `_`, and no built-in.
+pub(super) fn is_variable_name(name: &str) -> bool {
+    name.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && !vars::BUILTINS.iter().any(|(b, _)| *b == name)
 }
 
 fn load_flag(lx: &mut LoadCx, node: &Value, var: &str) -> Option<flags::FlagDef> {

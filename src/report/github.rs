@@ -113,12 +113,7 @@ pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     };
     let mut shown = [0usize; 3];
     let mut left_out = Vec::new();
-    // With --base, the change's own findings are annotated first: the cap must not
-    // spend the annotations on findings the base already had. (A stable sort: within
-    // each group, the report's order.)
-    let mut live: Vec<&Finding> = r.findings.iter().filter(|f| f.waived.is_none()).collect();
-    live.sort_by_key(|f| r.baseline_state(f) == Some("unchanged"));
-    for f in live {
+    for f in r.live_new_first() {
         let n = &mut shown[f.severity as usize];
         if *n < limit(f.severity) {
             *n += 1;

@@ -23,7 +23,7 @@ const ZWJ: char = '\u{200d}';
 
 use super::{RenderOptions, Report};
 use crate::engine::Status;
-use crate::finding::{Finding, Severity};
+use crate::finding::Severity;
 use crate::output::escape::escaped_char;
 
 /// Escapes text for inline Markdown (GFM), including table cells: punctuation that
@@ -212,11 +212,7 @@ fn summary(r: &Report, opts: &RenderOptions) -> Result<String, std::fmt::Error> 
         // Room for the closing lines (the counts and the "left out" line).
         let mut room = BUDGET.saturating_sub(out.len() + counts.len() + 512);
         let mut shown = 0;
-        // With --base, the change's own findings lead: the size budget must not be spent
-        // on findings the base already had (a stable sort keeps the report's order).
-        let mut live: Vec<&Finding> = r.findings.iter().filter(|f| f.waived.is_none()).collect();
-        live.sort_by_key(|f| r.baseline_state(f) == Some("unchanged"));
-        for f in live {
+        for f in r.live_new_first() {
             let item = finding(f);
             if item.len() > room {
                 break;

@@ -143,6 +143,19 @@ pub struct Baseline {
 }
 
 impl Report {
+    /// The findings no waiver covers, the change's own first with `--base` (those the
+    /// base already had after them; otherwise in report order): what a capped report
+    /// (GitHub's annotations, the Markdown summary's budget) spends its room on.
+    pub(crate) fn live_new_first(&self) -> Vec<&Finding> {
+        let mut live: Vec<&Finding> = self
+            .findings
+            .iter()
+            .filter(|f| f.waived.is_none())
+            .collect();
+        live.sort_by_key(|f| self.baseline_state(f) == Some("unchanged"));
+        live
+    }
+
     /// With `--base`: `new` or `unchanged`.
     pub(crate) fn baseline_state(&self, f: &Finding) -> Option<&'static str> {
         let b = self.baseline.as_ref()?;

@@ -278,26 +278,21 @@ fn escaped_breaks_that_spell_the_name_are_kept_where_it_starts() {
     }
 }
 
+/// Where the name starts once several escaped breaks are joined, in plain text and
+/// in a template's shell snippet.
 #[test]
 fn first_spelling_after_several_joins() {
-    let text = "a \\\n  b \\\n  c BILLING_GATEWAY_\\\n  ENABLE_REAL=1 \\\n x\n";
-    let at = super::first_spelling(text.as_bytes(), NAME).unwrap();
-    assert!(
-        text[at..].starts_with("BILLING_GATEWAY_\\"),
-        "{:?}",
-        &text[at..]
-    );
-}
-
-#[test]
-fn first_spelling_in_a_template() {
-    let text = "a: 1\n  - |\n    ./migrate --db {{ .Values.db | quote }} \\\n      --timeout 30 \\\n      --env BILLING_GATEWAY_\\\n        ENABLE_REAL=1 \\\n      --dry-run={{ .Values.dryRun }}\n";
-    let at = super::first_spelling(text.as_bytes(), NAME).unwrap();
-    assert!(
-        text[at..].starts_with("BILLING_GATEWAY_\\"),
-        "{:?}",
-        &text[at..]
-    );
+    for text in [
+        "a \\\n  b \\\n  c BILLING_GATEWAY_\\\n  ENABLE_REAL=1 \\\n x\n",
+        "a: 1\n  - |\n    ./migrate --db {{ .Values.db | quote }} \\\n      --timeout 30 \\\n      --env BILLING_GATEWAY_\\\n        ENABLE_REAL=1 \\\n      --dry-run={{ .Values.dryRun }}\n",
+    ] {
+        let at = super::first_spelling(text.as_bytes(), NAME).unwrap();
+        assert!(
+            text[at..].starts_with("BILLING_GATEWAY_\\"),
+            "{:?}",
+            &text[at..]
+        );
+    }
 }
 
 /// Character escapes that do not spell the name (a CRD's regular expressions,
