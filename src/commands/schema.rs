@@ -83,20 +83,22 @@ fn object(params: &[Param]) -> Value {
 pub(crate) fn case_schema() -> Value {
     let mut root = object(super::test::CASE_PARAMS);
     if let Value::Object(o) = &mut root {
-        o.insert(
-            "$schema".into(),
-            json!("https://json-schema.org/draft/2020-12/schema"),
-        );
-        o.insert(
-            "$id".into(),
-            json!("https://relgate.dev/schema/case-v1.json"),
-        );
-        o.insert(
-            "title".into(),
-            json!("relgate policy test case (case.yaml)"),
-        );
+        header(o, "case-v1", "relgate policy test case (case.yaml)");
     }
     root
+}
+
+/// The `$schema`, `$id` and `title` of one of relgate's schemas.
+fn header(o: &mut Map<String, Value>, id: &str, title: &str) {
+    o.insert(
+        "$schema".into(),
+        json!("https://json-schema.org/draft/2020-12/schema"),
+    );
+    o.insert(
+        "$id".into(),
+        json!(format!("https://relgate.dev/schema/{id}.json")),
+    );
+    o.insert("title".into(), json!(title));
 }
 
 pub(crate) fn schema() -> Value {
@@ -131,15 +133,7 @@ pub(crate) fn schema() -> Value {
     );
     let mut root = object(FILE_PARAMS);
     if let Value::Object(o) = &mut root {
-        o.insert(
-            "$schema".into(),
-            json!("https://json-schema.org/draft/2020-12/schema"),
-        );
-        o.insert(
-            "$id".into(),
-            json!("https://relgate.dev/schema/policy-v1.json"),
-        );
-        o.insert("title".into(), json!("relgate policy file, version 1"));
+        header(o, "policy-v1", "relgate policy file, version 1");
         o.insert("$defs".into(), Value::Object(defs));
         // `packs:` holds names of shipped packs and git or local pack mappings.
         if let Some(Value::Object(props)) = o.get_mut("properties") {
