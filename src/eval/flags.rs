@@ -185,7 +185,8 @@ impl FlagDef {
                 parse,
             }),
         };
-        let content = match view.read(path) {
+        // Read in one pass that keeps only the facts, not the content.
+        let content = match crate::repo::passing(|| view.read(path)) {
             Ok(c) => c,
             Err(err @ (ReadError::Io { .. } | ReadError::Git { .. })) => {
                 return Err(EvalError::Read(err));

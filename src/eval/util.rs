@@ -98,7 +98,16 @@ pub(crate) fn missing_message(cx: &Cx, path: &str) -> String {
 /// Reads a file; facts about the repository (missing, symlink, too large) become a hit,
 /// failures of the run an error.
 pub(crate) fn read(cx: &Cx, path: &str) -> Result<Arc<Content>, Blocked> {
-    match cx.view.read(path) {
+    loaded(cx, path, cx.view.read(path))
+}
+
+/// [`read`] on the result of a read already made (by the engine's pass over the files).
+pub(crate) fn loaded(
+    cx: &Cx,
+    path: &str,
+    read: Result<Arc<Content>, ReadError>,
+) -> Result<Arc<Content>, Blocked> {
+    match read {
         Ok(c) => {
             cx.record(path);
             Ok(c)

@@ -26,11 +26,32 @@ enum Slot {
 /// Shards of the read cache: threads reading different files rarely wait on one lock.
 const SHARDS: usize = 16;
 
-/// Bytes of content the read cache keeps for later readers. Within it every file
-/// is read at most once per run; beyond it memory stays bounded whatever the
-/// size of the repository, and a file nobody holds any more is read again if a
-/// later check asks for it.
+/// Bytes of content a report keeps to quote findings from (and, before the files
+/// were judged in one pass, what the read cache kept).
 pub const CACHE_BUDGET: usize = 256 << 20;
+
+/// Bytes of content the read cache keeps for later readers. The files most checks
+/// judge are read in one pass that keeps nothing ([`passing`]); what is read on demand
+/// (a checklist, a ledger, a signed file: a few files named by policies) is kept within
+/// this, so each is read once. Beyond it memory stays bounded whatever the size of the
+/// repository, and a file nobody holds any more is read again if a later check asks.
+pub const KEEP_BUDGET: usize = 8 << 20;
+
+thread_local! {
+    /// Set while [`passing`] runs on this thread.
+    static PASSING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `read` (reads of views on this thread) so that the read cache keeps nothing of
+/// what it reads: for a pass over many files that uses each once and keeps only what it
+/// found. A file already in the cache is taken from it; a file read this way counts as
+/// read, and a later read of it reads it again.
+pub fn passing<R>(read: impl FnOnce() -> R) -> R {
+    let before = PASSING.with(|p| p.replace(true));
+    let r = read();
+    PASSING.with(|p| p.set(before));
+    r
+}
 
 /// Entries sorted by path (byte order of the names, deduplicated), each with the
 /// data its view needs to read it (`T`), and a cache of the reads made so far.
@@ -49,6 +70,8 @@ pub(crate) struct Listing<T> {
     bytes: AtomicU64,
     /// The folders of the entries, once asked for.
     dirs: OnceLock<Vec<String>>,
+    /// One bit per entry read by [`passing`] (and not kept), for the stats.
+    passed: Vec<AtomicU64>,
 }
 
 impl<T> Listing<T> {
@@ -69,11 +92,14 @@ impl<T> Listing<T> {
             items.push(t);
         }
         Listing {
+            passed: (0..entries.len().div_ceil(64))
+                .map(|_| AtomicU64::new(0))
+                .collect(),
             entries,
             items,
             read: std::array::from_fn(|_| Mutex::new(HashMap::new())),
             kept: AtomicUsize::new(0),
-            budget: CACHE_BUDGET,
+            budget: KEEP_BUDGET,
             loads: AtomicUsize::new(0),
             contents: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
@@ -114,6 +140,24 @@ impl<T> Listing<T> {
                 path: String::new(),
             });
         };
+        if PASSING.with(std::cell::Cell::get) {
+            let cached = self.read[i % SHARDS]
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(&i)
+                .cloned();
+            if cached.is_none() {
+                self.loads.fetch_add(1, Ordering::Relaxed);
+                let c = load(entry, item)?;
+                self.contents.fetch_add(1, Ordering::Relaxed);
+                self.bytes
+                    .fetch_add(c.bytes().len() as u64, Ordering::Relaxed);
+                if let Some(w) = self.passed.get(i / 64) {
+                    w.fetch_or(1 << (i % 64), Ordering::Relaxed);
+                }
+                return Ok(c);
+            }
+        }
         loop {
             let cell = {
                 let mut shard = self.read[i % SHARDS]
@@ -189,7 +233,15 @@ impl<T> Listing<T> {
                     .map(|(i, _)| *i),
             );
         }
+        for (w, bits) in self.passed.iter().enumerate() {
+            let mut bits = bits.load(Ordering::Relaxed);
+            while bits != 0 {
+                read.push(w * 64 + bits.trailing_zeros() as usize);
+                bits &= bits - 1;
+            }
+        }
         read.sort_unstable();
+        read.dedup();
         ViewStats {
             listed: self.entries.len(),
             read: read.len(),
