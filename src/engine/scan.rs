@@ -26,22 +26,24 @@ const CHUNK: usize = 64;
 
 /// Judges every file the per-file checks of the judged policies select.
 pub(super) fn run(set: &PolicySet, started: &[Started], cx: &Cx) -> Scanned {
-    let mut checks: Vec<&dyn PerFile> = Vec::new();
+    // Each with whether it lies under a `not:` (which, when the check holds, reads
+    // again to say where: its files are kept).
+    let mut checks: Vec<(&dyn PerFile, bool)> = Vec::new();
     let mut named: Vec<String> = Vec::new();
     for (p, s) in set.policies.iter().zip(started) {
         if !s.judges_check(p) {
             continue;
         }
-        collect(&p.check, cx, Some(&mut checks), &mut named);
+        collect(&p.check, cx, false, Some(&mut checks), &mut named);
         if let Some(unless) = &p.unless {
-            collect(unless, cx, None, &mut named);
+            collect(unless, cx, false, None, &mut named);
         }
     }
     let mut scanned = Scanned::new(cx.view, cx.vars);
     // (entry, check) for every file a check selects, in path order.
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     let mut selections: Vec<Option<Vec<usize>>> = Vec::with_capacity(checks.len());
-    for (k, check) in checks.iter().enumerate() {
+    for (k, (check, _)) in checks.iter().enumerate() {
         // A check whose globs cannot be rendered says so when judged.
         let selected = check
             .files()
@@ -65,19 +67,29 @@ pub(super) fn run(set: &PolicySet, started: &[Started], cx: &Cx) -> Scanned {
                 else {
                     continue;
                 };
-                let read = if wanted.contains(&i) {
+                let keep = wanted.contains(&i)
+                    || file
+                        .iter()
+                        .any(|(_, k)| checks.get(*k).is_some_and(|(_, negated)| *negated));
+                let read = if keep {
                     cx.view.read(&e.path)
                 } else {
                     crate::repo::passing(|| cx.view.read(&e.path))
                 };
+                let mut hit = false;
                 for (_, k) in *file {
-                    let Some(check) = checks.get(*k) else {
+                    let Some((check, _)) = checks.get(*k) else {
                         continue;
                     };
                     let r = check.judge_file(cx, &e.path, Some(read.clone()));
                     if !matches!(&r, Ok(hits) if hits.is_empty()) {
+                        hit |= r.is_ok();
                         out.push((*k, i, r));
                     }
+                }
+                // A file with findings is quoted by the report: kept, not read again.
+                if let (true, Ok(content)) = (hit && !keep, read) {
+                    crate::repo::adopt(cx.view, &e.path, content);
                 }
             }
             out
@@ -95,33 +107,34 @@ pub(super) fn run(set: &PolicySet, started: &[Started], cx: &Cx) -> Scanned {
             j.found.push((i, r));
         }
     }
-    for (check, judged) in checks.iter().zip(judged) {
+    for ((check, _), judged) in checks.iter().zip(judged) {
         scanned.insert(*check, judged);
     }
     scanned
 }
 
-/// The per-file checks of `c` (into `checks`, when given) and the files its checks
-/// name (into `named`).
+/// The per-file checks of `c` (into `checks`, when given, each with whether it lies
+/// under a `not:`) and the files its checks name (into `named`).
 fn collect<'p>(
     c: &'p Cond,
     cx: &Cx,
-    mut checks: Option<&mut Vec<&'p dyn PerFile>>,
+    negated: bool,
+    mut checks: Option<&mut Vec<(&'p dyn PerFile, bool)>>,
     named: &mut Vec<String>,
 ) {
     match c {
         Cond::Check { check, .. } => {
             named.extend(check.named(cx));
             if let (Some(checks), Some(per_file)) = (checks, check.per_file()) {
-                checks.push(per_file);
+                checks.push((per_file, negated));
             }
         }
         Cond::All(cs) | Cond::Any(cs) => {
             for c in cs {
-                collect(c, cx, checks.as_deref_mut(), named);
+                collect(c, cx, negated, checks.as_deref_mut(), named);
             }
         }
-        Cond::Not(c) => collect(c, cx, checks, named),
+        Cond::Not(c) => collect(c, cx, true, checks, named),
     }
 }
 

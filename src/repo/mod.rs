@@ -37,7 +37,7 @@ mod worktree;
 pub use branch::Branches;
 pub use content::Content;
 pub use diff::{Change, ChangeStatus, Diff};
-pub use listing::{CACHE_BUDGET, KEEP_BUDGET, passing};
+pub use listing::{CACHE_BUDGET, KEEP_BUDGET, adopt, passing};
 pub use stats::{RunStats, ViewStats};
 pub use tracked::tracked;
 
