@@ -54,9 +54,10 @@ impl WorktreeView {
             .canonicalize()
             .and_then(|p| Root::open(&p))
             .map_err(|e| OpenError::Io(format!("{}: {e}", wd.display())))?;
-        let mut pairs = Vec::new();
+        let found = walk::list(repo, &root, prefix)?;
+        let mut pairs = Vec::with_capacity(found.len());
         let mut links = Vec::new();
-        for f in walk::list(repo, &root, prefix)? {
+        for f in found {
             if let Some(commit) = f.commit {
                 links.push(Gitlink {
                     full: f.full,
@@ -67,8 +68,14 @@ impl WorktreeView {
             let Some(rel) = listing::under_prefix(&f.full, prefix) else {
                 continue;
             };
+            // Without a prefix the name keeps the walk's allocation.
+            let path = if prefix.is_empty() {
+                listing::path_string_owned(f.full)
+            } else {
+                listing::path_string(rel)
+            };
             let entry = Entry {
-                path: listing::path_string(rel),
+                path,
                 kind: f.kind,
                 mode: f.mode,
             };
