@@ -95,16 +95,18 @@ impl<T> Listing<T> {
             pairs.sort_by(|a, b| a.0.path.cmp(&b.0.path));
         }
         // Only the same bytes twice (e.g. conflict stages) are one path: names are
-        // injective. Split and deduplicated in one pass.
-        let mut entries: Vec<Entry> = Vec::with_capacity(pairs.len());
+        // injective.
+        pairs.dedup_by(|later, earlier| later.0.path == earlier.0.path);
+        // The entries are collected in place, in the pairs' allocation: at a million
+        // entries a listing never needs room for both whole.
         let mut items = Vec::with_capacity(pairs.len());
-        for (e, t) in pairs {
-            if entries.last().is_some_and(|last| last.path == e.path) {
-                continue;
-            }
-            entries.push(e);
-            items.push(t);
-        }
+        let entries: Vec<Entry> = pairs
+            .into_iter()
+            .map(|(e, t)| {
+                items.push(t);
+                e
+            })
+            .collect();
         Listing {
             passed: (0..entries.len().div_ceil(64))
                 .map(|_| AtomicU64::new(0))
