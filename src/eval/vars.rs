@@ -552,6 +552,15 @@ impl Vars {
         }
     }
 
+    /// The value of `name`, if it has one, without counting it as looked up (to
+    /// compare two runs' inputs, not to judge).
+    pub(crate) fn peek(&self, name: &str) -> Option<&str> {
+        match self.values.get(name) {
+            Some(Ok(v)) => Some(v),
+            _ => None,
+        }
+    }
+
     /// Renders a template, or says which variable has no value and why.
     pub fn render(&self, t: &Template, escape: fn(&str) -> String) -> Result<String, EvalError> {
         t.render(&|n| self.get(n).map(str::to_string), escape)

@@ -65,6 +65,10 @@ impl View for GitObjectView {
     fn link_target(&self, path: &str) -> Option<String> {
         listing::target_of(self.read(path))
     }
+
+    fn blob_id(&self, path: &str) -> Option<git2::Oid> {
+        self.files.item(self.files.find(path)?).map(|b| b.oid)
+    }
 }
 
 /// An entry for a git path (`full`, repository-relative) with a git `mode`, if it

@@ -6,9 +6,18 @@
 //! The base is the trusted side (a commit of the branch the change goes into), so a
 //! change cannot make its own findings pre-existing. Fingerprints are counted as a
 //! multiset: five identical old findings and a sixth added make one `new`.
+//!
+//! Files whose blob is the same in the head and the base are not judged twice: the
+//! base's pass over the files takes the head's results for them
+//! ([`crate::eval::scanned::Prior`]), and the lines its findings quote come from the
+//! head's copy (already read). A change of a handful of files reads a handful in the
+//! base. Only git views (`--rev`, `--staged`) know their blob ids: a check of the
+//! working tree with `--base` judges the base in full (proving a file identical to a
+//! blob would mean reading and hashing it).
 
 use super::results;
 use crate::eval::Cx;
+use crate::eval::scanned::{Prior, Scanned};
 use crate::eval::vars::{Branches, Vars};
 use crate::finding::Finding;
 use crate::policy::PolicySet;
@@ -24,6 +33,7 @@ pub(crate) fn base_findings(
     overrides: &[(String, String)],
     branches: &Branches,
     in_repo: &BTreeSet<String>,
+    head: &Scanned,
 ) -> Option<Vec<Finding>> {
     let base = cx.diff?.base.as_ref();
     let vars = Vars::resolve(&set.vars, overrides, base, cx.now, branches);
@@ -37,7 +47,11 @@ pub(crate) fn base_findings(
         selection: None,
         scan: None,
     };
-    let mut outcomes = crate::engine::evaluate(set, &base_cx).ok()?;
+    let prior = reuse().then_some(Prior {
+        view: cx.view,
+        scanned: head,
+    });
+    let mut outcomes = crate::engine::evaluate_with(set, &base_cx, prior).0.ok()?;
     super::waive::apply(set, &mut outcomes, cx.now);
     let (_, mut findings) = results(set, outcomes, in_repo);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -46,10 +60,24 @@ pub(crate) fn base_findings(
         .by_label(path)
     {
         Some(c) => Some(c.clone()),
-        None => base.read(path).ok(),
+        // The head's copy of the same blob (read by its own report) quotes the same.
+        None => match prior.and_then(|p| p.same_blob(base, base.entry(path)?)) {
+            Some(_) => cx.view.read(path).ok(),
+            None => base.read(path).ok(),
+        },
     });
     crate::report::fingerprint::assign(&mut findings, &quoted.lines);
     Some(findings)
+}
+
+/// Whether the base reuses the head's results: always, except in a debug build with
+/// `RELGATE_NO_REUSE=1`, which lets the tests prove that reuse changes no output.
+fn reuse() -> bool {
+    #[cfg(debug_assertions)]
+    if std::env::var("RELGATE_NO_REUSE").as_deref() == Ok("1") {
+        return false;
+    }
+    true
 }
 
 /// Classifies `findings` (fingerprinted) against the base's: the fingerprints of

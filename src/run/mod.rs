@@ -201,9 +201,11 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
     };
     // The built-in case check needs no policy: it runs beside them.
     let (outcomes, case) = rayon::join(
-        || crate::engine::evaluate(&set, &cx),
+        || crate::engine::evaluate_with(&set, &cx, None),
         || builtin::case_collisions(opened.view.as_ref()),
     );
+    // What the pass over the files found: the base reuses it for identical blobs.
+    let (outcomes, scanned) = outcomes;
     let mut outcomes = match outcomes {
         Ok(o) => o,
         Err(e) => return Err(Failure::Fatal(format!("cannot evaluate: {e}"), None)),
@@ -246,7 +248,7 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
     let mut baseline = match &opened.diff {
         Some(_) if !bootstrap => Some(baseline::classify(
             &findings,
-            baseline::base_findings(&set, &cx, req.vars, &branches, &in_repo),
+            baseline::base_findings(&set, &cx, req.vars, &branches, &in_repo, &scanned),
         )),
         _ => None,
     };
