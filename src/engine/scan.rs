@@ -31,12 +31,7 @@ use std::collections::HashSet;
 const CHUNK: usize = 64;
 
 /// Judges every file the per-file checks of the judged policies select.
-pub(super) fn run(
-    set: &PolicySet,
-    started: &[Started],
-    cx: &Cx,
-    prior: Option<Prior>,
-) -> Scanned {
+pub(super) fn run(set: &PolicySet, started: &[Started], cx: &Cx, prior: Option<Prior>) -> Scanned {
     // Each with whether it lies under a `not:` (which, when the check holds, reads
     // again to say where: its files are kept).
     let mut checks: Vec<(&dyn PerFile, bool)> = Vec::new();

@@ -6,6 +6,10 @@
 //! them; the `changes` check gathers them again on the base's view with the
 //! same definition. Nothing here knows any flag: name, files and vocabularies
 //! come from the policy.
+//!
+//! The base of a change is scanned with the head's facts at hand ([`FlagPrior`]): a
+//! config file whose path, mode and blob are the same in both contributes the head's
+//! assignments and failures (same bytes, same lines and columns) without being read.
 
 use super::vars::Vars;
 use crate::eval::EvalError;
@@ -119,11 +123,73 @@ impl FlagFacts {
     }
 }
 
+/// The head's flag facts, offered to the scan of the base ([`FlagDef::scan_reusing`]).
+#[derive(Clone)]
+pub struct FlagPrior {
+    pub view: std::sync::Arc<dyn View>,
+    /// By variable name; only facts gathered without error.
+    pub facts: std::collections::BTreeMap<String, FlagFacts>,
+}
+
+impl std::fmt::Debug for FlagPrior {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FlagPrior")
+            .field("facts", &self.facts)
+            .finish()
+    }
+}
+
+impl FlagPrior {
+    /// What `path` (listed in `view` as `entry`) contributed to the head's facts of
+    /// flag `def`, when the head scanned the same blob for the same definition.
+    fn file(
+        &self,
+        def: &FlagDef,
+        view: &dyn View,
+        entry: &crate::repo::Entry,
+    ) -> Option<FileFacts> {
+        let head = self.facts.get(&def.name)?;
+        if head.def.name != def.name || head.def.off != def.off || head.def.on != def.on {
+            return None;
+        }
+        let path = entry.path.as_str();
+        let j = self.view.position(path)?;
+        head.scanned.binary_search(&j).ok()?;
+        let theirs = self.view.entries().get(j)?;
+        if theirs.kind != entry.kind
+            || self.view.mode(path) != view.mode(path)
+            || self.view.blob_id(path)? != view.blob_id(path)?
+        {
+            return None;
+        }
+        // Both lists are in path order: this file's share is one run of each.
+        let from = head.assignments.partition_point(|a| a.path.as_str() < path);
+        let to = head
+            .assignments
+            .partition_point(|a| a.path.as_str() <= path);
+        Some(FileFacts {
+            assignments: head.assignments.get(from..to)?.to_vec(),
+            failure: head.failures.iter().find(|f| f.path == path).cloned(),
+        })
+    }
+}
+
 impl FlagDef {
     /// Reads every selected config file of `view` once and collects the facts.
     /// A file that cannot be read or parsed is a failure (fail closed); an I/O or
     /// git error is the run's error.
     pub fn scan(&self, view: &dyn View, vars: &Vars) -> Result<FlagFacts, EvalError> {
+        self.scan_reusing(view, vars, None)
+    }
+
+    /// [`FlagDef::scan`], taking from `prior` what a file with the same blob
+    /// contributed there instead of reading it.
+    pub fn scan_reusing(
+        &self,
+        view: &dyn View,
+        vars: &Vars,
+        prior: Option<&FlagPrior>,
+    ) -> Result<FlagFacts, EvalError> {
         let set = self.files.render_with(vars)?;
         let selected: Vec<(usize, &str, assign::ConfigFormat)> = view
             .entries()
@@ -138,7 +204,13 @@ impl FlagDef {
         // facts do not depend on the thread count.
         let per_file: Vec<Result<FileFacts, EvalError>> = selected
             .par_iter()
-            .map(|(_, path, format)| self.scan_file(view, path, *format))
+            .map(|(i, path, format)| {
+                let reused = prior.and_then(|p| p.file(self, view, view.entries().get(*i)?));
+                match reused {
+                    Some(facts) => Ok(facts),
+                    None => self.scan_file(view, path, *format),
+                }
+            })
             .collect();
         let mut facts = FlagFacts {
             def: self.clone(),

@@ -9,7 +9,9 @@
 //!
 //! Files whose blob is the same in the head and the base are not judged twice: the
 //! base's pass over the files takes the head's results for them
-//! ([`crate::eval::scanned::Prior`]), and the lines its findings quote come from the
+//! ([`crate::eval::scanned::Prior`]), its flag variables take the head's facts for
+//! the same config files ([`crate::eval::flags::FlagPrior`]), and the lines its
+//! findings quote come from the
 //! head's copy (already read). A change of a handful of files reads a handful in the
 //! base. Only git views (`--rev`, `--staged`) know their blob ids: a check of the
 //! working tree with `--base` judges the base in full (proving a file identical to a
@@ -21,8 +23,10 @@ use crate::eval::scanned::{Prior, Scanned};
 use crate::eval::vars::{Branches, Vars};
 use crate::finding::Finding;
 use crate::policy::PolicySet;
+use crate::repo::View;
 use crate::report::Baseline;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// The base's findings, sorted, quoted and fingerprinted as the change's are, or
 /// `None` when the base could not be judged (then every finding of the change is
@@ -33,10 +37,12 @@ pub(crate) fn base_findings(
     overrides: &[(String, String)],
     branches: &Branches,
     in_repo: &BTreeSet<String>,
-    head: &Scanned,
+    head: (&Arc<dyn View>, &Scanned),
 ) -> Option<Vec<Finding>> {
     let base = cx.diff?.base.as_ref();
-    let vars = Vars::resolve(&set.vars, overrides, base, cx.now, branches);
+    let reuse = reuse();
+    let flags = reuse.then(|| cx.vars.flag_prior(head.0.clone()));
+    let vars = Vars::resolve_reusing(&set.vars, overrides, base, cx.now, branches, flags);
     let base_cx = Cx {
         view: base,
         trusted: cx.trusted,
@@ -47,9 +53,9 @@ pub(crate) fn base_findings(
         selection: None,
         scan: None,
     };
-    let prior = reuse().then_some(Prior {
+    let prior = reuse.then_some(Prior {
         view: cx.view,
-        scanned: head,
+        scanned: head.1,
     });
     let mut outcomes = crate::engine::evaluate_with(set, &base_cx, prior).0.ok()?;
     super::waive::apply(set, &mut outcomes, cx.now);

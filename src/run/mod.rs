@@ -248,7 +248,14 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
     let mut baseline = match &opened.diff {
         Some(_) if !bootstrap => Some(baseline::classify(
             &findings,
-            baseline::base_findings(&set, &cx, req.vars, &branches, &in_repo, &scanned),
+            baseline::base_findings(
+                &set,
+                &cx,
+                req.vars,
+                &branches,
+                &in_repo,
+                (&opened.view, &scanned),
+            ),
         )),
         _ => None,
     };
