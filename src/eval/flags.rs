@@ -127,7 +127,9 @@ impl FlagFacts {
 #[derive(Clone)]
 pub struct FlagPrior {
     pub view: std::sync::Arc<dyn View>,
-    /// By variable name; only facts gathered without error.
+    /// By setting name (of two variables naming one setting with other vocabularies,
+    /// the one kept is compared, never taken blindly); only facts gathered without
+    /// error.
     pub facts: std::collections::BTreeMap<String, FlagFacts>,
 }
 
@@ -140,38 +142,43 @@ impl std::fmt::Debug for FlagPrior {
 }
 
 impl FlagPrior {
-    /// What `path` (listed in `view` as `entry`) contributed to the head's facts of
-    /// flag `def`, when the head scanned the same blob for the same definition.
-    fn file(
-        &self,
-        def: &FlagDef,
-        view: &dyn View,
-        entry: &crate::repo::Entry,
-    ) -> Option<FileFacts> {
-        let head = self.facts.get(&def.name)?;
-        if head.def.name != def.name || head.def.off != def.off || head.def.on != def.on {
-            return None;
-        }
-        let path = entry.path.as_str();
-        let j = self.view.position(path)?;
-        head.scanned.binary_search(&j).ok()?;
-        let theirs = self.view.entries().get(j)?;
-        if theirs.kind != entry.kind
-            || self.view.mode(path) != view.mode(path)
-            || self.view.blob_id(path)? != view.blob_id(path)?
-        {
-            return None;
-        }
-        // Both lists are in path order: this file's share is one run of each.
-        let from = head.assignments.partition_point(|a| a.path.as_str() < path);
-        let to = head
-            .assignments
-            .partition_point(|a| a.path.as_str() <= path);
-        Some(FileFacts {
-            assignments: head.assignments.get(from..to)?.to_vec(),
-            failure: head.failures.iter().find(|f| f.path == path).cloned(),
-        })
+    /// The head's view and its facts for the setting `def` names.
+    pub(crate) fn of(&self, def: &FlagDef) -> Option<(&dyn View, &FlagFacts)> {
+        Some((self.view.as_ref(), self.facts.get(&def.name)?))
     }
+}
+
+/// What `entry` of `view` contributed to `head`'s facts (gathered on `head_view`),
+/// when the head scanned the same path with the same blob for the same setting and
+/// vocabularies.
+fn reused(
+    def: &FlagDef,
+    view: &dyn View,
+    entry: &crate::repo::Entry,
+    (head_view, head): (&dyn View, &FlagFacts),
+) -> Option<FileFacts> {
+    if head.def.name != def.name || head.def.off != def.off || head.def.on != def.on {
+        return None;
+    }
+    let path = entry.path.as_str();
+    let j = head_view.position(path)?;
+    head.scanned.binary_search(&j).ok()?;
+    let theirs = head_view.entries().get(j)?;
+    if theirs.kind != entry.kind
+        || head_view.mode(path) != view.mode(path)
+        || head_view.blob_id(path)? != view.blob_id(path)?
+    {
+        return None;
+    }
+    // The assignments are in path order: this file's share is one run.
+    let from = head.assignments.partition_point(|x| x.path.as_str() < path);
+    let to = head
+        .assignments
+        .partition_point(|x| x.path.as_str() <= path);
+    Some(FileFacts {
+        assignments: head.assignments.get(from..to)?.to_vec(),
+        failure: head.failures.iter().find(|f| f.path == path).cloned(),
+    })
 }
 
 impl FlagDef {
@@ -182,13 +189,14 @@ impl FlagDef {
         self.scan_reusing(view, vars, None)
     }
 
-    /// [`FlagDef::scan`], taking from `prior` what a file with the same blob
-    /// contributed there instead of reading it.
+    /// [`FlagDef::scan`], taking from `prior` (another view and the facts of this
+    /// setting gathered there) what a file with the same blob contributed there
+    /// instead of reading it.
     pub fn scan_reusing(
         &self,
         view: &dyn View,
         vars: &Vars,
-        prior: Option<&FlagPrior>,
+        prior: Option<(&dyn View, &FlagFacts)>,
     ) -> Result<FlagFacts, EvalError> {
         let set = self.files.render_with(vars)?;
         let selected: Vec<(usize, &str, assign::ConfigFormat)> = view
@@ -205,7 +213,7 @@ impl FlagDef {
         let per_file: Vec<Result<FileFacts, EvalError>> = selected
             .par_iter()
             .map(|(i, path, format)| {
-                let reused = prior.and_then(|p| p.file(self, view, view.entries().get(*i)?));
+                let reused = prior.and_then(|p| reused(self, view, view.entries().get(*i)?, p));
                 match reused {
                     Some(facts) => Ok(facts),
                     None => self.scan_file(view, path, *format),

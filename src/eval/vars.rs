@@ -209,7 +209,7 @@ impl Vars {
             if let VarKind::Flag(f) = &d.kind
                 && !vars.flags.contains_key(&d.name)
             {
-                let facts = f.scan_reusing(view, &vars, vars.prior.as_ref());
+                let facts = f.scan_reusing(view, &vars, vars.prior.as_ref().and_then(|p| p.of(f)));
                 vars.flags.insert(d.name.clone(), facts);
             }
         }
@@ -224,7 +224,8 @@ impl Vars {
             facts: self
                 .flags
                 .iter()
-                .filter_map(|(k, f)| Some((k.clone(), f.as_ref().ok()?.clone())))
+                .filter_map(|(_, f)| f.as_ref().ok())
+                .map(|f| (f.def.name.clone(), f.clone()))
                 .collect(),
         }
     }
@@ -376,7 +377,7 @@ impl Vars {
     fn compute(&mut self, def: &VarDef, view: &dyn View) -> Result<String, String> {
         match &def.kind {
             VarKind::Flag(f) => {
-                let facts = f.scan_reusing(view, self, self.prior.as_ref());
+                let facts = f.scan_reusing(view, self, self.prior.as_ref().and_then(|p| p.of(f)));
                 let value = match &facts {
                     Ok(facts) => Ok(facts.value().to_string()),
                     Err(e) => Err(e.to_string()),
