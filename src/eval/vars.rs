@@ -223,8 +223,8 @@ impl Vars {
             view,
             facts: self
                 .flags
-                .iter()
-                .filter_map(|(_, f)| f.as_ref().ok())
+                .values()
+                .filter_map(|f| f.as_ref().ok())
                 .map(|f| (f.def.name.clone(), f.clone()))
                 .collect(),
         }
