@@ -76,7 +76,7 @@ pub(super) fn run(set: &PolicySet, started: &[Started], cx: &Cx, prior: Option<P
                     continue;
                 };
                 // The head's results, for the checks it judged this same blob with.
-                let head = prior.and_then(|p| Some((p, p.same_blob(cx.view, e)?)));
+                let head = prior.and_then(|p| Some((p, p.same_blob(cx.view, i)?)));
                 let mut left: Vec<usize> = Vec::with_capacity(file.len());
                 for (_, k) in *file {
                     let reused = head.and_then(|(p, j)| {

@@ -148,28 +148,21 @@ impl FlagPrior {
     }
 }
 
-/// What `entry` of `view` contributed to `head`'s facts (gathered on `head_view`),
-/// when the head scanned the same path with the same blob for the same setting and
-/// vocabularies.
+/// What the `i`th entry of `view` contributed to `head`'s facts (gathered on
+/// `head_view`), when the head scanned the same path with the same blob for the same
+/// setting and vocabularies.
 fn reused(
     def: &FlagDef,
     view: &dyn View,
-    entry: &crate::repo::Entry,
+    i: usize,
     (head_view, head): (&dyn View, &FlagFacts),
 ) -> Option<FileFacts> {
     if head.def.name != def.name || head.def.off != def.off || head.def.on != def.on {
         return None;
     }
-    let path = entry.path.as_str();
-    let j = head_view.position(path)?;
+    let j = crate::eval::scanned::same_blob(head_view, view, i)?;
     head.scanned.binary_search(&j).ok()?;
-    let theirs = head_view.entries().get(j)?;
-    if theirs.kind != entry.kind
-        || head_view.mode(path) != view.mode(path)
-        || head_view.blob_id(path)? != view.blob_id(path)?
-    {
-        return None;
-    }
+    let path = head_view.entries().get(j)?.path.as_str();
     // The assignments are in path order: this file's share is one run.
     let from = head.assignments.partition_point(|x| x.path.as_str() < path);
     let to = head
@@ -213,7 +206,7 @@ impl FlagDef {
         let per_file: Vec<Result<FileFacts, EvalError>> = selected
             .par_iter()
             .map(|(i, path, format)| {
-                let reused = prior.and_then(|p| reused(self, view, view.entries().get(*i)?, p));
+                let reused = prior.and_then(|p| reused(self, view, *i, p));
                 match reused {
                     Some(facts) => Ok(facts),
                     None => self.scan_file(view, path, *format),

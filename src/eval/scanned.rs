@@ -54,6 +54,15 @@ pub(crate) fn inputs_of<'t>(
         .collect()
 }
 
+/// The index in `head` of the `i`th entry of `base`, when both have the same path,
+/// kind, mode and blob (a view that cannot say never matches).
+pub(crate) fn same_blob(head: &dyn View, base: &dyn View, i: usize) -> Option<usize> {
+    let ours = base.entries().get(i)?;
+    let j = head.position(&ours.path)?;
+    let theirs = head.entries().get(j)?;
+    (theirs.kind == ours.kind && head.blob_at(j)? == base.blob_at(i)?).then_some(j)
+}
+
 /// What the head of a change found, offered to the pass over the base's files: a
 /// file whose path, mode and blob id are the same in both views, selected by the same
 /// check with the same [`PerFile::inputs`], takes the head's result instead of being
@@ -66,16 +75,10 @@ pub(crate) struct Prior<'a> {
 }
 
 impl Prior<'_> {
-    /// The head's index of the entry `base` lists as `entry`, when both have the same
-    /// blob (a view that cannot say never matches).
-    pub(crate) fn same_blob(&self, base: &dyn View, entry: &crate::repo::Entry) -> Option<usize> {
-        let theirs = self.view.blob_id(&entry.path)?;
-        let j = self.view.position(&entry.path)?;
-        let head = self.view.entries().get(j)?;
-        (head.kind == entry.kind
-            && self.view.mode(&entry.path) == base.mode(&entry.path)
-            && base.blob_id(&entry.path)? == theirs)
-            .then_some(j)
+    /// The head's index of the entry `base` lists as its `i`th, when both have the
+    /// same path, kind, mode and blob (a view that cannot say never matches).
+    pub(crate) fn same_blob(&self, base: &dyn View, i: usize) -> Option<usize> {
+        same_blob(self.view, base, i)
     }
 
     /// The head's result for `check` at its entry `j`, when it judged that entry with

@@ -208,7 +208,12 @@ pub trait View: Send + Sync {
     /// in memory. Two entries with the same path, mode and blob id have the same
     /// content, so what was judged of one holds for the other.
     fn blob_id(&self, path: &str) -> Option<git2::Oid> {
-        let _ = path;
+        self.blob_at(self.position(path)?).map(|(oid, _)| oid)
+    }
+    /// [`View::blob_id`] of the `i`th entry, with its git mode (what makes the same
+    /// blob the same file: a symlink and a file may share one).
+    fn blob_at(&self, i: usize) -> Option<(git2::Oid, u32)> {
+        let _ = i;
         None
     }
     /// Every directory that contains at least one entry, sorted.

@@ -66,8 +66,9 @@ impl View for GitObjectView {
         listing::target_of(self.read(path))
     }
 
-    fn blob_id(&self, path: &str) -> Option<git2::Oid> {
-        self.files.item(self.files.find(path)?).map(|b| b.oid)
+    fn blob_at(&self, i: usize) -> Option<(git2::Oid, u32)> {
+        let entry = self.files.entries().get(i)?;
+        Some((self.files.item(i)?.oid, entry.mode))
     }
 }
 

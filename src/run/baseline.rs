@@ -67,7 +67,7 @@ pub(crate) fn base_findings(
     {
         Some(c) => Some(c.clone()),
         // The head's copy of the same blob (read by its own report) quotes the same.
-        None => match prior.and_then(|p| p.same_blob(base, base.entry(path)?)) {
+        None => match prior.and_then(|p| p.same_blob(base, base.position(path)?)) {
             Some(_) => cx.view.read(path).ok(),
             None => base.read(path).ok(),
         },
