@@ -42,6 +42,7 @@ mod kinds;
 mod markdown;
 mod names;
 mod narrowing;
+mod new_only;
 mod optional_data;
 mod pack;
 mod policy_errors;
