@@ -172,7 +172,18 @@ fn summary(r: &Report, opts: &RenderOptions) -> Result<String, std::fmt::Error> 
         writeln!(out, "|---|---|---|---|")?;
         for p in &r.policies {
             let n = r.findings.iter().filter(|f| f.policy == p.id).count();
+            // --new-only: every live finding of it pre-existing and not counted.
+            let mut live = r
+                .findings
+                .iter()
+                .filter(|f| f.policy == p.id && f.waived.is_none())
+                .peekable();
+            let old_only = live.peek().is_some() && live.all(|f| r.pre_existing_not_counted(f));
             let status = match (p.status, &p.reason) {
+                (Status::Fail, _) if old_only => format!(
+                    "⏸️ pre-existing ({}, not counted)",
+                    plural(n, "finding", "findings")
+                ),
                 (Status::Fail, _) => format!(
                     "{} ({})",
                     status_cell(p.status),

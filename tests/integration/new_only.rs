@@ -6,13 +6,13 @@
 use crate::common::*;
 use serde_json::Value;
 
-const LATEST: &str = "version: 1\npolicies:\n  - id: TAG-1\n    title: no latest image tags\n    check:\n      not_matches: {files: '**/*.yaml', patterns: ':latest\\b'}\n";
+pub(crate) const LATEST: &str = "version: 1\npolicies:\n  - id: TAG-1\n    title: no latest image tags\n    check:\n      not_matches: {files: '**/*.yaml', patterns: ':latest\\b'}\n";
 
 /// `TAG-1` and a `TODO-1` judged whole (`baseline: false`).
 const WHOLE: &str = "version: 1\npolicies:\n  - id: TAG-1\n    title: no latest image tags\n    check:\n      not_matches: {files: '**/*.yaml', patterns: ':latest\\b'}\n  - id: TODO-1\n    title: no TODO in a release note\n    baseline: false\n    check:\n      not_matches: {files: 'notes/*.md', patterns: 'TODO'}\n";
 
 /// A main branch with 5 `latest` tags, and a `change` branch off it.
-fn repo() -> Repo {
+pub(crate) fn repo() -> Repo {
     let repo = Repo::new();
     for c in ["a", "b", "c", "d", "e"] {
         repo.write(
@@ -28,7 +28,7 @@ fn repo() -> Repo {
 
 /// `relgate check --policies P ARGS --format json`, expecting `code`.
 #[track_caller]
-fn json(repo: &Repo, p: &Policies, args: &[&str], code: i32) -> Value {
+pub(crate) fn json(repo: &Repo, p: &Policies, args: &[&str], code: i32) -> Value {
     let path = p.path();
     let mut all = vec!["check", "--policies", path.as_str()];
     all.extend_from_slice(args);
@@ -39,7 +39,7 @@ fn json(repo: &Repo, p: &Policies, args: &[&str], code: i32) -> Value {
 }
 
 /// `(path, line, baseline, counted)` of each finding.
-fn classified(json: &Value) -> Vec<(String, u64, String, bool)> {
+pub(crate) fn classified(json: &Value) -> Vec<(String, u64, String, bool)> {
     json["findings"]
         .as_array()
         .unwrap()
@@ -56,7 +56,7 @@ fn classified(json: &Value) -> Vec<(String, u64, String, bool)> {
 }
 
 /// The summary's new, unchanged, fixed and not_counted.
-fn counts(json: &Value) -> [u64; 4] {
+pub(crate) fn counts(json: &Value) -> [u64; 4] {
     let s = &json["summary"];
     let n = |k: &str| s[k].as_u64().unwrap_or_else(|| panic!("no {k}: {s}"));
     [n("new"), n("unchanged"), n("fixed"), n("not_counted")]
@@ -71,7 +71,7 @@ fn old(c: &str, line: u64) -> (String, u64, String, bool) {
     )
 }
 
-fn new(path: &str, line: u64) -> (String, u64, String, bool) {
+pub(crate) fn new(path: &str, line: u64) -> (String, u64, String, bool) {
     (path.into(), line, "new".into(), true)
 }
 
@@ -216,6 +216,49 @@ fn a_change_fixing_an_old_tag_and_adding_none_passes() {
     );
     // Without --new-only the old ones still fail it.
     json(&repo, &p, &["--base", "main"], 1);
+    let md = repo.relgate(&[
+        "check",
+        "--policies",
+        &p.path(),
+        "--base",
+        "main",
+        "--new-only",
+        "--format",
+        "markdown",
+    ]);
+    assert!(
+        md.stdout.contains(
+            "| TAG-1 | no latest image tags | error | ⏸️ pre-existing (4 findings, not counted) |"
+        ),
+        "{}",
+        md.stdout
+    );
+    assert!(
+        md.stdout
+            .starts_with("## ⚠️ relgate: passed with 4 findings\n"),
+        "{}",
+        md.stdout
+    );
+    // JUnit and Azure agree with the exit code: no failure, no issue.
+    for (format, failing) in [("junit", "<failure"), ("azure", "##vso[task.logissue")] {
+        let run = repo.relgate(&[
+            "check",
+            "--policies",
+            &p.path(),
+            "--base",
+            "main",
+            "--new-only",
+            "--format",
+            format,
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(!run.stdout.contains(failing), "{}", run.stdout);
+        assert!(
+            run.stdout.contains("charts/a/values.yaml:2"),
+            "{}",
+            run.stdout
+        );
+    }
     // The human report says the policy fails nothing.
     let human = repo.relgate(&[
         "check",
@@ -395,94 +438,6 @@ fn the_billing_pack_fails_on_a_pre_existing_unticked_item() {
     assert_eq!(j["findings"][0]["baseline"], "unchanged");
     assert_eq!(j["findings"][0]["counted"], true);
     assert_eq!(j["summary"]["not_counted"], 0);
-}
-
-/// Without --base, `--staged` and the working tree are classified against HEAD; what is
-/// trusted stays the tree under check.
-#[test]
-fn staged_and_working_tree_compare_with_head() {
-    let p = Policies::new(LATEST);
-    let repo = repo();
-    let head = repo.git(&["rev-parse", "HEAD"]);
-    // Nothing staged: every finding is HEAD's.
-    let j = json(&repo, &p, &["--staged", "--new-only"], 0);
-    assert_eq!(counts(&j), [0, 5, 0, 5]);
-    assert_eq!(j["baseline"]["against"], head.as_str());
-    assert_eq!(j["trusted"]["source"], "checked");
-    assert!(
-        j["baseline"]["note"]
-            .as_str()
-            .unwrap()
-            .starts_with("--new-only: findings are classified against HEAD "),
-        "{j}"
-    );
-    // One staged tag is new; an unstaged one is not judged by --staged.
-    repo.write("charts/g/values.yaml", "image: g:latest\n");
-    repo.git(&["add", "charts/g/values.yaml"]);
-    repo.write("charts/h/values.yaml", "image: h:latest\n");
-    let j = json(&repo, &p, &["--staged", "--new-only"], 1);
-    assert_eq!(counts(&j), [1, 5, 0, 5]);
-    assert_eq!(classified(&j)[5], new("charts/g/values.yaml", 1));
-    // The working tree sees both.
-    let j = json(&repo, &p, &["--new-only"], 1);
-    assert_eq!(counts(&j), [2, 5, 0, 5]);
-    assert_eq!(classified(&j)[5], new("charts/g/values.yaml", 1));
-    assert_eq!(classified(&j)[6], new("charts/h/values.yaml", 1));
-    // Without --new-only, no classification.
-    let j = json(&repo, &p, &["--staged"], 1);
-    assert!(j.get("baseline").is_none(), "{j}");
-}
-
-#[test]
-fn a_repository_without_a_commit_has_only_new_findings() {
-    let p = Policies::new(LATEST);
-    let repo = Repo::new();
-    repo.write("values.yaml", "image: a:latest\n");
-    repo.git(&["add", "values.yaml"]);
-    let j = json(&repo, &p, &["--staged", "--new-only"], 1);
-    assert_eq!(counts(&j), [1, 0, 0, 0]);
-    assert_eq!(classified(&j), [new("values.yaml", 1)]);
-    assert_eq!(j["baseline"]["against"], Value::Null);
-    assert_eq!(
-        j["baseline"]["note"],
-        "--new-only: the repository has no commit yet, so there is no base: every finding is new and counts"
-    );
-    let human = repo.relgate(&["check", "--policies", &p.path(), "--staged", "--new-only"]);
-    assert!(
-        human.stdout.contains("the repository has no commit yet"),
-        "{}",
-        human.stdout
-    );
-}
-
-#[test]
-fn a_commit_needs_a_base_to_be_new_against() {
-    let p = Policies::new(LATEST);
-    let repo = repo();
-    let run = repo.relgate(&[
-        "check",
-        "--policies",
-        &p.path(),
-        "--rev",
-        "HEAD",
-        "--new-only",
-    ]);
-    assert_eq!(run.code, 2, "{}", run.stdout);
-    assert!(run.stdout.is_empty(), "{}", run.stdout);
-    assert!(
-        run.stderr
-            .contains("relgate: error: --new-only with --rev needs --base")
-            && run.stderr.contains("help: add --base BRANCH"),
-        "{}",
-        run.stderr
-    );
-    // With a base it runs.
-    json(
-        &repo,
-        &p,
-        &["--rev", "HEAD", "--base", "main", "--new-only"],
-        0,
-    );
 }
 
 /// GitHub shows 10 annotations of each kind. The change's own finding comes first, then
