@@ -117,12 +117,13 @@ pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     if let Some(note) = r.baseline.as_ref().and_then(|b| b.note.as_deref()) {
         writeln!(out, "relgate: {}", display_text(note))?;
     }
-    let live: Vec<std::borrow::Cow<'_, Finding>> = r
+    // Each as annotated, and whether it is a pre-existing one --new-only does not count.
+    let live: Vec<(std::borrow::Cow<'_, Finding>, bool)> = r
         .live_new_first()
         .into_iter()
-        .map(|f| as_annotated(r, f))
+        .map(|f| (as_annotated(r, f), r.pre_existing_not_counted(f)))
         .collect();
-    let count = |s: Severity| live.iter().filter(|f| f.severity == s).count();
+    let count = |s: Severity| live.iter().filter(|(f, _)| f.severity == s).count();
     let (errors, warnings, notes) = (
         count(Severity::Error),
         count(Severity::Warning),
@@ -136,25 +137,32 @@ pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     };
     let mut shown = [0usize; 3];
     let mut left_out = Vec::new();
-    for f in &live {
+    for (f, old) in &live {
         let n = &mut shown[f.severity as usize];
         if *n < limit(f.severity) {
             *n += 1;
             writeln!(out, "{}", annotation(r, f))?;
         } else {
-            left_out.push(f.as_ref());
+            left_out.push((f.as_ref(), *old));
         }
     }
     let left_out_count = left_out.len();
     if !left_out.is_empty() {
-        let of = |s: Severity, one: &str, many: &str| {
-            let n = left_out.iter().filter(|f| f.severity == s).count();
+        let of = |s: Option<Severity>, one: &str, many: &str| {
+            let n = left_out
+                .iter()
+                .filter(|(f, old)| match s {
+                    Some(s) => !old && f.severity == s,
+                    None => *old,
+                })
+                .count();
             (n > 0).then(|| super::count(n, one, many))
         };
         let kinds: Vec<String> = [
-            of(Severity::Error, "error", "errors"),
-            of(Severity::Warning, "warning", "warnings"),
-            of(Severity::Note, "note", "notes"),
+            of(Some(Severity::Error), "error", "errors"),
+            of(Some(Severity::Warning), "warning", "warnings"),
+            of(Some(Severity::Note), "note", "notes"),
+            of(None, "pre-existing", "pre-existing"),
         ]
         .into_iter()
         .flatten()
@@ -169,7 +177,7 @@ pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
                 kinds.join(", ")
             ))
         )?;
-        for f in left_out {
+        for (f, _) in left_out {
             writeln!(out, "{}", plain(f))?;
         }
     }

@@ -504,7 +504,7 @@ fn annotations_go_to_the_change_then_to_the_files_it_touches() {
     assert!(notices[0].starts_with("::notice file=charts/c11/values.yaml,line=2,"));
     assert!(
         run.stdout
-            .contains("3 more findings (3 notes) are not annotated"),
+            .contains("3 more findings (3 pre-existing) are not annotated"),
         "{}",
         run.stdout
     );
