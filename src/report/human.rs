@@ -119,9 +119,20 @@ pub fn render(
             writeln!(out, "{line}")?;
         }
     }
+    if let Some(note) = r.baseline.as_ref().and_then(|b| b.note.as_deref()) {
+        for line in wrap(&display_text(note), width, "  ") {
+            writeln!(out, "{line}")?;
+        }
+    }
     // Each finding's block is rendered on its own (in parallel: miette's layout is
     // most of a long report's time), then written in order.
-    let shown: Vec<&Finding> = r.findings.iter().filter(|f| f.waived.is_none()).collect();
+    // With --base (or --new-only): the change's own findings first, then the
+    // pre-existing ones in a section of their own (each part in report order).
+    let mut shown: Vec<&Finding> = r.findings.iter().filter(|f| f.waived.is_none()).collect();
+    shown.sort_by_key(|f| r.baseline_state(f) == Some("unchanged"));
+    let old_from = shown
+        .iter()
+        .position(|f| r.baseline_state(f) == Some("unchanged"));
     // Findings of one policy share their help: its wrapped footer is rendered once.
     let helps: Vec<String> = shown.iter().map(|f| help_of(f)).collect();
     let mut footers = Footers::default();
@@ -139,7 +150,14 @@ pub fn render(
     // Grouped by what the findings are about: a file, several files, a policy, the
     // repository.
     let mut current: Option<String> = None;
-    for (f, block) in shown.iter().zip(blocks) {
+    for (i, (f, block)) in shown.iter().zip(blocks).enumerate() {
+        if Some(i) == old_from {
+            writeln!(out)?;
+            for line in wrap(&pre_existing_heading(r, &shown[i..]), width, "  ") {
+                writeln!(out, "{}", paint.paint(BOLD, &line))?;
+            }
+            current = None;
+        }
         let about = Report::about(f, false);
         if current.as_ref() != Some(&about) {
             let shown = display(&about);
@@ -149,6 +167,20 @@ pub fn render(
         out.write_all(block?.as_bytes())?;
     }
     write_summary(r, opts, out)
+}
+
+/// The heading of the pre-existing findings: how many, and under `--new-only` how
+/// many of them do not count.
+fn pre_existing_heading(r: &Report, old: &[&Finding]) -> String {
+    let n = super::count(old.len(), "finding", "findings");
+    if r.baseline.as_ref().is_some_and(|b| b.new_only) {
+        let not = old.iter().filter(|f| r.pre_existing_not_counted(f)).count();
+        format!(
+            "pre-existing: {n} the base already had ({not} not counted: --new-only; a policy with 'baseline: false' counts its own)"
+        )
+    } else {
+        format!("pre-existing: {n} the base already had")
+    }
 }
 
 /// Footers by help text: `None` when miette's report does not end with the
@@ -402,15 +434,25 @@ fn write_summary(
     let mut worst: BTreeMap<&str, Severity> = BTreeMap::new();
     for f in &r.findings {
         *counts.entry(f.policy.as_str()).or_default() += 1;
-        if f.waived.is_none() {
+        if r.counts(f) {
             let w = worst.entry(f.policy.as_str()).or_insert(f.severity);
             *w = (*w).max(f.severity);
         }
     }
     let (mut failed, mut warned, mut noted) = (0, 0, 0);
     for p in &r.policies {
-        let severity = worst.get(p.id.as_str()).copied().unwrap_or(p.severity);
+        let severity = worst.get(p.id.as_str()).copied();
+        // --new-only: a failing policy whose live findings are all pre-existing and
+        // not counted fails nothing.
+        let old_only = p.status == Status::Fail
+            && severity.is_none()
+            && r.baseline.as_ref().is_some_and(|b| b.new_only)
+            && r.findings
+                .iter()
+                .any(|f| f.policy == p.id && f.waived.is_none());
+        let severity = severity.unwrap_or(p.severity);
         let (mark, word, sgr) = match p.status {
+            Status::Fail if old_only => ("•", "old", DIM),
             Status::Pass => ("✓", "pass", GREEN),
             Status::Fail if severity >= opts.fail_on => ("✗", "fail", RED),
             Status::Fail if severity == Severity::Warning => ("⚠", "warn", YELLOW),
@@ -426,6 +468,10 @@ fn write_summary(
         }
         let n = counts.get(p.id.as_str()).copied().unwrap_or(0);
         let extra = match (p.status, &p.reason) {
+            (Status::Fail, _) if old_only => format!(
+                " ({n} pre-existing finding{}, not counted: --new-only)",
+                if n == 1 { "" } else { "s" }
+            ),
             (Status::Fail, _) => format!(" ({n} finding{})", if n == 1 { "" } else { "s" }),
             (_, Some(reason)) => format!(" ({})", display(reason)),
             _ => String::new(),
@@ -500,6 +546,10 @@ fn write_summary(
         (Some(new), Some(old), Some(fixed)) => {
             format!("{line}; against the base: {new} new, {old} pre-existing, {fixed} fixed")
         }
+        _ => line,
+    };
+    let line = match s.not_counted {
+        Some(n) if n > 0 => format!("{line} ({n} not counted: --new-only)"),
         _ => line,
     };
     // Red when the run fails, yellow when it passes with findings, else green.

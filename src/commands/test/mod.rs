@@ -374,6 +374,7 @@ fn run_case(
         offline: false,
         stages: args.stages.stages(),
         stats: None,
+        new_only: false,
     };
     let evaluated = match run::evaluate(&req) {
         Ok(e) => e,
