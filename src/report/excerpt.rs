@@ -15,8 +15,8 @@ use crate::output::escape::{display, display_text};
 use crate::repo::Content;
 use miette::{
     GraphicalTheme, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+    ThemeCharacters,
 };
-use std::fmt::Write as _;
 
 /// The lines miette shows of one finding: the finding's line and one line of
 /// context either side, each cut to the snippet window ([`super::snippet::excerpt`])
@@ -97,14 +97,45 @@ impl Excerpt {
 /// Columns between tab stops: miette's default, which the report keeps.
 const TAB_WIDTH: usize = 4;
 
+/// What [`Excerpt::draw`] takes of a miette theme: its characters, and its styles as
+/// the escape codes they write before and after a text (none without colour).
+pub(super) struct Pen {
+    ch: ThemeCharacters,
+    link: (String, String),
+    linum: (String, String),
+    /// The first label's style; `None` when the theme has none.
+    highlight: Option<(String, String)>,
+}
+
+impl Pen {
+    pub(super) fn new(theme: &GraphicalTheme) -> Pen {
+        // (miette does not name owo-colors' `Style`: a macro, not a closure.)
+        macro_rules! codes {
+            ($style:expr) => {
+                (
+                    $style.prefix_formatter().to_string(),
+                    $style.suffix_formatter().to_string(),
+                )
+            };
+        }
+        let st = &theme.styles;
+        Pen {
+            ch: theme.characters.clone(),
+            link: codes!(st.link),
+            linum: codes!(st.linum),
+            highlight: st.highlights.first().map(|s| codes!(s)),
+        }
+    }
+}
+
 impl Excerpt {
-    /// The box miette draws of this excerpt with `label` (escaped) at the caret, in
-    /// `theme` (its `GraphicalReportHandler` with the default context and tab width,
-    /// whatever the report's width: lines are cut to fit before this), or `None` where
-    /// miette draws it differently from the usual shape: a caret past the end of the
-    /// last line (miette shows no label there) or no highlight style.
-    pub(super) fn draw(&self, label: &str, theme: &GraphicalTheme) -> Option<String> {
-        let hl = *theme.styles.highlights.first()?;
+    /// The box miette draws of this excerpt with `label` (escaped) at the caret, in the
+    /// theme of `pen` (its `GraphicalReportHandler` with the default context and tab
+    /// width, whatever the report's width: lines are cut to fit before this), or `None`
+    /// where miette draws it differently from the usual shape: a caret past the end of
+    /// the last line (miette shows no label there) or no highlight style.
+    pub(super) fn draw(&self, label: &str, pen: &Pen) -> Option<String> {
+        let (hl_on, hl_off) = pen.highlight.as_ref()?;
         if self.caret >= self.text.len() {
             return None;
         }
@@ -124,59 +155,80 @@ impl Excerpt {
             start += line.len() + 1;
         }
         let (index, byte) = at?;
-        let ch = &theme.characters;
-        let linum_width = (self.first_line + lines.len() - 1).to_string().len();
-        let pad = " ".repeat(linum_width + 2);
-        let mut out = String::with_capacity(2 * self.text.len() + 8 * self.name.len() + 256);
-        // `fmt::Write` for a `String` cannot fail.
-        let _ = writeln!(
-            out,
-            "{pad}{}{}[{}]",
-            ch.ltop,
-            ch.hbar,
-            theme.styles.link.style(&self.name)
-        );
+        let ch = &pen.ch;
+        let last = (self.first_line + lines.len() - 1).to_string();
+        let linum_width = last.len();
+        let mut out = String::with_capacity(2 * self.text.len() + label.len() + 256);
+        let spaces = |out: &mut String, n: usize| out.extend(std::iter::repeat_n(' ', n));
+        // `╭─[name]`, then each line after its number, then `╰────`.
+        spaces(&mut out, linum_width + 2);
+        out.push(ch.ltop);
+        out.push(ch.hbar);
+        out.push('[');
+        out.push_str(&pen.link.0);
+        out.push_str(&self.name);
+        out.push_str(&pen.link.1);
+        out.push_str("]\n");
+        // ` NN · `: the gutter of a line under a line.
+        let under = |out: &mut String| {
+            spaces(out, linum_width + 2);
+            out.push(ch.vbar_break);
+            out.push(' ');
+        };
         for (i, line) in lines.iter().enumerate() {
-            let _ = write!(
-                out,
-                " {:linum_width$} {} ",
-                theme.styles.linum.style(self.first_line + i),
-                ch.vbar
-            );
+            let number = (self.first_line + i).to_string();
+            out.push(' ');
+            out.push_str(&pen.linum.0);
+            spaces(&mut out, linum_width - number.len());
+            out.push_str(&number);
+            out.push_str(&pen.linum.1);
+            out.push(' ');
+            out.push(ch.vbar);
+            out.push(' ');
             // Tabs become spaces to the next stop.
-            for (c, w) in widths(line) {
-                match c {
-                    '\t' => out.extend(std::iter::repeat_n(' ', w)),
-                    c => out.push(c),
+            if line.contains('\t') {
+                for (c, w) in widths(line) {
+                    match c {
+                        '\t' => spaces(&mut out, w),
+                        c => out.push(c),
+                    }
                 }
+            } else {
+                out.push_str(line);
             }
             out.push('\n');
             if i == index {
-                let caret: usize = widths(&line[..byte]).map(|(_, w)| w).sum();
-                let _ = writeln!(
-                    out,
-                    " {:linum_width$} {} {}",
-                    "",
-                    ch.vbar_break,
-                    hl.style(format_args!("{:caret$}{}", "", ch.uarrow))
-                );
-                let _ = writeln!(
-                    out,
-                    " {:linum_width$} {} {:caret$}{}",
-                    "",
-                    ch.vbar_break,
-                    "",
-                    hl.style(format_args!(
-                        "{}{}{} {}",
-                        ch.lbot,
-                        ch.hbar,
-                        ch.hbar,
-                        hl.style(label)
-                    ))
-                );
+                let before = &line[..byte];
+                let caret: usize = if before.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+                    before.len()
+                } else {
+                    widths(before).map(|(_, w)| w).sum()
+                };
+                under(&mut out);
+                out.push_str(hl_on);
+                spaces(&mut out, caret);
+                out.push(ch.uarrow);
+                out.push_str(hl_off);
+                out.push('\n');
+                under(&mut out);
+                spaces(&mut out, caret);
+                out.push_str(hl_on);
+                out.push(ch.lbot);
+                out.push(ch.hbar);
+                out.push(ch.hbar);
+                out.push(' ');
+                // miette styles the label, then the label's line.
+                out.push_str(hl_on);
+                out.push_str(label);
+                out.push_str(hl_off);
+                out.push_str(hl_off);
+                out.push('\n');
             }
         }
-        let _ = writeln!(out, "{pad}{}{}", ch.lbot, ch.hbar.to_string().repeat(4));
+        spaces(&mut out, linum_width + 2);
+        out.push(ch.lbot);
+        out.extend(std::iter::repeat_n(ch.hbar, 4));
+        out.push('\n');
         Some(out)
     }
 }

@@ -18,7 +18,7 @@
 //! miette wrote: a repository's ESC arrives as the text `\x1b`. The five SGR
 //! codes used here are written by hand (a styling crate would add nothing).
 
-use super::excerpt::Excerpt;
+use super::excerpt::{Excerpt, Pen};
 use super::{RenderOptions, Report};
 use crate::engine::Status;
 use crate::finding::{Finding, Severity};
@@ -87,11 +87,11 @@ impl Diagnostic for FindingDiag<'_> {
     }
 }
 
-/// How findings are laid out: miette's handler, its theme (for the excerpt boxes
-/// drawn without it, [`Excerpt::draw`]) and the report's width.
+/// How findings are laid out: miette's handler, its theme for the excerpt boxes
+/// drawn without it ([`Excerpt::draw`]), and the report's width.
 struct Layout {
     handler: GraphicalReportHandler,
-    theme: GraphicalTheme,
+    pen: Pen,
     width: usize,
 }
 
@@ -111,7 +111,7 @@ impl Layout {
             .with_word_separator(textwrap::WordSeparator::AsciiSpace);
         Layout {
             handler,
-            theme,
+            pen: Pen::new(&theme),
             width,
         }
     }
@@ -268,7 +268,7 @@ fn drawn(
     let Some(block) = diag
         .source
         .as_ref()
-        .and_then(|s| s.draw(&diag.label, &layout.theme))
+        .and_then(|s| s.draw(&diag.label, &layout.pen))
     else {
         return miette_render(&layout.handler, &diag);
     };

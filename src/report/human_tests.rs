@@ -193,7 +193,7 @@ fn drawn_excerpts_are_what_miette_draws() {
                         } else {
                             "P-1"
                         };
-                        let ours = excerpt.draw(label, &layout.theme);
+                        let ours = excerpt.draw(label, &layout.pen);
                         let mut diag = FindingDiag {
                             f: &finding,
                             message: "m".into(),
