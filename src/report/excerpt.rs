@@ -17,6 +17,7 @@ use miette::{
     GraphicalTheme, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
     ThemeCharacters,
 };
+use std::borrow::Cow;
 
 /// The lines miette shows of one finding: the finding's line and one line of
 /// context either side, each cut to the snippet window ([`super::snippet::excerpt`])
@@ -59,15 +60,27 @@ impl Excerpt {
         for l in first_line..=last_line {
             let e = excerpt_from(bytes(l), col, Some(from));
             if l == line {
-                let before: String = e.text.chars().take(e.caret).collect();
-                caret_chars = display_text(&before).chars().count();
+                let end = e
+                    .text
+                    .char_indices()
+                    .nth(e.caret)
+                    .map_or(e.text.len(), |(i, _)| i);
+                caret_chars = display_text(&e.text[..end]).chars().count();
             }
-            lines.push(display_text(&e.text).into_owned());
+            let escaped = match display_text(&e.text) {
+                Cow::Owned(escaped) => Some(escaped),
+                Cow::Borrowed(_) => None,
+            };
+            lines.push(escaped.unwrap_or(e.text));
         }
         // miette's gutter: ` NN │ `.
         let gutter = last_line.to_string().len() + 4;
         let avail = width.saturating_sub(gutter).max(20);
-        if lines.iter().any(|l| l.chars().count() > avail) {
+        // (A line has no more characters than bytes.)
+        if lines
+            .iter()
+            .any(|l| l.len() > avail && l.chars().count() > avail)
+        {
             let start = if caret_chars < avail * 2 / 3 {
                 0
             } else {

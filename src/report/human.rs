@@ -150,25 +150,35 @@ pub fn render(
             footers.0.insert(help.clone(), footer);
         }
     }
-    let blocks: Vec<std::io::Result<String>> = shown
-        .par_iter()
-        .zip(&helps)
-        .map(|(f, help)| render_finding(r, f, help, &titles, &layout, &footers))
-        .collect();
     // Grouped by what the findings are about: a file, several files, a policy, the
     // repository.
     let mut current: Option<String> = None;
-    for (f, block) in shown.iter().zip(blocks) {
-        let about = Report::about(f, false);
-        if current.as_ref() != Some(&about) {
-            let shown = display(&about);
-            writeln!(out, "{}", paint.paint(BOLD, &format!("── {shown} ──")))?;
-            current = Some(about);
+    // A chunk at a time, so the blocks of a long report are not all held at once.
+    for (shown, helps) in shown.chunks(CHUNK).zip(helps.chunks(CHUNK)) {
+        // Findings often share their message (a pattern found on many lines): each
+        // worker keeps the heads it rendered.
+        let blocks: Vec<std::io::Result<String>> = shown
+            .par_iter()
+            .zip(helps)
+            .map_init(Heads::default, |heads, (f, help)| {
+                render_finding(r, f, help, &titles, &layout, &footers, heads)
+            })
+            .collect();
+        for (f, block) in shown.iter().zip(blocks) {
+            let about = Report::about(f, false);
+            if current.as_ref() != Some(&about) {
+                let shown = display(&about);
+                writeln!(out, "{}", paint.paint(BOLD, &format!("── {shown} ──")))?;
+                current = Some(about);
+            }
+            out.write_all(block?.as_bytes())?;
         }
-        out.write_all(block?.as_bytes())?;
     }
     write_summary(r, opts, out)
 }
+
+/// Findings rendered together (in parallel), then written.
+const CHUNK: usize = 1024;
 
 /// Footers by help text: `None` when miette's report does not end with the
 /// footer alone (then each finding is rendered whole).
@@ -254,15 +264,20 @@ fn miette_render(handler: &GraphicalReportHandler, diag: &FindingDiag) -> std::i
     Ok(s)
 }
 
+/// The heads miette rendered (policy and message, without excerpt or help), by
+/// policy, severity and message: all they depend on.
+type Heads<'a> = std::collections::HashMap<(&'a str, Severity, &'a str), String>;
+
 /// One finding's diagnostic without its help, as miette renders it, but with its
 /// excerpt's box drawn by [`Excerpt::draw`] when it can (byte for byte what miette
-/// draws, at a fraction of the cost): miette renders the header and the message
-/// (it draws the box after them, before the help).
-fn drawn(
+/// draws, at a fraction of the cost): miette renders the head, the policy and the
+/// message (it draws the box after them, before the help), once per message in `heads`.
+fn drawn<'a>(
     r: &Report,
-    f: &Finding,
+    f: &'a Finding,
     titles: &BTreeMap<&str, &str>,
     layout: &Layout,
+    heads: &mut Heads<'a>,
 ) -> std::io::Result<String> {
     let mut diag = finding_diag(r, f, titles, layout.width, None);
     let Some(block) = diag
@@ -272,25 +287,35 @@ fn drawn(
     else {
         return miette_render(&layout.handler, &diag);
     };
-    diag.source = None;
-    let mut s = miette_render(&layout.handler, &diag)?;
+    let key = (f.policy.as_str(), f.severity, f.message.as_str());
+    let head = match heads.get(&key) {
+        Some(head) => head,
+        None => {
+            diag.source = None;
+            let head = miette_render(&layout.handler, &diag)?;
+            heads.entry(key).or_insert(head)
+        }
+    };
+    let mut s = String::with_capacity(head.len() + block.len() + 512);
+    s.push_str(head);
     s.push_str(&block);
     Ok(s)
 }
 
 /// One finding's block: its diagnostic, lines that could read as a CI workflow
 /// command escaped.
-fn render_finding(
+fn render_finding<'a>(
     r: &Report,
-    f: &Finding,
+    f: &'a Finding,
     help: &str,
     titles: &BTreeMap<&str, &str>,
     layout: &Layout,
     footers: &Footers,
+    heads: &mut Heads<'a>,
 ) -> std::io::Result<String> {
     let s = match footers.0.get(help) {
         Some(Some(footer)) => {
-            let mut s = drawn(r, f, titles, layout)?;
+            let mut s = drawn(r, f, titles, layout, heads)?;
             s.push_str(footer);
             s
         }

@@ -33,8 +33,9 @@ fn wraps_only_at_spaces() {
     );
 }
 
-/// A footer rendered once per help text and appended is byte for byte what
-/// miette renders for each finding, with and without colour, wrapped or not.
+/// A footer rendered once per help text and appended, and a head rendered once per
+/// message, make byte for byte what miette renders for each finding, with and
+/// without colour, wrapped or not.
 #[test]
 fn shared_footers_are_what_miette_renders() {
     use super::{Footers, Layout, diagnostic, footer_of, help_of, render_finding};
@@ -93,10 +94,13 @@ fn shared_footers_are_what_miette_renders() {
                 assert!(footer.as_deref().is_some_and(|f| f.contains("help:")));
                 footers.0.insert(help, footer);
             }
-            for f in &r.findings {
+            // The second time round, each head comes from `heads`.
+            let mut heads = super::Heads::default();
+            for f in r.findings.iter().chain(&r.findings) {
                 let whole = diagnostic(&r, f, &titles, &layout, Some(help_of(f)));
                 assert_eq!(
-                    render_finding(&r, f, &help_of(f), &titles, &layout, &footers).unwrap(),
+                    render_finding(&r, f, &help_of(f), &titles, &layout, &footers, &mut heads)
+                        .unwrap(),
                     whole.unwrap()
                 );
             }
