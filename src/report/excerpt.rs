@@ -1,5 +1,6 @@
-//! The bounded excerpt of a file shown for one finding (see [`super::human`]), and the
-//! box miette draws around it.
+//! The bounded excerpt of a file shown for one finding (see [`super::human`]), the
+//! box miette draws around it, and the [`Layout`] (miette's handler and theme) of the
+//! human report.
 //!
 //! [`Excerpt::draw`] writes that box itself, for the one shape relgate's findings have
 //! (one label, empty, at one caret, on at most three short lines), byte for byte as
@@ -9,13 +10,15 @@
 //! human report 3.2x the JSON report on 20,000 findings (most of it in drawing excerpts);
 //! the tests compare both drawings over many excerpts, with and without colour. Where
 //! the shortcut does not apply, miette draws (the [`SourceCode`] implementation below).
+//! miette still renders the rest of each finding: its head (policy and wrapped
+//! message) and its help.
 
 use super::snippet::{excerpt_from, excerpt_start};
 use crate::output::escape::{display, display_text};
 use crate::repo::Content;
 use miette::{
-    GraphicalTheme, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
-    ThemeCharacters,
+    GraphicalReportHandler, GraphicalTheme, MietteError, MietteSpanContents, SourceCode,
+    SourceSpan, SpanContents, ThemeCharacters,
 };
 use std::borrow::Cow;
 
@@ -104,6 +107,36 @@ impl Excerpt {
             caret,
             label_room: width.saturating_sub(gutter + caret_chars + 4),
         })
+    }
+}
+
+/// How findings are laid out: miette's handler, its theme for the excerpt boxes
+/// drawn without it ([`Excerpt::draw`]), and the report's width.
+pub(super) struct Layout {
+    pub(super) handler: GraphicalReportHandler,
+    pub(super) pen: Pen,
+    pub(super) width: usize,
+}
+
+impl Layout {
+    pub(super) fn new(color: bool, width: usize) -> Layout {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme.clone())
+            .with_width(width)
+            .with_links(false)
+            .without_primary_span_start()
+            // Words end at blanks: the Unicode line-breaking rules cost a third of a long
+            // report and break nothing here that a blank does not.
+            .with_word_separator(textwrap::WordSeparator::AsciiSpace);
+        Layout {
+            handler,
+            pen: Pen::new(&theme),
+            width,
+        }
     }
 }
 

@@ -14,16 +14,16 @@
 //! Everything from the repository or a policy file (paths, lines, messages,
 //! titles) is escaped with [`crate::output::escape`] before miette sees it or
 //! before it is coloured, and miette is given only a bounded excerpt of the file
-//! per finding. So every escape sequence on standard output is one relgate or
+//! per finding (whose box [`Excerpt::draw`] draws as miette would, for speed). So every escape sequence on standard output is one relgate or
 //! miette wrote: a repository's ESC arrives as the text `\x1b`. The five SGR
 //! codes used here are written by hand (a styling crate would add nothing).
 
-use super::excerpt::{Excerpt, Pen};
+use super::excerpt::{Excerpt, Layout};
 use super::{RenderOptions, Report};
 use crate::engine::Status;
 use crate::finding::{Finding, Severity};
 use crate::output::escape::{display, display_text, is_command_line};
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
+use miette::{Diagnostic, GraphicalReportHandler, LabeledSpan};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -87,36 +87,6 @@ impl Diagnostic for FindingDiag<'_> {
     }
 }
 
-/// How findings are laid out: miette's handler, its theme for the excerpt boxes
-/// drawn without it ([`Excerpt::draw`]), and the report's width.
-struct Layout {
-    handler: GraphicalReportHandler,
-    pen: Pen,
-    width: usize,
-}
-
-impl Layout {
-    fn new(color: bool, width: usize) -> Layout {
-        let theme = if color {
-            GraphicalTheme::unicode()
-        } else {
-            GraphicalTheme::unicode_nocolor()
-        };
-        let handler = GraphicalReportHandler::new_themed(theme.clone())
-            .with_width(width)
-            .with_links(false)
-            .without_primary_span_start()
-            // Words end at blanks: the Unicode line-breaking rules cost a third of a long
-            // report and break nothing here that a blank does not.
-            .with_word_separator(textwrap::WordSeparator::AsciiSpace);
-        Layout {
-            handler,
-            pen: Pen::new(&theme),
-            width,
-        }
-    }
-}
-
 pub fn render(
     r: &Report,
     opts: &RenderOptions,
@@ -138,8 +108,7 @@ pub fn render(
             writeln!(out, "{line}")?;
         }
     }
-    // Each finding's block is rendered on its own (in parallel: miette's layout is
-    // most of a long report's time), then written in order.
+    // Each finding's block is rendered on its own (in parallel), then written in order.
     let shown: Vec<&Finding> = r.findings.iter().filter(|f| f.waived.is_none()).collect();
     // Findings of one policy share their help: its wrapped footer is rendered once.
     let helps: Vec<String> = shown.iter().map(|f| help_of(f)).collect();
