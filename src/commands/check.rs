@@ -159,7 +159,13 @@ fn write_report(
             report::render(report, args.format, &opts, &mut buf)?;
             write_file(path, &buf)?;
         }
-        None => report::render(report, args.format, &opts, io.out)?,
+        None => {
+            // Standard output writes each line as it comes (`LineWriter`): buffered
+            // here, a long report is a few large writes instead of one per line.
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, &mut *io.out);
+            report::render(report, args.format, &opts, &mut out)?;
+            std::io::Write::flush(&mut out)?;
+        }
     }
     let opts = RenderOptions {
         color: false,
