@@ -136,9 +136,11 @@ impl FlagDef {
             .collect();
         // Files are parsed in parallel; results are merged in path order, so the
         // facts do not depend on the thread count.
+        // Only what is not empty is collected: most config files never assign the flag.
         let per_file: Vec<Result<FileFacts, EvalError>> = selected
             .par_iter()
             .map(|(_, path, format)| self.scan_file(view, path, *format))
+            .filter(|f| !matches!(f, Ok(f) if f.assignments.is_empty() && f.failure.is_none()))
             .collect();
         let mut facts = FlagFacts {
             def: self.clone(),
