@@ -9,6 +9,7 @@ use crate::repo::ReadError;
 use rayon::prelude::*;
 
 mod for_each;
+mod scan;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -57,12 +58,22 @@ pub(crate) struct Instance {
     pub reason: Option<String>,
 }
 
-/// Evaluates every policy (in parallel) and returns outcomes in policy order.
+/// Evaluates every policy and returns outcomes in policy order: first every `when`
+/// (a policy whose precondition does not hold reads nothing more), then one pass over
+/// the files for the checks that judge each file on its own ([`scan`]), then every
+/// policy, in parallel.
 pub(crate) fn evaluate(set: &PolicySet, cx: &Cx) -> Result<Vec<PolicyOutcome>, ReadError> {
+    let started: Vec<Started> = set.policies.par_iter().map(|p| start(p, cx)).collect();
+    let scanned = scan::run(set, &started, cx);
+    let cx = &Cx {
+        scan: Some(&scanned),
+        ..*cx
+    };
     let outcomes: Vec<Result<PolicyOutcome, ReadError>> = set
         .policies
         .par_iter()
-        .map(|p| evaluate_policy(p, set, cx))
+        .zip(started.into_par_iter())
+        .map(|(p, s)| evaluate_policy(p, s, set, cx))
         .collect();
     // In policy order: when several policies cannot be read, the error is the first
     // policy's, whatever thread finished first (rayon's own collect into a `Result`
@@ -70,21 +81,61 @@ pub(crate) fn evaluate(set: &PolicySet, cx: &Cx) -> Result<Vec<PolicyOutcome>, R
     outcomes.into_iter().collect()
 }
 
-fn evaluate_policy(p: &Policy, set: &PolicySet, cx: &Cx) -> Result<PolicyOutcome, ReadError> {
+/// A policy before its checks run: its record of the files it looks at, and its
+/// precondition's hits (`None`: it has none, or it is a `for_each` policy, whose
+/// instances each judge theirs).
+pub(crate) struct Started {
+    selection: Selection,
+    when: Option<Result<Vec<Hit>, EvalError>>,
+}
+
+impl Started {
+    /// Whether the policy's `check` will be judged: no precondition, or one that holds.
+    pub(crate) fn judges_check(&self, p: &Policy) -> bool {
+        p.for_each.is_none()
+            && match &self.when {
+                None => true,
+                Some(Ok(hits)) => hits.is_empty(),
+                Some(Err(_)) => false,
+            }
+    }
+}
+
+fn start(p: &Policy, cx: &Cx) -> Started {
+    let selection = Selection::new(cx.view.entries().len());
+    let when = match (&p.when, &p.for_each) {
+        (Some(when), None) => {
+            let cx = &Cx {
+                selection: Some(&selection),
+                ..*cx
+            };
+            Some(eval(when, cx))
+        }
+        _ => None,
+    };
+    Started { selection, when }
+}
+
+fn evaluate_policy(
+    p: &Policy,
+    started: Started,
+    set: &PolicySet,
+    cx: &Cx,
+) -> Result<PolicyOutcome, ReadError> {
     // Lets the tests prove that a crash on a worker thread ends in exit 2, not a hang
     // (debug builds only).
     #[cfg(debug_assertions)]
     if std::env::var("RELGATE_DEBUG_PANIC").as_deref() == Ok("worker") {
         panic!("RELGATE_DEBUG_PANIC=worker is set");
     }
-    let selection = Selection::new(cx.view.entries().len());
+    let Started { selection, when } = started;
     let cx = &Cx {
         selection: Some(&selection),
         ..*cx
     };
     let mut o = match &p.for_each {
         Some(fe) => for_each::judge(p, fe, set, cx)?,
-        None => judge_policy(p, cx)?,
+        None => judge_policy(p, cx, when)?,
     };
     // Files read for the variables it names (`data:` reading pyproject.toml) were
     // looked at too: a policy whose only input is a variable selected that file.
@@ -97,8 +148,13 @@ fn evaluate_policy(p: &Policy, set: &PolicySet, cx: &Cx) -> Result<PolicyOutcome
     Ok(o)
 }
 
-fn judge_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, ReadError> {
-    match run_policy(p, cx) {
+/// Judges a policy; `when`: its precondition's hits when already evaluated.
+fn judge_policy(
+    p: &Policy,
+    cx: &Cx,
+    when: Option<Result<Vec<Hit>, EvalError>>,
+) -> Result<PolicyOutcome, ReadError> {
+    match run_policy(p, cx, when) {
         Ok(o) => Ok(o),
         Err(EvalError::Read(e)) => Err(e),
         Err(e @ (EvalError::NeedsBase(_) | EvalError::Unknown(_))) => Ok(outcome(
@@ -118,9 +174,16 @@ fn judge_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, ReadError> {
     }
 }
 
-fn run_policy(p: &Policy, cx: &Cx) -> Result<PolicyOutcome, EvalError> {
+fn run_policy(
+    p: &Policy,
+    cx: &Cx,
+    pre: Option<Result<Vec<Hit>, EvalError>>,
+) -> Result<PolicyOutcome, EvalError> {
     if let Some(when) = &p.when {
-        let hits = eval(when, cx)?;
+        let hits = match pre {
+            Some(hits) => hits?,
+            None => eval(when, cx)?,
+        };
         // A precondition that cannot be judged does not skip: the policy fails with why.
         // Each such finding keeps its subject (the unreadable file is what to fix); a
         // precondition that cannot be evaluated at all (a variable without a value) is

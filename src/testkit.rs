@@ -40,6 +40,7 @@ pub(crate) fn eval_yaml(
         diff: None,
         attachments: &crate::eval::attach::NONE,
         selection: None,
+        scan: None,
     };
     match crate::engine::eval(&set.policies[0].check, &cx) {
         Ok(h) => h,

@@ -342,6 +342,10 @@ impl Check for Captures {
         ))
     }
 
+    fn named(&self, cx: &Cx) -> Vec<String> {
+        self.file.named(cx)
+    }
+
     fn eval(&self, cx: &Cx) -> Eval {
         let path = self.file.label(cx)?;
         let loaded = self

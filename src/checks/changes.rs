@@ -254,6 +254,7 @@ mod tests {
             diff: Some(&diff),
             attachments: &crate::eval::attach::NONE,
             selection: None,
+            scan: None,
         };
         set.policies
             .iter()

@@ -56,6 +56,10 @@ struct Checklist {
 }
 
 impl Check for Checklist {
+    fn named(&self, cx: &Cx) -> Vec<String> {
+        cx.vars.render(&self.file, no_escape).into_iter().collect()
+    }
+
     fn eval(&self, cx: &Cx) -> Eval {
         let path = cx.vars.render(&self.file, no_escape)?;
         let (content, scope) = match Scope::load(cx, &path, self.section.as_ref()) {

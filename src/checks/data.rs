@@ -404,6 +404,10 @@ impl Each {
 }
 
 impl Check for Data {
+    fn named(&self, cx: &Cx) -> Vec<String> {
+        self.file.named(cx)
+    }
+
     fn eval(&self, cx: &Cx) -> Eval {
         let file = self.file.label(cx)?;
         let loaded = self.file.load(cx, &file).and_then(|content| {

@@ -123,6 +123,10 @@ impl Deadline {
 }
 
 impl Check for Deadline {
+    fn named(&self, cx: &Cx) -> Vec<String> {
+        cx.vars.render(&self.file, no_escape).into_iter().collect()
+    }
+
     fn eval(&self, cx: &Cx) -> Eval {
         let file = cx.vars.render(&self.file, no_escape)?;
         let doc = match load(cx, &file, None) {

@@ -1,13 +1,16 @@
 //! `encoding`: valid UTF-8 with no mojibake.
 
 use super::KindSpec;
-use crate::eval::util::{MIN_FILES, min_files, read, select, too_few};
+use crate::eval::scanned::{self, PerFile};
+use crate::eval::util::{self, MIN_FILES, loaded, min_files, select, too_few};
 use crate::eval::{At, Check, Cx, Eval, EvalError, Hit};
 use crate::lang::fields::Fields;
 use crate::lang::kind::{Param, Ty};
 use crate::lang::pattern::GlobSet;
 use crate::parse::encoding::{EncodingIssue, first_issue};
+use crate::repo::{Content, ReadError};
 use rayon::prelude::*;
+use std::sync::Arc;
 
 pub(super) static SPEC: KindSpec = KindSpec {
     name: "encoding",
@@ -67,22 +70,39 @@ impl Check for Encoding {
         if hits.is_empty() {
             hits.extend(too_few(cx, &self.files, paths.len(), self.min_files)?);
         }
-        // Files are read and scanned in parallel (thousands of docs would otherwise be
-        // the run's longest serial stretch); hits keep path order.
-        let per_file: Vec<Result<Option<Hit>, EvalError>> =
-            paths.par_iter().map(|path| self.judge(cx, path)).collect();
+        // Files the engine's pass did not judge are read and scanned in parallel
+        // (thousands of docs would otherwise be the run's longest serial stretch); hits
+        // keep path order (only files with hits are collected).
+        let per_file: Vec<Result<Vec<Hit>, EvalError>> = paths
+            .par_iter()
+            .map(|path| scanned::judge(cx, self, path))
+            .filter(|h| !matches!(h, Ok(h) if h.is_empty()))
+            .collect();
         for h in per_file {
             hits.extend(h?);
         }
         Ok(hits)
     }
+
+    fn per_file(&self) -> Option<&dyn PerFile> {
+        Some(self)
+    }
 }
 
-impl Encoding {
-    fn judge(&self, cx: &Cx, path: &str) -> Result<Option<Hit>, EvalError> {
-        let content = match read(cx, path) {
+impl PerFile for Encoding {
+    fn files(&self) -> Option<&GlobSet> {
+        Some(&self.files)
+    }
+
+    fn judge_file(
+        &self,
+        cx: &Cx,
+        path: &str,
+        read: Option<Result<Arc<Content>, ReadError>>,
+    ) -> Result<Vec<Hit>, EvalError> {
+        let content = match read.map_or_else(|| util::read(cx, path), |r| loaded(cx, path, r)) {
             Ok(c) => c,
-            Err(blocked) => return blocked.hit().map(Some),
+            Err(blocked) => return blocked.hit().map(|h| vec![h]),
         };
         Ok(match first_issue(content.bytes()) {
             Some(EncodingIssue::InvalidUtf8 { line, column }) => Some(Hit::at(
@@ -102,7 +122,9 @@ impl Encoding {
                 At::line(path, line, column),
             )),
             _ => None,
-        })
+        }
+        .into_iter()
+        .collect())
     }
 }
 

@@ -160,6 +160,7 @@ mod tests {
             diff: None,
             attachments: &crate::eval::attach::NONE,
             selection: None,
+            scan: None,
         };
         let hits = set
             .policies

@@ -109,6 +109,10 @@ struct Junit {
 const NAMED_MAX: usize = 5;
 
 impl Check for Junit {
+    fn named(&self, cx: &Cx) -> Vec<String> {
+        self.file.named(cx)
+    }
+
     fn eval(&self, cx: &Cx) -> Eval {
         let path = self.file.label(cx)?;
         let content = match self.file.load(cx, &path) {

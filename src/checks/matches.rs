@@ -2,6 +2,7 @@
 
 use super::KindSpec;
 use crate::eval::attach;
+use crate::eval::scanned::{self, PerFile};
 use crate::eval::scope::Scope;
 use crate::eval::util::{MIN_FILES, min_files, select, too_few};
 use crate::eval::{At, Blocked, Check, Cx, Eval, EvalError, Hit};
@@ -11,7 +12,8 @@ use crate::lang::kind::{Param, Ty};
 use crate::lang::pattern::{GlobSet, RegexT, SectionSpec};
 use crate::lang::template::{Template, no_escape};
 use crate::parse::markdown::searched;
-use crate::repo::Content;
+use crate::repo::{Content, ReadError};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 pub(super) static SPEC: KindSpec = KindSpec {
@@ -158,28 +160,46 @@ impl TextScan {
     }
 
     /// The paths to search and the hits of selection (missing files, too few files).
-    pub(super) fn select(&self, cx: &Cx) -> Result<(Vec<String>, Vec<Hit>), EvalError> {
+    pub(super) fn select<'v>(
+        &self,
+        cx: &Cx<'v>,
+    ) -> Result<(Vec<Cow<'v, str>>, Vec<Hit>), EvalError> {
         if let Some(name) = &self.attachment {
-            return Ok((vec![format!("{}{name}", attach::PREFIX)], Vec::new()));
+            return Ok((
+                vec![Cow::Owned(format!("{}{name}", attach::PREFIX))],
+                Vec::new(),
+            ));
         }
         let (paths, mut hits) = select(cx, &self.files)?;
         if hits.is_empty() {
             hits.extend(too_few(cx, &self.files, paths.len(), self.min_files)?);
         }
-        Ok((paths, hits))
+        Ok((paths.into_iter().map(Cow::Borrowed).collect(), hits))
     }
 
-    /// The content of `path` (from [`TextScan::select`]) with its scope.
-    pub(super) fn load(&self, cx: &Cx, path: &str) -> Result<(Arc<Content>, Scope), Blocked> {
-        match &self.attachment {
-            Some(name) => Scope::of(
+    /// The content of `path` (from [`TextScan::select`]) with its scope: from `read`
+    /// when the file was read for the check, else reading it now.
+    pub(super) fn load(
+        &self,
+        cx: &Cx,
+        path: &str,
+        read: Option<Result<Arc<Content>, ReadError>>,
+    ) -> Result<(Arc<Content>, Scope), Blocked> {
+        match (&self.attachment, read) {
+            (Some(name), _) => Scope::of(
                 cx,
                 path,
                 attach::attachment(cx, name)?,
                 self.section.as_ref(),
             ),
-            None => Scope::load(cx, path, self.section.as_ref()),
+            (None, Some(read)) => Scope::loaded(cx, path, read, self.section.as_ref()),
+            (None, None) => Scope::load(cx, path, self.section.as_ref()),
         }
+    }
+
+    /// The globs of the files it searches; `None` for an attachment.
+    pub(super) fn files(&self) -> Option<&GlobSet> {
+        self.attachment.is_none().then_some(&self.files)
     }
 }
 
@@ -196,7 +216,7 @@ impl Check for Matches {
         let this = &self.0;
         let (paths, _) = this.select(cx).ok()?;
         for path in &paths {
-            let Ok((content, scope)) = this.load(cx, path) else {
+            let Ok((content, scope)) = this.load(cx, path, None) else {
                 continue;
             };
             let body = searched(path, content.text().unwrap_or_default(), this.raw);
@@ -220,36 +240,54 @@ impl Check for Matches {
     }
 
     fn eval(&self, cx: &Cx) -> Eval {
-        let this = &self.0;
-        let (paths, mut hits) = this.select(cx)?;
+        let (paths, mut hits) = self.0.select(cx)?;
         for path in &paths {
-            let (content, scope) = match this.load(cx, path) {
-                Ok(loaded) => loaded,
-                Err(blocked) => {
-                    hits.push(blocked.hit()?);
-                    continue;
-                }
-            };
-            let body = searched(path, content.text().unwrap_or_default(), this.raw);
-            for p in &this.patterns {
-                let re = p.get(cx)?;
-                if re.is_match(&body[scope.range.clone()]) {
-                    continue;
-                }
-                let message = match &this.message {
-                    Some(m) => cx.vars.render(m, no_escape)?,
-                    None => format!(
-                        "{path} has no line matching '{}'{}",
-                        cx.vars.render(&p.tpl, no_escape)?,
-                        scope.label
-                    ),
-                };
-                let at = match scope.heading {
-                    Some(line) => At::line(path, line, 1),
-                    None => At::file(path),
-                };
-                hits.push(Hit::at(message, at));
+            hits.extend(scanned::judge(cx, self, path)?);
+        }
+        Ok(hits)
+    }
+
+    fn per_file(&self) -> Option<&dyn PerFile> {
+        Some(self)
+    }
+}
+
+impl PerFile for Matches {
+    fn files(&self) -> Option<&GlobSet> {
+        self.0.files()
+    }
+
+    fn judge_file(
+        &self,
+        cx: &Cx,
+        path: &str,
+        read: Option<Result<Arc<Content>, ReadError>>,
+    ) -> Result<Vec<Hit>, EvalError> {
+        let this = &self.0;
+        let (content, scope) = match this.load(cx, path, read) {
+            Ok(loaded) => loaded,
+            Err(blocked) => return Ok(vec![blocked.hit()?]),
+        };
+        let body = searched(path, content.text().unwrap_or_default(), this.raw);
+        let mut hits = Vec::new();
+        for p in &this.patterns {
+            let re = p.get(cx)?;
+            if re.is_match(&body[scope.range.clone()]) {
+                continue;
             }
+            let message = match &this.message {
+                Some(m) => cx.vars.render(m, no_escape)?,
+                None => format!(
+                    "{path} has no line matching '{}'{}",
+                    cx.vars.render(&p.tpl, no_escape)?,
+                    scope.label
+                ),
+            };
+            let at = match scope.heading {
+                Some(line) => At::line(path, line, 1),
+                None => At::file(path),
+            };
+            hits.push(Hit::at(message, at));
         }
         Ok(hits)
     }

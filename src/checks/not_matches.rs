@@ -2,10 +2,14 @@
 
 use super::KindSpec;
 use super::matches::{TEXT_PARAMS, TextScan};
-use crate::eval::{At, Blocked, Check, Cx, Eval, Hit};
+use crate::eval::scanned::{self, PerFile};
+use crate::eval::{At, Blocked, Check, Cx, Eval, EvalError, Hit};
 use crate::lang::fields::Fields;
+use crate::lang::pattern::GlobSet;
 use crate::lang::template::no_escape;
 use crate::parse::markdown::searched;
+use crate::repo::{Content, ReadError};
+use std::sync::Arc;
 
 pub(super) static SPEC: KindSpec = KindSpec {
     name: "not_matches",
@@ -34,29 +38,48 @@ impl Check for NotMatches {
             .filter(|_| this.min_files > 0)
             .collect();
         for path in &paths {
-            let (content, scope) = match this.load(cx, path) {
-                Ok(loaded) => loaded,
-                Err(Blocked::NoSection(_)) => continue,
-                Err(blocked) => {
-                    hits.push(blocked.hit()?);
-                    continue;
-                }
-            };
-            let body = searched(path, content.text().unwrap_or_default(), this.raw);
-            for p in &this.patterns {
-                let re = p.get(cx)?;
-                for m in re.find_iter(&body[scope.range.clone()]) {
-                    let (line, column) = content.line_col(scope.range.start + m.start());
-                    let message = match &this.message {
-                        Some(t) => cx.vars.render(t, no_escape)?,
-                        None => format!(
-                            "'{}' matches the forbidden pattern '{}'",
-                            m.as_str().lines().next().unwrap_or(""),
-                            cx.vars.render(&p.tpl, no_escape)?
-                        ),
-                    };
-                    hits.push(Hit::at(message, At::line(path, line, column)));
-                }
+            hits.extend(scanned::judge(cx, self, path)?);
+        }
+        Ok(hits)
+    }
+
+    fn per_file(&self) -> Option<&dyn PerFile> {
+        Some(self)
+    }
+}
+
+impl PerFile for NotMatches {
+    fn files(&self) -> Option<&GlobSet> {
+        self.0.files()
+    }
+
+    fn judge_file(
+        &self,
+        cx: &Cx,
+        path: &str,
+        read: Option<Result<Arc<Content>, ReadError>>,
+    ) -> Result<Vec<Hit>, EvalError> {
+        let this = &self.0;
+        let (content, scope) = match this.load(cx, path, read) {
+            Ok(loaded) => loaded,
+            Err(Blocked::NoSection(_)) => return Ok(Vec::new()),
+            Err(blocked) => return Ok(vec![blocked.hit()?]),
+        };
+        let body = searched(path, content.text().unwrap_or_default(), this.raw);
+        let mut hits = Vec::new();
+        for p in &this.patterns {
+            let re = p.get(cx)?;
+            for m in re.find_iter(&body[scope.range.clone()]) {
+                let (line, column) = content.line_col(scope.range.start + m.start());
+                let message = match &this.message {
+                    Some(t) => cx.vars.render(t, no_escape)?,
+                    None => format!(
+                        "'{}' matches the forbidden pattern '{}'",
+                        m.as_str().lines().next().unwrap_or(""),
+                        cx.vars.render(&p.tpl, no_escape)?
+                    ),
+                };
+                hits.push(Hit::at(message, At::line(path, line, column)));
             }
         }
         Ok(hits)

@@ -110,6 +110,10 @@ impl Check for Signature {
         vec![&self.signers]
     }
 
+    fn named(&self, cx: &Cx) -> Vec<String> {
+        cx.vars.render(&self.file, no_escape).into_iter().collect()
+    }
+
     fn eval(&self, cx: &Cx) -> Eval {
         let path = cx.vars.render(&self.file, no_escape)?;
         let namespace = match &self.namespace {

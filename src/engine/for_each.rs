@@ -39,7 +39,7 @@ pub(super) fn judge(
         .map(|path| {
             let vars = cx.vars.instance(&set.vars, &fe.name, path, cx.view);
             let icx = Cx { vars: &vars, ..*cx };
-            judge_policy(p, &icx).map(|o| (path.clone(), o))
+            judge_policy(p, &icx, None).map(|o| (path.clone(), o))
         })
         .collect::<Result<_, _>>()?;
     let mut findings = Vec::new();

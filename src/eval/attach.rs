@@ -302,6 +302,14 @@ impl Source {
     }
 
     /// The path findings name: the rendered path, or `attachment:NAME`.
+    /// The file of the view it reads, rendered (none for an attachment).
+    pub(crate) fn named(&self, cx: &Cx) -> Vec<String> {
+        match self {
+            Source::File(t) => cx.vars.render(t, no_escape).into_iter().collect(),
+            Source::Attachment(_) => Vec::new(),
+        }
+    }
+
     pub(crate) fn label(&self, cx: &Cx) -> Result<String, EvalError> {
         match self {
             Source::File(t) => Ok(cx.vars.render(t, no_escape)?),

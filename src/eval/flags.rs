@@ -136,9 +136,11 @@ impl FlagDef {
             .collect();
         // Files are parsed in parallel; results are merged in path order, so the
         // facts do not depend on the thread count.
+        // Only what is not empty is collected: most config files never assign the flag.
         let per_file: Vec<Result<FileFacts, EvalError>> = selected
             .par_iter()
             .map(|(_, path, format)| self.scan_file(view, path, *format))
+            .filter(|f| !matches!(f, Ok(f) if f.assignments.is_empty() && f.failure.is_none()))
             .collect();
         let mut facts = FlagFacts {
             def: self.clone(),
@@ -185,7 +187,8 @@ impl FlagDef {
                 parse,
             }),
         };
-        let content = match view.read(path) {
+        // Read in one pass that keeps only the facts, not the content.
+        let content = match crate::repo::passing(|| view.read(path)) {
             Ok(c) => c,
             Err(err @ (ReadError::Io { .. } | ReadError::Git { .. })) => {
                 return Err(EvalError::Read(err));

@@ -7,6 +7,7 @@ pub(crate) mod attach;
 pub(crate) mod data_var;
 pub(crate) mod flags;
 pub(crate) mod render;
+pub(crate) mod scanned;
 pub(crate) mod scope;
 pub(crate) mod selected;
 pub(crate) mod util;
@@ -31,6 +32,9 @@ pub struct Cx<'a> {
     pub attachments: &'a attach::Attachments,
     /// The running policy's record of the files its checks select and read.
     pub selection: Option<&'a selected::Selection>,
+    /// What the engine's one pass over the files found for the checks that judge each
+    /// file on its own ([`scanned::PerFile`]); `None` before it ran (they read then).
+    pub scan: Option<&'a scanned::Scanned>,
 }
 
 impl Cx<'_> {
@@ -156,6 +160,18 @@ pub trait Check: Send + Sync + Debug {
     /// The files of the trusted tree it reads whose syntax can be checked before a run
     /// (a `signature` check's allowed-signers file), as templates.
     fn trusted_files(&self) -> Vec<&crate::lang::template::Template> {
+        Vec::new()
+    }
+
+    /// The check as one that judges each selected file on its own, if it is one: the
+    /// engine then reads each such file once for all of them ([`scanned`]).
+    fn per_file(&self) -> Option<&dyn scanned::PerFile> {
+        None
+    }
+
+    /// The files of the view it reads by name (rendered), so that a pass over the files
+    /// that reads one of them first keeps it for this check instead of reading it twice.
+    fn named(&self, _cx: &Cx) -> Vec<String> {
         Vec::new()
     }
 }

@@ -143,6 +143,17 @@ impl Scope {
         Scope::of(cx, path, content, section)
     }
 
+    /// [`Scope::load`] on the result of a read already made.
+    pub(crate) fn loaded(
+        cx: &Cx,
+        path: &str,
+        read: Result<Arc<Content>, crate::repo::ReadError>,
+        section: Option<&SectionSpec>,
+    ) -> Result<(Arc<Content>, Scope), Blocked> {
+        let content = util::loaded(cx, path, read)?;
+        Scope::of(cx, path, content, section)
+    }
+
     /// [`Scope::load`] on content already read (an attachment).
     pub(crate) fn of(
         cx: &Cx,

@@ -86,19 +86,22 @@ impl GitObjectView {
                 _ => Item::Skip,
             })
             .collect();
-        let mut pairs = Vec::with_capacity(items.len());
+        // Collected in place: the files reuse the items' allocation (at a million
+        // entries a second list would be tens of megabytes).
         let mut links = Vec::new();
-        for item in items {
-            match item {
-                Item::File(entry, blob) => {
-                    if pairs.len() >= MAX_ENTRIES {
-                        return Err(too_many());
-                    }
-                    pairs.push((entry, blob));
+        let mut pairs: Vec<(Entry, Blob)> = items
+            .into_iter()
+            .filter_map(|item| match item {
+                Item::File(entry, blob) => Some((entry, blob)),
+                Item::Link(link) => {
+                    links.push(link);
+                    None
                 }
-                Item::Link(link) => links.push(link),
-                Item::Skip => {}
-            }
+                Item::Skip => None,
+            })
+            .collect();
+        if pairs.len() > MAX_ENTRIES {
+            return Err(too_many());
         }
         drop(index);
         submodule::expand(repo, &mut odb, links, prefix, &mut pairs)?;

@@ -26,11 +26,44 @@ enum Slot {
 /// Shards of the read cache: threads reading different files rarely wait on one lock.
 const SHARDS: usize = 16;
 
-/// Bytes of content the read cache keeps for later readers. Within it every file
-/// is read at most once per run; beyond it memory stays bounded whatever the
-/// size of the repository, and a file nobody holds any more is read again if a
-/// later check asks for it.
+/// Bytes of content a report keeps to quote findings from (and, before the files
+/// were judged in one pass, what the read cache kept).
 pub const CACHE_BUDGET: usize = 256 << 20;
+
+/// Bytes of content the read cache keeps for later readers. The files most checks
+/// judge are read in one pass that keeps nothing ([`passing`]); what is read on demand
+/// (a checklist, a ledger, a signed file: a few files named by policies) is kept within
+/// this, so each is read once. Beyond it memory stays bounded whatever the size of the
+/// repository, and a file nobody holds any more is read again if a later check asks.
+pub const KEEP_BUDGET: usize = 8 << 20;
+
+thread_local! {
+    /// Set while [`passing`] runs on this thread.
+    static PASSING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The content [`adopt`] hands to the read it makes on this thread.
+    static ADOPTED: std::cell::RefCell<Option<Arc<Content>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `read` (reads of views on this thread) so that the read cache keeps nothing of
+/// what it reads: for a pass over many files that uses each once and keeps only what it
+/// found. A file already in the cache is taken from it; a file read this way counts as
+/// read, and a later read of it reads it again.
+pub fn passing<R>(read: impl FnOnce() -> R) -> R {
+    let before = PASSING.with(|p| p.replace(true));
+    let r = read();
+    PASSING.with(|p| p.set(before));
+    r
+}
+
+/// Puts `content`, read by [`passing`] as entry `path` of `view`, into the read cache
+/// after all (e.g. a file with findings, which the report quotes), within
+/// [`CACHE_BUDGET`], instead of reading it again when asked for. The one read of
+/// `view` it makes takes `content` instead of reading.
+pub fn adopt(view: &dyn super::View, path: &str, content: Arc<Content>) {
+    ADOPTED.with(|a| *a.borrow_mut() = Some(content));
+    let _ = view.read(path);
+    ADOPTED.with(|a| a.borrow_mut().take());
+}
 
 /// Entries sorted by path (byte order of the names, deduplicated), each with the
 /// data its view needs to read it (`T`), and a cache of the reads made so far.
@@ -41,6 +74,8 @@ pub(crate) struct Listing<T> {
     read: [Mutex<HashMap<usize, Arc<OnceLock<Slot>>>>; SHARDS],
     /// Bytes the cache keeps, and how many it may.
     kept: AtomicUsize,
+    /// Bytes it keeps that [`adopt`] gave it.
+    adopted: AtomicUsize,
     budget: usize,
     /// Reads made (for tests of what a run touches).
     loads: AtomicUsize,
@@ -49,6 +84,8 @@ pub(crate) struct Listing<T> {
     bytes: AtomicU64,
     /// The folders of the entries, once asked for.
     dirs: OnceLock<Vec<String>>,
+    /// One bit per entry read by [`passing`] (and not kept), for the stats.
+    passed: Vec<AtomicU64>,
 }
 
 impl<T> Listing<T> {
@@ -58,22 +95,28 @@ impl<T> Listing<T> {
             pairs.sort_by(|a, b| a.0.path.cmp(&b.0.path));
         }
         // Only the same bytes twice (e.g. conflict stages) are one path: names are
-        // injective. Split and deduplicated in one pass.
-        let mut entries: Vec<Entry> = Vec::with_capacity(pairs.len());
+        // injective.
+        pairs.dedup_by(|later, earlier| later.0.path == earlier.0.path);
+        // The entries are collected in place, in the pairs' allocation: at a million
+        // entries a listing never needs room for both whole.
         let mut items = Vec::with_capacity(pairs.len());
-        for (e, t) in pairs {
-            if entries.last().is_some_and(|last| last.path == e.path) {
-                continue;
-            }
-            entries.push(e);
-            items.push(t);
-        }
+        let entries: Vec<Entry> = pairs
+            .into_iter()
+            .map(|(e, t)| {
+                items.push(t);
+                e
+            })
+            .collect();
         Listing {
+            passed: (0..entries.len().div_ceil(64))
+                .map(|_| AtomicU64::new(0))
+                .collect(),
             entries,
             items,
             read: std::array::from_fn(|_| Mutex::new(HashMap::new())),
             kept: AtomicUsize::new(0),
-            budget: CACHE_BUDGET,
+            adopted: AtomicUsize::new(0),
+            budget: KEEP_BUDGET,
             loads: AtomicUsize::new(0),
             contents: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
@@ -114,6 +157,24 @@ impl<T> Listing<T> {
                 path: String::new(),
             });
         };
+        if PASSING.with(std::cell::Cell::get) {
+            let cached = self.read[i % SHARDS]
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(&i)
+                .cloned();
+            if cached.is_none() {
+                self.loads.fetch_add(1, Ordering::Relaxed);
+                let c = load(entry, item)?;
+                self.contents.fetch_add(1, Ordering::Relaxed);
+                self.bytes
+                    .fetch_add(c.bytes().len() as u64, Ordering::Relaxed);
+                if let Some(w) = self.passed.get(i / 64) {
+                    w.fetch_or(1 << (i % 64), Ordering::Relaxed);
+                }
+                return Ok(c);
+            }
+        }
         loop {
             let cell = {
                 let mut shard = self.read[i % SHARDS]
@@ -123,6 +184,9 @@ impl<T> Listing<T> {
             };
             let mut fresh = None;
             let slot = cell.get_or_init(|| {
+                if let Some(c) = ADOPTED.with(|a| a.borrow_mut().take()) {
+                    return self.adopted(c);
+                }
                 self.loads.fetch_add(1, Ordering::Relaxed);
                 match load(entry, item) {
                     Ok(c) => {
@@ -159,6 +223,23 @@ impl<T> Listing<T> {
         }
     }
 
+    /// What the cache keeps of a content read by [`passing`] and adopted: itself
+    /// within [`CACHE_BUDGET`] (beyond [`KEEP_BUDGET`]: what a report quotes).
+    fn adopted(&self, c: Arc<Content>) -> Slot {
+        let size = c.bytes().len();
+        let fits = self
+            .adopted
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |k| {
+                k.checked_add(size).filter(|n| *n <= CACHE_BUDGET)
+            })
+            .is_ok();
+        if fits {
+            Slot::Kept(c)
+        } else {
+            Slot::Held(Arc::downgrade(&c))
+        }
+    }
+
     /// What the cache keeps of a content just read: itself within the budget.
     fn keep(&self, c: &Arc<Content>) -> Slot {
         let size = c.bytes().len();
@@ -189,7 +270,15 @@ impl<T> Listing<T> {
                     .map(|(i, _)| *i),
             );
         }
+        for (w, bits) in self.passed.iter().enumerate() {
+            let mut bits = bits.load(Ordering::Relaxed);
+            while bits != 0 {
+                read.push(w * 64 + bits.trailing_zeros() as usize);
+                bits &= bits - 1;
+            }
+        }
         read.sort_unstable();
+        read.dedup();
         ViewStats {
             listed: self.entries.len(),
             read: read.len(),
@@ -370,123 +459,5 @@ pub(crate) fn kind_of_git_mode(mode: u32) -> Option<EntryKind> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn listing(names: &[&str]) -> Listing<()> {
-        Listing::new(
-            names
-                .iter()
-                .map(|n| {
-                    let e = Entry {
-                        path: n.to_string(),
-                        kind: EntryKind::File,
-                        mode: 0o100644,
-                    };
-                    (e, ())
-                })
-                .collect(),
-        )
-    }
-
-    fn ten_bytes(_: &Entry, _: &()) -> Result<Arc<Content>, ReadError> {
-        Ok(Arc::new(Content::new(b"0123456789".to_vec())))
-    }
-
-    #[test]
-    fn within_the_budget_every_file_is_read_once() {
-        let l = listing(&["a", "b"]).with_budget(20);
-        let a = l.load(0, ten_bytes).unwrap();
-        drop(a);
-        let again = l.load(0, ten_bytes).unwrap();
-        let b = l.load(1, ten_bytes).unwrap();
-        assert_eq!(l.read_count(), 2);
-        assert!(Arc::ptr_eq(&again, &l.load(0, ten_bytes).unwrap()));
-        assert!(Arc::ptr_eq(&b, &l.load(1, ten_bytes).unwrap()));
-    }
-
-    #[test]
-    fn beyond_the_budget_content_lives_only_while_held() {
-        let l = listing(&["a", "b", "c"]).with_budget(10);
-        let a = l.load(0, ten_bytes).unwrap(); // kept: the budget is full
-        let b = l.load(1, ten_bytes).unwrap(); // held, not kept
-        assert_eq!(l.read_count(), 2);
-        // Held by someone: the same content, not read again.
-        assert!(Arc::ptr_eq(&b, &l.load(1, ten_bytes).unwrap()));
-        assert_eq!(l.read_count(), 2);
-        let weak = Arc::downgrade(&b);
-        drop(b);
-        // Nobody holds it: freed, and read again when asked for.
-        assert!(weak.upgrade().is_none());
-        let b2 = l.load(1, ten_bytes).unwrap();
-        assert_eq!(l.read_count(), 3);
-        assert_eq!(b2.bytes(), b"0123456789");
-        // The kept one is never read again.
-        drop(a);
-        let _ = l.load(0, ten_bytes).unwrap();
-        assert_eq!(l.read_count(), 3);
-        // Errors are kept (they are small).
-        let missing = |_: &Entry, _: &()| -> Result<Arc<Content>, ReadError> {
-            Err(ReadError::NotFound { path: "c".into() })
-        };
-        assert!(l.load(2, missing).is_err());
-        assert!(l.load(2, ten_bytes).is_err());
-        assert_eq!(l.read_count(), 4);
-    }
-
-    #[test]
-    fn path_rules() {
-        assert!(is_clean(b"a/b.txt"));
-        assert!(!is_clean(b""));
-        assert!(!is_clean(b"/a"));
-        assert!(!is_clean(b"a//b"));
-        assert!(!is_clean(b"a/../b"));
-        assert!(!is_clean(b"./a"));
-        assert!(!is_clean(b"a/"));
-        assert_eq!(under_prefix(b"a/b", b""), Some(&b"a/b"[..]));
-        assert_eq!(under_prefix(b"sub/b", b"sub"), Some(&b"b"[..]));
-        assert_eq!(under_prefix(b"subx/b", b"sub"), None);
-        assert_eq!(under_prefix(b"sub", b"sub"), None);
-        assert_eq!(join_prefix(b"sub", b"b"), b"sub/b".to_vec());
-        assert_eq!(join_prefix(b"", b"b"), b"b".to_vec());
-    }
-
-    #[test]
-    fn descends_only_toward_the_prefix() {
-        assert!(descends(b"a", b""));
-        assert!(descends(b"a", b"a/b"));
-        assert!(descends(b"a/b", b"a/b"));
-        assert!(descends(b"a/b/c", b"a/b"));
-        assert!(!descends(b"ab", b"a/b"));
-        assert!(!descends(b"a/bc", b"a/b"));
-        assert!(!descends(b"x", b"a"));
-    }
-
-    #[test]
-    fn names_are_injective_and_turn_back_into_bytes() {
-        let cases: &[(&[u8], &str)] = &[
-            (b"config/app.env", "config/app.env"),
-            (
-                "d\u{e9}j\u{e0}/\u{fffd}.env".as_bytes(),
-                "d\u{e9}j\u{e0}/\u{fffd}.env",
-            ),
-            (b"config/override\xFF.env", r"config/override\xFF.env"),
-            (br"config/override\xFF.env", r"config/override\\xFF.env"),
-            (br"v9\", r"v9\\"),
-            (b"\xC3(\xE9", r"\xC3(\xE9"),
-            (b"a\\\xFF", r"a\\\xFF"),
-        ];
-        for (bytes, name) in cases {
-            assert_eq!(path_string(bytes), *name);
-            assert_eq!(path_string_owned(bytes.to_vec()), *name);
-            assert_eq!(path_bytes(name).as_deref(), Some(*bytes), "{name}");
-        }
-        let names: std::collections::HashSet<String> =
-            cases.iter().map(|(b, _)| path_string(b)).collect();
-        assert_eq!(names.len(), cases.len());
-        // Forms no path has: they name nothing.
-        for bad in [r"\x41", r"a\", r"\q", r"\xff", r"\xF", r"\xC3\xA9"] {
-            assert_eq!(path_bytes(bad), None, "{bad}");
-        }
-    }
-}
+#[path = "listing_tests.rs"]
+mod tests;

@@ -3,8 +3,9 @@
 //! Checks never touch `std::fs` or git2 directly: they ask a [`View`]. Three
 //! sources implement it: the working tree (tracked files plus untracked files
 //! git does not ignore, as on disk, with their exact permission bits), the index
-//! (staged blobs and git modes) and the tree of any commit. Every file is read at
-//! most once per run and shared behind an [`Arc`]. Content is bytes as stored: on
+//! (staged blobs and git modes) and the tree of any commit. What is read on demand
+//! is shared behind an [`Arc`] from a small cache; a pass over many files reads them
+//! in passing ([`passing`]), keeping nothing. Content is bytes as stored: on
 //! disk for the working tree, the blob for index and commits (no CRLF or other
 //! git filters applied either way).
 //!
@@ -38,7 +39,7 @@ mod worktree;
 pub use branch::Branches;
 pub use content::Content;
 pub use diff::{Change, ChangeStatus, Diff};
-pub use listing::CACHE_BUDGET;
+pub use listing::{CACHE_BUDGET, KEEP_BUDGET, adopt, passing};
 pub use stats::{RunStats, ViewStats};
 pub use touched::Touched;
 pub use tracked::tracked;
@@ -184,8 +185,9 @@ pub trait View: Send + Sync {
     fn entry(&self, path: &str) -> Option<&Entry> {
         self.position(path).and_then(|i| self.entries().get(i))
     }
-    /// The content of the regular file at `path`, read at most once per run: every
-    /// later call (from any thread) returns the same `Arc`, or the same error.
+    /// The content of the regular file at `path`: while the read cache keeps it (see
+    /// [`KEEP_BUDGET`], [`passing`]), every later call (from any thread) returns the
+    /// same `Arc`, or the same error.
     /// A path the view does not list is `NotFound` (working tree: `Outside` when it
     /// lies below a symlinked folder or is not a clean relative path).
     fn read(&self, path: &str) -> Result<Arc<Content>, ReadError>;

@@ -16,8 +16,8 @@ pub struct ViewStats {
     pub listed: usize,
     /// Distinct files whose content was read.
     pub read: usize,
-    /// Reads made: more than `read` only when a file freed beyond the read cache's
-    /// budget was asked for again.
+    /// Reads made: more than `read` only when a file was asked for again after it was
+    /// freed (read in passing, or beyond the read cache's budget).
     pub reads: usize,
     /// Bytes of content read, over all reads.
     pub bytes: u64,

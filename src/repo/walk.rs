@@ -62,10 +62,86 @@ struct Walk<'a> {
     root: &'a Root,
     prefix: &'a [u8],
     /// Index paths (all stages), sorted, with the commit of a gitlink.
-    tracked: Vec<(Vec<u8>, Option<git2::Oid>)>,
+    tracked: Tracked,
     /// `info/exclude` above `core.excludesFile`.
     global: Gitignore,
     ignore_case: bool,
+}
+
+/// The index's paths, each once, sorted, in one buffer (a path costs its bytes and one
+/// offset, not an allocation: at a million files this is what the walk holds longest).
+struct Tracked {
+    bytes: Vec<u8>,
+    /// Where each path ends in `bytes`.
+    ends: Vec<usize>,
+    /// The commit of each gitlink, by path index, sorted.
+    gitlinks: Vec<(usize, git2::Oid)>,
+}
+
+impl Tracked {
+    /// From index paths (all stages); a path listed twice is one, a gitlink if either is.
+    fn new(mut paths: Vec<(&[u8], Option<git2::Oid>)>) -> Tracked {
+        if !paths.is_sorted_by(|a, b| a.0 <= b.0) {
+            paths.sort_by(|a, b| a.0.cmp(b.0));
+        }
+        let mut t = Tracked {
+            bytes: Vec::with_capacity(paths.iter().map(|(p, _)| p.len()).sum()),
+            ends: Vec::with_capacity(paths.len()),
+            gitlinks: Vec::new(),
+        };
+        let mut last: Option<&[u8]> = None;
+        for (path, gitlink) in paths {
+            if last != Some(path) {
+                t.bytes.extend_from_slice(path);
+                t.ends.push(t.bytes.len());
+                last = Some(path);
+            }
+            let i = t.ends.len() - 1;
+            if let Some(oid) = gitlink
+                && t.gitlinks.last().is_none_or(|(j, _)| *j != i)
+            {
+                t.gitlinks.push((i, oid));
+            }
+        }
+        t
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, i: usize) -> &[u8] {
+        let start = match i.checked_sub(1) {
+            Some(j) => self.ends.get(j).copied().unwrap_or_default(),
+            None => 0,
+        };
+        let end = self.ends.get(i).copied().unwrap_or(start);
+        self.bytes.get(start..end).unwrap_or_default()
+    }
+
+    /// The index of `full`, if tracked.
+    fn find(&self, full: &[u8]) -> Option<usize> {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.get(mid).cmp(full) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
+    fn gitlink(&self, i: usize) -> Option<git2::Oid> {
+        let at = self.gitlinks.binary_search_by_key(&i, |(j, _)| *j).ok()?;
+        self.gitlinks.get(at).map(|(_, oid)| *oid)
+    }
+
+    /// Every path with the commit of a gitlink, in order.
+    fn iter(&self) -> impl Iterator<Item = (&[u8], Option<git2::Oid>)> {
+        (0..self.len()).map(|i| (self.get(i), self.gitlink(i)))
+    }
 }
 
 /// What reading one folder gives: paths to list, folders to read next.
@@ -90,23 +166,15 @@ pub(crate) fn list(
         .and_then(|mut c| c.snapshot())
         .map_err(git_err)?;
     let ignore_case = config.get_bool("core.ignorecase").unwrap_or(false);
-    let mut tracked: Vec<(Vec<u8>, Option<git2::Oid>)> = Vec::new();
     let index = index_file::read(repo, prefix)?;
-    for e in index.iter() {
-        if under_prefix(e.path, prefix).is_some() || descends(e.path, prefix) {
-            let gitlink = (e.mode & 0o170000 == 0o160000).then_some(e.oid);
-            tracked.push((e.path.to_vec(), gitlink));
-        }
-    }
+    let tracked = Tracked::new(
+        index
+            .iter()
+            .filter(|e| under_prefix(e.path, prefix).is_some() || descends(e.path, prefix))
+            .map(|e| (e.path, (e.mode & 0o170000 == 0o160000).then_some(e.oid)))
+            .collect(),
+    );
     drop(index);
-    tracked.sort_by(|a, b| a.0.cmp(&b.0));
-    tracked.dedup_by(|later, earlier| {
-        let same = later.0 == earlier.0;
-        if same {
-            earlier.1 = earlier.1.or(later.1);
-        }
-        same
-    });
     let walk = Walk {
         root,
         prefix,
@@ -114,8 +182,10 @@ pub(crate) fn list(
         global: global_rules(repo, &config, root.path(), ignore_case),
         ignore_case,
     };
-    let mut found = walk.untracked_and_seen()?;
-    found.sort_by(|a, b| a.full.cmp(&b.full));
+    let mut found = walk.untracked_and_seen(walk.tracked.len())?;
+    // Every path once (each folder is read once): in place, without a stable sort's
+    // scratch copy.
+    found.sort_unstable_by(|a, b| a.full.cmp(&b.full));
     let mut more = walk.tracked_unseen(&found)?;
     found.append(&mut more);
     if found.len() > MAX_ENTRIES {
@@ -127,26 +197,30 @@ pub(crate) fn list(
 impl Walk<'_> {
     fn is_tracked(&self, full: &[u8]) -> Option<bool> {
         self.tracked
-            .binary_search_by(|(p, _)| p.as_slice().cmp(full))
-            .ok()
-            .and_then(|i| self.tracked.get(i))
-            .map(|(_, gitlink)| gitlink.is_some())
+            .find(full)
+            .map(|i| self.tracked.gitlink(i).is_some())
     }
 
     /// The walk: every path it reaches that is listed (tracked, or untracked and
     /// not ignored).
-    fn untracked_and_seen(&self) -> Result<Vec<Found>, OpenError> {
+    /// `expected`: how many paths it will likely find (the tracked ones).
+    fn untracked_and_seen(&self, expected: usize) -> Result<Vec<Found>, OpenError> {
         let mut level = vec![Dir {
             rel: Vec::new(),
             rules: None,
         }];
-        let mut found = Vec::new();
+        let mut found = Vec::with_capacity(expected.min(MAX_ENTRIES));
         while !level.is_empty() {
             let results: Vec<Result<DirRead, OpenError>> =
                 level.par_iter().map(|d| self.read_dir(d)).collect();
             level = Vec::new();
             for r in results {
                 let (mut files, mut dirs) = r?;
+                // Beyond the tracked files (a few untracked ones), grow by an eighth,
+                // not twice the size.
+                if found.len() + files.len() > found.capacity() {
+                    found.reserve_exact(files.len().max(found.capacity() / 8));
+                }
                 found.append(&mut files);
                 level.append(&mut dirs);
                 if found.len() > MAX_ENTRIES {
@@ -256,7 +330,7 @@ impl Walk<'_> {
         let mut dirs = HashMap::new();
         let mut out = Vec::new();
         let root = self.root.path();
-        for (full, gitlink) in &self.tracked {
+        for (full, gitlink) in self.tracked.iter() {
             if gitlink.is_none() && under_prefix(full, self.prefix).is_none()
                 || !is_clean(full)
                 || full.split(|b| *b == b'/').any(is_dot_git_bytes)
@@ -277,10 +351,10 @@ impl Walk<'_> {
             };
             if let Some((kind, mode)) = kind_and_mode(&meta, gitlink.is_some()) {
                 out.push(Found {
-                    full: full.clone(),
+                    full: full.to_vec(),
                     kind,
                     mode,
-                    commit: *gitlink,
+                    commit: gitlink,
                 });
             }
         }

@@ -42,6 +42,7 @@ pub(crate) fn base_findings(
         diff: None,
         attachments: cx.attachments,
         selection: None,
+        scan: None,
     };
     let mut outcomes = crate::engine::evaluate(set, &base_cx).ok()?;
     super::waive::apply(set, &mut outcomes, cx.now);

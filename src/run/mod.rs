@@ -194,6 +194,7 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
         diff: opened.diff.as_ref(),
         attachments: &attachments,
         selection: None,
+        scan: None,
     };
     // With --base, the `latest_dir` and `data` variables the change moves.
     let moved = match &opened.trusted {

@@ -50,6 +50,7 @@ mod policy_errors;
 mod precommit;
 mod reference;
 mod sarif;
+mod scan;
 mod sections;
 mod signature;
 mod stages;

@@ -1,0 +1,131 @@
+//! The one pass over the files: checks that judge each file on their own (`encoding`,
+//! `matches`, `not_matches`) share one read of every file, a check that reads a file by
+//! name (`checklist`), a `not:` that says where its check held and the report's quote
+//! reuse it, and a file only a policy that is not judged selects is
+//! never a reason to fail the run.
+
+use crate::common::*;
+use serde_json::json;
+
+const THREE_KINDS: &str = "version: 1
+policies:
+  - id: ENC
+    title: utf-8
+    check:
+      encoding: {files: 'docs/*.md'}
+  - id: HAS
+    title: a title
+    check:
+      matches: {files: 'docs/*.md', patterns: '^# '}
+  - id: NO
+    title: no TODO
+    check:
+      not_matches: {files: ['docs/*.md', docs/list.md], patterns: TODO}
+  - id: LIST
+    title: ticked
+    check:
+      checklist: {file: docs/list.md}
+  - id: NOT
+    title: not a
+    check:
+      not: {matches: {files: 'docs/a*.md', patterns: '^# A'}}
+";
+
+#[test]
+fn files_several_kinds_select_are_read_once() {
+    let repo = Repo::new();
+    repo.write("docs/a.md", "# A\n")
+        .write("docs/b.md", "# B\nTODO\n")
+        .write("docs/list.md", "# L\n- [x] done\n")
+        .write("other.txt", "TODO\n")
+        .commit_all("c");
+    let bytes = ["# A\n", "# B\nTODO\n", "# L\n- [x] done\n"]
+        .iter()
+        .map(|s| s.len())
+        .sum::<usize>();
+    for mode in [&[][..], &["--staged"], &["--rev", "HEAD"]] {
+        let mut args = vec!["--stats=paths"];
+        args.extend_from_slice(mode);
+        let r = repo.check_yaml(THREE_KINDS, &args);
+        assert_eq!(r.code, 1, "{mode:?}: {}{}", r.stdout, r.stderr);
+        // `not:` says where its check held: from the same one read.
+        assert_eq!(
+            r.findings(),
+            [
+                f("NOT", "docs/a.md", Some(1)),
+                f("NO", "docs/b.md", Some(2))
+            ],
+            "{mode:?}"
+        );
+        for id in ["ENC", "HAS", "LIST"] {
+            assert_eq!(r.status(id), "pass", "{mode:?} {id}");
+        }
+        assert_eq!(
+            r.json()["stats"]["checked"],
+            json!({"listed": 4, "read": 3, "reads": 3, "bytes": bytes,
+                   "paths": ["docs/a.md", "docs/b.md", "docs/list.md"]}),
+            "{mode:?}"
+        );
+    }
+}
+
+/// Removes the object of `path` at HEAD: reading it is a git error (exit 2).
+fn break_object(repo: &Repo, path: &str) {
+    let oid = repo.git(&["rev-parse", &format!("HEAD:{path}")]);
+    let oid = oid.trim();
+    let loose = repo
+        .path()
+        .join(".git/objects")
+        .join(&oid[..2])
+        .join(&oid[2..]);
+    std::fs::remove_file(loose).unwrap();
+}
+
+#[test]
+fn an_unreadable_file_only_an_unjudged_check_selects_does_not_fail_the_run() {
+    let repo = Repo::new();
+    repo.write("ok.md", "ok\n")
+        .write("broken/x.md", "x\n")
+        .commit_all("c");
+    break_object(&repo, "broken/x.md");
+    // Its precondition does not hold: skipped, nothing of it read.
+    let skipped = "version: 1
+policies:
+  - id: SKIPPED
+    title: t
+    when: {exists: nope.txt}
+    check:
+      encoding: {files: 'broken/*.md'}
+  - id: OK
+    title: t
+    check:
+      matches: {files: ok.md, patterns: ok}
+";
+    let r = repo.check_yaml(skipped, &["--rev", "HEAD", "--stats=paths"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.status("SKIPPED"), "skip");
+    assert_eq!(r.json()["stats"]["checked"]["paths"], json!(["ok.md"]));
+    // An alternative that is never needed: the first one holds.
+    let unneeded = "version: 1
+policies:
+  - id: EITHER
+    title: t
+    check:
+      any:
+        - matches: {files: ok.md, patterns: ok}
+        - not_matches: {files: 'broken/*.md', patterns: x}
+";
+    let r = repo.check_yaml(unneeded, &["--rev", "HEAD"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.status("EITHER"), "pass");
+    // Judged, the same file ends the run: could not judge is never a pass.
+    let judged = skipped.replace("    when: {exists: nope.txt}\n", "");
+    let r = repo.check_yaml(&judged, &["--rev", "HEAD"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("relgate: error: cannot evaluate: git error on broken/x.md: "),
+        "{}",
+        r.stderr
+    );
+}
