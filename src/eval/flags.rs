@@ -11,6 +11,7 @@ use super::vars::Vars;
 use crate::eval::EvalError;
 use crate::lang::pattern::GlobSet;
 use crate::parse::assign::{self, FlagState};
+use crate::parse::narrow::Narrower;
 use crate::repo::{EntryKind, ReadError, View};
 use rayon::prelude::*;
 
@@ -136,9 +137,10 @@ impl FlagDef {
             .collect();
         // Files are parsed in parallel; results are merged in path order, so the
         // facts do not depend on the thread count.
+        let narrower = Narrower::new(&self.name);
         let per_file: Vec<Result<FileFacts, EvalError>> = selected
             .par_iter()
-            .map(|(_, path, format)| self.scan_file(view, path, *format))
+            .map(|(_, path, format)| self.scan_file(view, &narrower, path, *format))
             .collect();
         let mut facts = FlagFacts {
             def: self.clone(),
@@ -172,6 +174,7 @@ impl FlagDef {
     fn scan_file(
         &self,
         view: &dyn View,
+        narrower: &Narrower<'_>,
         path: &str,
         format: assign::ConfigFormat,
     ) -> Result<FileFacts, EvalError> {
@@ -193,7 +196,7 @@ impl FlagDef {
             Err(err) => return Ok(fail(None, None, err.to_string(), false)),
         };
         // A file whose bytes cannot spell the name cannot assign it: not parsed.
-        if !crate::parse::narrow::Narrower::new(&self.name).could_assign(format, content.bytes()) {
+        if !narrower.could_assign(format, content.bytes()) {
             return Ok(FileFacts {
                 assignments: Vec::new(),
                 failure: None,
