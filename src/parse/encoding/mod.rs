@@ -336,21 +336,24 @@ fn could_start(a: char, b: char) -> bool {
 /// continuation byte is followed by a lead byte, which is where this looks.
 fn could_have_mojibake(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let mut from = 0;
-    while let Some(i) = bytes[from..]
-        .windows(2)
-        .position(|w| matches!(w, [0x80..=0xBF, 0xC0..=0xFF]))
-    {
-        let at = from + i + 1;
-        // `at` starts a character (a lead byte); the one before it ends at `at`.
-        let before = text[..at].chars().next_back();
-        let after = text[at..].chars().next();
-        if let (Some(a), Some(b)) = (before, after)
-            && could_start(a, b)
-        {
-            return true;
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        // No pair starts in ASCII: skipped 16 bytes at a time.
+        if bytes.get(i..i + 16).is_some_and(<[u8]>::is_ascii) {
+            i += 16;
+            continue;
         }
-        from = at;
+        if matches!((bytes[i], bytes[i + 1]), (0x80..=0xBF, 0xC0..=0xFF)) {
+            // `i + 1` starts a character (a lead byte); the one before it ends there.
+            let before = text[..=i].chars().next_back();
+            let after = text[i + 1..].chars().next();
+            if let (Some(a), Some(b)) = (before, after)
+                && could_start(a, b)
+            {
+                return true;
+            }
+        }
+        i += 1;
     }
     false
 }
