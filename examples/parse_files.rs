@@ -40,7 +40,9 @@ fn run() {
         .filter_map(|p| {
             let format = config_format_for_path(p)?;
             let bytes = std::fs::read(std::path::Path::new(dir).join(p)).ok()?;
-            narrower.could_assign(format, &bytes).then(|| (format, String::from_utf8(bytes).ok()))
+            narrower
+                .could_assign(format, &bytes)
+                .then(|| (format, String::from_utf8(bytes).ok()))
         })
         .filter_map(|(format, text)| Some((format, text?)))
         .collect();
