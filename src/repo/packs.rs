@@ -43,6 +43,8 @@ struct Pack {
 
 /// What one reading thread owns: its zlib stream, its kept bases, and buffers.
 pub(super) struct Reader {
+    /// The pack that held the last object located.
+    last: usize,
     inflate: gix_zlib::Inflate,
     bases: Bases,
     chain: Vec<Entry>,
@@ -97,7 +99,12 @@ impl Packs {
     /// Where `oid` is packed, with its kind and size; `None` when no pack opened
     /// here has it, or its header does not decode here.
     pub(super) fn locate(&self, r: &mut Reader, oid: &gix_hash::oid) -> Option<Located> {
-        self.packs.iter().enumerate().find_map(|(pack, p)| {
+        // The pack of the last object first: a repository that was fetched into
+        // many times has many packs, and neighbouring files are mostly in one.
+        let first = r.last;
+        let others = (0..self.packs.len()).filter(move |&i| i != first);
+        std::iter::once(first).chain(others).find_map(|pack| {
+            let p = self.packs.get(pack)?;
             let entry = p.base(oid)?;
             let (kind, size) = match entry.header.as_kind() {
                 Some(kind) => (kind, entry.decompressed_size),
@@ -113,6 +120,7 @@ impl Packs {
                     (h.kind, h.object_size)
                 }
             };
+            r.last = pack;
             Some(Located {
                 pack,
                 entry,
@@ -203,6 +211,7 @@ impl Pack {
 impl Reader {
     pub(super) fn new() -> Self {
         Reader {
+            last: 0,
             inflate: gix_zlib::Inflate::default(),
             bases: Bases::new(),
             chain: Vec::new(),
@@ -366,5 +375,39 @@ mod tests {
             Err(ReadError::TooLarge { size: s, .. }) if s == size
         ));
         assert_eq!(read(&limited, 0).unwrap().len(), want[0].len() + 1);
+    }
+
+    /// Objects spread over several packs (a repository fetched into without a
+    /// repack) are found in each, whichever pack held the one before.
+    #[test]
+    fn objects_in_several_packs() {
+        let t = TestRepo::new();
+        let mut ids = Vec::new();
+        for v in 0..4 {
+            t.write(&format!("f{v}.txt"), &format!("file {v}\n").repeat(50));
+            t.commit_all(&format!("v{v}"));
+            // Packs what is loose: one more pack per commit.
+            t.git(&["repack", "-dq"]);
+            ids.push(t.git(&["rev-parse", &format!("HEAD:f{v}.txt")]));
+        }
+        let dir = std::fs::read_dir(t.abs(".git/objects/pack")).unwrap();
+        let count = dir
+            .filter(|e| {
+                let path = e.as_ref().unwrap().path();
+                path.extension().is_some_and(|x| x == "idx")
+            })
+            .count();
+        assert_eq!(count, 4);
+        let packs = super::Packs::open(&t.abs(".git/objects"));
+        let mut r = super::Reader::new();
+        let mut out = Vec::new();
+        for i in [3, 0, 2, 1, 1, 3] {
+            let oid = gix_hash::ObjectId::from_hex(ids[i].as_bytes()).unwrap();
+            let at = packs.locate(&mut r, &oid).unwrap();
+            packs.decode(&mut r, &at, &mut out).unwrap();
+            assert_eq!(out, format!("file {i}\n").repeat(50).into_bytes());
+        }
+        let absent = gix_hash::ObjectId::from_hex(&[b'1'; 40]).unwrap();
+        assert!(packs.locate(&mut r, &absent).is_none());
     }
 }
