@@ -11,6 +11,7 @@ use super::vars::Vars;
 use crate::eval::EvalError;
 use crate::lang::pattern::GlobSet;
 use crate::parse::assign::{self, FlagState};
+use crate::parse::narrow::Narrower;
 use crate::repo::{EntryKind, ReadError, View};
 use rayon::prelude::*;
 
@@ -137,9 +138,10 @@ impl FlagDef {
         // Files are parsed in parallel; results are merged in path order, so the
         // facts do not depend on the thread count.
         // Only what is not empty is collected: most config files never assign the flag.
+        let narrower = Narrower::new(&self.name);
         let per_file: Vec<Result<FileFacts, EvalError>> = selected
             .par_iter()
-            .map(|(_, path, format)| self.scan_file(view, path, *format))
+            .map(|(_, path, format)| self.scan_file(view, &narrower, path, *format))
             .filter(|f| !matches!(f, Ok(f) if f.assignments.is_empty() && f.failure.is_none()))
             .collect();
         let mut facts = FlagFacts {
@@ -174,6 +176,7 @@ impl FlagDef {
     fn scan_file(
         &self,
         view: &dyn View,
+        narrower: &Narrower<'_>,
         path: &str,
         format: assign::ConfigFormat,
     ) -> Result<FileFacts, EvalError> {
@@ -196,7 +199,7 @@ impl FlagDef {
             Err(err) => return Ok(fail(None, None, err.to_string(), false)),
         };
         // A file whose bytes cannot spell the name cannot assign it: not parsed.
-        if !crate::parse::narrow::Narrower::new(&self.name).could_assign(format, content.bytes()) {
+        if !narrower.could_assign(format, content.bytes()) {
             return Ok(FileFacts {
                 assignments: Vec::new(),
                 failure: None,

@@ -25,6 +25,7 @@ mod listing;
 pub mod memory;
 mod object;
 mod odb;
+mod packs;
 mod safe_open;
 mod stats;
 mod submodule;
