@@ -16,6 +16,10 @@ if [[ -z ${RELGATE:-} ]]; then
   (cd "$here" && cargo build --release --quiet)
   RELGATE=$here/target/release/relgate
 fi
+# The runs happen in a scratch folder: a relative path is made absolute first.
+if [[ $RELGATE == */* && $RELGATE != /* ]]; then
+  RELGATE=$PWD/$RELGATE
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"

@@ -163,6 +163,11 @@ pub struct CheckArgs {
     /// Compare against REV (merge base): enables change-scoped policies; policies are read from the base
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
+    /// Only findings the change brings count toward the exit code and --fail-on; those the
+    /// base already had are reported as pre-existing. Against --base, else HEAD (--staged,
+    /// the working tree); --rev needs --base
+    #[arg(long)]
+    pub new_only: bool,
     /// A policy file or folder (repeatable); default: .relgate/ of the repository
     #[arg(long = "policies", value_name = "PATH")]
     pub policies: Vec<PathBuf>,

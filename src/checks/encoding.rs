@@ -72,10 +72,11 @@ impl Check for Encoding {
         }
         // Files the engine's pass did not judge are read and scanned in parallel
         // (thousands of docs would otherwise be the run's longest serial stretch); hits
-        // keep path order.
+        // keep path order (only files with hits are collected).
         let per_file: Vec<Result<Vec<Hit>, EvalError>> = paths
             .par_iter()
             .map(|path| scanned::judge(cx, self, path))
+            .filter(|h| !matches!(h, Ok(h) if h.is_empty()))
             .collect();
         for h in per_file {
             hits.extend(h?);

@@ -13,6 +13,7 @@ use crate::lang::pattern::{GlobSet, RegexT, SectionSpec};
 use crate::lang::template::{Template, no_escape};
 use crate::parse::markdown::searched;
 use crate::repo::{Content, ReadError};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 pub(super) static SPEC: KindSpec = KindSpec {
@@ -159,15 +160,21 @@ impl TextScan {
     }
 
     /// The paths to search and the hits of selection (missing files, too few files).
-    pub(super) fn select(&self, cx: &Cx) -> Result<(Vec<String>, Vec<Hit>), EvalError> {
+    pub(super) fn select<'v>(
+        &self,
+        cx: &Cx<'v>,
+    ) -> Result<(Vec<Cow<'v, str>>, Vec<Hit>), EvalError> {
         if let Some(name) = &self.attachment {
-            return Ok((vec![format!("{}{name}", attach::PREFIX)], Vec::new()));
+            return Ok((
+                vec![Cow::Owned(format!("{}{name}", attach::PREFIX))],
+                Vec::new(),
+            ));
         }
         let (paths, mut hits) = select(cx, &self.files)?;
         if hits.is_empty() {
             hits.extend(too_few(cx, &self.files, paths.len(), self.min_files)?);
         }
-        Ok((paths, hits))
+        Ok((paths.into_iter().map(Cow::Borrowed).collect(), hits))
     }
 
     /// The content of `path` (from [`TextScan::select`]) with its scope: from `read`

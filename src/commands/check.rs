@@ -14,6 +14,19 @@ pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
         let _ = writeln!(io.err, "relgate: error: {m}");
         return Err(Error::Usage);
     }
+    // A commit has no "before" of its own: which base its findings are new against
+    // must be said.
+    if args.new_only && args.rev.is_some() && args.base.is_none() {
+        let _ = writeln!(
+            io.err,
+            "relgate: error: --new-only with --rev needs --base: the findings are new against which revision?"
+        );
+        let _ = writeln!(
+            io.err,
+            "  help: add --base BRANCH (the branch the change goes into, e.g. --base origin/main); --staged and the working tree compare with HEAD"
+        );
+        return Err(Error::Usage);
+    }
     // With --base, the run decides in the base which `.relgate/` governs PATH: the
     // change's disk must not.
     let discover = args.policies.is_empty() && args.packs.is_empty() && args.base.is_none();
@@ -40,6 +53,7 @@ pub(crate) fn run(args: &CheckArgs, io: &mut Io) -> Outcome {
         offline: args.offline,
         stages: args.stages.stages(),
         stats: args.stats.map(|d| d == crate::cli::StatsDetail::Paths),
+        new_only: args.new_only,
     };
     let attest = args.format == report::Format::Attestation
         || args
@@ -145,7 +159,13 @@ fn write_report(
             report::render(report, args.format, &opts, &mut buf)?;
             write_file(path, &buf)?;
         }
-        None => report::render(report, args.format, &opts, io.out)?,
+        None => {
+            // Standard output writes each line as it comes (`LineWriter`): buffered
+            // here, a long report is a few large writes instead of one per line.
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, &mut *io.out);
+            report::render(report, args.format, &opts, &mut out)?;
+            std::io::Write::flush(&mut out)?;
+        }
     }
     let opts = RenderOptions {
         color: false,

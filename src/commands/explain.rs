@@ -56,6 +56,11 @@ pub(crate) fn run(args: &ExplainArgs, io: &mut Io) -> Outcome {
             p.tags.join(", ")
         ));
     }
+    if !p.baseline {
+        s.push_str(
+            "baseline:  false (judged whole: pre-existing findings count under --new-only)\n",
+        );
+    }
     if let Some(u) = &p.url {
         s.push_str(&format!("docs:      {u}\n"));
     }
@@ -161,6 +166,7 @@ fn policy_json(set: &PolicySet, p: &crate::policy::Policy) -> serde_json::Value 
         "defined": {"file": p.origin.file, "line": p.origin.line, "column": p.origin.column},
         "url": p.url,
         "tags": p.tags,
+        "baseline": p.baseline,
         "for_each": p.for_each.as_ref().map(for_each_line),
         "description": p.description.as_deref().map(str::trim),
         "when": p.when.as_ref().map(outline),

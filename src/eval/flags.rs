@@ -15,6 +15,7 @@ use super::vars::Vars;
 use crate::eval::EvalError;
 use crate::lang::pattern::GlobSet;
 use crate::parse::assign::{self, FlagState};
+use crate::parse::narrow::Narrower;
 use crate::repo::{EntryKind, ReadError, View};
 use rayon::prelude::*;
 
@@ -170,7 +171,12 @@ fn reused(
         .partition_point(|x| x.path.as_str() <= path);
     Some(FileFacts {
         assignments: head.assignments.get(from..to)?.to_vec(),
-        failure: head.failures.iter().find(|f| f.path == path).cloned(),
+        // At most one per file, in path order too.
+        failure: head
+            .failures
+            .get(head.failures.partition_point(|f| f.path.as_str() < path))
+            .filter(|f| f.path == path)
+            .cloned(),
     })
 }
 
@@ -203,15 +209,17 @@ impl FlagDef {
             .collect();
         // Files are parsed in parallel; results are merged in path order, so the
         // facts do not depend on the thread count.
+        // Only what is not empty is collected: most config files never assign the flag.
+        let narrower = Narrower::new(&self.name);
         let per_file: Vec<Result<FileFacts, EvalError>> = selected
             .par_iter()
-            .map(|(i, path, format)| {
-                let reused = prior.and_then(|p| reused(self, view, *i, p));
-                match reused {
+            .map(
+                |(i, path, format)| match prior.and_then(|p| reused(self, view, *i, p)) {
                     Some(facts) => Ok(facts),
-                    None => self.scan_file(view, path, *format),
-                }
-            })
+                    None => self.scan_file(view, &narrower, path, *format),
+                },
+            )
+            .filter(|f| !matches!(f, Ok(f) if f.assignments.is_empty() && f.failure.is_none()))
             .collect();
         let mut facts = FlagFacts {
             def: self.clone(),
@@ -245,6 +253,7 @@ impl FlagDef {
     fn scan_file(
         &self,
         view: &dyn View,
+        narrower: &Narrower<'_>,
         path: &str,
         format: assign::ConfigFormat,
     ) -> Result<FileFacts, EvalError> {
@@ -267,7 +276,7 @@ impl FlagDef {
             Err(err) => return Ok(fail(None, None, err.to_string(), false)),
         };
         // A file whose bytes cannot spell the name cannot assign it: not parsed.
-        if !crate::parse::narrow::Narrower::new(&self.name).could_assign(format, content.bytes()) {
+        if !narrower.could_assign(format, content.bytes()) {
             return Ok(FileFacts {
                 assignments: Vec::new(),
                 failure: None,

@@ -6,17 +6,21 @@ use crate::repo::{Content, EntryKind, ReadError};
 use rayon::prelude::*;
 use std::sync::Arc;
 
-/// The files a glob list selects (sorted, excludes applied), and one hit per
-/// literal path that does not exist.
-pub(crate) fn select(cx: &Cx, globs: &GlobSet) -> Result<(Vec<String>, Vec<Hit>), EvalError> {
+/// The files a glob list selects (sorted, excludes applied; names borrowed from the
+/// view, not copied), and one hit per literal path that does not exist.
+pub(crate) fn select<'v>(
+    cx: &Cx<'v>,
+    globs: &GlobSet,
+) -> Result<(Vec<&'v str>, Vec<Hit>), EvalError> {
     let set = globs.render(cx)?;
-    let entries = cx.view.entries();
-    let mut literal = Vec::new();
+    let view: &'v dyn crate::repo::View = cx.view;
+    let entries = view.entries();
+    let mut literal: Vec<&'v str> = Vec::new();
     let mut missing = Vec::new();
     for pat in &set.include {
         if pat.glob.is_none() {
-            match cx.view.entry(&pat.text) {
-                Some(_) if !set.excluded(&pat.text) => literal.push(pat.text.clone()),
+            match view.entry(&pat.text) {
+                Some(e) if !set.excluded(&pat.text) => literal.push(e.path.as_str()),
                 Some(_) => {}
                 None => missing.push(Hit::at(missing_message(cx, &pat.text), At::file(&pat.text))),
             }
@@ -36,11 +40,11 @@ pub(crate) fn select(cx: &Cx, globs: &GlobSet) -> Result<(Vec<String>, Vec<Hit>)
     let globbed = matched
         .iter()
         .filter_map(|i| entries.get(*i))
-        .map(|e| e.path.clone());
-    let paths: Vec<String> = if literal.is_empty() {
+        .map(|e| e.path.as_str());
+    let paths: Vec<&'v str> = if literal.is_empty() {
         globbed.collect()
     } else {
-        let mut all: Vec<String> = literal.iter().cloned().chain(globbed).collect();
+        let mut all: Vec<&'v str> = literal.iter().copied().chain(globbed).collect();
         all.sort();
         all.dedup();
         all

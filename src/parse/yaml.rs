@@ -28,7 +28,6 @@ fn options(duplicates: bool) -> serde_saphyr::Options {
     options.null_as_string = true;
     options.non_finite_float_policy = serde_saphyr::options::NonFiniteFloatPolicy::PassThrough;
     options.with_snippet = false;
-    options.emit_comments = false;
     // Tighter than the default million: an alias bomb stays small in memory.
     options.alias_limits.max_total_replayed_events = 200_000;
     // A `!!binary` scalar is its base64 text, never the bytes it encodes: a

@@ -90,6 +90,7 @@ fn load_policy(lx: &mut LoadCx, node: &Value) -> Option<Policy> {
     let help = f.text("help");
     let url = f.string("url");
     let waivable = f.bool("waivable");
+    let baseline = f.bool("baseline");
     let for_each = load_for_each(&mut f);
     let tags_node = f.node("tags");
     let tags = f.names("tags").unwrap_or_default();
@@ -146,6 +147,7 @@ fn load_policy(lx: &mut LoadCx, node: &Value) -> Option<Policy> {
             column: node.span.column,
         },
         waivable: waivable.unwrap_or(true),
+        baseline: baseline.unwrap_or(true),
         vars,
         tags,
         for_each,

@@ -67,6 +67,9 @@ pub struct Policy {
     pub origin: Origin,
     /// `waivable: false`: no waiver may cover this policy.
     pub waivable: bool,
+    /// `baseline: false`: judged whole, its pre-existing findings count under
+    /// `--new-only` too.
+    pub baseline: bool,
     /// The variables its conditions name (templates, `var` checks), sorted, each once:
     /// the files they were read from count among what it selected.
     pub vars: Vec<String>,

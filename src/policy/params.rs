@@ -92,6 +92,12 @@ pub(crate) static POLICY_PARAMS: &[Param] = &[
         doc: "`false`: no waiver may cover this policy (default `true`).",
     },
     Param {
+        name: "baseline",
+        ty: Ty::Bool,
+        required: false,
+        doc: "`false`: the policy is always judged whole. Under `check --new-only` its pre-existing findings (the base has them too) still count toward the exit code, as every finding does without `--new-only` (default `true`: only the findings the change brings count).",
+    },
+    Param {
         name: "tags",
         ty: Ty::Names,
         required: false,

@@ -9,6 +9,7 @@ use super::{Entry, MAX_FILE_SIZE, OpenError, SourceKind};
 use rayon::prelude::*;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The staged view is a [`GitObjectView`] listed from the index.
 pub type IndexView = GitObjectView;
@@ -18,7 +19,21 @@ pub type IndexView = GitObjectView;
 /// build the commit in a temporary index and hand it to the hooks that way; the
 /// repository's `index` is then not what is being committed.
 pub(crate) fn staged_index_override(repo: &git2::Repository) -> Option<PathBuf> {
+    if OUTER_INDEX_IGNORED.load(Ordering::Relaxed) {
+        return None;
+    }
     index_override(repo, std::env::var_os("GIT_INDEX_FILE").as_deref())
+}
+
+/// Set by `relgate test`: the repositories it judges are fixtures it built, and a
+/// `GIT_INDEX_FILE` in its environment (a hook of `git commit -a` running the suite)
+/// names the index of the repository around them, never theirs.
+static OUTER_INDEX_IGNORED: AtomicBool = AtomicBool::new(false);
+
+/// From now on, `--staged` judges each repository's own index, whatever
+/// `GIT_INDEX_FILE` says (see [`OUTER_INDEX_IGNORED`]).
+pub(crate) fn ignore_outer_index() {
+    OUTER_INDEX_IGNORED.store(true, Ordering::Relaxed);
 }
 
 /// `value` (of `GIT_INDEX_FILE`) as git resolves it: a relative path from the top of

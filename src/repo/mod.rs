@@ -25,11 +25,13 @@ mod listing;
 pub mod memory;
 mod object;
 mod odb;
+mod packs;
 mod safe_open;
 mod stats;
 mod submodule;
 #[cfg(test)]
 pub(crate) mod testutil;
+mod touched;
 mod tracked;
 pub(crate) mod tree;
 mod walk;
@@ -40,6 +42,7 @@ pub use content::Content;
 pub use diff::{Change, ChangeStatus, Diff};
 pub use listing::{CACHE_BUDGET, KEEP_BUDGET, adopt, passing};
 pub use stats::{RunStats, ViewStats};
+pub use touched::Touched;
 pub use tracked::tracked;
 
 use std::path::{Path, PathBuf};
@@ -380,6 +383,34 @@ pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, Op
         prefix: listing::path_string(prefix),
         workdir,
     })
+}
+
+/// The change of the index or the working tree under `target.path` since `HEAD`, and
+/// `HEAD`'s commit, for `check --new-only` without `--base`: only what findings are
+/// classified against, nothing trusted (policies, signers and waivers stay the tree
+/// under check's). `None` in a repository without a commit yet.
+pub fn since_head(target: &Target) -> Result<Option<(Diff, String)>, OpenError> {
+    let repo = git2::Repository::discover(&target.path)
+        .map_err(|e| OpenError::Git(format!("{}: {}", target.path.display(), e.message())))?;
+    let Some(head) = repo
+        .head()
+        .ok()
+        .and_then(|h| h.peel_to_commit().ok())
+        .map(|c| c.id())
+    else {
+        return Ok(None);
+    };
+    let prefix = prefix_of(&target.path, repo.workdir())?;
+    let base = tree::TreeView::from_commit(&repo, head, &prefix)?;
+    let diff = diff::Diff::compute(
+        &repo,
+        head,
+        &target.source,
+        Some(head),
+        &prefix,
+        Arc::new(base),
+    )?;
+    Ok(Some((diff, head.to_string())))
 }
 
 fn resolve_commit(repo: &git2::Repository, rev: &str) -> Result<git2::Oid, OpenError> {

@@ -54,37 +54,38 @@ impl WorktreeView {
             .canonicalize()
             .and_then(|p| Root::open(&p))
             .map_err(|e| OpenError::Io(format!("{}: {e}", wd.display())))?;
-        let found = walk::list(repo, &root, prefix)?;
-        let mut pairs = Vec::with_capacity(found.len());
         let mut links = Vec::new();
-        for f in found {
-            if let Some(commit) = f.commit {
-                links.push(Gitlink {
-                    full: f.full,
-                    commit,
-                });
-                continue;
-            }
-            let Some(rel) = listing::under_prefix(&f.full, prefix) else {
-                continue;
-            };
-            // Without a prefix the name keeps the walk's allocation.
-            let path = if prefix.is_empty() {
-                listing::path_string_owned(f.full)
-            } else {
-                listing::path_string(rel)
-            };
-            let entry = Entry {
-                path,
-                kind: f.kind,
-                mode: f.mode,
-            };
-            let item = match f.kind {
-                EntryKind::Submodule => Item::Nested,
-                _ => Item::Disk,
-            };
-            pairs.push((entry, item));
-        }
+        // Collected in place, in the walk's allocation (one list at a time, however
+        // many files).
+        let mut pairs: Vec<(Entry, Item)> = walk::list(repo, &root, prefix)?
+            .into_iter()
+            .filter_map(|f| {
+                if let Some(commit) = f.commit {
+                    links.push(Gitlink {
+                        full: f.full,
+                        commit,
+                    });
+                    return None;
+                }
+                let rel = listing::under_prefix(&f.full, prefix)?;
+                // Without a prefix the name keeps the walk's allocation.
+                let path = if prefix.is_empty() {
+                    listing::path_string_owned(f.full)
+                } else {
+                    listing::path_string(rel)
+                };
+                let entry = Entry {
+                    path,
+                    kind: f.kind,
+                    mode: f.mode,
+                };
+                let item = match f.kind {
+                    EntryKind::Submodule => Item::Nested,
+                    _ => Item::Disk,
+                };
+                Some((entry, item))
+            })
+            .collect();
         let mut odb = Odb::new(repo, MAX_FILE_SIZE);
         let mut objects = Vec::new();
         submodule::expand(repo, &mut odb, links, prefix, &mut objects)?;

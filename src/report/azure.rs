@@ -98,7 +98,7 @@ pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let (issues, rest): (Vec<&Finding>, Vec<&Finding>) = r
         .findings
         .iter()
-        .partition(|f| f.waived.is_none() && f.severity > Severity::Note);
+        .partition(|f| r.counts(f) && f.severity > Severity::Note);
     for f in issues {
         writeln!(out, "{}", issue(r, f))?;
     }

@@ -17,6 +17,10 @@
 //! and drops the rest silently. So at most that many of each kind are emitted;
 //! when some are left out, one notice says how many, and each of them is still
 //! printed as a plain log line (all findings stay in the JSON and SARIF reports).
+//! With `--base` the room goes first to the change's own findings, then to those in
+//! files it touches, then to the rest ([`Report::live_new_first`]); the cap applies
+//! after that order. Under `--new-only` a pre-existing finding that does not count
+//! is a `::notice`, whatever its severity.
 
 use super::Report;
 use crate::finding::{Finding, Severity};
@@ -93,13 +97,33 @@ fn plain(f: &Finding) -> String {
     )
 }
 
+/// A finding as annotated: under `--new-only`, a pre-existing one that does not count
+/// is a notice that says so.
+fn as_annotated<'a>(r: &Report, f: &'a Finding) -> std::borrow::Cow<'a, Finding> {
+    if !r.pre_existing_not_counted(f) {
+        return std::borrow::Cow::Borrowed(f);
+    }
+    let mut old = f.clone();
+    old.severity = Severity::Note;
+    old.message = format!(
+        "pre-existing {} (the base has it too; --new-only does not count it): {}",
+        f.severity.as_str(),
+        f.message
+    );
+    std::borrow::Cow::Owned(old)
+}
+
 pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let count = |s: Severity| {
-        r.findings
-            .iter()
-            .filter(|f| f.severity == s && f.waived.is_none())
-            .count()
-    };
+    if let Some(note) = r.baseline.as_ref().and_then(|b| b.note.as_deref()) {
+        writeln!(out, "relgate: {}", display_text(note))?;
+    }
+    // Each as annotated, and whether it is a pre-existing one --new-only does not count.
+    let live: Vec<(std::borrow::Cow<'_, Finding>, bool)> = r
+        .live_new_first()
+        .into_iter()
+        .map(|f| (as_annotated(r, f), r.pre_existing_not_counted(f)))
+        .collect();
+    let count = |s: Severity| live.iter().filter(|(f, _)| f.severity == s).count();
     let (errors, warnings, notes) = (
         count(Severity::Error),
         count(Severity::Warning),
@@ -113,24 +137,32 @@ pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     };
     let mut shown = [0usize; 3];
     let mut left_out = Vec::new();
-    for f in r.live_new_first() {
+    for (f, old) in &live {
         let n = &mut shown[f.severity as usize];
         if *n < limit(f.severity) {
             *n += 1;
             writeln!(out, "{}", annotation(r, f))?;
         } else {
-            left_out.push(f);
+            left_out.push((f.as_ref(), *old));
         }
     }
+    let left_out_count = left_out.len();
     if !left_out.is_empty() {
-        let of = |s: Severity, one: &str, many: &str| {
-            let n = left_out.iter().filter(|f| f.severity == s).count();
+        let of = |s: Option<Severity>, one: &str, many: &str| {
+            let n = left_out
+                .iter()
+                .filter(|(f, old)| match s {
+                    Some(s) => !old && f.severity == s,
+                    None => *old,
+                })
+                .count();
             (n > 0).then(|| super::count(n, one, many))
         };
         let kinds: Vec<String> = [
-            of(Severity::Error, "error", "errors"),
-            of(Severity::Warning, "warning", "warnings"),
-            of(Severity::Note, "note", "notes"),
+            of(Some(Severity::Error), "error", "errors"),
+            of(Some(Severity::Warning), "warning", "warnings"),
+            of(Some(Severity::Note), "note", "notes"),
+            of(None, "pre-existing", "pre-existing"),
         ]
         .into_iter()
         .flatten()
@@ -145,7 +177,7 @@ pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
                 kinds.join(", ")
             ))
         )?;
-        for f in left_out {
+        for (f, _) in left_out {
             writeln!(out, "{}", plain(f))?;
         }
     }
@@ -167,9 +199,30 @@ pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     } else {
         String::new()
     };
+    let against = match (s.new, s.unchanged, s.fixed) {
+        (Some(new), Some(old), Some(fixed)) => {
+            format!("; against the base: {new} new, {old} pre-existing, {fixed} fixed")
+        }
+        _ => String::new(),
+    };
+    let not_counted = match s.not_counted {
+        Some(n) if n > 0 => format!(
+            "; {} not counted (--new-only)",
+            super::count(n, "pre-existing finding", "pre-existing findings")
+        ),
+        _ => String::new(),
+    };
+    let not_annotated = if left_out_count > 0 {
+        format!(
+            "; {} got no annotation (listed above as log lines; every finding is in the job summary, --format json and SARIF)",
+            super::count(left_out_count, "finding", "findings")
+        )
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "relgate: {}: {} passed, {} failed, {} skipped, {} waived; {}, {}, {}{not_selected}",
+        "relgate: {}: {} passed, {} failed, {} skipped, {} waived; {}, {}, {}{not_selected}{against}{not_counted}{not_annotated}",
         super::count(s.policies, "policy", "policies"),
         s.passed,
         s.failed,

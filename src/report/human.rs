@@ -14,16 +14,16 @@
 //! Everything from the repository or a policy file (paths, lines, messages,
 //! titles) is escaped with [`crate::output::escape`] before miette sees it or
 //! before it is coloured, and miette is given only a bounded excerpt of the file
-//! per finding. So every escape sequence on standard output is one relgate or
+//! per finding (whose box [`Excerpt::draw`] draws as miette would, for speed). So every escape sequence on standard output is one relgate or
 //! miette wrote: a repository's ESC arrives as the text `\x1b`. The five SGR
 //! codes used here are written by hand (a styling crate would add nothing).
 
-use super::excerpt::Excerpt;
+use super::excerpt::{Excerpt, Layout};
 use super::{RenderOptions, Report};
 use crate::engine::Status;
 use crate::finding::{Finding, Severity};
 use crate::output::escape::{display, display_text, is_command_line};
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
+use miette::{Diagnostic, GraphicalReportHandler, LabeledSpan};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -92,20 +92,9 @@ pub fn render(
     opts: &RenderOptions,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let theme = if opts.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
     let paint = Paint(opts.color);
     let width = opts.width.max(crate::output::term::MIN_WIDTH);
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(width)
-        .with_links(false)
-        .without_primary_span_start()
-        // Words end at blanks: the Unicode line-breaking rules cost a third of a long
-        // report and break nothing here that a blank does not.
-        .with_word_separator(textwrap::WordSeparator::AsciiSpace);
+    let layout = Layout::new(opts.color, width);
     let titles: BTreeMap<&str, &str> = r
         .policies
         .iter()
@@ -119,37 +108,80 @@ pub fn render(
             writeln!(out, "{line}")?;
         }
     }
-    // Each finding's block is rendered on its own (in parallel: miette's layout is
-    // most of a long report's time), then written in order.
-    let shown: Vec<&Finding> = r.findings.iter().filter(|f| f.waived.is_none()).collect();
+    if let Some(note) = r.baseline.as_ref().and_then(|b| b.note.as_deref()) {
+        for line in wrap(&display_text(note), width, "  ") {
+            writeln!(out, "{line}")?;
+        }
+    }
+    // Each finding's block is rendered on its own (in parallel), then written in order.
+    // With --base (or --new-only): the change's own findings first, then the
+    // pre-existing ones in a section of their own (each part in report order).
+    let mut shown: Vec<&Finding> = r.findings.iter().filter(|f| f.waived.is_none()).collect();
+    shown.sort_by_key(|f| r.baseline_state(f) == Some("unchanged"));
+    let old_from = shown
+        .iter()
+        .position(|f| r.baseline_state(f) == Some("unchanged"));
     // Findings of one policy share their help: its wrapped footer is rendered once.
     let helps: Vec<String> = shown.iter().map(|f| help_of(f)).collect();
     let mut footers = Footers::default();
     for (f, help) in shown.iter().zip(&helps) {
         if !footers.0.contains_key(help) {
-            let footer = footer_of(r, f, &titles, &handler, width, help)?;
+            let footer = footer_of(r, f, &titles, &layout, help)?;
             footers.0.insert(help.clone(), footer);
         }
     }
-    let blocks: Vec<std::io::Result<String>> = shown
-        .par_iter()
-        .zip(&helps)
-        .map(|(f, help)| render_finding(r, f, help, &titles, &handler, width, &footers))
-        .collect();
     // Grouped by what the findings are about: a file, several files, a policy, the
     // repository.
     let mut current: Option<String> = None;
-    for (f, block) in shown.iter().zip(blocks) {
-        let about = Report::about(f, false);
-        if current.as_ref() != Some(&about) {
-            let shown = display(&about);
-            writeln!(out, "{}", paint.paint(BOLD, &format!("── {shown} ──")))?;
-            current = Some(about);
+    // A chunk at a time, so the blocks of a long report are not all held at once.
+    let mut i = 0;
+    for (chunk, helps) in shown.chunks(CHUNK).zip(helps.chunks(CHUNK)) {
+        // Findings often share their message (a pattern found on many lines): each
+        // worker keeps the heads it rendered.
+        let blocks: Vec<std::io::Result<String>> = chunk
+            .par_iter()
+            .zip(helps)
+            .map_init(Heads::default, |heads, (f, help)| {
+                render_finding(r, f, help, &titles, &layout, &footers, heads)
+            })
+            .collect();
+        for (f, block) in chunk.iter().zip(blocks) {
+            if Some(i) == old_from {
+                writeln!(out)?;
+                for line in wrap(&pre_existing_heading(r, &shown[i..]), width, "  ") {
+                    writeln!(out, "{}", paint.paint(BOLD, &line))?;
+                }
+                current = None;
+            }
+            i += 1;
+            let about = Report::about(f, false);
+            if current.as_ref() != Some(&about) {
+                let shown = display(&about);
+                writeln!(out, "{}", paint.paint(BOLD, &format!("── {shown} ──")))?;
+                current = Some(about);
+            }
+            out.write_all(block?.as_bytes())?;
         }
-        out.write_all(block?.as_bytes())?;
     }
     write_summary(r, opts, out)
 }
+
+/// The heading of the pre-existing findings: how many, and under `--new-only` how
+/// many of them do not count.
+fn pre_existing_heading(r: &Report, old: &[&Finding]) -> String {
+    let n = super::count(old.len(), "finding", "findings");
+    if r.baseline.as_ref().is_some_and(|b| b.new_only) {
+        let not = old.iter().filter(|f| r.pre_existing_not_counted(f)).count();
+        format!(
+            "pre-existing: {n} the base already had ({not} not counted: --new-only; a policy with 'baseline: false' counts its own)"
+        )
+    } else {
+        format!("pre-existing: {n} the base already had")
+    }
+}
+
+/// Findings rendered together (in parallel), then written.
+const CHUNK: usize = 1024;
 
 /// Footers by help text: `None` when miette's report does not end with the
 /// footer alone (then each finding is rendered whole).
@@ -172,24 +204,22 @@ fn footer_of(
     r: &Report,
     f: &Finding,
     titles: &BTreeMap<&str, &str>,
-    handler: &GraphicalReportHandler,
-    width: usize,
+    layout: &Layout,
     help: &str,
 ) -> std::io::Result<Option<String>> {
-    let with = diagnostic(r, f, titles, handler, width, Some(help.to_string()))?;
-    let without = diagnostic(r, f, titles, handler, width, None)?;
+    let with = diagnostic(r, f, titles, layout, Some(help.to_string()))?;
+    let without = diagnostic(r, f, titles, layout, None)?;
     Ok(with.strip_prefix(&without).map(str::to_string))
 }
 
-/// One finding's diagnostic as miette renders it.
-fn diagnostic(
+/// One finding as miette sees it: escaped text, and the excerpt of its line.
+fn finding_diag<'a>(
     r: &Report,
-    f: &Finding,
+    f: &'a Finding,
     titles: &BTreeMap<&str, &str>,
-    handler: &GraphicalReportHandler,
     width: usize,
     help: Option<String>,
-) -> std::io::Result<String> {
+) -> FindingDiag<'a> {
     let source = match (f.path(), f.line()) {
         (Some(path), Some(line)) => r
             .contents
@@ -208,38 +238,91 @@ fn diagnostic(
         }
         _ => f.policy.clone(),
     };
-    let diag = FindingDiag {
+    FindingDiag {
         f,
         message: display_text(&f.message).into_owned(),
         label: display(&label).into_owned(),
         help,
         source,
-    };
+    }
+}
+
+/// One finding's diagnostic as miette renders it.
+fn diagnostic(
+    r: &Report,
+    f: &Finding,
+    titles: &BTreeMap<&str, &str>,
+    layout: &Layout,
+    help: Option<String>,
+) -> std::io::Result<String> {
+    let diag = finding_diag(r, f, titles, layout.width, help);
+    miette_render(&layout.handler, &diag)
+}
+
+fn miette_render(handler: &GraphicalReportHandler, diag: &FindingDiag) -> std::io::Result<String> {
     let mut s = String::new();
     handler
-        .render_report(&mut s, &diag)
+        .render_report(&mut s, diag)
         .map_err(|_| std::io::Error::other("cannot render a finding"))?;
+    Ok(s)
+}
+
+/// The heads miette rendered (policy and message, without excerpt or help), by
+/// policy, severity and message: all they depend on.
+type Heads<'a> = std::collections::HashMap<(&'a str, Severity, &'a str), String>;
+
+/// One finding's diagnostic without its help, as miette renders it, but with its
+/// excerpt's box drawn by [`Excerpt::draw`] when it can (byte for byte what miette
+/// draws, at a fraction of the cost): miette renders the head, the policy and the
+/// message (it draws the box after them, before the help), once per message in `heads`.
+fn drawn<'a>(
+    r: &Report,
+    f: &'a Finding,
+    titles: &BTreeMap<&str, &str>,
+    layout: &Layout,
+    heads: &mut Heads<'a>,
+) -> std::io::Result<String> {
+    let mut diag = finding_diag(r, f, titles, layout.width, None);
+    let Some(block) = diag
+        .source
+        .as_ref()
+        .and_then(|s| s.draw(&diag.label, &layout.pen))
+    else {
+        return miette_render(&layout.handler, &diag);
+    };
+    let key = (f.policy.as_str(), f.severity, f.message.as_str());
+    let head = match heads.get(&key) {
+        Some(head) => head,
+        None => {
+            diag.source = None;
+            let head = miette_render(&layout.handler, &diag)?;
+            heads.entry(key).or_insert(head)
+        }
+    };
+    let mut s = String::with_capacity(head.len() + block.len() + 512);
+    s.push_str(head);
+    s.push_str(&block);
     Ok(s)
 }
 
 /// One finding's block: its diagnostic, lines that could read as a CI workflow
 /// command escaped.
-fn render_finding(
+fn render_finding<'a>(
     r: &Report,
-    f: &Finding,
+    f: &'a Finding,
     help: &str,
     titles: &BTreeMap<&str, &str>,
-    handler: &GraphicalReportHandler,
-    width: usize,
+    layout: &Layout,
     footers: &Footers,
+    heads: &mut Heads<'a>,
 ) -> std::io::Result<String> {
     let s = match footers.0.get(help) {
         Some(Some(footer)) => {
-            let mut s = diagnostic(r, f, titles, handler, width, None)?;
+            let mut s = drawn(r, f, titles, layout, heads)?;
             s.push_str(footer);
             s
         }
-        _ => diagnostic(r, f, titles, handler, width, Some(help.to_string()))?,
+        _ => diagnostic(r, f, titles, layout, Some(help.to_string()))?,
     };
     // Text is escaped, but a message line may still read as a workflow command
     // in a CI log (`::stop-commands::`): such a line gets a leading `\`.
@@ -321,201 +404,8 @@ fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
         .collect()
 }
 
-/// The first line: what was judged, against what, with which variables (escaped).
-fn judged(r: &Report) -> String {
-    use crate::repo::SourceKind;
-    let t = &r.target;
-    let short = |c: &str| c[..c.len().min(12)].to_string();
-    let at_head = t
-        .rev
-        .as_deref()
-        .map_or(" (no commit yet)".to_string(), |c| {
-            format!(" at HEAD {}", short(c))
-        });
-    let mut line = match t.source {
-        SourceKind::Worktree => format!("judged: the working tree{at_head}"),
-        SourceKind::Staged => format!("judged: the index (staged){at_head}"),
-        SourceKind::Rev => format!(
-            "judged: commit {}",
-            t.rev.as_deref().map_or("?".to_string(), short)
-        ),
-    };
-    if t.path != "." {
-        line.push_str(&format!(" of {}", display(&t.path)));
-    }
-    if let Some(b) = &t.base {
-        line.push_str(&format!(", changes since base {}", short(b)));
-    }
-    if r.vars.is_empty() {
-        line.push_str("; no variables");
-    } else {
-        let vars: Vec<String> = r
-            .vars
-            .iter()
-            .map(|(k, v)| match v {
-                Some(v) => format!("{}={}", display(k), display(v)),
-                None => format!("{} (no value)", display(k)),
-            })
-            .collect();
-        line.push_str(&format!("; vars: {}", vars.join(", ")));
-    }
-    line
-}
-
-fn write_summary(
-    r: &Report,
-    opts: &RenderOptions,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    let paint = Paint(opts.color);
-    let width = opts.width.max(crate::output::term::MIN_WIDTH);
-    if !r.findings.is_empty() {
-        writeln!(out)?;
-    }
-    // Waived findings: listed, one line each, under their own heading; they fail nothing.
-    let waived: Vec<_> = r.findings.iter().filter(|f| f.waived.is_some()).collect();
-    if !waived.is_empty() {
-        writeln!(out, "waived:")?;
-        for f in waived {
-            let place = display(&Report::about(f, true)).into_owned();
-            if let Some(w) = &f.waived {
-                let text = format!(
-                    "~ {} {place}: {} (waived until {}: {}, approved by {}; {}:{})",
-                    display(&f.policy),
-                    display_text(&f.message),
-                    w.expires,
-                    display_text(&w.reason),
-                    display_text(&w.approved_by),
-                    display(&w.path),
-                    w.line
-                );
-                for line in wrap(&text, width, "  ") {
-                    writeln!(out, "{}", paint.paint(DIM, &line))?;
-                }
-            }
-        }
-        writeln!(out)?;
-    }
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    // The highest severity of each policy's live findings: below --fail-on, a failing
-    // policy fails nothing, and says so.
-    let mut worst: BTreeMap<&str, Severity> = BTreeMap::new();
-    for f in &r.findings {
-        *counts.entry(f.policy.as_str()).or_default() += 1;
-        if f.waived.is_none() {
-            let w = worst.entry(f.policy.as_str()).or_insert(f.severity);
-            *w = (*w).max(f.severity);
-        }
-    }
-    let (mut failed, mut warned, mut noted) = (0, 0, 0);
-    for p in &r.policies {
-        let severity = worst.get(p.id.as_str()).copied().unwrap_or(p.severity);
-        let (mark, word, sgr) = match p.status {
-            Status::Pass => ("✓", "pass", GREEN),
-            Status::Fail if severity >= opts.fail_on => ("✗", "fail", RED),
-            Status::Fail if severity == Severity::Warning => ("⚠", "warn", YELLOW),
-            Status::Fail => ("ℹ", "note", CYAN),
-            Status::Skip => ("-", "skip", DIM),
-            Status::Waived => ("~", "waived", DIM),
-        };
-        match word {
-            "fail" => failed += 1,
-            "warn" => warned += 1,
-            "note" => noted += 1,
-            _ => {}
-        }
-        let n = counts.get(p.id.as_str()).copied().unwrap_or(0);
-        let extra = match (p.status, &p.reason) {
-            (Status::Fail, _) => format!(" ({n} finding{})", if n == 1 { "" } else { "s" }),
-            (_, Some(reason)) => format!(" ({})", display(reason)),
-            _ => String::new(),
-        };
-        let head = format!("{mark} {word:<5} ");
-        let indent = " ".repeat(head.chars().count());
-        let text = format!("{}{} {}{extra}", head, display(&p.id), display(&p.title));
-        for (i, line) in wrap(&text, width, &indent).iter().enumerate() {
-            let shown = match (p.status, i) {
-                (Status::Skip | Status::Waived, _) => paint.paint(sgr, line),
-                (_, 0) => {
-                    let rest = line.strip_prefix(head.as_str()).unwrap_or(line);
-                    Cow::Owned(format!("{}{rest}", paint.paint(sgr, &head)))
-                }
-                _ => Cow::Borrowed(line.as_str()),
-            };
-            writeln!(out, "{shown}")?;
-        }
-        // A `for_each` policy: each instance's verdict, under it.
-        for i in &p.instances {
-            let n = r
-                .findings
-                .iter()
-                .filter(|f| f.policy == p.id && f.instance.as_deref() == Some(i.path.as_str()))
-                .count();
-            let extra = match (i.status, &i.reason) {
-                (Status::Fail, _) => format!(" ({n} finding{})", if n == 1 { "" } else { "s" }),
-                (_, Some(reason)) => format!(" ({})", display(reason)),
-                _ => String::new(),
-            };
-            let text = format!("{indent}{} {}{extra}", i.status.as_str(), display(&i.path));
-            for line in wrap(&text, width, &format!("{indent}  ")) {
-                writeln!(out, "{line}")?;
-            }
-        }
-    }
-    for line in r.vacuous() {
-        for l in wrap(&format!("note: {}", display_text(&line)), width, "  ") {
-            writeln!(out, "{l}")?;
-        }
-    }
-    let s = r.summary();
-    let n = |count: usize, one: &str, many: &str| {
-        format!("{count} {}", if count == 1 { one } else { many })
-    };
-    // Failing policies below --fail-on: warned (a warning) or noted (only notes).
-    let mut warned = if warned > 0 {
-        format!(", {warned} warned")
-    } else {
-        String::new()
-    };
-    if noted > 0 {
-        warned.push_str(&format!(", {noted} noted"));
-    }
-    let line = format!(
-        "{}: {} passed, {failed} failed{warned}, {} skipped, {} waived; {}, {}, {}",
-        n(s.policies, "policy", "policies"),
-        s.passed,
-        s.skipped,
-        s.waived,
-        n(s.errors, "error", "errors"),
-        n(s.warnings, "warning", "warnings"),
-        n(s.notes, "note", "notes"),
-    );
-    let line = if s.not_selected > 0 {
-        format!("{line}; {} not selected", s.not_selected)
-    } else {
-        line
-    };
-    // With --base: what the change did against the base's findings.
-    let line = match (s.new, s.unchanged, s.fixed) {
-        (Some(new), Some(old), Some(fixed)) => {
-            format!("{line}; against the base: {new} new, {old} pre-existing, {fixed} fixed")
-        }
-        _ => line,
-    };
-    // Red when the run fails, yellow when it passes with findings, else green.
-    let sgr = if r.fails(opts.fail_on) {
-        RED
-    } else if r.findings.iter().any(|f| f.waived.is_none()) {
-        YELLOW
-    } else {
-        GREEN
-    };
-    writeln!(out)?;
-    for l in wrap(&line, width, "  ") {
-        writeln!(out, "{}", paint.paint(sgr, &l))?;
-    }
-    Ok(())
-}
+mod summary;
+use summary::{judged, write_summary};
 
 #[cfg(test)]
 #[path = "human_tests.rs"]

@@ -33,11 +33,12 @@ fn wraps_only_at_spaces() {
     );
 }
 
-/// A footer rendered once per help text and appended is byte for byte what
-/// miette renders for each finding, with and without colour, wrapped or not.
+/// A footer rendered once per help text and appended, and a head rendered once per
+/// message, make byte for byte what miette renders for each finding, with and
+/// without colour, wrapped or not.
 #[test]
 fn shared_footers_are_what_miette_renders() {
-    use super::{Footers, diagnostic, footer_of, help_of, render_finding};
+    use super::{Footers, Layout, diagnostic, footer_of, help_of, render_finding};
     use crate::finding::{Finding, Origin, Severity};
     use crate::report::Report;
     use std::collections::BTreeMap;
@@ -83,28 +84,144 @@ fn shared_footers_are_what_miette_renders() {
         .collect(),
     );
     let titles: BTreeMap<&str, &str> = [("P-1", "No TODO")].into_iter().collect();
-    for theme in [
-        miette::GraphicalTheme::unicode(),
-        miette::GraphicalTheme::unicode_nocolor(),
-    ] {
+    for color in [true, false] {
         for width in [40, 100] {
-            let handler = miette::GraphicalReportHandler::new_themed(theme.clone())
-                .with_width(width)
-                .with_word_separator(textwrap::WordSeparator::AsciiSpace);
+            let layout = Layout::new(color, width);
             let mut footers = Footers::default();
             for f in &r.findings {
                 let help = help_of(f);
-                let footer = footer_of(&r, f, &titles, &handler, width, &help).unwrap();
+                let footer = footer_of(&r, f, &titles, &layout, &help).unwrap();
                 assert!(footer.as_deref().is_some_and(|f| f.contains("help:")));
                 footers.0.insert(help, footer);
             }
-            for f in &r.findings {
-                let whole = diagnostic(&r, f, &titles, &handler, width, Some(help_of(f)));
+            // The second time round, each head comes from `heads`.
+            let mut heads = super::Heads::default();
+            for f in r.findings.iter().chain(&r.findings) {
+                let whole = diagnostic(&r, f, &titles, &layout, Some(help_of(f)));
                 assert_eq!(
-                    render_finding(&r, f, &help_of(f), &titles, &handler, width, &footers).unwrap(),
+                    render_finding(&r, f, &help_of(f), &titles, &layout, &footers, &mut heads)
+                        .unwrap(),
                     whole.unwrap()
                 );
             }
         }
     }
+}
+
+/// The excerpt boxes the report draws itself are byte for byte miette's, with and
+/// without colour, at every width, over lines that test the layout: tabs, wide and
+/// zero-width characters, escaped controls, long lines cut around the caret, empty
+/// lines, carets at the start, in the middle, at the end and past the end of a line,
+/// the first and last lines of a file, line numbers that gain a digit, CRLF.
+#[test]
+fn drawn_excerpts_are_what_miette_draws() {
+    use super::super::excerpt::Excerpt;
+    use super::{FindingDiag, Layout, miette_render};
+    use crate::finding::{Finding, Origin, Severity, Subject};
+    use crate::repo::Content;
+    let lines = [
+        "plain TODO line",
+        "",
+        "\ttab\tthen TODO\t end",
+        "日本語のTODOテキスト",
+        "e\u{301}\u{200b}combining TODO",
+        "esc \x1b[31m red \x07 bell TODO",
+        "crlf TODO\r",
+        "   ",
+        "emoji 🎉🎉 TODO 👩‍👩‍👧",
+        "é",
+    ];
+    let long = format!("{}TODO{}", "ab\tcd é ".repeat(30), "x".repeat(300));
+    let mut files: Vec<String> = Vec::new();
+    // Each line as the middle, first and last line of a file, after the others.
+    for (i, l) in lines.iter().enumerate() {
+        files.push(format!(
+            "{}\n{l}\n{}\n",
+            lines[(i + 1) % lines.len()],
+            lines[(i + 2) % lines.len()]
+        ));
+        files.push(format!("{l}\nnext\n"));
+        files.push(format!("before\n{l}"));
+        files.push(l.to_string());
+    }
+    files.push(format!("a\n{long}\n{long}\n"));
+    files.push(format!("{}{long}\n{}", "x\n".repeat(8), "y\n".repeat(3)));
+    files.push(format!("{}TODO\n\n", "z\n".repeat(98)));
+    files.push("one\r\ntwo TODO\r\nthree\r\n".to_string());
+    let mut drawn = 0;
+    let mut cases = 0;
+    for text in &files {
+        let content = Content::new(text.as_bytes().to_vec());
+        for line in 1..=content.line_count() {
+            let bytes = &content.bytes()[content.line_range(line)];
+            let chars = String::from_utf8_lossy(bytes).chars().count();
+            for column in [
+                None,
+                Some(1),
+                Some(2),
+                Some(chars / 2 + 1),
+                Some(chars),
+                Some(chars + 1),
+                Some(chars + 5),
+            ] {
+                for width in [40, 61, 100, 300] {
+                    for color in [false, true] {
+                        let layout = Layout::new(color, width);
+                        let Some(excerpt) =
+                            Excerpt::new("dir/a.txt", &content, line, column, width)
+                        else {
+                            continue;
+                        };
+                        let finding = Finding {
+                            policy: "P-1".into(),
+                            severity: Severity::Warning,
+                            message: "m".into(),
+                            subject: Subject::Line {
+                                path: "dir/a.txt".into(),
+                                line,
+                                column,
+                            },
+                            help: None,
+                            snippet: None,
+                            waived: None,
+                            instance: None,
+                            fingerprint: String::new(),
+                            origin: Origin {
+                                file: "p.yaml".into(),
+                                line: 1,
+                                column: 1,
+                            },
+                        };
+                        let label = if width > 61 {
+                            "P-1: No TODO markers"
+                        } else {
+                            "P-1"
+                        };
+                        let ours = excerpt.draw(label, &layout.pen);
+                        let mut diag = FindingDiag {
+                            f: &finding,
+                            message: "m".into(),
+                            label: label.into(),
+                            help: None,
+                            source: Some(excerpt),
+                        };
+                        let whole = miette_render(&layout.handler, &diag).unwrap();
+                        diag.source = None;
+                        let head = miette_render(&layout.handler, &diag).unwrap();
+                        cases += 1;
+                        if let Some(ours) = ours {
+                            drawn += 1;
+                            assert_eq!(
+                                format!("{head}{ours}"),
+                                whole,
+                                "{text:?} line {line} column {column:?} width {width} colour {color}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Only the rare shapes are left to miette.
+    assert!(drawn * 10 > cases * 8, "{drawn} of {cases}");
 }

@@ -17,6 +17,9 @@ pub struct V1<'a> {
     pub policies: Vec<Policy<'a>>,
     pub findings: Vec<Finding<'a>>,
     pub summary: Summary,
+    /// With `--base` or `--new-only`: what the findings were classified against.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineInfo<'a>>,
     /// `--stats`: what each view listed and read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stats: Option<&'a crate::repo::RunStats>,
@@ -42,6 +45,18 @@ pub struct Trusted<'a> {
     /// `true` when the base has no policies and the change's own are previewed.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub bootstrap: bool,
+}
+
+/// What the findings were classified against (`--base`, `--new-only`).
+#[derive(Serialize)]
+pub struct BaselineInfo<'a> {
+    /// The commit: the merge base with `--base`, `HEAD` for `--new-only` without it;
+    /// `null` when there is none (a repository without a commit: every finding is new).
+    pub against: Option<&'a str>,
+    /// `--new-only`: only new findings (and those of `baseline: false` policies) count.
+    pub new_only: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -93,6 +108,10 @@ pub struct Finding<'a> {
     /// With `--base`: `new` (the base does not have it) or `unchanged`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<&'static str>,
+    /// With `--new-only`: whether it counts toward the exit code and `--fail-on` (a
+    /// pre-existing finding does not, unless its policy sets `baseline: false`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counted: Option<bool>,
 }
 
 /// What a finding is about, tagged by `kind`.
@@ -187,9 +206,19 @@ pub fn to_v1(r: &Report) -> V1<'_> {
                 instance: f.instance.as_deref(),
                 fingerprint: &f.fingerprint,
                 baseline: r.baseline_state(f),
+                counted: r
+                    .baseline
+                    .as_ref()
+                    .filter(|b| b.new_only)
+                    .map(|_| !r.pre_existing_not_counted(f)),
             })
             .collect(),
         summary: r.summary(),
+        baseline: r.baseline.as_ref().map(|b| BaselineInfo {
+            against: b.against.as_deref(),
+            new_only: b.new_only,
+            note: b.note.as_deref(),
+        }),
         stats: r.stats.as_ref(),
     }
 }

@@ -111,7 +111,7 @@ pub fn render(r: &Report, fail_on: Severity, out: &mut dyn std::io::Write) -> st
         let mine = by_policy.remove(p.id.as_str()).unwrap_or_default();
         let (failing, other): (Vec<&Finding>, Vec<&Finding>) = mine
             .iter()
-            .partition(|f| f.waived.is_none() && f.severity >= fail_on);
+            .partition(|f| r.counts(f) && f.severity >= fail_on);
         let outcome = match p.status {
             Status::Skip => Outcome::Skipped,
             _ if !failing.is_empty() => Outcome::Failed,

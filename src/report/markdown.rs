@@ -11,6 +11,10 @@
 //! zero-width joiner (U+200D) follows every `@` and the `#` before a digit, and sits
 //! inside `://` and `www.`: the text reads the same and links nothing.
 //!
+//! With `--base` (or `--new-only`) the findings list leads with the change's own; the
+//! pre-existing ones follow in a collapsed `<details>` section (those `--new-only` does
+//! not count say so).
+//!
 //! GitHub drops a job summary over 1 MiB whole. The findings list stops before
 //! [`BUDGET`] bytes with a line saying how many findings were left out (all of them
 //! stay in the JSON and SARIF reports).
@@ -130,7 +134,7 @@ fn summary(r: &Report, opts: &RenderOptions) -> Result<String, std::fmt::Error> 
         let n = r
             .findings
             .iter()
-            .filter(|f| f.severity >= opts.fail_on && f.waived.is_none())
+            .filter(|f| f.severity >= opts.fail_on && r.counts(f))
             .count();
         format!(
             "❌ relgate: failed ({} at or above {})",
@@ -148,10 +152,17 @@ fn summary(r: &Report, opts: &RenderOptions) -> Result<String, std::fmt::Error> 
     writeln!(out, "## {heading}\n")?;
     // Where the policies, signers and waivers came from (the base, or a preview).
     writeln!(out, "_{}_\n", escape(&r.target.trusted.line()))?;
+    if let Some(note) = r.baseline.as_ref().and_then(|b| b.note.as_deref()) {
+        writeln!(out, "_{}_\n", escape(note))?;
+    }
     if let (Some(new), Some(old), Some(fixed)) = (s.new, s.unchanged, s.fixed) {
+        let not_counted = match s.not_counted {
+            Some(n) if n > 0 => format!(" ({n} not counted: `--new-only`)"),
+            _ => String::new(),
+        };
         writeln!(
             out,
-            "Against the base: **{new} new**, {old} pre-existing, {fixed} fixed.\n"
+            "Against the base: **{new} new**, {old} pre-existing{not_counted}, {fixed} fixed.\n"
         )?;
     }
     if r.policies.is_empty() {
@@ -161,7 +172,18 @@ fn summary(r: &Report, opts: &RenderOptions) -> Result<String, std::fmt::Error> 
         writeln!(out, "|---|---|---|---|")?;
         for p in &r.policies {
             let n = r.findings.iter().filter(|f| f.policy == p.id).count();
+            // --new-only: every live finding of it pre-existing and not counted.
+            let mut live = r
+                .findings
+                .iter()
+                .filter(|f| f.policy == p.id && f.waived.is_none())
+                .peekable();
+            let old_only = live.peek().is_some() && live.all(|f| r.pre_existing_not_counted(f));
             let status = match (p.status, &p.reason) {
+                (Status::Fail, _) if old_only => format!(
+                    "⏸️ pre-existing ({}, not counted)",
+                    plural(n, "finding", "findings")
+                ),
                 (Status::Fail, _) => format!(
                     "{} ({})",
                     status_cell(p.status),
@@ -212,14 +234,48 @@ fn summary(r: &Report, opts: &RenderOptions) -> Result<String, std::fmt::Error> 
         // Room for the closing lines (the counts and the "left out" line).
         let mut room = BUDGET.saturating_sub(out.len() + counts.len() + 512);
         let mut shown = 0;
-        for f in r.live_new_first() {
-            let item = finding(f);
-            if item.len() > room {
+        let live = r.live_new_first();
+        let old_from = live
+            .iter()
+            .position(|f| r.baseline_state(f) == Some("unchanged"))
+            .unwrap_or(live.len());
+        if old_from == 0 && !live.is_empty() {
+            writeln!(
+                out,
+                "_None of its own: every finding below was already in the base._\n"
+            )?;
+        }
+        let mut in_details = false;
+        for (i, f) in live.iter().enumerate() {
+            let mut item = String::new();
+            if i == old_from {
+                // The pre-existing findings, collapsed: the change did not bring them.
+                let n = live.len() - old_from;
+                let counted = if r.baseline.as_ref().is_some_and(|b| b.new_only) {
+                    let not = live[old_from..]
+                        .iter()
+                        .filter(|f| r.pre_existing_not_counted(f))
+                        .count();
+                    format!(", {not} of them not counted (`--new-only`)")
+                } else {
+                    String::new()
+                };
+                item.push_str(&format!(
+                    "\n<details><summary>{} the base already had{counted}</summary>\n\n",
+                    plural(n, "pre-existing finding", "pre-existing findings")
+                ));
+            }
+            item.push_str(&finding(f));
+            if item.len() + 32 > room {
                 break;
             }
+            in_details |= i == old_from;
             room -= item.len();
             out.push_str(&item);
             shown += 1;
+        }
+        if in_details {
+            writeln!(out, "\n</details>\n")?;
         }
         let live = r.findings.iter().filter(|f| f.waived.is_none()).count();
         if shown < live {

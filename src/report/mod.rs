@@ -112,6 +112,9 @@ pub struct PolicyResult {
     pub unmatched: Vec<String>,
     /// A `for_each` policy's instances with their verdicts (empty otherwise).
     pub instances: Vec<crate::engine::Instance>,
+    /// `baseline:` of the policy (`false`: its pre-existing findings count under
+    /// `--new-only`).
+    pub baseline: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -140,20 +143,61 @@ pub struct Baseline {
     pub(crate) unchanged: std::collections::BTreeSet<String>,
     /// The base's findings the change no longer has (in the base's order).
     pub(crate) fixed: Vec<Finding>,
+    /// `--new-only`: only new findings count toward the exit code and `--fail-on`
+    /// (and the pre-existing ones of a policy with `baseline: false`).
+    pub(crate) new_only: bool,
+    /// The files the change adds or modifies, from the repository root.
+    pub(crate) touched: std::collections::BTreeSet<String>,
+    /// The commit the findings were classified against: the merge base with `--base`,
+    /// `HEAD` for `--new-only` without it; `None` when there is none (no commit yet).
+    pub(crate) against: Option<String>,
+    /// Said in every report: what the findings were classified against when it is not
+    /// `--base`'s merge base, or why there was nothing to classify against.
+    pub(crate) note: Option<String>,
 }
 
 impl Report {
     /// The findings no waiver covers, the change's own first with `--base` (those the
     /// base already had after them; otherwise in report order): what a capped report
     /// (GitHub's annotations, the Markdown summary's budget) spends its room on.
+    /// Then, among the old ones, those in files the change touches before the rest.
     pub(crate) fn live_new_first(&self) -> Vec<&Finding> {
         let mut live: Vec<&Finding> = self
             .findings
             .iter()
             .filter(|f| f.waived.is_none())
             .collect();
-        live.sort_by_key(|f| self.baseline_state(f) == Some("unchanged"));
+        live.sort_by_key(|f| match self.baseline_state(f) {
+            Some("unchanged") => 1 + usize::from(!self.in_touched_file(f)),
+            _ => 0,
+        });
         live
+    }
+
+    /// Whether a finding is about a file the change adds or modifies.
+    fn in_touched_file(&self, f: &Finding) -> bool {
+        let Some(b) = &self.baseline else {
+            return false;
+        };
+        match &f.subject {
+            Subject::Line { path, .. } | Subject::File(path) => b.touched.contains(path),
+            Subject::Files(paths) => paths.iter().any(|p| b.touched.contains(p)),
+            Subject::Policy | Subject::Repository => false,
+        }
+    }
+
+    /// Whether a live finding counts toward the exit code and `--fail-on`: all do,
+    /// except under `--new-only` the pre-existing ones of a policy that does not set
+    /// `baseline: false`.
+    pub(crate) fn counts(&self, f: &Finding) -> bool {
+        f.waived.is_none() && !self.pre_existing_not_counted(f)
+    }
+
+    /// A pre-existing finding `--new-only` does not count (still reported).
+    pub(crate) fn pre_existing_not_counted(&self, f: &Finding) -> bool {
+        self.baseline.as_ref().is_some_and(|b| b.new_only)
+            && self.baseline_state(f) == Some("unchanged")
+            && self.policy_of(f).is_none_or(|p| p.baseline)
     }
 
     /// With `--base`: `new` or `unchanged`.
@@ -202,6 +246,10 @@ pub struct Summary {
     pub unchanged: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed: Option<usize>,
+    /// With `--new-only`: the pre-existing findings reported but not counted toward
+    /// the exit code and `--fail-on` (the severity counts above include them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_counted: Option<usize>,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -317,14 +365,20 @@ impl Report {
             }),
             unchanged: self.baseline.as_ref().map(|b| b.unchanged.len()),
             fixed: self.baseline.as_ref().map(|b| b.fixed.len()),
+            not_counted: self.baseline.as_ref().filter(|b| b.new_only).map(|_| {
+                self.findings
+                    .iter()
+                    .filter(|f| f.waived.is_none() && self.pre_existing_not_counted(f))
+                    .count()
+            }),
         }
     }
 
-    /// Whether any finding is at or above `fail_on`.
+    /// Whether any finding that counts ([`Report::counts`]) is at or above `fail_on`.
     pub fn fails(&self, fail_on: Severity) -> bool {
         self.findings
             .iter()
-            .any(|f| f.severity >= fail_on && f.waived.is_none())
+            .any(|f| f.severity >= fail_on && self.counts(f))
     }
 }
 
@@ -432,6 +486,7 @@ impl Report {
                 selected: 1,
                 unmatched: Vec::new(),
                 instances: Vec::new(),
+                baseline: true,
             }],
             not_selected: Vec::new(),
             findings,

@@ -21,6 +21,10 @@ pub(crate) struct Excerpt {
 /// The byte offset `n` characters into `bytes`, counting as `String::from_utf8_lossy`
 /// does (one character per maximal invalid sequence); `bytes.len()` when shorter.
 fn advance(bytes: &[u8], mut n: usize) -> usize {
+    // Every character takes a byte at least: no more bytes than `n`, all of them.
+    if bytes.len() <= n {
+        return bytes.len();
+    }
     let mut pos = 0;
     for chunk in bytes.utf8_chunks() {
         let valid = chunk.valid();

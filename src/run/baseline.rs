@@ -5,25 +5,30 @@
 //!
 //! The base is the trusted side (a commit of the branch the change goes into), so a
 //! change cannot make its own findings pre-existing. Fingerprints are counted as a
-//! multiset: five identical old findings and a sixth added make one `new`.
+//! multiset: five identical old findings and a sixth added make one `new`. A finding
+//! on a line the change wrote is `new` even when the base has its fingerprint (a
+//! re-indented or moved line: [`crate::repo::Touched`]).
+//!
+//! `--new-only` without `--base` (the index or the working tree) classifies against
+//! `HEAD` the same way; what is trusted does not move (the tree under check's
+//! policies judge both sides).
 //!
 //! Files whose blob is the same in the head and the base are not judged twice: the
 //! base's pass over the files takes the head's results for them
 //! ([`crate::eval::scanned::Prior`]), its flag variables take the head's facts for
 //! the same config files ([`crate::eval::flags::FlagPrior`]), and the lines its
-//! findings quote come from the
-//! head's copy (already read). A change of a handful of files reads a handful in the
-//! base. Only git views (`--rev`, `--staged`) know their blob ids: a check of the
-//! working tree with `--base` judges the base in full (proving a file identical to a
-//! blob would mean reading and hashing it).
+//! findings quote come from the head's copy (already read). A change of a handful of
+//! files reads a handful in the base. Only git views (`--rev`, `--staged`) know their
+//! blob ids: a check of the working tree judges the base in full (proving a file
+//! identical to a blob would mean reading and hashing it).
 
 use super::results;
 use crate::eval::Cx;
 use crate::eval::scanned::{Prior, Scanned};
 use crate::eval::vars::{Branches, Vars};
-use crate::finding::Finding;
+use crate::finding::{Finding, Subject};
 use crate::policy::PolicySet;
-use crate::repo::View;
+use crate::repo::{Diff, Touched, View};
 use crate::report::Baseline;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -34,12 +39,12 @@ use std::sync::Arc;
 pub(crate) fn base_findings(
     set: &PolicySet,
     cx: &Cx,
+    base: &dyn View,
     overrides: &[(String, String)],
     branches: &Branches,
     in_repo: &BTreeSet<String>,
     head: (&Arc<dyn View>, &Scanned),
 ) -> Option<Vec<Finding>> {
-    let base = cx.diff?.base.as_ref();
     let reuse = reuse();
     let flags = reuse.then(|| cx.vars.flag_prior(head.0.clone()));
     let vars = Vars::resolve_reusing(&set.vars, overrides, base, cx.now, branches, flags);
@@ -87,18 +92,34 @@ fn reuse() -> bool {
 }
 
 /// Classifies `findings` (fingerprinted) against the base's: the fingerprints of
-/// the unchanged ones, and the base findings that are gone.
-pub(crate) fn classify(findings: &[Finding], base: Option<Vec<Finding>>) -> Baseline {
+/// the unchanged ones, and the base findings that are gone. `diff` is the change
+/// against that base and `view` the tree under check (for the lines the change wrote).
+pub(crate) fn classify(
+    findings: &[Finding],
+    base: Option<Vec<Finding>>,
+    diff: &Diff,
+    view: &dyn View,
+) -> Baseline {
     let base = base.unwrap_or_default();
     let mut count: HashMap<&str, usize> = HashMap::new();
     for f in &base {
         *count.entry(f.fingerprint.as_str()).or_default() += 1;
     }
+    // Per file, asked only for files with a finding the base has too.
+    let mut touched: HashMap<&str, Touched> = HashMap::new();
     let mut unchanged = BTreeSet::new();
     for f in findings {
         if let Some(n) = count.get_mut(f.fingerprint.as_str())
             && *n > 0
         {
+            if let Subject::Line { path, line, .. } = &f.subject
+                && touched
+                    .entry(path.as_str())
+                    .or_insert_with(|| diff.touched(path, view))
+                    .contains(*line)
+            {
+                continue;
+            }
             *n -= 1;
             unchanged.insert(f.fingerprint.clone());
         }
@@ -109,5 +130,9 @@ pub(crate) fn classify(findings: &[Finding], base: Option<Vec<Finding>>) -> Base
         .filter(|f| !head.contains(f.fingerprint.as_str()))
         .cloned()
         .collect();
-    Baseline { unchanged, fixed }
+    Baseline {
+        unchanged,
+        fixed,
+        ..Baseline::default()
+    }
 }

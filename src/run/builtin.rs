@@ -67,6 +67,7 @@ impl Builtin {
             selected: 0,
             unmatched: Vec::new(),
             instances: Vec::new(),
+            baseline: true,
         };
         Some((policy, findings))
     }

@@ -43,6 +43,8 @@ pub(crate) struct Request<'a> {
     /// `--stats`: what each view listed and read goes into the report (`Some(true)`:
     /// with the paths read, `--stats=paths`).
     pub stats: Option<bool>,
+    /// `--new-only`: only new findings count (against `--base`, else `HEAD`).
+    pub new_only: bool,
 }
 
 /// Why an evaluation produced no report.
@@ -244,20 +246,71 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
     // Once per finding, in the report's order, before paths are made rooted.
     report::fingerprint::assign(&mut findings, &quoted.lines);
     let contents = quoted.contents;
-    // With --base: each finding new or unchanged against the base's (rooted below).
-    let mut baseline = match &opened.diff {
-        Some(_) if !bootstrap => Some(baseline::classify(
-            &findings,
-            baseline::base_findings(
-                &set,
-                &cx,
-                req.vars,
-                &branches,
-                &in_repo,
-                (&opened.view, &scanned),
-            ),
+    // With --base (or --new-only: HEAD): each finding new or unchanged against the
+    // base's (rooted below).
+    let since_head = match (&opened.diff, req.new_only) {
+        (None, true) => {
+            let at = repo::Target {
+                path: judged.clone(),
+                source: req.target.source.clone(),
+                base: None,
+            };
+            repo::since_head(&at).map_err(|e| {
+                Failure::Fatal(
+                    format!("cannot compare with HEAD for --new-only: {e}"),
+                    None,
+                )
+            })?
+        }
+        _ => None,
+    };
+    let against = match (&opened.diff, &since_head) {
+        (Some(d), _) if !bootstrap => Some((d, opened.base.clone(), None)),
+        (None, Some((d, head))) => Some((
+            d,
+            Some(head.clone()),
+            Some(format!(
+                "--new-only: findings are classified against HEAD {} (new ones count, pre-existing ones are reported)",
+                &head[..head.len().min(12)]
+            )),
         )),
         _ => None,
+    };
+    let mut baseline = match against {
+        Some((diff, commit, note)) => Some(report::Baseline {
+            new_only: req.new_only,
+            touched: diff
+                .changes
+                .iter()
+                .filter(|c| c.status != repo::ChangeStatus::Deleted)
+                .map(|c| rooted::join(&opened.prefix, &c.path))
+                .collect(),
+            against: commit,
+            note,
+            ..baseline::classify(
+                &findings,
+                baseline::base_findings(
+                    &set,
+                    &cx,
+                    diff.base.as_ref(),
+                    req.vars,
+                    &branches,
+                    &in_repo,
+                    (&opened.view, &scanned),
+                ),
+                diff,
+                opened.view.as_ref(),
+            )
+        }),
+        // A repository without a commit: nothing to compare with, every finding is new.
+        None if req.new_only && opened.diff.is_none() => Some(report::Baseline {
+            new_only: true,
+            note: Some(
+                "--new-only: the repository has no commit yet, so there is no base: every finding is new and counts".into(),
+            ),
+            ..Default::default()
+        }),
+        None => None,
     };
     if let Some(b) = &mut baseline {
         let mut policies = policies.clone();
@@ -340,6 +393,7 @@ fn results(
             selected: o.selected,
             unmatched: o.unmatched,
             instances: o.instances,
+            baseline: p.baseline,
         });
         findings.extend(o.findings);
     }

@@ -392,3 +392,45 @@ fn action_passes_only_and_skip() {
     assert!(log.contains("did you mean 'evidence'?"), "{log}");
     assert_eq!(outputs(&r)["completed"], "false");
 }
+
+#[test]
+fn action_passes_new_only_with_a_base() {
+    let repo = Repo::new();
+    repo.write(
+        ".relgate/p.yaml",
+        "version: 1\npolicies:\n  - id: TAG-1\n    title: no latest tags\n    check:\n      not_matches: {files: 'charts/*.yaml', patterns: ':latest\\b'}\n",
+    )
+    .write("charts/a.yaml", "image: a:latest\n")
+    .commit_all("an old tag");
+    let main = repo.git(&["rev-parse", "HEAD"]);
+    repo.write("README.md", "x\n").commit_all("docs");
+    // The old tag fails the step unless only new findings count.
+    let (code, _, log) = run_action(&repo, &[("base", &main)]);
+    assert_eq!(code, 1, "{log}");
+    let (code, r, log) = run_action(&repo, &[("base", &main), ("new-only", "true")]);
+    assert_eq!(code, 0, "{log}");
+    assert!(
+        log.contains("::notice file=charts/a.yaml,line=1,col=9,"),
+        "{log}"
+    );
+    assert_eq!(outputs(&r)["errors"], "1");
+    // A new tag fails it.
+    repo.write("charts/b.yaml", "image: b:latest\n")
+        .commit_all("a new tag");
+    let (code, _, log) = run_action(&repo, &[("base", &main), ("new-only", "true")]);
+    assert_eq!(code, 1, "{log}");
+    assert!(
+        log.contains("::error file=charts/b.yaml,line=1,col=9,"),
+        "{log}"
+    );
+    // Without a base nothing would be new against the checkout: every finding counts.
+    let (code, _, log) = run_action(&repo, &[("new-only", "true")]);
+    assert_eq!(code, 1, "{log}");
+    assert!(
+        log.contains("::notice title=relgate: new-only needs a base::"),
+        "{log}"
+    );
+    let (code, r, log) = run_action(&repo, &[("base", &main), ("new-only", "yes")]);
+    assert_eq!(code, 2, "{log}");
+    assert_eq!(outputs(&r)["completed"], "false");
+}

@@ -42,6 +42,8 @@ mod kinds;
 mod markdown;
 mod names;
 mod narrowing;
+mod new_only;
+mod new_only_head;
 mod optional_data;
 mod pack;
 mod policy_errors;

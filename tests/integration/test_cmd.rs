@@ -1,6 +1,6 @@
 //! `relgate test`: case folders written here, run by the real binary.
 
-use crate::common::Repo;
+use crate::common::{Repo, relgate_command};
 
 const POLICIES: &str = "\
 version: 1
@@ -402,4 +402,38 @@ fn a_policies_folder_holding_the_tests_skips_them() {
     let run = r.relgate(&["test"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("1 passed, 0 failed"), "{}", run.stdout);
+}
+
+/// `relgate test` run from a hook of `git commit -a`, which hands the hook its temporary
+/// index as an absolute `GIT_INDEX_FILE`: that index belongs to the outer repository, and
+/// a case that judges its own fixture's index (`target: staged`) must not read it.
+#[test]
+fn a_staged_case_ignores_the_outer_commits_index() {
+    let r = suite();
+    case(
+        &r,
+        "staged",
+        "description: staged, from inside a commit hook\n\
+         target: staged\n\
+         extends: ../ok\n\
+         modes: {scripts/run.sh: '0755'}\n\
+         expect:\n  status: {T-001: pass, T-003: pass}\n  exit: 0\n",
+    );
+    // The outer repository's index holds no README.md at all.
+    r.write("other.txt", "x\n");
+    r.git(&["add", "other.txt"]);
+    let outer = r.path().join(".git/index");
+    let run = relgate_command(r.path())
+        .args(["test"])
+        .env("GIT_INDEX_FILE", &outer)
+        .output()
+        .expect("relgate runs");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(stdout.contains("ok     staged"), "{stdout}");
 }

@@ -39,6 +39,9 @@ struct CaseResult {
 }
 
 pub(crate) fn run(args: &TestArgs, io: &mut Io) -> Outcome {
+    // Every case judges a fixture repository of its own: an index named by the
+    // environment (a commit hook running the suite) is the outer repository's.
+    crate::repo::index::ignore_outer_index();
     // `--pack NAME` naming a git pack of `.relgate/`: its own cases, against it.
     if args.dirs.is_empty()
         && let Some(found) = args
@@ -374,6 +377,7 @@ fn run_case(
         offline: false,
         stages: args.stages.stages(),
         stats: None,
+        new_only: false,
     };
     let evaluated = match run::evaluate(&req) {
         Ok(e) => e,

@@ -318,7 +318,55 @@ fn mojibake_at(chars: &[char], codec: Codec) -> Option<(usize, String)> {
     (meant.len() >= EAST_ASIAN_MIN).then(|| (used, meant.into_iter().collect()))
 }
 
+/// Whether some codec reads `a` as the lead byte of a multi-byte UTF-8
+/// sequence and `b` as a continuation byte: how every run of mojibake starts
+/// ([`decode_run`] needs both, and every codec maps ASCII to ASCII, which is
+/// neither).
+fn could_start(a: char, b: char) -> bool {
+    CODECS.into_iter().any(|codec| {
+        codec.byte(a).and_then(sequence_len).is_some()
+            && (matches!(codec.byte(b), Some(0x80..=0xBF))
+                || (b == '\u{FFFD}' && matches!(codec, Codec::Windows1252)))
+    })
+}
+
+/// Whether `text` has two characters in a row that [`could_start`] a run: most
+/// text, accented or not, has none, and is then free of mojibake without a
+/// line being decoded. Non-ASCII characters in a row are UTF-8 where a
+/// continuation byte is followed by a lead byte, which is where this looks.
+fn could_have_mojibake(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        // No pair starts in ASCII: skipped 16 bytes at a time.
+        if bytes.get(i..i + 16).is_some_and(<[u8]>::is_ascii) {
+            i += 16;
+            continue;
+        }
+        if matches!((bytes[i], bytes[i + 1]), (0x80..=0xBF, 0xC0..=0xFF)) {
+            // `i + 1` starts a character (a lead byte); the one before it ends there.
+            let before = text[..=i].chars().next_back();
+            let after = text[i + 1..].chars().next();
+            if let (Some(a), Some(b)) = (before, after)
+                && could_start(a, b)
+            {
+                return true;
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
 fn first_mojibake(text: &str) -> Option<EncodingIssue> {
+    if !could_have_mojibake(text) {
+        return None;
+    }
+    first_mojibake_in_lines(text)
+}
+
+/// [`first_mojibake`] without its filter: every run tried, line by line.
+fn first_mojibake_in_lines(text: &str) -> Option<EncodingIssue> {
     for (index, line) in text.split('\n').enumerate() {
         if line.is_ascii() {
             continue;

@@ -419,3 +419,40 @@ fn the_seed_manual_is_still_mojibake() {
         );
     }
 }
+
+/// The filter of [`first_mojibake`] never hides a run: for every character any
+/// codec maps to a byte (and U+FFFD, and some that none maps), followed by every
+/// such character and a few endings, after ASCII of several lengths, the
+/// filtered and the full scan agree.
+#[test]
+fn the_filter_never_hides_a_run() {
+    let mut chars: Vec<char> = (0x80u32..=0xFF).filter_map(char::from_u32).collect();
+    chars.extend(WINDOWS_1252_80);
+    chars.extend(MAC_ROMAN_80);
+    chars.extend(['\u{2126}', '\u{FFFD}', '\u{0218}', '中', '✅', 'x']);
+    chars.sort_unstable();
+    chars.dedup();
+    let tails = [
+        "",
+        "\u{FFFD}",
+        "\u{80}",
+        "\u{A9}",
+        "\u{A9}\u{A9}",
+        "‚Ä",
+        "x",
+    ];
+    let mut runs = 0;
+    for a in &chars {
+        for b in &chars {
+            for (tail, ascii) in tails.iter().zip([0, 15, 16, 17, 31, 33, 40].iter().cycle()) {
+                // After ASCII of several lengths: the scan skips ASCII in blocks.
+                let text = format!("é {}{a}{b}{tail}\n", "x".repeat(*ascii));
+                let full = first_mojibake_in_lines(&text);
+                runs += usize::from(full.is_some());
+                assert_eq!(first_mojibake(&text), full, "{text:?}");
+            }
+        }
+    }
+    // The pairs do hold runs of mojibake (the test would pass vacuously otherwise).
+    assert!(runs > 1000, "{runs}");
+}
