@@ -143,6 +143,17 @@ impl std::fmt::Debug for FlagPrior {
 }
 
 impl FlagPrior {
+    /// The facts `vars` gathered on `view` (the head), for the scan of the base.
+    pub(crate) fn new(view: std::sync::Arc<dyn View>, vars: &Vars) -> FlagPrior {
+        FlagPrior {
+            view,
+            facts: vars
+                .flag_facts()
+                .map(|f| (f.def.name.clone(), f.clone()))
+                .collect(),
+        }
+    }
+
     /// The head's view and its facts for the setting `def` names.
     pub(crate) fn of(&self, def: &FlagDef) -> Option<(&dyn View, &FlagFacts)> {
         Some((self.view.as_ref(), self.facts.get(&def.name)?))

@@ -217,17 +217,9 @@ impl Vars {
         vars
     }
 
-    /// This view's flag facts gathered without error, for the scan of the base.
-    pub(crate) fn flag_prior(&self, view: Arc<dyn View>) -> FlagPrior {
-        FlagPrior {
-            view,
-            facts: self
-                .flags
-                .values()
-                .filter_map(|f| f.as_ref().ok())
-                .map(|f| (f.def.name.clone(), f.clone()))
-                .collect(),
-        }
+    /// The flag facts gathered without error ([`FlagPrior::new`]).
+    pub(crate) fn flag_facts(&self) -> impl Iterator<Item = &FlagFacts> {
+        self.flags.values().filter_map(|f| f.as_ref().ok())
     }
 
     /// The built-in variables and `--var`s.
@@ -577,10 +569,7 @@ impl Vars {
 
     pub fn get(&self, name: &str) -> Option<&str> {
         self.note_use(name);
-        match self.values.get(name) {
-            Some(Ok(v)) => Some(v),
-            _ => None,
-        }
+        self.peek(name)
     }
 
     /// The value of `name`, if it has one, without counting it as looked up (to
