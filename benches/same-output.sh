@@ -3,7 +3,7 @@
 # repository: FINDINGS findings in one file (as benches/findings.sh makes it), plus a
 # second file with findings on several kinds of lines (tabs, CRLF, a long line,
 # markup, a waived finding), checked once plainly and once with --base against the
-# commit before (new, unchanged and fixed findings).
+# commit before (new, unchanged and fixed findings), and with --new-only too.
 #
 #   benches/same-output.sh OLD NEW [FINDINGS]
 #
@@ -44,7 +44,7 @@ printf 'TODO new one\n' >> odd.txt
 git add -A
 commit change
 status=0
-for args in "" "--base HEAD~1"; do
+for args in "" "--base HEAD~1" "--base HEAD~1 --new-only"; do
   for format in json human sarif github markdown junit gitlab azure attestation; do
     # shellcheck disable=SC2086
     "$old" check . $args --now 2026-01-01 --format "$format" --output "$work/old" > /dev/null 2>&1 || true
