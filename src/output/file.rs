@@ -289,6 +289,35 @@ mod tests {
         assert_eq!(std::fs::read_dir(root.join("a/b")).unwrap().count(), 1);
     }
 
+    /// A report written as it is made: a large one arrives whole; one whose making
+    /// fails halfway leaves the previous file as it was, no temporary file behind, and
+    /// its own error (not a wrapped one) to the caller.
+    #[test]
+    fn a_streamed_report_is_whole_or_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let dest = root.join("out/report.sarif");
+        let line = [b'x'; 1000];
+        write_file_with(root, &dest, None, &mut |w| {
+            for _ in 0..1000 {
+                w.write_all(&line)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap().len(), 1_000_000);
+        write_file(root, &dest, b"old", None).unwrap();
+        // An absolute destination: relative to no current directory.
+        let err = write_report_with(&dest, &mut |w| {
+            w.write_all(&line)?;
+            Err(std::io::Error::other("no evidence was gathered"))
+        })
+        .unwrap_err();
+        assert_eq!(err.to_string(), "no evidence was gathered");
+        assert_eq!(std::fs::read(&dest).unwrap(), b"old");
+        assert_eq!(std::fs::read_dir(root.join("out")).unwrap().count(), 1);
+    }
+
     /// A FIFO (like `/dev/null` or `/dev/stdout`, which tests must not touch) is written
     /// to, never replaced by a renamed file.
     #[cfg(unix)]
