@@ -154,11 +154,7 @@ fn write_report(
         fail_on,
     };
     match &args.output {
-        Some(path) => {
-            let mut buf = Vec::new();
-            report::render(report, args.format, &opts, &mut buf)?;
-            write_file(path, &buf)?;
-        }
+        Some(path) => write_file(path, &mut |w| report::render(report, args.format, &opts, w))?,
         None => {
             // Standard output writes each line as it comes (`LineWriter`): buffered
             // here, a long report is a few large writes instead of one per line.
@@ -173,17 +169,19 @@ fn write_report(
         fail_on,
     };
     for (format, path) in &args.also {
-        let mut buf = Vec::new();
-        report::render(report, *format, &opts, &mut buf)?;
-        write_file(path, &buf)?;
+        write_file(path, &mut |w| report::render(report, *format, &opts, w))?;
     }
     Ok(())
 }
 
-/// Writes a report file, creating its folder (CI passes paths like `out/relgate.sarif`),
-/// never through a symbolic link the checkout may hold ([`crate::output::write_file`]).
-fn write_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    crate::output::file::write_report(path, bytes)
+/// Writes a report file as it is rendered (never held whole in memory), creating its
+/// folder (CI passes paths like `out/relgate.sarif`), never through a symbolic link the
+/// checkout may hold ([`crate::output::write_file`]).
+fn write_file(
+    path: &std::path::Path,
+    render: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    crate::output::file::write_report_with(path, render)
 }
 
 /// A run that could not evaluate: the `--format` document and every `--also` file

@@ -39,6 +39,19 @@ pub fn write_file(
     bytes: &[u8],
     mode: Option<u32>,
 ) -> Result<(), WriteError> {
+    write_file_with(root, dest, mode, &mut |w| w.write_all(bytes))
+}
+
+/// [`write_file`] of what `fill` writes, as it writes it (through a buffer): a large
+/// report goes to its file without being held whole in memory first. When `fill`
+/// fails, the destination is left as it was.
+pub fn write_file_with(
+    root: &Path,
+    dest: &Path,
+    mode: Option<u32>,
+    fill: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), WriteError> {
+    use std::io::Write;
     let shown = || crate::output::display_path(dest);
     let io = |e: std::io::Error| WriteError::Io {
         dest: shown(),
@@ -59,12 +72,12 @@ pub fn write_file(
         use std::os::unix::fs::FileTypeExt;
         let t = meta.file_type();
         if t.is_char_device() || t.is_block_device() || t.is_fifo() || t.is_socket() {
-            use std::io::Write;
-            let mut f = std::fs::OpenOptions::new()
+            let f = std::fs::OpenOptions::new()
                 .write(true)
                 .open(&absolute)
                 .map_err(io)?;
-            return f.write_all(bytes).map_err(io);
+            let mut w = std::io::BufWriter::with_capacity(BUFFER, f);
+            return fill(&mut w).and_then(|()| w.flush()).map_err(io);
         }
         if t.is_dir() {
             return Err(WriteError::Io {
@@ -76,10 +89,13 @@ pub fn write_file(
     std::fs::create_dir_all(dir).map_err(io)?;
     // Created folders are new, but look again: a folder may have appeared meanwhile.
     refuse_links(root, dest)?;
-    let (tmp, mut file) = temp_file(dir, name).map_err(io)?;
+    let (tmp, file) = temp_file(dir, name).map_err(io)?;
     let written = (|| {
-        use std::io::Write;
-        file.write_all(bytes)?;
+        let mut w = std::io::BufWriter::with_capacity(BUFFER, file);
+        fill(&mut w)?;
+        let file = w
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
         #[cfg(unix)]
         if let Some(m) = mode {
             use std::os::unix::fs::PermissionsExt;
@@ -98,10 +114,33 @@ pub fn write_file(
     Ok(())
 }
 
+/// The buffer between a report's writer and its file: a few large writes.
+const BUFFER: usize = 1 << 16;
+
 /// [`write_file`] relative to the current directory, as an I/O error (for report writers).
 pub fn write_report(dest: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_report_with(dest, &mut |w| w.write_all(bytes))
+}
+
+/// [`write_file_with`] relative to the current directory, as an I/O error: `fill`'s
+/// own error as it is, so a report that cannot be made says why.
+pub fn write_report_with(
+    dest: &Path,
+    fill: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let root = std::env::current_dir()?;
-    write_file(&root, dest, bytes, None).map_err(std::io::Error::other)
+    let mut failed = None;
+    let written = write_file_with(&root, dest, None, &mut |w| {
+        fill(w).map_err(|e| {
+            let shown = std::io::Error::new(e.kind(), e.to_string());
+            failed = Some(e);
+            shown
+        })
+    });
+    match failed {
+        Some(e) => Err(e),
+        None => written.map_err(std::io::Error::other),
+    }
 }
 
 /// A new file beside the destination, never an existing one.
@@ -248,6 +287,35 @@ mod tests {
         assert_eq!(std::fs::read(root.join("a/b/report.json")).unwrap(), b"two");
         // No temporary file is left behind.
         assert_eq!(std::fs::read_dir(root.join("a/b")).unwrap().count(), 1);
+    }
+
+    /// A report written as it is made: a large one arrives whole; one whose making
+    /// fails halfway leaves the previous file as it was, no temporary file behind, and
+    /// its own error (not a wrapped one) to the caller.
+    #[test]
+    fn a_streamed_report_is_whole_or_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let dest = root.join("out/report.sarif");
+        let line = [b'x'; 1000];
+        write_file_with(root, &dest, None, &mut |w| {
+            for _ in 0..1000 {
+                w.write_all(&line)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap().len(), 1_000_000);
+        write_file(root, &dest, b"old", None).unwrap();
+        // An absolute destination: relative to no current directory.
+        let err = write_report_with(&dest, &mut |w| {
+            w.write_all(&line)?;
+            Err(std::io::Error::other("no evidence was gathered"))
+        })
+        .unwrap_err();
+        assert_eq!(err.to_string(), "no evidence was gathered");
+        assert_eq!(std::fs::read(&dest).unwrap(), b"old");
+        assert_eq!(std::fs::read_dir(root.join("out")).unwrap().count(), 1);
     }
 
     /// A FIFO (like `/dev/null` or `/dev/stdout`, which tests must not touch) is written

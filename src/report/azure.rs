@@ -95,14 +95,12 @@ fn line(f: &Finding) -> String {
 }
 
 pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let (issues, rest): (Vec<&Finding>, Vec<&Finding>) = r
-        .findings
-        .iter()
-        .partition(|f| r.counts(f) && f.severity > Severity::Note);
-    for f in issues {
+    // The issues, then the plain lines: two passes, each line written as it is made.
+    let is_issue = |f: &Finding| r.counts(f) && f.severity > Severity::Note;
+    for f in r.findings.iter().filter(|f| is_issue(f)) {
         writeln!(out, "{}", issue(r, f))?;
     }
-    for f in rest {
+    for f in r.findings.iter().filter(|f| !is_issue(f)) {
         writeln!(out, "{}", line(f))?;
     }
     let s = r.summary();

@@ -117,13 +117,13 @@ pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     if let Some(note) = r.baseline.as_ref().and_then(|b| b.note.as_deref()) {
         writeln!(out, "relgate: {}", display_text(note))?;
     }
-    // Each as annotated, and whether it is a pre-existing one --new-only does not count.
-    let live: Vec<(std::borrow::Cow<'_, Finding>, bool)> = r
-        .live_new_first()
-        .into_iter()
-        .map(|f| (as_annotated(r, f), r.pre_existing_not_counted(f)))
-        .collect();
-    let count = |s: Severity| live.iter().filter(|(f, _)| f.severity == s).count();
+    // The live findings in the order they get room (references only: each is made
+    // into its annotation as it is written). Under --new-only a pre-existing one that
+    // does not count is annotated as a notice.
+    let live = r.live_new_first();
+    let old = |f: &Finding| r.pre_existing_not_counted(f);
+    let kind = |f: &Finding| if old(f) { Severity::Note } else { f.severity };
+    let count = |s: Severity| live.iter().filter(|f| kind(f) == s).count();
     let (errors, warnings, notes) = (
         count(Severity::Error),
         count(Severity::Warning),
@@ -137,13 +137,13 @@ pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     };
     let mut shown = [0usize; 3];
     let mut left_out = Vec::new();
-    for (f, old) in &live {
-        let n = &mut shown[f.severity as usize];
-        if *n < limit(f.severity) {
+    for f in live {
+        let n = &mut shown[kind(f) as usize];
+        if *n < limit(kind(f)) {
             *n += 1;
-            writeln!(out, "{}", annotation(r, f))?;
+            writeln!(out, "{}", annotation(r, &as_annotated(r, f)))?;
         } else {
-            left_out.push((f.as_ref(), *old));
+            left_out.push(f);
         }
     }
     let left_out_count = left_out.len();
@@ -151,9 +151,9 @@ pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         let of = |s: Option<Severity>, one: &str, many: &str| {
             let n = left_out
                 .iter()
-                .filter(|(f, old)| match s {
-                    Some(s) => !old && f.severity == s,
-                    None => *old,
+                .filter(|f| match s {
+                    Some(s) => !old(f) && kind(f) == s,
+                    None => old(f),
                 })
                 .count();
             (n > 0).then(|| super::count(n, one, many))
@@ -177,8 +177,8 @@ pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
                 kinds.join(", ")
             ))
         )?;
-        for (f, _) in left_out {
-            writeln!(out, "{}", plain(f))?;
+        for f in left_out {
+            writeln!(out, "{}", plain(&as_annotated(r, f)))?;
         }
     }
     // Waived findings: a notice each (they fail nothing), after the live ones.

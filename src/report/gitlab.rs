@@ -15,28 +15,32 @@
 //! `relgate/v1`, so a line inserted above a finding or a renamed file keeps it.
 //! Text is JSON-escaped by serde_json and made inert first
 //! ([`crate::output::escape`]): GitLab shows it in its web page.
+//!
+//! The issues are made one at a time as the array is written ([`Issues`]), borrowing
+//! what they can from the report: a large report is never held a second time.
 
 use super::{Place, Report};
 use crate::finding::{Finding, Severity};
 use crate::output::escape::display_text;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 #[derive(Serialize)]
-struct Issue {
+struct Issue<'a> {
     description: String,
-    check_name: String,
-    fingerprint: String,
+    check_name: Cow<'a, str>,
+    fingerprint: Cow<'a, str>,
     severity: &'static str,
-    location: Location,
+    location: Location<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    content: Option<Content>,
+    content: Option<Content<'a>>,
 }
 
 #[derive(Serialize)]
-struct Location {
-    path: String,
+struct Location<'a> {
+    path: &'a str,
     lines: Lines,
 }
 
@@ -46,8 +50,18 @@ struct Lines {
 }
 
 #[derive(Serialize)]
-struct Content {
-    body: String,
+struct Content<'a> {
+    body: Cow<'a, str>,
+}
+
+/// The issues of a report, each made as it is serialized.
+struct Issues<'a>(&'a Report);
+
+impl Serialize for Issues<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        s.collect_seq(r.findings.iter().map(|f| issue(r, f)))
+    }
 }
 
 /// GitLab's severity of a finding.
@@ -70,13 +84,13 @@ fn sha256(s: &str) -> String {
     hex
 }
 
-fn issue(r: &Report, f: &Finding, fingerprint: String) -> Issue {
+fn issue<'a>(r: &'a Report, f: &'a Finding) -> Issue<'a> {
     let mut description = format!("{}: {}", f.policy, f.message);
     let (path, line) = match r.place(f) {
-        Place::File { path, line, .. } => (path.to_string(), line.unwrap_or(1)),
+        Place::File { path, line, .. } => (path, line.unwrap_or(1)),
         Place::Nowhere => {
             description = format!("{} ({})", description, Report::about(f, true));
-            (".".to_string(), 1)
+            (".", 1)
         }
     };
     if let Some(w) = &f.waived {
@@ -87,26 +101,21 @@ fn issue(r: &Report, f: &Finding, fingerprint: String) -> Issue {
     }
     Issue {
         description: display_text(&description).into_owned(),
-        check_name: display_text(&f.policy).into_owned(),
-        fingerprint,
+        check_name: display_text(&f.policy),
+        fingerprint: Cow::Borrowed(&f.fingerprint),
         severity: severity(f),
         location: Location {
             path,
             lines: Lines { begin: line },
         },
-        content: f.help.as_ref().map(|h| Content {
-            body: display_text(h).into_owned(),
+        content: f.help.as_deref().map(|h| Content {
+            body: display_text(h),
         }),
     }
 }
 
 pub fn render(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let issues: Vec<Issue> = r
-        .findings
-        .iter()
-        .map(|f| issue(r, f, f.fingerprint.clone()))
-        .collect();
-    serde_json::to_writer_pretty(&mut *out, &issues)?;
+    serde_json::to_writer_pretty(&mut *out, &Issues(r))?;
     writeln!(out)
 }
 
@@ -116,10 +125,10 @@ pub fn render_error(message: &str, out: &mut dyn std::io::Write) -> std::io::Res
     let issue = Issue {
         description: display_text(&format!("relgate could not evaluate: {message}")).into_owned(),
         check_name: "relgate".into(),
-        fingerprint: sha256(&format!("relgate\0error\0{message}")),
+        fingerprint: sha256(&format!("relgate\0error\0{message}")).into(),
         severity: "blocker",
         location: Location {
-            path: ".".into(),
+            path: ".",
             lines: Lines { begin: 1 },
         },
         content: None,

@@ -2,7 +2,9 @@
 //!
 //! These types are frozen: fields may be added, never renamed or removed.
 //! They are separate from the internal types so that refactoring the engine
-//! cannot change the public contract by accident.
+//! cannot change the public contract by accident. They borrow from the report, and
+//! the findings are made one at a time as they are written ([`Findings`]): a large
+//! report is never held a second time.
 
 use super::{Report, Summary};
 use serde::Serialize;
@@ -15,7 +17,7 @@ pub struct V1<'a> {
     pub trusted: Trusted<'a>,
     pub vars: &'a BTreeMap<String, Option<String>>,
     pub policies: Vec<Policy<'a>>,
-    pub findings: Vec<Finding<'a>>,
+    pub findings: Findings<'a>,
     pub summary: Summary,
     /// With `--base` or `--new-only`: what the findings were classified against.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -23,6 +25,16 @@ pub struct V1<'a> {
     /// `--stats`: what each view listed and read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stats: Option<&'a crate::repo::RunStats>,
+}
+
+/// The findings of a report, each made as it is serialized.
+pub struct Findings<'a>(&'a Report);
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        s.collect_seq(r.findings.iter().map(|f| finding(r, f)))
+    }
 }
 
 #[derive(Serialize)]
@@ -158,6 +170,30 @@ fn subject(f: &crate::finding::Finding) -> Subject<'_> {
     }
 }
 
+/// One finding as the wire format has it.
+fn finding<'a>(r: &Report, f: &'a crate::finding::Finding) -> Finding<'a> {
+    Finding {
+        policy: &f.policy,
+        severity: f.severity.as_str(),
+        message: &f.message,
+        path: f.path(),
+        line: f.line(),
+        column: f.column(),
+        subject: subject(f),
+        help: f.help.as_deref(),
+        snippet: f.snippet.as_deref(),
+        waived: f.waived.as_ref(),
+        instance: f.instance.as_deref(),
+        fingerprint: &f.fingerprint,
+        baseline: r.baseline_state(f),
+        counted: r
+            .baseline
+            .as_ref()
+            .filter(|b| b.new_only)
+            .map(|_| !r.pre_existing_not_counted(f)),
+    }
+}
+
 pub fn to_v1(r: &Report) -> V1<'_> {
     V1 {
         version: 1,
@@ -189,30 +225,7 @@ pub fn to_v1(r: &Report) -> V1<'_> {
                 instances: &p.instances,
             })
             .collect(),
-        findings: r
-            .findings
-            .iter()
-            .map(|f| Finding {
-                policy: &f.policy,
-                severity: f.severity.as_str(),
-                message: &f.message,
-                path: f.path(),
-                line: f.line(),
-                column: f.column(),
-                subject: subject(f),
-                help: f.help.as_deref(),
-                snippet: f.snippet.as_deref(),
-                waived: f.waived.as_ref(),
-                instance: f.instance.as_deref(),
-                fingerprint: &f.fingerprint,
-                baseline: r.baseline_state(f),
-                counted: r
-                    .baseline
-                    .as_ref()
-                    .filter(|b| b.new_only)
-                    .map(|_| !r.pre_existing_not_counted(f)),
-            })
-            .collect(),
+        findings: Findings(r),
         summary: r.summary(),
         baseline: r.baseline.as_ref().map(|b| BaselineInfo {
             against: b.against.as_deref(),

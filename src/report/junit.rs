@@ -17,6 +17,8 @@
 //! escaped as entities, and the two non-characters U+FFFE and U+FFFF (also not
 //! allowed in XML) are named as `\u{fffe}`. Attribute values escape line breaks too
 //! (`&#10;`), so a message keeps its lines there as well.
+//! The document is written as it is made: the suite's counts first (from each case's
+//! outcome), then each case, each finding's description escaped straight into it.
 //! The output is valid against the JUnit schema of Jenkins' xUnit plugin
 //! (`junit-10.xsd`), which the integration tests check.
 
@@ -100,68 +102,36 @@ enum Outcome {
 }
 
 pub fn render(r: &Report, fail_on: Severity, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let mut cases = String::new();
-    let (mut failures, mut skipped) = (0, 0);
-    // Findings by policy, in the run's order, grouped once.
+    // Findings by policy, in the run's order, grouped once (references only).
     let mut by_policy: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for f in &r.findings {
         by_policy.entry(f.policy.as_str()).or_default().push(f);
     }
-    for p in &r.policies {
-        let mine = by_policy.remove(p.id.as_str()).unwrap_or_default();
-        let (failing, other): (Vec<&Finding>, Vec<&Finding>) = mine
-            .iter()
-            .partition(|f| r.counts(f) && f.severity >= fail_on);
-        let outcome = match p.status {
-            Status::Skip => Outcome::Skipped,
-            _ if !failing.is_empty() => Outcome::Failed,
-            _ => Outcome::Passed,
-        };
-        let open = format!(
-            "    <testcase name=\"{}\" classname=\"relgate\"",
-            one_line(&format!("{}: {}", p.id, p.title))
-        );
-        if matches!(outcome, Outcome::Passed) && other.is_empty() {
-            let _ = writeln!(cases, "{open}/>");
-            continue;
-        }
-        let _ = writeln!(cases, "{open}>");
-        match outcome {
-            Outcome::Failed => {
-                failures += 1;
-                let body: Vec<String> = failing.iter().map(|f| describe(r, f)).collect();
-                let message = match failing.len() {
-                    1 => failing[0].message.clone(),
-                    n => format!("{n} findings"),
-                };
-                let _ = writeln!(
-                    cases,
-                    "      <failure type=\"{}\" message=\"{}\">{}</failure>",
-                    failing[0].severity.as_str(),
-                    text(&message),
-                    text(&body.join("\n"))
-                );
-            }
-            Outcome::Skipped => {
-                skipped += 1;
-                let _ = writeln!(
-                    cases,
-                    "      <skipped message=\"{}\"/>",
-                    text(p.reason.as_deref().unwrap_or("skipped"))
-                );
-            }
-            Outcome::Passed => {}
-        }
-        if !other.is_empty() {
-            let body: Vec<String> = other.iter().map(|f| describe(r, f)).collect();
-            let _ = writeln!(
-                cases,
-                "      <system-out>{}</system-out>",
-                text(&body.join("\n"))
-            );
-        }
-        cases.push_str("    </testcase>\n");
-    }
+    // Each case's outcome first: the suite's counts come before its cases.
+    let cases: Vec<(&super::PolicyResult, Outcome, Vec<&Finding>, Vec<&Finding>)> = r
+        .policies
+        .iter()
+        .map(|p| {
+            let mine = by_policy.remove(p.id.as_str()).unwrap_or_default();
+            let (failing, other): (Vec<&Finding>, Vec<&Finding>) = mine
+                .into_iter()
+                .partition(|f| r.counts(f) && f.severity >= fail_on);
+            let outcome = match p.status {
+                Status::Skip => Outcome::Skipped,
+                _ if !failing.is_empty() => Outcome::Failed,
+                _ => Outcome::Passed,
+            };
+            (p, outcome, failing, other)
+        })
+        .collect();
+    let failures = cases
+        .iter()
+        .filter(|c| matches!(c.1, Outcome::Failed))
+        .count();
+    let skipped = cases
+        .iter()
+        .filter(|c| matches!(c.1, Outcome::Skipped))
+        .count();
     let tests = r.policies.len();
     writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
     writeln!(
@@ -194,9 +164,67 @@ pub fn render(r: &Report, fail_on: Severity, out: &mut dyn std::io::Write) -> st
         )?;
     }
     writeln!(out, "    </properties>")?;
-    out.write_all(cases.as_bytes())?;
+    for (p, outcome, failing, other) in cases {
+        write!(
+            out,
+            "    <testcase name=\"{}\" classname=\"relgate\"",
+            one_line(&format!("{}: {}", p.id, p.title))
+        )?;
+        if matches!(outcome, Outcome::Passed) && other.is_empty() {
+            writeln!(out, "/>")?;
+            continue;
+        }
+        writeln!(out, ">")?;
+        match outcome {
+            Outcome::Failed => {
+                let message = match failing.as_slice() {
+                    [one] => std::borrow::Cow::Borrowed(one.message.as_str()),
+                    many => format!("{} findings", many.len()).into(),
+                };
+                write!(
+                    out,
+                    "      <failure type=\"{}\" message=\"{}\">",
+                    failing[0].severity.as_str(),
+                    text(&message),
+                )?;
+                described(r, &failing, out)?;
+                writeln!(out, "</failure>")?;
+            }
+            Outcome::Skipped => {
+                writeln!(
+                    out,
+                    "      <skipped message=\"{}\"/>",
+                    text(p.reason.as_deref().unwrap_or("skipped"))
+                )?;
+            }
+            Outcome::Passed => {}
+        }
+        if !other.is_empty() {
+            write!(out, "      <system-out>")?;
+            described(r, &other, out)?;
+            writeln!(out, "</system-out>")?;
+        }
+        writeln!(out, "    </testcase>")?;
+    }
     writeln!(out, "  </testsuite>")?;
     writeln!(out, "</testsuites>")
+}
+
+/// The findings' descriptions ([`describe`]) as one escaped text, a line break
+/// (`&#10;`) between them, written one at a time: [`text`] escapes each character on
+/// its own, so this is the text of their descriptions joined by `\n`.
+fn described(
+    r: &Report,
+    findings: &[&Finding],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    for (i, f) in findings.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b"&#10;")?;
+        }
+        out.write_all(text(&describe(r, f)).as_bytes())?;
+    }
+    Ok(())
 }
 
 /// A run that could not evaluate: one case in error, so no reader takes the report

@@ -17,7 +17,8 @@
 //!
 //! GitHub drops a job summary over 1 MiB whole. The findings list stops before
 //! [`BUDGET`] bytes with a line saying how many findings were left out (all of them
-//! stay in the JSON and SARIF reports).
+//! stay in the JSON and SARIF reports). The summary is written as it is made, the
+//! bytes counted as they go.
 
 /// Bytes the whole summary may take: under GitHub's 1 MiB per step, with room for
 /// what the action adds.
@@ -122,13 +123,56 @@ pub fn render(
     opts: &RenderOptions,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let text = summary(r, opts).map_err(|_| std::io::Error::other("cannot format the summary"))?;
-    out.write_all(text.as_bytes())
+    let mut counted = Counted {
+        out,
+        len: 0,
+        failed: None,
+    };
+    match summary(r, opts, &mut counted) {
+        Ok(()) => Ok(()),
+        Err(_) => Err(counted
+            .failed
+            .take()
+            .unwrap_or_else(|| std::io::Error::other("cannot format the summary"))),
+    }
 }
 
-fn summary(r: &Report, opts: &RenderOptions) -> Result<String, std::fmt::Error> {
+/// The summary's writer: each piece goes to the report's writer as it is made, and
+/// the bytes written so far are counted for the budget.
+struct Counted<'w> {
+    out: &'w mut dyn std::io::Write,
+    len: usize,
+    /// The writer's error, which `fmt::Write` cannot carry.
+    failed: Option<std::io::Error>,
+}
+
+impl Counted<'_> {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn push_str(&mut self, s: &str) -> std::fmt::Result {
+        std::fmt::Write::write_str(self, s)
+    }
+}
+
+impl std::fmt::Write for Counted<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        match self.out.write_all(s.as_bytes()) {
+            Ok(()) => {
+                self.len += s.len();
+                Ok(())
+            }
+            Err(e) => {
+                self.failed = Some(e);
+                Err(std::fmt::Error)
+            }
+        }
+    }
+}
+
+fn summary(r: &Report, opts: &RenderOptions, out: &mut Counted<'_>) -> std::fmt::Result {
     use std::fmt::Write as _;
-    let mut out = String::new();
     let s = r.summary();
     let heading = if r.fails(opts.fail_on) {
         let n = r
@@ -271,7 +315,7 @@ fn summary(r: &Report, opts: &RenderOptions) -> Result<String, std::fmt::Error> 
             }
             in_details |= i == old_from;
             room -= item.len();
-            out.push_str(&item);
+            out.push_str(&item)?;
             shown += 1;
         }
         if in_details {
@@ -302,21 +346,20 @@ fn summary(r: &Report, opts: &RenderOptions) -> Result<String, std::fmt::Error> 
                     if item.len() + 256 > BUDGET.saturating_sub(out.len()) {
                         break;
                     }
-                    out.push_str(&item);
+                    out.push_str(&item)?;
                     out.push_str(&format!(
                         "  <br>_Waived until {}:_ {} (approved by {}, {})\n",
                         escape(&w.expires),
                         escape(&w.reason),
                         escape(&w.approved_by),
                         code(&format!("{}:{}", w.path, w.line))
-                    ));
+                    ))?;
                 }
             }
             writeln!(out)?;
         }
     }
-    writeln!(out, "{counts}")?;
-    Ok(out)
+    writeln!(out, "{counts}")
 }
 
 /// One finding of the list, with its help.

@@ -4,6 +4,11 @@
 //! already sorted (once, by the run: path, line, column, policy, message) and place
 //! each from its subject ([`Report::place`], [`Report::about`]), never from its
 //! message. Snippets and excerpts come from [`quote`], one read per file.
+//!
+//! Renderers write as they go: none builds the whole document, or a second copy of
+//! the findings, before writing it (serialized formats borrow one finding at a time),
+//! and a report file is streamed into place too
+//! ([`crate::output::file::write_file_with`]). What a run holds is the report itself.
 
 pub mod attest;
 pub mod azure;

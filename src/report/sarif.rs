@@ -1,7 +1,10 @@
 //! `--format sarif`: a SARIF 2.1.0 log for code-scanning services.
 //!
-//! A small owned model of the parts of SARIF relgate fills, serialized with
-//! serde; it is validated against the official schema in the integration tests.
+//! A small model of the parts of SARIF relgate fills, borrowing from the report, and
+//! serialized with serde as it is written: the results are made one at a time from
+//! the findings while the log is written ([`Results`]), so a large report is never
+//! held twice (once as findings, once as a log). It is validated against the official
+//! schema in the integration tests.
 //!
 //! - One rule per policy (`ruleIndex` points into `tool.driver.rules`).
 //! - One result per finding of the JSON report, in the same order; with `--base`,
@@ -26,8 +29,9 @@
 
 use super::{Place, Report};
 use crate::finding::{Finding, Severity};
-use serde::Serialize;
-use std::collections::BTreeMap;
+use serde::{Serialize, Serializer};
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const SRCROOT: &str = "%SRCROOT%";
@@ -36,7 +40,7 @@ pub const SRCROOT: &str = "%SRCROOT%";
 pub const FALLBACK_URI: &str = ".relgate/config.yaml";
 
 /// A physical location against `%SRCROOT%`.
-fn physical(path: &str, line: Option<usize>, column: Option<usize>) -> PhysicalLocation {
+fn physical(path: &str, line: Option<usize>, column: Option<usize>) -> PhysicalLocation<'_> {
     PhysicalLocation {
         artifact_location: ArtifactLocation {
             uri: path_to_uri(path),
@@ -50,9 +54,10 @@ fn physical(path: &str, line: Option<usize>, column: Option<usize>) -> PhysicalL
 }
 
 /// Where a result is placed, and the other files of a finding about several.
-fn locations(r: &Report, f: &Finding) -> (Location, Vec<Location>) {
+fn locations<'a>(r: &'a Report, f: &'a Finding) -> (Location<'a>, Vec<Location<'a>>) {
     use crate::finding::Subject;
-    let physical_location = match r.place(f) {
+    let place = r.place(f);
+    let physical_location = match place {
         Place::File { path, line, column } => physical(path, line, column),
         // No file of its own: its policy's definition when that is in the repository.
         Place::Nowhere => match r.policy_of(f).filter(|p| p.in_repo) {
@@ -65,9 +70,9 @@ fn locations(r: &Report, f: &Finding) -> (Location, Vec<Location>) {
         },
     };
     // A policy that is not a file of the repository is named as a logical location.
-    let logical_locations = match (&f.subject, r.place(f)) {
+    let logical_locations = match (&f.subject, place) {
         (Subject::Policy, Place::Nowhere) => vec![LogicalLocation {
-            name: f.policy.clone(),
+            name: &f.policy,
             fully_qualified_name: f.origin.to_string(),
             kind: "declaration",
         }],
@@ -94,24 +99,47 @@ fn locations(r: &Report, f: &Finding) -> (Location, Vec<Location>) {
 }
 
 #[derive(Serialize)]
-pub struct Log {
+pub struct Log<'a> {
     #[serde(rename = "$schema")]
     pub schema: &'static str,
     pub version: &'static str,
-    pub runs: Vec<Run>,
+    pub runs: Vec<Run<'a>>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Run {
-    pub tool: Tool,
-    pub invocations: Vec<Invocation>,
+pub struct Run<'a> {
+    pub tool: Tool<'a>,
+    pub invocations: Vec<Invocation<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub results: Option<Vec<SarifResult>>,
+    pub results: Option<Results<'a>>,
     pub column_kind: &'static str,
     /// Where the trusted inputs (policies, signers, waivers) came from, in one line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<RunProperties>,
+}
+
+/// The results of a report, made one at a time from its findings as they are
+/// serialized (one per finding, in order; then with `--base` an `absent` one per base
+/// finding fixed): nothing holds them all.
+pub struct Results<'a> {
+    report: &'a Report,
+    /// Each policy id's index in `tool.driver.rules` (its first, as ids are unique).
+    rule_index: HashMap<&'a str, usize>,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.report;
+        let fixed = r.baseline.iter().flat_map(|b| &b.fixed);
+        s.collect_seq(
+            r.findings
+                .iter()
+                .map(|f| (f, r.baseline_state(f)))
+                .chain(fixed.map(|f| (f, Some("absent"))))
+                .map(|(f, state)| result(r, &self.rule_index, f, state)),
+        )
+    }
 }
 
 #[derive(Serialize)]
@@ -121,32 +149,32 @@ pub struct RunProperties {
 }
 
 #[derive(Serialize)]
-pub struct Tool {
-    pub driver: Driver,
+pub struct Tool<'a> {
+    pub driver: Driver<'a>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Driver {
+pub struct Driver<'a> {
     pub name: &'static str,
     pub version: &'static str,
     pub semantic_version: &'static str,
-    pub rules: Vec<Rule>,
+    pub rules: Vec<Rule<'a>>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Rule {
-    pub id: String,
+pub struct Rule<'a> {
+    pub id: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    pub short_description: Text,
+    pub name: Option<&'a str>,
+    pub short_description: Text<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub full_description: Option<Text>,
+    pub full_description: Option<Text<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub help: Option<Text>,
+    pub help: Option<Text<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub help_uri: Option<String>,
+    pub help_uri: Option<&'a str>,
     pub default_configuration: Configuration,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<RuleProperties>,
@@ -164,46 +192,55 @@ pub struct Configuration {
 }
 
 #[derive(Serialize)]
-pub struct Text {
-    pub text: String,
+pub struct Text<'a> {
+    pub text: &'a str,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Invocation {
+pub struct Invocation<'a> {
     pub execution_successful: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub tool_execution_notifications: Vec<Notification>,
+    pub tool_execution_notifications: Vec<Notification<'a>>,
 }
 
 #[derive(Serialize)]
-pub struct Notification {
+pub struct Notification<'a> {
     pub level: &'static str,
-    pub message: Text,
+    pub message: Text<'a>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SarifResult {
-    pub rule_id: String,
+pub struct SarifResult<'a> {
+    pub rule_id: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_index: Option<usize>,
     pub level: &'static str,
-    pub message: Text,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub locations: Vec<Location>,
+    pub message: Text<'a>,
+    /// Always one.
+    pub locations: [Location<'a>; 1],
     /// The other files of a finding about several files.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub related_locations: Vec<Location>,
+    pub related_locations: Vec<Location<'a>>,
     /// A live waiver: `kind: external` (it lives in a policy file), its reason as the
     /// justification.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub suppressions: Vec<Suppression>,
     /// `relgate/v1`: the finding's fingerprint ([`super::fingerprint`]).
-    pub partial_fingerprints: BTreeMap<&'static str, String>,
+    pub partial_fingerprints: Fingerprints<'a>,
     /// With `--base`: `new`, `unchanged`, or `absent` (a base finding the change fixed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_state: Option<&'static str>,
+}
+
+/// `partialFingerprints`: one entry, [`super::fingerprint::SCHEME`] to the finding's.
+pub struct Fingerprints<'a>(pub &'a str);
+
+impl Serialize for Fingerprints<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map([(super::fingerprint::SCHEME, self.0)])
+    }
 }
 
 #[derive(Serialize)]
@@ -216,33 +253,33 @@ pub struct Suppression {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Location {
-    pub physical_location: PhysicalLocation,
+pub struct Location<'a> {
+    pub physical_location: PhysicalLocation<'a>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub logical_locations: Vec<LogicalLocation>,
+    pub logical_locations: Vec<LogicalLocation<'a>>,
 }
 
 /// A policy's definition outside the repository (`pack:NAME:LINE:COLUMN`).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct LogicalLocation {
-    pub name: String,
+pub struct LogicalLocation<'a> {
+    pub name: &'a str,
     pub fully_qualified_name: String,
     pub kind: &'static str,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PhysicalLocation {
-    pub artifact_location: ArtifactLocation,
+pub struct PhysicalLocation<'a> {
+    pub artifact_location: ArtifactLocation<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<Region>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ArtifactLocation {
-    pub uri: String,
+pub struct ArtifactLocation<'a> {
+    pub uri: Cow<'a, str>,
     pub uri_base_id: &'static str,
 }
 
@@ -264,19 +301,25 @@ fn level(s: Severity) -> &'static str {
 
 /// Percent-encodes a repository-relative path into a relative URI reference:
 /// everything but unreserved characters and `/` (so `a:b.md` cannot read as a scheme).
-pub fn path_to_uri(path: &str) -> String {
-    let mut s = String::with_capacity(path.len());
+/// A path that needs no escape is its own URI (borrowed).
+pub fn path_to_uri(path: &str) -> Cow<'_, str> {
+    let plain = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/');
+    if path.bytes().all(plain) {
+        return Cow::Borrowed(path);
+    }
+    let mut s = String::with_capacity(path.len() + 8);
     for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+        if plain(b) {
             s.push(char::from(b));
         } else {
-            s.push_str(&format!("%{b:02X}"));
+            use std::fmt::Write as _;
+            let _ = write!(s, "%{b:02X}");
         }
     }
-    s
+    Cow::Owned(s)
 }
 
-fn driver(rules: Vec<Rule>) -> Driver {
+fn driver(rules: Vec<Rule<'_>>) -> Driver<'_> {
     Driver {
         name: "relgate",
         version: env!("CARGO_PKG_VERSION"),
@@ -285,7 +328,7 @@ fn driver(rules: Vec<Rule>) -> Driver {
     }
 }
 
-fn log(run: Run) -> Log {
+fn log(run: Run<'_>) -> Log<'_> {
     Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -293,7 +336,41 @@ fn log(run: Run) -> Log {
     }
 }
 
-pub fn to_log(r: &Report) -> Log {
+/// One finding's result (`baseline_state`: with `--base`, `new`, `unchanged` or
+/// `absent`).
+fn result<'a>(
+    r: &'a Report,
+    rule_index: &HashMap<&'a str, usize>,
+    f: &'a Finding,
+    baseline_state: Option<&'static str>,
+) -> SarifResult<'a> {
+    let (location, related_locations) = locations(r, f);
+    SarifResult {
+        rule_id: &f.policy,
+        rule_index: rule_index.get(f.policy.as_str()).copied(),
+        level: level(f.severity),
+        message: Text { text: &f.message },
+        locations: [location],
+        related_locations,
+        suppressions: f
+            .waived
+            .iter()
+            .map(|w| Suppression {
+                kind: "external",
+                status: "accepted",
+                justification: format!(
+                    "{} (approved by {}, until {}; {}:{})",
+                    w.reason, w.approved_by, w.expires, w.path, w.line
+                ),
+            })
+            .collect(),
+        partial_fingerprints: Fingerprints(&f.fingerprint),
+        baseline_state,
+    }
+}
+
+/// The log of a report; its results are made as it is serialized ([`Results`]).
+pub fn to_log(r: &Report) -> Log<'_> {
     let rules = r
         .policies
         .iter()
@@ -301,14 +378,12 @@ pub fn to_log(r: &Report) -> Log {
             let origin = &p.origin.file;
             let portable = !origin.starts_with('/') && !origin.contains(":\\");
             Rule {
-                id: p.id.clone(),
-                name: p.name.clone(),
-                short_description: Text {
-                    text: p.title.clone(),
-                },
-                full_description: p.description.clone().map(|text| Text { text }),
-                help: p.help.clone().map(|text| Text { text }),
-                help_uri: p.url.clone(),
+                id: &p.id,
+                name: p.name.as_deref(),
+                short_description: Text { text: &p.title },
+                full_description: p.description.as_deref().map(|text| Text { text }),
+                help: p.help.as_deref().map(|text| Text { text }),
+                help_uri: p.url.as_deref(),
                 default_configuration: Configuration {
                     level: level(p.severity),
                 },
@@ -318,43 +393,10 @@ pub fn to_log(r: &Report) -> Log {
             }
         })
         .collect();
-    let fixed = r.baseline.iter().flat_map(|b| &b.fixed);
-    let results = r
-        .findings
-        .iter()
-        .map(|f| (f, r.baseline_state(f)))
-        .chain(fixed.map(|f| (f, Some("absent"))))
-        .map(|(f, baseline_state)| {
-            let (location, related_locations) = locations(r, f);
-            SarifResult {
-                rule_id: f.policy.clone(),
-                rule_index: r.policies.iter().position(|p| p.id == f.policy),
-                level: level(f.severity),
-                message: Text {
-                    text: f.message.clone(),
-                },
-                locations: vec![location],
-                related_locations,
-                suppressions: f
-                    .waived
-                    .iter()
-                    .map(|w| Suppression {
-                        kind: "external",
-                        status: "accepted",
-                        justification: format!(
-                            "{} (approved by {}, until {}; {}:{})",
-                            w.reason, w.approved_by, w.expires, w.path, w.line
-                        ),
-                    })
-                    .collect(),
-                partial_fingerprints: BTreeMap::from([(
-                    super::fingerprint::SCHEME,
-                    f.fingerprint.clone(),
-                )]),
-                baseline_state,
-            }
-        })
-        .collect();
+    let mut rule_index = HashMap::with_capacity(r.policies.len());
+    for (i, p) in r.policies.iter().enumerate() {
+        rule_index.entry(p.id.as_str()).or_insert(i);
+    }
     log(Run {
         tool: Tool {
             driver: driver(rules),
@@ -363,7 +405,10 @@ pub fn to_log(r: &Report) -> Log {
             execution_successful: true,
             tool_execution_notifications: Vec::new(),
         }],
-        results: Some(results),
+        results: Some(Results {
+            report: r,
+            rule_index,
+        }),
         column_kind: "unicodeCodePoints",
         properties: Some(RunProperties {
             trusted: r.target.trusted.line(),
@@ -372,7 +417,7 @@ pub fn to_log(r: &Report) -> Log {
 }
 
 /// The log of a run that could not evaluate.
-pub fn error_log(message: &str) -> Log {
+pub fn error_log(message: &str) -> Log<'_> {
     log(Run {
         tool: Tool {
             driver: driver(Vec::new()),
@@ -381,9 +426,7 @@ pub fn error_log(message: &str) -> Log {
             execution_successful: false,
             tool_execution_notifications: vec![Notification {
                 level: "error",
-                message: Text {
-                    text: message.to_string(),
-                },
+                message: Text { text: message },
             }],
         }],
         results: None,
@@ -400,7 +443,7 @@ pub fn render_error(message: &str, out: &mut dyn std::io::Write) -> std::io::Res
     write_log(&error_log(message), out)
 }
 
-fn write_log(log: &Log, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+fn write_log(log: &Log<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, log)?;
     writeln!(out)
 }

@@ -233,7 +233,7 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
         }
     }
     // The one sort of the run: every report shows findings in this order.
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    sort_findings(&mut findings);
     let quoted =
         report::quote::quote(
             &mut findings,
@@ -374,7 +374,7 @@ fn results(
     outcomes: Vec<crate::engine::PolicyOutcome>,
     in_repo: &std::collections::BTreeSet<String>,
 ) -> (Vec<PolicyResult>, Vec<crate::finding::Finding>) {
-    let mut findings = Vec::new();
+    let mut findings: Vec<crate::finding::Finding> = Vec::new();
     let mut policies = Vec::new();
     for (p, o) in set.policies.iter().zip(outcomes) {
         policies.push(PolicyResult {
@@ -395,9 +395,40 @@ fn results(
             instances: o.instances,
             baseline: p.baseline,
         });
-        findings.extend(o.findings);
+        // The first policy's findings are taken as they are, not copied: with many
+        // findings, a copy would briefly hold them twice.
+        if findings.is_empty() {
+            findings = o.findings;
+        } else {
+            findings.extend(o.findings);
+        }
     }
     (policies, findings)
+}
+
+/// Sorts the findings by [`crate::finding::Finding::sort_key`], stably: their indices
+/// are sorted, then the findings moved into that order in place. A stable sort of the
+/// findings themselves would hold half of them again in its buffer.
+fn sort_findings(findings: &mut [crate::finding::Finding]) {
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by(|&a, &b| findings[a].sort_key().cmp(&findings[b].sort_key()));
+    permute(findings, order);
+}
+
+/// Moves `v[order[i]]` to `v[i]` for every `i`, in place (`order` is a permutation),
+/// one cycle at a time.
+fn permute<T>(v: &mut [T], mut order: Vec<usize>) {
+    for start in 0..v.len() {
+        let mut at = start;
+        // A cycle is done when each of its places points at itself.
+        while order[at] != start && order[at] != at {
+            let from = order[at];
+            v.swap(at, from);
+            order[at] = at;
+            at = from;
+        }
+        order[at] = at;
+    }
 }
 
 /// `{branch}` and `{base_branch}`: what git says, else the pull request's branches
@@ -419,5 +450,46 @@ fn branches(
                 "no --base was given and GITHUB_BASE_REF is not set: pass --base BRANCH or --var base_branch=NAME".to_string()
             }
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute;
+
+    /// Every permutation of a few elements (cycles of every length, fixed points) is
+    /// applied as `v[i] = old[order[i]]`, and the index sort keeps equal keys in their
+    /// order, as a stable sort of the elements would.
+    #[test]
+    fn findings_are_put_in_order_in_place() {
+        fn all(n: usize) -> Vec<Vec<usize>> {
+            if n == 0 {
+                return vec![Vec::new()];
+            }
+            let mut out = Vec::new();
+            for p in all(n - 1) {
+                for i in 0..n {
+                    let mut q = p.clone();
+                    q.insert(i, n - 1);
+                    out.push(q);
+                }
+            }
+            out
+        }
+        for n in 0..7 {
+            for order in all(n) {
+                let mut v: Vec<String> = (0..n).map(|i| format!("x{i}")).collect();
+                permute(&mut v, order.clone());
+                let want: Vec<String> = order.iter().map(|i| format!("x{i}")).collect();
+                assert_eq!(v, want, "{order:?}");
+            }
+        }
+        let mut v = vec![(2, 'a'), (1, 'b'), (2, 'c'), (1, 'd'), (0, 'e'), (2, 'f')];
+        let mut stable = v.clone();
+        stable.sort_by_key(|x| x.0);
+        let mut order: Vec<usize> = (0..v.len()).collect();
+        order.sort_by_key(|&i| v[i].0);
+        permute(&mut v, order);
+        assert_eq!(v, stable);
     }
 }
