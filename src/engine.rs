@@ -337,14 +337,28 @@ fn outcome(
         .as_ref()
         .map(|t| t.render_partial(&|n| cx.vars.get(n).map(str::to_string)));
     // One finding per hit, each once: two conditions on one missing file say the
-    // same thing. Reports sort all findings together, once.
-    let mut seen = std::collections::HashSet::new();
-    let findings: Vec<Finding> = hits
+    // same thing. Reports sort all findings together, once. Duplicates are found on
+    // the hits themselves (borrowed, not cloned) and the findings are made in a
+    // vector of the right size: a policy with 200,000 findings holds them once.
+    let hits: Vec<Hit> = hits
         .into_iter()
-        .map(|h| Finding {
+        .map(|mut h| {
+            h.message = crate::finding::bounded(h.message);
+            h
+        })
+        .collect();
+    let first: Vec<bool> = {
+        let mut seen = std::collections::HashSet::with_capacity(hits.len());
+        hits.iter()
+            .map(|h| seen.insert((&h.subject, h.severity.unwrap_or(p.severity), &h.message)))
+            .collect()
+    };
+    let mut findings: Vec<Finding> = Vec::with_capacity(first.iter().filter(|k| **k).count());
+    for (h, _) in hits.into_iter().zip(first).filter(|(_, k)| *k) {
+        findings.push(Finding {
             policy: p.id.clone(),
             severity: h.severity.unwrap_or(p.severity),
-            message: crate::finding::bounded(h.message),
+            message: h.message,
             subject: h.subject,
             help: help.clone(),
             snippet: None,
@@ -352,9 +366,8 @@ fn outcome(
             waived: None,
             instance: None,
             fingerprint: String::new(),
-        })
-        .filter(|f| seen.insert((f.subject.clone(), f.severity, f.message.clone())))
-        .collect();
+        });
+    }
     PolicyOutcome {
         status,
         reason,
