@@ -1,6 +1,7 @@
 //! Evaluation: `when` / `unless` / `all` / `any` / `not`, a status per policy,
 //! findings in one deterministic order whatever the thread count.
 
+use crate::eval::scanned::{Prior, Scanned};
 use crate::eval::selected::Selection;
 use crate::eval::{Cx, EvalError, Hit, Subject};
 use crate::finding::Finding;
@@ -62,9 +63,17 @@ pub(crate) struct Instance {
 /// (a policy whose precondition does not hold reads nothing more), then one pass over
 /// the files for the checks that judge each file on its own ([`scan`]), then every
 /// policy, in parallel.
-pub(crate) fn evaluate(set: &PolicySet, cx: &Cx) -> Result<Vec<PolicyOutcome>, ReadError> {
+///
+/// Also returns what the pass over the files found (the head's, for the base of a
+/// change to reuse), and takes a `prior` pass's results for the files whose blob is
+/// the same ([`Prior`]).
+pub(crate) fn evaluate_with(
+    set: &PolicySet,
+    cx: &Cx,
+    prior: Option<Prior>,
+) -> (Result<Vec<PolicyOutcome>, ReadError>, Scanned) {
     let started: Vec<Started> = set.policies.par_iter().map(|p| start(p, cx)).collect();
-    let scanned = scan::run(set, &started, cx);
+    let scanned = scan::run(set, &started, cx, prior);
     let cx = &Cx {
         scan: Some(&scanned),
         ..*cx
@@ -78,7 +87,7 @@ pub(crate) fn evaluate(set: &PolicySet, cx: &Cx) -> Result<Vec<PolicyOutcome>, R
     // In policy order: when several policies cannot be read, the error is the first
     // policy's, whatever thread finished first (rayon's own collect into a `Result`
     // keeps whichever error it met).
-    outcomes.into_iter().collect()
+    (outcomes.into_iter().collect(), scanned)
 }
 
 /// A policy before its checks run: its record of the files it looks at, and its

@@ -138,7 +138,10 @@ impl Changes {
             }
             Trigger::Flag(var) => {
                 let now = cx.vars.flag(var)?;
-                let before = now.def.scan(diff.base.as_ref(), cx.vars)?;
+                // The base's files with the same blob as the head's say the same.
+                let before =
+                    now.def
+                        .scan_reusing(diff.base.as_ref(), cx.vars, Some((cx.view, now)))?;
                 Ok(flag_change(&before, now))
             }
         }

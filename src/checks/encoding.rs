@@ -94,6 +94,11 @@ impl PerFile for Encoding {
         Some(&self.files)
     }
 
+    /// The file alone: its globs only select.
+    fn inputs(&self, _: &Cx) -> Option<Vec<Option<String>>> {
+        Some(Vec::new())
+    }
+
     fn judge_file(
         &self,
         cx: &Cx,

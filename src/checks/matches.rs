@@ -197,6 +197,26 @@ impl TextScan {
         }
     }
 
+    /// What judging one file depends on besides the file: the variables of its
+    /// patterns, section and message (an attachment: never reused).
+    pub(super) fn inputs(&self, cx: &Cx) -> Option<Vec<Option<String>>> {
+        if self.attachment.is_some() {
+            return None;
+        }
+        let section = self.section.as_ref().map(|s| match s {
+            SectionSpec::Title(t) => t,
+            SectionSpec::Matches(r) => &r.tpl,
+        });
+        Some(scanned::inputs_of(
+            cx,
+            self.patterns
+                .iter()
+                .map(|p| &p.tpl)
+                .chain(section)
+                .chain(self.message.as_ref()),
+        ))
+    }
+
     /// The globs of the files it searches; `None` for an attachment.
     pub(super) fn files(&self) -> Option<&GlobSet> {
         self.attachment.is_none().then_some(&self.files)
@@ -255,6 +275,10 @@ impl Check for Matches {
 impl PerFile for Matches {
     fn files(&self) -> Option<&GlobSet> {
         self.0.files()
+    }
+
+    fn inputs(&self, cx: &Cx) -> Option<Vec<Option<String>>> {
+        self.0.inputs(cx)
     }
 
     fn judge_file(

@@ -53,6 +53,10 @@ impl PerFile for NotMatches {
         self.0.files()
     }
 
+    fn inputs(&self, cx: &Cx) -> Option<Vec<Option<String>>> {
+        self.0.inputs(cx)
+    }
+
     fn judge_file(
         &self,
         cx: &Cx,

@@ -11,10 +11,16 @@
 //! that file's result and surfaces only where a judged check consumes it. A file this
 //! pass reads that another check names (a checklist both scanned for its encoding and
 //! read by a `checklist` check) stays in the read cache, so it is read once.
+//!
+//! With a [`Prior`] (the head's pass, when the base of a change is judged), a file
+//! whose path, mode and blob are the same in both takes the head's result for every
+//! check that judged it there with the same inputs, and is not read: a base differing
+//! from the head in a handful of files reads that handful. A result that was an error
+//! is never taken (the file is judged again).
 
 use super::Started;
 use crate::eval::render::Rendered;
-use crate::eval::scanned::{Judged, PerFile, Scanned};
+use crate::eval::scanned::{Judged, PerFile, Prior, Scanned};
 use crate::eval::{Cx, EvalError, Hit};
 use crate::policy::{Cond, PolicySet};
 use rayon::prelude::*;
@@ -25,7 +31,7 @@ use std::collections::HashSet;
 const CHUNK: usize = 64;
 
 /// Judges every file the per-file checks of the judged policies select.
-pub(super) fn run(set: &PolicySet, started: &[Started], cx: &Cx) -> Scanned {
+pub(super) fn run(set: &PolicySet, started: &[Started], cx: &Cx, prior: Option<Prior>) -> Scanned {
     // Each with whether it lies under a `not:` (which, when the check holds, reads
     // again to say where: its files are kept).
     let mut checks: Vec<(&dyn PerFile, bool)> = Vec::new();
@@ -54,6 +60,8 @@ pub(super) fn run(set: &PolicySet, started: &[Started], cx: &Cx) -> Scanned {
         }
         selections.push(selected);
     }
+    let inputs: Vec<Option<Vec<Option<String>>>> =
+        checks.iter().map(|(check, _)| check.inputs(cx)).collect();
     pairs.sort_unstable();
     let wanted: HashSet<usize> = named.iter().filter_map(|n| cx.view.position(n)).collect();
     let files: Vec<&[(usize, usize)]> = pairs.chunk_by(|a, b| a.0 == b.0).collect();
@@ -67,6 +75,23 @@ pub(super) fn run(set: &PolicySet, started: &[Started], cx: &Cx) -> Scanned {
                 else {
                     continue;
                 };
+                // The head's results, for the checks it judged this same blob with.
+                let head = prior.and_then(|p| Some((p, p.same_blob(cx.view, i)?)));
+                let mut left: Vec<usize> = Vec::with_capacity(file.len());
+                for (_, k) in *file {
+                    let reused = head.and_then(|(p, j)| {
+                        let (check, _) = checks.get(*k)?;
+                        p.result(*check, inputs.get(*k)?.as_ref(), j)
+                    });
+                    match reused {
+                        Some(hits) if hits.is_empty() => {}
+                        Some(hits) => out.push((*k, i, Ok(hits))),
+                        None => left.push(*k),
+                    }
+                }
+                if left.is_empty() {
+                    continue;
+                }
                 let keep = wanted.contains(&i)
                     || file
                         .iter()
@@ -77,7 +102,7 @@ pub(super) fn run(set: &PolicySet, started: &[Started], cx: &Cx) -> Scanned {
                     crate::repo::passing(|| cx.view.read(&e.path))
                 };
                 let mut hit = false;
-                for (_, k) in *file {
+                for k in &left {
                     let Some((check, _)) = checks.get(*k) else {
                         continue;
                     };
@@ -97,9 +122,11 @@ pub(super) fn run(set: &PolicySet, started: &[Started], cx: &Cx) -> Scanned {
         .collect();
     let mut judged: Vec<Judged> = selections
         .iter_mut()
-        .map(|s| Judged {
+        .zip(inputs)
+        .map(|(s, inputs)| Judged {
             selected: s.take().unwrap_or_default(),
             found: Vec::new(),
+            inputs,
         })
         .collect();
     for (k, i, r) in found {

@@ -6,6 +6,10 @@
 //! them; the `changes` check gathers them again on the base's view with the
 //! same definition. Nothing here knows any flag: name, files and vocabularies
 //! come from the policy.
+//!
+//! The base of a change is scanned with the head's facts at hand ([`FlagPrior`]): a
+//! config file whose path, mode and blob are the same in both contributes the head's
+//! assignments and failures (same bytes, same lines and columns) without being read.
 
 use super::vars::Vars;
 use crate::eval::EvalError;
@@ -120,11 +124,90 @@ impl FlagFacts {
     }
 }
 
+/// The head's flag facts, offered to the scan of the base ([`FlagDef::scan_reusing`]).
+#[derive(Clone)]
+pub struct FlagPrior {
+    pub view: std::sync::Arc<dyn View>,
+    /// By setting name (of two variables naming one setting with other vocabularies,
+    /// the one kept is compared, never taken blindly); only facts gathered without
+    /// error.
+    pub facts: std::collections::BTreeMap<String, FlagFacts>,
+}
+
+impl std::fmt::Debug for FlagPrior {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FlagPrior")
+            .field("facts", &self.facts)
+            .finish()
+    }
+}
+
+impl FlagPrior {
+    /// The facts `vars` gathered on `view` (the head), for the scan of the base.
+    pub(crate) fn new(view: std::sync::Arc<dyn View>, vars: &Vars) -> FlagPrior {
+        FlagPrior {
+            view,
+            facts: vars
+                .flag_facts()
+                .map(|f| (f.def.name.clone(), f.clone()))
+                .collect(),
+        }
+    }
+
+    /// The head's view and its facts for the setting `def` names.
+    pub(crate) fn of(&self, def: &FlagDef) -> Option<(&dyn View, &FlagFacts)> {
+        Some((self.view.as_ref(), self.facts.get(&def.name)?))
+    }
+}
+
+/// What the `i`th entry of `view` contributed to `head`'s facts (gathered on
+/// `head_view`), when the head scanned the same path with the same blob for the same
+/// setting and vocabularies.
+fn reused(
+    def: &FlagDef,
+    view: &dyn View,
+    i: usize,
+    (head_view, head): (&dyn View, &FlagFacts),
+) -> Option<FileFacts> {
+    if head.def.name != def.name || head.def.off != def.off || head.def.on != def.on {
+        return None;
+    }
+    let j = crate::eval::scanned::same_blob(head_view, view, i)?;
+    head.scanned.binary_search(&j).ok()?;
+    let path = head_view.entries().get(j)?.path.as_str();
+    // The assignments are in path order: this file's share is one run.
+    let from = head.assignments.partition_point(|x| x.path.as_str() < path);
+    let to = head
+        .assignments
+        .partition_point(|x| x.path.as_str() <= path);
+    Some(FileFacts {
+        assignments: head.assignments.get(from..to)?.to_vec(),
+        // At most one per file, in path order too.
+        failure: head
+            .failures
+            .get(head.failures.partition_point(|f| f.path.as_str() < path))
+            .filter(|f| f.path == path)
+            .cloned(),
+    })
+}
+
 impl FlagDef {
     /// Reads every selected config file of `view` once and collects the facts.
     /// A file that cannot be read or parsed is a failure (fail closed); an I/O or
     /// git error is the run's error.
     pub fn scan(&self, view: &dyn View, vars: &Vars) -> Result<FlagFacts, EvalError> {
+        self.scan_reusing(view, vars, None)
+    }
+
+    /// [`FlagDef::scan`], taking from `prior` (another view and the facts of this
+    /// setting gathered there) what a file with the same blob contributed there
+    /// instead of reading it.
+    pub fn scan_reusing(
+        &self,
+        view: &dyn View,
+        vars: &Vars,
+        prior: Option<(&dyn View, &FlagFacts)>,
+    ) -> Result<FlagFacts, EvalError> {
         let set = self.files.render_with(vars)?;
         let selected: Vec<(usize, &str, assign::ConfigFormat)> = view
             .entries()
@@ -141,7 +224,12 @@ impl FlagDef {
         let narrower = Narrower::new(&self.name);
         let per_file: Vec<Result<FileFacts, EvalError>> = selected
             .par_iter()
-            .map(|(_, path, format)| self.scan_file(view, &narrower, path, *format))
+            .map(
+                |(i, path, format)| match prior.and_then(|p| reused(self, view, *i, p)) {
+                    Some(facts) => Ok(facts),
+                    None => self.scan_file(view, &narrower, path, *format),
+                },
+            )
             .filter(|f| !matches!(f, Ok(f) if f.assignments.is_empty() && f.failure.is_none()))
             .collect();
         let mut facts = FlagFacts {

@@ -30,6 +30,78 @@ pub trait PerFile: Send + Sync {
         path: &str,
         read: Option<Result<Arc<Content>, ReadError>>,
     ) -> Result<Vec<Hit>, EvalError>;
+
+    /// What its judgement of a file depends on besides the file (its path, mode and
+    /// content) and the check itself: the values of the variables its patterns,
+    /// section and message name, in order. Two views whose file has the same blob,
+    /// judged with the same inputs, get the same result, so the base of a change
+    /// reuses the head's ([`Prior`]). `None`: it cannot say, and is judged again.
+    fn inputs(&self, cx: &Cx) -> Option<Vec<Option<String>>> {
+        let _ = cx;
+        None
+    }
+}
+
+/// The values of the variables `templates` name, in order, for [`PerFile::inputs`].
+pub(crate) fn inputs_of<'t>(
+    cx: &Cx,
+    templates: impl IntoIterator<Item = &'t crate::lang::template::Template>,
+) -> Vec<Option<String>> {
+    templates
+        .into_iter()
+        .flat_map(|t| t.vars())
+        .map(|name| cx.vars.peek(name).map(str::to_string))
+        .collect()
+}
+
+/// The index in `head` of the `i`th entry of `base`, when both have the same path,
+/// kind, mode and blob (a view that cannot say never matches).
+pub(crate) fn same_blob(head: &dyn View, base: &dyn View, i: usize) -> Option<usize> {
+    let ours = base.entries().get(i)?;
+    let j = head.position(&ours.path)?;
+    let theirs = head.entries().get(j)?;
+    (theirs.kind == ours.kind && head.blob_at(j)? == base.blob_at(i)?).then_some(j)
+}
+
+/// What the head of a change found, offered to the pass over the base's files: a
+/// file whose path, mode and blob id are the same in both views, selected by the same
+/// check with the same [`PerFile::inputs`], takes the head's result instead of being
+/// read and judged again. Only results that are not errors are taken: a file the head
+/// could not judge is judged again in the base.
+#[derive(Clone, Copy)]
+pub(crate) struct Prior<'a> {
+    pub view: &'a dyn View,
+    pub scanned: &'a Scanned,
+}
+
+impl Prior<'_> {
+    /// The head's index of the entry `base` lists as its `i`th, when both have the
+    /// same path, kind, mode and blob (a view that cannot say never matches).
+    pub(crate) fn same_blob(&self, base: &dyn View, i: usize) -> Option<usize> {
+        same_blob(self.view, base, i)
+    }
+
+    /// The head's result for `check` at its entry `j`, when it judged that entry with
+    /// `inputs` and the result is not an error.
+    pub(crate) fn result(
+        &self,
+        check: &dyn PerFile,
+        inputs: Option<&Vec<Option<String>>>,
+        j: usize,
+    ) -> Option<Vec<Hit>> {
+        let judged = self.scanned.checks.get(&key(check))?;
+        if judged.inputs.is_none() || judged.inputs.as_ref() != inputs {
+            return None;
+        }
+        judged.selected.binary_search(&j).ok()?;
+        match judged.found.binary_search_by_key(&j, |(e, _)| *e) {
+            Ok(at) => match judged.found.get(at)? {
+                (_, Ok(hits)) => Some(hits.clone()),
+                (_, Err(_)) => None,
+            },
+            Err(_) => Some(Vec::new()),
+        }
+    }
 }
 
 /// What one pass over the files found, per check and file.
@@ -49,6 +121,8 @@ pub(crate) struct Judged {
     pub selected: Vec<usize>,
     /// The results that are not "no hit", by entry, sorted.
     pub found: Vec<(usize, Result<Vec<Hit>, EvalError>)>,
+    /// Its [`PerFile::inputs`] in this pass.
+    pub inputs: Option<Vec<Option<String>>>,
 }
 
 impl Scanned {

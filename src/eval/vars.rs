@@ -5,7 +5,7 @@
 //! fact derived from the repository. A variable that cannot be resolved is kept
 //! with the reason, so every policy that needs it fails saying why.
 
-use super::flags::{FlagDef, FlagFacts};
+use super::flags::{FlagDef, FlagFacts, FlagPrior};
 use crate::eval::EvalError;
 use crate::lang::error::PolicyFile;
 use crate::lang::pattern::{RegexT, glob};
@@ -143,6 +143,8 @@ pub struct Vars {
     /// `for_each` instance resolves its variables there too). Their values are also
     /// in `values`, as `NAME@base`.
     base: Option<Base>,
+    /// While the base of a change is resolved: the head's flag facts.
+    prior: Option<FlagPrior>,
 }
 
 /// The variables of the base and its tree.
@@ -178,7 +180,21 @@ impl Vars {
         now: jiff::Timestamp,
         branches: &Branches,
     ) -> Vars {
+        Vars::resolve_reusing(defs, overrides, view, now, branches, None)
+    }
+
+    /// [`Vars::resolve`] for the base of a change, reusing the head's flag facts for
+    /// the config files whose blob is the same ([`FlagPrior`]).
+    pub fn resolve_reusing(
+        defs: &[VarDef],
+        overrides: &[(String, String)],
+        view: &dyn View,
+        now: jiff::Timestamp,
+        branches: &Branches,
+        prior: Option<FlagPrior>,
+    ) -> Vars {
         let mut vars = Vars::seeded(overrides, now, branches);
+        vars.prior = prior;
         for d in defs {
             vars.declared.push(d.name.clone());
         }
@@ -193,11 +209,17 @@ impl Vars {
             if let VarKind::Flag(f) = &d.kind
                 && !vars.flags.contains_key(&d.name)
             {
-                let facts = f.scan(view, &vars);
+                let facts = f.scan_reusing(view, &vars, vars.prior.as_ref().and_then(|p| p.of(f)));
                 vars.flags.insert(d.name.clone(), facts);
             }
         }
+        vars.prior = None;
         vars
+    }
+
+    /// The flag facts gathered without error ([`FlagPrior::new`]).
+    pub(crate) fn flag_facts(&self) -> impl Iterator<Item = &FlagFacts> {
+        self.flags.values().filter_map(|f| f.as_ref().ok())
     }
 
     /// The built-in variables and `--var`s.
@@ -347,7 +369,7 @@ impl Vars {
     fn compute(&mut self, def: &VarDef, view: &dyn View) -> Result<String, String> {
         match &def.kind {
             VarKind::Flag(f) => {
-                let facts = f.scan(view, self);
+                let facts = f.scan_reusing(view, self, self.prior.as_ref().and_then(|p| p.of(f)));
                 let value = match &facts {
                     Ok(facts) => Ok(facts.value().to_string()),
                     Err(e) => Err(e.to_string()),
@@ -502,6 +524,7 @@ impl Vars {
             flags: self.flags.clone(),
             used: Default::default(),
             base: self.base.clone(),
+            prior: None,
         };
         vars.values.insert(name.to_string(), Ok(value.to_string()));
         vars.origins.insert(name.to_string(), ValueOrigin::Instance);
@@ -546,6 +569,12 @@ impl Vars {
 
     pub fn get(&self, name: &str) -> Option<&str> {
         self.note_use(name);
+        self.peek(name)
+    }
+
+    /// The value of `name`, if it has one, without counting it as looked up (to
+    /// compare two runs' inputs, not to judge).
+    pub(crate) fn peek(&self, name: &str) -> Option<&str> {
         match self.values.get(name) {
             Some(Ok(v)) => Some(v),
             _ => None,

@@ -140,6 +140,11 @@ impl<T> Listing<T> {
         self.dirs.get_or_init(|| dirs_of(&self.entries)).clone()
     }
 
+    /// What the listing keeps beside entry `i` (a git view: its blob).
+    pub(crate) fn item(&self, i: usize) -> Option<&T> {
+        self.items.get(i)
+    }
+
     /// Index of the entry at `path`.
     pub(crate) fn find(&self, path: &str) -> Option<usize> {
         position(&self.entries, path)

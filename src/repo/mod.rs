@@ -205,6 +205,20 @@ pub trait View: Send + Sync {
     }
     /// The target of the symlink at `path` (never followed); `None` for anything else.
     fn link_target(&self, path: &str) -> Option<String>;
+    /// The git blob id of the entry at `path`, when the view knows it for certain: the
+    /// index and a commit's tree do; the working tree does not (its files may differ
+    /// from any blob, and hashing them would mean reading them), nor does a view held
+    /// in memory. Two entries with the same path, mode and blob id have the same
+    /// content, so what was judged of one holds for the other.
+    fn blob_id(&self, path: &str) -> Option<git2::Oid> {
+        self.blob_at(self.position(path)?).map(|(oid, _)| oid)
+    }
+    /// [`View::blob_id`] of the `i`th entry, with its git mode (what makes the same
+    /// blob the same file: a symlink and a file may share one).
+    fn blob_at(&self, i: usize) -> Option<(git2::Oid, u32)> {
+        let _ = i;
+        None
+    }
     /// Every directory that contains at least one entry, sorted.
     fn dirs(&self) -> Vec<String> {
         listing::dirs_of(self.entries())

@@ -65,6 +65,11 @@ impl View for GitObjectView {
     fn link_target(&self, path: &str) -> Option<String> {
         listing::target_of(self.read(path))
     }
+
+    fn blob_at(&self, i: usize) -> Option<(git2::Oid, u32)> {
+        let entry = self.files.entries().get(i)?;
+        Some((self.files.item(i)?.oid, entry.mode))
+    }
 }
 
 /// An entry for a git path (`full`, repository-relative) with a git `mode`, if it

@@ -12,15 +12,27 @@
 //! `--new-only` without `--base` (the index or the working tree) classifies against
 //! `HEAD` the same way; what is trusted does not move (the tree under check's
 //! policies judge both sides).
+//!
+//! Files whose blob is the same in the head and the base are not judged twice: the
+//! base's pass over the files takes the head's results for them
+//! ([`crate::eval::scanned::Prior`]), its flag variables take the head's facts for
+//! the same config files ([`crate::eval::flags::FlagPrior`]), and the lines its
+//! findings quote come from the head's copy (already read). A change of a handful of
+//! files reads a handful in the base. Only git views (`--rev`, `--staged`) know their
+//! blob ids: a check of the working tree judges the base in full (proving a file
+//! identical to a blob would mean reading and hashing it).
 
 use super::results;
 use crate::eval::Cx;
+use crate::eval::flags::FlagPrior;
+use crate::eval::scanned::{Prior, Scanned};
 use crate::eval::vars::{Branches, Vars};
 use crate::finding::{Finding, Subject};
 use crate::policy::PolicySet;
 use crate::repo::{Diff, Touched, View};
 use crate::report::Baseline;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// The base's findings, sorted, quoted and fingerprinted as the change's are, or
 /// `None` when the base could not be judged (then every finding of the change is
@@ -32,8 +44,11 @@ pub(crate) fn base_findings(
     overrides: &[(String, String)],
     branches: &Branches,
     in_repo: &BTreeSet<String>,
+    head: (&Arc<dyn View>, &Scanned),
 ) -> Option<Vec<Finding>> {
-    let vars = Vars::resolve(&set.vars, overrides, base, cx.now, branches);
+    let reuse = reuse();
+    let flags = reuse.then(|| FlagPrior::new(head.0.clone(), cx.vars));
+    let vars = Vars::resolve_reusing(&set.vars, overrides, base, cx.now, branches, flags);
     let base_cx = Cx {
         view: base,
         trusted: cx.trusted,
@@ -44,7 +59,11 @@ pub(crate) fn base_findings(
         selection: None,
         scan: None,
     };
-    let mut outcomes = crate::engine::evaluate(set, &base_cx).ok()?;
+    let prior = reuse.then_some(Prior {
+        view: cx.view,
+        scanned: head.1,
+    });
+    let mut outcomes = crate::engine::evaluate_with(set, &base_cx, prior).0.ok()?;
     super::waive::apply(set, &mut outcomes, cx.now);
     let (_, mut findings) = results(set, outcomes, in_repo);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -53,10 +72,24 @@ pub(crate) fn base_findings(
         .by_label(path)
     {
         Some(c) => Some(c.clone()),
-        None => base.read(path).ok(),
+        // The head's copy of the same blob (read by its own report) quotes the same.
+        None => match prior.and_then(|p| p.same_blob(base, base.position(path)?)) {
+            Some(_) => cx.view.read(path).ok(),
+            None => base.read(path).ok(),
+        },
     });
     crate::report::fingerprint::assign(&mut findings, &quoted.lines);
     Some(findings)
+}
+
+/// Whether the base reuses the head's results: always, except in a debug build with
+/// `RELGATE_NO_REUSE=1`, which lets the tests prove that reuse changes no output.
+fn reuse() -> bool {
+    #[cfg(debug_assertions)]
+    if std::env::var("RELGATE_NO_REUSE").as_deref() == Ok("1") {
+        return false;
+    }
+    true
 }
 
 /// Classifies `findings` (fingerprinted) against the base's: the fingerprints of

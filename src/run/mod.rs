@@ -203,9 +203,11 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
     };
     // The built-in case check needs no policy: it runs beside them.
     let (outcomes, case) = rayon::join(
-        || crate::engine::evaluate(&set, &cx),
+        || crate::engine::evaluate_with(&set, &cx, None),
         || builtin::case_collisions(opened.view.as_ref()),
     );
+    // What the pass over the files found: the base reuses it for identical blobs.
+    let (outcomes, scanned) = outcomes;
     let mut outcomes = match outcomes {
         Ok(o) => o,
         Err(e) => return Err(Failure::Fatal(format!("cannot evaluate: {e}"), None)),
@@ -294,6 +296,7 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
                     req.vars,
                     &branches,
                     &in_repo,
+                    (&opened.view, &scanned),
                 ),
                 diff,
                 opened.view.as_ref(),

@@ -265,3 +265,189 @@ fn the_change_s_own_finding_is_annotated_before_old_ones() {
         md.stdout
     );
 }
+
+/// Reuse of the head's results in the base: a pattern whose variable changes between
+/// base and head (judged again), the flag's config files (facts reused), findings in
+/// changed and unchanged files, an unchanged file that is not UTF-8.
+const REUSE: &str = r#"version: 1
+vars:
+  old: {data: {file: settings.json, path: old}}
+  real:
+    flag: {name: ENABLE_REAL, files: ['**/*.env']}
+policies:
+  - id: TAG-1
+    title: no latest image tags
+    check:
+      not_matches: {files: '**/*.yaml', patterns: ':latest\b'}
+  - id: VER-1
+    title: no mention of the retired version
+    check:
+      not_matches: {files: 'docs/*.md', patterns: 'version {old}\b'}
+  - id: ENC-1
+    title: docs are UTF-8
+    check:
+      encoding: {files: 'docs/*.md'}
+  - id: MODE-1
+    title: the docs say the payment mode
+    check:
+      matches: {files: 'docs/*.md', patterns: '^Mode: (real|sandbox)$'}
+  - id: FLAG-1
+    title: the real mode is off
+    check:
+      flag: {var: real, is: 'off'}
+  - id: REC-1
+    title: a flag change is recorded
+    check:
+      changes: {flag: real, must_modify: ledger.json}
+"#;
+
+/// `main` and a `change` branch off it that edits one chart, one config file and the
+/// retired version (`old`: 1 → 2), leaving the rest (findings included) as it was.
+fn reuse_repo() -> Repo {
+    let repo = Repo::new();
+    for c in ["a", "b", "c"] {
+        repo.write(
+            &format!("charts/{c}/values.yaml"),
+            &format!("image: {c}:latest\n"),
+        );
+    }
+    repo.write("settings.json", "{\"old\": \"1\"}\n")
+        .write(
+            "docs/guide.md",
+            "Mode: sandbox\nSee version 1 for the old API.\n",
+        )
+        .write("docs/notes.md", "no mode here\n")
+        .write("docs/other.md", "Mode: real\nversion 2 is next\n")
+        .write_bytes("docs/latin.md", b"Mode: sandbox\ncaf\xe9\n", 0o644)
+        .write("config/a.env", "ENABLE_REAL=1\n")
+        .write("config/b.env", "ENABLE_REAL=0\n")
+        .write("ledger.json", "[]\n")
+        .commit_all("main");
+    repo.git(&["branch", "-M", "main"]);
+    repo.git(&["checkout", "-q", "-b", "change"]);
+    repo.write("charts/b/values.yaml", "image: b:1.0\n")
+        .write("charts/d/values.yaml", "image: d:latest\n")
+        .write("config/b.env", "ENABLE_REAL=1\n")
+        .write("settings.json", "{\"old\": \"2\"}\n")
+        .commit_all("change");
+    repo
+}
+
+fn reuse_run(repo: &Repo, p: &Policies, extra: &[&str], reuse: bool) -> (i32, String) {
+    let mut cmd = crate::common::relgate_command(repo.path());
+    cmd.args(["check", "--policies", &p.path(), "--format", "json"])
+        .args(extra);
+    if !reuse {
+        cmd.env("RELGATE_NO_REUSE", "1");
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn the_base_reuses_the_heads_results_for_identical_blobs_with_the_same_output() {
+    let p = Policies::new(REUSE);
+    let repo = reuse_repo();
+    for target in [&["--rev", "change"][..], &["--staged"][..]] {
+        let args = [target, &["--base", "main"][..]].concat();
+        let (code, reused) = reuse_run(&repo, &p, &args, true);
+        let (code_full, full) = reuse_run(&repo, &p, &args, false);
+        assert_eq!(code, 1, "{reused}");
+        assert_eq!(code_full, code);
+        // Byte for byte the output of judging the base in full.
+        assert_eq!(reused, full, "{target:?}");
+        let json: Value = serde_json::from_str(&reused).unwrap();
+        let found: Vec<(String, String, Option<u64>, String)> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["policy"].as_str().unwrap().to_string(),
+                    f["path"].as_str().unwrap_or("").to_string(),
+                    f["line"].as_u64(),
+                    f["baseline"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let s = &json["summary"];
+        let summary = ["new", "unchanged", "fixed"].map(|k| s[k].as_u64().unwrap());
+        type Found = (String, String, Option<u64>, String);
+        let new =
+            |id: &str, p: &str, l: Option<u64>| -> Found { (id.into(), p.into(), l, "new".into()) };
+        let kept = |id: &str, p: &str, l: Option<u64>| -> Found {
+            (id.into(), p.into(), l, "unchanged".into())
+        };
+        assert_eq!(
+            found,
+            [
+                // The built-in note: 'old' moves from 1 to 2.
+                new("RELGATE-VARS", "", None),
+                kept("TAG-1", "charts/a/values.yaml", Some(1)),
+                kept("TAG-1", "charts/c/values.yaml", Some(1)),
+                new("TAG-1", "charts/d/values.yaml", Some(1)),
+                // The base's flag facts of config/a.env are the head's.
+                kept("FLAG-1", "config/a.env", Some(1)),
+                new("FLAG-1", "config/b.env", Some(1)),
+                new("REC-1", "config/b.env", Some(1)),
+                kept("ENC-1", "docs/latin.md", Some(2)),
+                kept("MODE-1", "docs/latin.md", Some(2)),
+                kept("VER-1", "docs/latin.md", Some(2)),
+                kept("MODE-1", "docs/notes.md", None),
+                new("VER-1", "docs/other.md", Some(2)),
+            ],
+            "{target:?}"
+        );
+        // Fixed: the tag of chart b, and 'version 1' in the guide: the base judged it
+        // again with its own 'old' (1), although the guide is the same blob.
+        assert_eq!(summary, [5, 7, 2], "{target:?}");
+    }
+}
+
+#[test]
+fn the_base_reads_only_the_files_the_change_touched() {
+    let p = Policies::new(REUSE);
+    let repo = reuse_repo();
+    let paths = |reuse: bool| {
+        let (_, out) = reuse_run(
+            &repo,
+            &p,
+            &["--rev", "change", "--base", "main", "--stats=paths"],
+            reuse,
+        );
+        let json: Value = serde_json::from_str(&out).unwrap();
+        json["stats"]["base"]["paths"].clone()
+    };
+    // The changed files, and the docs the retired version's pattern judges again.
+    assert_eq!(
+        paths(true),
+        serde_json::json!([
+            "charts/b/values.yaml",
+            "config/b.env",
+            "docs/guide.md",
+            "docs/latin.md",
+            "docs/notes.md",
+            "docs/other.md",
+            "settings.json"
+        ])
+    );
+    // Without reuse, every file a check selects.
+    assert_eq!(
+        paths(false),
+        serde_json::json!([
+            "charts/a/values.yaml",
+            "charts/b/values.yaml",
+            "charts/c/values.yaml",
+            "config/a.env",
+            "config/b.env",
+            "docs/guide.md",
+            "docs/latin.md",
+            "docs/notes.md",
+            "docs/other.md",
+            "settings.json"
+        ])
+    );
+}
