@@ -348,16 +348,17 @@ pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, Op
                 // No commit yet (worktree/staged in a new repository): the base itself.
                 None => base_commit,
             };
-            let base_view = tree::TreeView::from_commit(&repo, merge_base, prefix)?
-                .with_max_file_size(max_file_size);
-            let d = diff::Diff::compute(
-                &repo,
-                merge_base,
-                &target.source,
-                rev,
-                prefix,
-                Arc::new(base_view),
-            )?;
+            // Usually the base is where the change branched off: its tree is listed
+            // once, for trust and for the comparison.
+            let base_view: Arc<dyn View> = if merge_base == base_commit {
+                Arc::clone(&trusted)
+            } else {
+                Arc::new(
+                    tree::TreeView::from_commit(&repo, merge_base, prefix)?
+                        .with_max_file_size(max_file_size),
+                )
+            };
+            let d = diff::Diff::compute(&repo, merge_base, &target.source, rev, prefix, base_view)?;
             (
                 Some(merge_base.to_string()),
                 Some(d),

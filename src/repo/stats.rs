@@ -35,7 +35,8 @@ pub struct RunStats {
     /// With `--base REV`: REV's tree, from which the trusted inputs are read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trusted: Option<ViewStats>,
-    /// With `--base`: the merge base's tree, against which changes are judged.
+    /// With `--base`: the merge base's tree, against which changes are judged, when it
+    /// is not REV itself (then REV's tree is listed once, and `trusted` counts both).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base: Option<ViewStats>,
     /// The files passed with `--attach` (each read once, before evaluation).

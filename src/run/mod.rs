@@ -334,7 +334,17 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
     let stats = req.stats.map(|paths| repo::RunStats {
         checked: opened.view.stats(paths),
         trusted: opened.trusted.as_ref().map(|(v, _)| v.stats(paths)),
-        base: opened.diff.as_ref().map(|d| d.base.stats(paths)),
+        // A merge base that is REV itself is the trusted tree's view: counted once.
+        base: opened
+            .diff
+            .as_ref()
+            .filter(|d| {
+                !opened
+                    .trusted
+                    .as_ref()
+                    .is_some_and(|(t, _)| Arc::ptr_eq(t, &d.base))
+            })
+            .map(|d| d.base.stats(paths)),
         attachments: attachments.stats(paths),
     });
     let report = Report {

@@ -122,18 +122,28 @@ fn with_a_base_and_attachments_each_view_has_its_own_counts() {
         stats["checked"]["paths"],
         json!(["a.env", "docs/guide.md", "svc/b.env"])
     );
-    assert_eq!(stats["trusted"]["paths"], json!([".relgate/policies.yaml"]));
+    // The change branched from `gate`: its tree is the trusted tree and the base at
+    // once, listed once; the base's reads are those its findings are compared with.
+    assert_eq!(
+        stats["trusted"]["paths"],
+        json!([
+            ".relgate/policies.yaml",
+            "a.env",
+            "docs/guide.md",
+            "svc/b.env"
+        ])
+    );
+    assert!(stats.get("base").is_none(), "{stats}");
     // The change's untracked report and its policy file are in the working tree only.
     assert_eq!(stats["checked"]["listed"], 9);
     assert_eq!(stats["trusted"]["listed"], 8);
-    assert_eq!(stats["base"]["listed"], 8);
     assert_eq!(
         stats["attachments"],
         json!({"listed": 1, "read": 1, "reads": 1, "bytes": 9, "paths": ["attachment:report"]})
     );
     assert!(
         r.stderr
-            .contains("relgate: stats: trusted: 8 listed, 1 read"),
+            .contains("relgate: stats: trusted: 8 listed, 4 read"),
         "{}",
         r.stderr
     );
