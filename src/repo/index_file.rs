@@ -113,6 +113,9 @@ struct Raw {
 pub(crate) struct IndexFile {
     names: Vec<u8>,
     entries: Vec<Raw>,
+    /// Where the first entry's path starts in `names` (a batch of a version 4 index
+    /// starts with the path the first one is written against).
+    first: usize,
 }
 
 /// Why an index file cannot be read.
@@ -126,6 +129,8 @@ pub(crate) enum IndexError {
     /// A well-formed index in a form relgate does not read, and what to do.
     Unsupported(String),
     TooMany,
+    /// The receiver of a batch of entries failed (and kept its error).
+    Stopped,
     /// The file could not be read (`Short`: it ended before the length it had
     /// when it was opened).
     Io(String),
@@ -145,7 +150,7 @@ impl IndexFile {
     pub(crate) fn get(&self, i: usize) -> Option<IndexEntry<'_>> {
         let start = match i.checked_sub(1) {
             Some(p) => self.entries.get(p)?.end,
-            None => 0,
+            None => self.first,
         };
         self.entries.get(i).map(|r| IndexEntry {
             path: self.names.get(start..r.end).unwrap_or_default(),
@@ -184,6 +189,25 @@ pub(crate) fn read_at(
     path: &Path,
     prefix: &[u8],
 ) -> Result<IndexFile, OpenError> {
+    let mut whole = IndexFile::default();
+    read_each(repo, path, prefix, usize::MAX, &mut |f, _| {
+        whole = f;
+        Ok(())
+    })?;
+    Ok(whole)
+}
+
+/// [`read_at`], the entries handed to `each` `batch` at a time, in the file's order:
+/// the whole index is never held (its entries take 68 MB at a million). `each(entries,
+/// again)`: `again` says the file changed while it was read and was read again whole,
+/// and these are all its entries (forget the batches before).
+pub(crate) fn read_each(
+    repo: &git2::Repository,
+    path: &Path,
+    prefix: &[u8],
+    batch: usize,
+    each: &mut dyn FnMut(IndexFile, bool) -> Result<(), OpenError>,
+) -> Result<(), OpenError> {
     let config = repo.config().map_err(git_err)?;
     if let Ok(format) = config.get_string("extensions.objectformat")
         && !format.eq_ignore_ascii_case("sha1")
@@ -195,25 +219,39 @@ pub(crate) fn read_at(
     }
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(IndexFile::default()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return each(IndexFile::default(), false);
+        }
         Err(e) => return Err(OpenError::Io(format!("{}: {e}", path.display()))),
     };
     let io = |e: std::io::Error| OpenError::Io(format!("{}: {e}", path.display()));
     let len = usize::try_from(file.metadata().map_err(io)?.len()).unwrap_or(usize::MAX);
-    let parsed = parse_from(&file, len, WINDOW, MAX_PATH_BYTES);
+    let mut failed = None;
+    let mut give = |f: IndexFile| {
+        expand_sparse(repo, f, prefix)
+            .and_then(|f| each(f, false))
+            .map_err(|e| {
+                failed = Some(e);
+                IndexError::Stopped
+            })
+    };
+    let parsed = parse_from(&file, len, WINDOW, MAX_PATH_BYTES, batch, &mut give);
+    if let Some(e) = failed {
+        return Err(e);
+    }
     // A file that changed length while it was read is read again whole, as one
     // read would.
-    let parsed = match parsed {
-        Err(IndexError::Short) => None,
-        _ if file.metadata().map_err(io)?.len() != len as u64 => None,
-        p => Some(p),
+    let again = match parsed {
+        Err(IndexError::Short) => true,
+        _ => file.metadata().map_err(io)?.len() != len as u64,
     };
-    let parsed = match parsed {
-        Some(p) => p,
-        None => parse(&std::fs::read(path).map_err(io)?, MAX_PATH_BYTES),
+    let parsed = if again {
+        parse(&std::fs::read(path).map_err(io)?, MAX_PATH_BYTES)
+    } else {
+        parsed
     };
-    let file = parsed.map_err(|e| open_error(path, e))?;
-    expand_sparse(repo, file, prefix)
+    let rest = parsed.map_err(|e| open_error(path, e))?;
+    each(expand_sparse(repo, rest, prefix)?, again)
 }
 
 /// Bytes of the index file read ahead of the entry being decoded: the file is
@@ -230,6 +268,7 @@ fn open_error(path: &Path, e: IndexError) -> OpenError {
         )),
         IndexError::Unsupported(what) => OpenError::Git(format!("{}: {what}", path.display())),
         IndexError::TooMany => too_many(),
+        IndexError::Stopped => OpenError::Io(format!("{}: not read to its end", path.display())),
         IndexError::Io(e) => OpenError::Io(format!("{}: {e}", path.display())),
         IndexError::Short => OpenError::Io(format!(
             "{}: the file shrank while it was read",
@@ -241,7 +280,14 @@ fn open_error(path: &Path, e: IndexError) -> OpenError {
 /// Reads the entries of an index file's bytes. Sparse folder entries are kept
 /// as they are (see [`read`]). Paths may add up to `max_names` bytes.
 pub(crate) fn parse(data: &[u8], max_names: usize) -> Result<IndexFile, IndexError> {
-    parse_from(data, data.len(), data.len(), max_names)
+    parse_from(
+        data,
+        data.len(),
+        data.len(),
+        max_names,
+        usize::MAX,
+        &mut |_| Ok(()),
+    )
 }
 
 /// [`parse`] of the `total` bytes `src` reads, read `ahead` bytes at a time
@@ -253,6 +299,8 @@ fn parse_from(
     total: usize,
     ahead: usize,
     max_names: usize,
+    batch: usize,
+    each: &mut dyn FnMut(IndexFile) -> Result<(), IndexError>,
 ) -> Result<IndexFile, IndexError> {
     let mut data = Window {
         src,
@@ -295,8 +343,9 @@ fn parse_from(
         ));
     }
     let file = IndexFile {
-        names: Vec::with_capacity(end - HEADER_LEN - count * (FIXED_LEN - 2)),
-        entries: Vec::with_capacity(count),
+        names: Vec::with_capacity((end - HEADER_LEN - count * (FIXED_LEN - 2)).min(batch)),
+        entries: Vec::with_capacity(count.min(batch)),
+        first: 0,
     };
     let mut entries = Entries {
         file,
@@ -304,6 +353,7 @@ fn parse_from(
         end,
         max_names,
         prev: (0, 0),
+        spent: 0,
         empty_path: None,
     };
     let mut pos = HEADER_LEN;
@@ -319,6 +369,9 @@ fn parse_from(
                 }
             }
         };
+        if entries.file.len() >= batch {
+            each(entries.take())?;
+        }
     }
     let Entries {
         file, empty_path, ..
@@ -352,6 +405,7 @@ fn expand_sparse(
     let mut out = IndexFile {
         names: Vec::with_capacity(file.names.len()),
         entries: Vec::with_capacity(file.entries.len()),
+        first: 0,
     };
     for e in file.iter() {
         if out.len() >= MAX_ENTRIES {

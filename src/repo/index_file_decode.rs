@@ -132,12 +132,33 @@ pub(super) struct Entries {
     /// The previous entry's path in `file.names` (version 4 paths are written
     /// against it).
     pub(super) prev: (usize, usize),
+    /// Bytes of the paths of the entries already handed out ([`Entries::take`]).
+    pub(super) spent: usize,
     /// The first entry with an empty path (refused once the extensions say whether
     /// this is a split index).
     pub(super) empty_path: Option<usize>,
 }
 
 impl Entries {
+    /// The entries decoded so far, handed out: the decoder keeps only the last path
+    /// (a version 4 path is written against it).
+    pub(super) fn take(&mut self) -> IndexFile {
+        let prev = self
+            .file
+            .names
+            .get(self.prev.0..self.prev.1)
+            .unwrap_or_default()
+            .to_vec();
+        self.spent += self.file.names.len() - self.file.first;
+        self.prev = (0, prev.len());
+        let next = IndexFile {
+            first: prev.len(),
+            names: prev,
+            entries: Vec::new(),
+        };
+        std::mem::replace(&mut self.file, next)
+    }
+
     /// Decodes the entry at `pos` into `file`: where the next one starts.
     pub(super) fn next<R: std::io::Read>(
         &mut self,
@@ -183,7 +204,8 @@ impl Entries {
             let Some(nul) = memchr::memchr(0, rest) else {
                 return Err(corrupt(after, "a path without its terminating NUL"));
             };
-            if start.saturating_add(keep).saturating_add(nul) > self.max_names {
+            let before = self.spent + (start - self.file.first);
+            if before.saturating_add(keep).saturating_add(nul) > self.max_names {
                 return Err(corrupt(
                     name_at,
                     format!("the paths add up to more than {} bytes", self.max_names),

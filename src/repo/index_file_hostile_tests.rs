@@ -294,9 +294,11 @@ fn varints_are_git_s() {
     assert!(varint(&whole(&[0x80]), 0, 1).is_err());
 }
 
-/// The file is read a window at a time: whatever the window's size, every index,
-/// cut anywhere or with any byte changed, decodes to what the whole file gives
-/// (the same entries, or the same error at the same offset with the same text).
+/// The file is read a window at a time and its entries may be handed out in
+/// batches: whatever the window's and the batch's size, every index, cut anywhere or
+/// with any byte changed, decodes to what the whole file gives (the same entries in
+/// the same order, or the same error at the same offset with the same text), the
+/// bound on a version 4 index's paths included.
 #[test]
 fn reading_in_windows_answers_as_the_whole_file() {
     let t = TestRepo::new();
@@ -322,11 +324,20 @@ fn reading_in_windows_answers_as_the_whole_file() {
             d
         }));
         for d in &variants {
-            let whole = answer(parse(d, MAX_PATH_BYTES));
-            for ahead in [1, 5, 64, 97] {
-                let windowed = answer(parse_from(&d[..], d.len(), ahead, MAX_PATH_BYTES));
-                assert_eq!(windowed, whole, "{} bytes, window {ahead}", d.len());
-                checked += 1;
+            for max in [MAX_PATH_BYTES, 30] {
+                let whole = answer(parse(d, max));
+                for (ahead, batch) in [(1, 1), (5, 2), (64, usize::MAX), (97, 3)] {
+                    // Handed out `batch` entries at a time: the same entries, in order.
+                    let mut got = Vec::new();
+                    let rest = parse_from(&d[..], d.len(), ahead, max, batch, &mut |f| {
+                        assert_eq!(f.len(), batch);
+                        got.extend(rows(&f));
+                        Ok(())
+                    });
+                    let windowed = answer(rest).map(|rest| [got, rest].concat());
+                    assert_eq!(windowed, whole, "{} bytes, window {ahead}", d.len());
+                    checked += 1;
+                }
             }
         }
     }
@@ -334,7 +345,15 @@ fn reading_in_windows_answers_as_the_whole_file() {
     // A file that ends before the length it had when it was opened is an error.
     let data = &indexes[0];
     assert_eq!(
-        parse_from(&data[..data.len() - 30], data.len(), 64, MAX_PATH_BYTES).err(),
+        parse_from(
+            &data[..data.len() - 30],
+            data.len(),
+            64,
+            MAX_PATH_BYTES,
+            usize::MAX,
+            &mut |_| Ok(())
+        )
+        .err(),
         Some(IndexError::Short)
     );
 }
