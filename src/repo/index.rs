@@ -112,7 +112,7 @@ impl GitObjectView {
 }
 
 /// Index entries made into listed files at a time.
-const BATCH: usize = 1 << 16;
+const BATCH: usize = 1 << 14;
 
 /// What an index entry lists.
 enum Item {
