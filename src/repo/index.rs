@@ -62,52 +62,57 @@ impl GitObjectView {
         path: &Path,
         prefix: &[u8],
     ) -> Result<Self, OpenError> {
-        let index = index_file::read_at(repo, path, prefix)?;
         let mut odb = Odb::new(repo, MAX_FILE_SIZE);
-        // Names are made in parallel (a `String` each); the file's order is kept.
-        let items: Vec<Item> = (0..index.len())
-            .into_par_iter()
-            .map(|i| match index.get(i) {
-                Some(e) if e.stage == 0 && !e.intent_to_add => {
-                    if e.mode & 0o170000 == 0o160000 {
-                        if descends(e.path, prefix) {
-                            return Item::Link(Gitlink {
-                                full: e.path.to_vec(),
-                                commit: e.oid,
-                            });
-                        }
-                        Item::Skip
-                    } else if let Some(entry) = git_entry(e.path, e.mode, prefix) {
-                        Item::File(entry, Blob { db: 0, oid: e.oid })
-                    } else {
-                        Item::Skip
-                    }
-                }
-                _ => Item::Skip,
-            })
-            .collect();
-        // Collected in place: the files reuse the items' allocation (at a million
-        // entries a second list would be tens of megabytes).
+        let mut pairs: Vec<(Entry, Blob)> = Vec::new();
         let mut links = Vec::new();
-        let mut pairs: Vec<(Entry, Blob)> = items
-            .into_iter()
-            .filter_map(|item| match item {
-                Item::File(entry, blob) => Some((entry, blob)),
-                Item::Link(link) => {
-                    links.push(link);
-                    None
+        // The index comes in batches: only the list is ever whole, never the index
+        // beside it (at a million entries the two took 170 MB together).
+        index_file::read_each(repo, path, prefix, BATCH, &mut |index, again| {
+            if again {
+                pairs.clear();
+                links.clear();
+            }
+            // Names are made in parallel (a `String` each); the file's order is kept.
+            let items: Vec<Item> = (0..index.len())
+                .into_par_iter()
+                .map(|i| match index.get(i) {
+                    Some(e) if e.stage == 0 && !e.intent_to_add => {
+                        if e.mode & 0o170000 == 0o160000 {
+                            if descends(e.path, prefix) {
+                                return Item::Link(Gitlink {
+                                    full: e.path.to_vec(),
+                                    commit: e.oid,
+                                });
+                            }
+                            Item::Skip
+                        } else if let Some(entry) = git_entry(e.path, e.mode, prefix) {
+                            Item::File(entry, Blob { db: 0, oid: e.oid })
+                        } else {
+                            Item::Skip
+                        }
+                    }
+                    _ => Item::Skip,
+                })
+                .collect();
+            for item in items {
+                match item {
+                    Item::File(entry, blob) => pairs.push((entry, blob)),
+                    Item::Link(link) => links.push(link),
+                    Item::Skip => {}
                 }
-                Item::Skip => None,
-            })
-            .collect();
-        if pairs.len() > MAX_ENTRIES {
-            return Err(too_many());
-        }
-        drop(index);
+            }
+            if pairs.len() > MAX_ENTRIES {
+                return Err(too_many());
+            }
+            Ok(())
+        })?;
         submodule::expand(repo, &mut odb, links, prefix, &mut pairs)?;
         Ok(GitObjectView::new(SourceKind::Staged, pairs, odb))
     }
 }
+
+/// Index entries made into listed files at a time.
+const BATCH: usize = 1 << 14;
 
 /// What an index entry lists.
 enum Item {

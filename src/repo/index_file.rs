@@ -32,9 +32,9 @@
 //! `a_path_of_4095_bytes_or_more_is_padded_like_any_other`). It does not bound
 //! the paths a version 4 index expands to either.
 //!
-//! This reader reads the file once (a large one in two halves by two threads),
-//! allocates one buffer for all paths and one vector of entries, and hashes
-//! nothing. Like git (which only checks the trailing checksum in `git fsck`), it
+//! This reader reads the file once, a window of 4 MiB at a time (the file is never
+//! held whole: 92 MB at a million entries), allocates one buffer for all paths and
+//! one vector of entries, and hashes nothing. Like git (which only checks the trailing checksum in `git fsck`), it
 //! does not verify the checksum.
 //!
 //! Accepted (git's `gitformat-index(5)`): versions 2, 3 (extended flags:
@@ -98,7 +98,8 @@ pub(crate) struct IndexEntry<'a> {
 
 #[derive(Debug, Clone, Copy)]
 struct Raw {
-    start: usize,
+    /// Where the path ends in `names`; it starts where the previous one ends
+    /// (paths are stored one after the other: 8 bytes less per entry).
     end: usize,
     mode: u32,
     oid: git2::Oid,
@@ -112,6 +113,9 @@ struct Raw {
 pub(crate) struct IndexFile {
     names: Vec<u8>,
     entries: Vec<Raw>,
+    /// Where the first entry's path starts in `names` (a batch of a version 4 index
+    /// starts with the path the first one is written against).
+    first: usize,
 }
 
 /// Why an index file cannot be read.
@@ -125,6 +129,12 @@ pub(crate) enum IndexError {
     /// A well-formed index in a form relgate does not read, and what to do.
     Unsupported(String),
     TooMany,
+    /// The receiver of a batch of entries failed (and kept its error).
+    Stopped,
+    /// The file could not be read (`Short`: it ended before the length it had
+    /// when it was opened).
+    Io(String),
+    Short,
 }
 
 impl IndexFile {
@@ -138,8 +148,12 @@ impl IndexFile {
 
     /// Entry `i`, in the file's order.
     pub(crate) fn get(&self, i: usize) -> Option<IndexEntry<'_>> {
+        let start = match i.checked_sub(1) {
+            Some(p) => self.entries.get(p)?.end,
+            None => self.first,
+        };
         self.entries.get(i).map(|r| IndexEntry {
-            path: self.names.get(r.start..r.end).unwrap_or_default(),
+            path: self.names.get(start..r.end).unwrap_or_default(),
             mode: r.mode,
             oid: r.oid,
             stage: r.stage,
@@ -149,10 +163,8 @@ impl IndexFile {
     }
 
     fn push(&mut self, e: IndexEntry<'_>) {
-        let start = self.names.len();
         self.names.extend_from_slice(e.path);
         self.entries.push(Raw {
-            start,
             end: self.names.len(),
             mode: e.mode,
             oid: e.oid,
@@ -177,6 +189,25 @@ pub(crate) fn read_at(
     path: &Path,
     prefix: &[u8],
 ) -> Result<IndexFile, OpenError> {
+    let mut whole = IndexFile::default();
+    read_each(repo, path, prefix, usize::MAX, &mut |f, _| {
+        whole = f;
+        Ok(())
+    })?;
+    Ok(whole)
+}
+
+/// [`read_at`], the entries handed to `each` `batch` at a time, in the file's order:
+/// the whole index is never held (its entries take 68 MB at a million). `each(entries,
+/// again)`: `again` says the file changed while it was read and was read again whole,
+/// and these are all its entries (forget the batches before).
+pub(crate) fn read_each(
+    repo: &git2::Repository,
+    path: &Path,
+    prefix: &[u8],
+    batch: usize,
+    each: &mut dyn FnMut(IndexFile, bool) -> Result<(), OpenError>,
+) -> Result<(), OpenError> {
     let config = repo.config().map_err(git_err)?;
     if let Ok(format) = config.get_string("extensions.objectformat")
         && !format.eq_ignore_ascii_case("sha1")
@@ -186,41 +217,47 @@ pub(crate) fn read_at(
             repo.path().display()
         )));
     }
-    let data = match read_file(path) {
-        Ok(d) => d,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(IndexFile::default()),
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return each(IndexFile::default(), false);
+        }
         Err(e) => return Err(OpenError::Io(format!("{}: {e}", path.display()))),
     };
-    let file = parse(&data, MAX_PATH_BYTES).map_err(|e| open_error(path, e))?;
-    expand_sparse(repo, file, prefix)
+    let io = |e: std::io::Error| OpenError::Io(format!("{}: {e}", path.display()));
+    let len = usize::try_from(file.metadata().map_err(io)?.len()).unwrap_or(usize::MAX);
+    let mut failed = None;
+    let mut give = |f: IndexFile| {
+        expand_sparse(repo, f, prefix)
+            .and_then(|f| each(f, false))
+            .map_err(|e| {
+                failed = Some(e);
+                IndexError::Stopped
+            })
+    };
+    let parsed = parse_from(&file, len, WINDOW, MAX_PATH_BYTES, batch, &mut give);
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    // A file that changed length while it was read is read again whole, as one
+    // read would.
+    let again = match parsed {
+        Err(IndexError::Short) => true,
+        _ => file.metadata().map_err(io)?.len() != len as u64,
+    };
+    let parsed = if again {
+        parse(&std::fs::read(path).map_err(io)?, MAX_PATH_BYTES)
+    } else {
+        parsed
+    };
+    let rest = parsed.map_err(|e| open_error(path, e))?;
+    each(expand_sparse(repo, rest, prefix)?, again)
 }
 
-/// The whole file. A large index (9 MB at 100,000 entries) is read in two halves
-/// by two threads: most of the time is the kernel copying it into fresh pages.
-fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
-    use std::os::unix::fs::FileExt;
-    let file = std::fs::File::open(path)?;
-    let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
-    if len < 1 << 20 {
-        let mut data = Vec::with_capacity(len);
-        std::io::Read::read_to_end(&mut &file, &mut data)?;
-        return Ok(data);
-    }
-    let mut data = vec![0u8; len];
-    let (head, tail) = data.split_at_mut(len / 2);
-    let at = u64::try_from(len / 2).unwrap_or(u64::MAX);
-    let (a, b) = rayon::join(
-        || file.read_exact_at(head, 0),
-        || file.read_exact_at(tail, at),
-    );
-    a?;
-    b?;
-    // A file that grew while it was read is read again whole, as one read would.
-    if file.metadata()?.len() != len as u64 {
-        return std::fs::read(path);
-    }
-    Ok(data)
-}
+/// Bytes of the index file read ahead of the entry being decoded: the file is
+/// read a window at a time and never held whole (92 MB at a million entries;
+/// only an entry longer than the window makes it grow).
+const WINDOW: usize = 4 << 20;
 
 fn open_error(path: &Path, e: IndexError) -> OpenError {
     match e {
@@ -231,242 +268,121 @@ fn open_error(path: &Path, e: IndexError) -> OpenError {
         )),
         IndexError::Unsupported(what) => OpenError::Git(format!("{}: {what}", path.display())),
         IndexError::TooMany => too_many(),
+        IndexError::Stopped => OpenError::Io(format!("{}: not read to its end", path.display())),
+        IndexError::Io(e) => OpenError::Io(format!("{}: {e}", path.display())),
+        IndexError::Short => OpenError::Io(format!(
+            "{}: the file shrank while it was read",
+            path.display()
+        )),
     }
-}
-
-fn corrupt(offset: usize, what: impl Into<String>) -> IndexError {
-    IndexError::Corrupt {
-        offset,
-        what: what.into(),
-    }
-}
-
-/// `data[at..at + n]` when it ends at or before `end`.
-fn slice<'a>(
-    data: &'a [u8],
-    at: usize,
-    n: usize,
-    end: usize,
-    what: &str,
-) -> Result<&'a [u8], IndexError> {
-    at.checked_add(n)
-        .filter(|&e| e <= end)
-        .and_then(|e| data.get(at..e))
-        .ok_or_else(|| {
-            corrupt(
-                at,
-                format!("{what} of {n} bytes runs past the end of the data ({end} bytes)"),
-            )
-        })
-}
-
-fn be16(b: &[u8], at: usize) -> u16 {
-    match b.get(at..at + 2) {
-        Some(&[x, y]) => u16::from_be_bytes([x, y]),
-        _ => 0,
-    }
-}
-
-fn be32(b: &[u8], at: usize) -> u32 {
-    match b.get(at..at + 4) {
-        Some(&[w, x, y, z]) => u32::from_be_bytes([w, x, y, z]),
-        _ => 0,
-    }
-}
-
-/// git's offset varint (`varint.c`): the number and the offset after it.
-fn varint(data: &[u8], at: usize, end: usize) -> Result<(usize, usize), IndexError> {
-    let mut pos = at;
-    let mut next = || {
-        let b = *data
-            .get(pos)
-            .filter(|_| pos < end)
-            .ok_or_else(|| corrupt(at, "path prefix length runs past the end of the entries"))?;
-        pos += 1;
-        Ok::<u8, IndexError>(b)
-    };
-    let mut c = next()?;
-    let mut val = u64::from(c & 0x7f);
-    while c & 0x80 != 0 {
-        val += 1;
-        if val >> 57 != 0 {
-            return Err(corrupt(at, "path prefix length overflows"));
-        }
-        c = next()?;
-        val = (val << 7) | u64::from(c & 0x7f);
-    }
-    let val = usize::try_from(val).map_err(|_| corrupt(at, "path prefix length overflows"))?;
-    Ok((val, pos))
 }
 
 /// Reads the entries of an index file's bytes. Sparse folder entries are kept
 /// as they are (see [`read`]). Paths may add up to `max_names` bytes.
 pub(crate) fn parse(data: &[u8], max_names: usize) -> Result<IndexFile, IndexError> {
-    if data.len() < HEADER_LEN + HASH_LEN {
+    parse_from(
+        data,
+        data.len(),
+        data.len(),
+        max_names,
+        usize::MAX,
+        &mut |_| Ok(()),
+    )
+}
+
+/// [`parse`] of the `total` bytes `src` reads, read `ahead` bytes at a time
+/// ([`Window`]): an entry that fails to decode in a window that does not reach the
+/// end of the file is decoded again once the window holds more, so the answer (and
+/// every error's offset and text) is the one the whole file gives.
+fn parse_from(
+    src: impl std::io::Read,
+    total: usize,
+    ahead: usize,
+    max_names: usize,
+    batch: usize,
+    each: &mut dyn FnMut(IndexFile) -> Result<(), IndexError>,
+) -> Result<IndexFile, IndexError> {
+    let mut data = Window {
+        src,
+        base: 0,
+        buf: Vec::new(),
+        total,
+        ahead: ahead.max(HEADER_LEN),
+    };
+    data.refill(0)?;
+    if total < HEADER_LEN + HASH_LEN {
         return Err(corrupt(
-            data.len(),
+            total,
             format!(
                 "the file ends after {} bytes, before its header and checksum ({} bytes)",
-                data.len(),
+                total,
                 HEADER_LEN + HASH_LEN
             ),
         ));
     }
-    if data.get(..4) != Some(b"DIRC") {
+    if data.get(0, 4) != Some(b"DIRC") {
         return Err(corrupt(0, "no `DIRC` signature: this is not a git index"));
     }
-    let version = be32(data, 4);
+    let version = be32(data.upto(0, HEADER_LEN), 4);
     if !(2..=4).contains(&version) {
         return Err(IndexError::Unsupported(format!(
             "index version {version}: relgate reads versions 2, 3 and 4 \
              (`git update-index --index-version 4` rewrites it)"
         )));
     }
-    let count = usize::try_from(be32(data, 8)).unwrap_or(usize::MAX);
+    let count = usize::try_from(be32(data.upto(0, HEADER_LEN), 8)).unwrap_or(usize::MAX);
     if count > MAX_ENTRIES {
         return Err(IndexError::TooMany);
     }
     // Entries and extensions end where the trailing checksum starts.
-    let end = data.len() - HASH_LEN;
+    let end = total - HASH_LEN;
     if count > (end - HEADER_LEN) / MIN_ENTRY_LEN {
         return Err(corrupt(
             8,
-            format!(
-                "{count} entries cannot fit in a file of {} bytes",
-                data.len()
-            ),
+            format!("{count} entries cannot fit in a file of {} bytes", total),
         ));
     }
-    let mut file = IndexFile {
-        names: Vec::with_capacity(end - HEADER_LEN - count * (FIXED_LEN - 2)),
-        entries: Vec::with_capacity(count),
+    let file = IndexFile {
+        names: Vec::with_capacity((end - HEADER_LEN - count * (FIXED_LEN - 2)).min(batch)),
+        entries: Vec::with_capacity(count.min(batch)),
+        first: 0,
+    };
+    let mut entries = Entries {
+        file,
+        version,
+        end,
+        max_names,
+        prev: (0, 0),
+        spent: 0,
+        empty_path: None,
     };
     let mut pos = HEADER_LEN;
-    let mut prev: (usize, usize) = (0, 0);
-    let mut empty_path = None;
     for _ in 0..count {
-        let entry_at = pos;
-        let fixed = slice(data, pos, FIXED_LEN, end, "an entry")?;
-        let mode = be32(fixed, 24);
-        let oid = git2::Oid::from_bytes(fixed.get(40..60).unwrap_or_default())
-            .map_err(|_| corrupt(pos + 40, "object id"))?;
-        let flags = be16(fixed, 60);
-        let mut name_at = pos + FIXED_LEN;
-        let (mut skip_worktree, mut intent_to_add) = (false, false);
-        if flags & FLAG_EXTENDED != 0 {
-            if version < 3 {
-                return Err(corrupt(pos + 60, "extended flags in a version 2 index"));
+        let names = entries.file.names.len();
+        pos = loop {
+            match entries.next(&data, pos) {
+                Ok(next) => break next,
+                Err(e) if data.whole() => return Err(e),
+                Err(_) => {
+                    entries.file.names.truncate(names);
+                    data.refill(pos)?;
+                }
             }
-            let ext = be16(slice(data, name_at, 2, end, "extended flags")?, 0);
-            if ext & !(EXT_SKIP_WORKTREE | EXT_INTENT_TO_ADD) != 0 {
-                return Err(corrupt(
-                    name_at,
-                    format!("unknown extended flags {ext:#06x}"),
-                ));
-            }
-            skip_worktree = ext & EXT_SKIP_WORKTREE != 0;
-            intent_to_add = ext & EXT_INTENT_TO_ADD != 0;
-            name_at += 2;
+        };
+        if entries.file.len() >= batch {
+            each(entries.take())?;
         }
-        let start = file.names.len();
-        if version == 4 {
-            let (strip, after) = varint(data, name_at, end)?;
-            let prev_len = prev.1 - prev.0;
-            let Some(keep) = prev_len.checked_sub(strip) else {
-                return Err(corrupt(
-                    name_at,
-                    format!("the path drops {strip} bytes of a previous path of {prev_len}"),
-                ));
-            };
-            let rest = data.get(after..end).unwrap_or_default();
-            let Some(nul) = memchr::memchr(0, rest) else {
-                return Err(corrupt(after, "a path without its terminating NUL"));
-            };
-            if start.saturating_add(keep).saturating_add(nul) > max_names {
-                return Err(corrupt(
-                    name_at,
-                    format!("the paths add up to more than {max_names} bytes"),
-                ));
-            }
-            file.names.extend_from_within(prev.0..prev.0 + keep);
-            file.names
-                .extend_from_slice(rest.get(..nul).unwrap_or_default());
-            pos = after + nul + 1;
-        } else {
-            let rest = data.get(name_at..end).unwrap_or_default();
-            let Some(nul) = memchr::memchr(0, rest) else {
-                return Err(corrupt(name_at, "a path without its terminating NUL"));
-            };
-            file.names
-                .extend_from_slice(rest.get(..nul).unwrap_or_default());
-            // NUL padding to a multiple of 8 bytes, counted from the entry's start.
-            let size = (name_at - pos + nul + 8) & !7;
-            slice(data, pos, size, end, "an entry with its padding")?;
-            pos += size;
-        }
-        let len = file.names.len() - start;
-        let recorded = flags & NAME_MASK;
-        if len == 0 && recorded == 0 {
-            // A split index's entries that replace shared ones have no path;
-            // refused below, when the extensions say whether it is one.
-            empty_path.get_or_insert(name_at);
-        } else if len != usize::from(recorded) && (recorded < NAME_MASK || len < 0xfff) {
-            return Err(corrupt(
-                name_at,
-                format!("a path of {len} bytes where the entry records {recorded}"),
-            ));
-        }
-        let stage = u8::try_from((flags >> 12) & 3).unwrap_or(0);
-        if mode & MODE_TYPE == MODE_DIR && (file.names.last() != Some(&b'/') || stage != 0) {
-            return Err(corrupt(
-                entry_at,
-                "a folder entry that is not a sparse folder (merged, path ending in `/`)",
-            ));
-        }
-        prev = (start, file.names.len());
-        file.entries.push(Raw {
-            start,
-            end: file.names.len(),
-            mode,
-            oid,
-            stage,
-            skip_worktree,
-            intent_to_add,
-        });
     }
-    while pos < end {
-        let head = slice(data, pos, 8, end, "an extension header")?;
-        let sig = head.get(..4).unwrap_or_default();
-        let size = usize::try_from(be32(head, 4)).unwrap_or(usize::MAX);
-        slice(data, pos + 8, size, end, "an extension")?;
-        match sig {
-            b"link" => {
-                return Err(IndexError::Unsupported(
-                    "a split index (its entries are partly in `sharedindex.*`): relgate \
-                     does not read it; `git update-index --no-split-index` makes it whole"
-                        .to_string(),
-                ));
-            }
-            // `sdir` only says folder entries may occur (they are expanded by
-            // `read`); a payload would be a new form of it that nobody reads yet.
-            b"sdir" if size > 0 => {
-                return Err(IndexError::Unsupported(format!(
-                    "a sparse-directory extension (`sdir`) with a payload of {size} bytes \
-                     (at byte {pos}): relgate, like gitoxide, reads it only as an empty \
-                     marker; a newer git wrote it (`git sparse-checkout disable` rewrites \
-                     the index without it)"
-                )));
-            }
-            b"sdir" | [b'A'..=b'Z', ..] => {}
-            _ => {
-                return Err(IndexError::Unsupported(format!(
-                    "a required extension `{}` relgate does not know (at byte {pos}); \
-                     a newer git wrote it",
-                    String::from_utf8_lossy(sig).escape_debug()
-                )));
-            }
+    let Entries {
+        file, empty_path, ..
+    } = entries;
+    loop {
+        match extension(&data, pos, end) {
+            Ok(Some(next)) => pos = next,
+            Ok(None) => break,
+            Err(e) if data.whole() => return Err(e),
+            Err(_) => data.refill(pos)?,
         }
-        pos += 8 + size;
     }
     if let Some(at) = empty_path {
         return Err(corrupt(at, "an entry with an empty path"));
@@ -489,6 +405,7 @@ fn expand_sparse(
     let mut out = IndexFile {
         names: Vec::with_capacity(file.names.len()),
         entries: Vec::with_capacity(file.entries.len()),
+        first: 0,
     };
     for e in file.iter() {
         if out.len() >= MAX_ENTRIES {
@@ -529,6 +446,10 @@ fn expand_sparse(
     }
     Ok(out)
 }
+
+#[path = "index_file_decode.rs"]
+mod decode;
+use decode::{Entries, Window, be32, corrupt, extension};
 
 #[cfg(test)]
 #[path = "index_file_tests.rs"]

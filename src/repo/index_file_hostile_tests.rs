@@ -1,5 +1,6 @@
 //! The index reader against truncated, corrupt and hostile files.
 
+use super::decode::varint;
 use super::tests::{entry, index_bytes, rows, synthetic};
 use super::*;
 use crate::repo::index::IndexView;
@@ -270,6 +271,13 @@ fn version_4_prefixes_are_bounded() {
 
 #[test]
 fn varints_are_git_s() {
+    let whole = |bytes: &[u8]| Window {
+        src: &b""[..],
+        base: 0,
+        buf: bytes.to_vec(),
+        total: bytes.len(),
+        ahead: 1,
+    };
     // git's encode_varint: 0 → 00, 127 → 7f, 128 → 80 00, 16511 → ff 7f, 16512 → 80 80 00.
     for (bytes, want) in [
         (&[0x00][..], 0),
@@ -278,7 +286,74 @@ fn varints_are_git_s() {
         (&[0xff, 0x7f], 16511),
         (&[0x80, 0x80, 0x00], 16512),
     ] {
-        assert_eq!(varint(bytes, 0, bytes.len()), Ok((want, bytes.len())));
+        assert_eq!(
+            varint(&whole(bytes), 0, bytes.len()),
+            Ok((want, bytes.len()))
+        );
     }
-    assert!(varint(&[0x80], 0, 1).is_err());
+    assert!(varint(&whole(&[0x80]), 0, 1).is_err());
+}
+
+/// The file is read a window at a time and its entries may be handed out in
+/// batches: whatever the window's and the batch's size, every index, cut anywhere or
+/// with any byte changed, decodes to what the whole file gives (the same entries in
+/// the same order, or the same error at the same offset with the same text), the
+/// bound on a version 4 index's paths included.
+#[test]
+fn reading_in_windows_answers_as_the_whole_file() {
+    let t = TestRepo::new();
+    t.write("a.txt", "a");
+    t.write(&format!("{}/long.txt", "d".repeat(150)), "l");
+    t.write("dir/b.txt", "b");
+    t.commit_all("init");
+    t.git(&["update-index", "--skip-worktree", "a.txt"]);
+    let mut indexes = small_indexes();
+    indexes.push(index_bytes(&t));
+    t.git(&["update-index", "--index-version", "4"]);
+    indexes.push(index_bytes(&t));
+    let answer = |r: Result<IndexFile, IndexError>| match r {
+        Ok(f) => Ok(rows(&f)),
+        Err(e) => Err(e),
+    };
+    let mut checked = 0;
+    for data in &indexes {
+        let mut variants: Vec<Vec<u8>> = (0..=data.len()).map(|n| data[..n].to_vec()).collect();
+        variants.extend((0..data.len()).map(|i| {
+            let mut d = data.clone();
+            d[i] ^= 0xff;
+            d
+        }));
+        for d in &variants {
+            for max in [MAX_PATH_BYTES, 30] {
+                let whole = answer(parse(d, max));
+                for (ahead, batch) in [(1, 1), (5, 2), (64, usize::MAX), (97, 3)] {
+                    // Handed out `batch` entries at a time: the same entries, in order.
+                    let mut got = Vec::new();
+                    let rest = parse_from(&d[..], d.len(), ahead, max, batch, &mut |f| {
+                        assert_eq!(f.len(), batch);
+                        got.extend(rows(&f));
+                        Ok(())
+                    });
+                    let windowed = answer(rest).map(|rest| [got, rest].concat());
+                    assert_eq!(windowed, whole, "{} bytes, window {ahead}", d.len());
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 1000);
+    // A file that ends before the length it had when it was opened is an error.
+    let data = &indexes[0];
+    assert_eq!(
+        parse_from(
+            &data[..data.len() - 30],
+            data.len(),
+            64,
+            MAX_PATH_BYTES,
+            usize::MAX,
+            &mut |_| Ok(())
+        )
+        .err(),
+        Some(IndexError::Short)
+    );
 }
