@@ -37,6 +37,54 @@ impl Diff {
             .map(|i| self.changes[i].status)
     }
 
+    /// The changes from `base` to `view`, both listings of git trees: a merge of the two
+    /// sorted lists by path, a path whose mode or blob differs being modified (as git's
+    /// tree diff with type changes reports it). `None` when either view does not know
+    /// its entries' blobs (then [`Diff::compute`] asks git).
+    pub(crate) fn of_listings(view: &dyn View, base: &Arc<dyn View>) -> Option<Diff> {
+        use std::cmp::Ordering;
+        let (new, old) = (view.entries(), base.entries());
+        let mut changes = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        loop {
+            let order = match (new.get(i), old.get(j)) {
+                (None, None) => break,
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (Some(n), Some(o)) => n.path.cmp(&o.path),
+            };
+            let (path, status) = match order {
+                Ordering::Less => {
+                    i += 1;
+                    (&new.get(i - 1)?.path, Some(ChangeStatus::Added))
+                }
+                Ordering::Greater => {
+                    j += 1;
+                    (&old.get(j - 1)?.path, Some(ChangeStatus::Deleted))
+                }
+                Ordering::Equal => {
+                    let same = view.blob_at(i)? == base.blob_at(j)?;
+                    i += 1;
+                    j += 1;
+                    (
+                        &new.get(i - 1)?.path,
+                        (!same).then_some(ChangeStatus::Modified),
+                    )
+                }
+            };
+            if let Some(status) = status {
+                changes.push(Change {
+                    path: path.clone(),
+                    status,
+                });
+            }
+        }
+        Some(Diff {
+            base: Arc::clone(base),
+            changes,
+        })
+    }
+
     /// The changes from `merge_base` to the source under check, under `prefix`.
     /// `rev` is the checked commit for [`SourceSpec::Rev`].
     pub(crate) fn compute(
@@ -366,5 +414,83 @@ mod tests {
         t.commit_all("link");
         let o = check(t.path(), SourceSpec::Rev("HEAD".into()));
         assert_eq!(o.diff.as_ref().unwrap().status("mod.txt"), Some(Modified));
+    }
+
+    /// Two commits compared by their listings say what git's tree diff says: adds,
+    /// deletions, content and mode changes, a file that became a link or a folder, a
+    /// submodule moved to another commit, the same content moved; at the top and under
+    /// a prefix.
+    #[test]
+    fn listings_agree_with_gits_tree_diff() {
+        let t = TestRepo::new();
+        for f in [
+            "a/keep.txt",
+            "a/mod.txt",
+            "a/del.txt",
+            "a/mode.sh",
+            "a/link",
+            "a/dir",
+            "b.txt",
+        ] {
+            t.write(f, f);
+        }
+        let sub = t.git(&["hash-object", "-w", "--stdin"]);
+        t.commit_all("base");
+        let head = t.git(&["rev-parse", "HEAD"]);
+        t.git(&[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("160000,{head},a/sm"),
+        ]);
+        t.git(&["commit", "-q", "-m", "submodule"]);
+        t.git(&["branch", "main-base"]);
+        t.git(&["checkout", "-q", "-b", "feature"]);
+        t.write("a/mod.txt", "changed");
+        t.chmod("a/mode.sh", 0o755);
+        std::fs::remove_file(t.abs("a/del.txt")).unwrap();
+        std::fs::remove_file(t.abs("a/link")).unwrap();
+        t.symlink("keep.txt", "a/link");
+        std::fs::remove_file(t.abs("a/dir")).unwrap();
+        t.write("a/dir/inside.txt", "x");
+        t.write("a/moved.txt", "b.txt");
+        std::fs::remove_file(t.abs("b.txt")).unwrap();
+        t.git(&["add", "-A"]);
+        t.git(&[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("160000,{sub},a/sm"),
+        ]);
+        t.git(&["commit", "-q", "-m", "feature"]);
+        for at in [t.path().to_path_buf(), t.abs("a")] {
+            let o = open(&Target {
+                path: at.clone(),
+                source: SourceSpec::Rev("feature".into()),
+                base: Some("main-base".into()),
+            })
+            .unwrap();
+            let listed = changes(&o);
+            let repo = git2::Repository::open(t.path()).unwrap();
+            let merge_base = git2::Oid::from_str(o.base.as_deref().unwrap()).unwrap();
+            let rev = o.rev.as_deref().map(|r| git2::Oid::from_str(r).unwrap());
+            let prefix: &[u8] = if at == t.path() { b"" } else { b"a" };
+            let git = Diff::compute(
+                &repo,
+                merge_base,
+                &SourceSpec::Rev("feature".into()),
+                rev,
+                prefix,
+                Arc::clone(&o.diff.as_ref().unwrap().base),
+            )
+            .unwrap();
+            let git: Vec<(String, ChangeStatus)> = git
+                .changes
+                .iter()
+                .map(|c| (c.path.clone(), c.status))
+                .collect();
+            assert_eq!(listed, git, "{at:?}");
+            assert!(listed.len() >= 8, "{listed:?}");
+        }
     }
 }

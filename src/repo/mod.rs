@@ -358,7 +358,18 @@ pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, Op
                         .with_max_file_size(max_file_size),
                 )
             };
-            let d = diff::Diff::compute(&repo, merge_base, &target.source, rev, prefix, base_view)?;
+            // Two commits: their listings (path, mode, blob, in path order) say what
+            // changed without reading a tree again.
+            let listed = match &target.source {
+                SourceSpec::Rev(_) => diff::Diff::of_listings(view.as_ref(), &base_view),
+                _ => None,
+            };
+            let d = match listed {
+                Some(d) => d,
+                None => {
+                    diff::Diff::compute(&repo, merge_base, &target.source, rev, prefix, base_view)?
+                }
+            };
             (
                 Some(merge_base.to_string()),
                 Some(d),
