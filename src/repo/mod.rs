@@ -294,39 +294,65 @@ pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, Op
     let bare = || OpenError::Bare {
         path: target.path.clone(),
     };
-    let (view, rev): (Arc<dyn View>, Option<git2::Oid>) = match &target.source {
-        SourceSpec::Worktree => {
-            let wd = workdir.as_deref().ok_or_else(bare)?;
-            let view = worktree::WorktreeView::open(&repo, wd, prefix)?;
-            (Arc::new(view.with_max_file_size(max_file_size)), head)
-        }
-        SourceSpec::Staged => {
-            if workdir.is_none() {
-                return Err(bare());
+    // With --base, the base's tree (the trusted tree, and usually the merge base) is
+    // listed on a thread of its own, with a handle of its own, beside the view under
+    // check: the two listings are the largest part of opening.
+    let base_commit = target.base.as_ref().map(|b| resolve_commit(&repo, b));
+    let gitdir = repo.path().to_path_buf();
+    let (view_rev, base_listing) = std::thread::scope(|s| {
+        let listing = match &base_commit {
+            Some(Ok(commit)) => {
+                let (commit, gitdir) = (*commit, &gitdir);
+                Some(s.spawn(move || {
+                    let repo = git2::Repository::open(gitdir).map_err(object::git_err)?;
+                    tree::TreeView::from_commit(&repo, commit, prefix)
+                }))
             }
-            let view = match index::staged_index_override(&repo) {
-                Some(path) => index::IndexView::from_index_at(&repo, &path, prefix)?,
-                None => index::IndexView::from_index(&repo, prefix)?,
-            };
-            (Arc::new(view.with_max_file_size(max_file_size)), head)
-        }
-        SourceSpec::Rev(rev) => {
-            let commit = resolve_commit(&repo, rev)?;
-            let view = tree::TreeView::from_commit(&repo, commit, prefix)?;
-            (
-                Arc::new(view.with_max_file_size(max_file_size)),
-                Some(commit),
-            )
-        }
-    };
+            _ => None,
+        };
+        let view_rev = (|| -> Result<(Arc<dyn View>, Option<git2::Oid>), OpenError> {
+            Ok(match &target.source {
+                SourceSpec::Worktree => {
+                    let wd = workdir.as_deref().ok_or_else(bare)?;
+                    let view = worktree::WorktreeView::open(&repo, wd, prefix)?;
+                    (Arc::new(view.with_max_file_size(max_file_size)), head)
+                }
+                SourceSpec::Staged => {
+                    if workdir.is_none() {
+                        return Err(bare());
+                    }
+                    let view = match index::staged_index_override(&repo) {
+                        Some(path) => index::IndexView::from_index_at(&repo, &path, prefix)?,
+                        None => index::IndexView::from_index(&repo, prefix)?,
+                    };
+                    (Arc::new(view.with_max_file_size(max_file_size)), head)
+                }
+                SourceSpec::Rev(rev) => {
+                    let commit = resolve_commit(&repo, rev)?;
+                    let view = tree::TreeView::from_commit(&repo, commit, prefix)?;
+                    (
+                        Arc::new(view.with_max_file_size(max_file_size)),
+                        Some(commit),
+                    )
+                }
+            })
+        })();
+        let listed = listing.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        (view_rev, listed)
+    });
+    let (view, rev) = view_rev?;
     let (base, diff, trusted) = match &target.base {
         None => (None, None, None),
         Some(b) => {
-            let base_commit = resolve_commit(&repo, b)?;
-            let trusted: Arc<dyn View> = Arc::new(
-                tree::TreeView::from_commit(&repo, base_commit, prefix)?
-                    .with_max_file_size(max_file_size),
-            );
+            let base_commit = match base_commit {
+                Some(resolved) => resolved?,
+                None => resolve_commit(&repo, b)?,
+            };
+            let listed = match base_listing {
+                Some(listed) => listed?,
+                None => tree::TreeView::from_commit(&repo, base_commit, prefix)?,
+            };
+            let trusted: Arc<dyn View> = Arc::new(listed.with_max_file_size(max_file_size));
             let merge_base = match rev {
                 Some(checked) => {
                     repo.merge_base(base_commit, checked).map_err(|e| {
