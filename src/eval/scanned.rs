@@ -58,7 +58,12 @@ pub(crate) fn inputs_of<'t>(
 /// kind, mode and blob (a view that cannot say never matches).
 pub(crate) fn same_blob(head: &dyn View, base: &dyn View, i: usize) -> Option<usize> {
     let ours = base.entries().get(i)?;
-    let j = head.position(&ours.path)?;
+    // Both listings are sorted and nearly the same: the entry usually sits at the same
+    // index (no file added or deleted before it); else a binary search.
+    let j = match head.entries().get(i) {
+        Some(e) if e.path == ours.path => i,
+        _ => head.position(&ours.path)?,
+    };
     let theirs = head.entries().get(j)?;
     (theirs.kind == ours.kind && head.blob_at(j)? == base.blob_at(i)?).then_some(j)
 }
