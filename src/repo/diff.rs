@@ -40,7 +40,8 @@ impl Diff {
     /// The changes from `base` to `view`, both listings of git trees: a merge of the two
     /// sorted lists by path, a path whose mode or blob differs being modified (as git's
     /// tree diff with type changes reports it). `None` when either view does not know
-    /// its entries' blobs (then [`Diff::compute`] asks git).
+    /// the blob of every entry, or lists files of a submodule (git reports the
+    /// submodule's path, not its files): then [`Diff::compute`] asks git.
     pub(crate) fn of_listings(view: &dyn View, base: &Arc<dyn View>) -> Option<Diff> {
         use std::cmp::Ordering;
         let (new, old) = (view.entries(), base.entries());
@@ -55,10 +56,12 @@ impl Diff {
             };
             let (path, status) = match order {
                 Ordering::Less => {
+                    view.blob_at(i)?;
                     i += 1;
                     (&new.get(i - 1)?.path, Some(ChangeStatus::Added))
                 }
                 Ordering::Greater => {
+                    base.blob_at(j)?;
                     j += 1;
                     (&old.get(j - 1)?.path, Some(ChangeStatus::Deleted))
                 }
@@ -492,5 +495,39 @@ mod tests {
             assert_eq!(listed, git, "{at:?}");
             assert!(listed.len() >= 8, "{listed:?}");
         }
+    }
+
+    /// A submodule whose repository is here is listed file by file, but git's tree diff
+    /// names the submodule: a change that moves it is the submodule's path, as before.
+    #[test]
+    fn a_moved_submodule_is_its_path_as_git_says() {
+        let lib = TestRepo::new();
+        lib.write("config/.env", "A=0");
+        lib.commit_all("one");
+        let t = TestRepo::new();
+        t.write("app.txt", "x");
+        t.git(&[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            lib.path().to_str().unwrap(),
+            "vendor/lib",
+        ]);
+        t.commit_all("base");
+        t.git(&["branch", "main-base"]);
+        t.git(&["checkout", "-q", "-b", "feature"]);
+        t.write("vendor/lib/config/.env", "A=1");
+        t.git(&["-C", "vendor/lib", "commit", "-q", "-a", "-m", "two"]);
+        t.commit_all("move the submodule");
+        let o = open(&Target {
+            path: t.path().to_path_buf(),
+            source: SourceSpec::Rev("feature".into()),
+            base: Some("main-base".into()),
+        })
+        .unwrap();
+        assert!(o.view.entry("vendor/lib/config/.env").is_some());
+        assert_eq!(changes(&o), expect(&[("vendor/lib", Modified)]));
     }
 }

@@ -66,9 +66,12 @@ impl View for GitObjectView {
         listing::target_of(self.read(path))
     }
 
+    /// Only the repository's own blobs: a file listed from a submodule's database is
+    /// not an object of this repository (git compares the submodule by its gitlink).
     fn blob_at(&self, i: usize) -> Option<(git2::Oid, u32)> {
         let entry = self.files.entries().get(i)?;
-        Some((self.files.item(i)?.oid, entry.mode))
+        let blob = self.files.item(i)?;
+        (blob.db == 0).then_some((blob.oid, entry.mode))
     }
 }
 
