@@ -22,8 +22,8 @@
 # The old working-tree floor (index and reads, no untracked walk) is the
 # `baseline` line.
 # relgate's CPU and the floor's are user + system time (medians, all processes);
-# peak RSS is relgate's (of one more run). `load` is the 1-minute load average
-# when the mode's runs start.
+# peak RSS is relgate's (of one more run of the timed command). `load` is the
+# 1-minute load average when the mode's runs start.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 runs=${2:-5}
@@ -113,11 +113,12 @@ for mode in worktree staged rev baseline; do
   rc=$(cut -d' ' -f2 "$work/r" | median)
   f=$(cut -d' ' -f1 "$work/f" | median)
   fc=$(cut -d' ' -f2 "$work/f" | median)
-  # Peak RSS, and what relgate listed and read, from one more run.
-  code=0
-  /usr/bin/time -f '%M' -o "$work/rss" "${cmd[@]:0:${#cmd[@]}-2}" --output "$work/out.json" \
-    --stats=paths > /dev/null 2>&1 || code=$?
+  # Peak RSS of the timed command, from one more run; what relgate listed and read
+  # from another (`--stats=paths` holds the read paths: not part of the peak).
+  /usr/bin/time -f '%M' -o "$work/rss" "${cmd[@]}" > /dev/null 2>&1 || true
   rss=$(($(tail -1 "$work/rss") / 1024))
+  code=0
+  "${cmd[@]:0:${#cmd[@]}-2}" --output "$work/out.json" --stats=paths > /dev/null 2>&1 || code=$?
   case $mode in
     worktree | baseline) listed=$((tracked + $(wc -l < "$work/untracked"))) ;;
     staged) listed=$tracked ;;
