@@ -41,6 +41,29 @@ fn options(duplicates: bool) -> serde_saphyr::Options {
     options
 }
 
+/// granit-parser's options as serde-saphyr sets them from [`options`] (its
+/// budget's lookahead and nesting limits, no comments, the same indentation and
+/// byte-order-mark rules): a reader of the events themselves
+/// (`assign::yaml_events`) parses with these to see the events the tree is built from.
+pub(crate) fn event_options() -> granit_parser::Options {
+    static EVENT_OPTIONS: std::sync::LazyLock<granit_parser::Options> =
+        std::sync::LazyLock::new(|| {
+            let options = options(true);
+            let budget = options.budget.clone().unwrap_or_default();
+            granit_parser::options! {
+                simple_key_max_lookahead: budget.simple_key_max_lookahead,
+                flow_nesting_limit: budget.flow_nesting_limit,
+                block_nesting_limit: granit_parser::Options::default()
+                    .block_nesting_limit
+                    .max(budget.max_depth.saturating_add(1)),
+                emit_comments: false,
+                strict_indentation: options.strict_indentation,
+                bom_inside_document_as_content: options.bom_inside_document_as_content,
+            }
+        });
+    EVENT_OPTIONS.clone()
+}
+
 /// Every document of `text`. With `duplicates` false a repeated key is an
 /// error; with true every entry is kept, in source order, for the caller to judge.
 pub fn parse(

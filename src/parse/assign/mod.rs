@@ -23,7 +23,9 @@
 //!   `{name: NAME, value: VALUE}` (Kubernetes/ECS env lists; without `value`
 //!   the value is `<valueFrom>` or `<no value>`, i.e. unknown); a string array
 //!   item `NAME=VALUE` (Compose `environment:` lists). A mapping or sequence as
-//!   the value reads `<mapping>` / `<sequence>`.
+//!   the value reads `<mapping>` / `<sequence>`. YAML is read off the parser's
+//!   events when they hold nothing unusual (`yaml_events.rs`), else through the
+//!   value tree (`tree.rs`), with the same results.
 //!
 //! Malformed YAML/JSON/TOML is a [`ParseFailure`] with its position: a gate
 //! must not conclude "never assigned" from a file it could not read.
@@ -32,6 +34,7 @@ mod dockerfile;
 mod dotenv;
 mod shell;
 mod tree;
+mod yaml_events;
 
 use super::structured::{self, DataFormat, ParseFailure};
 

@@ -8,6 +8,21 @@ pub(super) fn tree(
     text: &str,
     name: &str,
 ) -> Result<Vec<Assignment>, ParseFailure> {
+    if format == DataFormat::Yaml
+        && let Some(found) = super::yaml_events::assignments(text, name)
+    {
+        return Ok(found);
+    }
+    tree_only(format, text, name)
+}
+
+/// The assignments as the value tree shows them: what [`tree`] returns for
+/// JSON and TOML, and for YAML the fast path (`yaml_events`) declines.
+pub(super) fn tree_only(
+    format: DataFormat,
+    text: &str,
+    name: &str,
+) -> Result<Vec<Assignment>, ParseFailure> {
     let docs = structured::parse_for_name(format, text, name)?;
     let locator = Locator::new(text);
     let mut found = Vec::new();
