@@ -174,7 +174,7 @@ fn reused(
     }
     let j = crate::eval::scanned::same_blob(head_view, view, i)?;
     head.scanned.binary_search(&j).ok()?;
-    let path = head_view.entries().get(j)?.path.as_str();
+    let path = head_view.entries().get(j)?.path;
     // The assignments are in path order: this file's share is one run.
     let from = head.assignments.partition_point(|x| x.path.as_str() < path);
     let to = head
@@ -213,10 +213,8 @@ impl FlagDef {
             .entries()
             .par_iter()
             .enumerate()
-            .filter(|(_, e)| e.kind != EntryKind::Submodule && set.selects(&e.path))
-            .filter_map(|(i, e)| {
-                assign::config_format_for_path(&e.path).map(|f| (i, e.path.as_str(), f))
-            })
+            .filter(|(_, e)| e.kind != EntryKind::Submodule && set.selects(e.path))
+            .filter_map(|(i, e)| assign::config_format_for_path(e.path).map(|f| (i, e.path, f)))
             .collect();
         // Files are parsed in parallel; results are merged in path order, so the
         // facts do not depend on the thread count.
@@ -241,10 +239,10 @@ impl FlagDef {
         };
         // A submodule that is not checked out may hold config files nobody can read here.
         for e in view.entries() {
-            if e.kind == EntryKind::Submodule && !set.excluded(&e.path) {
-                match view.read(&e.path) {
+            if e.kind == EntryKind::Submodule && !set.excluded(e.path) {
+                match view.read(e.path) {
                     Err(err @ ReadError::Submodule { .. }) => {
-                        facts.unscanned.push((e.path.clone(), err.to_string()));
+                        facts.unscanned.push((e.path.to_string(), err.to_string()));
                     }
                     Err(err @ (ReadError::Io { .. } | ReadError::Git { .. })) => {
                         return Err(EvalError::Read(err));

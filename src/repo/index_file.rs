@@ -419,13 +419,15 @@ fn expand_sparse(
         if !descends(dir, prefix) {
             continue;
         }
-        let (mut pairs, mut links) = (Vec::new(), Vec::new());
-        walk_tree(&odb, 0, e.oid, dir, prefix, &mut pairs, &mut links)?;
-        let mut files: Vec<(Vec<u8>, u32, git2::Oid)> = pairs
-            .into_iter()
-            .filter_map(|(entry, blob)| {
-                let rel = path_bytes(&entry.path)?;
-                Some((join_prefix(prefix, &rel), entry.mode, blob.oid))
+        let (mut listed, mut links) = (super::entries::Builder::new(), Vec::new());
+        walk_tree(&odb, 0, e.oid, dir, prefix, &mut listed, &mut links)?;
+        let (listed, blobs) = listed.finish();
+        let mut files: Vec<(Vec<u8>, u32, git2::Oid)> = listed
+            .iter()
+            .enumerate()
+            .filter_map(|(i, entry)| {
+                let rel = path_bytes(entry.path)?;
+                Some((join_prefix(prefix, &rel), entry.mode, blobs.get(i)?.oid))
             })
             .chain(links.into_iter().map(|l| (l.full, 0o160000, l.commit)))
             .collect();

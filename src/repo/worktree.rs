@@ -9,18 +9,20 @@
 //! checks what was opened. Only when something is refused are the ancestors
 //! checked with `lstat`, to say whether the path is a link or lies below one.
 
+use super::entries::Builder;
 use super::listing::{self, Listing};
 use super::odb::{Blob, Odb};
 use super::safe_open::{Ancestors, Refused, Root, ancestors, gone};
 use super::submodule::{self, Gitlink};
 use super::walk;
-use super::{Content, Entry, MAX_FILE_SIZE, OpenError, ReadError, SourceKind, View};
+use super::{Content, Entries, EntryRef, MAX_FILE_SIZE, OpenError, ReadError, SourceKind, View};
 use super::{EntryKind, lfs};
 use std::fs;
 use std::io::{self, Read};
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 pub struct WorktreeView {
     /// The working directory, canonical, held open.
@@ -28,13 +30,17 @@ pub struct WorktreeView {
     /// The view's folder below the working directory, as bytes (empty at the top).
     prefix: Vec<u8>,
     files: Listing<Item>,
-    /// Per entry: its mode, once looked up (see [`View::mode`]).
-    modes: Vec<OnceLock<u32>>,
+    /// Per entry: its mode, once looked up (see [`View::mode`]), else [`UNKNOWN`].
+    modes: Vec<AtomicU32>,
     /// Submodules' files are read from their object databases.
     odb: Odb,
 }
 
+/// A mode not looked up yet (no `st_mode` is all ones).
+const UNKNOWN: u32 = u32::MAX;
+
 /// Where an entry's content is.
+#[derive(Clone)]
 enum Item {
     /// On disk, at the entry's path.
     Disk,
@@ -55,46 +61,40 @@ impl WorktreeView {
             .and_then(|p| Root::open(&p))
             .map_err(|e| OpenError::Io(format!("{}: {e}", wd.display())))?;
         let mut links = Vec::new();
-        // Collected in place, in the walk's allocation (one list at a time, however
-        // many files).
-        let mut pairs: Vec<(Entry, Item)> = walk::list(repo, &root, prefix)?
-            .into_iter()
-            .filter_map(|f| {
-                if let Some(commit) = f.commit {
-                    links.push(Gitlink {
-                        full: f.full,
-                        commit,
-                    });
-                    return None;
-                }
-                let rel = listing::under_prefix(&f.full, prefix)?;
-                // Without a prefix the name keeps the walk's allocation.
-                let path = if prefix.is_empty() {
-                    listing::path_string_owned(f.full)
-                } else {
-                    listing::path_string(rel)
-                };
-                let entry = Entry {
-                    path,
-                    kind: f.kind,
-                    mode: f.mode,
-                };
-                let item = match f.kind {
-                    EntryKind::Submodule => Item::Nested,
-                    _ => Item::Disk,
-                };
-                Some((entry, item))
-            })
-            .collect();
+        let mut files = Builder::new();
+        for f in walk::list(repo, &root, prefix)? {
+            if let Some(commit) = f.commit {
+                links.push(Gitlink {
+                    full: f.full,
+                    commit,
+                });
+                continue;
+            }
+            let Some(rel) = listing::under_prefix(&f.full, prefix) else {
+                continue;
+            };
+            let item = match f.kind {
+                EntryKind::Submodule => Item::Nested,
+                _ => Item::Disk,
+            };
+            files.push_bytes(rel, f.kind, f.mode, item)?;
+        }
         let mut odb = Odb::new(repo, MAX_FILE_SIZE);
-        let mut objects = Vec::new();
+        let mut objects = Builder::new();
         submodule::expand(repo, &mut odb, links, prefix, &mut objects)?;
-        pairs.extend(objects.into_iter().map(|(e, b)| (e, Item::Object(b))));
-        let files = Listing::new(pairs);
+        let (objects, blobs) = objects.finish();
+        for (i, e) in objects.iter().enumerate() {
+            if let Some(blob) = blobs.get(i) {
+                files.push(e.path, e.kind, e.mode, Item::Object(*blob))?;
+            }
+        }
+        let files = Listing::new(files);
         Ok(WorktreeView {
             root,
             prefix: prefix.to_vec(),
-            modes: files.entries().iter().map(|_| OnceLock::new()).collect(),
+            modes: (0..files.entries().len())
+                .map(|_| AtomicU32::new(UNKNOWN))
+                .collect(),
             files,
             odb,
         })
@@ -124,8 +124,8 @@ impl WorktreeView {
         }
     }
 
-    fn load(&self, entry: &Entry, item: &Item) -> Result<Arc<Content>, ReadError> {
-        let path = entry.path.as_str();
+    fn load(&self, entry: EntryRef<'_>, item: &Item) -> Result<Arc<Content>, ReadError> {
+        let path = entry.path;
         match item {
             Item::Disk => {}
             Item::Nested => {
@@ -133,7 +133,7 @@ impl WorktreeView {
                     path: path.to_string(),
                 });
             }
-            Item::Object(blob) => return self.odb.load(entry, *blob),
+            Item::Object(blob) => return self.odb.load(&entry.to_entry(), *blob),
         }
         let Some(full) = self.full(path) else {
             return Err(outside(path));
@@ -221,7 +221,7 @@ impl View for WorktreeView {
         SourceKind::Worktree
     }
 
-    fn entries(&self) -> &[Entry] {
+    fn entries(&self) -> &Entries {
         self.files.entries()
     }
 
@@ -239,8 +239,9 @@ impl View for WorktreeView {
             return Some(known);
         }
         let slot = self.modes.get(i)?;
-        if let Some(m) = slot.get() {
-            return Some(*m);
+        let known = slot.load(Ordering::Relaxed);
+        if known != UNKNOWN {
+            return Some(known);
         }
         // Only what is still there, below real folders, has a mode.
         let full = self.full(path)?;
@@ -252,7 +253,11 @@ impl View for WorktreeView {
             Some((_, mode)) => mode,
             None => meta.mode(),
         };
-        Some(*slot.get_or_init(|| mode))
+        // The first to look it up sets it.
+        match slot.compare_exchange(UNKNOWN, mode, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => Some(mode),
+            Err(first) => Some(first),
+        }
     }
 
     fn dirs(&self) -> Vec<String> {
