@@ -13,7 +13,7 @@ use super::entries::Builder;
 use super::listing::{self, Listing};
 use super::odb::{Blob, Odb};
 use super::safe_open::{Ancestors, Refused, Root, ancestors, gone};
-use super::submodule::{self, Gitlink};
+use super::submodule;
 use super::walk;
 use super::{Content, Entries, EntryRef, MAX_FILE_SIZE, OpenError, ReadError, SourceKind, View};
 use super::{EntryKind, lfs};
@@ -29,26 +29,23 @@ pub struct WorktreeView {
     root: Root,
     /// The view's folder below the working directory, as bytes (empty at the top).
     prefix: Vec<u8>,
-    files: Listing<Item>,
+    /// Per entry: [`ON_DISK`], or which of `objects` it is.
+    files: Listing<u32>,
     /// Per entry: its mode, once looked up (see [`View::mode`]), else [`UNKNOWN`].
     modes: Vec<AtomicU32>,
-    /// Submodules' files are read from their object databases.
+    /// The files of submodules, read from their object databases (in `odb`).
+    objects: Vec<Blob>,
     odb: Odb,
 }
 
+/// An entry on disk at its path (an untracked repository inside the working tree,
+/// [`EntryKind::Submodule`], is not read); any other is a submodule's file, in
+/// [`WorktreeView::objects`]. (Four bytes an entry, where an enum holding the blob
+/// took twenty-four.)
+const ON_DISK: u32 = u32::MAX;
+
 /// A mode not looked up yet (no `st_mode` is all ones).
 const UNKNOWN: u32 = u32::MAX;
-
-/// Where an entry's content is.
-#[derive(Clone)]
-enum Item {
-    /// On disk, at the entry's path.
-    Disk,
-    /// An untracked repository inside the working tree: not read.
-    Nested,
-    /// In a submodule, at the commit the index records.
-    Object(Blob),
-}
 
 impl WorktreeView {
     pub(crate) fn open(
@@ -60,32 +57,17 @@ impl WorktreeView {
             .canonicalize()
             .and_then(|p| Root::open(&p))
             .map_err(|e| OpenError::Io(format!("{}: {e}", wd.display())))?;
-        let mut links = Vec::new();
         let mut files = Builder::new();
-        for f in walk::list(repo, &root, prefix)? {
-            if let Some(commit) = f.commit {
-                links.push(Gitlink {
-                    full: f.full,
-                    commit,
-                });
-                continue;
-            }
-            let Some(rel) = listing::under_prefix(&f.full, prefix) else {
-                continue;
-            };
-            let item = match f.kind {
-                EntryKind::Submodule => Item::Nested,
-                _ => Item::Disk,
-            };
-            files.push_bytes(rel, f.kind, f.mode, item)?;
-        }
+        let links = walk::list(repo, &root, prefix, &mut files, ON_DISK)?;
         let mut odb = Odb::new(repo, MAX_FILE_SIZE);
-        let mut objects = Builder::new();
-        submodule::expand(repo, &mut odb, links, prefix, &mut objects)?;
-        let (objects, blobs) = objects.finish();
-        for (i, e) in objects.iter().enumerate() {
-            if let Some(blob) = blobs.get(i) {
-                files.push(e.path, e.kind, e.mode, Item::Object(*blob))?;
+        let mut found = Builder::new();
+        submodule::expand(repo, &mut odb, links, prefix, &mut found)?;
+        let (found, blobs) = found.finish();
+        let mut objects = Vec::with_capacity(found.len());
+        for (i, e) in found.iter().enumerate() {
+            if let (Some(blob), Ok(at)) = (blobs.get(i), u32::try_from(objects.len())) {
+                files.push(e.path, e.kind, e.mode, at)?;
+                objects.push(*blob);
             }
         }
         let files = Listing::new(files);
@@ -96,6 +78,7 @@ impl WorktreeView {
                 .map(|_| AtomicU32::new(UNKNOWN))
                 .collect(),
             files,
+            objects,
             odb,
         })
     }
@@ -124,16 +107,19 @@ impl WorktreeView {
         }
     }
 
-    fn load(&self, entry: EntryRef<'_>, item: &Item) -> Result<Arc<Content>, ReadError> {
+    fn load(&self, entry: EntryRef<'_>, item: u32) -> Result<Arc<Content>, ReadError> {
         let path = entry.path;
-        match item {
-            Item::Disk => {}
-            Item::Nested => {
-                return Err(ReadError::Special {
-                    path: path.to_string(),
-                });
-            }
-            Item::Object(blob) => return self.odb.load(&entry.to_entry(), *blob),
+        if item != ON_DISK {
+            return match self.objects.get(item as usize) {
+                Some(blob) => self.odb.load(&entry.to_entry(), *blob),
+                None => Err(not_found(path)),
+            };
+        }
+        if entry.kind == EntryKind::Submodule {
+            // An untracked repository inside the working tree: not read.
+            return Err(ReadError::Special {
+                path: path.to_string(),
+            });
         }
         let Some(full) = self.full(path) else {
             return Err(outside(path));
@@ -229,7 +215,7 @@ impl View for WorktreeView {
         let Some(i) = self.files.find(path) else {
             return Err(self.unlisted(path));
         };
-        self.files.load(i, |entry, item| self.load(entry, item))
+        self.files.load(i, |entry, item| self.load(entry, *item))
     }
 
     fn mode(&self, path: &str) -> Option<u32> {
