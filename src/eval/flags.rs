@@ -209,12 +209,15 @@ impl FlagDef {
         prior: Option<(&dyn View, &FlagFacts)>,
     ) -> Result<FlagFacts, EvalError> {
         let set = self.files.render_with(vars)?;
-        let selected: Vec<(usize, &str, assign::ConfigFormat)> = view
-            .entries()
+        // Indices only (the path and format are the entry's): this list becomes
+        // `scanned`, kept for the whole run.
+        let entries = view.entries();
+        let selected: Vec<usize> = entries
             .par_iter()
             .enumerate()
             .filter(|(_, e)| e.kind != EntryKind::Submodule && set.selects(e.path))
-            .filter_map(|(i, e)| assign::config_format_for_path(e.path).map(|f| (i, e.path, f)))
+            .filter(|(_, e)| assign::config_format_for_path(e.path).is_some())
+            .map(|(i, _)| i)
             .collect();
         // Files are parsed in parallel; results are merged in path order, so the
         // facts do not depend on the thread count.
@@ -222,12 +225,14 @@ impl FlagDef {
         let narrower = Narrower::new(&self.name);
         let per_file: Vec<Result<FileFacts, EvalError>> = selected
             .par_iter()
-            .map(
-                |(i, path, format)| match prior.and_then(|p| reused(self, view, *i, p)) {
+            .filter_map(|i| {
+                let path = entries.get(*i)?.path;
+                let format = assign::config_format_for_path(path)?;
+                Some(match prior.and_then(|p| reused(self, view, *i, p)) {
                     Some(facts) => Ok(facts),
-                    None => self.scan_file(view, &narrower, path, *format),
-                },
-            )
+                    None => self.scan_file(view, &narrower, path, format),
+                })
+            })
             .filter(|f| !matches!(f, Ok(f) if f.assignments.is_empty() && f.failure.is_none()))
             .collect();
         let mut facts = FlagFacts {
@@ -235,7 +240,7 @@ impl FlagDef {
             assignments: Vec::new(),
             failures: Vec::new(),
             unscanned: Vec::new(),
-            scanned: selected.iter().map(|(i, _, _)| *i).collect(),
+            scanned: selected,
         };
         // A submodule that is not checked out may hold config files nobody can read here.
         for e in view.entries() {
