@@ -54,10 +54,17 @@ impl EntryRef<'_> {
 }
 
 /// A view's entries, sorted by path (byte order of the names), each path once.
+///
+/// Entries that came out of order (the working tree's walk) stay where they came, and
+/// `order` lists them sorted: four bytes an entry instead of a second copy of the
+/// listing beside the first while it is sorted.
 #[derive(Default)]
 pub struct Entries {
     blocks: Vec<Block>,
-    len: usize,
+    /// Entries stored.
+    stored: usize,
+    /// Where the `i`th entry (sorted) is stored, when they are not stored in order.
+    order: Option<Box<[u32]>>,
 }
 
 struct Block {
@@ -70,17 +77,32 @@ struct Block {
 
 impl Entries {
     pub fn len(&self) -> usize {
-        self.len
+        match &self.order {
+            Some(order) => order.len(),
+            None => self.stored,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
+    }
+
+    /// Where the `i`th entry is stored.
+    fn slot(&self, i: usize) -> Option<usize> {
+        match &self.order {
+            Some(order) => order.get(i).map(|k| *k as usize),
+            None => (i < self.stored).then_some(i),
+        }
     }
 
     /// The `i`th entry.
     pub fn get(&self, i: usize) -> Option<EntryRef<'_>> {
-        let b = self.blocks.get(i >> BLOCK_BITS)?;
-        let j = i & (BLOCK - 1);
+        self.stored_at(self.slot(i)?)
+    }
+
+    fn stored_at(&self, k: usize) -> Option<EntryRef<'_>> {
+        let b = self.blocks.get(k >> BLOCK_BITS)?;
+        let j = k & (BLOCK - 1);
         Some(EntryRef {
             path: b.path(j)?,
             kind: *b.kinds.get(j)?,
@@ -90,7 +112,16 @@ impl Entries {
 
     /// The path of the `i`th entry.
     pub fn path(&self, i: usize) -> Option<&str> {
-        self.blocks.get(i >> BLOCK_BITS)?.path(i & (BLOCK - 1))
+        self.stored_path(self.slot(i)?)
+    }
+
+    fn stored_path(&self, k: usize) -> Option<&str> {
+        self.blocks.get(k >> BLOCK_BITS)?.path(k & (BLOCK - 1))
+    }
+
+    /// What `items` (built with these entries) holds for the `i`th entry.
+    pub(crate) fn item<'a, T>(&self, items: &'a Items<T>, i: usize) -> Option<&'a T> {
+        items.get(self.slot(i)?)
     }
 
     pub fn first(&self) -> Option<EntryRef<'_>> {
@@ -98,7 +129,7 @@ impl Entries {
     }
 
     pub fn last(&self) -> Option<EntryRef<'_>> {
-        self.get(self.len.checked_sub(1)?)
+        self.get(self.len().checked_sub(1)?)
     }
 
     pub fn iter(&self) -> Iter<'_> {
@@ -109,13 +140,13 @@ impl Entries {
     pub fn iter_from(&self, i: usize) -> Iter<'_> {
         Iter {
             entries: self,
-            next: i.min(self.len),
-            end: self.len,
+            next: i.min(self.len()),
+            end: self.len(),
         }
     }
 
     pub fn par_iter(&self) -> impl IndexedParallelIterator<Item = EntryRef<'_>> {
-        (0..self.len).into_par_iter().map(move |i| self.at(i))
+        (0..self.len()).into_par_iter().map(move |i| self.at(i))
     }
 
     /// The `i`th entry, which exists (`i` < [`Entries::len`]).
@@ -129,7 +160,7 @@ impl Entries {
 
     /// The index of the entry at `path` (a binary search).
     pub fn position(&self, path: &str) -> Option<usize> {
-        let (mut lo, mut hi) = (0, self.len);
+        let (mut lo, mut hi) = (0, self.len());
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
             match self.path(mid)?.cmp(path) {
@@ -144,7 +175,7 @@ impl Entries {
     /// The index of the first entry for which `pred` is false (`pred` holds for a
     /// prefix of the entries), as [`slice::partition_point`].
     pub fn partition_point(&self, mut pred: impl FnMut(EntryRef<'_>) -> bool) -> usize {
-        let (mut lo, mut hi) = (0, self.len);
+        let (mut lo, mut hi) = (0, self.len());
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
             match self.get(mid) {
@@ -233,7 +264,8 @@ pub(crate) struct Items<T> {
 }
 
 impl<T> Items<T> {
-    pub(crate) fn get(&self, i: usize) -> Option<&T> {
+    /// What is stored `i`th (see [`Entries::item`]).
+    fn get(&self, i: usize) -> Option<&T> {
         self.blocks.get(i >> BLOCK_BITS)?.get(i & (BLOCK - 1))
     }
 }
@@ -270,7 +302,7 @@ impl<T: Clone> Builder<T> {
 
     /// Entries so far.
     pub(crate) fn len(&self) -> usize {
-        self.done.len + self.ends.len()
+        self.done.stored + self.ends.len()
     }
 
     /// Adds an entry named `name`. While the entries come sorted, an entry with the
@@ -324,7 +356,11 @@ impl<T: Clone> Builder<T> {
                 let from = k.checked_sub(1).and_then(|k| self.ends.get(k)).copied();
                 self.paths.get(from.unwrap_or(0) as usize..start)
             }
-            None => self.done.last().map(|e| e.path),
+            None => self
+                .done
+                .stored
+                .checked_sub(1)
+                .and_then(|k| self.done.stored_path(k)),
         };
         match before.map(|b| b.cmp(name)) {
             Some(Ordering::Equal) if self.sorted => {
@@ -361,7 +397,7 @@ impl<T: Clone> Builder<T> {
         let next = String::with_capacity(self.paths.len() + self.paths.len() / 8);
         let paths = std::mem::replace(&mut self.paths, next).into_boxed_str();
         let ends = std::mem::take(&mut self.ends).into_boxed_slice();
-        self.done.len += ends.len();
+        self.done.stored += ends.len();
         self.done.blocks.push(Block {
             paths,
             ends,
@@ -377,25 +413,25 @@ impl<T: Clone> Builder<T> {
     pub(crate) fn finish(mut self) -> (Entries, Items<T>) {
         self.close();
         self.paths = String::new();
-        let (entries, items) = (self.done, Items { blocks: self.items });
+        let (mut entries, items) = (self.done, Items { blocks: self.items });
         if self.sorted {
             return (entries, items);
         }
-        // Sorted through a list of indices (4 bytes an entry): a stable sort, so the
-        // first of the same name is the one that came first.
-        let mut order: Vec<u32> = (0..entries.len)
-            .filter_map(|i| u32::try_from(i).ok())
+        // A stable sort of where they are: the first of the same name is the one that
+        // came first. (At most MAX_ENTRIES, within u32.)
+        let mut order: Vec<u32> = (0..entries.stored)
+            .filter_map(|k| u32::try_from(k).ok())
             .collect();
-        order.sort_by(|a, b| entries.path(*a as usize).cmp(&entries.path(*b as usize)));
-        let mut sorted = Builder::new();
-        for i in order {
-            let i = i as usize;
-            if let (Some(e), Some(item)) = (entries.get(i), items.get(i)) {
-                // Same names, same lengths: within MAX_PATH again.
-                let _ = sorted.push(e.path, e.kind, e.mode, item.clone());
-            }
-        }
-        sorted.finish()
+        order.sort_by(|a, b| {
+            entries
+                .stored_path(*a as usize)
+                .cmp(&entries.stored_path(*b as usize))
+        });
+        order.dedup_by(|later, earlier| {
+            entries.stored_path(*later as usize) == entries.stored_path(*earlier as usize)
+        });
+        entries.order = Some(order.into_boxed_slice());
+        (entries, items)
     }
 }
 
@@ -419,14 +455,17 @@ mod tests {
     fn sorted_and_unsorted_input_list_each_name_once_the_first_kept() {
         let (e, items) = build(&["a", "b", "b", "c"]);
         assert_eq!(names(&e), ["a", "b", "c"]);
-        assert_eq!(items.get(1), Some(&1));
-        assert_eq!(items.get(2), Some(&3));
+        assert_eq!(e.item(&items, 1), Some(&1));
+        assert_eq!(e.item(&items, 2), Some(&3));
         let (e, items) = build(&["c", "b", "a", "b", "c"]);
         assert_eq!(names(&e), ["a", "b", "c"]);
         assert_eq!(
-            (0..3).map(|i| *items.get(i).unwrap()).collect::<Vec<_>>(),
+            (0..3)
+                .map(|i| *e.item(&items, i).unwrap())
+                .collect::<Vec<_>>(),
             [2, 1, 0]
         );
+        assert_eq!(e.item(&items, 3), None);
         assert_eq!(e.position("b"), Some(1));
         assert_eq!(e.position("bb"), None);
     }
@@ -444,7 +483,7 @@ mod tests {
         for (i, n) in all.iter().enumerate() {
             assert_eq!(e.path(i), Some(n.as_str()));
             assert_eq!(e.position(n), Some(i));
-            assert_eq!(items.get(i), Some(&i));
+            assert_eq!(e.item(&items, i), Some(&i));
             assert_eq!(e.get(i).unwrap().kind, EntryKind::Symlink);
             assert_eq!(e.get(i).unwrap().mode, 0o120000);
         }

@@ -132,7 +132,7 @@ impl<T> Listing<T> {
 
     /// What the listing keeps beside entry `i` (a git view: its blob).
     pub(crate) fn item(&self, i: usize) -> Option<&T> {
-        self.items.get(i)
+        self.entries.item(&self.items, i)
     }
 
     /// Index of the entry at `path`.
@@ -147,7 +147,8 @@ impl<T> Listing<T> {
         i: usize,
         load: impl Fn(EntryRef<'_>, &T) -> Result<Arc<Content>, ReadError>,
     ) -> Result<Arc<Content>, ReadError> {
-        let (Some(entry), Some(item)) = (self.entries.get(i), self.items.get(i)) else {
+        let (Some(entry), Some(item)) = (self.entries.get(i), self.entries.item(&self.items, i))
+        else {
             return Err(ReadError::NotFound {
                 path: String::new(),
             });

@@ -76,62 +76,59 @@ struct Walk<'a> {
 
 /// The index's paths, each once, sorted, in one buffer (a path costs its bytes and one
 /// offset, not an allocation: at a million files this is what the walk holds longest).
+#[derive(Default)]
 struct Tracked {
     bytes: Vec<u8>,
     /// Where each path ends in `bytes`.
     ends: Vec<usize>,
     /// The commit of each gitlink, by path index, sorted.
     gitlinks: Vec<(usize, git2::Oid)>,
+    /// Whether the paths came sorted so far.
+    sorted: bool,
 }
 
+/// Index entries read at a time.
+const BATCH: usize = 1 << 14;
+
 impl Tracked {
-    /// From index paths (all stages), as `paths` gives them each time it is called;
-    /// a path listed twice is one, a gitlink if either is. The index is sorted: the
-    /// paths are counted, then copied into buffers of their exact size (with no list
-    /// of them beside the index).
-    fn new<'a, I>(paths: impl Fn() -> I) -> Tracked
-    where
-        I: Iterator<Item = (&'a [u8], Option<git2::Oid>)>,
-    {
-        let (mut count, mut bytes, mut sorted) = (0, 0, true);
-        let mut last: Option<&[u8]> = None;
-        for (path, _) in paths() {
-            sorted &= last.is_none_or(|l| l <= path);
-            last = Some(path);
-            count += 1;
-            bytes += path.len();
+    fn new() -> Tracked {
+        Tracked {
+            sorted: true,
+            ..Tracked::default()
         }
-        if sorted {
-            return Tracked::of_sorted(paths(), count, bytes);
-        }
-        let mut all: Vec<(&[u8], Option<git2::Oid>)> = paths().collect();
-        all.sort_by(|a, b| a.0.cmp(b.0));
-        Tracked::of_sorted(all.into_iter(), count, bytes)
     }
 
-    fn of_sorted<'a>(
-        paths: impl Iterator<Item = (&'a [u8], Option<git2::Oid>)>,
-        count: usize,
-        bytes: usize,
-    ) -> Tracked {
-        let mut t = Tracked {
-            bytes: Vec::with_capacity(bytes),
-            ends: Vec::with_capacity(count),
-            gitlinks: Vec::new(),
-        };
-        let mut last: Option<&[u8]> = None;
-        for (path, gitlink) in paths {
-            if last != Some(path) {
-                t.bytes.extend_from_slice(path);
-                t.ends.push(t.bytes.len());
-                last = Some(path);
-            }
-            let i = t.ends.len() - 1;
-            if let Some(oid) = gitlink
-                && t.gitlinks.last().is_none_or(|(j, _)| *j != i)
-            {
-                t.gitlinks.push((i, oid));
-            }
+    /// Adds an index path (the index's entries come sorted, all stages of a path
+    /// together): a path listed twice is one, a gitlink if either is.
+    fn push(&mut self, path: &[u8], gitlink: Option<git2::Oid>) {
+        let last = self.ends.len().checked_sub(1);
+        let same = last.is_some_and(|i| self.get(i) == path);
+        if !same {
+            self.sorted &= last.is_none_or(|i| self.get(i) < path);
+            self.bytes.extend_from_slice(path);
+            self.ends.push(self.bytes.len());
+        }
+        let i = self.ends.len() - 1;
+        if let Some(oid) = gitlink
+            && self.gitlinks.last().is_none_or(|(j, _)| *j != i)
+        {
+            self.gitlinks.push((i, oid));
+        }
+    }
+
+    /// The paths sorted (an index out of order is sorted as git would read it), each
+    /// once.
+    fn finish(mut self) -> Tracked {
+        if self.sorted {
+            self.bytes.shrink_to_fit();
+            self.ends.shrink_to_fit();
+            return self;
+        }
+        let mut all: Vec<(&[u8], Option<git2::Oid>)> = self.iter().collect();
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        let mut t = Tracked::default();
+        for (path, gitlink) in all {
+            t.push(path, gitlink);
         }
         t
     }
@@ -199,14 +196,28 @@ pub(crate) fn list<T: Clone>(
         .and_then(|mut c| c.snapshot())
         .map_err(git_err)?;
     let ignore_case = config.get_bool("core.ignorecase").unwrap_or(false);
-    let index = index_file::read(repo, prefix)?;
-    let tracked = Tracked::new(|| {
-        index
-            .iter()
-            .filter(|e| under_prefix(e.path, prefix).is_some() || descends(e.path, prefix))
-            .map(|e| (e.path, (e.mode & 0o170000 == 0o160000).then_some(e.oid)))
-    });
-    drop(index);
+    // The index in batches: its paths are copied as they come, and the index is
+    // never whole beside them.
+    let mut tracked = Tracked::new();
+    index_file::read_each(
+        repo,
+        &repo.path().join("index"),
+        prefix,
+        BATCH,
+        &mut |index, again| {
+            if again {
+                tracked = Tracked::new();
+            }
+            for e in index.iter() {
+                if under_prefix(e.path, prefix).is_some() || descends(e.path, prefix) {
+                    let gitlink = (e.mode & 0o170000 == 0o160000).then_some(e.oid);
+                    tracked.push(e.path, gitlink);
+                }
+            }
+            Ok(())
+        },
+    )?;
+    let tracked = tracked.finish();
     let walk = Walk {
         root,
         prefix,

@@ -65,7 +65,7 @@ impl WorktreeView {
         let (found, blobs) = found.finish();
         let mut objects = Vec::with_capacity(found.len());
         for (i, e) in found.iter().enumerate() {
-            if let (Some(blob), Ok(at)) = (blobs.get(i), u32::try_from(objects.len())) {
+            if let (Some(blob), Ok(at)) = (found.item(&blobs, i), u32::try_from(objects.len())) {
                 files.push(e.path, e.kind, e.mode, at)?;
                 objects.push(*blob);
             }
