@@ -75,8 +75,9 @@ pub struct FlagFacts {
     /// (a warning: their content is not in this repository's trees).
     pub unscanned: Vec<(String, String)>,
     /// Every config file scanned (indices of the view's entries), for the policy's
-    /// count of files read.
-    pub scanned: Vec<usize>,
+    /// count of files read. (`u32`: a view lists at most a few million entries, and
+    /// at a million files most of them may be config files.)
+    pub scanned: Vec<u32>,
 }
 
 impl FlagFacts {
@@ -173,7 +174,7 @@ fn reused(
         return None;
     }
     let j = crate::eval::scanned::same_blob(head_view, view, i)?;
-    head.scanned.binary_search(&j).ok()?;
+    head.scanned.binary_search(&u32::try_from(j).ok()?).ok()?;
     let path = head_view.entries().get(j)?.path;
     // The assignments are in path order: this file's share is one run.
     let from = head.assignments.partition_point(|x| x.path.as_str() < path);
@@ -212,12 +213,12 @@ impl FlagDef {
         // Indices only (the path and format are the entry's): this list becomes
         // `scanned`, kept for the whole run.
         let entries = view.entries();
-        let selected: Vec<usize> = entries
+        let selected: Vec<u32> = entries
             .par_iter()
             .enumerate()
             .filter(|(_, e)| e.kind != EntryKind::Submodule && set.selects(e.path))
             .filter(|(_, e)| assign::config_format_for_path(e.path).is_some())
-            .map(|(i, _)| i)
+            .filter_map(|(i, _)| u32::try_from(i).ok())
             .collect();
         // Files are parsed in parallel; results are merged in path order, so the
         // facts do not depend on the thread count.
@@ -226,9 +227,10 @@ impl FlagDef {
         let per_file: Vec<Result<FileFacts, EvalError>> = selected
             .par_iter()
             .filter_map(|i| {
-                let path = entries.get(*i)?.path;
+                let i = *i as usize;
+                let path = entries.get(i)?.path;
                 let format = assign::config_format_for_path(path)?;
-                Some(match prior.and_then(|p| reused(self, view, *i, p)) {
+                Some(match prior.and_then(|p| reused(self, view, i, p)) {
                     Some(facts) => Ok(facts),
                     None => self.scan_file(view, &narrower, path, format),
                 })
