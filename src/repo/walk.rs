@@ -79,8 +79,9 @@ struct Walk<'a> {
 #[derive(Default)]
 struct Tracked {
     bytes: Vec<u8>,
-    /// Where each path ends in `bytes`.
-    ends: Vec<usize>,
+    /// Where each path ends in `bytes` (`u32`: [`list`] refuses an index whose paths
+    /// add up to more).
+    ends: Vec<u32>,
     /// The commit of each gitlink, by path index, sorted.
     gitlinks: Vec<(usize, git2::Oid)>,
     /// Whether the paths came sorted so far.
@@ -106,7 +107,8 @@ impl Tracked {
         if !same {
             self.sorted &= last.is_none_or(|i| self.get(i) < path);
             self.bytes.extend_from_slice(path);
-            self.ends.push(self.bytes.len());
+            self.ends
+                .push(u32::try_from(self.bytes.len()).unwrap_or(u32::MAX));
         }
         let i = self.ends.len() - 1;
         if let Some(oid) = gitlink
@@ -139,10 +141,10 @@ impl Tracked {
 
     fn get(&self, i: usize) -> &[u8] {
         let start = match i.checked_sub(1) {
-            Some(j) => self.ends.get(j).copied().unwrap_or_default(),
+            Some(j) => self.ends.get(j).map_or(0, |e| *e as usize),
             None => 0,
         };
-        let end = self.ends.get(i).copied().unwrap_or(start);
+        let end = self.ends.get(i).map_or(start, |e| *e as usize);
         self.bytes.get(start..end).unwrap_or_default()
     }
 
@@ -218,6 +220,9 @@ pub(crate) fn list<T: Clone>(
         },
     )?;
     let tracked = tracked.finish();
+    if u32::try_from(tracked.bytes.len()).is_err() {
+        return Err(too_many());
+    }
     let walk = Walk {
         root,
         prefix,
