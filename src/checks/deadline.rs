@@ -149,9 +149,9 @@ impl Check for Deadline {
             .iter()
             .filter(|e| e.kind == EntryKind::File)
             .filter_map(|e| {
-                let caps = re.captures(&e.path)?;
+                let caps = re.captures(e.path)?;
                 let date = caps.get(1)?.as_str().parse::<Date>().ok()?;
-                Some((e.path.as_str(), date))
+                Some((e.path, date))
             })
             .collect();
         let (within, within_text) = &self.within;

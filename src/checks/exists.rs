@@ -38,14 +38,9 @@ impl Check for Exists {
         let set = self.0.render(cx).ok()?;
         let pat = set.include.first()?;
         let (path, how) = match &pat.glob {
-            None => (cx.view.entry(&pat.text)?.path.as_str(), String::new()),
+            None => (cx.view.entry(&pat.text)?.path, String::new()),
             Some(g) => (
-                cx.view
-                    .entries()
-                    .iter()
-                    .find(|e| g.is_match(&e.path))?
-                    .path
-                    .as_str(),
+                cx.view.entries().iter().find(|e| g.is_match(e.path))?.path,
                 format!(", which matches '{}'", pat.text),
             ),
         };
@@ -57,13 +52,13 @@ impl Check for Exists {
         let mut hits = Vec::new();
         for pat in &set.include {
             let found = match &pat.glob {
-                None => cx.view.entry(&pat.text).map(|e| e.path.as_str()),
+                None => cx.view.entry(&pat.text).map(|e| e.path),
                 Some(g) => cx
                     .view
                     .entries()
                     .iter()
-                    .find(|e| g.is_match(&e.path))
-                    .map(|e| e.path.as_str()),
+                    .find(|e| g.is_match(e.path))
+                    .map(|e| e.path),
             };
             if let Some(path) = found {
                 cx.record(path);

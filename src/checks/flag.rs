@@ -54,7 +54,7 @@ impl Check for Flag {
         let facts = cx.vars.flag(&self.var)?;
         if let Some(rec) = cx.selection {
             for i in &facts.scanned {
-                rec.entry(*i);
+                rec.entry(*i as usize);
             }
         }
         if self.on {

@@ -275,8 +275,8 @@ impl Signature {
             .view
             .entries()
             .iter()
-            .filter(|e| g.is_match(&e.path))
-            .map(|e| e.path.clone())
+            .filter(|e| g.is_match(e.path))
+            .map(|e| e.path.to_string())
             .collect();
         out.sort();
         Ok(out)

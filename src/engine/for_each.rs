@@ -29,7 +29,11 @@ pub(super) fn judge(
     let mut paths: Vec<String> = if fe.dirs {
         cx.view.dirs()
     } else {
-        cx.view.entries().iter().map(|e| e.path.clone()).collect()
+        cx.view
+            .entries()
+            .iter()
+            .map(|e| e.path.to_string())
+            .collect()
     };
     paths.retain(|path| rendered.selects(path));
     paths.sort();

@@ -97,16 +97,16 @@ pub(super) fn run(set: &PolicySet, started: &[Started], cx: &Cx, prior: Option<P
                         .iter()
                         .any(|(_, k)| checks.get(*k).is_some_and(|(_, negated)| *negated));
                 let read = if keep {
-                    cx.view.read(&e.path)
+                    cx.view.read(e.path)
                 } else {
-                    crate::repo::passing(|| cx.view.read(&e.path))
+                    crate::repo::passing(|| cx.view.read(e.path))
                 };
                 let mut hit = false;
                 for k in &left {
                     let Some((check, _)) = checks.get(*k) else {
                         continue;
                     };
-                    let r = check.judge_file(cx, &e.path, Some(read.clone()));
+                    let r = check.judge_file(cx, e.path, Some(read.clone()));
                     if !matches!(&r, Ok(hits) if hits.is_empty()) {
                         hit |= r.is_ok();
                         out.push((*k, i, r));
@@ -114,7 +114,7 @@ pub(super) fn run(set: &PolicySet, started: &[Started], cx: &Cx, prior: Option<P
                 }
                 // A file with findings is quoted by the report: kept, not read again.
                 if let (true, Ok(content)) = (hit && !keep, read) {
-                    crate::repo::adopt(cx.view, &e.path, content);
+                    crate::repo::adopt(cx.view, e.path, content);
                 }
             }
             out
@@ -179,7 +179,7 @@ fn selected(cx: &Cx, set: &Rendered) -> Vec<usize> {
                 .entries()
                 .par_iter()
                 .enumerate()
-                .filter(|(_, e)| set.glob_matches(&e.path) && !set.excluded(&e.path))
+                .filter(|(_, e)| set.glob_matches(e.path) && !set.excluded(e.path))
                 .map(|(i, _)| i),
         );
     }

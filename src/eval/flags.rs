@@ -75,8 +75,9 @@ pub struct FlagFacts {
     /// (a warning: their content is not in this repository's trees).
     pub unscanned: Vec<(String, String)>,
     /// Every config file scanned (indices of the view's entries), for the policy's
-    /// count of files read.
-    pub scanned: Vec<usize>,
+    /// count of files read. (`u32`: a view lists at most a few million entries, and
+    /// at a million files most of them may be config files.)
+    pub scanned: Vec<u32>,
 }
 
 impl FlagFacts {
@@ -173,8 +174,8 @@ fn reused(
         return None;
     }
     let j = crate::eval::scanned::same_blob(head_view, view, i)?;
-    head.scanned.binary_search(&j).ok()?;
-    let path = head_view.entries().get(j)?.path.as_str();
+    head.scanned.binary_search(&u32::try_from(j).ok()?).ok()?;
+    let path = head_view.entries().get(j)?.path;
     // The assignments are in path order: this file's share is one run.
     let from = head.assignments.partition_point(|x| x.path.as_str() < path);
     let to = head
@@ -209,14 +210,15 @@ impl FlagDef {
         prior: Option<(&dyn View, &FlagFacts)>,
     ) -> Result<FlagFacts, EvalError> {
         let set = self.files.render_with(vars)?;
-        let selected: Vec<(usize, &str, assign::ConfigFormat)> = view
-            .entries()
+        // Indices only (the path and format are the entry's): this list becomes
+        // `scanned`, kept for the whole run.
+        let entries = view.entries();
+        let selected: Vec<u32> = entries
             .par_iter()
             .enumerate()
-            .filter(|(_, e)| e.kind != EntryKind::Submodule && set.selects(&e.path))
-            .filter_map(|(i, e)| {
-                assign::config_format_for_path(&e.path).map(|f| (i, e.path.as_str(), f))
-            })
+            .filter(|(_, e)| e.kind != EntryKind::Submodule && set.selects(e.path))
+            .filter(|(_, e)| assign::config_format_for_path(e.path).is_some())
+            .filter_map(|(i, _)| u32::try_from(i).ok())
             .collect();
         // Files are parsed in parallel; results are merged in path order, so the
         // facts do not depend on the thread count.
@@ -224,12 +226,15 @@ impl FlagDef {
         let narrower = Narrower::new(&self.name);
         let per_file: Vec<Result<FileFacts, EvalError>> = selected
             .par_iter()
-            .map(
-                |(i, path, format)| match prior.and_then(|p| reused(self, view, *i, p)) {
+            .filter_map(|i| {
+                let i = *i as usize;
+                let path = entries.get(i)?.path;
+                let format = assign::config_format_for_path(path)?;
+                Some(match prior.and_then(|p| reused(self, view, i, p)) {
                     Some(facts) => Ok(facts),
-                    None => self.scan_file(view, &narrower, path, *format),
-                },
-            )
+                    None => self.scan_file(view, &narrower, path, format),
+                })
+            })
             .filter(|f| !matches!(f, Ok(f) if f.assignments.is_empty() && f.failure.is_none()))
             .collect();
         let mut facts = FlagFacts {
@@ -237,14 +242,14 @@ impl FlagDef {
             assignments: Vec::new(),
             failures: Vec::new(),
             unscanned: Vec::new(),
-            scanned: selected.iter().map(|(i, _, _)| *i).collect(),
+            scanned: selected,
         };
         // A submodule that is not checked out may hold config files nobody can read here.
         for e in view.entries() {
-            if e.kind == EntryKind::Submodule && !set.excluded(&e.path) {
-                match view.read(&e.path) {
+            if e.kind == EntryKind::Submodule && !set.excluded(e.path) {
+                match view.read(e.path) {
                     Err(err @ ReadError::Submodule { .. }) => {
-                        facts.unscanned.push((e.path.clone(), err.to_string()));
+                        facts.unscanned.push((e.path.to_string(), err.to_string()));
                     }
                     Err(err @ (ReadError::Io { .. } | ReadError::Git { .. })) => {
                         return Err(EvalError::Read(err));

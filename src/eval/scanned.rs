@@ -62,7 +62,7 @@ pub(crate) fn same_blob(head: &dyn View, base: &dyn View, i: usize) -> Option<us
     // index (no file added or deleted before it); else a binary search.
     let j = match head.entries().get(i) {
         Some(e) if e.path == ours.path => i,
-        _ => head.position(&ours.path)?,
+        _ => head.position(ours.path)?,
     };
     let theirs = head.entries().get(j)?;
     (theirs.kind == ours.kind && head.blob_at(j)? == base.blob_at(i)?).then_some(j)

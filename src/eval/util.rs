@@ -20,7 +20,7 @@ pub(crate) fn select<'v>(
     for pat in &set.include {
         if pat.glob.is_none() {
             match view.entry(&pat.text) {
-                Some(e) if !set.excluded(&pat.text) => literal.push(e.path.as_str()),
+                Some(e) if !set.excluded(&pat.text) => literal.push(e.path),
                 Some(_) => {}
                 None => missing.push(Hit::at(missing_message(cx, &pat.text), At::file(&pat.text))),
             }
@@ -33,14 +33,14 @@ pub(crate) fn select<'v>(
         matched = entries
             .par_iter()
             .enumerate()
-            .filter(|(_, e)| set.glob_matches(&e.path) && !set.excluded(&e.path))
+            .filter(|(_, e)| set.glob_matches(e.path) && !set.excluded(e.path))
             .map(|(i, _)| i)
             .collect();
     }
     let globbed = matched
         .iter()
         .filter_map(|i| entries.get(*i))
-        .map(|e| e.path.as_str());
+        .map(|e| e.path);
     let paths: Vec<&'v str> = if literal.is_empty() {
         globbed.collect()
     } else {

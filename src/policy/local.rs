@@ -45,7 +45,7 @@ fn from_view(view: &dyn View, rel: &str, decl: &PackDecl) -> Result<PackContent,
                 e.path.strip_prefix(&prefix)?.to_string()
             };
             (inner == "pack.yaml" || is_pack_policy(&inner) || e.path == rel)
-                .then(|| (inner, e.path.clone()))
+                .then(|| (inner, e.path.to_string()))
         })
         .collect();
     for (inner, path) in wanted {

@@ -52,32 +52,32 @@ impl Diff {
                 (None, None) => break,
                 (Some(_), None) => Ordering::Less,
                 (None, Some(_)) => Ordering::Greater,
-                (Some(n), Some(o)) => n.path.cmp(&o.path),
+                (Some(n), Some(o)) => n.path.cmp(o.path),
             };
             let (path, status) = match order {
                 Ordering::Less => {
                     view.blob_at(i)?;
                     i += 1;
-                    (&new.get(i - 1)?.path, Some(ChangeStatus::Added))
+                    (new.get(i - 1)?.path, Some(ChangeStatus::Added))
                 }
                 Ordering::Greater => {
                     base.blob_at(j)?;
                     j += 1;
-                    (&old.get(j - 1)?.path, Some(ChangeStatus::Deleted))
+                    (old.get(j - 1)?.path, Some(ChangeStatus::Deleted))
                 }
                 Ordering::Equal => {
                     let same = view.blob_at(i)? == base.blob_at(j)?;
                     i += 1;
                     j += 1;
                     (
-                        &new.get(i - 1)?.path,
+                        new.get(i - 1)?.path,
                         (!same).then_some(ChangeStatus::Modified),
                     )
                 }
             };
             if let Some(status) = status {
                 changes.push(Change {
-                    path: path.clone(),
+                    path: path.to_string(),
                     status,
                 });
             }

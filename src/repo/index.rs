@@ -1,12 +1,12 @@
 //! `--staged`: the index, stage 0, with git modes and staged blobs.
 
+use super::entries::Builder;
 use super::index_file;
 use super::listing::descends;
-use super::object::{GitObjectView, MAX_ENTRIES, git_entry, too_many};
+use super::object::{GitObjectView, MAX_ENTRIES, push_git, too_many};
 use super::odb::{Blob, Odb};
 use super::submodule::{self, Gitlink};
-use super::{Entry, MAX_FILE_SIZE, OpenError, SourceKind};
-use rayon::prelude::*;
+use super::{MAX_FILE_SIZE, OpenError, SourceKind};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -63,63 +63,49 @@ impl GitObjectView {
         prefix: &[u8],
     ) -> Result<Self, OpenError> {
         let mut odb = Odb::new(repo, MAX_FILE_SIZE);
-        let mut pairs: Vec<(Entry, Blob)> = Vec::new();
+        let mut files = Builder::new();
         let mut links = Vec::new();
         // The index comes in batches: only the list is ever whole, never the index
         // beside it (at a million entries the two took 170 MB together).
         index_file::read_each(repo, path, prefix, BATCH, &mut |index, again| {
             if again {
-                pairs.clear();
+                files = Builder::new();
                 links.clear();
             }
-            // Names are made in parallel (a `String` each); the file's order is kept.
-            let items: Vec<Item> = (0..index.len())
-                .into_par_iter()
-                .map(|i| match index.get(i) {
-                    Some(e) if e.stage == 0 && !e.intent_to_add => {
-                        if e.mode & 0o170000 == 0o160000 {
-                            if descends(e.path, prefix) {
-                                return Item::Link(Gitlink {
-                                    full: e.path.to_vec(),
-                                    commit: e.oid,
-                                });
-                            }
-                            Item::Skip
-                        } else if let Some(entry) = git_entry(e.path, e.mode, prefix) {
-                            Item::File(entry, Blob { db: 0, oid: e.oid })
-                        } else {
-                            Item::Skip
-                        }
-                    }
-                    _ => Item::Skip,
-                })
-                .collect();
-            for item in items {
-                match item {
-                    Item::File(entry, blob) => pairs.push((entry, blob)),
-                    Item::Link(link) => links.push(link),
-                    Item::Skip => {}
+            // Each name is written straight into the listing, in the file's order.
+            for e in (0..index.len()).filter_map(|i| index.get(i)) {
+                if e.stage != 0 || e.intent_to_add {
+                    continue;
                 }
+                if e.mode & 0o170000 == 0o160000 {
+                    if descends(e.path, prefix) {
+                        links.push(Gitlink {
+                            full: e.path.to_vec(),
+                            commit: e.oid,
+                        });
+                    }
+                    continue;
+                }
+                push_git(
+                    &mut files,
+                    e.path,
+                    e.mode,
+                    prefix,
+                    Blob { db: 0, oid: e.oid },
+                )?;
             }
-            if pairs.len() > MAX_ENTRIES {
+            if files.len() > MAX_ENTRIES {
                 return Err(too_many());
             }
             Ok(())
         })?;
-        submodule::expand(repo, &mut odb, links, prefix, &mut pairs)?;
-        Ok(GitObjectView::new(SourceKind::Staged, pairs, odb))
+        submodule::expand(repo, &mut odb, links, prefix, &mut files)?;
+        Ok(GitObjectView::new(SourceKind::Staged, files, odb))
     }
 }
 
 /// Index entries made into listed files at a time.
 const BATCH: usize = 1 << 14;
-
-/// What an index entry lists.
-enum Item {
-    File(Entry, Blob),
-    Link(Gitlink),
-    Skip,
-}
 
 #[cfg(test)]
 mod tests {
@@ -246,11 +232,11 @@ mod tests {
                 .iter()
                 .map(|e| {
                     let bytes = match e.kind {
-                        EntryKind::Symlink => v.link_target(&e.path).unwrap().into_bytes(),
-                        _ => v.read(&e.path).unwrap().bytes().to_vec(),
+                        EntryKind::Symlink => v.link_target(e.path).unwrap().into_bytes(),
+                        _ => v.read(e.path).unwrap().bytes().to_vec(),
                     };
                     let id = git2::Oid::hash_object(git2::ObjectType::Blob, &bytes).unwrap();
-                    (e.path.clone(), e.mode, id.to_string())
+                    (e.path.to_string(), e.mode, id.to_string())
                 })
                 .collect();
             assert_eq!(got, want, "index version {version}");

@@ -178,12 +178,14 @@ impl IndexFile {
 /// The index of `repo`, every entry that can lie under `prefix` (a
 /// repository-relative folder, empty for all) listed; entries elsewhere may be
 /// listed too. Sparse folders on the way to or under `prefix` are expanded,
-/// others dropped.
+/// others dropped. (The views read it in batches, [`read_each`]; tests read it whole.)
+#[cfg(test)]
 pub(crate) fn read(repo: &git2::Repository, prefix: &[u8]) -> Result<IndexFile, OpenError> {
     read_at(repo, &repo.path().join("index"), prefix)
 }
 
 /// [`read`], of the index file at `path` (the one `GIT_INDEX_FILE` names).
+#[cfg(test)]
 pub(crate) fn read_at(
     repo: &git2::Repository,
     path: &Path,
@@ -197,7 +199,10 @@ pub(crate) fn read_at(
     Ok(whole)
 }
 
-/// [`read_at`], the entries handed to `each` `batch` at a time, in the file's order:
+/// The index file at `path` (the repository's, or the one `GIT_INDEX_FILE` names), every
+/// entry that can lie under `prefix` (a repository-relative folder, empty for all)
+/// listed, sparse folders on the way to or under `prefix` expanded, others dropped;
+/// the entries handed to `each` `batch` at a time, in the file's order:
 /// the whole index is never held (its entries take 68 MB at a million). `each(entries,
 /// again)`: `again` says the file changed while it was read and was read again whole,
 /// and these are all its entries (forget the batches before).
@@ -419,13 +424,19 @@ fn expand_sparse(
         if !descends(dir, prefix) {
             continue;
         }
-        let (mut pairs, mut links) = (Vec::new(), Vec::new());
-        walk_tree(&odb, 0, e.oid, dir, prefix, &mut pairs, &mut links)?;
-        let mut files: Vec<(Vec<u8>, u32, git2::Oid)> = pairs
-            .into_iter()
-            .filter_map(|(entry, blob)| {
-                let rel = path_bytes(&entry.path)?;
-                Some((join_prefix(prefix, &rel), entry.mode, blob.oid))
+        let (mut listed, mut links) = (super::entries::Builder::new(), Vec::new());
+        walk_tree(&odb, 0, e.oid, dir, prefix, &mut listed, &mut links)?;
+        let (listed, blobs) = listed.finish();
+        let mut files: Vec<(Vec<u8>, u32, git2::Oid)> = listed
+            .iter()
+            .enumerate()
+            .filter_map(|(i, entry)| {
+                let rel = path_bytes(entry.path)?;
+                Some((
+                    join_prefix(prefix, &rel),
+                    entry.mode,
+                    listed.item(&blobs, i)?.oid,
+                ))
             })
             .chain(links.into_iter().map(|l| (l.full, 0o160000, l.commit)))
             .collect();

@@ -41,6 +41,9 @@ impl<R: std::io::Read> Window<R> {
         self.base += drop;
         let have = self.base + self.buf.len();
         let want = (self.total - have).min(self.ahead.max(self.buf.len()));
+        // Room for exactly what is read: grown by doubling, the window held up to
+        // twice its size.
+        self.buf.reserve_exact(want);
         let got = std::io::Read::read_to_end(
             &mut std::io::Read::take(&mut self.src, want as u64),
             &mut self.buf,

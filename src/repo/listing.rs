@@ -8,7 +8,8 @@
 //! `override\xFF.env` with `override\u{FFFD}.env` and hide one of them), and the
 //! name turns back into the exact bytes ([`path_bytes`]) to open the file.
 
-use super::{Content, Entry, EntryKind, ReadError, ViewStats};
+use super::entries::{Builder, Items};
+use super::{Content, Entries, EntryKind, EntryRef, ReadError, ViewStats};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
@@ -69,8 +70,8 @@ pub fn adopt(view: &dyn super::View, path: &str, content: Arc<Content>) {
 /// data its view needs to read it (`T`), and a cache of the reads made so far.
 /// Only files somebody read take memory in the cache.
 pub(crate) struct Listing<T> {
-    entries: Vec<Entry>,
-    items: Vec<T>,
+    entries: Entries,
+    items: Items<T>,
     read: [Mutex<HashMap<usize, Arc<OnceLock<Slot>>>>; SHARDS],
     /// Bytes the cache keeps, and how many it may.
     kept: AtomicUsize,
@@ -89,24 +90,13 @@ pub(crate) struct Listing<T> {
 }
 
 impl<T> Listing<T> {
-    pub(crate) fn new(mut pairs: Vec<(Entry, T)>) -> Self {
-        // Listings from trees and the index come in order already: checked, not sorted.
-        if !pairs.is_sorted_by(|a, b| a.0.path <= b.0.path) {
-            pairs.sort_by(|a, b| a.0.path.cmp(&b.0.path));
-        }
-        // Only the same bytes twice (e.g. conflict stages) are one path: names are
-        // injective.
-        pairs.dedup_by(|later, earlier| later.0.path == earlier.0.path);
-        // The entries are collected in place, in the pairs' allocation: at a million
-        // entries a listing never needs room for both whole.
-        let mut items = Vec::with_capacity(pairs.len());
-        let entries: Vec<Entry> = pairs
-            .into_iter()
-            .map(|(e, t)| {
-                items.push(t);
-                e
-            })
-            .collect();
+    /// The listing of what `built` holds (sorted and deduplicated by
+    /// [`Builder::finish`]).
+    pub(crate) fn new(built: Builder<T>) -> Self
+    where
+        T: Clone,
+    {
+        let (entries, items) = built.finish();
         Listing {
             passed: (0..entries.len().div_ceil(64))
                 .map(|_| AtomicU64::new(0))
@@ -131,7 +121,7 @@ impl<T> Listing<T> {
         self
     }
 
-    pub(crate) fn entries(&self) -> &[Entry] {
+    pub(crate) fn entries(&self) -> &Entries {
         &self.entries
     }
 
@@ -142,12 +132,12 @@ impl<T> Listing<T> {
 
     /// What the listing keeps beside entry `i` (a git view: its blob).
     pub(crate) fn item(&self, i: usize) -> Option<&T> {
-        self.items.get(i)
+        self.entries.item(&self.items, i)
     }
 
     /// Index of the entry at `path`.
     pub(crate) fn find(&self, path: &str) -> Option<usize> {
-        position(&self.entries, path)
+        self.entries.position(path)
     }
 
     /// The cached result of reading entry `i`, computed by `load` on first use.
@@ -155,9 +145,10 @@ impl<T> Listing<T> {
     pub(crate) fn load(
         &self,
         i: usize,
-        load: impl Fn(&Entry, &T) -> Result<Arc<Content>, ReadError>,
+        load: impl Fn(EntryRef<'_>, &T) -> Result<Arc<Content>, ReadError>,
     ) -> Result<Arc<Content>, ReadError> {
-        let (Some(entry), Some(item)) = (self.entries.get(i), self.items.get(i)) else {
+        let (Some(entry), Some(item)) = (self.entries.get(i), self.entries.item(&self.items, i))
+        else {
             return Err(ReadError::NotFound {
                 path: String::new(),
             });
@@ -291,7 +282,7 @@ impl<T> Listing<T> {
             bytes: self.bytes.load(Ordering::Relaxed),
             paths: paths.then(|| {
                 read.iter()
-                    .filter_map(|i| self.entries.get(*i).map(|e| e.path.clone()))
+                    .filter_map(|i| self.entries.path(*i).map(str::to_string))
                     .collect()
             }),
         }
@@ -304,13 +295,8 @@ impl<T> Listing<T> {
     }
 }
 
-/// The index of the entry at `path` in `entries` (sorted by path).
-pub(crate) fn position(entries: &[Entry], path: &str) -> Option<usize> {
-    entries.binary_search_by(|e| e.path.as_str().cmp(path)).ok()
-}
-
 /// Every folder that holds one of `entries` (sorted by path), sorted.
-pub(crate) fn dirs_of(entries: &[Entry]) -> Vec<String> {
+pub(crate) fn dirs_of(entries: &Entries) -> Vec<String> {
     let mut dirs: std::collections::HashSet<&str> = std::collections::HashSet::new();
     // Entries are sorted: neighbours mostly share their folder, compared, not hashed.
     let mut last = "";
@@ -406,16 +392,6 @@ pub(crate) fn path_string(rel: &[u8]) -> String {
         }
     }
     s
-}
-
-/// [`path_string`] of bytes the caller owns: a name that is its own text keeps
-/// their allocation.
-pub(crate) fn path_string_owned(rel: Vec<u8>) -> String {
-    match String::from_utf8(rel) {
-        Ok(s) if !s.contains('\\') => s,
-        Ok(s) => path_string(s.as_bytes()),
-        Err(e) => path_string(e.as_bytes()),
-    }
 }
 
 /// The bytes a name stands for; `None` when `name` is no name [`path_string`]

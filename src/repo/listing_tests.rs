@@ -2,22 +2,14 @@
 use super::*;
 
 fn listing(names: &[&str]) -> Listing<()> {
-    Listing::new(
-        names
-            .iter()
-            .map(|n| {
-                let e = Entry {
-                    path: n.to_string(),
-                    kind: EntryKind::File,
-                    mode: 0o100644,
-                };
-                (e, ())
-            })
-            .collect(),
-    )
+    let mut b = Builder::new();
+    for n in names {
+        b.push(n, EntryKind::File, 0o100644, ()).unwrap();
+    }
+    Listing::new(b)
 }
 
-fn ten_bytes(_: &Entry, _: &()) -> Result<Arc<Content>, ReadError> {
+fn ten_bytes(_: EntryRef<'_>, _: &()) -> Result<Arc<Content>, ReadError> {
     Ok(Arc::new(Content::new(b"0123456789".to_vec())))
 }
 
@@ -54,7 +46,7 @@ fn beyond_the_budget_content_lives_only_while_held() {
     let _ = l.load(0, ten_bytes).unwrap();
     assert_eq!(l.read_count(), 3);
     // Errors are kept (they are small).
-    let missing = |_: &Entry, _: &()| -> Result<Arc<Content>, ReadError> {
+    let missing = |_: EntryRef<'_>, _: &()| -> Result<Arc<Content>, ReadError> {
         Err(ReadError::NotFound { path: "c".into() })
     };
     assert!(l.load(2, missing).is_err());
@@ -134,7 +126,9 @@ fn names_are_injective_and_turn_back_into_bytes() {
     ];
     for (bytes, name) in cases {
         assert_eq!(path_string(bytes), *name);
-        assert_eq!(path_string_owned(bytes.to_vec()), *name);
+        let mut listed = Builder::new();
+        listed.push_bytes(bytes, EntryKind::File, 0, ()).unwrap();
+        assert_eq!(listed.finish().0.path(0), Some(*name));
         assert_eq!(path_bytes(name).as_deref(), Some(*bytes), "{name}");
     }
     let names: std::collections::HashSet<String> =

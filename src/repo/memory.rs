@@ -1,13 +1,15 @@
 //! An in-memory view: for unit tests of check kinds, and for policy tests that
 //! describe a repository without building one.
 
-use super::{Content, Entry, EntryKind, ReadError, SourceKind, View};
+use super::{Content, Entries, Entry, EntryKind, ReadError, SourceKind, View};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub struct MemoryView {
     source: SourceKind,
-    entries: Vec<Entry>,
+    list: Vec<Entry>,
+    /// `list`, as views hold entries.
+    entries: Entries,
     files: BTreeMap<String, Arc<Content>>,
     links: BTreeMap<String, String>,
 }
@@ -16,7 +18,8 @@ impl MemoryView {
     pub fn new(source: SourceKind) -> MemoryView {
         MemoryView {
             source,
-            entries: Vec::new(),
+            list: Vec::new(),
+            entries: Entries::default(),
             files: BTreeMap::new(),
             links: BTreeMap::new(),
         }
@@ -43,14 +46,21 @@ impl MemoryView {
         self.push(path, EntryKind::Symlink, 0o120000)
     }
 
+    /// Adds an entry (a path over [`super::entries::MAX_PATH`] bytes, which no view
+    /// lists, is left out).
     fn push(mut self, path: &str, kind: EntryKind, mode: u32) -> MemoryView {
-        self.entries.retain(|e| e.path != path);
-        self.entries.push(Entry {
+        let mut list = std::mem::take(&mut self.list);
+        list.retain(|e| e.path != path);
+        list.push(Entry {
             path: path.to_string(),
             kind,
             mode,
         });
-        self.entries.sort_by(|a, b| a.path.cmp(&b.path));
+        list.sort_by(|a, b| a.path.cmp(&b.path));
+        if let Ok(entries) = Entries::of(&list) {
+            self.entries = entries;
+            self.list = list;
+        }
         self
     }
 }
@@ -60,7 +70,7 @@ impl View for MemoryView {
         self.source
     }
 
-    fn entries(&self) -> &[Entry] {
+    fn entries(&self) -> &Entries {
         &self.entries
     }
 

@@ -18,6 +18,7 @@
 mod branch;
 mod content;
 mod diff;
+mod entries;
 pub(crate) mod index;
 mod index_file;
 pub mod lfs;
@@ -40,6 +41,7 @@ mod worktree;
 pub use branch::Branches;
 pub use content::Content;
 pub use diff::{Change, ChangeStatus, Diff};
+pub use entries::{Entries, Entry, EntryRef};
 pub use listing::{CACHE_BUDGET, KEEP_BUDGET, adopt, passing};
 pub use stats::{RunStats, ViewStats};
 pub use touched::Touched;
@@ -81,17 +83,6 @@ pub enum EntryKind {
     /// submodule is not an entry: its files are, at the commit the repository
     /// records, below its path. Reading this entry is [`ReadError::Submodule`].
     Submodule,
-}
-
-/// One path in the view.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    /// Relative to the view's root (PATH), `/`-separated, never starting with `/` or containing `..`.
-    pub path: String,
-    pub kind: EntryKind,
-    /// What [`View::mode`] answers; `0` in the working tree until it is asked
-    /// (the permission bits take an `lstat`, done only for the files a check asks about).
-    mode: u32,
 }
 
 /// Why a file could not be read. The first variants are facts about the
@@ -177,13 +168,13 @@ pub enum OpenError {
 pub trait View: Send + Sync {
     fn source(&self) -> SourceKind;
     /// All entries, sorted by path (byte order), below the view's root.
-    fn entries(&self) -> &[Entry];
+    fn entries(&self) -> &Entries;
     /// The index in [`View::entries`] of the entry at `path` (a binary search).
     fn position(&self, path: &str) -> Option<usize> {
-        listing::position(self.entries(), path)
+        self.entries().position(path)
     }
     /// The entry at `path`, if any.
-    fn entry(&self, path: &str) -> Option<&Entry> {
+    fn entry(&self, path: &str) -> Option<EntryRef<'_>> {
         self.position(path).and_then(|i| self.entries().get(i))
     }
     /// The content of the regular file at `path`: while the read cache keeps it (see

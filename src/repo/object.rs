@@ -3,9 +3,10 @@
 //! object database, size-checked through the object header before it is read.
 //! The listing comes from [`super::index`] or [`super::tree`].
 
+use super::entries::Builder;
 use super::listing::{self, Listing};
 use super::odb::{Blob, Odb};
-use super::{Content, Entry, EntryKind, OpenError, ReadError, SourceKind, View};
+use super::{Content, Entries, EntryKind, OpenError, ReadError, SourceKind, View};
 use std::sync::Arc;
 
 /// Hostile trees can reuse one subtree many times (a "tree bomb"): a view lists at
@@ -19,11 +20,11 @@ pub struct GitObjectView {
 }
 
 impl GitObjectView {
-    /// `pairs`: entries (paths relative to the view's root) with their blobs in `odb`.
-    pub(crate) fn new(source: SourceKind, pairs: Vec<(Entry, Blob)>, odb: Odb) -> Self {
+    /// `files`: entries (paths relative to the view's root) with their blobs in `odb`.
+    pub(crate) fn new(source: SourceKind, files: Builder<Blob>, odb: Odb) -> Self {
         GitObjectView {
             source,
-            files: Listing::new(pairs),
+            files: Listing::new(files),
             odb,
         }
     }
@@ -40,7 +41,7 @@ impl View for GitObjectView {
         self.source
     }
 
-    fn entries(&self) -> &[Entry] {
+    fn entries(&self) -> &Entries {
         self.files.entries()
     }
 
@@ -51,7 +52,7 @@ impl View for GitObjectView {
             });
         };
         self.files
-            .load(i, |entry, blob| self.odb.load(entry, *blob))
+            .load(i, |entry, blob| self.odb.load(&entry.to_entry(), *blob))
     }
 
     fn dirs(&self) -> Vec<String> {
@@ -75,29 +76,20 @@ impl View for GitObjectView {
     }
 }
 
-/// An entry for a git path (`full`, repository-relative) with a git `mode`, if it
-/// lies under `prefix` and is a clean path; `None` for trees and anything else.
-pub(crate) fn git_entry(full: &[u8], mode: u32, prefix: &[u8]) -> Option<Entry> {
-    let (rel, kind) = listable(full, mode, prefix)?;
-    Some(Entry {
-        path: listing::path_string(rel),
-        kind,
-        mode,
-    })
-}
-
-/// [`git_entry`] for a path the caller owns: without a prefix, the name keeps the
-/// path's allocation.
-pub(crate) fn git_entry_owned(full: Vec<u8>, mode: u32, prefix: &[u8]) -> Option<Entry> {
-    if !prefix.is_empty() {
-        return git_entry(&full, mode, prefix);
+/// Adds to `files` the entry for a git path (`full`, repository-relative) with a git
+/// `mode`, if it lies under `prefix` and is a clean path; nothing for trees and
+/// anything else.
+pub(crate) fn push_git(
+    files: &mut Builder<Blob>,
+    full: &[u8],
+    mode: u32,
+    prefix: &[u8],
+    blob: Blob,
+) -> Result<(), OpenError> {
+    match listable(full, mode, prefix) {
+        Some((rel, kind)) => files.push_bytes(rel, kind, mode, blob),
+        None => Ok(()),
     }
-    let (_, kind) = listable(&full, mode, prefix)?;
-    Some(Entry {
-        path: listing::path_string_owned(full),
-        kind,
-        mode,
-    })
 }
 
 /// The part of a clean `full` below `prefix`, and the kind its git mode gives.

@@ -18,11 +18,12 @@
 //! `.gitmodules` cannot change what is read, only whether it is found.
 //! Submodules nest up to [`MAX_DEPTH`] levels.
 
-use super::listing::{path_string, under_prefix};
+use super::entries::Builder;
+use super::listing::under_prefix;
 use super::object::{MAX_ENTRIES, too_many};
 use super::odb::{Blob, Odb};
 use super::tree::walk_tree;
-use super::{Entry, EntryKind, OpenError};
+use super::{EntryKind, OpenError};
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
@@ -38,7 +39,7 @@ pub(crate) struct Gitlink {
     pub(crate) commit: git2::Oid,
 }
 
-/// Adds to `pairs` the files of every submodule in `links` that can be read,
+/// Adds to `files` the files of every submodule in `links` that can be read,
 /// and an unscanned [`EntryKind::Submodule`] entry for every other one under
 /// `prefix`. Gitlinks carry no blob: an unscanned entry's [`Blob`] is its commit.
 pub(crate) fn expand(
@@ -46,7 +47,7 @@ pub(crate) fn expand(
     odb: &mut Odb,
     links: Vec<Gitlink>,
     prefix: &[u8],
-    pairs: &mut Vec<(Entry, Blob)>,
+    files: &mut Builder<Blob>,
 ) -> Result<(), OpenError> {
     // (the repository the links are in, its path in the view's repository, its links)
     type Level = Vec<(Option<git2::Repository>, Vec<u8>, Vec<Gitlink>)>;
@@ -61,7 +62,7 @@ pub(crate) fn expand(
                     .flatten()
                     .and_then(|sub| odb.add(&sub).map(|db| (sub, db)));
                 let Some((sub, db)) = sub else {
-                    unscanned(&link, prefix, pairs);
+                    unscanned(&link, prefix, files)?;
                     continue;
                 };
                 let mut inner = Vec::new();
@@ -69,13 +70,13 @@ pub(crate) fn expand(
                     .find_commit(link.commit)
                     .and_then(|c| c.tree().map(|t| t.id()));
                 match tree {
-                    Ok(tree) => walk_tree(odb, db, tree, &link.full, prefix, pairs, &mut inner)?,
+                    Ok(tree) => walk_tree(odb, db, tree, &link.full, prefix, files, &mut inner)?,
                     Err(_) => {
-                        unscanned(&link, prefix, pairs);
+                        unscanned(&link, prefix, files)?;
                         continue;
                     }
                 }
-                if pairs.len() > MAX_ENTRIES {
+                if files.len() > MAX_ENTRIES {
                     return Err(too_many());
                 }
                 next.push((Some(sub), link.full, inner));
@@ -86,19 +87,15 @@ pub(crate) fn expand(
     Ok(())
 }
 
-fn unscanned(link: &Gitlink, prefix: &[u8], pairs: &mut Vec<(Entry, Blob)>) {
-    if let Some(rel) = under_prefix(&link.full, prefix) {
-        let entry = Entry {
-            path: path_string(rel),
-            kind: EntryKind::Submodule,
-            mode: 0o160000,
-        };
-        let blob = Blob {
-            db: 0,
-            oid: link.commit,
-        };
-        pairs.push((entry, blob));
-    }
+fn unscanned(link: &Gitlink, prefix: &[u8], files: &mut Builder<Blob>) -> Result<(), OpenError> {
+    let Some(rel) = under_prefix(&link.full, prefix) else {
+        return Ok(());
+    };
+    let blob = Blob {
+        db: 0,
+        oid: link.commit,
+    };
+    files.push_bytes(rel, EntryKind::Submodule, 0o160000, blob)
 }
 
 /// The submodule's repository, if it is here and holds the recorded commit.

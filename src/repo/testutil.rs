@@ -135,5 +135,5 @@ pub(crate) fn head_view(repo: &git2::Repository) -> super::tree::TreeView {
 }
 
 pub(crate) fn paths(view: &dyn super::View) -> Vec<String> {
-    view.entries().iter().map(|e| e.path.clone()).collect()
+    view.entries().iter().map(|e| e.path.to_string()).collect()
 }

@@ -21,10 +21,12 @@
 //! shows `nested/`. Untracked FIFOs, sockets and devices are not listed (git does
 //! not list them either); tracked ones are ([`EntryKind::Special`]).
 
+use super::entries::Builder;
 use super::index_file;
 use super::listing::{descends, is_clean, under_prefix};
 use super::object::{MAX_ENTRIES, git_err, too_many};
 use super::safe_open::{Ancestors, Root, ancestors, gone, os};
+use super::submodule::Gitlink;
 use super::{EntryKind, OpenError};
 use ignore::Match;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
@@ -36,19 +38,21 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A `.gitignore` larger than this is not read (git's own limit is 100 MB).
 const MAX_IGNORE_FILE: u64 = 16 * 1024 * 1024;
 
-/// One path of the working tree, relative to the working directory.
-pub(crate) struct Found {
-    pub(crate) full: Vec<u8>,
-    pub(crate) kind: EntryKind,
+/// Folders of one level read at a time: what they hold goes into the listing before
+/// the next ones are read, so a level's paths are never all held one allocation each.
+const SLICE: usize = 256;
+
+/// One path a folder holds, relative to the working directory.
+struct Found {
+    full: Vec<u8>,
+    kind: EntryKind,
     /// As [`super::View::mode`] says, or 0 when not looked up yet.
-    pub(crate) mode: u32,
-    /// For a submodule (a gitlink in the index): the commit the index records.
-    /// `None` for an untracked repository inside the working tree.
-    pub(crate) commit: Option<git2::Oid>,
+    mode: u32,
 }
 
 /// The ignore files of one folder, above those of its parents.
@@ -63,6 +67,8 @@ struct Walk<'a> {
     prefix: &'a [u8],
     /// Index paths (all stages), sorted, with the commit of a gitlink.
     tracked: Tracked,
+    /// One bit per tracked path the walk listed.
+    seen: Vec<AtomicU64>,
     /// `info/exclude` above `core.excludesFile`.
     global: Gitignore,
     ignore_case: bool,
@@ -70,38 +76,61 @@ struct Walk<'a> {
 
 /// The index's paths, each once, sorted, in one buffer (a path costs its bytes and one
 /// offset, not an allocation: at a million files this is what the walk holds longest).
+#[derive(Default)]
 struct Tracked {
     bytes: Vec<u8>,
-    /// Where each path ends in `bytes`.
-    ends: Vec<usize>,
+    /// Where each path ends in `bytes` (`u32`: [`list`] refuses an index whose paths
+    /// add up to more).
+    ends: Vec<u32>,
     /// The commit of each gitlink, by path index, sorted.
     gitlinks: Vec<(usize, git2::Oid)>,
+    /// Whether the paths came sorted so far.
+    sorted: bool,
 }
 
+/// Index entries read at a time.
+const BATCH: usize = 1 << 14;
+
 impl Tracked {
-    /// From index paths (all stages); a path listed twice is one, a gitlink if either is.
-    fn new(mut paths: Vec<(&[u8], Option<git2::Oid>)>) -> Tracked {
-        if !paths.is_sorted_by(|a, b| a.0 <= b.0) {
-            paths.sort_by(|a, b| a.0.cmp(b.0));
+    fn new() -> Tracked {
+        Tracked {
+            sorted: true,
+            ..Tracked::default()
         }
-        let mut t = Tracked {
-            bytes: Vec::with_capacity(paths.iter().map(|(p, _)| p.len()).sum()),
-            ends: Vec::with_capacity(paths.len()),
-            gitlinks: Vec::new(),
-        };
-        let mut last: Option<&[u8]> = None;
-        for (path, gitlink) in paths {
-            if last != Some(path) {
-                t.bytes.extend_from_slice(path);
-                t.ends.push(t.bytes.len());
-                last = Some(path);
-            }
-            let i = t.ends.len() - 1;
-            if let Some(oid) = gitlink
-                && t.gitlinks.last().is_none_or(|(j, _)| *j != i)
-            {
-                t.gitlinks.push((i, oid));
-            }
+    }
+
+    /// Adds an index path (the index's entries come sorted, all stages of a path
+    /// together): a path listed twice is one, a gitlink if either is.
+    fn push(&mut self, path: &[u8], gitlink: Option<git2::Oid>) {
+        let last = self.ends.len().checked_sub(1);
+        let same = last.is_some_and(|i| self.get(i) == path);
+        if !same {
+            self.sorted &= last.is_none_or(|i| self.get(i) < path);
+            self.bytes.extend_from_slice(path);
+            self.ends
+                .push(u32::try_from(self.bytes.len()).unwrap_or(u32::MAX));
+        }
+        let i = self.ends.len() - 1;
+        if let Some(oid) = gitlink
+            && self.gitlinks.last().is_none_or(|(j, _)| *j != i)
+        {
+            self.gitlinks.push((i, oid));
+        }
+    }
+
+    /// The paths sorted (an index out of order is sorted as git would read it), each
+    /// once.
+    fn finish(mut self) -> Tracked {
+        if self.sorted {
+            self.bytes.shrink_to_fit();
+            self.ends.shrink_to_fit();
+            return self;
+        }
+        let mut all: Vec<(&[u8], Option<git2::Oid>)> = self.iter().collect();
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        let mut t = Tracked::default();
+        for (path, gitlink) in all {
+            t.push(path, gitlink);
         }
         t
     }
@@ -112,10 +141,10 @@ impl Tracked {
 
     fn get(&self, i: usize) -> &[u8] {
         let start = match i.checked_sub(1) {
-            Some(j) => self.ends.get(j).copied().unwrap_or_default(),
+            Some(j) => self.ends.get(j).map_or(0, |e| *e as usize),
             None => 0,
         };
-        let end = self.ends.get(i).copied().unwrap_or(start);
+        let end = self.ends.get(i).map_or(start, |e| *e as usize);
         self.bytes.get(start..end).unwrap_or_default()
     }
 
@@ -153,82 +182,119 @@ struct Dir {
     rules: Option<Arc<Stack>>,
 }
 
-/// Every path of the working tree under `prefix` that git would show: tracked
-/// paths that exist on disk (whatever the ignore rules say) and untracked paths
-/// that are not ignored. Unsorted.
-pub(crate) fn list(
+/// Lists into `files` (each with `item`) every path of the working tree under
+/// `prefix` that git would show: tracked paths that exist on disk (whatever the
+/// ignore rules say) and untracked paths that are not ignored, in no particular
+/// order. Returns the gitlinks (tracked submodules) instead of listing them.
+pub(crate) fn list<T: Clone>(
     repo: &git2::Repository,
     root: &Root,
     prefix: &[u8],
-) -> Result<Vec<Found>, OpenError> {
+    files: &mut Builder<T>,
+    item: T,
+) -> Result<Vec<Gitlink>, OpenError> {
     let config = repo
         .config()
         .and_then(|mut c| c.snapshot())
         .map_err(git_err)?;
     let ignore_case = config.get_bool("core.ignorecase").unwrap_or(false);
-    let index = index_file::read(repo, prefix)?;
-    let tracked = Tracked::new(
-        index
-            .iter()
-            .filter(|e| under_prefix(e.path, prefix).is_some() || descends(e.path, prefix))
-            .map(|e| (e.path, (e.mode & 0o170000 == 0o160000).then_some(e.oid)))
-            .collect(),
-    );
-    drop(index);
+    // The index in batches: its paths are copied as they come, and the index is
+    // never whole beside them.
+    let mut tracked = Tracked::new();
+    index_file::read_each(
+        repo,
+        &repo.path().join("index"),
+        prefix,
+        BATCH,
+        &mut |index, again| {
+            if again {
+                tracked = Tracked::new();
+            }
+            for e in index.iter() {
+                if under_prefix(e.path, prefix).is_some() || descends(e.path, prefix) {
+                    let gitlink = (e.mode & 0o170000 == 0o160000).then_some(e.oid);
+                    tracked.push(e.path, gitlink);
+                }
+            }
+            Ok(())
+        },
+    )?;
+    let tracked = tracked.finish();
+    if u32::try_from(tracked.bytes.len()).is_err() {
+        return Err(too_many());
+    }
     let walk = Walk {
         root,
         prefix,
+        seen: (0..tracked.len().div_ceil(64))
+            .map(|_| AtomicU64::new(0))
+            .collect(),
         tracked,
         global: global_rules(repo, &config, root.path(), ignore_case),
         ignore_case,
     };
-    let mut found = walk.untracked_and_seen(walk.tracked.len())?;
-    // Every path once (each folder is read once): in place, without a stable sort's
-    // scratch copy.
-    found.sort_unstable_by(|a, b| a.full.cmp(&b.full));
-    let mut more = walk.tracked_unseen(&found)?;
-    found.append(&mut more);
-    if found.len() > MAX_ENTRIES {
+    walk.untracked_and_seen(files, &item)?;
+    let links = walk.tracked_unseen(files, &item)?;
+    if files.len() > MAX_ENTRIES {
         return Err(too_many());
     }
-    Ok(found)
+    Ok(links)
 }
 
 impl Walk<'_> {
-    fn is_tracked(&self, full: &[u8]) -> Option<bool> {
+    /// The index in the tracked paths of `full`, if tracked, and whether it is a gitlink.
+    fn is_tracked(&self, full: &[u8]) -> Option<(usize, bool)> {
         self.tracked
             .find(full)
-            .map(|i| self.tracked.gitlink(i).is_some())
+            .map(|i| (i, self.tracked.gitlink(i).is_some()))
+    }
+
+    /// Notes that the walk listed tracked path `i`.
+    fn saw(&self, i: usize) {
+        if let Some(w) = self.seen.get(i / 64) {
+            w.fetch_or(1 << (i % 64), Ordering::Relaxed);
+        }
+    }
+
+    fn was_seen(&self, i: usize) -> bool {
+        self.seen
+            .get(i / 64)
+            .is_some_and(|w| w.load(Ordering::Relaxed) & (1 << (i % 64)) != 0)
     }
 
     /// The walk: every path it reaches that is listed (tracked, or untracked and
-    /// not ignored).
-    /// `expected`: how many paths it will likely find (the tracked ones).
-    fn untracked_and_seen(&self, expected: usize) -> Result<Vec<Found>, OpenError> {
+    /// not ignored), into `files`.
+    fn untracked_and_seen<T: Clone>(
+        &self,
+        files: &mut Builder<T>,
+        item: &T,
+    ) -> Result<(), OpenError> {
         let mut level = vec![Dir {
             rel: Vec::new(),
             rules: None,
         }];
-        let mut found = Vec::with_capacity(expected.min(MAX_ENTRIES));
         while !level.is_empty() {
-            let results: Vec<Result<DirRead, OpenError>> =
-                level.par_iter().map(|d| self.read_dir(d)).collect();
-            level = Vec::new();
-            for r in results {
-                let (mut files, mut dirs) = r?;
-                // Beyond the tracked files (a few untracked ones), grow by an eighth,
-                // not twice the size.
-                if found.len() + files.len() > found.capacity() {
-                    found.reserve_exact(files.len().max(found.capacity() / 8));
-                }
-                found.append(&mut files);
-                level.append(&mut dirs);
-                if found.len() > MAX_ENTRIES {
-                    return Err(too_many());
+            let mut next = Vec::new();
+            for slice in level.chunks(SLICE) {
+                let results: Vec<Result<DirRead, OpenError>> =
+                    slice.par_iter().map(|d| self.read_dir(d)).collect();
+                for r in results {
+                    let (found, mut dirs) = r?;
+                    for f in found {
+                        // Every path found lies under the prefix.
+                        if let Some(rel) = under_prefix(&f.full, self.prefix) {
+                            files.push_bytes(rel, f.kind, f.mode, item.clone())?;
+                        }
+                    }
+                    next.append(&mut dirs);
+                    if files.len() > MAX_ENTRIES {
+                        return Err(too_many());
+                    }
                 }
             }
+            level = next;
         }
-        Ok(found)
+        Ok(())
     }
 
     fn read_dir(&self, dir: &Dir) -> Result<DirRead, OpenError> {
@@ -251,10 +317,15 @@ impl Walk<'_> {
                 full: dir.rel.clone(),
                 kind: EntryKind::Submodule,
                 mode: 0o160000,
-                commit: None,
             };
             let listed = under_prefix(&dir.rel, self.prefix).is_some();
-            return Ok((if listed { vec![nested] } else { Vec::new() }, Vec::new()));
+            if !listed {
+                return Ok((Vec::new(), Vec::new()));
+            }
+            if let Some((i, _)) = self.is_tracked(&dir.rel) {
+                self.saw(i);
+            }
+            return Ok((vec![nested], Vec::new()));
         }
         let rules = match children
             .iter()
@@ -284,7 +355,8 @@ impl Walk<'_> {
             if !descends(&full, self.prefix) {
                 continue;
             }
-            let tracked = self.is_tracked(&full);
+            let index = self.is_tracked(&full);
+            let tracked = index.map(|(_, gitlink)| gitlink);
             if ft.is_dir() {
                 // A tracked submodule comes from the index; an ignored folder is not
                 // entered (its tracked files are looked up one by one afterwards).
@@ -314,29 +386,30 @@ impl Walk<'_> {
             } else {
                 (EntryKind::Special, 0)
             };
-            files.push(Found {
-                full,
-                kind,
-                mode,
-                commit: None,
-            });
+            if let Some((i, _)) = index {
+                self.saw(i);
+            }
+            files.push(Found { full, kind, mode });
         }
         Ok((files, dirs))
     }
 
     /// Tracked paths the walk did not reach (below an ignored folder, a submodule,
-    /// or gone), each checked from the top down with `lstat`.
-    fn tracked_unseen(&self, seen: &[Found]) -> Result<Vec<Found>, OpenError> {
+    /// or gone), each checked from the top down with `lstat`, into `files`; the
+    /// gitlinks among them are returned.
+    fn tracked_unseen<T: Clone>(
+        &self,
+        files: &mut Builder<T>,
+        item: &T,
+    ) -> Result<Vec<Gitlink>, OpenError> {
         let mut dirs = HashMap::new();
-        let mut out = Vec::new();
+        let mut links = Vec::new();
         let root = self.root.path();
-        for (full, gitlink) in self.tracked.iter() {
+        for (i, (full, gitlink)) in self.tracked.iter().enumerate() {
             if gitlink.is_none() && under_prefix(full, self.prefix).is_none()
                 || !is_clean(full)
                 || full.split(|b| *b == b'/').any(is_dot_git_bytes)
-                || seen
-                    .binary_search_by(|f| f.full.as_slice().cmp(full))
-                    .is_ok()
+                || self.was_seen(i)
             {
                 continue;
             }
@@ -349,16 +422,22 @@ impl Walk<'_> {
                 Err(e) if gone(&e) => continue,
                 Err(e) => return Err(io(e)),
             };
-            if let Some((kind, mode)) = kind_and_mode(&meta, gitlink.is_some()) {
-                out.push(Found {
+            let Some((kind, mode)) = kind_and_mode(&meta, gitlink.is_some()) else {
+                continue;
+            };
+            match gitlink {
+                Some(commit) => links.push(Gitlink {
                     full: full.to_vec(),
-                    kind,
-                    mode,
-                    commit: gitlink,
-                });
+                    commit,
+                }),
+                None => {
+                    if let Some(rel) = under_prefix(full, self.prefix) {
+                        files.push_bytes(rel, kind, mode, item.clone())?;
+                    }
+                }
             }
         }
-        Ok(out)
+        Ok(links)
     }
 
     /// Whether git ignores `full`: the deepest `.gitignore` with a matching line

@@ -9,40 +9,43 @@
 //! checks what was opened. Only when something is refused are the ancestors
 //! checked with `lstat`, to say whether the path is a link or lies below one.
 
+use super::entries::Builder;
 use super::listing::{self, Listing};
 use super::odb::{Blob, Odb};
 use super::safe_open::{Ancestors, Refused, Root, ancestors, gone};
-use super::submodule::{self, Gitlink};
+use super::submodule;
 use super::walk;
-use super::{Content, Entry, MAX_FILE_SIZE, OpenError, ReadError, SourceKind, View};
+use super::{Content, Entries, EntryRef, MAX_FILE_SIZE, OpenError, ReadError, SourceKind, View};
 use super::{EntryKind, lfs};
 use std::fs;
 use std::io::{self, Read};
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 pub struct WorktreeView {
     /// The working directory, canonical, held open.
     root: Root,
     /// The view's folder below the working directory, as bytes (empty at the top).
     prefix: Vec<u8>,
-    files: Listing<Item>,
-    /// Per entry: its mode, once looked up (see [`View::mode`]).
-    modes: Vec<OnceLock<u32>>,
-    /// Submodules' files are read from their object databases.
+    /// Per entry: [`ON_DISK`], or which of `objects` it is.
+    files: Listing<u32>,
+    /// Per entry: its mode, once looked up (see [`View::mode`]), else [`UNKNOWN`].
+    modes: Vec<AtomicU32>,
+    /// The files of submodules, read from their object databases (in `odb`).
+    objects: Vec<Blob>,
     odb: Odb,
 }
 
-/// Where an entry's content is.
-enum Item {
-    /// On disk, at the entry's path.
-    Disk,
-    /// An untracked repository inside the working tree: not read.
-    Nested,
-    /// In a submodule, at the commit the index records.
-    Object(Blob),
-}
+/// An entry on disk at its path (an untracked repository inside the working tree,
+/// [`EntryKind::Submodule`], is not read); any other is a submodule's file, in
+/// [`WorktreeView::objects`]. (Four bytes an entry, where an enum holding the blob
+/// took twenty-four.)
+const ON_DISK: u32 = u32::MAX;
+
+/// A mode not looked up yet (no `st_mode` is all ones).
+const UNKNOWN: u32 = u32::MAX;
 
 impl WorktreeView {
     pub(crate) fn open(
@@ -54,48 +57,28 @@ impl WorktreeView {
             .canonicalize()
             .and_then(|p| Root::open(&p))
             .map_err(|e| OpenError::Io(format!("{}: {e}", wd.display())))?;
-        let mut links = Vec::new();
-        // Collected in place, in the walk's allocation (one list at a time, however
-        // many files).
-        let mut pairs: Vec<(Entry, Item)> = walk::list(repo, &root, prefix)?
-            .into_iter()
-            .filter_map(|f| {
-                if let Some(commit) = f.commit {
-                    links.push(Gitlink {
-                        full: f.full,
-                        commit,
-                    });
-                    return None;
-                }
-                let rel = listing::under_prefix(&f.full, prefix)?;
-                // Without a prefix the name keeps the walk's allocation.
-                let path = if prefix.is_empty() {
-                    listing::path_string_owned(f.full)
-                } else {
-                    listing::path_string(rel)
-                };
-                let entry = Entry {
-                    path,
-                    kind: f.kind,
-                    mode: f.mode,
-                };
-                let item = match f.kind {
-                    EntryKind::Submodule => Item::Nested,
-                    _ => Item::Disk,
-                };
-                Some((entry, item))
-            })
-            .collect();
+        let mut files = Builder::new();
+        let links = walk::list(repo, &root, prefix, &mut files, ON_DISK)?;
         let mut odb = Odb::new(repo, MAX_FILE_SIZE);
-        let mut objects = Vec::new();
-        submodule::expand(repo, &mut odb, links, prefix, &mut objects)?;
-        pairs.extend(objects.into_iter().map(|(e, b)| (e, Item::Object(b))));
-        let files = Listing::new(pairs);
+        let mut found = Builder::new();
+        submodule::expand(repo, &mut odb, links, prefix, &mut found)?;
+        let (found, blobs) = found.finish();
+        let mut objects = Vec::with_capacity(found.len());
+        for (i, e) in found.iter().enumerate() {
+            if let (Some(blob), Ok(at)) = (found.item(&blobs, i), u32::try_from(objects.len())) {
+                files.push(e.path, e.kind, e.mode, at)?;
+                objects.push(*blob);
+            }
+        }
+        let files = Listing::new(files);
         Ok(WorktreeView {
             root,
             prefix: prefix.to_vec(),
-            modes: files.entries().iter().map(|_| OnceLock::new()).collect(),
+            modes: (0..files.entries().len())
+                .map(|_| AtomicU32::new(UNKNOWN))
+                .collect(),
             files,
+            objects,
             odb,
         })
     }
@@ -124,16 +107,19 @@ impl WorktreeView {
         }
     }
 
-    fn load(&self, entry: &Entry, item: &Item) -> Result<Arc<Content>, ReadError> {
-        let path = entry.path.as_str();
-        match item {
-            Item::Disk => {}
-            Item::Nested => {
-                return Err(ReadError::Special {
-                    path: path.to_string(),
-                });
-            }
-            Item::Object(blob) => return self.odb.load(entry, *blob),
+    fn load(&self, entry: EntryRef<'_>, item: u32) -> Result<Arc<Content>, ReadError> {
+        let path = entry.path;
+        if item != ON_DISK {
+            return match self.objects.get(item as usize) {
+                Some(blob) => self.odb.load(&entry.to_entry(), *blob),
+                None => Err(not_found(path)),
+            };
+        }
+        if entry.kind == EntryKind::Submodule {
+            // An untracked repository inside the working tree: not read.
+            return Err(ReadError::Special {
+                path: path.to_string(),
+            });
         }
         let Some(full) = self.full(path) else {
             return Err(outside(path));
@@ -221,7 +207,7 @@ impl View for WorktreeView {
         SourceKind::Worktree
     }
 
-    fn entries(&self) -> &[Entry] {
+    fn entries(&self) -> &Entries {
         self.files.entries()
     }
 
@@ -229,7 +215,7 @@ impl View for WorktreeView {
         let Some(i) = self.files.find(path) else {
             return Err(self.unlisted(path));
         };
-        self.files.load(i, |entry, item| self.load(entry, item))
+        self.files.load(i, |entry, item| self.load(entry, *item))
     }
 
     fn mode(&self, path: &str) -> Option<u32> {
@@ -239,8 +225,9 @@ impl View for WorktreeView {
             return Some(known);
         }
         let slot = self.modes.get(i)?;
-        if let Some(m) = slot.get() {
-            return Some(*m);
+        let known = slot.load(Ordering::Relaxed);
+        if known != UNKNOWN {
+            return Some(known);
         }
         // Only what is still there, below real folders, has a mode.
         let full = self.full(path)?;
@@ -252,7 +239,11 @@ impl View for WorktreeView {
             Some((_, mode)) => mode,
             None => meta.mode(),
         };
-        Some(*slot.get_or_init(|| mode))
+        // The first to look it up sets it.
+        match slot.compare_exchange(UNKNOWN, mode, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => Some(mode),
+            Err(first) => Some(first),
+        }
     }
 
     fn dirs(&self) -> Vec<String> {

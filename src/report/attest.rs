@@ -99,8 +99,8 @@ pub fn tree_id(
     for e in view.entries() {
         let (kind, oid) = match e.kind {
             EntryKind::File => {
-                let content = view.read(&e.path).map_err(|err| err.to_string())?;
-                let exec = view.mode(&e.path).is_some_and(|m| m & 0o111 != 0);
+                let content = view.read(e.path).map_err(|err| err.to_string())?;
+                let exec = view.mode(e.path).is_some_and(|m| m & 0o111 != 0);
                 let kind = if exec {
                     Kind::BlobExecutable
                 } else {
@@ -110,12 +110,12 @@ pub fn tree_id(
             }
             EntryKind::Symlink => {
                 let target = view
-                    .link_target(&e.path)
+                    .link_target(e.path)
                     .ok_or_else(|| format!("cannot read the symbolic link {}", e.path))?;
                 (Kind::Link, blob(target.as_bytes())?)
             }
             EntryKind::Submodule => {
-                let id = gitlink(&e.path)
+                let id = gitlink(e.path)
                     .and_then(|h| gix_hash::ObjectId::from_hex(h.as_bytes()).ok())
                     .ok_or_else(|| format!("the commit of submodule {} is unknown", e.path))?;
                 (Kind::Commit, id)
@@ -127,7 +127,7 @@ pub fn tree_id(
                 ));
             }
         };
-        let (dir, name) = e.path.rsplit_once('/').unwrap_or(("", &e.path));
+        let (dir, name) = e.path.rsplit_once('/').unwrap_or(("", e.path));
         // Every folder up to the root exists, even one holding only folders.
         let mut d = dir;
         while !d.is_empty() && !folders.contains_key(d) {

@@ -229,7 +229,7 @@ pub(crate) fn case_collisions(view: &dyn View) -> Option<(PolicyResult, Vec<Find
     // collision involves a name with an upper-case or non-ASCII character. So only
     // those names, and the names equal to their lower-case forms, are compared.
     let special = |n: &str| n.bytes().any(|b| !b.is_ascii() || b.is_ascii_uppercase());
-    if !view.entries().iter().any(|e| special(&e.path)) {
+    if !view.entries().iter().any(|e| special(e.path)) {
         // Folders are prefixes of paths: none of them is special either.
         return None;
     }
@@ -242,13 +242,13 @@ pub(crate) fn case_collisions(view: &dyn View) -> Option<(PolicyResult, Vec<Find
         if let Ok(i) = dirs.binary_search_by(|d| d.as_str().cmp(key)) {
             return dirs.get(i).map(String::as_str);
         }
-        view.entry(key).map(|e| e.path.as_str())
+        view.entry(key).map(|e| e.path)
     };
     let mut groups: std::collections::HashMap<String, Vec<&str>> = std::collections::HashMap::new();
     for name in dirs
         .iter()
         .map(String::as_str)
-        .chain(entries.iter().map(|e| e.path.as_str()))
+        .chain(entries.iter().map(|e| e.path))
         .filter(|n| special(n))
     {
         groups.entry(name.to_lowercase()).or_default().push(name);

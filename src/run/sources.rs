@@ -123,7 +123,7 @@ pub(crate) fn is_policy_file(name: &str) -> bool {
 pub(crate) fn read_policy_dir(view: &dyn View) -> Result<Vec<(String, String)>, LoadErrors> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    let paths = view.entries().iter().map(|e| e.path.as_str()).filter(|p| {
+    let paths = view.entries().iter().map(|e| e.path).filter(|p| {
         p.starts_with(".relgate/") && is_policy_file(p) && !p.starts_with(".relgate/tests/")
     });
     read_view_files(view, paths, &mut files, &mut errors);

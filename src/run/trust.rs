@@ -13,7 +13,7 @@
 
 use super::sources::{is_policy_file, read_policy_dir, read_policy_paths, read_view_files};
 use crate::lang::error::{Code, LoadError, LoadErrors};
-use crate::repo::{Content, Entry, ReadError, SourceKind, View};
+use crate::repo::{Content, Entries, EntryRef, ReadError, SourceKind, View};
 pub(crate) use crate::report::Trusted;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -46,10 +46,10 @@ impl View for Recording {
     fn source(&self) -> SourceKind {
         self.inner.source()
     }
-    fn entries(&self) -> &[Entry] {
+    fn entries(&self) -> &Entries {
         self.inner.entries()
     }
-    fn entry(&self, path: &str) -> Option<&Entry> {
+    fn entry(&self, path: &str) -> Option<EntryRef<'_>> {
         self.inner.entry(path)
     }
     fn read(&self, path: &str) -> Result<Arc<Content>, ReadError> {
@@ -186,14 +186,14 @@ fn collect_from_view(
         .iter()
         .filter_map(|e| e.path.strip_suffix("/case.yaml").map(|d| format!("{d}/")))
         .collect();
-    let mut found: Vec<&Entry> = view
+    let mut found: Vec<EntryRef<'_>> = view
         .entries()
         .iter()
-        .filter(|e| e.path == rel || (e.path.starts_with(&prefix) && is_policy_file(&e.path)))
+        .filter(|e| e.path == rel || (e.path.starts_with(&prefix) && is_policy_file(e.path)))
         .filter(|e| !e.path.starts_with(".relgate/tests/"))
         .filter(|e| e.path == rel || !cases.iter().any(|c| e.path.starts_with(c.as_str())))
         .collect();
-    found.sort_by(|a, b| a.path.cmp(&b.path));
+    found.sort_by(|a, b| a.path.cmp(b.path));
     if found.is_empty() {
         errors.push(LoadError::global(
             Code::Io,
@@ -204,7 +204,7 @@ fn collect_from_view(
         ));
         return;
     }
-    read_view_files(view, found.iter().map(|e| e.path.as_str()), files, errors);
+    read_view_files(view, found.iter().map(|e| e.path), files, errors);
 }
 
 /// Whether `view` has a policy file in `dir/.relgate/` (`dir` relative to the view's
@@ -217,12 +217,12 @@ pub(crate) fn has_policies(view: &dyn View, dir: &str) -> bool {
         format!("{dir}/.relgate/")
     };
     let entries = view.entries();
-    let start = entries.partition_point(|e| e.path.as_str() < folder.as_str());
-    entries[start..]
-        .iter()
+    let start = entries.partition_point(|e| e.path < folder.as_str());
+    entries
+        .iter_from(start)
         .take_while(|e| e.path.starts_with(&folder))
         .any(|e| {
-            is_policy_file(&e.path)
+            is_policy_file(e.path)
                 && !e
                     .path
                     .get(folder.len()..)
