@@ -275,13 +275,7 @@ impl Store {
         admit: impl FnOnce(gix_object::Kind, u64) -> Result<bool, ObjectError>,
     ) -> Result<Option<bool>, ObjectError> {
         let packs = self.packs.get_or_init(|| Packs::open(&self.objects));
-        let Some(at) = packs.locate(&mut r.packed, to_gix(&oid)?) else {
-            return Ok(None);
-        };
-        if !admit(at.kind, at.size)? {
-            return Ok(Some(false));
-        }
-        Ok(packs.decode(&mut r.packed, &at, &mut r.buf).map(|()| true))
+        packs.read(&mut r.packed, to_gix(&oid)?, admit, &mut r.buf)
     }
 
     fn open(&self) -> Result<&Arc<gix_odb::Store>, ObjectError> {
