@@ -95,6 +95,30 @@ fn deep_delta_chains_read_as_git_reads_them() {
             }
         }
     }
+    // Mapped afresh after every read (a window of nothing), by four threads
+    // at once: the same bytes, and every mapping but the current one let go.
+    let mut windowed = super::Packs::open(&t.abs(".git/objects"));
+    windowed.window = 0;
+    std::thread::scope(|s| {
+        for n in 0..4 {
+            let (windowed, ids, want) = (&windowed, &ids, &want);
+            s.spawn(move || {
+                let mut r = super::Reader::new();
+                let mut out = Vec::new();
+                for i in (0..ids.len()).map(|i| (i * 7 + n) % ids.len()) {
+                    let oid = gix_hash::ObjectId::from_hex(ids[i].as_bytes()).unwrap();
+                    let any = |_, _| Ok::<_, ()>(true);
+                    assert_eq!(windowed.read(&mut r, &oid, any, &mut out), Ok(Some(true)));
+                    assert_eq!(&out[..want[i].len()], want[i].as_slice(), "version {i}");
+                }
+            });
+        }
+    });
+    let current = windowed.mapping.lock().unwrap();
+    // (A read remaps unless another thread did since it took the mapping.)
+    assert!(current.0 > 0 && current.0 <= 4 * ids.len() as u64);
+    assert_eq!(std::sync::Arc::strong_count(&current.1), 1);
+    drop(current);
     // A refused object decodes no base: the reader keeps nothing.
     let mut r = super::Reader::new();
     let mut out = Vec::new();
