@@ -181,7 +181,11 @@ impl Odb {
                     return Ok(Err(e));
                 }
                 if packed == Some(true) {
-                    return Ok(Ok(Content::new(r.buf.clone())));
+                    // Decoded into a buffer of its size: handed over, not copied
+                    // (without the slack of a larger object it held before).
+                    let mut bytes = std::mem::take(&mut r.buf);
+                    bytes.shrink_to_fit();
+                    return Ok(Ok(Content::new(bytes)));
                 }
                 let id = to_gix(&oid)?;
                 let header = r
