@@ -181,7 +181,11 @@ impl Odb {
                     return Ok(Err(e));
                 }
                 if packed == Some(true) {
-                    return Ok(Ok(Content::new(r.buf.clone())));
+                    // Decoded into a buffer of its size: handed over, not copied
+                    // (without the slack of a larger object it held before).
+                    let mut bytes = std::mem::take(&mut r.buf);
+                    bytes.shrink_to_fit();
+                    return Ok(Ok(Content::new(bytes)));
                 }
                 let id = to_gix(&oid)?;
                 let header = r
@@ -275,13 +279,7 @@ impl Store {
         admit: impl FnOnce(gix_object::Kind, u64) -> Result<bool, ObjectError>,
     ) -> Result<Option<bool>, ObjectError> {
         let packs = self.packs.get_or_init(|| Packs::open(&self.objects));
-        let Some(at) = packs.locate(&mut r.packed, to_gix(&oid)?) else {
-            return Ok(None);
-        };
-        if !admit(at.kind, at.size)? {
-            return Ok(Some(false));
-        }
-        Ok(packs.decode(&mut r.packed, &at, &mut r.buf).map(|()| true))
+        packs.read(&mut r.packed, to_gix(&oid)?, admit, &mut r.buf)
     }
 
     fn open(&self) -> Result<&Arc<gix_odb::Store>, ObjectError> {

@@ -1,5 +1,6 @@
 //! Packed objects decoded the way git decodes them: every base a delta chain
-//! passes through is kept, so the next object on the same chain costs one delta.
+//! passes through is kept, so the next object on the same chain costs one delta,
+//! and each delta is inflated once.
 //!
 //! gitoxide's object store ([`super::odb`]) decodes a packed delta by walking its
 //! chain down to the nearest cached object and applying every delta from there,
@@ -8,18 +9,53 @@
 //! with git's defaults; 30 in the 100k benchmark's pack): read in path order, the
 //! benchmark's 35,019 files took about 92,000 zlib streams that way, where git,
 //! whose delta-base cache keeps every base it decodes, inflates about 30,000.
-//! Here a chain is decoded from its farthest uncached base up, one gix-pack
-//! decode per link, and every base is kept in an LRU of decoded bases per reader
-//! (as git's `core.deltaBaseCacheLimit` cache, keyed by pack offset); the packs,
-//! their indexes and the delta decoding are gix-pack's. Whatever is not in a
-//! pack opened here (loose objects, alternates, a base in another pack, an
-//! entry that does not decode) is left to the object store, which also words
-//! every error.
+//! Here a chain is decoded from its farthest uncached base up and every base is
+//! kept in an LRU of decoded bases per reader (as git's
+//! `core.deltaBaseCacheLimit` cache, keyed by pack offset).
+//!
+//! The size limit is checked before anything is decoded but the asked object's
+//! own delta: its header declares the size of the object it makes, so that
+//! delta is inflated first (once: gix-pack's `decode_header` would inflate its
+//! first bytes, then `decode_entry` all of it again, a full Huffman table
+//! build each time, 4% of a `--rev` run's CPU), and the bases and the object
+//! are decoded only when the limit admits it. A delta over [`BIG_DELTA`] bytes
+//! is probed first instead (gix-pack's `decode_header`), so no large buffer is
+//! filled for an object that is then refused. The packs, their indexes and
+//! zlib are gix-pack's; the delta instructions are applied by [`delta`]
+//! (gix-pack's decoder is crate-private). Whatever is not in a pack opened
+//! here (loose objects, alternates, a base in another pack, a chain longer than
+//! [`MAX_CHAIN`], an entry that does not decode) is left to the object store,
+//! which also words every error.
+//!
+//! A pack is read through a memory mapping, and every page a read touches
+//! stays resident (and counts in the process's RSS) for as long as the mapping
+//! lives: Linux maps the 64 KiB around each page faulted on, so reads spread
+//! over a large pack would hold most of it (30 MB of the 55 MB pack of a
+//! million-file repository). Git bounds what it maps of its packs
+//! (`core.packedGitWindowSize`, `core.packedGitLimit`); here the pack's data
+//! is mapped afresh once the reads have touched [`WINDOW`] bytes of it
+//! (counted per 64 KiB, [`Touched`]), and the old mapping is unmapped when the
+//! last reader lets it go (each takes the new one at its next read). A
+//! private read-only mapping of an immutable file loses nothing by that: the
+//! pages stay in the page cache, and a page read again is a minor fault. That
+//! bounds the pack's share of the peak RSS at about [`WINDOW`] per reader at
+//! worst, at no measurable CPU cost (as many minor faults either way: the
+//! reads seldom return to a page they left). `unsafe` is forbidden in this
+//! crate, so `madvise` on gix-pack's mapping is not an option; remapping the
+//! file is. The index (28 bytes an object) stays mapped whole: lookups of
+//! objects in tree order land anywhere in it, so a window of it would cost
+//! a fault at nearly every lookup.
+
+mod delta;
+#[cfg(test)]
+mod tests;
 
 use gix_object::Kind;
-use gix_pack::data::decode::entry::ResolvedBase;
-use gix_pack::data::{Entry, entry::Header};
+use gix_pack::data::Entry;
+use gix_pack::data::decode::header::ResolvedBase;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Bytes of decoded bases a reader keeps (what an entry weighs: its bytes and
 /// [`OVERHEAD`]). In the benchmark 1 MiB keeps every base the path order
@@ -27,18 +63,39 @@ use std::path::Path;
 const BASES: usize = 4 << 20;
 /// What a kept base weighs beyond its bytes (its allocation and LRU node).
 const OVERHEAD: usize = 64;
-/// Links of a chain decoded one by one; a longer (or cyclic, hostile) chain is
-/// left to gix-pack from there on, which checks for cycles.
+/// Links of a chain walked; a longer (or cyclic, hostile) chain is left to the
+/// object store, which checks for cycles.
 const MAX_CHAIN: usize = 4096;
+/// A delta over this many bytes has the size of its object probed before it
+/// is inflated (most are a few hundred bytes).
+const BIG_DELTA: u64 = 1 << 20;
+/// Bytes of a pack's data mapped at once: once the reads have touched more
+/// (counted in [`CHUNK`]s), the pack is mapped afresh, which lets the pages
+/// go (see [`Touched`]).
+const WINDOW: u64 = 4 << 20;
+/// What a page fault maps of a file: Linux maps the 16 pages around the one
+/// faulted on ("fault-around", 64 KiB).
+const CHUNK: u64 = 64 << 10;
 
 /// The packs of one object database (`objects/pack/*.idx` and their `.pack`).
 pub(super) struct Packs {
-    packs: Vec<Pack>,
+    /// The current mapping and its generation.
+    mapping: Mutex<(u64, Arc<Mapping>)>,
+    generation: AtomicU64,
+    /// [`WINDOW`], lowered by tests to map the packs afresh after every read.
+    window: u64,
+}
+
+/// One mapping of every pack.
+struct Mapping {
+    packs: Vec<Arc<Pack>>,
 }
 
 struct Pack {
-    index: gix_pack::index::File,
+    /// Mapped whole, for as long as the packs are open (see the module doc).
+    index: Arc<gix_pack::index::File>,
     data: gix_pack::data::File,
+    touched: Touched,
 }
 
 /// What one reading thread owns: its zlib stream, its kept bases, and buffers.
@@ -47,17 +104,21 @@ pub(super) struct Reader {
     last: usize,
     inflate: gix_zlib::Inflate,
     bases: Bases,
+    /// The links of the chain under decoding, nearest first.
     chain: Vec<Entry>,
+    /// The asked object's delta, and one link's.
+    delta: Vec<u8>,
     scratch: Vec<u8>,
+    /// [`BIG_DELTA`], lowered by tests to take the probing path.
+    big_delta: u64,
+    /// The mapping of the packs this reader reads, and its generation.
+    mapping: Option<(u64, Arc<Mapping>)>,
 }
 
-/// A packed object located, with its kind and size (nothing decoded yet but,
-/// for a delta, the first bytes that give its size).
-pub(super) struct Located {
-    pack: usize,
-    entry: Entry,
-    pub(super) kind: Kind,
-    pub(super) size: u64,
+/// Where a delta chain ends: a kept base, or an object stored whole.
+enum End {
+    Kept(Arc<Base>),
+    Whole(Entry, Kind),
 }
 
 impl Packs {
@@ -80,132 +141,267 @@ impl Packs {
             let Ok(index) = gix_pack::index::File::at(&path, gix_hash::Kind::Sha1) else {
                 continue;
             };
-            let Ok(mut data) =
-                gix_pack::data::File::at(path.with_extension("pack"), gix_hash::Kind::Sha1)
-            else {
-                continue;
-            };
-            if index.pack_checksum() != data.checksum() || index.num_objects() != data.num_objects()
-            {
-                continue;
-            }
             // Kept bases are keyed by this id: one per pack opened here.
-            data.id = id;
-            packs.push(Pack { index, data });
+            if let Some(pack) = Pack::open(Arc::new(index), id, None) {
+                packs.push(Arc::new(pack));
+            }
         }
-        Packs { packs }
+        Packs {
+            mapping: Mutex::new((0, Arc::new(Mapping { packs }))),
+            generation: AtomicU64::new(0),
+            window: WINDOW,
+        }
     }
 
-    /// Where `oid` is packed, with its kind and size; `None` when no pack opened
-    /// here has it, or its header does not decode here.
-    pub(super) fn locate(&self, r: &mut Reader, oid: &gix_hash::oid) -> Option<Located> {
+    /// Object `oid` decoded into `out` when `admit(kind, size)` says so:
+    /// `Some(true)` when it was, `Some(false)` when `admit` refused it (nothing
+    /// decoded), `None` when no pack opened here decodes it.
+    pub(super) fn read<E>(
+        &self,
+        r: &mut Reader,
+        oid: &gix_hash::oid,
+        admit: impl FnOnce(Kind, u64) -> Result<bool, E>,
+        out: &mut Vec<u8>,
+    ) -> Result<Option<bool>, E> {
+        let mapping = self.mapping(r);
+        let read = mapping.read(r, oid, admit, out);
+        if mapping
+            .packs
+            .get(r.last)
+            .is_some_and(|p| p.touched.bytes() > self.window)
+        {
+            self.remap(r.last, &mapping);
+        }
+        read
+    }
+
+    /// The current mapping of the packs, which `r` holds from now on.
+    fn mapping(&self, r: &mut Reader) -> Arc<Mapping> {
+        let generation = self.generation.load(Ordering::Acquire);
+        if let Some((g, m)) = &r.mapping
+            && *g == generation
+        {
+            return Arc::clone(m);
+        }
+        let current = self.mapping.lock().unwrap_or_else(|p| p.into_inner());
+        r.mapping = Some((current.0, Arc::clone(&current.1)));
+        Arc::clone(&current.1)
+    }
+
+    /// Maps the data of pack `i` afresh, unless another reader did it since
+    /// `was` was current (or it no longer opens, when it stays as it was).
+    fn remap(&self, i: usize, was: &Arc<Mapping>) {
+        let mut current = self.mapping.lock().unwrap_or_else(|p| p.into_inner());
+        if !Arc::ptr_eq(&current.1, was) {
+            return;
+        }
+        let Some(old) = was.packs.get(i) else {
+            return;
+        };
+        let Some(pack) = Pack::open(Arc::clone(&old.index), old.data.id, Some(old)) else {
+            return;
+        };
+        let mut packs = was.packs.clone();
+        packs[i] = Arc::new(pack);
+        let generation = current.0.wrapping_add(1);
+        *current = (generation, Arc::new(Mapping { packs }));
+        self.generation.store(generation, Ordering::Release);
+    }
+}
+
+impl Mapping {
+    /// Object `oid` decoded into `out` when `admit(kind, size)` says so:
+    /// `Some(true)` when it was, `Some(false)` when `admit` refused it (nothing
+    /// decoded), `None` when no pack opened here decodes it.
+    pub(super) fn read<E>(
+        &self,
+        r: &mut Reader,
+        oid: &gix_hash::oid,
+        admit: impl FnOnce(Kind, u64) -> Result<bool, E>,
+        out: &mut Vec<u8>,
+    ) -> Result<Option<bool>, E> {
+        let Some((pack, entry)) = self.locate(r, oid) else {
+            return Ok(None);
+        };
+        let Some(p) = self.packs.get(pack) else {
+            return Ok(None);
+        };
+        if let Some(kind) = entry.header.as_kind() {
+            if !admit(kind, entry.decompressed_size)? {
+                return Ok(Some(false));
+            }
+            return Ok(p.inflate(&entry, &mut r.inflate, out).map(|()| true));
+        }
+        // Kept already, as the base of an object read before.
+        if let Some(kept) = r.bases.get(p.data.id, entry.data_offset) {
+            if !admit(kept.kind, kept.data.len() as u64)? {
+                return Ok(Some(false));
+            }
+            out.clear();
+            out.extend_from_slice(&kept.data);
+            return Ok(Some(true));
+        }
+        let Some(end) = p.chain(r, &entry) else {
+            return Ok(None);
+        };
+        let kind = match &end {
+            End::Kept(base) => base.kind,
+            End::Whole(_, kind) => *kind,
+        };
+        // The size the object's delta declares, before any base is decoded.
+        let big = entry.decompressed_size > r.big_delta;
+        let size = if big {
+            let resolve = |id: &gix_hash::oid| Ok(p.base(id).map(ResolvedBase::InPack));
+            match p
+                .data
+                .decode_header(entry.clone(), &mut r.inflate, &resolve)
+            {
+                Ok(h) => h.object_size,
+                Err(_) => return Ok(None),
+            }
+        } else {
+            let Some(h) = p.delta(&entry, r) else {
+                return Ok(None);
+            };
+            h.result
+        };
+        if !admit(kind, size)? {
+            return Ok(Some(false));
+        }
+        if big && p.delta(&entry, r).is_none_or(|h| h.result != size) {
+            return Ok(None);
+        }
+        Ok(p.decode(r, end, size, out).map(|()| true))
+    }
+
+    /// The pack that holds `oid`, and its entry there.
+    fn locate(&self, r: &mut Reader, oid: &gix_hash::oid) -> Option<(usize, Entry)> {
         // The pack of the last object first: a repository that was fetched into
         // many times has many packs, and neighbouring files are mostly in one.
         let first = r.last;
         let others = (0..self.packs.len()).filter(move |&i| i != first);
-        std::iter::once(first).chain(others).find_map(|pack| {
-            let p = self.packs.get(pack)?;
-            let entry = p.base(oid)?;
-            let (kind, size) = match entry.header.as_kind() {
-                Some(kind) => (kind, entry.decompressed_size),
-                None => {
-                    let resolve = |id: &gix_hash::oid| {
-                        Ok(p.base(id)
-                            .map(gix_pack::data::decode::header::ResolvedBase::InPack))
-                    };
-                    let h = p
-                        .data
-                        .decode_header(entry.clone(), &mut r.inflate, &resolve)
-                        .ok()?;
-                    (h.kind, h.object_size)
-                }
-            };
-            r.last = pack;
-            Some(Located {
-                pack,
-                entry,
-                kind,
-                size,
-            })
-        })
-    }
-
-    /// The bytes of the object `at` locates, in `out`; `None` when they do not
-    /// decode here. Every base of its chain is kept for the next object.
-    pub(super) fn decode(&self, r: &mut Reader, at: &Located, out: &mut Vec<u8>) -> Option<()> {
-        let p = self.packs.get(at.pack)?;
-        let id = p.data.id;
-        let resolve =
-            |oid: &gix_hash::oid, _: &mut Vec<u8>| Ok(p.base(oid).map(ResolvedBase::InPack));
-        // The bases down to the first one kept, or to the root of the chain.
-        r.chain.clear();
-        let mut cursor = at.entry.clone();
-        // (None when the object itself is kept, as the base of one read before.)
-        while r.chain.len() < MAX_CHAIN && !r.bases.has(id, at.entry.data_offset) {
-            let base = match cursor.header {
-                Header::OfsDelta { base_distance } => p
-                    .data
-                    .entry(cursor.checked_base_pack_offset(base_distance)?)
-                    .ok()?,
-                Header::RefDelta { base_id } => p.base(&base_id)?,
-                _ => break,
-            };
-            r.chain.push(base.clone());
-            if r.bases.has(id, base.data_offset) {
-                break;
-            }
-            cursor = base;
-        }
-        // From the farthest base up: each costs one delta (the root one inflate).
-        r.bases.keep = true;
-        for base in r.chain.iter().rev() {
-            if r.bases.has(id, base.data_offset) {
-                continue;
-            }
-            let decoded = p.data.decode_entry(
-                base.clone(),
-                &mut r.scratch,
-                &mut r.inflate,
-                &resolve,
-                &mut r.bases,
-            );
-            let Ok(outcome) = decoded else {
-                r.bases.keep = false;
-                return None;
-            };
-            // gix-pack keeps what it resolved from deltas, not a whole object.
-            if !base.header.is_delta() {
-                gix_pack::cache::DecodeEntry::put(
-                    &mut r.bases,
-                    id,
-                    base.data_offset,
-                    &r.scratch,
-                    outcome.kind,
-                    outcome.compressed_size,
-                );
-            }
-        }
-        // The object itself is not kept: files are read once.
-        r.bases.keep = false;
-        p.data
-            .decode_entry(
-                at.entry.clone(),
-                out,
-                &mut r.inflate,
-                &resolve,
-                &mut r.bases,
-            )
-            .ok()
-            .map(|_| ())
+        let found = std::iter::once(first)
+            .chain(others)
+            .find_map(|pack| Some((pack, self.packs.get(pack)?.base(oid)?)))?;
+        r.last = found.0;
+        Some(found)
     }
 }
 
 impl Pack {
+    /// The data of the pack of `index`, mapped, when they agree (and it is the
+    /// same pack as `was`, when it is mapped again).
+    fn open(index: Arc<gix_pack::index::File>, id: u32, was: Option<&Pack>) -> Option<Pack> {
+        let path = index.path().with_extension("pack");
+        let mut data = gix_pack::data::File::at(path, gix_hash::Kind::Sha1).ok()?;
+        if index.pack_checksum() != data.checksum() || index.num_objects() != data.num_objects() {
+            return None;
+        }
+        if was.is_some_and(|w| w.data.checksum() != data.checksum()) {
+            return None;
+        }
+        data.id = id;
+        let touched = Touched::new(data.data_len());
+        Some(Pack {
+            index,
+            data,
+            touched,
+        })
+    }
+
     /// The entry of `oid` in this pack.
     fn base(&self, oid: &gix_hash::oid) -> Option<Entry> {
         let i = self.index.lookup(oid)?;
-        self.data.entry(self.index.pack_offset_at_index(i)).ok()
+        self.entry(self.index.pack_offset_at_index(i))
     }
+
+    /// The entry whose header is at `offset`.
+    fn entry(&self, offset: u64) -> Option<Entry> {
+        let entry = self.data.entry(offset).ok()?;
+        self.touched.mark(offset, entry.data_offset);
+        Some(entry)
+    }
+
+    /// `entry` inflated into `out`: an object stored whole, or a delta.
+    fn inflate(&self, entry: &Entry, z: &mut gix_zlib::Inflate, out: &mut Vec<u8>) -> Option<()> {
+        let size = usize::try_from(entry.decompressed_size).ok()?;
+        out.clear();
+        out.try_reserve_exact(size).ok()?;
+        out.resize(size, 0);
+        let read = self.data.decompress_entry(entry, z, out).ok()?;
+        self.touched
+            .mark(entry.data_offset, entry.data_offset + read as u64);
+        Some(())
+    }
+
+    /// The delta `entry` inflated into `r.delta`, and its header.
+    fn delta(&self, entry: &Entry, r: &mut Reader) -> Option<delta::Header> {
+        self.inflate(entry, &mut r.inflate, &mut r.delta)?;
+        delta::header(&r.delta)
+    }
+
+    /// The links of the chain of the delta `entry` into `r.chain`, from its
+    /// base down to (not including) where it ends.
+    fn chain(&self, r: &mut Reader, entry: &Entry) -> Option<End> {
+        r.chain.clear();
+        let mut cursor = entry.clone();
+        loop {
+            let base = match cursor.header {
+                gix_pack::data::entry::Header::OfsDelta { base_distance } => {
+                    self.entry(cursor.checked_base_pack_offset(base_distance)?)?
+                }
+                gix_pack::data::entry::Header::RefDelta { base_id } => self.base(&base_id)?,
+                _ => return None,
+            };
+            if let Some(kept) = r.bases.get(self.data.id, base.data_offset) {
+                return Some(End::Kept(kept));
+            }
+            if let Some(kind) = base.header.as_kind() {
+                return Some(End::Whole(base, kind));
+            }
+            if r.chain.len() >= MAX_CHAIN {
+                return None;
+            }
+            r.chain.push(base.clone());
+            cursor = base;
+        }
+    }
+
+    /// The object whose delta is in `r.delta` (declaring `size`), decoded into
+    /// `out` from the end of its chain up through `r.chain`, every base kept.
+    fn decode(&self, r: &mut Reader, end: End, size: u64, out: &mut Vec<u8>) -> Option<()> {
+        let id = self.data.id;
+        let mut base = match end {
+            End::Kept(base) => base,
+            End::Whole(entry, kind) => {
+                let mut data = Vec::new();
+                self.inflate(&entry, &mut r.inflate, &mut data)?;
+                r.bases.put(id, entry.data_offset, Base { data, kind })
+            }
+        };
+        let chain = std::mem::take(&mut r.chain);
+        for link in chain.iter().rev() {
+            self.inflate(link, &mut r.inflate, &mut r.scratch)?;
+            let mut data = Vec::new();
+            apply(&base.data, &r.scratch, &mut data)?;
+            let kind = base.kind;
+            base = r.bases.put(id, link.data_offset, Base { data, kind });
+        }
+        r.chain = chain;
+        let h = apply(&base.data, &r.delta, out)?;
+        (h.result == size).then_some(())
+    }
+}
+
+/// `delta` (with its header) applied to `base` into `out`; its header.
+fn apply(base: &[u8], delta: &[u8], out: &mut Vec<u8>) -> Option<delta::Header> {
+    let h = delta::header(delta)?;
+    if h.base != base.len() as u64 {
+        return None;
+    }
+    let size = usize::try_from(h.result).ok()?;
+    delta::apply(base, delta.get(h.len..)?, size, out)?;
+    Some(h)
 }
 
 impl Reader {
@@ -215,28 +411,67 @@ impl Reader {
             inflate: gix_zlib::Inflate::default(),
             bases: Bases::new(),
             chain: Vec::new(),
+            delta: Vec::new(),
             scratch: Vec::new(),
+            big_delta: BIG_DELTA,
+            mapping: None,
         }
+    }
+}
+
+/// The [`CHUNK`]s of a pack's data that the reads touched since it was mapped
+/// (what of it the process holds, as far as they know).
+struct Touched {
+    chunks: Vec<AtomicU64>,
+    count: AtomicU64,
+}
+
+impl Touched {
+    fn new(len: usize) -> Self {
+        let words = (len as u64).div_ceil(CHUNK).div_ceil(64);
+        Touched {
+            chunks: (0..words).map(|_| AtomicU64::new(0)).collect(),
+            count: AtomicU64::new(0),
+        }
+    }
+
+    /// Bytes `from..to` of the pack were read.
+    fn mark(&self, from: u64, to: u64) {
+        for chunk in from / CHUNK..=to.saturating_sub(1).max(from) / CHUNK {
+            let bit = 1u64 << (chunk % 64);
+            let Some(word) = usize::try_from(chunk / 64)
+                .ok()
+                .and_then(|w| self.chunks.get(w))
+            else {
+                return;
+            };
+            if word.load(Ordering::Relaxed) & bit == 0
+                && word.fetch_or(bit, Ordering::Relaxed) & bit == 0
+            {
+                self.count.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    fn bytes(&self) -> u64 {
+        self.count.load(Ordering::Relaxed).saturating_mul(CHUNK)
     }
 }
 
 /// Decoded bases by (pack, offset), least recently used first out.
 struct Bases {
-    lru: clru::CLruCache<(u32, u64), Base, std::hash::RandomState, Weight>,
-    /// Whether what gix-pack resolves is kept (bases) or not (the object asked for).
-    keep: bool,
+    lru: clru::CLruCache<(u32, u64), Arc<Base>, std::hash::RandomState, Weight>,
 }
 
 struct Base {
     data: Vec<u8>,
     kind: Kind,
-    compressed_size: usize,
 }
 
 struct Weight;
 
-impl clru::WeightScale<(u32, u64), Base> for Weight {
-    fn weight(&self, _: &(u32, u64), base: &Base) -> usize {
+impl clru::WeightScale<(u32, u64), Arc<Base>> for Weight {
+    fn weight(&self, _: &(u32, u64), base: &Arc<Base>) -> usize {
         base.data.len() + OVERHEAD
     }
 }
@@ -246,168 +481,17 @@ impl Bases {
         let cap = std::num::NonZeroUsize::MIN.saturating_add(BASES - 1);
         Bases {
             lru: clru::CLruCache::with_config(clru::CLruCacheConfig::new(cap).with_scale(Weight)),
-            keep: false,
         }
     }
 
-    fn has(&self, pack: u32, offset: u64) -> bool {
-        self.lru.contains(&(pack, offset))
-    }
-}
-
-impl gix_pack::cache::DecodeEntry for Bases {
-    fn put(&mut self, pack: u32, offset: u64, data: &[u8], kind: Kind, compressed_size: usize) {
-        if self.keep {
-            // A base heavier than the whole cache is not kept.
-            let _ = self.lru.put_with_weight(
-                (pack, offset),
-                Base {
-                    data: data.to_vec(),
-                    kind,
-                    compressed_size,
-                },
-            );
-        }
+    fn get(&mut self, pack: u32, offset: u64) -> Option<Arc<Base>> {
+        self.lru.get(&(pack, offset)).cloned()
     }
 
-    fn get(&mut self, pack: u32, offset: u64, out: &mut Vec<u8>) -> Option<(Kind, usize)> {
-        let base = self.lru.get(&(pack, offset))?;
-        out.clear();
-        out.extend_from_slice(&base.data);
-        Some((base.kind, base.compressed_size))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::repo::odb::{Blob, Odb};
-    use crate::repo::testutil::TestRepo;
-    use crate::repo::{Entry, EntryKind, ReadError};
-
-    fn entry(path: &str) -> Entry {
-        Entry {
-            path: path.to_string(),
-            kind: EntryKind::File,
-            mode: 0o100644,
-        }
-    }
-
-    /// Forty versions of one file packed as deep delta chains: every version
-    /// reads as `git cat-file` prints it, in any order, with bases kept
-    /// between reads and without (a fresh database per read); a version over
-    /// the size limit is refused with its exact size, read from its delta.
-    #[test]
-    fn deep_delta_chains_read_as_git_reads_them() {
-        let t = TestRepo::new();
-        let mut text: String = (0..300).map(|i| format!("line {i}\n")).collect();
-        let mut ids = Vec::new();
-        for v in 0..40 {
-            text = text.replacen(&format!("line {}\n", v * 7), &format!("v{v}\n"), 1);
-            text.push_str(&format!("added in {v}\n"));
-            t.write("a.txt", &text);
-            t.commit_all(&format!("v{v}"));
-            ids.push(t.git(&["rev-parse", "HEAD:a.txt"]));
-        }
-        t.git(&["repack", "-adfq", "--depth=50", "--window=50"]);
-        t.git(&["prune-packed"]);
-        // The pack does hold long chains (else this would test nothing).
-        let idx = t.git(&["rev-parse", "--git-path", "objects/pack"]);
-        let packs = std::fs::read_dir(t.abs(&idx)).unwrap();
-        let idx = packs
-            .map(|e| e.unwrap().path())
-            .find(|p| p.extension().is_some_and(|x| x == "idx"))
-            .unwrap();
-        let verify = t.git(&["verify-pack", "-v", idx.to_str().unwrap()]);
-        let deepest = verify
-            .lines()
-            .filter_map(|l| l.strip_prefix("chain length = "))
-            .filter_map(|l| l.split(':').next()?.parse::<usize>().ok())
-            .max()
-            .unwrap_or(0);
-        assert!(deepest >= 20, "{verify}");
-
-        let repo = t.repo();
-        let want: Vec<Vec<u8>> = ids
-            .iter()
-            .map(|id| t.git(&["cat-file", "blob", id]).into_bytes())
-            .collect();
-        let read = |odb: &Odb, i: usize| {
-            let blob = Blob {
-                db: 0,
-                oid: git2::Oid::from_str(&ids[i]).unwrap(),
-            };
-            odb.load(&entry("a.txt"), blob).map(|c| c.bytes().to_vec())
-        };
-        let kept = Odb::new(&repo, u64::MAX);
-        let orders: [Vec<usize>; 3] = [
-            (0..ids.len()).collect(),
-            (0..ids.len()).rev().collect(),
-            (0..ids.len()).map(|i| (i * 17) % ids.len()).collect(),
-        ];
-        for order in &orders {
-            for &i in order {
-                // `git cat-file` output lost its last newline to the trim.
-                let mut got = read(&kept, i).unwrap();
-                assert_eq!(got.pop(), Some(b'\n'));
-                assert_eq!(got, want[i], "version {i}");
-                let fresh = Odb::new(&repo, u64::MAX);
-                assert_eq!(read(&fresh, i).unwrap().len(), want[i].len() + 1);
-            }
-        }
-        // The packs themselves decode every version (the object store, which
-        // would read the same bytes, is not asked).
-        let packs = super::Packs::open(&t.abs(".git/objects"));
-        let mut r = super::Reader::new();
-        let mut out = Vec::new();
-        for order in &orders {
-            for &i in order {
-                let oid = gix_hash::ObjectId::from_hex(ids[i].as_bytes()).unwrap();
-                let at = packs.locate(&mut r, &oid).unwrap();
-                assert_eq!(at.size, want[i].len() as u64 + 1);
-                packs.decode(&mut r, &at, &mut out).unwrap();
-                assert_eq!(&out[..want[i].len()], want[i].as_slice(), "version {i}");
-            }
-        }
-        let size = want[39].len() as u64 + 1;
-        let limited = Odb::new(&repo, size - 1);
-        assert!(matches!(
-            read(&limited, 39),
-            Err(ReadError::TooLarge { size: s, .. }) if s == size
-        ));
-        assert_eq!(read(&limited, 0).unwrap().len(), want[0].len() + 1);
-    }
-
-    /// Objects spread over several packs (a repository fetched into without a
-    /// repack) are found in each, whichever pack held the one before.
-    #[test]
-    fn objects_in_several_packs() {
-        let t = TestRepo::new();
-        let mut ids = Vec::new();
-        for v in 0..4 {
-            t.write(&format!("f{v}.txt"), &format!("file {v}\n").repeat(50));
-            t.commit_all(&format!("v{v}"));
-            // Packs what is loose: one more pack per commit.
-            t.git(&["repack", "-dq"]);
-            ids.push(t.git(&["rev-parse", &format!("HEAD:f{v}.txt")]));
-        }
-        let dir = std::fs::read_dir(t.abs(".git/objects/pack")).unwrap();
-        let count = dir
-            .filter(|e| {
-                let path = e.as_ref().unwrap().path();
-                path.extension().is_some_and(|x| x == "idx")
-            })
-            .count();
-        assert_eq!(count, 4);
-        let packs = super::Packs::open(&t.abs(".git/objects"));
-        let mut r = super::Reader::new();
-        let mut out = Vec::new();
-        for i in [3, 0, 2, 1, 1, 3] {
-            let oid = gix_hash::ObjectId::from_hex(ids[i].as_bytes()).unwrap();
-            let at = packs.locate(&mut r, &oid).unwrap();
-            packs.decode(&mut r, &at, &mut out).unwrap();
-            assert_eq!(out, format!("file {i}\n").repeat(50).into_bytes());
-        }
-        let absent = gix_hash::ObjectId::from_hex(&[b'1'; 40]).unwrap();
-        assert!(packs.locate(&mut r, &absent).is_none());
+    /// Keeps `base` (unless it weighs more than the whole cache) and returns it.
+    fn put(&mut self, pack: u32, offset: u64, base: Base) -> Arc<Base> {
+        let base = Arc::new(base);
+        let _ = self.lru.put_with_weight((pack, offset), Arc::clone(&base));
+        base
     }
 }

@@ -1,0 +1,265 @@
+use crate::repo::odb::{Blob, Odb};
+use crate::repo::testutil::TestRepo;
+use crate::repo::{Entry, EntryKind, ReadError};
+
+fn entry(path: &str) -> Entry {
+    Entry {
+        path: path.to_string(),
+        kind: EntryKind::File,
+        mode: 0o100644,
+    }
+}
+
+/// Forty versions of one file packed as deep delta chains: every version
+/// reads as `git cat-file` prints it, in any order, with bases kept
+/// between reads and without (a fresh database per read); a version over
+/// the size limit is refused with its exact size, read from its delta.
+#[test]
+fn deep_delta_chains_read_as_git_reads_them() {
+    let t = TestRepo::new();
+    let mut text: String = (0..300).map(|i| format!("line {i}\n")).collect();
+    let mut ids = Vec::new();
+    for v in 0..40 {
+        text = text.replacen(&format!("line {}\n", v * 7), &format!("v{v}\n"), 1);
+        text.push_str(&format!("added in {v}\n"));
+        t.write("a.txt", &text);
+        t.commit_all(&format!("v{v}"));
+        ids.push(t.git(&["rev-parse", "HEAD:a.txt"]));
+    }
+    t.git(&["repack", "-adfq", "--depth=50", "--window=50"]);
+    t.git(&["prune-packed"]);
+    // The pack does hold long chains (else this would test nothing).
+    let idx = t.git(&["rev-parse", "--git-path", "objects/pack"]);
+    let packs = std::fs::read_dir(t.abs(&idx)).unwrap();
+    let idx = packs
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "idx"))
+        .unwrap();
+    let verify = t.git(&["verify-pack", "-v", idx.to_str().unwrap()]);
+    let deepest = verify
+        .lines()
+        .filter_map(|l| l.strip_prefix("chain length = "))
+        .filter_map(|l| l.split(':').next()?.parse::<usize>().ok())
+        .max()
+        .unwrap_or(0);
+    assert!(deepest >= 20, "{verify}");
+
+    let repo = t.repo();
+    let want: Vec<Vec<u8>> = ids
+        .iter()
+        .map(|id| t.git(&["cat-file", "blob", id]).into_bytes())
+        .collect();
+    let read = |odb: &Odb, i: usize| {
+        let blob = Blob {
+            db: 0,
+            oid: git2::Oid::from_str(&ids[i]).unwrap(),
+        };
+        odb.load(&entry("a.txt"), blob).map(|c| c.bytes().to_vec())
+    };
+    let kept = Odb::new(&repo, u64::MAX);
+    let orders: [Vec<usize>; 3] = [
+        (0..ids.len()).collect(),
+        (0..ids.len()).rev().collect(),
+        (0..ids.len()).map(|i| (i * 17) % ids.len()).collect(),
+    ];
+    for order in &orders {
+        for &i in order {
+            // `git cat-file` output lost its last newline to the trim.
+            let mut got = read(&kept, i).unwrap();
+            assert_eq!(got.pop(), Some(b'\n'));
+            assert_eq!(got, want[i], "version {i}");
+            let fresh = Odb::new(&repo, u64::MAX);
+            assert_eq!(read(&fresh, i).unwrap().len(), want[i].len() + 1);
+        }
+    }
+    // The packs themselves decode every version (the object store, which
+    // would read the same bytes, is not asked), each delta's size read from
+    // its one inflate, or probed first (as a delta over `BIG_DELTA` is).
+    let packs = super::Packs::open(&t.abs(".git/objects"));
+    for big_delta in [super::BIG_DELTA, 0] {
+        let mut r = super::Reader::new();
+        r.big_delta = big_delta;
+        let mut out = Vec::new();
+        for order in &orders {
+            for &i in order {
+                let oid = gix_hash::ObjectId::from_hex(ids[i].as_bytes()).unwrap();
+                let mut size = None;
+                let admit = |kind, s| {
+                    assert_eq!(kind, gix_object::Kind::Blob);
+                    size = Some(s);
+                    Ok::<_, ()>(true)
+                };
+                assert_eq!(packs.read(&mut r, &oid, admit, &mut out), Ok(Some(true)));
+                assert_eq!(size, Some(want[i].len() as u64 + 1));
+                assert_eq!(&out[..want[i].len()], want[i].as_slice(), "version {i}");
+            }
+        }
+    }
+    // Mapped afresh after every read (a window of nothing), by four threads
+    // at once: the same bytes, and every mapping but the current one let go.
+    let mut windowed = super::Packs::open(&t.abs(".git/objects"));
+    windowed.window = 0;
+    std::thread::scope(|s| {
+        for n in 0..4 {
+            let (windowed, ids, want) = (&windowed, &ids, &want);
+            s.spawn(move || {
+                let mut r = super::Reader::new();
+                let mut out = Vec::new();
+                for i in (0..ids.len()).map(|i| (i * 7 + n) % ids.len()) {
+                    let oid = gix_hash::ObjectId::from_hex(ids[i].as_bytes()).unwrap();
+                    let any = |_, _| Ok::<_, ()>(true);
+                    assert_eq!(windowed.read(&mut r, &oid, any, &mut out), Ok(Some(true)));
+                    assert_eq!(&out[..want[i].len()], want[i].as_slice(), "version {i}");
+                }
+            });
+        }
+    });
+    let current = windowed.mapping.lock().unwrap();
+    // (A read remaps unless another thread did since it took the mapping.)
+    assert!(current.0 > 0 && current.0 <= 4 * ids.len() as u64);
+    assert_eq!(std::sync::Arc::strong_count(&current.1), 1);
+    drop(current);
+    // A refused object decodes no base: the reader keeps nothing.
+    let mut r = super::Reader::new();
+    let mut out = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        let oid = gix_hash::ObjectId::from_hex(id.as_bytes()).unwrap();
+        let refuse = |_, _| Ok::<_, ()>(false);
+        assert_eq!(packs.read(&mut r, &oid, refuse, &mut out), Ok(Some(false)));
+        assert!(out.is_empty());
+        assert!(r.bases.lru.is_empty(), "version {i}");
+    }
+    // Each version over the limit is refused with its exact size (the newest
+    // stored whole, the others as deltas), and read at the limit.
+    for (i, want) in want.iter().enumerate() {
+        let size = want.len() as u64 + 1;
+        let limited = Odb::new(&repo, size - 1);
+        assert!(matches!(
+            read(&limited, i),
+            Err(ReadError::TooLarge { size: s, .. }) if s == size
+        ));
+        let exact = Odb::new(&repo, size);
+        assert_eq!(read(&exact, i).unwrap().len(), want.len() + 1);
+    }
+    let absent = gix_hash::ObjectId::from_hex(&[b'1'; 40]).unwrap();
+    let any = |_, _| Ok::<_, ()>(true);
+    assert_eq!(packs.read(&mut r, &absent, any, &mut out), Ok(None));
+}
+
+/// Objects spread over several packs (a repository fetched into without a
+/// repack) are found in each, whichever pack held the one before.
+#[test]
+fn objects_in_several_packs() {
+    let t = TestRepo::new();
+    let mut ids = Vec::new();
+    for v in 0..4 {
+        t.write(&format!("f{v}.txt"), &format!("file {v}\n").repeat(50));
+        t.commit_all(&format!("v{v}"));
+        // Packs what is loose: one more pack per commit.
+        t.git(&["repack", "-dq"]);
+        ids.push(t.git(&["rev-parse", &format!("HEAD:f{v}.txt")]));
+    }
+    let dir = std::fs::read_dir(t.abs(".git/objects/pack")).unwrap();
+    let count = dir
+        .filter(|e| {
+            let path = e.as_ref().unwrap().path();
+            path.extension().is_some_and(|x| x == "idx")
+        })
+        .count();
+    assert_eq!(count, 4);
+    let packs = super::Packs::open(&t.abs(".git/objects"));
+    let mut r = super::Reader::new();
+    let mut out = Vec::new();
+    for i in [3, 0, 2, 1, 1, 3] {
+        let oid = gix_hash::ObjectId::from_hex(ids[i].as_bytes()).unwrap();
+        let any = |_, _| Ok::<_, ()>(true);
+        assert_eq!(packs.read(&mut r, &oid, any, &mut out), Ok(Some(true)));
+        assert_eq!(out, format!("file {i}\n").repeat(50).into_bytes());
+    }
+    let absent = gix_hash::ObjectId::from_hex(&[b'1'; 40]).unwrap();
+    let any = |_, _| Ok::<_, ()>(true);
+    assert_eq!(packs.read(&mut r, &absent, any, &mut out), Ok(None));
+}
+
+/// A pack whose delta entries were damaged on disk: every version that needs a
+/// damaged delta is an error that names the object (never other bytes, never an
+/// empty file), whichever reader decodes it, and the others still read.
+#[test]
+fn a_damaged_delta_is_an_error() {
+    let t = TestRepo::new();
+    let mut text: String = (0..200).map(|i| format!("line {i}\n")).collect();
+    let mut ids = Vec::new();
+    for v in 0..12 {
+        text = text.replacen(&format!("line {}\n", v * 9), &format!("v{v}\n"), 1);
+        t.write("a.txt", &text);
+        t.commit_all(&format!("v{v}"));
+        ids.push(t.git(&["rev-parse", "HEAD:a.txt"]));
+    }
+    t.git(&["repack", "-adfq", "--depth=50", "--window=50"]);
+    t.git(&["prune-packed"]);
+    let dir = t.abs(".git/objects/pack");
+    let idx = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "idx"))
+        .unwrap();
+    // `SHA-1 type size size-in-pack offset [depth base]`: damage the middle
+    // byte of the compressed data of every other delta of a.txt.
+    let verify = t.git(&["verify-pack", "-v", idx.to_str().unwrap()]);
+    let mut damaged = Vec::new();
+    let mut pack = std::fs::read(idx.with_extension("pack")).unwrap();
+    let deltas = verify.lines().filter_map(|l| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        (f.len() == 7 && ids.iter().any(|id| id == f[0])).then(|| {
+            let (in_pack, offset): (usize, usize) = (f[3].parse().unwrap(), f[4].parse().unwrap());
+            (f[0].to_string(), offset + in_pack / 2 + 1)
+        })
+    });
+    for (n, (id, at)) in deltas.enumerate() {
+        if n % 2 == 0 {
+            pack[at] ^= 0x55;
+            damaged.push(id);
+        }
+    }
+    assert!(damaged.len() >= 3, "{verify}");
+    std::fs::write(idx.with_extension("pack"), pack).unwrap();
+    let repo = t.repo();
+    for order in [false, true] {
+        let odb = Odb::new(&repo, u64::MAX);
+        let mut failed = Vec::new();
+        let mut list: Vec<usize> = (0..ids.len()).collect();
+        if order {
+            list.reverse();
+        }
+        for i in list {
+            let blob = Blob {
+                db: 0,
+                oid: git2::Oid::from_str(&ids[i]).unwrap(),
+            };
+            match odb.load(&entry("a.txt"), blob) {
+                Ok(c) => {
+                    assert!(!damaged.contains(&ids[i]), "version {i}");
+                    let want = t.git(&["cat-file", "blob", &ids[i]]);
+                    assert_eq!(c.bytes(), format!("{want}\n").as_bytes());
+                }
+                Err(ReadError::Git { path, message }) => {
+                    assert_eq!(path, "a.txt");
+                    assert!(message.contains("ack entry"), "{message}");
+                    failed.push(i);
+                }
+                Err(e) => panic!("version {i}: {e:?}"),
+            }
+        }
+        // Some read, some (at least the damaged) did not.
+        assert!(failed.len() >= damaged.len() && failed.len() < ids.len());
+    }
+    // The damaged ones themselves never read.
+    let odb = Odb::new(&repo, u64::MAX);
+    for id in &damaged {
+        let blob = Blob {
+            db: 0,
+            oid: git2::Oid::from_str(id).unwrap(),
+        };
+        assert!(odb.load(&entry("a.txt"), blob).is_err(), "{id}");
+    }
+}
