@@ -174,13 +174,16 @@ fn selected(cx: &Cx, set: &Rendered) -> Vec<usize> {
         .filter_map(|p| cx.view.position(&p.text))
         .collect();
     if set.include.iter().any(|p| p.glob.is_some()) {
+        let entries = cx.view.entries();
         sel.par_extend(
-            cx.view
-                .entries()
-                .par_iter()
-                .enumerate()
-                .filter(|(_, e)| set.glob_matches(e.path) && !set.excluded(e.path))
-                .map(|(i, _)| i),
+            set.glob_ranges(entries)
+                .into_par_iter()
+                .flat_map(|r| r.into_par_iter())
+                .filter(|&i| {
+                    entries
+                        .get(i)
+                        .is_some_and(|e| set.glob_matches(e.path) && !set.excluded(e.path))
+                }),
         );
     }
     sel.sort_unstable();

@@ -216,8 +216,10 @@ impl FlagDef {
         let selected: Vec<u32> = entries
             .par_iter()
             .enumerate()
-            .filter(|(_, e)| e.kind != EntryKind::Submodule && set.selects(e.path))
+            // The format first: it is decided by the name alone, and rules out most files
+            // before the globs are matched.
             .filter(|(_, e)| assign::config_format_for_path(e.path).is_some())
+            .filter(|(_, e)| e.kind != EntryKind::Submodule && set.selects(e.path))
             .filter_map(|(i, _)| u32::try_from(i).ok())
             .collect();
         // Files are parsed in parallel; results are merged in path order, so the

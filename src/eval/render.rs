@@ -4,8 +4,10 @@ use super::vars::Vars;
 use super::{Cx, EvalError};
 use crate::lang::pattern::{GlobSet, RegexT, build_regex, glob_with_case};
 use crate::lang::template::{Template, glob_escape, no_escape, regex_escape};
+use crate::repo::Entries;
 use regex::Regex;
 use std::borrow::Cow;
+use std::ops::Range;
 
 impl RegexT {
     pub fn get(&self, cx: &Cx) -> Result<Cow<'_, Regex>, EvalError> {
@@ -146,6 +148,42 @@ impl Rendered {
         self.include_globs.is_match(&globset::Candidate::new(path))
     }
 
+    /// The entries an include glob could match: sorted, disjoint index ranges of
+    /// `entries` (sorted by path), so that a selection tests only those. Every path a
+    /// glob matches starts with the glob's literal head (the text before its first
+    /// special character; globs are anchored), and the paths that start with a text
+    /// are one run of the sorted entries. A glob without a head, or one that ignores
+    /// case (the entries are sorted by their bytes), leaves every entry.
+    pub fn glob_ranges(&self, entries: &Entries) -> Vec<Range<usize>> {
+        let mut ranges: Vec<Range<usize>> = Vec::new();
+        for p in &self.include {
+            let Some(g) = &p.glob else { continue };
+            let head = g
+                .glob()
+                .glob()
+                .split(['*', '?', '[', '{', '\\'])
+                .next()
+                .unwrap_or("");
+            if head.is_empty() || p.ignore_case {
+                // One range: every entry (not a list of the indices).
+                #[allow(clippy::single_range_in_vec_init)]
+                return vec![0..entries.len()];
+            }
+            let lo = entries.partition_point(|e| e.path < head);
+            let hi = entries.partition_point(|e| e.path < head || e.path.starts_with(head));
+            ranges.push(lo..hi);
+        }
+        ranges.sort_by_key(|r| r.start);
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+        for r in ranges {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        merged
+    }
+
     /// Included by a pattern and not excluded.
     pub fn selects(&self, path: &str) -> bool {
         let c = globset::Candidate::new(path);
@@ -155,5 +193,74 @@ impl Rendered {
                 .iter()
                 .any(|p| p.glob.is_none() && p.matches(path)))
             && !self.excluded_candidate(path, &c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::value::Span;
+    use crate::repo::{Entry, EntryKind};
+
+    fn entries(paths: &[&str]) -> Entries {
+        let mut list: Vec<Entry> = paths
+            .iter()
+            .map(|p| Entry::new(p.to_string(), EntryKind::File, 0o100644))
+            .collect();
+        list.sort_by(|a, b| a.path.cmp(&b.path));
+        Entries::of(&list).unwrap()
+    }
+
+    fn rendered(include: &[&str], ignore_case: bool) -> Rendered {
+        let set = GlobSet {
+            include: include
+                .iter()
+                .map(|t| Template::parse(t, Span::default()))
+                .collect(),
+            exclude: Vec::new(),
+            ignore_case,
+        };
+        set.render_with(&Vars::default()).unwrap()
+    }
+
+    /// What the ranges leave out is never a match: the ranges' matches are every
+    /// entry's matches, on heads that share a prefix with their neighbours.
+    #[test]
+    fn ranges_hold_every_match() {
+        let all = entries(&[
+            "a.yml",
+            "releases/2024.1",
+            "releases/2024.1-rc/a.yml",
+            "releases/2024.1/a.yml",
+            "releases/2024.1/deep/b.yml",
+            "releases/2024.10/a.yml",
+            "releases/2024.1\\x/c.yml",
+            "releases0/a.yml",
+            "src/releases/2024.1/a.yml",
+            "z/\\xff.yml",
+        ]);
+        let cases: &[(&[&str], bool, usize)] = &[
+            (&["releases/2024.1/**"], false, 2),
+            (&["releases/2024.1*/*.yml"], false, 6),
+            (&["releases/2024.1/**", "src/**"], false, 3),
+            (&["**/*.yml"], false, 10),
+            (&["RELEASES/2024.1/**"], true, 10),
+            (&["releases/2024.1\\\\x/*"], false, 6),
+            (&["nothing/**"], false, 0),
+        ];
+        for (include, ignore_case, tested) in cases {
+            let set = rendered(include, *ignore_case);
+            let ranges = set.glob_ranges(&all);
+            let within: Vec<usize> = ranges.iter().cloned().flatten().collect();
+            assert_eq!(within.len(), *tested, "{include:?}: {ranges:?}");
+            let brute: Vec<usize> = (0..all.len())
+                .filter(|&i| set.glob_matches(all.get(i).unwrap().path))
+                .collect();
+            let ranged: Vec<usize> = within
+                .into_iter()
+                .filter(|&i| set.glob_matches(all.get(i).unwrap().path))
+                .collect();
+            assert_eq!(ranged, brute, "{include:?}");
+        }
     }
 }

@@ -30,11 +30,15 @@ pub(crate) fn select<'v>(
     // sorted, so the matches are too.
     let mut matched: Vec<usize> = Vec::new();
     if set.include.iter().any(|p| p.glob.is_some()) {
-        matched = entries
-            .par_iter()
-            .enumerate()
-            .filter(|(_, e)| set.glob_matches(e.path) && !set.excluded(e.path))
-            .map(|(i, _)| i)
+        matched = set
+            .glob_ranges(entries)
+            .into_par_iter()
+            .flat_map(|r| r.into_par_iter())
+            .filter(|&i| {
+                entries
+                    .get(i)
+                    .is_some_and(|e| set.glob_matches(e.path) && !set.excluded(e.path))
+            })
             .collect();
     }
     let globbed = matched

@@ -30,11 +30,15 @@ pub enum DataFormat {
 pub fn data_format_for_path(path: &str) -> Option<DataFormat> {
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
     let (_, ext) = name.rsplit_once('.')?;
-    match ext.to_ascii_lowercase().as_str() {
-        "json" => Some(DataFormat::Json),
-        "yml" | "yaml" => Some(DataFormat::Yaml),
-        "toml" => Some(DataFormat::Toml),
-        _ => None,
+    let is = |e: &str| ext.eq_ignore_ascii_case(e);
+    if is("json") {
+        Some(DataFormat::Json)
+    } else if is("yml") || is("yaml") {
+        Some(DataFormat::Yaml)
+    } else if is("toml") {
+        Some(DataFormat::Toml)
+    } else {
+        None
     }
 }
 

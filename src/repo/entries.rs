@@ -33,6 +33,13 @@ pub struct Entry {
     pub(super) mode: u32,
 }
 
+#[cfg(test)]
+impl Entry {
+    pub(crate) fn new(path: String, kind: EntryKind, mode: u32) -> Entry {
+        Entry { path, kind, mode }
+    }
+}
+
 /// One path in the view, as the listing holds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EntryRef<'a> {

@@ -53,14 +53,18 @@ pub enum ConfigFormat {
 /// `*.yml`/`*.yaml`/`*.json`/`*.toml` by extension. First match in that order.
 pub fn config_format_for_path(path: &str) -> Option<ConfigFormat> {
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    let lower = name.to_ascii_lowercase();
-    if lower == ".env" || lower.starts_with(".env.") || lower.ends_with(".env") {
+    // Compared whatever the case, without a lower-case copy: every listed file passes here.
+    let n = name.as_bytes();
+    let starts = |p: &str| n.len() >= p.len() && n[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+    let ends =
+        |s: &str| n.len() >= s.len() && n[n.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes());
+    if starts(".env.") || ends(".env") {
         return Some(ConfigFormat::Dotenv);
     }
-    if lower == "dockerfile" || lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile") {
+    if name.eq_ignore_ascii_case("dockerfile") || starts("dockerfile.") || ends(".dockerfile") {
         return Some(ConfigFormat::Dockerfile);
     }
-    if lower.ends_with(".sh") {
+    if ends(".sh") {
         return Some(ConfigFormat::Shell);
     }
     match structured::data_format_for_path(name)? {

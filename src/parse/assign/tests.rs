@@ -61,6 +61,19 @@ fn formats_by_path() {
         ("README.md", None),
         ("environment", None),
         ("venv", None),
+        // Whatever the case, as the file systems of macOS and Windows runners read them.
+        ("config/PROD.ENV", Some(Dotenv)),
+        (".ENV.Local", Some(Dotenv)),
+        ("x/DOCKERFILE", Some(Dockerfile)),
+        ("Dockerfile.", Some(Dockerfile)),
+        ("a.Sh", Some(Shell)),
+        ("x.Yml", Some(Yaml)),
+        ("x.TOML", Some(Toml)),
+        (".envrc", None),
+        ("env", None),
+        ("a.json5", None),
+        ("a.sh.bak", None),
+        ("Dockerfiles", None),
     ] {
         assert_eq!(config_format_for_path(path), format, "{path}");
     }
