@@ -12,7 +12,7 @@ pub(crate) use section::SECTION_PARAMS;
 
 use super::error::{Code, LoadError, PolicyFile, did_you_mean};
 use super::kind::{Param, Ty};
-use super::pattern::{RegexT, build_regex, glob};
+use super::pattern::{RegexT, build_regex, glob_syntax};
 use super::template::Template;
 use crate::parse::value::{Kind, Span, Value};
 use std::sync::Arc;
@@ -252,7 +252,7 @@ impl<'a, 'n> Fields<'a, 'n> {
         } else if probe.split('/').any(|c| c == "..") {
             Some("paths may not leave the repository ('..')".to_string())
         } else {
-            glob(&probe).err().map(|e| e.kind().to_string())
+            glob_syntax(&probe).err().map(|e| e.kind().to_string())
         };
         match problem {
             Some(msg) => {

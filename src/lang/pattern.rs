@@ -9,6 +9,16 @@ pub(crate) fn glob(pattern: &str) -> Result<globset::GlobMatcher, globset::Error
     glob_with_case(pattern, false)
 }
 
+/// Whether `pattern` is a glob as [`glob`] reads it, without compiling its matcher (a
+/// regex): what loading a policy checks. The syntax is all that can fail.
+pub(crate) fn glob_syntax(pattern: &str) -> Result<(), globset::Error> {
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+        .map(drop)
+}
+
 /// [`glob`], optionally matching whatever the case.
 pub(crate) fn glob_with_case(
     pattern: &str,
@@ -74,4 +84,34 @@ pub struct GlobSet {
     /// `case: insensitive`: match names whatever their case (`Dockerfile`, `dockerfile`,
     /// `PROD.ENV`), as the file systems of macOS and Windows runners do.
     pub ignore_case: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Loading checks a glob's syntax only; it must refuse exactly what the matcher refuses.
+    #[test]
+    fn syntax_check_agrees_with_the_matcher() {
+        for p in [
+            "**/*.yml",
+            "releases/{a,b}/**",
+            "[",
+            "[!]",
+            "a/{b",
+            "a/{b,{c}}",
+            "a}",
+            "a\\",
+            "\\*.md",
+            "***",
+            "a/**b",
+            "[z-a]",
+            "",
+        ] {
+            let full = glob(p).map(drop).map_err(|e| e.kind().to_string());
+            let syntax = glob_syntax(p).map_err(|e| e.kind().to_string());
+            assert_eq!(syntax, full, "{p:?}");
+        }
+        assert!(glob_syntax("[").is_err());
+    }
 }
