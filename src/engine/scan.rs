@@ -97,9 +97,9 @@ pub(super) fn run(set: &PolicySet, started: &[Started], cx: &Cx, prior: Option<P
                         .iter()
                         .any(|(_, k)| checks.get(*k).is_some_and(|(_, negated)| *negated));
                 let read = if keep {
-                    cx.view.read(e.path)
+                    cx.view.read_at(i)
                 } else {
-                    crate::repo::passing(|| cx.view.read(e.path))
+                    crate::repo::passing(|| cx.view.read_at(i))
                 };
                 let mut hit = false;
                 for k in &left {

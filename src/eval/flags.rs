@@ -234,7 +234,7 @@ impl FlagDef {
                 let format = assign::config_format_for_path(path)?;
                 Some(match prior.and_then(|p| reused(self, view, i, p)) {
                     Some(facts) => Ok(facts),
-                    None => self.scan_file(view, &narrower, path, format),
+                    None => self.scan_file(view, &narrower, i, path, format),
                 })
             })
             .filter(|f| !matches!(f, Ok(f) if f.assignments.is_empty() && f.failure.is_none()))
@@ -272,6 +272,7 @@ impl FlagDef {
         &self,
         view: &dyn View,
         narrower: &Narrower<'_>,
+        i: usize,
         path: &str,
         format: assign::ConfigFormat,
     ) -> Result<FileFacts, EvalError> {
@@ -286,7 +287,8 @@ impl FlagDef {
             }),
         };
         // Read in one pass that keeps only the facts, not the content.
-        let content = match crate::repo::passing(|| view.read(path)) {
+        // `path` is the `i`th entry's.
+        let content = match crate::repo::passing(|| view.read_at(i)) {
             Ok(c) => c,
             Err(err @ (ReadError::Io { .. } | ReadError::Git { .. })) => {
                 return Err(EvalError::Read(err));

@@ -183,6 +183,16 @@ pub trait View: Send + Sync {
     /// A path the view does not list is `NotFound` (working tree: `Outside` when it
     /// lies below a symlinked folder or is not a clean relative path).
     fn read(&self, path: &str) -> Result<Arc<Content>, ReadError>;
+    /// [`View::read`] of the `i`th entry of [`View::entries`], for a caller that walks
+    /// them (a pass over the files): the same answer, without searching for the path.
+    fn read_at(&self, i: usize) -> Result<Arc<Content>, ReadError> {
+        match self.entries().get(i) {
+            Some(e) => self.read(e.path),
+            None => Err(ReadError::NotFound {
+                path: String::new(),
+            }),
+        }
+    }
     /// The mode of the entry at `path`; `None` when the view has no such entry (or
     /// the working tree no longer has the file).
     /// Working tree: for a file, the permission bits on disk (`st_mode & 0o7777`,

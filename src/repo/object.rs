@@ -51,8 +51,12 @@ impl View for GitObjectView {
                 path: path.to_string(),
             });
         };
+        self.read_at(i)
+    }
+
+    fn read_at(&self, i: usize) -> Result<Arc<Content>, ReadError> {
         self.files
-            .load(i, |entry, blob| self.odb.load(&entry.to_entry(), *blob))
+            .load(i, |entry, blob| self.odb.load(entry, *blob))
     }
 
     fn dirs(&self) -> Vec<String> {

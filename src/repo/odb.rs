@@ -15,7 +15,7 @@
 use super::lfs;
 use super::listing;
 use super::packs::{self, Packs};
-use super::{Content, Entry, EntryKind, ReadError};
+use super::{Content, EntryKind, EntryRef, ReadError};
 use gix_object::{Find, FindHeader};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -119,11 +119,15 @@ impl Odb {
 
     /// The content of `entry`, stored as `blob`: a file's bytes, else the error
     /// that says why it is not read.
-    pub(crate) fn load(&self, entry: &Entry, blob: Blob) -> Result<Arc<Content>, ReadError> {
-        let path = &entry.path;
+    pub(crate) fn load(&self, entry: EntryRef<'_>, blob: Blob) -> Result<Arc<Content>, ReadError> {
+        let path = entry.path;
         match entry.kind {
-            EntryKind::Special => Err(ReadError::Special { path: path.clone() }),
-            EntryKind::Submodule => Err(ReadError::Submodule { path: path.clone() }),
+            EntryKind::Special => Err(ReadError::Special {
+                path: path.to_string(),
+            }),
+            EntryKind::Submodule => Err(ReadError::Submodule {
+                path: path.to_string(),
+            }),
             EntryKind::File => {
                 let content = self.blob(path, blob)?;
                 lfs::refuse_pointer(path, &content)?;
@@ -132,7 +136,7 @@ impl Odb {
             EntryKind::Symlink => {
                 let target = self.blob(path, blob)?;
                 Err(ReadError::Symlink {
-                    path: path.clone(),
+                    path: path.to_string(),
                     target: listing::path_string(target.bytes()),
                 })
             }

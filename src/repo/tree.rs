@@ -160,7 +160,7 @@ impl Walk<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::repo::testutil::{TestRepo, paths};
     use crate::repo::{EntryKind, ReadError, View};
@@ -221,6 +221,23 @@ mod tests {
             Err(ReadError::NotFound { .. })
         ));
         assert_eq!(head.dirs(), ["sub", "sub/deep"]);
+        same_by_index(&head);
+        same_by_index(&prev);
+    }
+
+    /// `read_at(i)` answers what `read` of the `i`th entry's path answers.
+    pub(crate) fn same_by_index(v: &dyn View) {
+        let show = |r: Result<std::sync::Arc<crate::repo::Content>, ReadError>| match r {
+            Ok(c) => format!("{:?}", c.bytes()),
+            Err(e) => e.to_string(),
+        };
+        for (i, e) in v.entries().iter().enumerate() {
+            assert_eq!(show(v.read_at(i)), show(v.read(e.path)), "{}", e.path);
+        }
+        assert!(matches!(
+            v.read_at(v.entries().len()),
+            Err(ReadError::NotFound { .. })
+        ));
     }
 
     #[test]

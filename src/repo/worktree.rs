@@ -111,7 +111,7 @@ impl WorktreeView {
         let path = entry.path;
         if item != ON_DISK {
             return match self.objects.get(item as usize) {
-                Some(blob) => self.odb.load(&entry.to_entry(), *blob),
+                Some(blob) => self.odb.load(entry, *blob),
                 None => Err(not_found(path)),
             };
         }
@@ -215,6 +215,10 @@ impl View for WorktreeView {
         let Some(i) = self.files.find(path) else {
             return Err(self.unlisted(path));
         };
+        self.read_at(i)
+    }
+
+    fn read_at(&self, i: usize) -> Result<Arc<Content>, ReadError> {
         self.files.load(i, |entry, item| self.load(entry, *item))
     }
 

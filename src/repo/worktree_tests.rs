@@ -51,6 +51,7 @@ fn tracked_and_untracked_not_ignored_not_deleted() {
         Err(ReadError::Outside { .. })
     ));
     assert_eq!(v.dirs(), ["new", "sub", "sub/deep"]);
+    crate::repo::tree::tests::same_by_index(&v);
 }
 
 #[test]

@@ -1,10 +1,10 @@
 use crate::repo::odb::{Blob, Odb};
 use crate::repo::testutil::TestRepo;
-use crate::repo::{Entry, EntryKind, ReadError};
+use crate::repo::{EntryKind, EntryRef, ReadError};
 
-fn entry(path: &str) -> Entry {
-    Entry {
-        path: path.to_string(),
+fn entry(path: &str) -> EntryRef<'_> {
+    EntryRef {
+        path,
         kind: EntryKind::File,
         mode: 0o100644,
     }
@@ -54,7 +54,7 @@ fn deep_delta_chains_read_as_git_reads_them() {
             db: 0,
             oid: git2::Oid::from_str(&ids[i]).unwrap(),
         };
-        odb.load(&entry("a.txt"), blob).map(|c| c.bytes().to_vec())
+        odb.load(entry("a.txt"), blob).map(|c| c.bytes().to_vec())
     };
     let kept = Odb::new(&repo, u64::MAX);
     let orders: [Vec<usize>; 3] = [
@@ -236,7 +236,7 @@ fn a_damaged_delta_is_an_error() {
                 db: 0,
                 oid: git2::Oid::from_str(&ids[i]).unwrap(),
             };
-            match odb.load(&entry("a.txt"), blob) {
+            match odb.load(entry("a.txt"), blob) {
                 Ok(c) => {
                     assert!(!damaged.contains(&ids[i]), "version {i}");
                     let want = t.git(&["cat-file", "blob", &ids[i]]);
@@ -260,6 +260,6 @@ fn a_damaged_delta_is_an_error() {
             db: 0,
             oid: git2::Oid::from_str(id).unwrap(),
         };
-        assert!(odb.load(&entry("a.txt"), blob).is_err(), "{id}");
+        assert!(odb.load(entry("a.txt"), blob).is_err(), "{id}");
     }
 }
