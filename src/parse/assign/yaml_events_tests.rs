@@ -124,7 +124,7 @@ fn every_vendored_yaml_file_reads_as_the_tree_reads_it() {
 }
 
 #[test]
-#[ignore = "needs RELGATE_YAML_CORPUS=DIR (a benchmark repository such as benches/gen-repo.sh makes)"]
+#[ignore = "needs RELGATE_YAML_CORPUS=DIR (a benches/gen-repo.sh repository): scripts/slow-tests.sh"]
 fn a_benchmark_corpus_reads_as_the_tree_reads_it() {
     let dir = std::env::var_os("RELGATE_YAML_CORPUS")
         .unwrap_or_else(|| panic!("RELGATE_YAML_CORPUS names no directory"));
