@@ -15,6 +15,40 @@ pub mod toml;
 pub mod value;
 pub mod yaml;
 
+thread_local! {
+    /// Set while [`guarded`] runs on this thread.
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs a third-party parser so that a panic inside it is caught and becomes the
+/// caller's "the parser failed" answer (a finding: never a pass), not a crash of the
+/// run. [`panic_is_guarded`] tells the process's panic hook, which runs before the
+/// panic is caught, not to announce an internal error for it.
+pub(crate) fn guarded<T>(read: impl FnOnce() -> T) -> std::thread::Result<T> {
+    let before = GUARDED.with(|g| g.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
+    GUARDED.with(|g| g.set(before));
+    result
+}
+
+/// Lets the tests prove that a parser's panic is a finding, not a crash (debug builds
+/// only): with `RELGATE_DEBUG_PANIC=parser`, parsing a text that spells
+/// `RELGATE_DEBUG_PANIC` panics.
+pub(crate) fn debug_panic(text: &str) {
+    #[cfg(debug_assertions)]
+    if text.contains("RELGATE_DEBUG_PANIC")
+        && std::env::var("RELGATE_DEBUG_PANIC").as_deref() == Ok("parser")
+    {
+        panic!("RELGATE_DEBUG_PANIC=parser is set");
+    }
+    let _ = text;
+}
+
+/// Whether a panic on this thread happens inside [`guarded`] (and is caught there).
+pub fn panic_is_guarded() -> bool {
+    GUARDED.with(std::cell::Cell::get)
+}
+
 /// Robustness: mangled inputs never panic, in any parser.
 #[cfg(test)]
 mod no_panic {

@@ -153,10 +153,13 @@ pub fn parse_yaml_document(text: &str) -> Result<Value, Refused> {
 
 fn run(format: DataFormat, text: &str, duplicates: bool) -> Result<Vec<Value>, ParseFailure> {
     let locator = Locator::new(text);
-    let read = || match format {
-        DataFormat::Json => super::json::parse(text, &locator, duplicates).map(|n| vec![n]),
-        DataFormat::Yaml => super::yaml::parse(text, &locator, duplicates),
-        DataFormat::Toml => super::toml::parse(text, &locator).map(|n| vec![n]),
+    let read = || {
+        super::debug_panic(text);
+        match format {
+            DataFormat::Json => super::json::parse(text, &locator, duplicates).map(|n| vec![n]),
+            DataFormat::Yaml => super::yaml::parse(text, &locator, duplicates),
+            DataFormat::Toml => super::toml::parse(text, &locator).map(|n| vec![n]),
+        }
     };
     on_parser_stack(read, |message| Err(locator.failure(0, message)))
 }
@@ -169,16 +172,18 @@ fn on_parser_stack<T: Send>(
 ) -> T {
     const CRASHED: &str = "the parser failed unexpectedly";
     if ON_BIG_STACK.with(std::cell::Cell::get) {
-        return std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
-            .unwrap_or_else(|_| failed(CRASHED.to_owned()));
+        return super::guarded(read).unwrap_or_else(|_| failed(CRASHED.to_owned()));
     }
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .name("relgate-parse".to_owned())
             .stack_size(PARSER_STACK_SIZE)
-            .spawn_scoped(scope, read);
+            .spawn_scoped(scope, || super::guarded(read));
         match worker {
-            Ok(handle) => handle.join().unwrap_or_else(|_| failed(CRASHED.to_owned())),
+            Ok(handle) => match handle.join() {
+                Ok(Ok(v)) => v,
+                _ => failed(CRASHED.to_owned()),
+            },
             Err(e) => failed(format!("cannot start the parser thread: {e}")),
         }
     })

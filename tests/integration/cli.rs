@@ -379,6 +379,46 @@ fn a_panic_on_a_worker_thread_is_exit_2_not_a_hang() {
     );
 }
 
+/// A panic inside a config file's parser is caught: the file is a finding (it cannot
+/// be judged, so the flag counts as on), the run goes on and fails on it, and no
+/// "internal error" is announced for a crash that did not happen.
+#[test]
+fn a_parser_panic_is_a_finding_not_a_crash() {
+    let repo = Repo::reference();
+    repo.write(
+        "config/panic.yaml",
+        "# RELGATE_DEBUG_PANIC\nBILLING_GATEWAY_ENABLE_REAL: false\n",
+    );
+    repo.commit_all("a config file whose parser panics");
+    let run = |panic: bool| {
+        let mut cmd = relgate_command(repo.path());
+        cmd.args(["check", "--pack", "billing-gateway-dr", "--format", "json"]);
+        if panic {
+            cmd.env("RELGATE_DEBUG_PANIC", "parser");
+        }
+        cmd.output().unwrap()
+    };
+    assert_eq!(run(false).status.code(), Some(0));
+    let out = run(true);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("internal error"), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"] == "config/panic.yaml")
+        .map(|f| format!("{} {} {}", f["policy"], f["line"], f["message"]))
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("\"DR-009\" 2 ")
+            && found[0].contains("the parser failed unexpectedly"),
+        "{found:?}"
+    );
+}
+
 #[test]
 fn no_colour_off_a_terminal_nor_with_no_color() {
     let repo = Repo::reference();

@@ -50,9 +50,12 @@ pub(super) fn assignments(text: &str, name: &str) -> Option<Vec<Assignment>> {
     if name.is_empty() || text.len() > MAX_TEXT_BYTES {
         return None;
     }
-    std::panic::catch_unwind(|| Scan::new(text, name).run())
-        .ok()
-        .flatten()
+    crate::parse::guarded(|| {
+        crate::parse::debug_panic(text);
+        Scan::new(text, name).run()
+    })
+    .ok()
+    .flatten()
 }
 
 struct Scan<'t> {
