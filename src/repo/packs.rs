@@ -22,8 +22,9 @@
 //! is probed first instead (gix-pack's `decode_header`), so no large buffer is
 //! filled for an object that is then refused. The packs, their indexes and
 //! zlib are gix-pack's; the delta instructions are applied by [`delta`]
-//! (gix-pack's decoder is crate-private). Whatever is not in a pack opened
-//! here (loose objects, alternates, a base in another pack, a chain longer than
+//! (gix-pack's decoder is crate-private). The packs opened are the repository's
+//! and those of the databases it borrows from (alternates). Whatever is not in a
+//! pack opened here (loose objects, a base in another pack, a chain longer than
 //! [`MAX_CHAIN`], an entry that does not decode) is left to the object store,
 //! which also words every error.
 //!
@@ -53,7 +54,7 @@ mod tests;
 use gix_object::Kind;
 use gix_pack::data::Entry;
 use gix_pack::data::decode::header::ResolvedBase;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -125,14 +126,26 @@ impl Packs {
     /// The packs under `objects` whose index and data agree; a pack that does not
     /// open is skipped (the object store reads its objects, or says why not).
     pub(super) fn open(objects: &Path) -> Packs {
-        let mut idx: Vec<_> = std::fs::read_dir(objects.join("pack"))
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "idx"))
-            .collect();
-        idx.sort();
+        // The repository's own packs, then those of the databases it borrows from
+        // (`objects/info/alternates`, as `git clone --shared` or a CI's reference
+        // repository leaves it), resolved as gitoxide resolves them; alternates that
+        // do not resolve are left to the object store, which says why.
+        let borrowed = std::env::current_dir()
+            .ok()
+            .and_then(|cwd| gix_odb::alternate::resolve(objects.to_path_buf(), &cwd).ok())
+            .unwrap_or_default();
+        let mut idx: Vec<PathBuf> = Vec::new();
+        for dir in std::iter::once(objects.to_path_buf()).chain(borrowed) {
+            let mut here: Vec<PathBuf> = std::fs::read_dir(dir.join("pack"))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "idx"))
+                .collect();
+            here.sort();
+            idx.extend(here);
+        }
         let mut packs = Vec::new();
         for path in idx {
             let Ok(id) = u32::try_from(packs.len()) else {

@@ -181,6 +181,41 @@ fn objects_in_several_packs() {
     assert_eq!(packs.read(&mut r, &absent, any, &mut out), Ok(None));
 }
 
+/// A clone made with `--shared` has no pack of its own: its objects are in the
+/// packs of the database it borrows from (`objects/info/alternates`), and the
+/// pack reader opens those too (chains of alternates included), not only the
+/// repository's own.
+#[test]
+fn packs_of_alternates() {
+    let t = TestRepo::new();
+    t.write("a.txt", &"borrowed\n".repeat(50));
+    t.commit_all("init");
+    t.git(&["repack", "-adq"]);
+    let id = t.git(&["rev-parse", "HEAD:a.txt"]);
+    let first = t.abs("inner/first");
+    t.git(&["clone", "-q", "--shared", ".", first.to_str().unwrap()]);
+    let second = t.abs("inner/second");
+    t.git(&[
+        "clone",
+        "-q",
+        "--shared",
+        first.to_str().unwrap(),
+        second.to_str().unwrap(),
+    ]);
+    let oid = gix_hash::ObjectId::from_hex(id.as_bytes()).unwrap();
+    for clone in [&first, &second] {
+        let objects = clone.join(".git/objects");
+        assert!(objects.join("info/alternates").exists());
+        assert!(std::fs::read_dir(objects.join("pack")).map_or(true, |mut d| d.next().is_none()));
+        let packs = super::Packs::open(&objects);
+        let (mut r, mut out) = (super::Reader::new(), Vec::new());
+        let any = |_, _| Ok::<_, ()>(true);
+        assert_eq!(packs.read(&mut r, &oid, any, &mut out), Ok(Some(true)));
+        assert_eq!(out, "borrowed\n".repeat(50).into_bytes());
+    }
+    std::fs::remove_dir_all(t.abs("inner")).unwrap();
+}
+
 /// A pack whose delta entries were damaged on disk: every version that needs a
 /// damaged delta is an error that names the object (never other bytes, never an
 /// empty file), whichever reader decodes it, and the others still read.
