@@ -173,19 +173,7 @@ fn selected(cx: &Cx, set: &Rendered) -> Vec<usize> {
         .filter(|p| p.glob.is_none() && !set.excluded(&p.text))
         .filter_map(|p| cx.view.position(&p.text))
         .collect();
-    if set.include.iter().any(|p| p.glob.is_some()) {
-        let entries = cx.view.entries();
-        sel.par_extend(
-            set.glob_ranges(entries)
-                .into_par_iter()
-                .flat_map(|r| r.into_par_iter())
-                .filter(|&i| {
-                    entries
-                        .get(i)
-                        .is_some_and(|e| set.glob_matches(e.path) && !set.excluded(e.path))
-                }),
-        );
-    }
+    sel.extend(set.globbed(cx.view.entries()));
     sel.sort_unstable();
     sel.dedup();
     sel

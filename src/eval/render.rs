@@ -5,6 +5,7 @@ use super::{Cx, EvalError};
 use crate::lang::pattern::{GlobSet, RegexT, build_regex, glob_with_case};
 use crate::lang::template::{Template, glob_escape, no_escape, regex_escape};
 use crate::repo::Entries;
+use rayon::prelude::*;
 use regex::Regex;
 use std::borrow::Cow;
 use std::ops::Range;
@@ -154,7 +155,7 @@ impl Rendered {
     /// special character; globs are anchored), and the paths that start with a text
     /// are one run of the sorted entries. A glob without a head, or one that ignores
     /// case (the entries are sorted by their bytes), leaves every entry.
-    pub fn glob_ranges(&self, entries: &Entries) -> Vec<Range<usize>> {
+    fn glob_ranges(&self, entries: &Entries) -> Vec<Range<usize>> {
         let mut ranges: Vec<Range<usize>> = Vec::new();
         for p in &self.include {
             let Some(g) = &p.glob else { continue };
@@ -182,6 +183,24 @@ impl Rendered {
             }
         }
         merged
+    }
+
+    /// The indices of the `entries` an include glob matches and no exclude removes,
+    /// sorted (literal paths are the caller's): every candidate the glob ranges leave,
+    /// tested in parallel.
+    pub fn globbed(&self, entries: &Entries) -> Vec<usize> {
+        if self.include.iter().all(|p| p.glob.is_none()) {
+            return Vec::new();
+        }
+        self.glob_ranges(entries)
+            .into_par_iter()
+            .flat_map(|r| r.into_par_iter())
+            .filter(|&i| {
+                entries
+                    .get(i)
+                    .is_some_and(|e| self.glob_matches(e.path) && !self.excluded(e.path))
+            })
+            .collect()
     }
 
     /// Included by a pattern and not excluded.

@@ -3,7 +3,6 @@
 use super::{At, Blocked, Cx, EvalError, Hit, Subject};
 use crate::lang::pattern::GlobSet;
 use crate::repo::{Content, EntryKind, ReadError};
-use rayon::prelude::*;
 use std::sync::Arc;
 
 /// The files a glob list selects (sorted, excludes applied; names borrowed from the
@@ -26,21 +25,8 @@ pub(crate) fn select<'v>(
             }
         }
     }
-    // Every entry once against all the globs together, in parallel; entries are
-    // sorted, so the matches are too.
-    let mut matched: Vec<usize> = Vec::new();
-    if set.include.iter().any(|p| p.glob.is_some()) {
-        matched = set
-            .glob_ranges(entries)
-            .into_par_iter()
-            .flat_map(|r| r.into_par_iter())
-            .filter(|&i| {
-                entries
-                    .get(i)
-                    .is_some_and(|e| set.glob_matches(e.path) && !set.excluded(e.path))
-            })
-            .collect();
-    }
+    // Entries are sorted, so the matches are too.
+    let matched = set.globbed(entries);
     let globbed = matched
         .iter()
         .filter_map(|i| entries.get(*i))

@@ -506,15 +506,7 @@ mod tests {
         lib.commit_all("one");
         let t = TestRepo::new();
         t.write("app.txt", "x");
-        t.git(&[
-            "-c",
-            "protocol.file.allow=always",
-            "submodule",
-            "add",
-            "-q",
-            lib.path().to_str().unwrap(),
-            "vendor/lib",
-        ]);
+        t.add_submodule(&lib, "vendor/lib");
         t.commit_all("base");
         t.git(&["branch", "main-base"]);
         t.git(&["checkout", "-q", "-b", "feature"]);

@@ -620,15 +620,7 @@ mod tests {
         lib.commit_all("v1");
         let t = TestRepo::new();
         t.write("top.txt", "t");
-        t.git(&[
-            "-c",
-            "protocol.file.allow=always",
-            "submodule",
-            "add",
-            "-q",
-            lib.path().to_str().unwrap(),
-            "vendor/lib",
-        ]);
+        t.add_submodule(&lib, "vendor/lib");
         t.commit_all("add lib");
         // The submodule moves on in its own working tree and history; the superproject
         // still records v1, and that is what every view reads.

@@ -223,10 +223,8 @@ impl Packs {
 }
 
 impl Mapping {
-    /// Object `oid` decoded into `out` when `admit(kind, size)` says so:
-    /// `Some(true)` when it was, `Some(false)` when `admit` refused it (nothing
-    /// decoded), `None` when no pack opened here decodes it.
-    pub(super) fn read<E>(
+    /// [`Packs::read`] in this mapping of the packs.
+    fn read<E>(
         &self,
         r: &mut Reader,
         oid: &gix_hash::oid,

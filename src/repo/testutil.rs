@@ -105,6 +105,21 @@ impl TestRepo {
         assert!(ok, "mkfifo {rel}");
     }
 
+    /// `lib` added as a submodule at `at` (cloned from its folder, which git refuses
+    /// by default for a `file` URL).
+    pub(crate) fn add_submodule(&self, lib: &TestRepo, at: &str) {
+        let url = lib.path().to_str().unwrap();
+        self.git(&[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            url,
+            at,
+        ]);
+    }
+
     pub(crate) fn commit_all(&self, msg: &str) {
         self.git(&["add", "-A"]);
         self.git(&["commit", "-q", "--allow-empty", "-m", msg]);

@@ -252,11 +252,7 @@ fn a_policy_that_passes_having_selected_no_file_is_named() {
     let p = Policies::new(VACUOUS);
     let h = repo.relgate(&["check", "--policies", &p.path()]);
     assert_eq!(h.code, 0);
-    let notes: Vec<&str> = h
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("note:"))
-        .collect();
+    let notes = h.lines_starting("note:");
     assert_eq!(
         notes,
         [

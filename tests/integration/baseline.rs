@@ -231,11 +231,7 @@ fn the_change_s_own_finding_is_annotated_before_old_ones() {
         "github",
     ]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    let annotated: Vec<&str> = run
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("::error "))
-        .collect();
+    let annotated = run.lines_starting("::error ");
     assert_eq!(annotated.len(), 10, "{}", run.stdout);
     assert!(
         annotated[0].starts_with("::error file=zz/values.yaml,line=1,"),

@@ -344,11 +344,7 @@ fn summary_and_annotations_are_capped_with_a_count() {
         .filter(|l| l.starts_with("::error "))
         .count();
     assert_eq!(errors, 10);
-    let notices: Vec<&str> = r
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("::notice "))
-        .collect();
+    let notices = r.lines_starting("::notice ");
     assert_eq!(notices.len(), 1, "{notices:?}");
     assert!(
         notices[0].contains("19990 more findings (19990 errors) are not annotated"),

@@ -121,18 +121,10 @@ fn only_the_change_s_own_finding_counts() {
         "github",
     ]);
     assert_eq!(gh.code, 1, "{}", gh.stderr);
-    let errors: Vec<&str> = gh
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("::error "))
-        .collect();
+    let errors = gh.lines_starting("::error ");
     assert_eq!(errors.len(), 1, "{}", gh.stdout);
     assert!(errors[0].starts_with("::error file=charts/f/values.yaml,line=1,col=9,"));
-    let notices: Vec<&str> = gh
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("::notice file=charts/"))
-        .collect();
+    let notices = gh.lines_starting("::notice file=charts/");
     assert_eq!(notices.len(), 5, "{}", gh.stdout);
     assert!(
         notices[0].starts_with("::notice file=charts/a/values.yaml,line=2,col=9,")
@@ -468,11 +460,7 @@ fn annotations_go_to_the_change_then_to_the_files_it_touches() {
     };
     let run = gh(&[]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    let annotated: Vec<&str> = run
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("::error "))
-        .collect();
+    let annotated = run.lines_starting("::error ");
     assert_eq!(annotated.len(), 10, "{}", run.stdout);
     assert!(annotated[0].starts_with("::error file=zz/values.yaml,line=1,"));
     assert!(annotated[1].starts_with("::error file=charts/c11/values.yaml,line=2,"));
@@ -488,18 +476,10 @@ fn annotations_go_to_the_change_then_to_the_files_it_touches() {
     // (9 and the notice that counts the rest).
     let run = gh(&["--new-only"]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    let errors: Vec<&str> = run
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("::error "))
-        .collect();
+    let errors = run.lines_starting("::error ");
     assert_eq!(errors.len(), 1, "{}", run.stdout);
     assert!(errors[0].starts_with("::error file=zz/values.yaml,line=1,"));
-    let notices: Vec<&str> = run
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("::notice file="))
-        .collect();
+    let notices = run.lines_starting("::notice file=");
     assert_eq!(notices.len(), 9, "{}", run.stdout);
     assert!(notices[0].starts_with("::notice file=charts/c11/values.yaml,line=2,"));
     assert!(
