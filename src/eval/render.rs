@@ -7,21 +7,40 @@ use crate::lang::template::{Template, glob_escape, no_escape, regex_escape};
 use crate::repo::Entries;
 use rayon::prelude::*;
 use regex::Regex;
-use std::borrow::Cow;
 use std::ops::Range;
 
 impl RegexT {
-    pub fn get(&self, cx: &Cx) -> Result<Cow<'_, Regex>, EvalError> {
+    /// The regex with the run's variables filled in (compiled once per rendering).
+    pub fn get(&self, cx: &Cx) -> Result<CompiledRegex<'_>, EvalError> {
         if let Some(r) = self.compiled() {
-            return Ok(Cow::Borrowed(r));
+            return Ok(CompiledRegex::Kept(r));
         }
         let src = cx.vars.render(&self.tpl, regex_escape)?;
-        build_regex(&src).map(Cow::Owned).map_err(|e| {
-            EvalError::Invalid(format!(
-                "regex '{}' is invalid once rendered: {e}",
-                self.tpl.raw
-            ))
-        })
+        self.rendered
+            .get_or_build(src, build_regex)
+            .map(CompiledRegex::Rendered)
+            .map_err(|e| {
+                EvalError::Invalid(format!(
+                    "regex '{}' is invalid once rendered: {e}",
+                    self.tpl.raw
+                ))
+            })
+    }
+}
+
+/// A regex ready to match: compiled at load, or rendered with the run's variables.
+pub enum CompiledRegex<'a> {
+    Kept(&'a Regex),
+    Rendered(std::sync::Arc<Regex>),
+}
+
+impl std::ops::Deref for CompiledRegex<'_> {
+    type Target = Regex;
+    fn deref(&self) -> &Regex {
+        match self {
+            CompiledRegex::Kept(r) => r,
+            CompiledRegex::Rendered(r) => r,
+        }
     }
 }
 

@@ -294,8 +294,28 @@ impl<'a, 'n> Fields<'a, 'n> {
         ok.then_some(out)
     }
 
+    /// A regex without variables is compiled here, once, and kept; one with variables
+    /// is compiled when its values are known, so here its syntax is only checked (the
+    /// translation that finds every error a compile finds, but the size, which depends
+    /// on the values): each pattern of a run is compiled once, not twice.
     fn check_regex(&mut self, t: Template, node: &Value) -> Option<RegexT> {
         let probe = t.with_placeholder("x");
+        let checked = if t.is_literal() {
+            build_regex(&probe).map(Some).map_err(|e| e.to_string())
+        } else {
+            regex_syntax::ParserBuilder::new()
+                .multi_line(true)
+                .crlf(true)
+                .build()
+                .parse(&probe)
+                .map(|_| None)
+                .map_err(|e| e.to_string())
+        };
+        let e = match checked {
+            Ok(compiled) => return Some(RegexT::new(t, compiled)),
+            Err(e) => e,
+        };
+        // Where the syntax is wrong, when it is: the parse that keeps positions.
         if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(&probe) {
             let mut span = node.span;
             // Point into the pattern when the source spells it verbatim (plain or single-quoted).
@@ -319,22 +339,14 @@ impl<'a, 'n> Fields<'a, 'n> {
                 .label = e.kind().to_string();
             return None;
         }
-        match build_regex(&probe) {
-            Ok(r) => {
-                let compiled = t.is_literal().then_some(r);
-                Some(RegexT::new(t, compiled))
-            }
-            Err(e) => {
-                self.lx
-                    .error(
-                        Code::BadRegex,
-                        node.span,
-                        format!("invalid regex '{}': {e}", t.raw),
-                    )
-                    .label = "here".into();
-                None
-            }
-        }
+        self.lx
+            .error(
+                Code::BadRegex,
+                node.span,
+                format!("invalid regex '{}': {e}", t.raw),
+            )
+            .label = "here".into();
+        None
     }
 
     pub(crate) fn mode(&mut self, name: &'static str) -> Option<u32> {

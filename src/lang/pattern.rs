@@ -45,6 +45,48 @@ pub(crate) fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
 pub struct RegexT {
     pub tpl: Template,
     compiled: Option<Regex>,
+    /// Its renderings compiled so far, for a regex with variables.
+    pub(crate) rendered: Renderings,
+}
+
+/// The last few renderings of a regex with variables, compiled: a check that judges
+/// many files compiles its pattern once, not once a file (the variables of a run
+/// are fixed; only `for_each` instances render it with values of their own).
+#[derive(Debug, Default)]
+pub(crate) struct Renderings(std::sync::Mutex<Vec<(String, std::sync::Arc<Regex>)>>);
+
+/// Renderings kept per regex (the oldest is dropped).
+const RENDERINGS: usize = 8;
+
+impl Renderings {
+    /// The regex `src` compiles to, compiled once by `build`.
+    pub(crate) fn get_or_build<E>(
+        &self,
+        src: String,
+        build: impl FnOnce(&str) -> Result<Regex, E>,
+    ) -> Result<std::sync::Arc<Regex>, E> {
+        let kept = |v: &Vec<(String, std::sync::Arc<Regex>)>| {
+            v.iter().find(|(s, _)| *s == src).map(|(_, r)| r.clone())
+        };
+        if let Some(r) = kept(&self.0.lock().unwrap_or_else(|p| p.into_inner())) {
+            return Ok(r);
+        }
+        let r = std::sync::Arc::new(build(&src)?);
+        let mut v = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if kept(&v).is_none() {
+            if v.len() == RENDERINGS {
+                v.remove(0);
+            }
+            v.push((src, r.clone()));
+        }
+        Ok(r)
+    }
+}
+
+impl Clone for Renderings {
+    fn clone(&self) -> Self {
+        Renderings::default()
+    }
 }
 
 impl RegexT {
@@ -65,7 +107,11 @@ impl RegexT {
     /// A regex checked at load time; `compiled` is the regex itself when the template
     /// references no variable.
     pub fn new(tpl: Template, compiled: Option<Regex>) -> RegexT {
-        RegexT { tpl, compiled }
+        RegexT {
+            tpl,
+            compiled,
+            rendered: Renderings::default(),
+        }
     }
 
     /// The compiled regex when the template references no variable.
@@ -95,6 +141,34 @@ pub struct GlobSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A rendering is compiled once, whichever thread asks again; the kept ones are
+    /// bounded, the oldest dropped first.
+    #[test]
+    fn renderings_compile_once_each() {
+        let r = Renderings::default();
+        let builds = std::sync::atomic::AtomicUsize::new(0);
+        let build = |s: &str| {
+            builds.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            build_regex(s)
+        };
+        let a = r.get_or_build("^a$".into(), build).unwrap();
+        let again = r.get_or_build("^a$".into(), build).unwrap();
+        assert!(std::sync::Arc::ptr_eq(&a, &again));
+        assert_eq!(builds.load(std::sync::atomic::Ordering::Relaxed), 1);
+        for i in 0..RENDERINGS {
+            r.get_or_build(format!("^{i}$"), build).unwrap();
+        }
+        assert_eq!(
+            builds.load(std::sync::atomic::Ordering::Relaxed),
+            1 + RENDERINGS
+        );
+        // `^a$` was the oldest: dropped, compiled again.
+        let third = r.get_or_build("^a$".into(), build).unwrap();
+        assert!(!std::sync::Arc::ptr_eq(&a, &third));
+        assert_eq!(third.as_str(), "^a$");
+        assert!(r.get_or_build("(".into(), build).is_err());
+    }
 
     /// Loading checks a glob's syntax only; it must refuse exactly what the matcher refuses.
     #[test]

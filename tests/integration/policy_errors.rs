@@ -304,3 +304,31 @@ fn every_repeated_key_of_a_policy_file_is_reported_in_one_run() {
         ]
     );
 }
+
+/// A regex with variables is compiled once its values are known, but its syntax is
+/// checked at load: an error the parser finds and one only the translation finds
+/// (an unknown Unicode class) are both located load errors, as without variables.
+#[test]
+fn a_regex_with_variables_is_checked_at_load() {
+    let p = Policies::new(
+        "version: 1\nvars:\n  v: {value: x}\npolicies:\n  - id: X-1\n    title: t\n    check:\n      matches:\n        files: README.md\n        patterns: '^({v} [a-z]+$'\n  - id: X-2\n    title: t\n    check:\n      matches:\n        files: README.md\n        patterns: '^\\p{{Greekish}} {v}$'\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let r = relgate_in(dir.path(), &["validate", "--policies", &p.path()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let name = p.path();
+    for expected in [
+        format!(
+            "{name}:10:19: error[relgate::policy::bad_regex]: invalid regex '^({{v}} [a-z]+$': unclosed group"
+        ),
+        format!(
+            "{name}:16:19: error[relgate::policy::bad_regex]: invalid regex '^\\p{{{{Greekish}}}} {{v}}$': regex parse error:"
+        ),
+    ] {
+        assert!(
+            r.stderr.contains(&expected),
+            "missing {expected:?} in:\n{}",
+            r.stderr
+        );
+    }
+}
