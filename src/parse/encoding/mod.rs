@@ -335,25 +335,31 @@ fn could_start(a: char, b: char) -> bool {
 /// line being decoded. Non-ASCII characters in a row are UTF-8 where a
 /// continuation byte is followed by a lead byte, which is where this looks.
 fn could_have_mojibake(text: &str) -> bool {
+    const CHUNK: usize = 32;
     let bytes = text.as_bytes();
-    let mut i = 0;
-    while i + 1 < bytes.len() {
-        // No pair starts in ASCII: skipped 16 bytes at a time.
-        if bytes.get(i..i + 16).is_some_and(<[u8]>::is_ascii) {
-            i += 16;
+    let mut at = 0;
+    while at + 1 < bytes.len() {
+        let end = (at + CHUNK).min(bytes.len());
+        // No pair starts in ASCII: an ASCII chunk is skipped whole, and every byte of
+        // another is looked at once (each pair that starts in it, the last one's
+        // second byte in the next chunk).
+        if bytes.get(at..end).is_some_and(<[u8]>::is_ascii) {
+            at = end;
             continue;
         }
-        if matches!((bytes[i], bytes[i + 1]), (0x80..=0xBF, 0xC0..=0xFF)) {
-            // `i + 1` starts a character (a lead byte); the one before it ends there.
-            let before = text[..=i].chars().next_back();
-            let after = text[i + 1..].chars().next();
-            if let (Some(a), Some(b)) = (before, after)
-                && could_start(a, b)
-            {
-                return true;
+        for i in at..end.min(bytes.len() - 1) {
+            if matches!((bytes[i], bytes[i + 1]), (0x80..=0xBF, 0xC0..=0xFF)) {
+                // `i + 1` starts a character (a lead byte); the one before it ends there.
+                let before = text[..=i].chars().next_back();
+                let after = text[i + 1..].chars().next();
+                if let (Some(a), Some(b)) = (before, after)
+                    && could_start(a, b)
+                {
+                    return true;
+                }
             }
         }
-        i += 1;
+        at = end;
     }
     false
 }
