@@ -95,6 +95,9 @@ struct Mapping {
 struct Pack {
     /// Mapped whole, for as long as the packs are open (see the module doc).
     index: Arc<gix_pack::index::File>,
+    /// How many of its objects' ids start with each byte or a lower one (as the
+    /// index's own fan-out table, which `gix-pack` keeps private).
+    fan: Arc<[u32; 256]>,
     data: gix_pack::data::File,
     touched: Touched,
 }
@@ -299,6 +302,55 @@ impl Mapping {
     }
 }
 
+/// The fan-out table of `index`: entry `b`, how many ids start with a byte `<= b`.
+fn fan_out(index: &gix_pack::index::File) -> [u32; 256] {
+    let n = index.num_objects();
+    let first = |i: u32| index.oid_at_index(i).first_byte();
+    std::array::from_fn(|b| {
+        // The ids are sorted: the first whose leading byte is above `b`.
+        let (mut lo, mut hi) = (0, n);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if usize::from(first(mid)) <= b {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    })
+}
+
+/// The position of `oid` in `index`, found as `gix-pack`'s `lookup` finds it (the
+/// fan-out, then a binary search) but comparing ids by their first 8 bytes as one
+/// number before the rest: its comparison called `memcmp` at every step, 2% of the
+/// CPU of a `--staged` run that reads 35,000 blobs.
+pub(super) fn lookup(
+    index: &gix_pack::index::File,
+    fan: &[u32; 256],
+    oid: &gix_hash::oid,
+) -> Option<u32> {
+    let key = oid.as_bytes();
+    let head = |id: &[u8]| id.first_chunk::<8>().map_or(0, |h| u64::from_be_bytes(*h));
+    let b = usize::from(*key.first()?);
+    let mut lo = match b.checked_sub(1) {
+        Some(below) => *fan.get(below)?,
+        None => 0,
+    };
+    let mut hi = *fan.get(b)?;
+    let k = head(key);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let id = index.oid_at_index(mid).as_bytes();
+        match head(id).cmp(&k).then_with(|| id.cmp(key)) {
+            std::cmp::Ordering::Less => lo = mid + 1,
+            std::cmp::Ordering::Greater => hi = mid,
+            std::cmp::Ordering::Equal => return Some(mid),
+        }
+    }
+    None
+}
+
 impl Pack {
     /// The data of the pack of `index`, mapped, when they agree (and it is the
     /// same pack as `was`, when it is mapped again).
@@ -313,8 +365,13 @@ impl Pack {
         }
         data.id = id;
         let touched = Touched::new(data.data_len());
+        let fan = match was {
+            Some(w) => Arc::clone(&w.fan),
+            None => Arc::new(fan_out(&index)),
+        };
         Some(Pack {
             index,
+            fan,
             data,
             touched,
         })
@@ -322,7 +379,7 @@ impl Pack {
 
     /// The entry of `oid` in this pack.
     fn base(&self, oid: &gix_hash::oid) -> Option<Entry> {
-        let i = self.index.lookup(oid)?;
+        let i = lookup(&self.index, &self.fan, oid)?;
         self.entry(self.index.pack_offset_at_index(i))
     }
 

@@ -298,3 +298,45 @@ fn a_damaged_delta_is_an_error() {
         assert!(odb.load(entry("a.txt"), blob).is_err(), "{id}");
     }
 }
+
+/// The lookup finds every object of a pack where `gix-pack`'s finds it, and no id
+/// the pack does not hold: ids a bit away from each one (the same first 8 bytes,
+/// the same leading byte, the neighbours of the fan-out's bounds).
+#[test]
+fn lookup_agrees_with_gix_pack() {
+    let t = TestRepo::new();
+    for i in 0..300 {
+        t.write(&format!("f{i}.txt"), &format!("file {i}\n"));
+    }
+    t.commit_all("many");
+    t.git(&["repack", "-adq"]);
+    let packs = t.path().join(".git/objects/pack");
+    let idx = std::fs::read_dir(&packs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "idx"))
+        .unwrap();
+    let index = gix_pack::index::File::at(&idx, gix_hash::Kind::Sha1).unwrap();
+    let fan = super::fan_out(&index);
+    assert!(index.num_objects() > 300);
+    assert_eq!(fan[255], index.num_objects());
+    for i in 0..index.num_objects() {
+        let id = index.oid_at_index(i).to_owned();
+        assert_eq!(super::lookup(&index, &fan, &id), Some(i));
+        assert_eq!(index.lookup(id), Some(i));
+        for byte in [19, 8, 7, 1, 0] {
+            let mut other = id.as_bytes().to_vec();
+            other[byte] ^= 1;
+            let other = gix_hash::ObjectId::from_bytes_or_panic(&other);
+            assert_eq!(
+                super::lookup(&index, &fan, &other),
+                index.lookup(other),
+                "{other}"
+            );
+        }
+    }
+    for edge in [[0u8; 20], [0xff; 20]] {
+        let id = gix_hash::ObjectId::from_bytes_or_panic(&edge);
+        assert_eq!(super::lookup(&index, &fan, &id), index.lookup(id));
+    }
+}
