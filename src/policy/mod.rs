@@ -129,6 +129,66 @@ pub(crate) struct Inputs {
 
 /// Loads and validates policy files and packs; all errors are returned together.
 pub(crate) fn load(inputs: &Inputs) -> Result<PolicySet, LoadErrors> {
+    load_with(inputs, Vec::new())
+}
+
+/// One policy file read and built on its own: what [`load`] does with each file
+/// before it merges the file into the set. Shipped packs are built this way on a
+/// thread of their own while the repository is opened ([`prepare`]).
+pub(crate) struct Built {
+    file: Arc<PolicyFile>,
+    /// Why the file is not a policy document (nothing else is then built).
+    unreadable: Vec<LoadError>,
+    /// Its variables, policies and waivers.
+    part: PolicySet,
+    /// Its `packs:` entries.
+    packs: Vec<remote::Declared>,
+    errors: Vec<LoadError>,
+    var_refs: Vec<(String, Span)>,
+    flag_refs: Vec<(String, Span)>,
+}
+
+fn build(file: Arc<PolicyFile>) -> Built {
+    let mut lx = LoadCx::new(file.clone());
+    let mut part = PolicySet::default();
+    let (unreadable, packs) = match document::read(&file) {
+        Ok(root) => (Vec::new(), file::load_file(&mut lx, &root, &mut part)),
+        Err(unreadable) => (unreadable, Vec::new()),
+    };
+    Built {
+        file,
+        unreadable,
+        part,
+        packs,
+        errors: lx.errors,
+        var_refs: lx.var_refs,
+        flag_refs: lx.flag_refs,
+    }
+}
+
+/// The shipped packs among `names` (`--pack`), built ahead of [`load_with`], which
+/// takes them instead of building them again. Nothing here reads the repository:
+/// a run builds them while it opens it (the pack's YAML and its regexes took as
+/// long as reading the index of a 25,000-file repository).
+pub(crate) fn prepare(names: &[String]) -> Vec<Built> {
+    names
+        .iter()
+        .filter(|p| remote::parse_spec(p).is_none())
+        .filter_map(|p| {
+            let text = packs::get(p)?;
+            Some(build(Arc::new(PolicyFile {
+                name: packs::file_name(p),
+                text: Arc::from(text),
+            })))
+        })
+        .collect()
+}
+
+/// [`load`], taking the files `prepared` built (the same name and text) as they are.
+pub(crate) fn load_with(
+    inputs: &Inputs,
+    mut prepared: Vec<Built>,
+) -> Result<PolicySet, LoadErrors> {
     let mut set = PolicySet::default();
     let mut errors = Vec::new();
     let mut var_refs: Vec<(Arc<PolicyFile>, String, Span)> = Vec::new();
@@ -172,25 +232,52 @@ pub(crate) fn load(inputs: &Inputs) -> Result<PolicySet, LoadErrors> {
     while i < queue.len() {
         let (name, text) = queue[i].clone();
         i += 1;
-        let file = Arc::new(PolicyFile {
-            name,
-            text: Arc::from(text.as_str()),
-        });
-        set.files.push(file.clone());
-        let mut lx = LoadCx::new(file.clone());
-        let root = match document::read(&file) {
-            Ok(root) => root,
-            Err(mut unreadable) => {
-                errors.append(&mut unreadable);
-                continue;
+        let ready = prepared
+            .iter()
+            .position(|b| b.file.name == name && *b.file.text == *text)
+            .filter(|_| !manifests.contains(&name));
+        let built = match ready {
+            Some(k) => prepared.swap_remove(k),
+            None => {
+                let file = Arc::new(PolicyFile {
+                    name,
+                    text: Arc::from(text.as_str()),
+                });
+                if manifests.contains(&file.name) {
+                    set.files.push(file.clone());
+                    let mut lx = LoadCx::new(file.clone());
+                    match document::read(&file) {
+                        Ok(root) => {
+                            remote::load_manifest(&mut lx, &root, &mut set);
+                        }
+                        Err(mut unreadable) => errors.append(&mut unreadable),
+                    }
+                    errors.append(&mut lx.errors);
+                    continue;
+                }
+                build(file)
             }
         };
-        if manifests.contains(&file.name) {
-            remote::load_manifest(&mut lx, &root, &mut set);
-            errors.append(&mut lx.errors);
+        let Built {
+            file,
+            mut unreadable,
+            part,
+            packs: packs_here,
+            errors: mut file_errors,
+            var_refs: file_var_refs,
+            flag_refs: file_flag_refs,
+        } = built;
+        set.files.push(file.clone());
+        if !unreadable.is_empty() {
+            errors.append(&mut unreadable);
             continue;
         }
-        let packs_here = file::load_file(&mut lx, &root, &mut set);
+        set.vars.extend(part.vars);
+        set.policies.extend(part.policies);
+        set.waivers.extend(part.waivers);
+        if let Some(days) = part.waiver_max_days {
+            set.waiver_max_days = Some(set.waiver_max_days.map_or(days, |d| d.min(days)));
+        }
         for d in packs_here {
             let span = d.span;
             let p = match d.decl {
@@ -240,9 +327,13 @@ pub(crate) fn load(inputs: &Inputs) -> Result<PolicySet, LoadErrors> {
                 None => errors.push(unknown_pack(&p, Some((&file, span)))),
             }
         }
-        errors.append(&mut lx.errors);
-        var_refs.extend(lx.var_refs.into_iter().map(|(n, s)| (file.clone(), n, s)));
-        flag_refs.extend(lx.flag_refs.into_iter().map(|(n, s)| (file.clone(), n, s)));
+        errors.append(&mut file_errors);
+        var_refs.extend(file_var_refs.into_iter().map(|(n, s)| (file.clone(), n, s)));
+        flag_refs.extend(
+            file_flag_refs
+                .into_iter()
+                .map(|(n, s)| (file.clone(), n, s)),
+        );
     }
     // Later definitions override earlier ones, and every pack counts as earlier than every
     // file: a pack that a file asks for with `packs:` is loaded after that file, yet the

@@ -81,7 +81,28 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
     // With --base and no policy named, the base decides which `.relgate/` governs PATH
     // (and so which folder is judged).
     let discover = req.policies.is_empty() && req.packs.is_empty();
-    let (opened, judged) = match trust::open_governed(&req.target, discover) {
+    // The shipped packs (`--pack NAME`) do not depend on the repository: they are built
+    // on a thread of their own while it is opened (a parser's stack, as the pool's),
+    // and the load below takes them. A thread that cannot start or fails leaves the
+    // load to build them itself.
+    let (governed, prepared) = std::thread::scope(|s| {
+        let prepare = (!req.packs.is_empty())
+            .then(|| {
+                std::thread::Builder::new()
+                    .name("relgate-packs".to_owned())
+                    .stack_size(crate::parse::structured::PARSER_STACK_SIZE)
+                    .spawn_scoped(s, || {
+                        crate::parse::structured::mark_big_stack_thread();
+                        policy::prepare(req.packs)
+                    })
+                    .ok()
+            })
+            .flatten();
+        let governed = trust::open_governed(&req.target, discover);
+        let prepared = prepare.and_then(|h| h.join().ok()).unwrap_or_default();
+        (governed, prepared)
+    });
+    let (opened, judged) = match governed {
         Ok(o) => o,
         Err(e) => {
             use miette::Diagnostic;
@@ -149,18 +170,21 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
         }
         _ => Vec::new(),
     };
-    let mut set = policy::load(&Inputs {
-        files,
-        packs: req.packs.to_vec(),
-        var_names: req.vars.iter().map(|(k, _)| k.clone()).collect(),
-        remote: Some(Arc::new(policy::fetch::Packs {
-            cache: policy::fetch::cache_dir().unwrap_or_default(),
-            offline: req.offline,
-            root: judged.clone(),
-            trusted: Some(trusted_view.clone()),
-            now: req.now.unwrap_or_else(jiff::Timestamp::now),
-        })),
-    })
+    let mut set = policy::load_with(
+        &Inputs {
+            files,
+            packs: req.packs.to_vec(),
+            var_names: req.vars.iter().map(|(k, _)| k.clone()).collect(),
+            remote: Some(Arc::new(policy::fetch::Packs {
+                cache: policy::fetch::cache_dir().unwrap_or_default(),
+                offline: req.offline,
+                root: judged.clone(),
+                trusted: Some(trusted_view.clone()),
+                now: req.now.unwrap_or_else(jiff::Timestamp::now),
+            })),
+        },
+        prepared,
+    )
     .map_err(Failure::Load)?;
     let not_selected = policy::select::select(&mut set, req.stages).map_err(Failure::Load)?;
     let now = req.now.unwrap_or_else(jiff::Timestamp::now);
