@@ -12,8 +12,10 @@ use std::ops::Range;
 impl RegexT {
     /// The regex with the run's variables filled in (compiled once per rendering).
     pub fn get(&self, cx: &Cx) -> Result<CompiledRegex<'_>, EvalError> {
-        if let Some(r) = self.compiled() {
-            return Ok(CompiledRegex::Kept(r));
+        if let Some(r) = self.literal() {
+            return r.as_ref().map(CompiledRegex::Kept).map_err(|e| {
+                EvalError::Invalid(format!("regex '{}' is invalid: {e}", self.tpl.raw))
+            });
         }
         let src = cx.vars.render(&self.tpl, regex_escape)?;
         self.rendered
@@ -28,7 +30,7 @@ impl RegexT {
     }
 }
 
-/// A regex ready to match: compiled at load, or rendered with the run's variables.
+/// A regex ready to match: one without variables, or one rendered with the run's.
 pub enum CompiledRegex<'a> {
     Kept(&'a Regex),
     Rendered(std::sync::Arc<Regex>),

@@ -12,7 +12,7 @@ pub(crate) use section::SECTION_PARAMS;
 
 use super::error::{Code, LoadError, PolicyFile, did_you_mean};
 use super::kind::{Param, Ty};
-use super::pattern::{RegexT, build_regex, glob_syntax};
+use super::pattern::{RegexT, glob_syntax, parse_syntax};
 use super::template::Template;
 use crate::parse::value::{Kind, Span, Value};
 use std::sync::Arc;
@@ -294,25 +294,12 @@ impl<'a, 'n> Fields<'a, 'n> {
         ok.then_some(out)
     }
 
-    /// A regex without variables is compiled here, once, and kept; one with variables
-    /// is compiled when its values are known, so here its syntax is only checked (the
-    /// translation that finds every error a compile finds, but the size, which depends
-    /// on the values): each pattern of a run is compiled once, not twice.
+    /// A regex's syntax, checked (compiled when a check first uses it: see [`RegexT`]).
     fn check_regex(&mut self, t: Template, node: &Value) -> Option<RegexT> {
         let probe = t.with_placeholder("x");
-        let checked = if t.is_literal() {
-            build_regex(&probe).map(Some).map_err(|e| e.to_string())
-        } else {
-            regex_syntax::ParserBuilder::new()
-                .multi_line(true)
-                .crlf(true)
-                .build()
-                .parse(&probe)
-                .map(|_| None)
-                .map_err(|e| e.to_string())
-        };
+        let checked = parse_syntax(&probe).map(|_| ());
         let e = match checked {
-            Ok(compiled) => return Some(RegexT::new(t, compiled)),
+            Ok(()) => return Some(RegexT::new(t)),
             Err(e) => e,
         };
         // Where the syntax is wrong, when it is: the parse that keeps positions.

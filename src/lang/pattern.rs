@@ -40,11 +40,15 @@ pub(crate) fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
         .build()
 }
 
-/// A regex with `{var}` templates, compiled at load time when it has none.
+/// A regex with `{var}` templates. Its syntax is checked at load; it is compiled when
+/// a check first uses it (a compile of `\d`, `\S` or `\b`, Unicode classes, costs up
+/// to a millisecond: a run compiles only the patterns it uses, on the threads that use
+/// them, not all of them before the first file is read).
 #[derive(Debug, Clone)]
 pub struct RegexT {
     pub tpl: Template,
-    compiled: Option<Regex>,
+    /// The regex, once compiled, when the template references no variable.
+    literal: std::sync::OnceLock<Result<Regex, String>>,
     /// Its renderings compiled so far, for a regex with variables.
     pub(crate) rendered: Renderings,
 }
@@ -90,34 +94,60 @@ impl Clone for Renderings {
 }
 
 impl RegexT {
-    /// The names of the regex's named capture groups (known at load time: variable
-    /// values are matched literally, so they add no group).
+    /// The names of the regex's named capture groups, in the order of the groups
+    /// (known at load time: variable values are matched literally, so they add no
+    /// group). Read off the parsed pattern, without compiling it.
     pub fn capture_names(&self) -> Vec<String> {
-        // The regex compiled at load time when there is one (a compile costs up to a
-        // few hundred microseconds, paid by every run).
-        let names = |r: &Regex| r.capture_names().flatten().map(str::to_string).collect();
-        match &self.compiled {
-            Some(r) => names(r),
-            None => build_regex(&self.tpl.with_placeholder("x"))
-                .map(|r| names(&r))
-                .unwrap_or_default(),
+        fn walk(h: &regex_syntax::hir::Hir, out: &mut Vec<String>) {
+            use regex_syntax::hir::HirKind;
+            match h.kind() {
+                HirKind::Capture(c) => {
+                    out.extend(c.name.as_deref().map(str::to_string));
+                    walk(&c.sub, out);
+                }
+                HirKind::Repetition(r) => walk(&r.sub, out),
+                HirKind::Concat(hs) | HirKind::Alternation(hs) => {
+                    hs.iter().for_each(|h| walk(h, out));
+                }
+                HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => {}
+            }
         }
+        let mut names = Vec::new();
+        if let Ok(h) = parse_syntax(&self.tpl.with_placeholder("x")) {
+            walk(&h, &mut names);
+        }
+        names
     }
 
-    /// A regex checked at load time; `compiled` is the regex itself when the template
-    /// references no variable.
-    pub fn new(tpl: Template, compiled: Option<Regex>) -> RegexT {
+    /// A regex whose syntax was checked at load time.
+    pub fn new(tpl: Template) -> RegexT {
         RegexT {
             tpl,
-            compiled,
+            literal: std::sync::OnceLock::new(),
             rendered: Renderings::default(),
         }
     }
 
-    /// The compiled regex when the template references no variable.
-    pub fn compiled(&self) -> Option<&Regex> {
-        self.compiled.as_ref()
+    /// The regex, compiled on first use, when the template references no variable:
+    /// `None` for a template with variables (see `get`, which renders it).
+    pub fn literal(&self) -> Option<&Result<Regex, String>> {
+        self.tpl.is_literal().then(|| {
+            self.literal.get_or_init(|| {
+                build_regex(&self.tpl.with_placeholder("x")).map_err(|e| e.to_string())
+            })
+        })
     }
+}
+
+/// `pattern` read as [`build_regex`] reads it, without compiling it: every error a
+/// compile finds but its size.
+pub(crate) fn parse_syntax(pattern: &str) -> Result<regex_syntax::hir::Hir, String> {
+    regex_syntax::ParserBuilder::new()
+        .multi_line(true)
+        .crlf(true)
+        .build()
+        .parse(pattern)
+        .map_err(|e| e.to_string())
 }
 
 /// `section:` of a text-scanning kind: a heading's text, or the first heading whose
@@ -141,6 +171,27 @@ pub struct GlobSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The capture names read off the parsed pattern are the compiled regex's, in order.
+    #[test]
+    fn capture_names_without_a_compile() {
+        for p in [
+            r"^Assinatura: (?P<name>\S.*?) <(?P<email>[^<>\s]+@[^<>\s]+)> [—–-] (?P<date>\d{4}-\d{2}-\d{2})\s*$",
+            r"(a)(?<x>b(?P<y>c)|(?<z>d))*(e)",
+            r"(?:(?<outer>(?<inner>q)+)|r)?",
+            r"no groups",
+            r"(?i)(?<a>x)",
+        ] {
+            let t = crate::lang::template::Template::parse(p, Default::default());
+            let want: Vec<String> = build_regex(p)
+                .unwrap()
+                .capture_names()
+                .flatten()
+                .map(str::to_string)
+                .collect();
+            assert_eq!(RegexT::new(t).capture_names(), want, "{p}");
+        }
+    }
 
     /// A rendering is compiled once, whichever thread asks again; the kept ones are
     /// bounded, the oldest dropped first.

@@ -332,3 +332,24 @@ fn a_regex_with_variables_is_checked_at_load() {
         );
     }
 }
+
+/// A regex whose syntax is right but that compiles past the size limit is found when
+/// its check first uses it: the policy fails with why (exit 1), never passes.
+#[test]
+fn a_regex_too_big_to_compile_fails_its_policy() {
+    let repo = Repo::new();
+    repo.write("README.md", "hello\n");
+    repo.commit_all("init");
+    let run = repo.check_yaml(
+        "version: 1\npolicies:\n  - id: BIG\n    title: t\n    check:\n      matches:\n        files: README.md\n        patterns: '(?:\\w{100}){100}'\n",
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let messages = run.messages();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0]
+            .starts_with("regex '(?:\\w{100}){100}' is invalid: Compiled regex exceeds size limit"),
+        "{messages:?}"
+    );
+}
