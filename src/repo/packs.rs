@@ -303,7 +303,33 @@ impl Mapping {
 }
 
 /// The fan-out table of `index`: entry `b`, how many ids start with a byte `<= b`.
+/// Read from the file's header (1 KiB); worked out from the ids when the header does
+/// not agree with the mapped index (a binary search per byte touches pages across the
+/// whole index, which then stay resident: 15 MB at a million objects).
 fn fan_out(index: &gix_pack::index::File) -> [u32; 256] {
+    read_fan(index).unwrap_or_else(|| fan_of_ids(index))
+}
+
+fn read_fan(index: &gix_pack::index::File) -> Option<[u32; 256]> {
+    use std::io::Read;
+    let at = match index.version() {
+        gix_pack::index::Version::V1 => 0,
+        gix_pack::index::Version::V2 => 8,
+    };
+    let mut head = vec![0u8; at + 1024];
+    std::fs::File::open(index.path())
+        .ok()?
+        .read_exact(&mut head)
+        .ok()?;
+    let words = head.get(at..)?.as_chunks::<4>().0;
+    let fan: [u32; 256] =
+        std::array::from_fn(|b| words.get(b).map_or(u32::MAX, |w| u32::from_be_bytes(*w)));
+    // Counts that never fall and end at the index's own number: a file replaced since
+    // it was mapped is not taken.
+    (fan.windows(2).all(|w| w[0] <= w[1]) && fan[255] == index.num_objects()).then_some(fan)
+}
+
+fn fan_of_ids(index: &gix_pack::index::File) -> [u32; 256] {
     let n = index.num_objects();
     let first = |i: u32| index.oid_at_index(i).first_byte();
     std::array::from_fn(|b| {

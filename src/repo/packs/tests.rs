@@ -320,6 +320,8 @@ fn lookup_agrees_with_gix_pack() {
     let fan = super::fan_out(&index);
     assert!(index.num_objects() > 300);
     assert_eq!(fan[255], index.num_objects());
+    // The header's table, read, is the one the ids give.
+    assert_eq!(super::read_fan(&index), Some(super::fan_of_ids(&index)));
     for i in 0..index.num_objects() {
         let id = index.oid_at_index(i).to_owned();
         assert_eq!(super::lookup(&index, &fan, &id), Some(i));
