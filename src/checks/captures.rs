@@ -104,8 +104,8 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
         .as_ref()
         .map(RegexT::capture_names)
         .unwrap_or_default();
-    let dates = f.rules("dates", |r| build_rule(r, &names, pattern.is_some()));
-    let equals = f.field_texts("equals", &names);
+    let dates = f.rules("dates", |r| build_rule(r, names, pattern.is_some()));
+    let equals = f.field_texts("equals", names);
     if let (Some(eq), Some(node), true) = (&equals, f.node("equals"), pattern.is_some()) {
         for (k, _) in eq {
             if !names.contains(k) {
@@ -113,7 +113,7 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
                     .as_object()
                     .and_then(|m| m.iter().find(|m| m.key == *k))
                     .map_or(node.span, |m| m.key_span);
-                unknown_capture(f, key, k, &names);
+                unknown_capture(f, key, k, names);
             }
         }
     }

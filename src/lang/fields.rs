@@ -12,7 +12,7 @@ pub(crate) use section::SECTION_PARAMS;
 
 use super::error::{Code, LoadError, PolicyFile, did_you_mean};
 use super::kind::{Param, Ty};
-use super::pattern::{RegexT, glob_syntax, parse_syntax};
+use super::pattern::{RegexT, glob_syntax};
 use super::template::Template;
 use crate::parse::value::{Kind, Span, Value};
 use std::sync::Arc;
@@ -297,9 +297,8 @@ impl<'a, 'n> Fields<'a, 'n> {
     /// A regex's syntax, checked (compiled when a check first uses it: see [`RegexT`]).
     fn check_regex(&mut self, t: Template, node: &Value) -> Option<RegexT> {
         let probe = t.with_placeholder("x");
-        let checked = parse_syntax(&probe).map(|_| ());
-        let e = match checked {
-            Ok(()) => return Some(RegexT::new(t)),
+        let e = match RegexT::checked(t.clone()) {
+            Ok(r) => return Some(r),
             Err(e) => e,
         };
         // Where the syntax is wrong, when it is: the parse that keeps positions.

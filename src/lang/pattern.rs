@@ -47,6 +47,8 @@ pub(crate) fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
 #[derive(Debug, Clone)]
 pub struct RegexT {
     pub tpl: Template,
+    /// Its named capture groups, in order.
+    names: Vec<String>,
     /// The regex, once compiled, when the template references no variable.
     literal: std::sync::OnceLock<Result<Regex, String>>,
     /// Its renderings compiled so far, for a regex with variables.
@@ -96,8 +98,14 @@ impl Clone for Renderings {
 impl RegexT {
     /// The names of the regex's named capture groups, in the order of the groups
     /// (known at load time: variable values are matched literally, so they add no
-    /// group). Read off the parsed pattern, without compiling it.
-    pub fn capture_names(&self) -> Vec<String> {
+    /// group). Read off the pattern parsed at load, without compiling it.
+    pub fn capture_names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// `tpl` with its syntax checked (variables standing for a placeholder): every
+    /// error a compile finds but its size.
+    pub fn checked(tpl: Template) -> Result<RegexT, String> {
         fn walk(h: &regex_syntax::hir::Hir, out: &mut Vec<String>) {
             use regex_syntax::hir::HirKind;
             match h.kind() {
@@ -112,20 +120,20 @@ impl RegexT {
                 HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => {}
             }
         }
+        let hir = regex_syntax::ParserBuilder::new()
+            .multi_line(true)
+            .crlf(true)
+            .build()
+            .parse(&tpl.with_placeholder("x"))
+            .map_err(|e| e.to_string())?;
         let mut names = Vec::new();
-        if let Ok(h) = parse_syntax(&self.tpl.with_placeholder("x")) {
-            walk(&h, &mut names);
-        }
-        names
-    }
-
-    /// A regex whose syntax was checked at load time.
-    pub fn new(tpl: Template) -> RegexT {
-        RegexT {
+        walk(&hir, &mut names);
+        Ok(RegexT {
             tpl,
+            names,
             literal: std::sync::OnceLock::new(),
             rendered: Renderings::default(),
-        }
+        })
     }
 
     /// The regex, compiled on first use, when the template references no variable:
@@ -137,17 +145,6 @@ impl RegexT {
             })
         })
     }
-}
-
-/// `pattern` read as [`build_regex`] reads it, without compiling it: every error a
-/// compile finds but its size.
-pub(crate) fn parse_syntax(pattern: &str) -> Result<regex_syntax::hir::Hir, String> {
-    regex_syntax::ParserBuilder::new()
-        .multi_line(true)
-        .crlf(true)
-        .build()
-        .parse(pattern)
-        .map_err(|e| e.to_string())
 }
 
 /// `section:` of a text-scanning kind: a heading's text, or the first heading whose
@@ -189,7 +186,7 @@ mod tests {
                 .flatten()
                 .map(str::to_string)
                 .collect();
-            assert_eq!(RegexT::new(t).capture_names(), want, "{p}");
+            assert_eq!(RegexT::checked(t).unwrap().capture_names(), want, "{p}");
         }
     }
 

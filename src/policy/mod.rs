@@ -232,31 +232,31 @@ pub(crate) fn load_with(
     while i < queue.len() {
         let (name, text) = queue[i].clone();
         i += 1;
+        if manifests.contains(&name) {
+            let file = Arc::new(PolicyFile {
+                name,
+                text: Arc::from(text.as_str()),
+            });
+            set.files.push(file.clone());
+            let mut lx = LoadCx::new(file.clone());
+            match document::read(&file) {
+                Ok(root) => {
+                    remote::load_manifest(&mut lx, &root, &mut set);
+                }
+                Err(mut unreadable) => errors.append(&mut unreadable),
+            }
+            errors.append(&mut lx.errors);
+            continue;
+        }
         let ready = prepared
             .iter()
-            .position(|b| b.file.name == name && *b.file.text == *text)
-            .filter(|_| !manifests.contains(&name));
+            .position(|b| b.file.name == name && *b.file.text == *text);
         let built = match ready {
             Some(k) => prepared.swap_remove(k),
-            None => {
-                let file = Arc::new(PolicyFile {
-                    name,
-                    text: Arc::from(text.as_str()),
-                });
-                if manifests.contains(&file.name) {
-                    set.files.push(file.clone());
-                    let mut lx = LoadCx::new(file.clone());
-                    match document::read(&file) {
-                        Ok(root) => {
-                            remote::load_manifest(&mut lx, &root, &mut set);
-                        }
-                        Err(mut unreadable) => errors.append(&mut unreadable),
-                    }
-                    errors.append(&mut lx.errors);
-                    continue;
-                }
-                build(file)
-            }
+            None => build(Arc::new(PolicyFile {
+                name,
+                text: Arc::from(text.as_str()),
+            })),
         };
         let Built {
             file,
@@ -275,9 +275,11 @@ pub(crate) fn load_with(
         set.vars.extend(part.vars);
         set.policies.extend(part.policies);
         set.waivers.extend(part.waivers);
-        if let Some(days) = part.waiver_max_days {
-            set.waiver_max_days = Some(set.waiver_max_days.map_or(days, |d| d.min(days)));
-        }
+        set.waiver_max_days = set
+            .waiver_max_days
+            .into_iter()
+            .chain(part.waiver_max_days)
+            .min();
         for d in packs_here {
             let span = d.span;
             let p = match d.decl {

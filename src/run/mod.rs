@@ -86,18 +86,18 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
     // and the load below takes them. A thread that cannot start or fails leaves the
     // load to build them itself.
     let (governed, prepared) = std::thread::scope(|s| {
-        let prepare = (!req.packs.is_empty())
-            .then(|| {
-                std::thread::Builder::new()
-                    .name("relgate-packs".to_owned())
-                    .stack_size(crate::parse::structured::PARSER_STACK_SIZE)
-                    .spawn_scoped(s, || {
-                        crate::parse::structured::mark_big_stack_thread();
-                        policy::prepare(req.packs)
-                    })
-                    .ok()
-            })
-            .flatten();
+        let prepare = if req.packs.is_empty() {
+            None
+        } else {
+            std::thread::Builder::new()
+                .name("relgate-packs".to_owned())
+                .stack_size(crate::parse::structured::PARSER_STACK_SIZE)
+                .spawn_scoped(s, || {
+                    crate::parse::structured::mark_big_stack_thread();
+                    policy::prepare(req.packs)
+                })
+                .ok()
+        };
         let governed = trust::open_governed(&req.target, discover);
         let prepared = prepare.and_then(|h| h.join().ok()).unwrap_or_default();
         (governed, prepared)
