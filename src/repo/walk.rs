@@ -44,15 +44,35 @@ use std::sync::atomic::{AtomicU64, Ordering};
 const MAX_IGNORE_FILE: u64 = 16 * 1024 * 1024;
 
 /// Folders of one level read at a time: what they hold goes into the listing before
-/// the next ones are read, so a level's paths are never all held one allocation each.
-const SLICE: usize = 256;
+/// the next ones are read, so a level's paths are never all held twice.
+const SLICE: usize = 64;
 
-/// One path a folder holds, relative to the working directory.
+/// The paths a folder holds, relative to the working directory, in one buffer: a
+/// path costs its bytes and nine more, not an allocation of its own (a level of a
+/// wide tree holds hundreds of thousands).
+#[derive(Default)]
 struct Found {
-    full: Vec<u8>,
-    kind: EntryKind,
-    /// As [`super::View::mode`] says, or 0 when not looked up yet.
-    mode: u32,
+    paths: Vec<u8>,
+    /// Where each path ends in `paths`, its kind, and its mode as
+    /// [`super::View::mode`] says (0 when not looked up yet).
+    each: Vec<(u32, EntryKind, u32)>,
+}
+
+impl Found {
+    fn push(&mut self, full: &[u8], kind: EntryKind, mode: u32) {
+        self.paths.extend_from_slice(full);
+        let end = u32::try_from(self.paths.len()).unwrap_or(u32::MAX);
+        self.each.push((end, kind, mode));
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&[u8], EntryKind, u32)> {
+        let mut start = 0;
+        self.each.iter().map(move |&(end, kind, mode)| {
+            let path = self.paths.get(start..end as usize).unwrap_or_default();
+            start = end as usize;
+            (path, kind, mode)
+        })
+    }
 }
 
 /// The ignore files of one folder, above those of its parents.
@@ -174,7 +194,7 @@ impl Tracked {
 }
 
 /// What reading one folder gives: paths to list, folders to read next.
-type DirRead = (Vec<Found>, Vec<Dir>);
+type DirRead = (Found, Vec<Dir>);
 
 /// A folder to read, relative to the working directory (`""` at the top).
 struct Dir {
@@ -280,10 +300,10 @@ impl Walk<'_> {
                     slice.par_iter().map(|d| self.read_dir(d)).collect();
                 for r in results {
                     let (found, mut dirs) = r?;
-                    for f in found {
+                    for (full, kind, mode) in found.iter() {
                         // Every path found lies under the prefix.
-                        if let Some(rel) = under_prefix(&f.full, self.prefix) {
-                            files.push_bytes(rel, f.kind, f.mode, item.clone())?;
+                        if let Some(rel) = under_prefix(full, self.prefix) {
+                            files.push_bytes(rel, kind, mode, item.clone())?;
                         }
                     }
                     next.append(&mut dirs);
@@ -302,35 +322,41 @@ impl Walk<'_> {
         let io = |e: std::io::Error| OpenError::Io(format!("{}: {e}", abs.display()));
         let listing = match fs::read_dir(&abs) {
             Ok(l) => l,
-            Err(e) if gone(&e) => return Ok((Vec::new(), Vec::new())),
+            Err(e) if gone(&e) => return Ok((Found::default(), Vec::new())),
             Err(e) => return Err(io(e)),
         };
+        // The children's names in one buffer, with where each ends and its type.
+        let mut names = Vec::new();
         let mut children = Vec::new();
         for child in listing {
             let child = child.map_err(io)?;
             let ft = child.file_type().map_err(io)?;
-            children.push((child, ft));
+            names.extend_from_slice(child.file_name().as_bytes());
+            children.push((names.len(), ft));
         }
+        let (names, children) = (&names, &children);
+        let named = || {
+            let mut start = 0;
+            children.iter().map(move |&(end, ft)| {
+                let name = names.get(start..end).unwrap_or_default();
+                start = end;
+                (name, ft)
+            })
+        };
         // A repository of its own: one entry, not entered.
-        if !dir.rel.is_empty() && children.iter().any(|(c, _)| is_dot_git(&c.file_name())) {
-            let nested = Found {
-                full: dir.rel.clone(),
-                kind: EntryKind::Submodule,
-                mode: 0o160000,
-            };
+        if !dir.rel.is_empty() && named().any(|(n, _)| is_dot_git_bytes(n)) {
+            let mut nested = Found::default();
             let listed = under_prefix(&dir.rel, self.prefix).is_some();
             if !listed {
-                return Ok((Vec::new(), Vec::new()));
+                return Ok((nested, Vec::new()));
             }
             if let Some((i, _)) = self.is_tracked(&dir.rel) {
                 self.saw(i);
             }
-            return Ok((vec![nested], Vec::new()));
+            nested.push(&dir.rel, EntryKind::Submodule, 0o160000);
+            return Ok((nested, Vec::new()));
         }
-        let rules = match children
-            .iter()
-            .find(|(c, ft)| ft.is_file() && c.file_name() == ".gitignore")
-        {
+        let rules = match named().find(|(n, ft)| ft.is_file() && *n == b".gitignore") {
             Some(_) => self.load_rules(&dir.rel, &abs).map(|rules| {
                 Arc::new(Stack {
                     rules,
@@ -340,18 +366,19 @@ impl Walk<'_> {
             None => None,
         }
         .or_else(|| dir.rules.clone());
-        let mut files = Vec::new();
+        let mut files = Found::default();
         let mut dirs = Vec::new();
-        for (child, ft) in children {
-            let name = child.file_name();
-            if is_dot_git(&name) {
+        let mut full = dir.rel.clone();
+        if !full.is_empty() {
+            full.push(b'/');
+        }
+        let base = full.len();
+        for (name, ft) in named() {
+            if is_dot_git_bytes(name) {
                 continue;
             }
-            let mut full = dir.rel.clone();
-            if !full.is_empty() {
-                full.push(b'/');
-            }
-            full.extend_from_slice(name.as_bytes());
+            full.truncate(base);
+            full.extend_from_slice(name);
             if !descends(&full, self.prefix) {
                 continue;
             }
@@ -362,7 +389,7 @@ impl Walk<'_> {
                 // entered (its tracked files are looked up one by one afterwards).
                 if tracked != Some(true) && !self.ignored(rules.as_deref(), &full, true) {
                     dirs.push(Dir {
-                        rel: full,
+                        rel: full.clone(),
                         rules: rules.clone(),
                     });
                 }
@@ -389,7 +416,7 @@ impl Walk<'_> {
             if let Some((i, _)) = index {
                 self.saw(i);
             }
-            files.push(Found { full, kind, mode });
+            files.push(&full, kind, mode);
         }
         Ok((files, dirs))
     }
@@ -528,10 +555,6 @@ fn add_lines(b: &mut GitignoreBuilder, bytes: &[u8], from: &Path) {
         let line = String::from_utf8_lossy(line);
         let _ = b.add_line(Some(from.to_path_buf()), &line);
     }
-}
-
-fn is_dot_git(name: &std::ffi::OsStr) -> bool {
-    is_dot_git_bytes(name.as_bytes())
 }
 
 /// `.git` in any case: on case-insensitive file systems `.GIT` is the same folder.
