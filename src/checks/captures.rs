@@ -346,6 +346,10 @@ impl Check for Captures {
         self.file.named(cx)
     }
 
+    fn named_templates(&self) -> Vec<&crate::lang::template::Template> {
+        self.file.named_template()
+    }
+
     fn eval(&self, cx: &Cx) -> Eval {
         let path = self.file.label(cx)?;
         let loaded = self

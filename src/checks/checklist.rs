@@ -60,6 +60,10 @@ impl Check for Checklist {
         cx.vars.render(&self.file, no_escape).into_iter().collect()
     }
 
+    fn named_templates(&self) -> Vec<&crate::lang::template::Template> {
+        vec![&self.file]
+    }
+
     fn eval(&self, cx: &Cx) -> Eval {
         let path = cx.vars.render(&self.file, no_escape)?;
         let (content, scope) = match Scope::load(cx, &path, self.section.as_ref()) {

@@ -408,6 +408,10 @@ impl Check for Data {
         self.file.named(cx)
     }
 
+    fn named_templates(&self) -> Vec<&crate::lang::template::Template> {
+        self.file.named_template()
+    }
+
     fn eval(&self, cx: &Cx) -> Eval {
         let file = self.file.label(cx)?;
         let loaded = self.file.load(cx, &file).and_then(|content| {

@@ -127,6 +127,10 @@ impl Check for Deadline {
         cx.vars.render(&self.file, no_escape).into_iter().collect()
     }
 
+    fn named_templates(&self) -> Vec<&crate::lang::template::Template> {
+        vec![&self.file]
+    }
+
     fn eval(&self, cx: &Cx) -> Eval {
         let file = cx.vars.render(&self.file, no_escape)?;
         let doc = match load(cx, &file, None) {

@@ -113,6 +113,10 @@ impl Check for Junit {
         self.file.named(cx)
     }
 
+    fn named_templates(&self) -> Vec<&crate::lang::template::Template> {
+        self.file.named_template()
+    }
+
     fn eval(&self, cx: &Cx) -> Eval {
         let path = self.file.label(cx)?;
         let content = match self.file.load(cx, &path) {

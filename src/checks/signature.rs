@@ -114,6 +114,10 @@ impl Check for Signature {
         cx.vars.render(&self.file, no_escape).into_iter().collect()
     }
 
+    fn named_templates(&self) -> Vec<&crate::lang::template::Template> {
+        vec![&self.file]
+    }
+
     fn eval(&self, cx: &Cx) -> Eval {
         let path = cx.vars.render(&self.file, no_escape)?;
         let namespace = match &self.namespace {

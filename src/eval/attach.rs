@@ -310,6 +310,14 @@ impl Source {
         }
     }
 
+    /// [`Source::named`] as a template.
+    pub(crate) fn named_template(&self) -> Vec<&Template> {
+        match self {
+            Source::File(t) => vec![t],
+            Source::Attachment(_) => Vec::new(),
+        }
+    }
+
     pub(crate) fn label(&self, cx: &Cx) -> Result<String, EvalError> {
         match self {
             Source::File(t) => Ok(cx.vars.render(t, no_escape)?),

@@ -226,6 +226,7 @@ impl FlagDef {
         // facts do not depend on the thread count.
         // Only what is not empty is collected: most config files never assign the flag.
         let narrower = Narrower::new(&self.name);
+        let keeping = vars.keeping();
         let per_file: Vec<Result<FileFacts, EvalError>> = selected
             .par_iter()
             .filter_map(|i| {
@@ -234,7 +235,10 @@ impl FlagDef {
                 let format = assign::config_format_for_path(path)?;
                 Some(match prior.and_then(|p| reused(self, view, i, p)) {
                     Some(facts) => Ok(facts),
-                    None => self.scan_file(view, &narrower, i, path, format),
+                    None => {
+                        let keep = keeping.as_ref().is_some_and(|k| k.is_match(path));
+                        self.scan_file(view, &narrower, i, path, format, keep)
+                    }
                 })
             })
             .filter(|f| !matches!(f, Ok(f) if f.assignments.is_empty() && f.failure.is_none()))
@@ -275,6 +279,7 @@ impl FlagDef {
         i: usize,
         path: &str,
         format: assign::ConfigFormat,
+        keep: bool,
     ) -> Result<FileFacts, EvalError> {
         let fail = |line, column, message: String, parse| FileFacts {
             assignments: Vec::new(),
@@ -286,9 +291,15 @@ impl FlagDef {
                 parse,
             }),
         };
-        // Read in one pass that keeps only the facts, not the content.
+        // Read in one pass that keeps only the facts, not the content, unless a check
+        // reads the file later (then the read cache keeps it, within its budget).
         // `path` is the `i`th entry's.
-        let content = match crate::repo::passing(|| view.read_at(i)) {
+        let read = if keep {
+            view.read_at(i)
+        } else {
+            crate::repo::passing(|| view.read_at(i))
+        };
+        let content = match read {
             Ok(c) => c,
             Err(err @ (ReadError::Io { .. } | ReadError::Git { .. })) => {
                 return Err(EvalError::Read(err));

@@ -174,4 +174,11 @@ pub trait Check: Send + Sync + Debug {
     fn named(&self, _cx: &Cx) -> Vec<String> {
         Vec::new()
     }
+
+    /// [`Check::named`] before the variables have values: the templates of the files
+    /// it reads by name, so that a pass made while they are worked out (a flag's scan)
+    /// can keep such a file for it.
+    fn named_templates(&self) -> Vec<&crate::lang::template::Template> {
+        Vec::new()
+    }
 }

@@ -145,6 +145,43 @@ pub struct Vars {
     base: Option<Base>,
     /// While the base of a change is resolved: the head's flag facts.
     prior: Option<FlagPrior>,
+    /// While the variables are resolved: the files some check reads after them, which
+    /// a flag's scan keeps in the read cache instead of letting go ([`Keep`]).
+    keep: Option<Keep>,
+}
+
+/// The files checks may read once the variables are known: every file template of the
+/// policies, each a glob (`true`) or a path, and whether it ignores case.
+#[derive(Debug, Clone, Default)]
+pub struct Keep(pub Vec<(Template, bool, bool)>);
+
+impl Keep {
+    /// A glob set matching every file the templates can name: a variable with a value
+    /// so far stands for it, any other for anything (`*` matches `/` here).
+    fn globs(&self, vars: &Vars) -> Option<globset::GlobSet> {
+        let known = |name: &str| match vars.values.get(name) {
+            Some(Ok(v)) => Some(v.clone()),
+            _ => None,
+        };
+        let mut b = globset::GlobSetBuilder::new();
+        for (t, glob, ignore_case) in &self.0 {
+            let built = globset::GlobBuilder::new(&t.glob_over(*glob, &known))
+                .literal_separator(false)
+                .backslash_escape(true)
+                .case_insensitive(*ignore_case)
+                .build()
+                // A glob that does not build is refused where its check renders it;
+                // here it keeps everything rather than nothing.
+                .or_else(|_| {
+                    globset::GlobBuilder::new("*")
+                        .literal_separator(false)
+                        .build()
+                })
+                .ok()?;
+            b.add(built);
+        }
+        b.build().ok()
+    }
 }
 
 /// The variables of the base and its tree.
@@ -183,6 +220,23 @@ impl Vars {
         Vars::resolve_reusing(defs, overrides, view, now, branches, None)
     }
 
+    /// [`Vars::resolve`], where a flag's scan keeps in the read cache the files `keep`
+    /// matches (a check reads them later: read once, not twice).
+    pub fn resolve_keeping(
+        defs: &[VarDef],
+        overrides: &[(String, String)],
+        view: &dyn View,
+        now: jiff::Timestamp,
+        branches: &Branches,
+        keep: Option<Keep>,
+    ) -> Vars {
+        let mut vars = Vars::seeded(overrides, now, branches);
+        vars.keep = keep;
+        vars.resolve_all(defs, view);
+        vars.keep = None;
+        vars
+    }
+
     /// [`Vars::resolve`] for the base of a change, reusing the head's flag facts for
     /// the config files whose blob is the same ([`FlagPrior`]).
     pub fn resolve_reusing(
@@ -195,6 +249,13 @@ impl Vars {
     ) -> Vars {
         let mut vars = Vars::seeded(overrides, now, branches);
         vars.prior = prior;
+        vars.resolve_all(defs, view);
+        vars.prior = None;
+        vars
+    }
+
+    fn resolve_all(&mut self, defs: &[VarDef], view: &dyn View) {
+        let vars = self;
         for d in defs {
             vars.declared.push(d.name.clone());
         }
@@ -209,12 +270,16 @@ impl Vars {
             if let VarKind::Flag(f) = &d.kind
                 && !vars.flags.contains_key(&d.name)
             {
-                let facts = f.scan_reusing(view, &vars, vars.prior.as_ref().and_then(|p| p.of(f)));
+                let facts = f.scan_reusing(view, vars, vars.prior.as_ref().and_then(|p| p.of(f)));
                 vars.flags.insert(d.name.clone(), facts);
             }
         }
-        vars.prior = None;
-        vars
+    }
+
+    /// What a flag's scan keeps for the checks that read after it: the files the
+    /// matcher matches ([`Keep`], with the values known so far).
+    pub(crate) fn keeping(&self) -> Option<globset::GlobSet> {
+        self.keep.as_ref().and_then(|k| k.globs(self))
     }
 
     /// The flag facts gathered without error ([`FlagPrior::new`]).
@@ -525,6 +590,7 @@ impl Vars {
             used: Default::default(),
             base: self.base.clone(),
             prior: None,
+            keep: None,
         };
         vars.values.insert(name.to_string(), Ok(value.to_string()));
         vars.origins.insert(name.to_string(), ValueOrigin::Instance);

@@ -128,6 +128,24 @@ impl Template {
         out
     }
 
+    /// A glob that matches every rendering of this template, when built with `*`
+    /// matching `/` too: a variable `known` gives a value for is that value (escaped),
+    /// any other `*`; the literal text stays glob syntax (`glob`) or is escaped (a path).
+    pub fn glob_over(&self, glob: bool, known: &dyn Fn(&str) -> Option<String>) -> String {
+        let mut out = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Lit(s) if glob => out.push_str(s),
+                Part::Lit(s) => out.push_str(&glob_escape(s)),
+                Part::Var(v) => match known(v) {
+                    Some(value) => out.push_str(&glob_escape(&value)),
+                    None => out.push('*'),
+                },
+            }
+        }
+        out
+    }
+
     /// Renders with every variable replaced by `placeholder`, to validate syntax at load time.
     pub fn with_placeholder(&self, placeholder: &str) -> String {
         self.parts

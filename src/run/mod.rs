@@ -10,6 +10,7 @@
 mod baseline;
 pub(crate) mod builtin;
 pub(crate) mod evidence;
+mod keep;
 mod pins;
 pub(crate) mod rooted;
 pub(crate) mod signers;
@@ -192,7 +193,14 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
     let branches = branches(&opened, req.target.base.is_some(), &|k| {
         std::env::var(k).ok()
     });
-    let vars = Vars::resolve(&set.vars, req.vars, opened.view.as_ref(), now, &branches);
+    let vars = Vars::resolve_keeping(
+        &set.vars,
+        req.vars,
+        opened.view.as_ref(),
+        now,
+        &branches,
+        keep::keep_for(&set),
+    );
     // With --base, every variable is also resolved in the base (its own tree, not read
     // through the recording: they are evidence, not trusted inputs), as `{NAME@base}`.
     let vars = match &opened.trusted {

@@ -129,3 +129,51 @@ policies:
         r.stderr
     );
 }
+
+/// A flag's config files are read while the variables are worked out, before any check
+/// runs: a file a check reads too (one the scan pass selects, one a check names) is
+/// kept from that read instead of being read again.
+#[test]
+fn a_file_a_flag_scans_and_a_check_reads_is_read_once() {
+    let policy = "version: 1
+vars:
+  billing:
+    flag:
+      name: FOO
+      files: ['**/*.yaml', '**/*.json']
+  dir:
+    value: config
+policies:
+  - id: NAMED
+    title: t
+    when: {flag: {var: billing, is: 'off'}}
+    check:
+      matches: {files: '{dir}/*.yaml', patterns: '^name: '}
+  - id: DATA
+    title: t
+    check:
+      data: {file: releases/ledger.json, type: array}
+";
+    let repo = Repo::new();
+    repo.write("config/a.yaml", "FOO: \"0\"\nname: x\n")
+        .write("config/b.yaml", "FOO: \"0\"\n")
+        .write("releases/ledger.json", "[{\"FOO\": 0}]\n")
+        .write("other/c.yaml", "x: 1\n")
+        .commit_all("c");
+    for mode in [&[][..], &["--staged"], &["--rev", "HEAD"]] {
+        let mut args = vec!["--stats=paths"];
+        args.extend_from_slice(mode);
+        let r = repo.check_yaml(policy, &args);
+        assert_eq!(r.code, 1, "{mode:?}: {}{}", r.stdout, r.stderr);
+        assert_eq!(r.json()["vars"]["billing"], "off", "{mode:?}");
+        assert_eq!(
+            r.findings(),
+            [f("NAMED", "config/b.yaml", None)],
+            "{mode:?}"
+        );
+        assert_eq!(r.status("DATA"), "pass", "{mode:?}");
+        let stats = &r.json()["stats"]["checked"];
+        assert_eq!(stats["read"], 4, "{mode:?}: {stats}");
+        assert_eq!(stats["reads"], 4, "{mode:?}: {stats}");
+    }
+}

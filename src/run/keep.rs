@@ -1,0 +1,79 @@
+//! What a flag's scan keeps for later: the flag's config files are read while the
+//! variables are worked out, before any check runs, and a file that a check reads
+//! too (a `matches` over `**/*.yaml`, a `data` check on a config file) would be read
+//! a second time if the scan let it go. The scan keeps, in the read cache (within its
+//! budget), every file that some check of the run may read: the file templates of
+//! every policy ([`Keep`]), matched with the values the variables have so far and
+//! anything for the others. Keeping more than needed costs only cache room; keeping
+//! less, a second read.
+
+use crate::eval::vars::{Keep, VarKind};
+use crate::policy::{Cond, PolicySet};
+
+/// The files a flag's scan keeps, or `None` when the run has no flag to scan.
+pub(super) fn keep_for(set: &PolicySet) -> Option<Keep> {
+    if !set.vars.iter().any(|v| matches!(v.kind, VarKind::Flag(_))) {
+        return None;
+    }
+    let mut keep = Keep::default();
+    for p in &set.policies {
+        for c in [p.when.as_ref(), Some(&p.check), p.unless.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            templates(c, &mut keep);
+        }
+    }
+    (!keep.0.is_empty()).then_some(keep)
+}
+
+/// The file templates of the checks of `c`.
+fn templates(c: &Cond, keep: &mut Keep) {
+    match c {
+        Cond::All(cs) | Cond::Any(cs) => cs.iter().for_each(|c| templates(c, keep)),
+        Cond::Not(c) => templates(c, keep),
+        Cond::Check { check, .. } => {
+            if let Some(files) = check.per_file().and_then(|p| p.files()) {
+                for t in &files.include {
+                    keep.0.push((t.clone(), true, files.ignore_case));
+                }
+            }
+            for t in check.named_templates() {
+                keep.0.push((t.clone(), false, false));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lang::template::Template;
+
+    /// Every rendering of a template is matched by its glob: a known value stands for
+    /// itself (escaped), an unknown one for anything.
+    #[test]
+    fn the_glob_over_a_template_matches_every_rendering() {
+        let build = |g: &str| {
+            globset::GlobBuilder::new(g)
+                .literal_separator(false)
+                .backslash_escape(true)
+                .build()
+                .unwrap()
+                .compile_matcher()
+        };
+        let none = |_: &str| None;
+        let glob = Template::parse("releases/{release}/**/*.yaml", Default::default());
+        let m = build(&glob.glob_over(true, &none));
+        assert!(m.is_match("releases/2024-01-01/a/b.yaml"));
+        assert!(m.is_match("releases/x/y/z/b.yaml"));
+        assert!(!m.is_match("docs/b.yaml"));
+        let path = Template::parse("{runbooks}/a[1].md", Default::default());
+        let m = build(&path.glob_over(false, &none));
+        assert!(m.is_match("quality/observability/runbooks/a[1].md"));
+        assert!(!m.is_match("quality/a1.md"));
+        let known = |v: &str| (v == "runbooks").then(|| "q/r*".to_string());
+        let m = build(&path.glob_over(false, &known));
+        assert!(m.is_match("q/r*/a[1].md"));
+        assert!(!m.is_match("q/rx/a[1].md"));
+    }
+}
