@@ -46,16 +46,17 @@ pub(super) fn run(set: &PolicySet, started: &[Started], cx: &Cx, prior: Option<P
         }
     }
     let mut scanned = Scanned::new(cx.view, cx.vars);
-    // (entry, check) for every file a check selects, in path order.
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
-    let mut selections: Vec<Option<Vec<usize>>> = Vec::with_capacity(checks.len());
+    // (entry, check) for every file a check selects, in path order (`u32`: a listing
+    // holds at most that many entries, and a run has fewer checks).
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    let mut selections: Vec<Option<Vec<u32>>> = Vec::with_capacity(checks.len());
     for (k, (check, _)) in checks.iter().enumerate() {
         // A check whose globs cannot be rendered says so when judged.
         let selected = check
             .files()
             .and_then(|globs| globs.render(cx).ok())
             .map(|set| selected(cx, &set));
-        if let Some(sel) = &selected {
+        if let (Some(sel), Ok(k)) = (&selected, u32::try_from(k)) {
             pairs.extend(sel.iter().map(|i| (*i, k)));
         }
         selections.push(selected);
@@ -64,14 +65,16 @@ pub(super) fn run(set: &PolicySet, started: &[Started], cx: &Cx, prior: Option<P
         checks.iter().map(|(check, _)| check.inputs(cx)).collect();
     pairs.sort_unstable();
     let wanted: HashSet<usize> = named.iter().filter_map(|n| cx.view.position(n)).collect();
-    let files: Vec<&[(usize, usize)]> = pairs.chunk_by(|a, b| a.0 == b.0).collect();
+    let files: Vec<&[(u32, u32)]> = pairs.chunk_by(|a, b| a.0 == b.0).collect();
     let entries = cx.view.entries();
     let found: Vec<(usize, usize, Result<Vec<Hit>, EvalError>)> = files
         .par_chunks(CHUNK)
         .flat_map_iter(|chunk| {
             let mut out = Vec::new();
             for file in chunk {
-                let Some((i, e)) = file.first().and_then(|(i, _)| Some((*i, entries.get(*i)?)))
+                let Some((i, e)) = file
+                    .first()
+                    .and_then(|(i, _)| Some((*i as usize, entries.get(*i as usize)?)))
                 else {
                     continue;
                 };
@@ -79,14 +82,15 @@ pub(super) fn run(set: &PolicySet, started: &[Started], cx: &Cx, prior: Option<P
                 let head = prior.and_then(|p| Some((p, p.same_blob(cx.view, i)?)));
                 let mut left: Vec<usize> = Vec::with_capacity(file.len());
                 for (_, k) in *file {
+                    let k = *k as usize;
                     let reused = head.and_then(|(p, j)| {
-                        let (check, _) = checks.get(*k)?;
-                        p.result(*check, inputs.get(*k)?.as_ref(), j)
+                        let (check, _) = checks.get(k)?;
+                        p.result(*check, inputs.get(k)?.as_ref(), j)
                     });
                     match reused {
                         Some(hits) if hits.is_empty() => {}
-                        Some(hits) => out.push((*k, i, Ok(hits))),
-                        None => left.push(*k),
+                        Some(hits) => out.push((k, i, Ok(hits))),
+                        None => left.push(k),
                     }
                 }
                 if left.is_empty() {
@@ -95,7 +99,7 @@ pub(super) fn run(set: &PolicySet, started: &[Started], cx: &Cx, prior: Option<P
                 let keep = wanted.contains(&i)
                     || file
                         .iter()
-                        .any(|(_, k)| checks.get(*k).is_some_and(|(_, negated)| *negated));
+                        .any(|(_, k)| checks.get(*k as usize).is_some_and(|(_, negated)| *negated));
                 let read = if keep {
                     cx.view.read_at(i)
                 } else {
@@ -166,14 +170,19 @@ fn collect<'p>(
 }
 
 /// The entries `set` selects, sorted: as [`crate::eval::util::select`] selects them.
-fn selected(cx: &Cx, set: &Rendered) -> Vec<usize> {
-    let mut sel: Vec<usize> = set
+fn selected(cx: &Cx, set: &Rendered) -> Vec<u32> {
+    let mut sel: Vec<u32> = set
         .include
         .iter()
         .filter(|p| p.glob.is_none() && !set.excluded(&p.text))
         .filter_map(|p| cx.view.position(&p.text))
+        .filter_map(|i| u32::try_from(i).ok())
         .collect();
-    sel.extend(set.globbed(cx.view.entries()));
+    sel.extend(
+        set.globbed(cx.view.entries())
+            .into_iter()
+            .filter_map(|i| u32::try_from(i).ok()),
+    );
     sel.sort_unstable();
     sel.dedup();
     sel

@@ -98,7 +98,10 @@ impl Prior<'_> {
         if judged.inputs.is_none() || judged.inputs.as_ref() != inputs {
             return None;
         }
-        judged.selected.binary_search(&j).ok()?;
+        judged
+            .selected
+            .binary_search(&u32::try_from(j).ok()?)
+            .ok()?;
         match judged.found.binary_search_by_key(&j, |(e, _)| *e) {
             Ok(at) => match judged.found.get(at)? {
                 (_, Ok(hits)) => Some(hits.clone()),
@@ -122,8 +125,8 @@ pub struct Scanned {
 /// The results of one check.
 #[derive(Default)]
 pub(crate) struct Judged {
-    /// The entries it selects, sorted.
-    pub selected: Vec<usize>,
+    /// The entries it selects, sorted (a listing holds at most `u32::MAX`).
+    pub selected: Vec<u32>,
     /// The results that are not "no hit", by entry, sorted.
     pub found: Vec<(usize, Result<Vec<Hit>, EvalError>)>,
     /// Its [`PerFile::inputs`] in this pass.
@@ -151,7 +154,10 @@ impl Scanned {
         }
         let judged = self.checks.get(&key(check))?;
         let i = cx.view.position(path)?;
-        judged.selected.binary_search(&i).ok()?;
+        judged
+            .selected
+            .binary_search(&u32::try_from(i).ok()?)
+            .ok()?;
         Some(match judged.found.binary_search_by_key(&i, |(e, _)| *e) {
             Ok(at) => judged
                 .found

@@ -1,8 +1,9 @@
 //! The entries of a view, stored compactly.
 //!
 //! A listing is what a run keeps longest, and it grows with the repository. Here an
-//! entry costs its path's bytes, an end offset (`u32`), its mode (`u32`) and its kind
-//! (a byte), not a `String` of its own (24 bytes, and an allocation rounded up by the
+//! entry costs its path's bytes, an end offset (`u32`), its mode (`u16`: every mode git
+//! and a file system give fits, a hostile tree's wider ones are kept beside) and its
+//! kind (a byte), not a `String` of its own (24 bytes, and an allocation rounded up by the
 //! allocator). Entries are packed in blocks of [`BLOCK`]: a block's paths are one
 //! string, its offsets, modes, kinds and the view's data for each entry are slices of
 //! the block's length. A block is filled to its final size as it is built, so neither
@@ -18,6 +19,8 @@ use std::cmp::Ordering;
 const BLOCK_BITS: u32 = 12;
 /// Entries per block.
 const BLOCK: usize = 1 << BLOCK_BITS;
+/// A mode too wide for a `u16`, stored in [`Entries::wide`].
+const WIDE: u16 = u16::MAX;
 /// The longest path a listing holds: a block's paths are indexed by `u32`. (Paths on
 /// disk are at most 4096 bytes; only a hostile tree or index has longer ones.)
 pub const MAX_PATH: usize = (u32::MAX as usize) >> BLOCK_BITS;
@@ -72,13 +75,16 @@ pub struct Entries {
     stored: usize,
     /// Where the `i`th entry (sorted) is stored, when they are not stored in order.
     order: Option<Box<[u32]>>,
+    /// The modes of at least [`WIDE`], by where the entry is stored, in order: git
+    /// writes and `lstat` gives 16-bit modes, only a crafted tree has wider ones.
+    wide: Vec<(u32, u32)>,
 }
 
 struct Block {
     paths: Box<str>,
     /// Where each entry's path ends in `paths`.
     ends: Box<[u32]>,
-    modes: Box<[u32]>,
+    modes: Box<[u16]>,
     kinds: Box<[EntryKind]>,
 }
 
@@ -113,8 +119,20 @@ impl Entries {
         Some(EntryRef {
             path: b.path(j)?,
             kind: *b.kinds.get(j)?,
-            mode: *b.modes.get(j)?,
+            mode: match *b.modes.get(j)? {
+                WIDE => self.wide_mode(k),
+                m => u32::from(m),
+            },
         })
+    }
+
+    /// The mode of the entry stored `k`th, marked [`WIDE`].
+    fn wide_mode(&self, k: usize) -> u32 {
+        let k = u32::try_from(k).unwrap_or(u32::MAX);
+        match self.wide.binary_search_by_key(&k, |(at, _)| *at) {
+            Ok(at) => self.wide.get(at).map_or(u32::from(WIDE), |(_, m)| *m),
+            Err(_) => u32::from(WIDE),
+        }
     }
 
     /// The path of the `i`th entry.
@@ -286,7 +304,7 @@ pub(crate) struct Builder<T> {
     /// The block being filled.
     paths: String,
     ends: Vec<u32>,
-    modes: Vec<u32>,
+    modes: Vec<u16>,
     kinds: Vec<EntryKind>,
     open: Vec<T>,
     /// Whether every entry so far came after the one before.
@@ -386,7 +404,15 @@ impl<T: Clone> Builder<T> {
         // A block holds at most BLOCK paths of at most MAX_PATH bytes: within u32.
         self.ends
             .push(u32::try_from(self.paths.len()).unwrap_or(u32::MAX));
-        self.modes.push(mode);
+        match u16::try_from(mode) {
+            Ok(m) if m != WIDE => self.modes.push(m),
+            _ => {
+                // Stored where the end just pushed is.
+                let at = u32::try_from(self.len() - 1).unwrap_or(u32::MAX);
+                self.done.wide.push((at, mode));
+                self.modes.push(WIDE);
+            }
+        }
         self.kinds.push(kind);
         self.open.push(item);
         if self.ends.len() == BLOCK {
@@ -503,6 +529,43 @@ mod tests {
             e.iter().nth(BLOCK).map(|x| x.path),
             Some(all[BLOCK].as_str())
         );
+    }
+
+    /// Every mode reads back as pushed, the 16-bit ones and the wider ones a crafted
+    /// tree may carry, across blocks, sorted or not, the first of a name kept.
+    #[test]
+    fn modes_of_every_width_read_back() {
+        let modes = [
+            0,
+            0o100644,
+            0o160000,
+            0xFFFE,
+            0xFFFF,
+            0x1_0000,
+            0o1100644,
+            u32::MAX,
+        ];
+        let n = 2 * BLOCK + 3;
+        let mode = |i: usize| modes[i % modes.len()];
+        for sorted in [true, false] {
+            let mut b = Builder::new();
+            let order: Vec<usize> = if sorted {
+                (0..n).collect()
+            } else {
+                (0..n).rev().collect()
+            };
+            for i in order {
+                let name = format!("d/{i:06}");
+                b.push(&name, EntryKind::File, mode(i), ()).unwrap();
+                // The same name again, wider: the first stays.
+                b.push(&name, EntryKind::File, u32::MAX - 1, ()).unwrap();
+            }
+            let (e, _) = b.finish();
+            assert_eq!(e.len(), n);
+            for i in 0..n {
+                assert_eq!(e.get(i).unwrap().mode, mode(i), "{sorted} {i}");
+            }
+        }
     }
 
     #[test]

@@ -22,30 +22,31 @@ use std::io::{self, Read};
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU16, Ordering};
 
 pub struct WorktreeView {
     /// The working directory, canonical, held open.
     root: Root,
     /// The view's folder below the working directory, as bytes (empty at the top).
     prefix: Vec<u8>,
-    /// Per entry: [`ON_DISK`], or which of `objects` it is.
-    files: Listing<u32>,
-    /// Per entry: its mode, once looked up (see [`View::mode`]), else [`UNKNOWN`].
-    modes: Vec<AtomicU32>,
-    /// The files of submodules, read from their object databases (in `odb`).
-    objects: Vec<Blob>,
+    /// Per entry: whether it is one of `objects` (else it is on disk at its path).
+    files: Listing<bool>,
+    /// Per entry: its mode, once looked up (see [`View::mode`]), else [`UNKNOWN`]
+    /// (a file's permission bits, or a special file's whole `st_mode`: 16 bits).
+    modes: Vec<AtomicU16>,
+    /// The files of submodules, read from their object databases (in `odb`), by path.
+    objects: Vec<(Box<str>, Blob)>,
     odb: Odb,
 }
 
 /// An entry on disk at its path (an untracked repository inside the working tree,
 /// [`EntryKind::Submodule`], is not read); any other is a submodule's file, in
-/// [`WorktreeView::objects`]. (Four bytes an entry, where an enum holding the blob
+/// [`WorktreeView::objects`]. (One byte an entry, where an enum holding the blob
 /// took twenty-four.)
-const ON_DISK: u32 = u32::MAX;
+const ON_DISK: bool = false;
 
-/// A mode not looked up yet (no `st_mode` is all ones).
-const UNKNOWN: u32 = u32::MAX;
+/// A mode not looked up yet (no `st_mode` is all ones: file type 0o17 does not exist).
+const UNKNOWN: u16 = u16::MAX;
 
 impl WorktreeView {
     pub(crate) fn open(
@@ -65,9 +66,9 @@ impl WorktreeView {
         let (found, blobs) = found.finish();
         let mut objects = Vec::with_capacity(found.len());
         for (i, e) in found.iter().enumerate() {
-            if let (Some(blob), Ok(at)) = (found.item(&blobs, i), u32::try_from(objects.len())) {
-                files.push(e.path, e.kind, e.mode, at)?;
-                objects.push(*blob);
+            if let Some(blob) = found.item(&blobs, i) {
+                files.push(e.path, e.kind, e.mode, !ON_DISK)?;
+                objects.push((e.path.into(), *blob));
             }
         }
         let files = Listing::new(files);
@@ -75,7 +76,7 @@ impl WorktreeView {
             root,
             prefix: prefix.to_vec(),
             modes: (0..files.entries().len())
-                .map(|_| AtomicU32::new(UNKNOWN))
+                .map(|_| AtomicU16::new(UNKNOWN))
                 .collect(),
             files,
             objects,
@@ -107,11 +108,12 @@ impl WorktreeView {
         }
     }
 
-    fn load(&self, entry: EntryRef<'_>, item: u32) -> Result<Arc<Content>, ReadError> {
+    fn load(&self, entry: EntryRef<'_>, item: bool) -> Result<Arc<Content>, ReadError> {
         let path = entry.path;
         if item != ON_DISK {
-            return match self.objects.get(item as usize) {
-                Some(blob) => self.odb.load(entry, *blob),
+            let at = self.objects.binary_search_by(|(p, _)| (**p).cmp(path));
+            return match at.ok().and_then(|at| self.objects.get(at)) {
+                Some((_, blob)) => self.odb.load(entry, *blob),
                 None => Err(not_found(path)),
             };
         }
@@ -231,7 +233,7 @@ impl View for WorktreeView {
         let slot = self.modes.get(i)?;
         let known = slot.load(Ordering::Relaxed);
         if known != UNKNOWN {
-            return Some(known);
+            return Some(u32::from(known));
         }
         // Only what is still there, below real folders, has a mode.
         let full = self.full(path)?;
@@ -244,9 +246,15 @@ impl View for WorktreeView {
             None => meta.mode(),
         };
         // The first to look it up sets it.
-        match slot.compare_exchange(UNKNOWN, mode, Ordering::Relaxed, Ordering::Relaxed) {
+        let Ok(narrow) = u16::try_from(mode) else {
+            return Some(mode);
+        };
+        if narrow == UNKNOWN {
+            return Some(mode);
+        }
+        match slot.compare_exchange(UNKNOWN, narrow, Ordering::Relaxed, Ordering::Relaxed) {
             Ok(_) => Some(mode),
-            Err(first) => Some(first),
+            Err(first) => Some(u32::from(first)),
         }
     }
 
