@@ -42,8 +42,6 @@ pub struct FlagAssignment {
     pub path: String,
     pub line: usize,
     pub column: usize,
-    /// The source line, trimmed.
-    pub raw: String,
     /// The value, unquoted.
     pub value: String,
     pub state: FlagState,
@@ -343,7 +341,6 @@ impl FlagDef {
                             _ => a.value,
                         },
                         reason: a.unknown,
-                        raw: a.raw,
                     })
                     .collect(),
                 failure: None,

@@ -21,6 +21,8 @@
 //! shows `nested/`. Untracked FIFOs, sockets and devices are not listed (git does
 //! not list them either); tracked ones are ([`EntryKind::Special`]).
 
+mod tracked;
+
 use super::entries::Builder;
 use super::index_file;
 use super::listing::{descends, is_clean, under_prefix};
@@ -39,6 +41,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use tracked::Tracked;
 
 /// A `.gitignore` larger than this is not read (git's own limit is 100 MB).
 const MAX_IGNORE_FILE: u64 = 16 * 1024 * 1024;
@@ -94,104 +97,8 @@ struct Walk<'a> {
     ignore_case: bool,
 }
 
-/// The index's paths, each once, sorted, in one buffer (a path costs its bytes and one
-/// offset, not an allocation: at a million files this is what the walk holds longest).
-#[derive(Default)]
-struct Tracked {
-    bytes: Vec<u8>,
-    /// Where each path ends in `bytes` (`u32`: [`list`] refuses an index whose paths
-    /// add up to more).
-    ends: Vec<u32>,
-    /// The commit of each gitlink, by path index, sorted.
-    gitlinks: Vec<(usize, git2::Oid)>,
-    /// Whether the paths came sorted so far.
-    sorted: bool,
-}
-
 /// Index entries read at a time.
 const BATCH: usize = 1 << 14;
-
-impl Tracked {
-    fn new() -> Tracked {
-        Tracked {
-            sorted: true,
-            ..Tracked::default()
-        }
-    }
-
-    /// Adds an index path (the index's entries come sorted, all stages of a path
-    /// together): a path listed twice is one, a gitlink if either is.
-    fn push(&mut self, path: &[u8], gitlink: Option<git2::Oid>) {
-        let last = self.ends.len().checked_sub(1);
-        let same = last.is_some_and(|i| self.get(i) == path);
-        if !same {
-            self.sorted &= last.is_none_or(|i| self.get(i) < path);
-            self.bytes.extend_from_slice(path);
-            self.ends
-                .push(u32::try_from(self.bytes.len()).unwrap_or(u32::MAX));
-        }
-        let i = self.ends.len() - 1;
-        if let Some(oid) = gitlink
-            && self.gitlinks.last().is_none_or(|(j, _)| *j != i)
-        {
-            self.gitlinks.push((i, oid));
-        }
-    }
-
-    /// The paths sorted (an index out of order is sorted as git would read it), each
-    /// once.
-    fn finish(mut self) -> Tracked {
-        if self.sorted {
-            self.bytes.shrink_to_fit();
-            self.ends.shrink_to_fit();
-            return self;
-        }
-        let mut all: Vec<(&[u8], Option<git2::Oid>)> = self.iter().collect();
-        all.sort_by(|a, b| a.0.cmp(b.0));
-        let mut t = Tracked::default();
-        for (path, gitlink) in all {
-            t.push(path, gitlink);
-        }
-        t
-    }
-
-    fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    fn get(&self, i: usize) -> &[u8] {
-        let start = match i.checked_sub(1) {
-            Some(j) => self.ends.get(j).map_or(0, |e| *e as usize),
-            None => 0,
-        };
-        let end = self.ends.get(i).map_or(start, |e| *e as usize);
-        self.bytes.get(start..end).unwrap_or_default()
-    }
-
-    /// The index of `full`, if tracked.
-    fn find(&self, full: &[u8]) -> Option<usize> {
-        let (mut lo, mut hi) = (0, self.len());
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            match self.get(mid).cmp(full) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(mid),
-            }
-        }
-        None
-    }
-
-    fn gitlink(&self, i: usize) -> Option<git2::Oid> {
-        let at = self.gitlinks.binary_search_by_key(&i, |(j, _)| *j).ok()?;
-        self.gitlinks.get(at).map(|(_, oid)| *oid)
-    }
-
-    /// Every path with the commit of a gitlink, in order.
-    fn iter(&self) -> impl Iterator<Item = (&[u8], Option<git2::Oid>)> {
-        (0..self.len()).map(|i| (self.get(i), self.gitlink(i)))
-    }
-}
 
 /// What reading one folder gives: paths to list, folders to read next.
 type DirRead = (Found, Vec<Dir>);
@@ -240,7 +147,7 @@ pub(crate) fn list<T: Clone>(
         },
     )?;
     let tracked = tracked.finish();
-    if u32::try_from(tracked.bytes.len()).is_err() {
+    if u32::try_from(tracked.size()).is_err() {
         return Err(too_many());
     }
     let walk = Walk {
@@ -432,7 +339,9 @@ impl Walk<'_> {
         let mut dirs = HashMap::new();
         let mut links = Vec::new();
         let root = self.root.path();
-        for (i, (full, gitlink)) in self.tracked.iter().enumerate() {
+        let mut paths = self.tracked.cursor();
+        while let Some((i, full)) = paths.next() {
+            let gitlink = self.tracked.gitlink(i);
             if gitlink.is_none() && under_prefix(full, self.prefix).is_none()
                 || !is_clean(full)
                 || full.split(|b| *b == b'/').any(is_dot_git_bytes)
