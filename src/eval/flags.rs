@@ -220,27 +220,41 @@ impl FlagDef {
             .filter(|(_, e)| e.kind != EntryKind::Submodule && set.selects(e.path))
             .filter_map(|(i, _)| u32::try_from(i).ok())
             .collect();
-        // Files are parsed in parallel; results are merged in path order, so the
-        // facts do not depend on the thread count.
-        // Only what is not empty is collected: most config files never assign the flag.
+        // Files are parsed in parallel; each part of the files gathers its facts in path
+        // order and the parts are joined in order (the first error in path order wins),
+        // so the facts do not depend on the thread count. Nothing is held per file.
         let narrower = Narrower::new(&self.name);
         let keeping = vars.keeping();
-        let per_file: Vec<Result<FileFacts, EvalError>> = selected
+        let found: Found = selected
             .par_iter()
-            .filter_map(|i| {
+            .fold(Found::default, |mut acc, i| {
+                if acc.error.is_some() {
+                    return acc;
+                }
                 let i = *i as usize;
-                let path = entries.get(i)?.path;
-                let format = assign::config_format_for_path(path)?;
-                Some(match prior.and_then(|p| reused(self, view, i, p)) {
+                let Some(path) = entries.get(i).map(|e| e.path) else {
+                    return acc;
+                };
+                let Some(format) = assign::config_format_for_path(path) else {
+                    return acc;
+                };
+                let facts = match prior.and_then(|p| reused(self, view, i, p)) {
                     Some(facts) => Ok(facts),
                     None => {
                         let keep = keeping.as_ref().is_some_and(|k| k.is_match(path));
                         self.scan_file(view, &narrower, i, path, format, keep)
                     }
-                })
+                };
+                match facts {
+                    Ok(f) => {
+                        acc.assignments.extend(f.assignments);
+                        acc.failures.extend(f.failure);
+                    }
+                    Err(e) => acc.error = Some(e),
+                }
+                acc
             })
-            .filter(|f| !matches!(f, Ok(f) if f.assignments.is_empty() && f.failure.is_none()))
-            .collect();
+            .reduce(Found::default, Found::then);
         let mut facts = FlagFacts {
             def: self.clone(),
             assignments: Vec::new(),
@@ -262,11 +276,11 @@ impl FlagDef {
                 }
             }
         }
-        for f in per_file {
-            let f = f?;
-            facts.assignments.extend(f.assignments);
-            facts.failures.extend(f.failure);
+        if let Some(e) = found.error {
+            return Err(e);
         }
+        facts.assignments = found.assignments;
+        facts.failures = found.failures;
         Ok(facts)
     }
 
@@ -359,6 +373,36 @@ struct FileFacts {
     failure: Option<FlagFailure>,
 }
 
+/// The facts of consecutive files, in path order, up to the first error.
+#[derive(Default)]
+struct Found {
+    assignments: Vec<FlagAssignment>,
+    failures: Vec<FlagFailure>,
+    error: Option<EvalError>,
+}
+
+impl Found {
+    /// `self` followed by `next` (the files after it): the error of `self` if it has
+    /// one, else everything up to `next`'s.
+    fn then(mut self, mut next: Found) -> Found {
+        if self.error.is_some() {
+            return self;
+        }
+        if self.assignments.is_empty() {
+            std::mem::swap(&mut self.assignments, &mut next.assignments);
+        } else {
+            self.assignments.append(&mut next.assignments);
+        }
+        if self.failures.is_empty() {
+            std::mem::swap(&mut self.failures, &mut next.failures);
+        } else {
+            self.failures.append(&mut next.failures);
+        }
+        self.error = next.error;
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,5 +458,47 @@ mod tests {
         let facts = d.scan(&off, &Vars::default()).unwrap();
         assert_eq!(facts.value(), "off");
         assert_eq!(facts.pairs(), [(".env".to_string(), "no".to_string())]);
+    }
+
+    /// The files are scanned in parallel parts: the facts come in path order, all of
+    /// them, whatever the number of threads (the base's scan looks a file's share up by
+    /// path in them).
+    #[test]
+    fn facts_are_in_path_order_with_many_threads() {
+        let mut view = MemoryView::new(SourceKind::Rev);
+        let mut want = Vec::new();
+        for i in 0..600 {
+            let path = format!("d{:02}/f{:03}.env", i % 37, i);
+            view = if i % 11 == 0 {
+                view.file_mode(&path, b"FLAG=\xff\n", 0o100644)
+            } else {
+                view.file(&path, &format!("FLAG={}\nFLAG=0\n", i % 2))
+            };
+            if i % 11 != 0 {
+                want.push(path);
+            }
+        }
+        want.sort();
+        let d = def(&["**/*.env"], &[]);
+        for threads in [1, 2, 8] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let facts = pool.install(|| d.scan(&view, &Vars::default())).unwrap();
+            let got: Vec<&str> = facts
+                .assignments
+                .iter()
+                .step_by(2)
+                .map(|a| a.path.as_str())
+                .collect();
+            assert_eq!(got, want, "{threads} threads");
+            assert_eq!(facts.assignments.len(), 2 * want.len());
+            let failed: Vec<&str> = facts.failures.iter().map(|f| f.path.as_str()).collect();
+            let mut sorted = failed.clone();
+            sorted.sort_unstable();
+            assert_eq!(failed, sorted);
+            assert_eq!(failed.len(), 55);
+        }
     }
 }

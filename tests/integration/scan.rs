@@ -177,3 +177,60 @@ policies:
         assert_eq!(stats["reads"], 4, "{mode:?}: {stats}");
     }
 }
+
+/// A flag's files are scanned in parallel, in parts: the report is the same whatever
+/// the thread count, and a file that is not text among them still fails the flag
+/// closed.
+#[test]
+fn a_flag_report_is_the_same_whatever_the_thread_count() {
+    let policy = "version: 1
+vars:
+  billing:
+    flag:
+      name: FOO
+      files: ['**/*.env']
+policies:
+  - id: OFF
+    title: off
+    check:
+      flag: {var: billing, is: 'off'}
+";
+    let repo = Repo::new();
+    for d in 0..12 {
+        for f in 0..25 {
+            let value = if (d * 25 + f) % 7 == 0 { "1" } else { "0" };
+            repo.write(&format!("svc{d:02}/e{f:02}.env"), &format!("FOO={value}\n"));
+        }
+    }
+    repo.write_bytes("svc05/bad.env", b"FOO=\xff\n", 0o644);
+    repo.commit_all("c");
+    let p = Policies::new(policy);
+    let run = |threads: &str, mode: &[&str]| {
+        let out = relgate_command(repo.path())
+            .args(["check", "--policies", &p.path()])
+            .args(["--format", "json", "--now", "2026-01-01T00:00:00Z"])
+            .args(mode)
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        out.stdout
+    };
+    for mode in [&[][..], &["--staged"], &["--rev", "HEAD"]] {
+        let first = run("1", mode);
+        let report: serde_json::Value = serde_json::from_slice(&first).unwrap();
+        let paths: Vec<&str> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap_or_default())
+            .collect();
+        let mut sorted = paths.clone();
+        sorted.sort();
+        assert_eq!(paths, sorted, "{mode:?}");
+        assert!(paths.contains(&"svc05/bad.env"), "{mode:?}: {paths:?}");
+        assert!(paths.len() > 40, "{mode:?}: {paths:?}");
+        for threads in ["2", "8"] {
+            assert_eq!(first, run(threads, mode), "{mode:?} with {threads} threads");
+        }
+    }
+}
