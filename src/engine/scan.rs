@@ -65,13 +65,27 @@ pub(super) fn run(set: &PolicySet, started: &[Started], cx: &Cx, prior: Option<P
         checks.iter().map(|(check, _)| check.inputs(cx)).collect();
     pairs.sort_unstable();
     let wanted: HashSet<usize> = named.iter().filter_map(|n| cx.view.position(n)).collect();
-    let files: Vec<&[(u32, u32)]> = pairs.chunk_by(|a, b| a.0 == b.0).collect();
+    // Where each file's pairs start (four bytes a file, not a slice of sixteen).
+    let starts: Vec<u32> = (0..pairs.len())
+        .filter(|k| *k == 0 || pairs.get(k - 1).map(|p| p.0) != pairs.get(*k).map(|p| p.0))
+        .filter_map(|k| u32::try_from(k).ok())
+        .collect();
     let entries = cx.view.entries();
-    let found: Vec<(usize, usize, Result<Vec<Hit>, EvalError>)> = files
+    let found: Vec<(usize, usize, Result<Vec<Hit>, EvalError>)> = starts
         .par_chunks(CHUNK)
-        .flat_map_iter(|chunk| {
+        .enumerate()
+        .flat_map_iter(|(c, chunk)| {
+            // The pairs of this chunk's files, up to where the next chunk's start.
+            let end = starts
+                .get((c + 1) * CHUNK)
+                .map_or(pairs.len(), |s| *s as usize);
+            let from = chunk.first().map_or(end, |s| *s as usize);
             let mut out = Vec::new();
-            for file in chunk {
+            for file in pairs
+                .get(from..end)
+                .unwrap_or_default()
+                .chunk_by(|a, b| a.0 == b.0)
+            {
                 let Some((i, e)) = file
                     .first()
                     .and_then(|(i, _)| Some((*i as usize, entries.get(*i as usize)?)))
@@ -81,7 +95,7 @@ pub(super) fn run(set: &PolicySet, started: &[Started], cx: &Cx, prior: Option<P
                 // The head's results, for the checks it judged this same blob with.
                 let head = prior.and_then(|p| Some((p, p.same_blob(cx.view, i)?)));
                 let mut left: Vec<usize> = Vec::with_capacity(file.len());
-                for (_, k) in *file {
+                for (_, k) in file {
                     let k = *k as usize;
                     let reused = head.and_then(|(p, j)| {
                         let (check, _) = checks.get(k)?;

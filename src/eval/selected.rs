@@ -4,16 +4,21 @@
 
 use crate::repo::View;
 use std::collections::{BTreeSet, HashSet};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+/// Entries per page of [`Selection::entries`].
+const PAGE: usize = 4096;
 
 /// A per-policy record, filled while the policy's checks run (possibly from several
 /// threads; it only counts and sorts, so it stays deterministic).
 #[derive(Debug)]
 pub struct Selection {
-    /// One bit per entry of the view, by index: selections of 35k paths per policy
-    /// are recorded without hashing or copying a path.
-    entries: Vec<AtomicU64>,
+    /// One bit per entry of the view, by index, in pages of [`PAGE`] made when a bit
+    /// of theirs is first set: selections of 35k paths per policy are recorded without
+    /// hashing or copying a path, and a policy that looks at a few files holds a few
+    /// pages, not a bit for every file of the repository.
+    entries: Box<[OnceLock<Box<[AtomicU64]>>]>,
     other: Mutex<Other>,
 }
 
@@ -28,8 +33,8 @@ impl Selection {
     /// A record for a view of `entries` entries.
     pub fn new(entries: usize) -> Self {
         Selection {
-            entries: (0..entries.div_ceil(64))
-                .map(|_| AtomicU64::new(0))
+            entries: (0..entries.div_ceil(PAGE))
+                .map(|_| OnceLock::new())
                 .collect(),
             other: Mutex::default(),
         }
@@ -37,15 +42,20 @@ impl Selection {
 
     /// Entry `i` of the view was selected or read.
     pub(crate) fn entry(&self, i: usize) {
-        if let Some(w) = self.entries.get(i / 64) {
-            w.fetch_or(1 << (i % 64), Ordering::Relaxed);
+        let Some(page) = self.entries.get(i / PAGE) else {
+            return;
+        };
+        let page = page.get_or_init(|| (0..PAGE / 64).map(|_| AtomicU64::new(0)).collect());
+        let j = i % PAGE;
+        if let Some(w) = page.get(j / 64) {
+            w.fetch_or(1 << (j % 64), Ordering::Relaxed);
         }
     }
 
     /// `path` was selected or read: an entry of `view`, or a path it does not list.
     pub(crate) fn path(&self, view: &dyn View, path: &str) {
         match view.position(path) {
-            Some(i) if i / 64 < self.entries.len() => self.entry(i),
+            Some(i) if i / PAGE < self.entries.len() => self.entry(i),
             _ => {
                 if let Ok(mut o) = self.other.lock()
                     && !o.paths.contains(path)
@@ -68,11 +78,32 @@ impl Selection {
         let bits: usize = self
             .entries
             .iter()
+            .filter_map(OnceLock::get)
+            .flat_map(|page| page.iter())
             .map(|w| w.load(Ordering::Relaxed).count_ones() as usize)
             .sum();
         match self.other.lock() {
             Ok(o) => (bits + o.paths.len(), o.unmatched.iter().cloned().collect()),
             Err(_) => (bits, Vec::new()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Entries are counted once each, across pages; pages no entry touched are not made.
+    #[test]
+    fn entries_are_counted_once_across_pages() {
+        let s = Selection::new(3 * PAGE + 7);
+        for i in [0, 5, 5, PAGE - 1, PAGE, 3 * PAGE + 6, 3 * PAGE + 6] {
+            s.entry(i);
+        }
+        s.entry(100 * PAGE);
+        s.unmatched("x matched nothing".into());
+        assert_eq!(s.summary(), (5, vec!["x matched nothing".to_string()]));
+        let made = s.entries.iter().filter(|p| p.get().is_some()).count();
+        assert_eq!(made, 3);
     }
 }
