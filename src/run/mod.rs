@@ -13,6 +13,7 @@ pub(crate) mod evidence;
 mod keep;
 mod pins;
 pub(crate) mod rooted;
+mod shown;
 pub(crate) mod signers;
 pub(crate) mod sources;
 pub(crate) mod trust;
@@ -186,10 +187,11 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
         },
         prepared,
     )
-    .map_err(Failure::Load)?;
-    let not_selected = policy::select::select(&mut set, req.stages).map_err(Failure::Load)?;
+    .map_err(|e| Failure::Load(shown::from_here(e, &judged, &in_repo)))?;
+    let not_selected = policy::select::select(&mut set, req.stages)
+        .map_err(|e| Failure::Load(shown::from_here(e, &judged, &in_repo)))?;
     let now = req.now.unwrap_or_else(jiff::Timestamp::now);
-    refuse(&set, now).map_err(Failure::Load)?;
+    refuse(&set, now).map_err(|e| Failure::Load(shown::from_here(e, &judged, &in_repo)))?;
     let branches = branches(&opened, req.target.base.is_some(), &|k| {
         std::env::var(k).ok()
     });

@@ -353,3 +353,48 @@ fn a_regex_too_big_to_compile_fails_its_policy() {
         "{messages:?}"
     );
 }
+
+/// A policy error in a folder's own `.relgate/` names the file from where relgate runs:
+/// `check services/billing` points at `services/billing/.relgate/p.yaml`, not at a
+/// `.relgate/p.yaml` that is the root's (here another, valid, file).
+#[test]
+fn an_error_in_a_judged_folders_policies_names_the_file_from_here() {
+    let broken = "version: 1\npolicies:\n  - id: A\n    title: t\n    chek: {}\n";
+    let valid =
+        "version: 1\npolicies:\n  - id: ROOT\n    title: t\n    check: {exists: README.md}\n";
+    let repo = Repo::new();
+    repo.write("README.md", "r\n")
+        .write(".relgate/p.yaml", valid)
+        .write("services/billing/.relgate/p.yaml", broken)
+        .write("services/billing/a.txt", "a\n")
+        .commit_all("c");
+    for mode in [&[][..], &["--staged"], &["--rev", "HEAD"]] {
+        let mut args = vec!["check", "services/billing", "--format", "json"];
+        args.extend_from_slice(mode);
+        let r = repo.relgate(&args);
+        assert_eq!(r.code, 2, "{mode:?}: {}", r.stderr);
+        let at = "services/billing/.relgate/p.yaml:5:5: error[relgate::policy::unknown_key]";
+        assert!(r.stderr.contains(at), "{mode:?}:\n{}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("╭─[services/billing/.relgate/p.yaml:5:5]"),
+            "{mode:?}:\n{}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("\n.relgate/p.yaml"), "{}", r.stderr);
+        let error = r.json()["error"].as_str().unwrap_or_default().to_string();
+        assert!(
+            error.contains("services/billing/.relgate/p.yaml:5:5"),
+            "{error}"
+        );
+    }
+    // Run from inside the folder, the folder's own name is the path from here.
+    let r = relgate_in(&repo.path().join("services/billing"), &["check", "."]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .starts_with(".relgate/p.yaml:3:5: error[relgate::policy::missing_key]"),
+        "{}",
+        r.stderr
+    );
+}
