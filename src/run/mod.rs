@@ -96,12 +96,24 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
                 .stack_size(crate::parse::structured::PARSER_STACK_SIZE)
                 .spawn_scoped(s, || {
                     crate::parse::structured::mark_big_stack_thread();
-                    policy::prepare(req.packs)
+                    // A panic here does not end the run (the load builds the packs
+                    // itself, and says so if it panics too): the hook stays quiet.
+                    crate::parse::guarded(|| {
+                        #[cfg(debug_assertions)]
+                        if std::env::var("RELGATE_DEBUG_PANIC").as_deref() == Ok("prepare") {
+                            panic!("RELGATE_DEBUG_PANIC=prepare is set");
+                        }
+                        policy::prepare(req.packs)
+                    })
+                    .ok()
                 })
                 .ok()
         };
         let governed = trust::open_governed(&req.target, discover);
-        let prepared = prepare.and_then(|h| h.join().ok()).unwrap_or_default();
+        let prepared = prepare
+            .and_then(|h| h.join().ok())
+            .flatten()
+            .unwrap_or_default();
         (governed, prepared)
     });
     let (opened, judged) = match governed {

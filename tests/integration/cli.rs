@@ -522,3 +522,25 @@ fn init_schema_and_case_schema_validate_what_relgate_reads() {
     ]);
     assert_ne!(code, 0);
 }
+
+/// A panic while the shipped packs are built beside the opening of the repository does
+/// not end the run: the load builds them itself, and the report is the same, without an
+/// "internal error" on standard error.
+#[test]
+fn a_panic_while_packs_are_prepared_leaves_the_run_as_it_was() {
+    let repo = Repo::reference();
+    let run = |panic: bool| {
+        let mut cmd = relgate_command(repo.path());
+        cmd.args(["check", "--pack", "billing-gateway-dr", "--format", "json"])
+            .args(["--now", "2026-01-01T00:00:00Z"]);
+        if panic {
+            cmd.env("RELGATE_DEBUG_PANIC", "prepare");
+        }
+        cmd.output().unwrap()
+    };
+    let (calm, panicked) = (run(false), run(true));
+    assert_eq!(panicked.status.code(), calm.status.code());
+    assert_eq!(panicked.stdout, calm.stdout);
+    let stderr = String::from_utf8_lossy(&panicked.stderr);
+    assert!(!stderr.contains("internal error"), "{stderr}");
+}
