@@ -6,6 +6,7 @@
 pub(crate) mod attach;
 pub(crate) mod data_var;
 pub(crate) mod flags;
+pub(crate) mod keep;
 pub(crate) mod render;
 pub(crate) mod scanned;
 pub(crate) mod scope;

@@ -6,6 +6,7 @@
 //! with the reason, so every policy that needs it fails saying why.
 
 use super::flags::{FlagDef, FlagFacts, FlagPrior};
+use super::keep::Keep;
 use crate::eval::EvalError;
 use crate::lang::error::PolicyFile;
 use crate::lang::pattern::{RegexT, glob};
@@ -148,40 +149,6 @@ pub struct Vars {
     /// While the variables are resolved: the files some check reads after them, which
     /// a flag's scan keeps in the read cache instead of letting go ([`Keep`]).
     keep: Option<Keep>,
-}
-
-/// The files checks may read once the variables are known: every file template of the
-/// policies, each a glob (`true`) or a path, and whether it ignores case.
-#[derive(Debug, Clone, Default)]
-pub struct Keep(pub Vec<(Template, bool, bool)>);
-
-impl Keep {
-    /// A glob set matching every file the templates can name: a variable with a value
-    /// so far stands for it, any other for anything (`*` matches `/` here).
-    fn globs(&self, vars: &Vars) -> Option<globset::GlobSet> {
-        let known = |name: &str| match vars.values.get(name) {
-            Some(Ok(v)) => Some(v.clone()),
-            _ => None,
-        };
-        let mut b = globset::GlobSetBuilder::new();
-        for (t, glob, ignore_case) in &self.0 {
-            let built = globset::GlobBuilder::new(&t.glob_over(*glob, &known))
-                .literal_separator(false)
-                .backslash_escape(true)
-                .case_insensitive(*ignore_case)
-                .build()
-                // A glob that does not build is refused where its check renders it;
-                // here it keeps everything rather than nothing.
-                .or_else(|_| {
-                    globset::GlobBuilder::new("*")
-                        .literal_separator(false)
-                        .build()
-                })
-                .ok()?;
-            b.add(built);
-        }
-        b.build().ok()
-    }
 }
 
 /// The variables of the base and its tree.

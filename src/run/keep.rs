@@ -7,7 +7,8 @@
 //! anything for the others. Keeping more than needed costs only cache room; keeping
 //! less, a second read.
 
-use crate::eval::vars::{Keep, VarKind};
+use crate::eval::keep::Keep;
+use crate::eval::vars::VarKind;
 use crate::policy::{Cond, PolicySet};
 
 /// The files a flag's scan keeps, or `None` when the run has no flag to scan.
