@@ -281,7 +281,10 @@ impl Vars {
     /// definitions and `--var`s. With `every` (some policy or variable references a
     /// `{NAME@base}`), every variable, available as `{NAME@base}` (per `for_each`
     /// instance too); else only the `latest_dir` and `data` ones ([`Vars::moving`]) and
-    /// what they reference: no file is read in the base for nothing.
+    /// what they reference: no file is read in the base for nothing. A flag's scan in
+    /// the base takes from `prior` (the head's facts) what a config file with the same
+    /// blob contributed there, instead of reading it.
+    #[allow(clippy::too_many_arguments)]
     pub fn with_base(
         mut self,
         defs: &[VarDef],
@@ -290,9 +293,10 @@ impl Vars {
         now: jiff::Timestamp,
         branches: &Branches,
         every: bool,
+        prior: Option<FlagPrior>,
     ) -> Vars {
         let base = if every {
-            let base = Vars::resolve(defs, overrides, view.as_ref(), now, branches);
+            let base = Vars::resolve_reusing(defs, overrides, view.as_ref(), now, branches, prior);
             self.copy_base(&base);
             base
         } else {

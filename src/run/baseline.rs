@@ -84,7 +84,7 @@ pub(crate) fn base_findings(
 
 /// Whether the base reuses the head's results: always, except in a debug build with
 /// `RELGATE_NO_REUSE=1`, which lets the tests prove that reuse changes no output.
-fn reuse() -> bool {
+pub(super) fn reuse() -> bool {
     #[cfg(debug_assertions)]
     if std::env::var("RELGATE_NO_REUSE").as_deref() == Ok("1") {
         return false;

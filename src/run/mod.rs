@@ -218,14 +218,20 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
     // With --base, every variable is also resolved in the base (its own tree, not read
     // through the recording: they are evidence, not trusted inputs), as `{NAME@base}`.
     let vars = match &opened.trusted {
-        Some((base_view, _)) => vars.with_base(
-            &set.vars,
-            req.vars,
-            base_view.clone(),
-            now,
-            &branches,
-            set.uses_base_values(),
-        ),
+        Some((base_view, _)) => {
+            let every = set.uses_base_values();
+            let prior = (every && baseline::reuse())
+                .then(|| crate::eval::flags::FlagPrior::new(opened.view.clone(), &vars));
+            vars.with_base(
+                &set.vars,
+                req.vars,
+                base_view.clone(),
+                now,
+                &branches,
+                every,
+                prior,
+            )
+        }
         None => vars,
     };
     let cx = Cx {

@@ -128,3 +128,57 @@ fn an_unknown_name_at_base_is_a_located_load_error() {
         r.stderr
     );
 }
+
+/// `{NAME@base}` of a flag scans the base's config files, taking from the change's scan
+/// what a file with the same blob contributed there: the same report as scanning them
+/// all, reading only the files the change altered.
+#[test]
+fn a_flags_base_value_reuses_the_changes_scan() {
+    let policy = "version: 1
+vars:
+  billing:
+    flag: {name: FOO, files: ['**/*.env']}
+policies:
+  - id: SAME
+    title: The flag is as it was
+    check:
+      var: {name: billing, equals: '{billing@base}'}
+";
+    let p = Policies::new(policy);
+    let repo = Repo::new();
+    repo.git(&["checkout", "-q", "-b", "main"]);
+    for i in 0..30 {
+        repo.write(&format!("svc/s{i:02}.env"), "FOO=0\n");
+    }
+    repo.commit_all("main");
+    repo.git(&["checkout", "-q", "-b", "change"]);
+    repo.write("svc/s07.env", "FOO=1\n").commit_all("on");
+    let run = |reuse: bool| {
+        let mut cmd = relgate_command(repo.path());
+        cmd.args(["check", "--policies", &p.path(), "--format", "json"])
+            .args(["--rev", "change", "--base", "main", "--stats"])
+            .args(["--now", "2026-01-01T00:00:00Z"]);
+        if !reuse {
+            cmd.env("RELGATE_NO_REUSE", "1");
+        }
+        let out = cmd.output().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), json)
+    };
+    let ((code, reused), (code_full, full)) = (run(true), run(false));
+    assert_eq!(code, Some(1), "{reused}");
+    assert_eq!(code_full, code);
+    let strip = |j: &serde_json::Value| {
+        let mut j = j.clone();
+        j.as_object_mut().unwrap().remove("stats");
+        j
+    };
+    assert_eq!(strip(&reused), strip(&full));
+    assert_eq!(reused["findings"][0]["policy"], "SAME");
+    // The base's tree (here also the merge base: the variables and the base's findings
+    // each scan it) read the one file the change altered, not all thirty.
+    let reads = |j: &serde_json::Value| j["stats"]["trusted"]["reads"].as_u64().unwrap();
+    assert_eq!(reads(&full), 60, "{}", full["stats"]);
+    assert_eq!(reads(&reused), 2, "{}", reused["stats"]);
+    assert_eq!(reused["stats"]["trusted"]["read"], 1);
+}
