@@ -2,7 +2,7 @@
 
 use super::vars::Vars;
 use super::{Cx, EvalError};
-use crate::lang::pattern::{GlobSet, RegexT, build_regex, glob_with_case};
+use crate::lang::pattern::{GlobSet, RegexT, build_regex, glob_parsed};
 use crate::lang::template::{Template, glob_escape, no_escape, regex_escape};
 use crate::repo::Entries;
 use rayon::prelude::*;
@@ -50,9 +50,29 @@ impl std::ops::Deref for CompiledRegex<'_> {
 pub struct Pat {
     pub text: String,
     /// `None` for a literal path.
-    pub glob: Option<globset::GlobMatcher>,
+    pub glob: Option<Glob>,
     /// Literal paths compare whatever the case.
     pub ignore_case: bool,
+}
+
+/// One glob, parsed; its own matcher (a regex) is compiled when first asked for. Most
+/// globs are only ever matched as part of their set ([`Rendered`]), and a glob's regex
+/// (a case-insensitive one above all) cost more than the rest of a small run's load.
+pub struct Glob {
+    glob: globset::Glob,
+    matcher: std::sync::OnceLock<globset::GlobMatcher>,
+}
+
+impl Glob {
+    pub fn glob(&self) -> &globset::Glob {
+        &self.glob
+    }
+
+    pub fn is_match(&self, path: &str) -> bool {
+        self.matcher
+            .get_or_init(|| self.glob.compile_matcher())
+            .is_match(path)
+    }
 }
 
 impl Pat {
@@ -134,11 +154,14 @@ impl GlobSet {
                 });
             }
             let s = vars.render(t, glob_escape)?;
-            let g = glob_with_case(&s, self.ignore_case)
+            let g = glob_parsed(&s, self.ignore_case)
                 .map_err(|e| EvalError::Invalid(format!("glob '{}': {e}", t.raw)))?;
             Ok(Pat {
                 text: lit,
-                glob: Some(g),
+                glob: Some(Glob {
+                    glob: g,
+                    matcher: std::sync::OnceLock::new(),
+                }),
                 ignore_case: self.ignore_case,
             })
         };
@@ -261,6 +284,25 @@ mod tests {
             ignore_case,
         };
         set.render_with(&Vars::default()).unwrap()
+    }
+
+    /// Matching a rendered set compiles no glob's own matcher; asking one glob compiles
+    /// its matcher then, which agrees with the set (case included).
+    #[test]
+    fn a_globs_own_matcher_is_compiled_when_asked_for() {
+        let r = rendered(&["docs/**/*.md", "**/Dockerfile"], true);
+        assert!(r.glob_matches("docs/a/B.MD"));
+        assert!(!r.glob_matches("src/a.md"));
+        assert!(
+            r.include
+                .iter()
+                .all(|p| p.glob.as_ref().unwrap().matcher.get().is_none())
+        );
+        let docs = &r.include[0];
+        assert!(docs.matches("DOCS/x.md"));
+        assert!(!docs.matches("docs/x.txt"));
+        assert!(docs.glob.as_ref().unwrap().matcher.get().is_some());
+        assert!(r.include[1].glob.as_ref().unwrap().matcher.get().is_none());
     }
 
     /// What the ranges leave out is never a match: the ranges' matches are every

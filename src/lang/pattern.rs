@@ -24,12 +24,19 @@ pub(crate) fn glob_with_case(
     pattern: &str,
     ignore_case: bool,
 ) -> Result<globset::GlobMatcher, globset::Error> {
-    Ok(globset::GlobBuilder::new(pattern)
+    Ok(glob_parsed(pattern, ignore_case)?.compile_matcher())
+}
+
+/// A glob as [`glob_with_case`] reads it, parsed but not compiled into a matcher.
+pub(crate) fn glob_parsed(
+    pattern: &str,
+    ignore_case: bool,
+) -> Result<globset::Glob, globset::Error> {
+    globset::GlobBuilder::new(pattern)
         .literal_separator(true)
         .backslash_escape(true)
         .case_insensitive(ignore_case)
-        .build()?
-        .compile_matcher())
+        .build()
 }
 
 pub(crate) fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
