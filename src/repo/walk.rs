@@ -51,7 +51,7 @@ const MAX_IGNORE_FILE: u64 = 16 * 1024 * 1024;
 const SLICE: usize = 64;
 
 /// The paths a folder holds, relative to the working directory, in one buffer: a
-/// path costs its bytes and nine more, not an allocation of its own (a level of a
+/// path costs its bytes and twelve more, not an allocation of its own (a level of a
 /// wide tree holds hundreds of thousands).
 #[derive(Default)]
 struct Found {
