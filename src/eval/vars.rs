@@ -249,6 +249,21 @@ impl Vars {
         self.keep.as_ref().and_then(|k| k.globs(self))
     }
 
+    /// The head's facts to reuse in a scan of `view` ([`FlagPrior`]): those already
+    /// gathered in `view` itself for `{NAME@base}` when it is the base these variables
+    /// were resolved in (every file is then the same blob), else the head's (`head`).
+    pub(crate) fn flag_prior(&self, view: &dyn View, head: Arc<dyn View>) -> FlagPrior {
+        let same = |a: &dyn View, b: &dyn View| {
+            std::ptr::from_ref(a).cast::<()>() == std::ptr::from_ref(b).cast::<()>()
+        };
+        match &self.base {
+            Some(b) if b.every && same(b.view.as_ref(), view) => {
+                FlagPrior::new(b.view.clone(), &b.vars)
+            }
+            _ => FlagPrior::new(head, self),
+        }
+    }
+
     /// The flag facts gathered without error ([`FlagPrior::new`]).
     pub(crate) fn flag_facts(&self) -> impl Iterator<Item = &FlagFacts> {
         self.flags.values().filter_map(|f| f.as_ref().ok())

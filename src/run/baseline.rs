@@ -24,7 +24,6 @@
 
 use super::results;
 use crate::eval::Cx;
-use crate::eval::flags::FlagPrior;
 use crate::eval::scanned::{Prior, Scanned};
 use crate::eval::vars::{Branches, Vars};
 use crate::finding::{Finding, Subject};
@@ -47,7 +46,7 @@ pub(crate) fn base_findings(
     head: (&Arc<dyn View>, &Scanned),
 ) -> Option<Vec<Finding>> {
     let reuse = reuse();
-    let flags = reuse.then(|| FlagPrior::new(head.0.clone(), cx.vars));
+    let flags = reuse.then(|| cx.vars.flag_prior(base, head.0.clone()));
     let vars = Vars::resolve_reusing(&set.vars, overrides, base, cx.now, branches, flags);
     let base_cx = Cx {
         view: base,
