@@ -34,9 +34,13 @@ pub struct Io<'a> {
 /// `--policies`, else `.relgate/` on disk at PATH, plus `--pack`s.
 pub fn load_from_disk(args: &PolicyArgs) -> Result<PolicySet, LoadErrors> {
     let root = root::resolve(&args.path, false).unwrap_or_else(|_| args.path.clone());
+    // The folder the `.relgate/` files are named from, when they are (errors show them
+    // from the current directory, as `check` does).
+    let mut named_from = None;
     let files = if args.policies.is_empty() {
         let root = root::resolve(&args.path, args.packs.is_empty())
             .map_err(|m| LoadErrors(vec![LoadError::global(Code::Io, m)]))?;
+        named_from = Some(root.clone());
         let dir = root.join(".relgate");
         if dir.is_dir() || dir.is_symlink() {
             // Named from PATH, as `check` names them (`.relgate/x.yaml`): the same
@@ -57,6 +61,10 @@ pub fn load_from_disk(args: &PolicyArgs) -> Result<PolicySet, LoadErrors> {
     } else {
         read_policy_paths(&args.policies)?
     };
+    let relative: std::collections::BTreeSet<String> = match &named_from {
+        Some(_) => files.iter().map(|(n, _)| n.clone()).collect(),
+        None => Default::default(),
+    };
     policy::load(&Inputs {
         files,
         packs: args.packs.clone(),
@@ -69,6 +77,10 @@ pub fn load_from_disk(args: &PolicyArgs) -> Result<PolicySet, LoadErrors> {
             trusted: None,
             now: jiff::Timestamp::now(),
         })),
+    })
+    .map_err(|e| match &named_from {
+        Some(from) => crate::run::shown::from_here(e, from, &relative),
+        None => e,
     })
 }
 

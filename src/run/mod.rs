@@ -13,7 +13,7 @@ pub(crate) mod evidence;
 mod keep;
 mod pins;
 pub(crate) mod rooted;
-mod shown;
+pub(crate) mod shown;
 pub(crate) mod signers;
 pub(crate) mod sources;
 pub(crate) mod trust;

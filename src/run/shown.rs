@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 /// `errors` with the files named in `in_repo` shown from the current directory.
-pub(super) fn from_here(
+pub(crate) fn from_here(
     mut errors: LoadErrors,
     judged: &Path,
     in_repo: &BTreeSet<String>,

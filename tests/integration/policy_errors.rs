@@ -388,6 +388,16 @@ fn an_error_in_a_judged_folders_policies_names_the_file_from_here() {
             "{error}"
         );
     }
+    // `validate` names it the same way.
+    let r = repo.relgate(&["validate", "services/billing"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.starts_with(
+            "services/billing/.relgate/p.yaml:3:5: error[relgate::policy::missing_key]"
+        ),
+        "{}",
+        r.stderr
+    );
     // Run from inside the folder, the folder's own name is the path from here.
     let r = relgate_in(&repo.path().join("services/billing"), &["check", "."]);
     assert_eq!(r.code, 2);
