@@ -34,15 +34,13 @@ pub struct Io<'a> {
 /// `--policies`, else `.relgate/` on disk at PATH, plus `--pack`s.
 pub fn load_from_disk(args: &PolicyArgs) -> Result<PolicySet, LoadErrors> {
     let root = root::resolve(&args.path, false).unwrap_or_else(|_| args.path.clone());
-    // The folder the `.relgate/` files are named from, when they are (errors show them
-    // from the current directory, as `check` does).
-    let mut named_from = None;
-    let files = if args.policies.is_empty() {
+    // With the `.relgate/` files, the folder they are named from (errors show them from
+    // the current directory, as `check` does).
+    let (files, named_from) = if args.policies.is_empty() {
         let root = root::resolve(&args.path, args.packs.is_empty())
             .map_err(|m| LoadErrors(vec![LoadError::global(Code::Io, m)]))?;
-        named_from = Some(root.clone());
         let dir = root.join(".relgate");
-        if dir.is_dir() || dir.is_symlink() {
+        let files = if dir.is_dir() || dir.is_symlink() {
             // Named from PATH, as `check` names them (`.relgate/x.yaml`): the same
             // policy file gives the same located errors in every command.
             read_policy_paths(&[dir])?
@@ -57,11 +55,12 @@ pub fn load_from_disk(args: &PolicyArgs) -> Result<PolicySet, LoadErrors> {
                 .collect()
         } else {
             Vec::new()
-        }
+        };
+        (files, Some(root))
     } else {
-        read_policy_paths(&args.policies)?
+        (read_policy_paths(&args.policies)?, None)
     };
-    let relative: std::collections::BTreeSet<String> = match &named_from {
+    let relative: std::collections::BTreeSet<String> = match named_from {
         Some(_) => files.iter().map(|(n, _)| n.clone()).collect(),
         None => Default::default(),
     };

@@ -182,6 +182,7 @@ fn key(check: &dyn PerFile) -> usize {
     std::ptr::from_ref(check).cast::<()>().addr()
 }
 
-fn address(view: &dyn View) -> usize {
+/// A view's identity: its address (the same view reached through two handles).
+pub(crate) fn address(view: &dyn View) -> usize {
     std::ptr::from_ref(view).cast::<()>().addr()
 }

@@ -197,11 +197,11 @@ impl Vars {
         branches: &Branches,
         keep: Option<Keep>,
     ) -> Vars {
-        let mut vars = Vars::seeded(overrides, now, branches);
-        vars.keep = keep;
-        vars.resolve_all(defs, view);
-        vars.keep = None;
-        vars
+        Vars {
+            keep,
+            ..Vars::seeded(overrides, now, branches)
+        }
+        .resolved(defs, view)
     }
 
     /// [`Vars::resolve`] for the base of a change, reusing the head's flag facts for
@@ -214,15 +214,17 @@ impl Vars {
         branches: &Branches,
         prior: Option<FlagPrior>,
     ) -> Vars {
-        let mut vars = Vars::seeded(overrides, now, branches);
-        vars.prior = prior;
-        vars.resolve_all(defs, view);
-        vars.prior = None;
-        vars
+        Vars {
+            prior,
+            ..Vars::seeded(overrides, now, branches)
+        }
+        .resolved(defs, view)
     }
 
-    fn resolve_all(&mut self, defs: &[VarDef], view: &dyn View) {
-        let vars = self;
+    /// These (seeded) variables with every definition of `defs` resolved in `view`;
+    /// what only the resolving needed (`prior`, `keep`) is let go.
+    fn resolved(mut self, defs: &[VarDef], view: &dyn View) -> Vars {
+        let vars = &mut self;
         for d in defs {
             vars.declared.push(d.name.clone());
         }
@@ -241,6 +243,9 @@ impl Vars {
                 vars.flags.insert(d.name.clone(), facts);
             }
         }
+        self.prior = None;
+        self.keep = None;
+        self
     }
 
     /// What a flag's scan keeps for the checks that read after it: the files the
@@ -253,11 +258,9 @@ impl Vars {
     /// gathered in `view` itself for `{NAME@base}` when it is the base these variables
     /// were resolved in (every file is then the same blob), else the head's (`head`).
     pub(crate) fn flag_prior(&self, view: &dyn View, head: Arc<dyn View>) -> FlagPrior {
-        let same = |a: &dyn View, b: &dyn View| {
-            std::ptr::from_ref(a).cast::<()>() == std::ptr::from_ref(b).cast::<()>()
-        };
+        use crate::eval::scanned::address;
         match &self.base {
-            Some(b) if b.every && same(b.view.as_ref(), view) => {
+            Some(b) if b.every && address(b.view.as_ref()) == address(view) => {
                 FlagPrior::new(b.view.clone(), &b.vars)
             }
             _ => FlagPrior::new(head, self),

@@ -188,6 +188,34 @@ pub(crate) fn regex_escape(s: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Every rendering of a template is matched by its glob: a known value stands for
+    /// itself (escaped), an unknown one for anything.
+    #[test]
+    fn the_glob_over_a_template_matches_every_rendering() {
+        let build = |g: &str| {
+            globset::GlobBuilder::new(g)
+                .literal_separator(false)
+                .backslash_escape(true)
+                .build()
+                .unwrap()
+                .compile_matcher()
+        };
+        let none = |_: &str| None;
+        let glob = Template::parse("releases/{release}/**/*.yaml", Default::default());
+        let m = build(&glob.glob_over(true, &none));
+        assert!(m.is_match("releases/2024-01-01/a/b.yaml"));
+        assert!(m.is_match("releases/x/y/z/b.yaml"));
+        assert!(!m.is_match("docs/b.yaml"));
+        let path = Template::parse("{runbooks}/a[1].md", Default::default());
+        let m = build(&path.glob_over(false, &none));
+        assert!(m.is_match("quality/observability/runbooks/a[1].md"));
+        assert!(!m.is_match("quality/a1.md"));
+        let known = |v: &str| (v == "runbooks").then(|| "q/r*".to_string());
+        let m = build(&path.glob_over(false, &known));
+        assert!(m.is_match("q/r*/a[1].md"));
+        assert!(!m.is_match("q/rx/a[1].md"));
+    }
+
     #[test]
     fn partial_rendering_keeps_what_has_no_value() {
         let t = Template::parse("pay {payment_mode} before {release}", Span::default());

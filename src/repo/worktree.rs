@@ -245,13 +245,11 @@ impl View for WorktreeView {
             Some((_, mode)) => mode,
             None => meta.mode(),
         };
-        // The first to look it up sets it.
-        let Ok(narrow) = u16::try_from(mode) else {
-            return Some(mode);
+        // The first to look it up sets it (a mode too wide to keep is looked up again).
+        let narrow = match u16::try_from(mode) {
+            Ok(m) if m != UNKNOWN => m,
+            _ => return Some(mode),
         };
-        if narrow == UNKNOWN {
-            return Some(mode);
-        }
         match slot.compare_exchange(UNKNOWN, narrow, Ordering::Relaxed, Ordering::Relaxed) {
             Ok(_) => Some(mode),
             Err(first) => Some(u32::from(first)),

@@ -184,6 +184,8 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
         }
         _ => Vec::new(),
     };
+    // Policy errors name the repository's files from the current directory.
+    let located = |e| Failure::Load(shown::from_here(e, &judged, &in_repo));
     let mut set = policy::load_with(
         &Inputs {
             files,
@@ -199,11 +201,10 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
         },
         prepared,
     )
-    .map_err(|e| Failure::Load(shown::from_here(e, &judged, &in_repo)))?;
-    let not_selected = policy::select::select(&mut set, req.stages)
-        .map_err(|e| Failure::Load(shown::from_here(e, &judged, &in_repo)))?;
+    .map_err(located)?;
+    let not_selected = policy::select::select(&mut set, req.stages).map_err(located)?;
     let now = req.now.unwrap_or_else(jiff::Timestamp::now);
-    refuse(&set, now).map_err(|e| Failure::Load(shown::from_here(e, &judged, &in_repo)))?;
+    refuse(&set, now).map_err(located)?;
     let branches = branches(&opened, req.target.base.is_some(), &|k| {
         std::env::var(k).ok()
     });

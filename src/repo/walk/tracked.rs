@@ -67,13 +67,9 @@ impl Cursor<'_> {
         if self.next >= self.t.len {
             return None;
         }
-        let shared = get(&self.t.bytes, &mut self.at);
-        let rest = get(&self.t.bytes, &mut self.at);
-        let end = self.at.saturating_add(rest).min(self.t.bytes.len());
+        let (shared, rest) = self.t.entry(&mut self.at);
         self.path.truncate(shared);
-        self.path
-            .extend_from_slice(self.t.bytes.get(self.at..end).unwrap_or_default());
-        self.at = end;
+        self.path.extend_from_slice(rest);
         self.next += 1;
         Some((self.next - 1, &self.path))
     }
@@ -159,19 +155,28 @@ impl Tracked {
         }
     }
 
+    /// The path stored at `*at`, moving past it: the length it shares with the path
+    /// before it, and the rest.
+    fn entry(&self, at: &mut usize) -> (usize, &[u8]) {
+        let shared = get(&self.bytes, at);
+        let rest = get(&self.bytes, at);
+        let end = at.saturating_add(rest).min(self.bytes.len());
+        let rest = self.bytes.get(*at..end).unwrap_or_default();
+        *at = end;
+        (shared, rest)
+    }
+
     /// The path stored whole at restart `k`.
     fn restart(&self, k: usize) -> &[u8] {
         let Some(&start) = self.restarts.get(k) else {
             return &[];
         };
-        let mut at = start;
-        let _shared = get(&self.bytes, &mut at);
-        let rest = get(&self.bytes, &mut at);
-        let end = at.saturating_add(rest).min(self.bytes.len());
-        self.bytes.get(at..end).unwrap_or_default()
+        self.entry(&mut { start }).1
     }
 
-    /// The index of `full`, if tracked.
+    /// The index of `full`, if tracked. The paths after a restart are compared as
+    /// they are stored, without being put together: a path that shares more with the
+    /// one before than that one shares with `full` sorts where that one does.
     pub(super) fn find(&self, full: &[u8]) -> Option<usize> {
         // The last restart whose path is at most `full`.
         let (mut lo, mut hi) = (0, self.restarts.len());
@@ -184,16 +189,21 @@ impl Tracked {
             }
         }
         let k = lo.checked_sub(1)?;
-        let mut c = Cursor {
-            t: self,
-            at: *self.restarts.get(k)?,
-            next: k * RESTART,
-            path: Vec::new(),
-        };
-        for _ in 0..RESTART {
-            let (i, path) = c.next()?;
-            match path.cmp(full) {
-                std::cmp::Ordering::Less => {}
+        let mut at = *self.restarts.get(k)?;
+        // How many bytes the last path read shares with `full`, which it sorts before.
+        let mut common = 0;
+        for i in k * RESTART..(k * RESTART + RESTART).min(self.len) {
+            let (shared, rest) = self.entry(&mut at);
+            if shared > common {
+                // Like the path before it up to where that one differs from `full`.
+                continue;
+            }
+            // This path is `full[..shared]` and `rest`.
+            let tail = full.get(shared..).unwrap_or_default();
+            match rest.cmp(tail) {
+                std::cmp::Ordering::Less => {
+                    common = shared + rest.iter().zip(tail).take_while(|(a, b)| a == b).count();
+                }
                 std::cmp::Ordering::Equal => return Some(i),
                 std::cmp::Ordering::Greater => return None,
             }
