@@ -43,6 +43,10 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
 struct Absent(GlobSet);
 
 impl Check for Absent {
+    fn reach(&self) -> Option<Vec<crate::eval::reach::Reached>> {
+        Some(crate::eval::reach::Reached::globs(&self.0))
+    }
+
     fn eval(&self, cx: &Cx) -> Eval {
         let (found, _missing) = select(cx, &self.0)?;
         Ok(found

@@ -322,6 +322,10 @@ impl Captures {
 }
 
 impl Check for Captures {
+    fn reach(&self) -> Option<Vec<crate::eval::reach::Reached>> {
+        self.file.reach()
+    }
+
     /// What held, for a `not:` around it: the first line the pattern matches, where it is.
     fn held(&self, cx: &Cx) -> Option<Hit> {
         let path = self.file.label(cx).ok()?;

@@ -93,6 +93,15 @@ struct Changes {
 }
 
 impl Check for Changes {
+    fn reach(&self) -> Option<Vec<crate::eval::reach::Reached>> {
+        // A flag trigger's files are the flag variable's reach.
+        let mut out = crate::eval::reach::Reached::globs(&self.must_modify);
+        if let Trigger::Touches(g) = &self.trigger {
+            out.extend(crate::eval::reach::Reached::globs(g));
+        }
+        Some(out)
+    }
+
     fn eval(&self, cx: &Cx) -> Eval {
         let Some(diff) = cx.diff else {
             return Err(EvalError::NeedsBase(

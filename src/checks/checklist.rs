@@ -56,6 +56,10 @@ struct Checklist {
 }
 
 impl Check for Checklist {
+    fn reach(&self) -> Option<Vec<crate::eval::reach::Reached>> {
+        Some(vec![crate::eval::reach::Reached::path(&self.file)])
+    }
+
     fn named(&self, cx: &Cx) -> Vec<String> {
         cx.vars.render(&self.file, no_escape).into_iter().collect()
     }

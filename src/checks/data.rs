@@ -404,6 +404,10 @@ impl Each {
 }
 
 impl Check for Data {
+    fn reach(&self) -> Option<Vec<crate::eval::reach::Reached>> {
+        self.file.reach()
+    }
+
     fn named(&self, cx: &Cx) -> Vec<String> {
         self.file.named(cx)
     }

@@ -123,6 +123,14 @@ impl Deadline {
 }
 
 impl Check for Deadline {
+    fn reach(&self) -> Option<Vec<crate::eval::reach::Reached>> {
+        // The due files: `expect` with `{date}` (and every variable) for anything.
+        Some(vec![
+            crate::eval::reach::Reached::path(&self.file),
+            crate::eval::reach::Reached::path(&self.expect),
+        ])
+    }
+
     fn named(&self, cx: &Cx) -> Vec<String> {
         cx.vars.render(&self.file, no_escape).into_iter().collect()
     }

@@ -34,6 +34,10 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
 struct Exists(GlobSet);
 
 impl Check for Exists {
+    fn reach(&self) -> Option<Vec<crate::eval::reach::Reached>> {
+        Some(crate::eval::reach::Reached::globs(&self.0))
+    }
+
     fn held(&self, cx: &Cx) -> Option<Hit> {
         let set = self.0.render(cx).ok()?;
         let pat = set.include.first()?;

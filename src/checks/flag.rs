@@ -50,6 +50,11 @@ struct Flag {
 }
 
 impl Check for Flag {
+    fn reach(&self) -> Option<Vec<crate::eval::reach::Reached>> {
+        // The flag variable's facts: its files are the variable's reach.
+        Some(Vec::new())
+    }
+
     fn eval(&self, cx: &Cx) -> Eval {
         let facts = cx.vars.flag(&self.var)?;
         if let Some(rec) = cx.selection {

@@ -109,6 +109,10 @@ struct Junit {
 const NAMED_MAX: usize = 5;
 
 impl Check for Junit {
+    fn reach(&self) -> Option<Vec<crate::eval::reach::Reached>> {
+        self.file.reach()
+    }
+
     fn named(&self, cx: &Cx) -> Vec<String> {
         self.file.named(cx)
     }

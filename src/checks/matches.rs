@@ -231,6 +231,10 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
 struct Matches(TextScan);
 
 impl Check for Matches {
+    fn reach(&self) -> Option<Vec<crate::eval::reach::Reached>> {
+        Some(crate::eval::reach::Reached::globs(&self.0.files))
+    }
+
     /// The first line that matches, in the first file searched.
     fn held(&self, cx: &Cx) -> Option<Hit> {
         let this = &self.0;

@@ -149,6 +149,10 @@ impl Want {
 }
 
 impl Check for Mode {
+    fn reach(&self) -> Option<Vec<crate::eval::reach::Reached>> {
+        Some(crate::eval::reach::Reached::globs(&self.files))
+    }
+
     fn eval(&self, cx: &Cx) -> Eval {
         let (paths, mut hits) = select(cx, &self.files)?;
         if hits.is_empty() {

@@ -28,6 +28,10 @@ fn build(f: &mut Fields) -> Option<Box<dyn Check>> {
 struct NotMatches(TextScan);
 
 impl Check for NotMatches {
+    fn reach(&self) -> Option<Vec<crate::eval::reach::Reached>> {
+        Some(crate::eval::reach::Reached::globs(&self.0.files))
+    }
+
     fn eval(&self, cx: &Cx) -> Eval {
         let this = &self.0;
         // A literal path that does not exist cannot hold a forbidden pattern: only

@@ -106,6 +106,20 @@ struct Signature {
 }
 
 impl Check for Signature {
+    fn reach(&self) -> Option<Vec<crate::eval::reach::Reached>> {
+        let file = crate::eval::reach::Reached::path(&self.file);
+        // The signatures: `{file}.sig` unless `signatures` names them (`{file}` and
+        // every variable for anything).
+        let sigs = match &self.signatures {
+            Some(t) => crate::eval::reach::Reached::glob(t, false),
+            None => crate::eval::reach::Reached {
+                glob: format!("{}.sig", file.glob),
+                ignore_case: false,
+            },
+        };
+        Some(vec![file, sigs])
+    }
+
     fn trusted_files(&self) -> Vec<&Template> {
         vec![&self.signers]
     }

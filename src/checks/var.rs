@@ -167,6 +167,11 @@ struct Var {
 }
 
 impl Check for Var {
+    fn reach(&self) -> Option<Vec<crate::eval::reach::Reached>> {
+        // Variables only: the files they are worked out from are the variables' reach.
+        Some(Vec::new())
+    }
+
     fn eval(&self, cx: &Cx) -> Eval {
         match self.judge(cx) {
             Err(EvalError::NoValue { name, reason }) if self.skip_unknown => {

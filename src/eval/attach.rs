@@ -311,6 +311,16 @@ impl Source {
     }
 
     /// [`Source::named`] as a template.
+    /// The file it names, as [`crate::eval::Check::reach`] declares it.
+    pub(crate) fn reach(&self) -> Option<Vec<crate::eval::reach::Reached>> {
+        Some(
+            self.named_template()
+                .into_iter()
+                .map(crate::eval::reach::Reached::path)
+                .collect(),
+        )
+    }
+
     pub(crate) fn named_template(&self) -> Vec<&Template> {
         match self {
             Source::File(t) => vec![t],

@@ -7,6 +7,7 @@ pub(crate) mod attach;
 pub(crate) mod data_var;
 pub(crate) mod flags;
 pub(crate) mod keep;
+pub(crate) mod reach;
 pub(crate) mod render;
 pub(crate) mod scanned;
 pub(crate) mod scope;
@@ -181,5 +182,12 @@ pub trait Check: Send + Sync + Debug {
     /// can keep such a file for it.
     fn named_templates(&self) -> Vec<&crate::lang::template::Template> {
         Vec::new()
+    }
+
+    /// Every path of the view it may look at (select, read, name or list), whatever
+    /// values the variables take ([`reach`]); `None`: any path. Its trusted files are
+    /// added from [`Check::trusted_files`].
+    fn reach(&self) -> Option<Vec<reach::Reached>> {
+        None
     }
 }

@@ -56,6 +56,21 @@ pub struct VarDef {
     pub span: Span,
 }
 
+impl VarKind {
+    /// The paths of the view this variable's value is worked out from, whatever values
+    /// the variables take ([`super::reach`]).
+    #[cfg_attr(not(debug_assertions), allow(dead_code))]
+    pub(crate) fn reach(&self) -> Vec<super::reach::Reached> {
+        use super::reach::Reached;
+        match self {
+            VarKind::LatestDir { glob, .. } => Reached::below(glob, false).to_vec(),
+            VarKind::Data { file, .. } => vec![Reached::path(file)],
+            VarKind::Flag(f) => Reached::globs(&f.files),
+            VarKind::Literal(_) | VarKind::Unset | VarKind::Mapped { .. } => Vec::new(),
+        }
+    }
+}
+
 impl VarDef {
     /// Variables this definition references.
     pub fn refs(&self) -> Vec<&str> {

@@ -27,6 +27,8 @@ pub mod memory;
 mod object;
 mod odb;
 mod packs;
+#[cfg(debug_assertions)]
+pub(crate) mod restricted;
 mod safe_open;
 mod stats;
 mod submodule;

@@ -12,6 +12,7 @@ pub(crate) mod builtin;
 pub(crate) mod evidence;
 mod keep;
 mod pins;
+mod reach;
 pub(crate) mod rooted;
 pub(crate) mod shown;
 pub(crate) mod signers;
@@ -205,13 +206,16 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
     let not_selected = policy::select::select(&mut set, req.stages).map_err(located)?;
     let now = req.now.unwrap_or_else(jiff::Timestamp::now);
     refuse(&set, now).map_err(located)?;
+    // The view the policies are judged on: the one opened (debug builds evaluate on
+    // the paths the policies can reach only, when `RELGATE_DEBUG_RESTRICT=1` is set).
+    let view = judged_view(&opened.view, &set)?;
     let branches = branches(&opened, req.target.base.is_some(), &|k| {
         std::env::var(k).ok()
     });
     let vars = Vars::resolve_keeping(
         &set.vars,
         req.vars,
-        opened.view.as_ref(),
+        view.as_ref(),
         now,
         &branches,
         keep::keep_for(&set),
@@ -222,7 +226,7 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
         Some((base_view, _)) => {
             let every = set.uses_base_values();
             let prior = (every && baseline::reuse())
-                .then(|| crate::eval::flags::FlagPrior::new(opened.view.clone(), &vars));
+                .then(|| crate::eval::flags::FlagPrior::new(view.clone(), &vars));
             vars.with_base(
                 &set.vars,
                 req.vars,
@@ -236,7 +240,7 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
         None => vars,
     };
     let cx = Cx {
-        view: opened.view.as_ref(),
+        view: view.as_ref(),
         trusted: if bootstrap {
             opened.view.as_ref()
         } else {
@@ -293,7 +297,7 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
             repo::CACHE_BUDGET,
             &|path: &str| match attachments.by_label(path) {
                 Some(c) => Some(c.clone()),
-                None => opened.view.read(path).ok(),
+                None => view.read(path).ok(),
             },
         );
     // Once per finding, in the report's order, before paths are made rooted.
@@ -349,10 +353,10 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
                     req.vars,
                     &branches,
                     &in_repo,
-                    (&opened.view, &scanned),
+                    (&view, &scanned),
                 ),
                 diff,
-                opened.view.as_ref(),
+                view.as_ref(),
             )
         }),
         // A repository without a commit: nothing to compare with, every finding is new.
@@ -514,6 +518,24 @@ fn branches(
             }
         }),
     }
+}
+
+/// The view the policies of `set` are judged on: `opened`, or in a debug build with
+/// `RELGATE_DEBUG_RESTRICT=1` only the paths they can reach ([`crate::eval::reach`]),
+/// so that the test suite checks their declarations.
+fn judged_view(
+    opened: &Arc<dyn repo::View>,
+    set: &policy::PolicySet,
+) -> Result<Arc<dyn repo::View>, Failure> {
+    #[cfg(debug_assertions)]
+    if std::env::var("RELGATE_DEBUG_RESTRICT").as_deref() == Ok("1") {
+        let reach = reach::of(set);
+        let restricted = repo::restricted::Restricted::new(opened.clone(), &|p| reach.keeps(p))
+            .map_err(|e| Failure::Fatal(format!("{e}"), None))?;
+        return Ok(Arc::new(restricted));
+    }
+    let _ = set;
+    Ok(opened.clone())
 }
 
 #[cfg(test)]

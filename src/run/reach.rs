@@ -1,0 +1,150 @@
+//! What the policies of a run can reach ([`of`]): the globs every check, loop and
+//! variable declares ([`crate::eval::reach`]), with the gate's own files.
+//!
+//! Today only debug builds use it, to check the declarations (`repo::restricted`); the
+//! listing that keeps only what the policies reach is the next step.
+#![cfg_attr(not(debug_assertions), allow(dead_code))]
+
+use crate::eval::reach::{Reach, Reached};
+use crate::policy::{Cond, PolicySet};
+
+/// What the policies, variables and loops of `set` may look at, with the trusted files
+/// of the gate (`.relgate/` and every check's trusted files) in the same view.
+pub(crate) fn of(set: &PolicySet) -> Reach {
+    Reach::of_globs(reached(set))
+}
+
+/// Every glob `set` reaches, or `None` when some check may look at any path.
+fn reached(set: &PolicySet) -> Option<Vec<Reached>> {
+    let mut out = vec![Reached {
+        glob: ".relgate/*".into(),
+        ignore_case: false,
+    }];
+    for p in &set.policies {
+        for c in [p.when.as_ref(), Some(&p.check), p.unless.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            cond(c, &mut out)?;
+        }
+        if let Some(fe) = &p.for_each {
+            for t in &fe.globs.include {
+                if fe.dirs {
+                    out.extend(Reached::below(t, fe.globs.ignore_case));
+                } else {
+                    out.push(Reached::glob(t, fe.globs.ignore_case));
+                }
+            }
+        }
+    }
+    for v in &set.vars {
+        out.extend(v.kind.reach());
+    }
+    Some(out)
+}
+
+/// The globs of the checks of `c`; `None` when one may look at any path.
+fn cond(c: &Cond, out: &mut Vec<Reached>) -> Option<()> {
+    match c {
+        Cond::All(cs) | Cond::Any(cs) => cs.iter().try_for_each(|c| cond(c, out)),
+        Cond::Not(c) => cond(c, out),
+        Cond::Check { check, .. } => {
+            out.extend(check.reach()?);
+            out.extend(check.trusted_files().into_iter().map(Reached::path));
+            Some(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::{Inputs, load};
+
+    fn reach(yaml: &str) -> Reach {
+        let set = load(&Inputs {
+            files: vec![(".relgate/p.yaml".into(), yaml.into())],
+            ..Default::default()
+        })
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        of(&set)
+    }
+
+    const HEAD: &str = "version: 1\n";
+
+    #[test]
+    fn every_check_kind_reaches_its_files_and_nothing_else() {
+        let cases: &[(&str, &[&str], &[&str])] = &[
+            (
+                "policies:\n  - {id: A, title: t, check: {absent: 'secrets/*.pem'}}\n",
+                &["secrets/a.pem", ".relgate/p.yaml"],
+                &["src/a.rs", "secrets.pem"],
+            ),
+            (
+                "policies:\n  - {id: A, title: t, check: {exists: 'docs/{v}/x.md'}}\nvars:\n  v: {description: d}\n",
+                &["docs/1/x.md", "docs/a/b/x.md"],
+                &["docs/1/y.md", "x.md"],
+            ),
+            (
+                "policies:\n  - {id: A, title: t, check: {matches: {files: '*.md', patterns: x}}}\n",
+                &["README.md", "a/b.md"],
+                &["a/b.txt"],
+            ),
+            (
+                "policies:\n  - {id: A, title: t, check: {checklist: {file: 'r/{v}/dr-checklist.md'}}}\nvars:\n  v: {description: d}\n",
+                &["r/1.2/dr-checklist.md"],
+                &["r/1.2/other.md"],
+            ),
+            (
+                "policies:\n  - {id: A, title: t, check: {signature: {file: 'r/c.md', signers: '.signers'}}}\n",
+                &["r/c.md", "r/c.md.sig", ".signers"],
+                &["r/d.md"],
+            ),
+            (
+                "policies:\n  - {id: A, title: t, check: {mode: {files: 'bin/*', mode: '0644'}}}\n",
+                &["bin/x"],
+                &["src/x"],
+            ),
+            (
+                "policies:\n  - {id: A, title: t, check: {var: {name: v, equals: x}}}\nvars:\n  v: {data: {file: 'cfg/app.json', path: a.b}}\n",
+                &["cfg/app.json"],
+                &["cfg/other.json"],
+            ),
+            (
+                "policies:\n  - {id: A, title: t, check: {flag: {var: f, is: 'off'}}}\nvars:\n  f: {flag: {name: F, files: '**/*.env', case: insensitive}}\n",
+                &["a/.env", "x.env", "A/PROD.ENV"],
+                &["a/env.txt"],
+            ),
+            (
+                "policies:\n  - {id: A, title: t, check: {var: {name: v, matches: '.'}}}\nvars:\n  v: {latest_dir: 'releases/*'}\n",
+                &["releases/1.0/x.md", "releases/1.0"],
+                &["docs/x.md"],
+            ),
+            (
+                "policies:\n  - id: A\n    title: t\n    for_each: {dirs: 'charts/*'}\n    check: {exists: '{dir}/Chart.yaml'}\n",
+                &["charts/a/values.yaml", "x/Chart.yaml"],
+                &["src/a.rs"],
+            ),
+            (
+                "policies:\n  - {id: A, title: t, check: {changes: {touches: 'config/**', must_modify: ledger.json}}}\n",
+                &["config/a", "ledger.json"],
+                &["src/a.rs"],
+            ),
+            (
+                "policies:\n  - {id: A, title: t, check: {deadline: {file: l.json, date_field: d, expect: 'lessons/{date}.md', within: 48h}}}\n",
+                &["l.json", "lessons/2026-01-01.md"],
+                &["src/a.rs"],
+            ),
+        ];
+        for (policies, kept, dropped) in cases {
+            let r = reach(&format!("{HEAD}{policies}"));
+            assert!(!r.is_all(), "{policies}");
+            for p in *kept {
+                assert!(r.keeps(p), "{policies}: {p} is reached");
+            }
+            for p in *dropped {
+                assert!(!r.keeps(p), "{policies}: {p} is not reached");
+            }
+        }
+    }
+}
