@@ -107,17 +107,17 @@ struct Signature {
 
 impl Check for Signature {
     fn reach(&self) -> Option<Vec<crate::eval::reach::Reached>> {
-        let file = crate::eval::reach::Reached::path(&self.file);
+        use crate::eval::reach::Reached;
         // The signatures: `{file}.sig` unless `signatures` names them (`{file}` and
         // every variable for anything).
         let sigs = match &self.signatures {
-            Some(t) => crate::eval::reach::Reached::glob(t, false),
-            None => crate::eval::reach::Reached {
-                glob: format!("{}.sig", file.glob),
-                ignore_case: false,
+            Some(t) => Reached::glob(t, false),
+            None => Reached {
+                suffix: ".sig",
+                ..Reached::path(&self.file)
             },
         };
-        Some(vec![file, sigs])
+        Some(vec![Reached::path(&self.file), sigs])
     }
 
     fn trusted_files(&self) -> Vec<&Template> {

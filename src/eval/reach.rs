@@ -18,55 +18,70 @@
 use crate::lang::pattern::GlobSet;
 use crate::lang::template::Template;
 
-/// A glob (as [`Template::glob_over`] writes it: `*` matches `/` too) of paths a check
-/// or a variable may look at, and whether it ignores case.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A template of paths a check or a variable may look at: a path, or a glob (`*`
+/// matching `/` too), and what follows it.
+#[derive(Debug, Clone)]
 pub struct Reached {
-    pub glob: String,
+    pub template: Template,
+    /// Glob syntax in the template's text (else it is a path, escaped).
+    pub glob: bool,
+    /// Everything below what it matches too (a folder glob).
+    pub below: bool,
+    /// Text after each rendering (`.sig`).
+    pub suffix: &'static str,
     pub ignore_case: bool,
-}
-
-/// Every variable stands for anything.
-fn unknown(_: &str) -> Option<String> {
-    None
 }
 
 impl Reached {
     /// The file a path template names.
-    pub(crate) fn path(t: &Template) -> Reached {
+    pub fn path(t: &Template) -> Reached {
         Reached {
-            glob: t.glob_over(false, &unknown),
+            template: t.clone(),
+            glob: false,
+            below: false,
+            suffix: "",
             ignore_case: false,
         }
     }
 
     /// The files a glob template matches.
-    pub(crate) fn glob(t: &Template, ignore_case: bool) -> Reached {
+    pub fn glob(t: &Template, ignore_case: bool) -> Reached {
         Reached {
-            glob: t.glob_over(true, &unknown),
+            glob: true,
             ignore_case,
+            ..Reached::path(t)
         }
     }
 
     /// The paths a glob template matches and everything below them (a folder glob).
-    pub(crate) fn below(t: &Template, ignore_case: bool) -> [Reached; 2] {
-        let glob = t.glob_over(true, &unknown);
-        let under = format!("{glob}/*");
-        [
-            Reached { glob, ignore_case },
-            Reached {
-                glob: under,
-                ignore_case,
-            },
-        ]
+    pub fn below(t: &Template, ignore_case: bool) -> Reached {
+        Reached {
+            below: true,
+            ..Reached::glob(t, ignore_case)
+        }
     }
 
     /// The files a set of globs includes (its excludes only narrow it).
-    pub(crate) fn globs(set: &GlobSet) -> Vec<Reached> {
+    pub fn globs(set: &GlobSet) -> Vec<Reached> {
         set.include
             .iter()
             .map(|t| Reached::glob(t, set.ignore_case))
             .collect()
+    }
+
+    /// The globs it stands for, each variable replaced by what `part` gives for it (a
+    /// glob, inserted as it is), or `*`.
+    pub fn globs_with(&self, part: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
+        let g = format!(
+            "{}{}",
+            self.template.glob_with(self.glob, part),
+            self.suffix
+        );
+        if self.below {
+            vec![format!("{g}/*"), g]
+        } else {
+            vec![g]
+        }
     }
 }
 
@@ -75,9 +90,9 @@ impl Reached {
 pub(crate) struct Reach(Option<globset::GlobSet>);
 
 impl Reach {
-    /// The paths the globs match; `None`: every path.
-    pub(crate) fn of_globs(reached: Option<Vec<Reached>>) -> Reach {
-        Reach(reached.and_then(|r| build(&r)))
+    /// The paths the globs (and whether each ignores case) match; `None`: every path.
+    pub(crate) fn of_globs(globs: Option<Vec<(String, bool)>>) -> Reach {
+        Reach(globs.and_then(|g| build(&g)))
     }
 
     /// Whether a policy may look at `path`.
@@ -93,14 +108,14 @@ impl Reach {
 }
 
 /// One matcher for them all; `None` (every path) when one does not build.
-fn build(reached: &[Reached]) -> Option<globset::GlobSet> {
+fn build(globs: &[(String, bool)]) -> Option<globset::GlobSet> {
     let mut b = globset::GlobSetBuilder::new();
-    for r in reached {
+    for (glob, ignore_case) in globs {
         b.add(
-            globset::GlobBuilder::new(&r.glob)
+            globset::GlobBuilder::new(glob)
                 .literal_separator(false)
                 .backslash_escape(true)
-                .case_insensitive(r.ignore_case)
+                .case_insensitive(*ignore_case)
                 .build()
                 .ok()?,
         );

@@ -63,7 +63,7 @@ impl VarKind {
     pub(crate) fn reach(&self) -> Vec<super::reach::Reached> {
         use super::reach::Reached;
         match self {
-            VarKind::LatestDir { glob, .. } => Reached::below(glob, false).to_vec(),
+            VarKind::LatestDir { glob, .. } => vec![Reached::below(glob, false)],
             VarKind::Data { file, .. } => vec![Reached::path(file)],
             VarKind::Flag(f) => Reached::globs(&f.files),
             VarKind::Literal(_) | VarKind::Unset | VarKind::Mapped { .. } => Vec::new(),

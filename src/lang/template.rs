@@ -132,13 +132,19 @@ impl Template {
     /// matching `/` too: a variable `known` gives a value for is that value (escaped),
     /// any other `*`; the literal text stays glob syntax (`glob`) or is escaped (a path).
     pub fn glob_over(&self, glob: bool, known: &dyn Fn(&str) -> Option<String>) -> String {
+        self.glob_with(glob, &|v| known(v).map(|value| glob_escape(&value)))
+    }
+
+    /// [`Template::glob_over`] with each variable `part` knows replaced by a glob of its
+    /// own (inserted as it is, not escaped), any other by `*`.
+    pub fn glob_with(&self, glob: bool, part: &dyn Fn(&str) -> Option<String>) -> String {
         let mut out = String::new();
         for p in &self.parts {
             match p {
                 Part::Lit(s) if glob => out.push_str(s),
                 Part::Lit(s) => out.push_str(&glob_escape(s)),
-                Part::Var(v) => match known(v) {
-                    Some(value) => out.push_str(&glob_escape(&value)),
+                Part::Var(v) => match part(v) {
+                    Some(g) => out.push_str(&g),
                     None => out.push('*'),
                 },
             }

@@ -208,7 +208,7 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
     refuse(&set, now).map_err(located)?;
     // The view the policies are judged on: the one opened (debug builds evaluate on
     // the paths the policies can reach only, when `RELGATE_DEBUG_RESTRICT=1` is set).
-    let view = judged_view(&opened.view, &set)?;
+    let view = judged_view(&opened.view, &set, req.vars)?;
     let branches = branches(&opened, req.target.base.is_some(), &|k| {
         std::env::var(k).ok()
     });
@@ -526,15 +526,16 @@ fn branches(
 fn judged_view(
     opened: &Arc<dyn repo::View>,
     set: &policy::PolicySet,
+    overrides: &[(String, String)],
 ) -> Result<Arc<dyn repo::View>, Failure> {
     #[cfg(debug_assertions)]
     if std::env::var("RELGATE_DEBUG_RESTRICT").as_deref() == Ok("1") {
-        let reach = reach::of(set);
+        let reach = reach::of(set, overrides);
         let restricted = repo::restricted::Restricted::new(opened.clone(), &|p| reach.keeps(p))
             .map_err(|e| Failure::Fatal(format!("{e}"), None))?;
         return Ok(Arc::new(restricted));
     }
-    let _ = set;
+    let _ = (set, overrides);
     Ok(opened.clone())
 }
 

@@ -6,20 +6,51 @@
 #![cfg_attr(not(debug_assertions), allow(dead_code))]
 
 use crate::eval::reach::{Reach, Reached};
+use crate::eval::vars::VarKind;
+use crate::lang::template::{Template, glob_escape};
 use crate::policy::{Cond, PolicySet};
 
 /// What the policies, variables and loops of `set` may look at, with the trusted files
-/// of the gate (`.relgate/` and every check's trusted files) in the same view.
-pub(crate) fn of(set: &PolicySet) -> Reach {
-    Reach::of_globs(reached(set))
+/// of the gate (`.relgate/` and every check's trusted files) in the same view. A variable
+/// stands for its value given with `--var` (`overrides`) or for the glob of its template
+/// (a `value`), else for anything (a `latest_dir` is a folder's name, not its path).
+pub(crate) fn of(set: &PolicySet, overrides: &[(String, String)]) -> Reach {
+    let part = |name: &str| part(set, overrides, name, 0);
+    Reach::of_globs(reached(set).map(|all| {
+        all.iter()
+            .flat_map(|r| r.globs_with(&part).into_iter().map(|g| (g, r.ignore_case)))
+            .collect()
+    }))
+}
+
+/// The glob variable `name` stands for, or `None` (anything).
+fn part(
+    set: &PolicySet,
+    overrides: &[(String, String)],
+    name: &str,
+    depth: usize,
+) -> Option<String> {
+    // Definitions cannot reference each other in a cycle (the loader refuses one);
+    // the depth only bounds the work.
+    if depth > 16 {
+        return None;
+    }
+    if let Some((_, value)) = overrides.iter().rev().find(|(k, _)| k == name) {
+        return Some(glob_escape(value));
+    }
+    let inner = |n: &str| part(set, overrides, n, depth + 1);
+    match &set.vars.iter().find(|d| d.name == name)?.kind {
+        VarKind::Literal(t) => Some(t.glob_with(false, &inner)),
+        _ => None,
+    }
 }
 
 /// Every glob `set` reaches, or `None` when some check may look at any path.
 fn reached(set: &PolicySet) -> Option<Vec<Reached>> {
-    let mut out = vec![Reached {
-        glob: ".relgate/*".into(),
-        ignore_case: false,
-    }];
+    let mut out = vec![Reached::below(
+        &Template::parse(".relgate", Default::default()),
+        false,
+    )];
     for p in &set.policies {
         for c in [p.when.as_ref(), Some(&p.check), p.unless.as_ref()]
             .into_iter()
@@ -30,7 +61,7 @@ fn reached(set: &PolicySet) -> Option<Vec<Reached>> {
         if let Some(fe) = &p.for_each {
             for t in &fe.globs.include {
                 if fe.dirs {
-                    out.extend(Reached::below(t, fe.globs.ignore_case));
+                    out.push(Reached::below(t, fe.globs.ignore_case));
                 } else {
                     out.push(Reached::glob(t, fe.globs.ignore_case));
                 }
@@ -62,12 +93,32 @@ mod tests {
     use crate::policy::{Inputs, load};
 
     fn reach(yaml: &str) -> Reach {
+        reach_with(yaml, &[])
+    }
+
+    fn reach_with(yaml: &str, overrides: &[(String, String)]) -> Reach {
         let set = load(&Inputs {
             files: vec![(".relgate/p.yaml".into(), yaml.into())],
             ..Default::default()
         })
         .unwrap_or_else(|e| panic!("{e:?}"));
-        of(&set)
+        of(&set, overrides)
+    }
+
+    #[test]
+    fn a_variable_stands_for_its_value_its_template_or_its_folders() {
+        let yaml = "version: 1\nvars:\n  rel: {latest_dir: 'releases/*'}\n  list: {value: 'docs/{rel}/dr[1].md'}\npolicies:\n  - {id: A, title: t, check: {checklist: {file: '{list}'}}}\n";
+        let r = reach(yaml);
+        assert!(r.keeps("docs/releases/2026-01-01/dr[1].md"));
+        assert!(
+            !r.keeps("docs/releases/2026-01-01/dr1.md"),
+            "the value's text is literal"
+        );
+        assert!(!r.keeps("docs/other.md"));
+        let given = reach_with(yaml, &[("list".into(), "x/{y}.md".into())]);
+        assert!(given.keeps("x/{y}.md"));
+        assert!(!given.keeps("docs/releases/2026-01-01/dr[1].md"));
+        assert!(given.keeps(".relgate/p.yaml"));
     }
 
     const HEAD: &str = "version: 1\n";
