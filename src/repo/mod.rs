@@ -16,6 +16,7 @@
 //! repository root.
 
 mod branch;
+pub(crate) mod case;
 mod content;
 mod diff;
 mod entries;

@@ -223,71 +223,32 @@ fn order(a: &str, b: &str) -> Option<std::cmp::Ordering> {
 pub(crate) const CASE_POLICY: &str = "RELGATE-CASE";
 
 /// Paths (files or folders) that differ only in case: on macOS and Windows checkouts one
-/// of them silently wins. One error per collision, at the second path (byte order).
+/// of them silently wins. One error per collision, at the second path (byte order), a
+/// collision of folders hiding those below it ([`crate::repo::case`]).
 pub(crate) fn case_collisions(view: &dyn View) -> Option<(PolicyResult, Vec<Finding>)> {
-    // Two different names that are both lower-case ASCII never collide: every
-    // collision involves a name with an upper-case or non-ASCII character. So only
-    // those names, and the names equal to their lower-case forms, are compared.
-    let special = |n: &str| n.bytes().any(|b| !b.is_ascii() || b.is_ascii_uppercase());
+    use crate::repo::case::{CaseFold, special};
     if !view.entries().iter().any(|e| special(e.path)) {
         // Folders are prefixes of paths: none of them is special either.
         return None;
     }
-    let dirs = view.dirs();
-    let entries = view.entries();
-    // Names are grouped by their lower-case form. A group holds the special names and
-    // the plain name equal to that form, if the view has it: found by a binary search
-    // in the two sorted lists, so the plain names are never hashed.
-    let plain = |key: &str| -> Option<&str> {
-        if let Ok(i) = dirs.binary_search_by(|d| d.as_str().cmp(key)) {
-            return dirs.get(i).map(String::as_str);
-        }
-        view.entry(key).map(|e| e.path)
-    };
-    let mut groups: std::collections::HashMap<String, Vec<&str>> = std::collections::HashMap::new();
-    for name in dirs
-        .iter()
-        .map(String::as_str)
-        .chain(entries.iter().map(|e| e.path))
-        .filter(|n| special(n))
-    {
-        groups.entry(name.to_lowercase()).or_default().push(name);
+    let mut fold = CaseFold::default();
+    for e in view.entries() {
+        fold.push(e.path);
     }
-    // (a name, the first name of its group in byte order)
-    let mut collisions: Vec<(&str, &str)> = Vec::new();
-    for (key, mut names) in groups {
-        if !special(&key) {
-            names.extend(plain(&key));
-        }
-        names.sort_unstable();
-        names.dedup();
-        if let Some((first, rest)) = names.split_first() {
-            collisions.extend(rest.iter().map(|n| (*n, *first)));
-        }
-    }
-    if collisions.is_empty() {
+    let kept: Vec<Finding> = fold
+        .finish()
+        .into_iter()
+        .map(|(name, first)| {
+            CASE.finding(
+                &name,
+                format!(
+                    "{name} and {first} differ only in case: on macOS and Windows checkouts one of them silently replaces the other"
+                ),
+            )
+        })
+        .collect();
+    if kept.is_empty() {
         return None;
-    }
-    collisions.sort_unstable();
-    // A collision of folders shows again for every pair of files below them: keep the
-    // outermost.
-    let mut kept_keys: std::collections::HashSet<String> = std::collections::HashSet::new();
-    let mut kept: Vec<Finding> = Vec::new();
-    for (name, first) in collisions {
-        let key = name.to_lowercase();
-        let below_kept = key
-            .match_indices('/')
-            .any(|(i, _)| key.get(..i).is_some_and(|k| kept_keys.contains(k)));
-        if below_kept {
-            continue;
-        }
-        kept.push(CASE.finding(
-            name,
-            format!(
-                "{name} and {first} differ only in case: on macOS and Windows checkouts one of them silently replaces the other"
-            ),
-        ));
-        kept_keys.insert(key);
     }
     CASE.result(kept)
 }
