@@ -78,7 +78,23 @@ pub struct Entries {
     /// The modes of at least [`WIDE`], by where the entry is stored, in order: git
     /// writes and `lstat` gives 16-bit modes, only a crafted tree has wider ones.
     wide: Vec<(u32, u32)>,
+    /// What a listing that kept only some entries ([`Builder::keeping`]) worked out
+    /// from all of them.
+    folded: Option<Box<Folded>>,
 }
+
+/// What a listing that does not keep every entry knows of all of them.
+#[derive(Debug)]
+pub(crate) struct Folded {
+    /// Entries listed, kept or not.
+    pub listed: usize,
+    /// The paths that differ only in case ([`super::case::CaseFold`]); `None` when the
+    /// paths did not come sorted, so the listing cannot tell.
+    pub case: Option<Vec<(String, String)>>,
+}
+
+/// Which paths a listing keeps ([`Builder::keeping`]).
+pub(crate) type Keep = std::sync::Arc<dyn Fn(&str) -> bool + Send + Sync>;
 
 struct Block {
     paths: Box<str>,
@@ -98,6 +114,16 @@ impl Entries {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Entries the view listed: [`Entries::len`], unless the listing kept only some.
+    pub fn listed(&self) -> usize {
+        self.folded.as_ref().map_or(self.len(), |f| f.listed)
+    }
+
+    /// What a listing that kept only some entries worked out from all of them.
+    pub(crate) fn folded(&self) -> Option<&Folded> {
+        self.folded.as_deref()
     }
 
     /// Where the `i`th entry is stored.
@@ -309,6 +335,20 @@ pub(crate) struct Builder<T> {
     open: Vec<T>,
     /// Whether every entry so far came after the one before.
     sorted: bool,
+    /// Which entries it keeps, and what it works out from every one.
+    keep: Option<Keeping>,
+}
+
+/// A listing that keeps only some entries: every regular file `keep` refuses is
+/// counted and folded into the case check, not stored.
+struct Keeping {
+    keep: Keep,
+    listed: usize,
+    fold: super::case::CaseFold,
+    /// The path before, kept or not.
+    prev: String,
+    /// Whether every path came after the one before (the fold needs them sorted).
+    sorted: bool,
 }
 
 impl<T: Clone> Builder<T> {
@@ -322,6 +362,24 @@ impl<T: Clone> Builder<T> {
             kinds: Vec::new(),
             open: Vec::new(),
             sorted: true,
+            keep: None,
+        }
+    }
+
+    /// A builder that stores only the regular files `keep` keeps (and every entry
+    /// that is not one: links, submodules, special files, which are few and decide
+    /// how the paths below them read), counting and folding into the case check
+    /// ([`super::case`]) every entry. The entries must come sorted for the fold.
+    pub(crate) fn keeping(keep: Option<Keep>) -> Self {
+        Builder {
+            keep: keep.map(|keep| Keeping {
+                keep,
+                listed: 0,
+                fold: super::case::CaseFold::default(),
+                prev: String::new(),
+                sorted: true,
+            }),
+            ..Builder::new()
         }
     }
 
@@ -376,6 +434,24 @@ impl<T: Clone> Builder<T> {
             )));
         }
         let name = self.paths.get(start..).unwrap_or_default();
+        if let Some(k) = &mut self.keep {
+            match k.prev.as_str().cmp(name) {
+                Ordering::Equal if k.listed > 0 => {
+                    self.paths.truncate(start);
+                    return Ok(());
+                }
+                Ordering::Greater => k.sorted = false,
+                _ => {}
+            }
+            k.listed += 1;
+            k.fold.push(name);
+            k.prev.clear();
+            k.prev.push_str(name);
+            if kind == EntryKind::File && !(k.keep)(name) {
+                self.paths.truncate(start);
+                return Ok(());
+            }
+        }
         let before = match self.ends.len().checked_sub(1) {
             Some(k) => {
                 let from = k.checked_sub(1).and_then(|k| self.ends.get(k)).copied();
@@ -447,6 +523,12 @@ impl<T: Clone> Builder<T> {
         self.close();
         self.paths = String::new();
         let (mut entries, items) = (self.done, Items { blocks: self.items });
+        if let Some(k) = self.keep {
+            entries.folded = Some(Box::new(Folded {
+                listed: k.listed,
+                case: k.sorted.then(|| k.fold.finish()),
+            }));
+        }
         if self.sorted {
             return (entries, items);
         }
@@ -501,6 +583,49 @@ mod tests {
         assert_eq!(e.item(&items, 3), None);
         assert_eq!(e.position("b"), Some(1));
         assert_eq!(e.position("bb"), None);
+    }
+
+    #[test]
+    fn a_keeping_listing_stores_what_it_keeps_and_counts_and_folds_every_entry() {
+        let keep: Keep = std::sync::Arc::new(|p: &str| p.ends_with(".md"));
+        let mut b = Builder::keeping(Some(keep.clone()));
+        for (i, (n, kind)) in [
+            ("Docs/x.rs", EntryKind::File),
+            ("README.md", EntryKind::File),
+            ("docs/a.md", EntryKind::File),
+            ("docs/b.rs", EntryKind::File),
+            ("docs/b.rs", EntryKind::File),
+            ("link", EntryKind::Symlink),
+            ("src/a.rs", EntryKind::File),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            b.push(n, kind, 0o100644, i).unwrap();
+        }
+        let (e, items) = b.finish();
+        assert_eq!(names(&e), ["README.md", "docs/a.md", "link"]);
+        assert_eq!(e.item(&items, 2), Some(&5));
+        assert_eq!(e.len(), 3);
+        let folded = e.folded().unwrap();
+        assert_eq!((e.listed(), folded.listed), (6, 6));
+        // Folded from every path, kept or not.
+        assert_eq!(
+            folded.case,
+            Some(vec![("docs".to_string(), "Docs".to_string())])
+        );
+        // Out of order, the fold cannot tell.
+        let mut b = Builder::keeping(Some(keep));
+        for n in ["b.md", "a.md"] {
+            b.push(n, EntryKind::File, 0o100644, ()).unwrap();
+        }
+        let (e, _) = b.finish();
+        assert_eq!(names(&e), ["a.md", "b.md"]);
+        assert_eq!(e.folded().unwrap().case, None);
+        // Without a filter nothing is folded: the listing is whole.
+        let (e, _) = build(&["a", "b"]);
+        assert!(e.folded().is_none());
+        assert_eq!(e.listed(), 2);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `--staged`: the index, stage 0, with git modes and staged blobs.
 
-use super::entries::Builder;
+use super::entries::{Builder, Keep};
 use super::index_file;
 use super::listing::descends;
 use super::object::{GitObjectView, MAX_ENTRIES, push_git, too_many};
@@ -52,24 +52,37 @@ impl GitObjectView {
     /// commit. Conflicted paths (stages 1–3) and intent-to-add entries (`git add
     /// -N`: tracked, but left out of the commit's tree) have no staged content
     /// and are not listed.
+    #[cfg(test)]
     pub(crate) fn from_index(repo: &git2::Repository, prefix: &[u8]) -> Result<Self, OpenError> {
         Self::from_index_at(repo, &repo.path().join("index"), prefix)
     }
 
     /// [`GitObjectView::from_index`], of the index file at `path`.
+    #[cfg(test)]
     pub(crate) fn from_index_at(
         repo: &git2::Repository,
         path: &Path,
         prefix: &[u8],
     ) -> Result<Self, OpenError> {
+        Self::from_index_keeping(repo, path, prefix, None)
+    }
+
+    /// [`GitObjectView::from_index_at`], storing only the files `keep` keeps
+    /// ([`Builder::keeping`]).
+    pub(crate) fn from_index_keeping(
+        repo: &git2::Repository,
+        path: &Path,
+        prefix: &[u8],
+        keep: Option<Keep>,
+    ) -> Result<Self, OpenError> {
         let mut odb = Odb::new(repo, MAX_FILE_SIZE);
-        let mut files = Builder::new();
+        let mut files = Builder::keeping(keep.clone());
         let mut links = Vec::new();
         // The index comes in batches: only the list is ever whole, never the index
         // beside it (at a million entries the two took 170 MB together).
         index_file::read_each(repo, path, prefix, BATCH, &mut |index, again| {
             if again {
-                files = Builder::new();
+                files = Builder::keeping(keep.clone());
                 links.clear();
             }
             // Each name is written straight into the listing, in the file's order.

@@ -276,7 +276,7 @@ impl<T> Listing<T> {
         read.sort_unstable();
         read.dedup();
         ViewStats {
-            listed: self.entries.len(),
+            listed: self.entries.listed(),
             read: read.len(),
             reads: self.contents.load(Ordering::Relaxed),
             bytes: self.bytes.load(Ordering::Relaxed),

@@ -44,6 +44,7 @@ mod worktree;
 pub use branch::Branches;
 pub use content::Content;
 pub use diff::{Change, ChangeStatus, Diff};
+pub(crate) use entries::Keep;
 pub use entries::{Entries, Entry, EntryRef};
 pub use listing::{CACHE_BUDGET, KEEP_BUDGET, adopt, passing};
 pub use stats::{RunStats, ViewStats};
@@ -231,7 +232,7 @@ pub trait View: Send + Sync {
     /// the files read. A view without a read cache counts only its entries.
     fn stats(&self, paths: bool) -> ViewStats {
         ViewStats {
-            listed: self.entries().len(),
+            listed: self.entries().listed(),
             paths: paths.then(Vec::new),
             ..ViewStats::default()
         }
@@ -275,6 +276,17 @@ pub fn open(target: &Target) -> Result<Opened, OpenError> {
 /// [`open`], with views that refuse files over `max_file_size` bytes
 /// ([`ReadError::TooLarge`]) instead of [`MAX_FILE_SIZE`].
 pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, OpenError> {
+    open_keeping(target, max_file_size, None)
+}
+
+/// [`open_with_limit`], the index or commit under check listed keeping only the
+/// regular files `keep` keeps ([`entries::Builder::keeping`]); the working tree and
+/// the base are listed whole.
+pub(crate) fn open_keeping(
+    target: &Target,
+    max_file_size: u64,
+    keep: Option<Keep>,
+) -> Result<Opened, OpenError> {
     // Objects libgit2 reads (diffs against --base; views read through `odb`, which
     // does not re-hash either) are read as `git cat-file` reads them: zlib and delta
     // checks, but no SHA-1 of every blob (git verified them when they were fetched
@@ -325,15 +337,16 @@ pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, Op
                     if workdir.is_none() {
                         return Err(bare());
                     }
-                    let view = match index::staged_index_override(&repo) {
-                        Some(path) => index::IndexView::from_index_at(&repo, &path, prefix)?,
-                        None => index::IndexView::from_index(&repo, prefix)?,
-                    };
+                    let path = index::staged_index_override(&repo)
+                        .unwrap_or_else(|| repo.path().join("index"));
+                    let view =
+                        index::IndexView::from_index_keeping(&repo, &path, prefix, keep.clone())?;
                     (Arc::new(view.with_max_file_size(max_file_size)), head)
                 }
                 SourceSpec::Rev(rev) => {
                     let commit = resolve_commit(&repo, rev)?;
-                    let view = tree::TreeView::from_commit(&repo, commit, prefix)?;
+                    let view =
+                        tree::TreeView::from_commit_keeping(&repo, commit, prefix, keep.clone())?;
                     (
                         Arc::new(view.with_max_file_size(max_file_size)),
                         Some(commit),

@@ -1,7 +1,7 @@
 //! `--rev REV` and the base of a diff: a commit's tree, walked recursively, with
 //! the checked-out submodules it records (see [`super::submodule`]).
 
-use super::entries::Builder;
+use super::entries::{Builder, Keep};
 use super::listing::descends;
 use super::object::{GitObjectView, MAX_ENTRIES, git_err, push_git, too_many};
 use super::odb::{Blob, Odb};
@@ -18,12 +18,23 @@ impl GitObjectView {
         commit: git2::Oid,
         prefix: &[u8],
     ) -> Result<Self, OpenError> {
+        Self::from_commit_keeping(repo, commit, prefix, None)
+    }
+
+    /// [`GitObjectView::from_commit`], storing only the files `keep` keeps
+    /// ([`Builder::keeping`]).
+    pub(crate) fn from_commit_keeping(
+        repo: &git2::Repository,
+        commit: git2::Oid,
+        prefix: &[u8],
+        keep: Option<Keep>,
+    ) -> Result<Self, OpenError> {
         let tree = repo
             .find_commit(commit)
             .and_then(|c| c.tree())
             .map_err(git_err)?;
         let mut odb = Odb::new(repo, MAX_FILE_SIZE);
-        let mut files = Builder::new();
+        let mut files = Builder::keeping(keep);
         let mut links = Vec::new();
         walk_tree(&odb, 0, tree.id(), b"", prefix, &mut files, &mut links)?;
         submodule::expand(repo, &mut odb, links, prefix, &mut files)?;

@@ -227,16 +227,22 @@ pub(crate) const CASE_POLICY: &str = "RELGATE-CASE";
 /// collision of folders hiding those below it ([`crate::repo::case`]).
 pub(crate) fn case_collisions(view: &dyn View) -> Option<(PolicyResult, Vec<Finding>)> {
     use crate::repo::case::{CaseFold, special};
-    if !view.entries().iter().any(|e| special(e.path)) {
-        // Folders are prefixes of paths: none of them is special either.
-        return None;
-    }
-    let mut fold = CaseFold::default();
-    for e in view.entries() {
-        fold.push(e.path);
-    }
-    let kept: Vec<Finding> = fold
-        .finish()
+    // A listing that kept only some entries folded every one as it listed them.
+    let found = match view.entries().folded().and_then(|f| f.case.clone()) {
+        Some(found) => found,
+        None => {
+            if !view.entries().iter().any(|e| special(e.path)) {
+                // Folders are prefixes of paths: none of them is special either.
+                return None;
+            }
+            let mut fold = CaseFold::default();
+            for e in view.entries() {
+                fold.push(e.path);
+            }
+            fold.finish()
+        }
+    };
+    let kept: Vec<Finding> = found
         .into_iter()
         .map(|(name, first)| {
             CASE.finding(

@@ -208,7 +208,9 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
     refuse(&set, now).map_err(located)?;
     // The view the policies are judged on: the one opened (debug builds evaluate on
     // the paths the policies can reach only, when `RELGATE_DEBUG_RESTRICT=1` is set).
-    let view = judged_view(&opened.view, &set, req.vars)?;
+    let (view, whole) = judged_view(&opened, (&judged, &req.target.source), &set, req.vars)?;
+    // The view whose listing counts every entry and tells the case collisions.
+    let listed = if whole { &view } else { &opened.view };
     let branches = branches(&opened, req.target.base.is_some(), &|k| {
         std::env::var(k).ok()
     });
@@ -243,6 +245,10 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
         view: view.as_ref(),
         trusted: if bootstrap {
             opened.view.as_ref()
+        } else if opened.trusted.is_none() && !Arc::ptr_eq(&view, &opened.view) {
+            // Listed again keeping what the policies reach: the tree under check is
+            // the trusted one, read through that listing.
+            view.as_ref()
         } else {
             trusted_view.as_ref()
         },
@@ -261,7 +267,7 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
     // The built-in case check needs no policy: it runs beside them.
     let (outcomes, case) = rayon::join(
         || crate::engine::evaluate_with(&set, &cx, None),
-        || builtin::case_collisions(opened.view.as_ref()),
+        || builtin::case_collisions(listed.as_ref()),
     );
     // What the pass over the files found: the base reuses it for identical blobs.
     let (outcomes, scanned) = outcomes;
@@ -389,7 +395,7 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
         contents,
     );
     let stats = req.stats.map(|paths| repo::RunStats {
-        checked: opened.view.stats(paths),
+        checked: listed.stats(paths),
         trusted: opened.trusted.as_ref().map(|(v, _)| v.stats(paths)),
         // A merge base that is REV itself is the trusted tree's view: counted once.
         base: opened
@@ -522,21 +528,49 @@ fn branches(
 
 /// The view the policies of `set` are judged on: `opened`, or in a debug build with
 /// `RELGATE_DEBUG_RESTRICT=1` only the paths they can reach ([`crate::eval::reach`]),
-/// so that the test suite checks their declarations.
+/// so that the test suite checks their declarations: the index or commit under check
+/// listed again keeping only those (without `--base`), else the view restricted to
+/// them. The second says whether the view's own listing (what it counted and found
+/// of case collisions) stands for the whole view.
 fn judged_view(
-    opened: &Arc<dyn repo::View>,
+    opened: &repo::Opened,
+    target: (&std::path::Path, &repo::SourceSpec),
     set: &policy::PolicySet,
     overrides: &[(String, String)],
-) -> Result<Arc<dyn repo::View>, Failure> {
+) -> Result<(Arc<dyn repo::View>, bool), Failure> {
     #[cfg(debug_assertions)]
     if std::env::var("RELGATE_DEBUG_RESTRICT").as_deref() == Ok("1") {
-        let reach = reach::of(set, overrides);
-        let restricted = repo::restricted::Restricted::new(opened.clone(), &|p| reach.keeps(p))
-            .map_err(|e| Failure::Fatal(format!("{e}"), None))?;
-        return Ok(Arc::new(restricted));
+        let reach = Arc::new(reach::of(set, overrides));
+        let listable = !matches!(target.1, repo::SourceSpec::Worktree);
+        if listable && opened.trusted.is_none() {
+            let keep: repo::Keep = {
+                let reach = reach.clone();
+                Arc::new(move |p: &str| reach.keeps(p))
+            };
+            let at = repo::Target {
+                path: target.0.to_path_buf(),
+                source: target.1.clone(),
+                base: None,
+            };
+            let again = repo::open_keeping(&at, repo::MAX_FILE_SIZE, Some(keep))
+                .map_err(|e| Failure::Fatal(format!("{e}"), None))?;
+            // Paths that did not come sorted (a submodule's) cannot be folded.
+            if again
+                .view
+                .entries()
+                .folded()
+                .is_some_and(|f| f.case.is_some())
+            {
+                return Ok((again.view, true));
+            }
+        }
+        let restricted =
+            repo::restricted::Restricted::new(opened.view.clone(), &|p| reach.keeps(p))
+                .map_err(|e| Failure::Fatal(format!("{e}"), None))?;
+        return Ok((Arc::new(restricted), false));
     }
-    let _ = (set, overrides);
-    Ok(opened.clone())
+    let _ = (target, set, overrides);
+    Ok((opened.view.clone(), true))
 }
 
 #[cfg(test)]
