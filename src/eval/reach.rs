@@ -10,10 +10,6 @@
 //! `*` also matches `/` and a variable stands for anything, so the set is a superset:
 //! keeping a path no policy looks at costs a few bytes, dropping one a policy looks
 //! at would change a verdict.
-//!
-//! Today only debug builds use it, to check the declarations (`repo::restricted`); the
-//! listing that keeps only what the policies reach is the next step.
-#![cfg_attr(not(debug_assertions), allow(dead_code))]
 
 use crate::lang::pattern::GlobSet;
 use crate::lang::template::Template;
@@ -87,38 +83,244 @@ impl Reached {
 
 /// The paths a set of policies may look at; `None` inside: any path.
 #[derive(Debug)]
-pub(crate) struct Reach(Option<globset::GlobSet>);
+pub(crate) struct Reach(Option<Sets>);
+
+/// The globs, split so that a path is matched mostly by globset's fast strategies
+/// (literal names, extensions) rather than by its regex: a glob that ignores case is
+/// compiled to a regex, and the flag of the billing pack has ten of them.
+#[derive(Debug)]
+struct Sets {
+    /// The globs that mind case and start with a name (`releases/*/README.md`), and
+    /// those names (`releases/`): most paths start with none of them, and are not
+    /// matched against the globs, which are regexes.
+    prefixes: Vec<String>,
+    prefixed: globset::GlobSet,
+    /// The other globs that mind case (`**/Chart.yaml`).
+    exact: Split,
+    /// The ASCII globs that ignore case, lower-cased, for an ASCII path lower-cased
+    /// (the same matches: ASCII letters are the only ones an ASCII path has).
+    folded: Split,
+    /// Those globs as they are, for a path with other characters (the Kelvin sign
+    /// matches `k` whatever its case); and the non-ASCII globs that ignore case, for
+    /// every path.
+    unicode: globset::GlobSet,
+    other: globset::GlobSet,
+}
 
 impl Reach {
     /// The paths the globs (and whether each ignores case) match; `None`: every path.
     pub(crate) fn of_globs(globs: Option<Vec<(String, bool)>>) -> Reach {
-        Reach(globs.and_then(|g| build(&g)))
+        Reach(globs.and_then(Sets::build))
     }
 
     /// Whether a policy may look at `path`.
     pub(crate) fn keeps(&self, path: &str) -> bool {
-        self.0.as_ref().is_none_or(|g| g.is_match(path))
+        let Some(s) = &self.0 else {
+            return true;
+        };
+        if s.exact.is_match(path) || s.other.is_match(path) {
+            return true;
+        }
+        if s.prefixes.iter().any(|p| path.starts_with(p.as_str())) && s.prefixed.is_match(path) {
+            return true;
+        }
+        if s.folded.is_empty() {
+            return false;
+        }
+        if !path.is_ascii() {
+            return s.unicode.is_match(path);
+        }
+        thread_local! {
+            static LOWER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        }
+        LOWER.with_borrow_mut(|lower| {
+            lower.clear();
+            lower.push_str(path);
+            lower.make_ascii_lowercase();
+            s.folded.is_match(lower.as_str())
+        })
     }
 
     /// Whether every path is kept.
-    #[cfg(test)]
     pub(crate) fn is_all(&self) -> bool {
         self.0.is_none()
     }
 }
 
-/// One matcher for them all; `None` (every path) when one does not build.
-fn build(globs: &[(String, bool)]) -> Option<globset::GlobSet> {
-    let mut b = globset::GlobSetBuilder::new();
-    for (glob, ignore_case) in globs {
-        b.add(
+impl Sets {
+    /// The matchers; `None` (every path) when a glob does not build.
+    fn build(mut globs: Vec<(String, bool)>) -> Option<Sets> {
+        globs.sort();
+        globs.dedup();
+        let one = |glob: &str, ignore_case: bool| {
             globset::GlobBuilder::new(glob)
                 .literal_separator(false)
                 .backslash_escape(true)
-                .case_insensitive(*ignore_case)
+                .case_insensitive(ignore_case)
                 .build()
-                .ok()?,
+                .ok()
+        };
+        let (mut prefixed, mut unicode, mut other) = (
+            globset::GlobSetBuilder::new(),
+            globset::GlobSetBuilder::new(),
+            globset::GlobSetBuilder::new(),
         );
+        let (mut exact, mut folded) = (Vec::new(), Vec::new());
+        let mut prefixes: Vec<String> = Vec::new();
+        for (glob, ignore_case) in &globs {
+            let lead = literal_lead(glob);
+            match (ignore_case, glob.is_ascii()) {
+                (false, _) if !lead.is_empty() => {
+                    prefixes.push(lead.to_string());
+                    prefixed.add(one(glob, false)?);
+                }
+                (false, _) => exact.push(one(glob, false)?),
+                (true, true) => {
+                    folded.push(one(&glob.to_ascii_lowercase(), false)?);
+                    unicode.add(one(glob, true)?);
+                }
+                (true, false) => {
+                    other.add(one(glob, true)?);
+                }
+            }
+        }
+        // A name that starts with another is found by that one.
+        prefixes.sort();
+        prefixes.dedup_by(|later, earlier| later.starts_with(earlier.as_str()));
+        Some(Sets {
+            prefixes,
+            prefixed: prefixed.build().ok()?,
+            exact: Split::build(exact)?,
+            folded: Split::build(folded)?,
+            unicode: unicode.build().ok()?,
+            other: other.build().ok()?,
+        })
     }
-    b.build().ok()
+}
+
+/// Globs split by how globset matches them: those it matches by a literal name or
+/// extension in one set; each other one on its own, so that its regex rejects most
+/// paths by its own literal (`.env.`) before it runs, which a regex of many globs
+/// together does not.
+#[derive(Debug)]
+struct Split {
+    set: globset::GlobSet,
+    each: Vec<globset::GlobMatcher>,
+}
+
+impl Split {
+    fn build(globs: Vec<globset::Glob>) -> Option<Split> {
+        let mut set = globset::GlobSetBuilder::new();
+        let mut each = Vec::new();
+        for g in globs {
+            let text = g.glob();
+            let rest = text.strip_prefix("**/").unwrap_or(text);
+            let rest = rest.strip_prefix("*.").unwrap_or(rest);
+            if literal_lead(rest).len() == rest.len() {
+                set.add(g);
+            } else {
+                each.push(g.compile_matcher());
+            }
+        }
+        Some(Split {
+            set: set.build().ok()?,
+            each,
+        })
+    }
+
+    fn is_empty(&self) -> bool {
+        self.set.is_empty() && self.each.is_empty()
+    }
+
+    fn is_match(&self, path: &str) -> bool {
+        self.set.is_match(path) || self.each.iter().any(|m| m.is_match(path))
+    }
+}
+
+/// The text a glob's matches all start with: its characters up to the first that
+/// the glob syntax reads.
+fn literal_lead(glob: &str) -> &str {
+    let end = glob
+        .find(['*', '?', '[', ']', '{', '}', '\\'])
+        .unwrap_or(glob.len());
+    glob.get(..end).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_that_ignore_case_keep_what_their_regex_keeps() {
+        let globs: Vec<(String, bool)> = [
+            ("**/*.env", true),
+            ("**/k.md", true),
+            ("docs/[A-C].md", true),
+            ("**/\u{c9}t\u{e9}.txt", true),
+            ("src/X.rs", false),
+            ("releases/*/README.md", false),
+            ("releases/a/x\\-y.md", false),
+            ("rel", false),
+            ("docs/**/*.md", false),
+            ("**/.env.*", true),
+            ("**/Dockerfile.*", false),
+            ("*.lock", false),
+        ]
+        .map(|(g, i)| (g.to_string(), i))
+        .to_vec();
+        let r = Reach::of_globs(Some(globs.clone()));
+        // What one set of the globs as they are (a regex for those that ignore case)
+        // matches.
+        let mut b = globset::GlobSetBuilder::new();
+        for (g, i) in &globs {
+            b.add(
+                globset::GlobBuilder::new(g)
+                    .literal_separator(false)
+                    .backslash_escape(true)
+                    .case_insensitive(*i)
+                    .build()
+                    .unwrap(),
+            );
+        }
+        let reference = b.build().unwrap();
+        let paths = [
+            "a/PROD.ENV",
+            "x.env",
+            "K.MD",
+            "\u{212a}.md",
+            "docs/b.md",
+            "docs/B.md",
+            "docs/\u{e9}.md",
+            "a/\u{e9}T\u{c9}.txt",
+            "a/\u{c9}T\u{e9}.TXT",
+            "src/X.rs",
+            "a/env.txt",
+            "docs/d.md",
+            "src/x.rs",
+            "k.mdx",
+            "\u{e9}/x.ENV",
+            "releases/1/README.md",
+            "releases/1/2/README.md",
+            "releases/a/x-y.md",
+            "releases/a/x\\-y.md",
+            "rel",
+            "relx",
+            "docs/a/b.md",
+            "docs/a/b.MD",
+            "a/.ENV.prod",
+            "a/.env",
+            "x/Dockerfile.dev",
+            "x/dockerfile.dev",
+            "Cargo.lock",
+            "a/b.lock",
+        ];
+        let mut kept = 0;
+        for p in paths {
+            assert_eq!(r.keeps(p), reference.is_match(p), "{p}");
+            kept += usize::from(r.keeps(p));
+        }
+        assert!(kept >= 17, "{kept}");
+        assert!(Reach::of_globs(Some(vec![("[z-a]".into(), true)])).is_all());
+        assert!(Reach::of_globs(None).is_all());
+    }
 }

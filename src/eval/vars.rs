@@ -59,7 +59,6 @@ pub struct VarDef {
 impl VarKind {
     /// The paths of the view this variable's value is worked out from, whatever values
     /// the variables take ([`super::reach`]).
-    #[cfg_attr(not(debug_assertions), allow(dead_code))]
     pub(crate) fn reach(&self) -> Vec<super::reach::Reached> {
         use super::reach::Reached;
         match self {

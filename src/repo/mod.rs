@@ -28,7 +28,6 @@ pub mod memory;
 mod object;
 mod odb;
 mod packs;
-#[cfg(debug_assertions)]
 pub(crate) mod restricted;
 mod safe_open;
 mod stats;
@@ -438,6 +437,43 @@ pub(crate) fn open_keeping(
         prefix: listing::path_string(prefix),
         workdir,
     })
+}
+
+/// The `.relgate/` folder of PATH in the commit `--rev` names (`target.source`),
+/// listed and read alone (no other tree of the commit is read), as a view held in
+/// memory with the paths a listing of PATH gives them (`.relgate/…`): where a run
+/// reads its policies from before it lists the rest. Its `tests/` are left out (no
+/// policy is read from there). `None` when it cannot be read so: anything but a
+/// file or a link in it, a file over the size limit, any error (the run then lists
+/// and reads as usual, and says why there).
+pub(crate) fn policy_folder(target: &Target) -> Option<Arc<dyn View>> {
+    let SourceSpec::Rev(rev) = &target.source else {
+        return None;
+    };
+    let repo = git2::Repository::discover(&target.path).ok()?;
+    let prefix = prefix_of(&target.path, repo.workdir()).ok()?;
+    let commit = resolve_commit(&repo, rev).ok()?;
+    let mut under = prefix;
+    if !under.is_empty() {
+        under.push(b'/');
+    }
+    under.extend_from_slice(b".relgate");
+    let folder = tree::TreeView::from_commit(&repo, commit, &under).ok()?;
+    let mut view = memory::MemoryView::new(SourceKind::Rev);
+    for e in folder.entries() {
+        if e.path.starts_with("tests/") {
+            continue;
+        }
+        let path = format!(".relgate/{}", e.path);
+        view = match (e.kind, folder.read(e.path)) {
+            (EntryKind::File, Ok(c)) => view.file_mode(&path, c.bytes(), e.mode),
+            (EntryKind::Symlink, Err(ReadError::Symlink { target, .. })) => {
+                view.symlink(&path, &target)
+            }
+            _ => return None,
+        };
+    }
+    Some(Arc::new(view))
 }
 
 /// The change of the index or the working tree under `target.path` since `HEAD`, and

@@ -5,7 +5,8 @@
 //! below them read (a file inside a linked folder is refused, not missing; a submodule
 //! that is not checked out is named): they are always kept.
 //!
-//! Debug builds evaluate through it when `RELGATE_DEBUG_RESTRICT=1` is set, so that the
+//! Debug builds evaluate through it when `RELGATE_DEBUG_RESTRICT=1` is set (release
+//! builds never do), so that the
 //! whole test suite checks that no policy looks at a path its declarations leave out:
 //! a run on the restricted view must give the same report.
 

@@ -198,3 +198,62 @@ fn a_submodule_that_is_not_checked_out_is_a_warning_naming_it() {
         assert_eq!(r.code, 0, "{mode:?}: a warning does not fail the run");
     }
 }
+
+/// A commit judged on its own can be listed keeping only the files its policies reach
+/// (debug builds, `RELGATE_DEBUG_REACH=1`): the report is the same, with the entries
+/// counted, the collisions among files no policy reads and a file named through a
+/// variable.
+#[test]
+fn a_listing_that_keeps_what_the_policies_reach_reports_the_same() {
+    let repo = Repo::new();
+    for i in 0..40 {
+        repo.write(&format!("src/m{i}.rs"), "fn main() {}\n");
+    }
+    repo.write("src/Lib.rs", "x\n")
+        .write("src/lib.rs", "y\n")
+        .write("docs/dr.md", "- [ ] drill\n")
+        .write("config/app.env", "REAL=1\n")
+        .write(".relgate/p.yaml", "version: 1\nvars:\n  list: {value: docs/dr.md}\n  real: {flag: {name: REAL, files: '**/*.env'}}\npolicies:\n  - {id: LIST, title: t, check: {checklist: {file: '{list}'}}}\n  - {id: OFF, title: t, check: {flag: {var: real, is: 'off'}}}\n  - {id: GONE, title: t, check: {exists: 'releases/*/notes.md'}}\n")
+        .commit_all("init");
+    let run = |reach: bool| {
+        let mut cmd = relgate_command(repo.path());
+        cmd.args([
+            "check",
+            "--rev",
+            "HEAD",
+            "--format",
+            "json",
+            "--stats=paths",
+            "--now",
+            "2026-12-07T00:00:00Z",
+        ]);
+        cmd.env_remove("RELGATE_DEBUG_RESTRICT");
+        if reach {
+            cmd.env("RELGATE_DEBUG_REACH", "note");
+        } else {
+            cmd.env_remove("RELGATE_DEBUG_REACH");
+        }
+        let out = cmd.output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let ((code, json, quiet), (code2, json2, note)) = (run(false), run(true));
+    assert_eq!((code, &json), (code2, &json2));
+    // The listing kept the policy file, the checklist and the config file of 45.
+    assert!(!quiet.contains("the listing kept"), "{quiet}");
+    assert!(note.contains("the listing kept 3 of 45 entries"), "{note}");
+    assert_eq!(code, Some(1), "{json}");
+    for want in [
+        "\"RELGATE-CASE\"",
+        "src/lib.rs and src/Lib.rs differ only in case",
+        "\"LIST\"",
+        "\"OFF\"",
+        "\"GONE\"",
+        "\"listed\": 45",
+    ] {
+        assert!(json.contains(want), "{want}: {json}");
+    }
+}
