@@ -293,16 +293,8 @@ impl FlagDef {
         format: assign::ConfigFormat,
         keep: bool,
     ) -> Result<FileFacts, EvalError> {
-        let fail = |line, column, message: String, parse| FileFacts {
-            assignments: Vec::new(),
-            failure: Some(FlagFailure {
-                path: path.to_string(),
-                line,
-                column,
-                message,
-                parse,
-            }),
-        };
+        let fail =
+            |line, column, message, parse| FileFacts::failed(path, line, column, message, parse);
         // Read in one pass that keeps only the facts, not the content, unless a check
         // reads the file later (then the read cache keeps it, within its budget).
         // `path` is the `i`th entry's.
@@ -318,26 +310,47 @@ impl FlagDef {
             }
             Err(err) => return Ok(fail(None, None, err.to_string(), false)),
         };
+        let facts = self.facts_of(narrower, path, format, &content);
+        // A file the report will quote (a line that is on, unknown or does not parse) is
+        // kept in the read cache from this read, not read again for its snippet.
+        let quoted = facts.failure.as_ref().is_some_and(|f| f.line.is_some())
+            || facts.assignments.iter().any(|a| a.state != FlagState::Off);
+        if quoted && !keep {
+            crate::repo::adopt(view, path, content);
+        }
+        Ok(facts)
+    }
+
+    /// What the content of config file `path` says of the flag.
+    fn facts_of(
+        &self,
+        narrower: &Narrower<'_>,
+        path: &str,
+        format: assign::ConfigFormat,
+        content: &crate::repo::Content,
+    ) -> FileFacts {
+        let fail =
+            |line, column, message, parse| FileFacts::failed(path, line, column, message, parse);
         // A file whose bytes cannot spell the name cannot assign it: not parsed.
         if !narrower.could_assign(format, content.bytes()) {
-            return Ok(FileFacts {
+            return FileFacts {
                 assignments: Vec::new(),
                 failure: None,
-            });
+            };
         }
         let text = match content.text() {
             Ok(t) => t,
             Err(err) => {
                 let (line, column) = content.line_col(err.valid_up_to());
-                return Ok(fail(
+                return fail(
                     Some(line),
                     Some(column),
                     format!("{path} is not valid UTF-8 (byte {})", err.valid_up_to() + 1),
                     false,
-                ));
+                );
             }
         };
-        Ok(match assign::find_assignments(format, text, &self.name) {
+        match assign::find_assignments(format, text, &self.name) {
             Ok(found) => FileFacts {
                 assignments: found
                     .into_iter()
@@ -363,7 +376,7 @@ impl FlagDef {
                 let p = crate::parse::structured::at_the_name(p, text, &self.name);
                 fail(Some(p.line), Some(p.column), p.message, true)
             }
-        })
+        }
     }
 }
 
@@ -371,6 +384,28 @@ impl FlagDef {
 struct FileFacts {
     assignments: Vec<FlagAssignment>,
     failure: Option<FlagFailure>,
+}
+
+impl FileFacts {
+    /// The file cannot be judged: why, and where when a line says.
+    fn failed(
+        path: &str,
+        line: Option<usize>,
+        column: Option<usize>,
+        message: String,
+        parse: bool,
+    ) -> FileFacts {
+        FileFacts {
+            assignments: Vec::new(),
+            failure: Some(FlagFailure {
+                path: path.to_string(),
+                line,
+                column,
+                message,
+                parse,
+            }),
+        }
+    }
 }
 
 /// The facts of consecutive files, in path order, up to the first error.

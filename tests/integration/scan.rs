@@ -69,6 +69,59 @@ fn files_several_kinds_select_are_read_once() {
     }
 }
 
+/// A config file with a finding of the flag (on, unknown, or not parsed at a line) is
+/// quoted from the read the flag's scan made, not read again; one that proves it off
+/// is let go.
+#[test]
+fn a_config_file_the_flag_reports_is_read_once() {
+    let repo = Repo::new();
+    let files = [
+        ("a/on.env", "REAL=1\n"),
+        ("b/maybe.env", "REAL=perhaps\n"),
+        ("c/off.env", "REAL=0\n"),
+        ("d/bad.json", "{\"REAL\": 1,\n"),
+    ];
+    for (path, text) in files {
+        repo.write(path, text);
+    }
+    repo.commit_all("c");
+    let yaml = "version: 1\nvars:\n  real: {flag: {name: REAL, files: ['**/*.env', '**/*.json']}}\npolicies:\n  - {id: OFF, title: t, check: {flag: {var: real, is: 'off'}}}\n";
+    let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
+    for mode in [&[][..], &["--staged"], &["--rev", "HEAD"]] {
+        let mut args = vec!["--stats=paths"];
+        args.extend_from_slice(mode);
+        let r = repo.check_yaml(yaml, &args);
+        assert_eq!(r.code, 1, "{mode:?}: {}{}", r.stdout, r.stderr);
+        let found = r.json()["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["path"].as_str().unwrap().to_string(),
+                    f["snippet"].is_string(),
+                )
+            })
+            .collect::<Vec<_>>();
+        assert_eq!(
+            found,
+            [
+                ("a/on.env".to_string(), true),
+                ("b/maybe.env".to_string(), true),
+                ("d/bad.json".to_string(), true),
+            ],
+            "{mode:?}: {}",
+            r.stdout
+        );
+        assert_eq!(
+            r.json()["stats"]["checked"],
+            json!({"listed": 4, "read": 4, "reads": 4, "bytes": bytes,
+                   "paths": ["a/on.env", "b/maybe.env", "c/off.env", "d/bad.json"]}),
+            "{mode:?}"
+        );
+    }
+}
+
 /// Removes the object of `path` at HEAD: reading it is a git error (exit 2).
 fn break_object(repo: &Repo, path: &str) {
     let oid = repo.git(&["rev-parse", &format!("HEAD:{path}")]);
