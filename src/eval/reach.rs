@@ -118,17 +118,24 @@ impl Reach {
         let Some(s) = &self.0 else {
             return true;
         };
-        if s.exact.is_match(path) || s.other.is_match(path) {
+        // The path's name, extension and bytes worked out once for every set.
+        let cand = globset::Candidate::new(path);
+        if s.exact.is_match(&cand) || (!s.other.is_empty() && s.other.is_match_candidate(&cand)) {
             return true;
         }
-        if s.prefixes.iter().any(|p| path.starts_with(p.as_str())) && s.prefixed.is_match(path) {
+        if s.prefixes.iter().any(|p| path.starts_with(p.as_str()))
+            && s.prefixed.is_match_candidate(&cand)
+        {
             return true;
         }
         if s.folded.is_empty() {
             return false;
         }
         if !path.is_ascii() {
-            return s.unicode.is_match(path);
+            return s.unicode.is_match_candidate(&cand);
+        }
+        if !path.bytes().any(|b| b.is_ascii_uppercase()) {
+            return s.folded.is_match(&cand);
         }
         thread_local! {
             static LOWER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
@@ -137,7 +144,7 @@ impl Reach {
             lower.clear();
             lower.push_str(path);
             lower.make_ascii_lowercase();
-            s.folded.is_match(lower.as_str())
+            s.folded.is_match(&globset::Candidate::new(lower.as_str()))
         })
     }
 
@@ -232,8 +239,9 @@ impl Split {
         self.set.is_empty() && self.each.is_empty()
     }
 
-    fn is_match(&self, path: &str) -> bool {
-        self.set.is_match(path) || self.each.iter().any(|m| m.is_match(path))
+    fn is_match(&self, cand: &globset::Candidate<'_>) -> bool {
+        (!self.set.is_empty() && self.set.is_match_candidate(cand))
+            || self.each.iter().any(|m| m.is_match_candidate(cand))
     }
 }
 

@@ -101,6 +101,11 @@ impl CaseFold {
         self.prev.push_str(path);
     }
 
+    /// The last path given.
+    pub(crate) fn prev(&self) -> &str {
+        &self.prev
+    }
+
     /// Closes the deepest folder: its names that collide are noted.
     fn close(&mut self) {
         let Some(depth) = self.depth.checked_sub(1) else {

@@ -344,9 +344,8 @@ pub(crate) struct Builder<T> {
 struct Keeping {
     keep: Keep,
     listed: usize,
+    /// The fold, which also holds the path before, kept or not.
     fold: super::case::CaseFold,
-    /// The path before, kept or not.
-    prev: String,
     /// Whether every path came after the one before (the fold needs them sorted).
     sorted: bool,
 }
@@ -376,16 +375,20 @@ impl<T: Clone> Builder<T> {
                 keep,
                 listed: 0,
                 fold: super::case::CaseFold::default(),
-                prev: String::new(),
                 sorted: true,
             }),
             ..Builder::new()
         }
     }
 
-    /// Entries so far.
+    /// Entries stored so far.
     pub(crate) fn len(&self) -> usize {
         self.done.stored + self.ends.len()
+    }
+
+    /// Entries listed so far, stored or not (what [`super::object::MAX_ENTRIES`] bounds).
+    pub(crate) fn listed(&self) -> usize {
+        self.keep.as_ref().map_or_else(|| self.len(), |k| k.listed)
     }
 
     /// Adds an entry named `name`. While the entries come sorted, an entry with the
@@ -435,7 +438,7 @@ impl<T: Clone> Builder<T> {
         }
         let name = self.paths.get(start..).unwrap_or_default();
         if let Some(k) = &mut self.keep {
-            match k.prev.as_str().cmp(name) {
+            match k.fold.prev().cmp(name) {
                 Ordering::Equal if k.listed > 0 => {
                     self.paths.truncate(start);
                     return Ok(());
@@ -445,8 +448,6 @@ impl<T: Clone> Builder<T> {
             }
             k.listed += 1;
             k.fold.push(name);
-            k.prev.clear();
-            k.prev.push_str(name);
             if kind == EntryKind::File && !(k.keep)(name) {
                 self.paths.truncate(start);
                 return Ok(());
@@ -603,6 +604,7 @@ mod tests {
         {
             b.push(n, kind, 0o100644, i).unwrap();
         }
+        assert_eq!((b.len(), b.listed()), (3, 6));
         let (e, items) = b.finish();
         assert_eq!(names(&e), ["README.md", "docs/a.md", "link"]);
         assert_eq!(e.item(&items, 2), Some(&5));

@@ -107,7 +107,7 @@ impl GitObjectView {
                     Blob { db: 0, oid: e.oid },
                 )?;
             }
-            if files.len() > MAX_ENTRIES {
+            if files.listed() > MAX_ENTRIES {
                 return Err(too_many());
             }
             Ok(())

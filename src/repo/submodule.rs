@@ -76,7 +76,7 @@ pub(crate) fn expand(
                         continue;
                     }
                 }
-                if files.len() > MAX_ENTRIES {
+                if files.listed() > MAX_ENTRIES {
                     return Err(too_many());
                 }
                 next.push((Some(sub), link.full, inner));

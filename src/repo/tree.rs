@@ -163,7 +163,7 @@ impl Walk<'_> {
             oid: it.oid,
         };
         push_git(files, &it.full, it.mode, self.prefix, blob)?;
-        if files.len() > MAX_ENTRIES {
+        if files.listed() > MAX_ENTRIES {
             return Err(too_many());
         }
         Ok(())

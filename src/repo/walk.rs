@@ -162,7 +162,7 @@ pub(crate) fn list<T: Clone>(
     };
     walk.untracked_and_seen(files, &item)?;
     let links = walk.tracked_unseen(files, &item)?;
-    if files.len() > MAX_ENTRIES {
+    if files.listed() > MAX_ENTRIES {
         return Err(too_many());
     }
     Ok(links)
@@ -214,7 +214,7 @@ impl Walk<'_> {
                         }
                     }
                     next.append(&mut dirs);
-                    if files.len() > MAX_ENTRIES {
+                    if files.listed() > MAX_ENTRIES {
                         return Err(too_many());
                     }
                 }

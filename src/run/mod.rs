@@ -584,15 +584,16 @@ struct Reaching {
 /// is not in `.relgate/` is not found there, and the run goes the usual way), and the commit is listed keeping only the files they may look at,
 /// counting every entry and telling the case collisions from all of them as it goes.
 /// Most entries of a large repository are files no policy looks at: they are never
-/// held (at 300k files the peak falls from 46 to 38 MB). `None` (the run opens, reads
+/// held (at 300k files the peak falls from 46 to 37 MB). `None` (the run opens, reads
 /// and loads as usual, and says why there when something fails) when that is not the
 /// case, or anything on the way fails, or the policies may look at any path.
 ///
 /// Only debug builds with `RELGATE_DEBUG_REACH=1` take this way for now: it costs
-/// time the usual run does not (about 7 ms before the listing starts, the policies'
-/// load no longer beside it, and the matching on the listing's one thread: 10% at
-/// 300k files), over the 1.3x of the floor that `benches/` holds a run to. The
-/// test suite runs with it in CI, so it stays correct while it is made cheaper.
+/// time the usual run does not (8% to 13% of the wall on the benchmark: the policies'
+/// load no longer beside the listing, and the matching and the case fold on the
+/// listing's one thread), against the 1.3x of the floor that `benches/` holds a run
+/// to, and the memory goal needs more than it gives. The test suite runs with it in
+/// CI, so it stays correct while it is made cheaper.
 fn reaching(req: &Request, attest: bool) -> Option<Reaching> {
     let alone = matches!(req.target.source, repo::SourceSpec::Rev(_))
         && req.target.base.is_none()
