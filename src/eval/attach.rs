@@ -310,7 +310,6 @@ impl Source {
         }
     }
 
-    /// [`Source::named`] as a template.
     /// The file it names, as [`crate::eval::Check::reach`] declares it.
     pub(crate) fn reach(&self) -> Option<Vec<crate::eval::reach::Reached>> {
         Some(
@@ -321,6 +320,7 @@ impl Source {
         )
     }
 
+    /// [`Source::named`] as a template.
     pub(crate) fn named_template(&self) -> Vec<&Template> {
         match self {
             Source::File(t) => vec![t],

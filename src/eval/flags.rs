@@ -293,8 +293,6 @@ impl FlagDef {
         format: assign::ConfigFormat,
         keep: bool,
     ) -> Result<FileFacts, EvalError> {
-        let fail =
-            |line, column, message, parse| FileFacts::failed(path, line, column, message, parse);
         // Read in one pass that keeps only the facts, not the content, unless a check
         // reads the file later (then the read cache keeps it, within its budget).
         // `path` is the `i`th entry's.
@@ -308,7 +306,7 @@ impl FlagDef {
             Err(err @ (ReadError::Io { .. } | ReadError::Git { .. })) => {
                 return Err(EvalError::Read(err));
             }
-            Err(err) => return Ok(fail(None, None, err.to_string(), false)),
+            Err(err) => return Ok(FileFacts::failed(path, None, None, err.to_string(), false)),
         };
         let facts = self.facts_of(narrower, path, format, &content);
         // A file the report will quote (a line that is on, unknown or does not parse) is

@@ -152,6 +152,11 @@ impl Reach {
     pub(crate) fn is_all(&self) -> bool {
         self.0.is_none()
     }
+
+    /// What a listing keeps ([`crate::repo::Keep`]): what these globs reach.
+    pub(crate) fn keep(self: std::sync::Arc<Self>) -> crate::repo::Keep {
+        std::sync::Arc::new(move |p: &str| self.keeps(p))
+    }
 }
 
 impl Sets {

@@ -49,6 +49,23 @@ pub enum Cond {
     },
 }
 
+impl Cond {
+    /// Every check of the condition, in order, negated or not.
+    pub fn checks(&self) -> Vec<&dyn Check> {
+        let mut out = Vec::new();
+        self.collect(&mut out);
+        out
+    }
+
+    fn collect<'a>(&'a self, out: &mut Vec<&'a dyn Check>) {
+        match self {
+            Cond::All(cs) | Cond::Any(cs) => cs.iter().for_each(|c| c.collect(out)),
+            Cond::Not(c) => c.collect(out),
+            Cond::Check { check, .. } => out.push(check.as_ref()),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Policy {
     pub id: String,
@@ -77,6 +94,16 @@ pub struct Policy {
     pub tags: Vec<String>,
     /// `for_each:`: one instance of the policy per matching directory or file.
     pub for_each: Option<ForEach>,
+}
+
+impl Policy {
+    /// Every check of its `when`, `check` and `unless`.
+    pub fn checks(&self) -> impl Iterator<Item = &dyn Check> {
+        [self.when.as_ref(), Some(&self.check), self.unless.as_ref()]
+            .into_iter()
+            .flatten()
+            .flat_map(Cond::checks)
+    }
 }
 
 /// `for_each: {dirs|files: GLOBS, as: NAME, exclude: GLOBS, min: N}`.

@@ -6,11 +6,11 @@
 //! that is not checked out is named): they are always kept.
 //!
 //! Debug builds evaluate through it when `RELGATE_DEBUG_RESTRICT=1` is set (release
-//! builds never do), so that the
-//! whole test suite checks that no policy looks at a path its declarations leave out:
-//! a run on the restricted view must give the same report.
+//! builds never do), so that the whole test suite checks that no policy looks at a
+//! path its declarations leave out: a run on the restricted view must give the same
+//! report.
 
-use super::{Entries, Entry, EntryKind, EntryRef, ReadError, SourceKind, View, ViewStats};
+use super::{Entries, Entry, EntryKind, ReadError, SourceKind, View, ViewStats};
 use crate::repo::Content;
 use std::sync::Arc;
 
@@ -83,10 +83,6 @@ impl View for Restricted {
 
     fn mode(&self, path: &str) -> Option<u32> {
         self.listed(path).then(|| self.inner.mode(path)).flatten()
-    }
-
-    fn entry(&self, path: &str) -> Option<EntryRef<'_>> {
-        self.position(path).and_then(|i| self.entries.get(i))
     }
 
     fn link_target(&self, path: &str) -> Option<String> {

@@ -9,7 +9,7 @@
 
 use crate::eval::keep::Keep;
 use crate::eval::vars::VarKind;
-use crate::policy::{Cond, PolicySet};
+use crate::policy::PolicySet;
 
 /// The files a flag's scan keeps, or `None` when the run has no flag to scan.
 pub(super) fn keep_for(set: &PolicySet) -> Option<Keep> {
@@ -17,31 +17,15 @@ pub(super) fn keep_for(set: &PolicySet) -> Option<Keep> {
         return None;
     }
     let mut keep = Keep::default();
-    for p in &set.policies {
-        for c in [p.when.as_ref(), Some(&p.check), p.unless.as_ref()]
-            .into_iter()
-            .flatten()
-        {
-            templates(c, &mut keep);
+    for check in set.policies.iter().flat_map(|p| p.checks()) {
+        if let Some(files) = check.per_file().and_then(|p| p.files()) {
+            for t in &files.include {
+                keep.0.push((t.clone(), true, files.ignore_case));
+            }
+        }
+        for t in check.named_templates() {
+            keep.0.push((t.clone(), false, false));
         }
     }
     (!keep.0.is_empty()).then_some(keep)
-}
-
-/// The file templates of the checks of `c`.
-fn templates(c: &Cond, keep: &mut Keep) {
-    match c {
-        Cond::All(cs) | Cond::Any(cs) => cs.iter().for_each(|c| templates(c, keep)),
-        Cond::Not(c) => templates(c, keep),
-        Cond::Check { check, .. } => {
-            if let Some(files) = check.per_file().and_then(|p| p.files()) {
-                for t in &files.include {
-                    keep.0.push((t.clone(), true, files.ignore_case));
-                }
-            }
-            for t in check.named_templates() {
-                keep.0.push((t.clone(), false, false));
-            }
-        }
-    }
 }

@@ -1,14 +1,10 @@
 //! What the policies of a run can reach ([`of`]): the globs every check, loop and
 //! variable declares ([`crate::eval::reach`]), with the gate's own files.
-//!
-//! Today only debug builds use it, to check the declarations (`repo::restricted`); the
-//! listing that keeps only what the policies reach is the next step.
-#![cfg_attr(not(debug_assertions), allow(dead_code))]
 
 use crate::eval::reach::{Reach, Reached};
 use crate::eval::vars::VarKind;
 use crate::lang::template::{Template, glob_escape};
-use crate::policy::{Cond, PolicySet};
+use crate::policy::PolicySet;
 
 /// What the policies, variables and loops of `set` may look at, with the trusted files
 /// of the gate (`.relgate/` and every check's trusted files) in the same view. A variable
@@ -52,11 +48,9 @@ fn reached(set: &PolicySet) -> Option<Vec<Reached>> {
         false,
     )];
     for p in &set.policies {
-        for c in [p.when.as_ref(), Some(&p.check), p.unless.as_ref()]
-            .into_iter()
-            .flatten()
-        {
-            cond(c, &mut out)?;
+        for check in p.checks() {
+            out.extend(check.reach()?);
+            out.extend(check.trusted_files().into_iter().map(Reached::path));
         }
         if let Some(fe) = &p.for_each {
             for t in &fe.globs.include {
@@ -72,19 +66,6 @@ fn reached(set: &PolicySet) -> Option<Vec<Reached>> {
         out.extend(v.kind.reach());
     }
     Some(out)
-}
-
-/// The globs of the checks of `c`; `None` when one may look at any path.
-fn cond(c: &Cond, out: &mut Vec<Reached>) -> Option<()> {
-    match c {
-        Cond::All(cs) | Cond::Any(cs) => cs.iter().try_for_each(|c| cond(c, out)),
-        Cond::Not(c) => cond(c, out),
-        Cond::Check { check, .. } => {
-            out.extend(check.reach()?);
-            out.extend(check.trusted_files().into_iter().map(Reached::path));
-            Some(())
-        }
-    }
 }
 
 #[cfg(test)]
@@ -106,7 +87,8 @@ mod tests {
     }
 
     #[test]
-    fn a_variable_stands_for_its_value_its_template_or_its_folders() {
+    fn a_variable_stands_for_its_value_or_its_template() {
+        // A `latest_dir` stands for anything: its value is a folder's name.
         let yaml = "version: 1\nvars:\n  rel: {latest_dir: 'releases/*'}\n  list: {value: 'docs/{rel}/dr[1].md'}\npolicies:\n  - {id: A, title: t, check: {checklist: {file: '{list}'}}}\n";
         let r = reach(yaml);
         assert!(r.keeps("docs/releases/2026-01-01/dr[1].md"));

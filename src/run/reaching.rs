@@ -139,7 +139,7 @@ pub(super) fn reaching(req: &Request, attest: bool) -> Option<Reaching> {
     if reach.is_all() {
         return None;
     }
-    let keep: repo::Keep = Arc::new(move |p: &str| reach.keeps(p));
+    let keep = Arc::new(reach).keep();
     let opened = repo::open_keeping(&req.target, repo::MAX_FILE_SIZE, Some(keep)).ok()?;
     // Paths that did not come sorted (a submodule's) cannot be folded: listed whole.
     opened.view.entries().folded()?.case.as_ref()?;
@@ -186,10 +186,7 @@ pub(super) fn judged_view(
         let reach = Arc::new(reach::of(set, overrides));
         let listable = !matches!(target.1, repo::SourceSpec::Worktree);
         if listable && opened.trusted.is_none() {
-            let keep: repo::Keep = {
-                let reach = reach.clone();
-                Arc::new(move |p: &str| reach.keeps(p))
-            };
+            let keep = reach.clone().keep();
             let at = repo::Target {
                 path: target.0.to_path_buf(),
                 source: target.1.clone(),

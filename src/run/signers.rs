@@ -10,7 +10,7 @@ use crate::eval::vars::VarKind;
 use crate::lang::error::{Code, LoadError, PolicyFile};
 use crate::lang::template::Template;
 use crate::parse::value::Span;
-use crate::policy::{Cond, PolicySet};
+use crate::policy::PolicySet;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -22,9 +22,7 @@ const MAX_BYTES: u64 = 16 << 20;
 pub(crate) fn paths(set: &PolicySet, vars: &[(String, String)]) -> Vec<String> {
     let mut templates = Vec::new();
     for p in &set.policies {
-        for c in [&p.when, &p.unless].into_iter().flatten().chain([&p.check]) {
-            collect(c, &mut templates);
-        }
+        templates.extend(p.checks().flat_map(|c| c.trusted_files()));
     }
     let mut out = BTreeSet::new();
     for t in templates {
@@ -33,14 +31,6 @@ pub(crate) fn paths(set: &PolicySet, vars: &[(String, String)]) -> Vec<String> {
         }
     }
     out.into_iter().collect()
-}
-
-fn collect<'a>(c: &'a Cond, out: &mut Vec<&'a Template>) {
-    match c {
-        Cond::All(cs) | Cond::Any(cs) => cs.iter().for_each(|c| collect(c, out)),
-        Cond::Not(c) => collect(c, out),
-        Cond::Check { check, .. } => out.extend(check.trusted_files()),
-    }
 }
 
 /// `t` rendered with `--var` values and literal variables; `None` when a value needs
