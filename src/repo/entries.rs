@@ -381,6 +381,11 @@ impl<T: Clone> Builder<T> {
         }
     }
 
+    /// Forgets every entry given so far, keeping what it keeps.
+    pub(crate) fn restart(&mut self) {
+        *self = Builder::keeping(self.keep.take().map(|k| k.keep));
+    }
+
     /// Entries stored so far.
     pub(crate) fn len(&self) -> usize {
         self.done.stored + self.ends.len()

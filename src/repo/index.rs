@@ -1,6 +1,7 @@
 //! `--staged`: the index, stage 0, with git modes and staged blobs.
 
-use super::entries::{Builder, Keep};
+use super::entries::Builder;
+use super::pipe::{Later, Sink, piped};
 use super::index_file;
 use super::listing::descends;
 use super::object::{GitObjectView, MAX_ENTRIES, push_git, too_many};
@@ -67,58 +68,123 @@ impl GitObjectView {
         Self::from_index_keeping(repo, path, prefix, None)
     }
 
-    /// [`GitObjectView::from_index_at`], storing only the files `keep` keeps
-    /// ([`Builder::keeping`]).
+    /// [`GitObjectView::from_index_at`], storing only the files that `later` says to
+    /// keep ([`Builder::keeping`]), once it says: the index is read meanwhile, and
+    /// stored on a thread of its own ([`super::pipe`]).
     pub(crate) fn from_index_keeping(
         repo: &git2::Repository,
         path: &Path,
         prefix: &[u8],
-        keep: Option<Keep>,
+        later: Option<Later>,
     ) -> Result<Self, OpenError> {
         let mut odb = Odb::new(repo, MAX_FILE_SIZE);
-        let mut files = Builder::keeping(keep.clone());
         let mut links = Vec::new();
-        // The index comes in batches: only the list is ever whole, never the index
-        // beside it (at a million entries the two took 170 MB together).
-        index_file::read_each(repo, path, prefix, BATCH, &mut |index, again| {
-            if again {
-                files = Builder::keeping(keep.clone());
-                links.clear();
+        let mut files = match later {
+            Some(later) => piped(later, |files| {
+                list(repo, path, prefix, None, files, &mut links)
+            })?,
+            None => {
+                let mut files = Builder::new();
+                list(repo, path, prefix, None, &mut files, &mut links)?;
+                files
             }
-            // Each name is written straight into the listing, in the file's order.
-            for e in (0..index.len()).filter_map(|i| index.get(i)) {
-                if e.stage != 0 || e.intent_to_add {
-                    continue;
-                }
-                if e.mode & 0o170000 == 0o160000 {
-                    if descends(e.path, prefix) {
-                        links.push(Gitlink {
-                            full: e.path.to_vec(),
-                            commit: e.oid,
-                        });
-                    }
-                    continue;
-                }
-                push_git(
-                    &mut files,
-                    e.path,
-                    e.mode,
-                    prefix,
-                    Blob { db: 0, oid: e.oid },
-                )?;
-            }
-            if files.listed() > MAX_ENTRIES {
-                return Err(too_many());
-            }
-            Ok(())
-        })?;
+        };
         submodule::expand(repo, &mut odb, links, prefix, &mut files)?;
         Ok(GitObjectView::new(SourceKind::Staged, files, odb))
+    }
+
+    /// The index's stage-0 entries under `prefix` (not empty), as
+    /// [`GitObjectView::from_index_at`] lists them, but reading the index only until
+    /// its entries sort past `prefix`: a run reads its `.relgate/` this way before it
+    /// lists the rest. (An index out of order may have more there: the listing of
+    /// the whole index finds it out of order, and the run goes the usual way.)
+    pub(crate) fn from_index_under(
+        repo: &git2::Repository,
+        path: &Path,
+        prefix: &[u8],
+    ) -> Result<Self, OpenError> {
+        let mut files = Builder::new();
+        list(repo, path, prefix, Some(FEW), &mut files, &mut Vec::new())?;
+        let odb = Odb::new(repo, MAX_FILE_SIZE);
+        Ok(GitObjectView::new(SourceKind::Staged, files, odb))
+    }
+}
+
+/// Lists the stage-0 entries of the index at `path` under `prefix` into `files`, and
+/// the gitlinks on the way to or under it into `links`; with `stop`, only until the
+/// entries, in order so far, sort past `prefix`, reading them that many at a time.
+fn list(
+    repo: &git2::Repository,
+    path: &Path,
+    prefix: &[u8],
+    stop: Option<usize>,
+    files: &mut dyn Sink<Blob>,
+    links: &mut Vec<Gitlink>,
+) -> Result<(), OpenError> {
+    let mut last: Vec<u8> = Vec::new();
+    let mut past = false;
+    // The index comes in batches: only the list is ever whole, never the index
+    // beside it (at a million entries the two took 170 MB together).
+    let batch = stop.unwrap_or(BATCH);
+    let read = index_file::read_each(repo, path, prefix, batch, &mut |index, again| {
+        if again {
+            files.restart()?;
+            links.clear();
+        }
+        // Each name is written straight into the listing, in the file's order.
+        for e in (0..index.len()).filter_map(|i| index.get(i)) {
+            if stop.is_some() {
+                if e.path < last.as_slice() {
+                    return Err(OpenError::Git("the index is out of order".into()));
+                }
+                if beyond(e.path, prefix) {
+                    past = true;
+                    return Err(OpenError::Git("past the folder".into()));
+                }
+                last.clear();
+                last.extend_from_slice(e.path);
+            }
+            if e.stage != 0 || e.intent_to_add {
+                continue;
+            }
+            if e.mode & 0o170000 == 0o160000 {
+                if descends(e.path, prefix) {
+                    links.push(Gitlink {
+                        full: e.path.to_vec(),
+                        commit: e.oid,
+                    });
+                }
+                continue;
+            }
+            push_git(files, e.path, e.mode, prefix, Blob { db: 0, oid: e.oid })?;
+        }
+        if files.listed() > MAX_ENTRIES {
+            return Err(too_many());
+        }
+        Ok(())
+    });
+    match read {
+        Err(_) if past => Ok(()),
+        read => read,
+    }
+}
+
+/// Whether `path` sorts after every path below folder `prefix` (`prefix/…`).
+fn beyond(path: &[u8], prefix: &[u8]) -> bool {
+    let n = prefix.len().min(path.len());
+    match path.get(..n).cmp(&prefix.get(..n)) {
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Less => false,
+        // `prefix/` sorts after `prefix` and `prefix-x`, and before `prefix0`.
+        std::cmp::Ordering::Equal => path.len() > n && path.get(n).is_some_and(|b| *b > b'/'),
     }
 }
 
 /// Index entries made into listed files at a time.
 const BATCH: usize = 1 << 14;
+/// Index entries read at a time when only a folder's are wanted: `.relgate/` sorts
+/// near the top, so the index is read little further.
+const FEW: usize = 256;
 
 #[cfg(test)]
 mod tests {
@@ -126,6 +192,57 @@ mod tests {
     use crate::repo::testutil::{TestRepo, paths};
     use crate::repo::{EntryKind, ReadError, View};
     use std::sync::Arc;
+
+    #[test]
+    fn a_folder_of_the_index_is_read_until_the_entries_sort_past_it() {
+        let t = TestRepo::new();
+        for name in [
+            ".github/ci.yml",
+            ".relgate-x.txt",
+            ".relgate/p.yaml",
+            ".relgate/q/r.yaml",
+            ".relgate0.txt",
+        ] {
+            t.write(name, "x\n");
+        }
+        for i in 0..600 {
+            t.write(&format!("z/f{i:04}.txt"), "z\n");
+        }
+        t.git(&["add", "-A"]);
+        let repo = t.repo();
+        let index = repo.path().join("index");
+        let under = GitObjectView::from_index_under(&repo, &index, b".relgate").unwrap();
+        assert_eq!(paths(&under), ["p.yaml", "q/r.yaml"]);
+        assert_eq!(under.read("q/r.yaml").unwrap().bytes(), b"x\n");
+        // The index broken past the folder: its entries are read all the same, and
+        // never what lies past them (the whole index does not read).
+        let mut bytes = std::fs::read(&index).unwrap();
+        let len = bytes.len();
+        bytes[len * 2 / 3..len - 20].fill(0xff);
+        let cut = t.abs("cut-index");
+        std::fs::write(&cut, &bytes).unwrap();
+        let under = GitObjectView::from_index_under(&repo, &cut, b".relgate").unwrap();
+        assert_eq!(paths(&under), ["p.yaml", "q/r.yaml"]);
+        assert!(GitObjectView::from_index_at(&repo, &cut, b"").is_err());
+    }
+
+    #[test]
+    fn a_path_is_beyond_a_folder_when_it_sorts_after_all_below_it() {
+        for (path, beyond_it) in [
+            ("a/b/c", false),
+            ("a/b", false),
+            ("a/b-x/c", false),
+            ("a/b.txt", false),
+            ("a", false),
+            ("a/a/z", false),
+            ("a/b0", true),
+            ("a/bc/d", true),
+            ("a/c", true),
+            ("b", true),
+        ] {
+            assert_eq!(beyond(path.as_bytes(), b"a/b"), beyond_it, "{path}");
+        }
+    }
 
     #[test]
     fn staged_content_and_modes() {

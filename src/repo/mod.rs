@@ -28,6 +28,7 @@ pub mod memory;
 mod object;
 mod odb;
 mod packs;
+mod pipe;
 pub(crate) mod restricted;
 mod safe_open;
 mod stats;
@@ -44,6 +45,7 @@ pub use branch::Branches;
 pub use content::Content;
 pub use diff::{Change, ChangeStatus, Diff};
 pub(crate) use entries::Keep;
+pub(crate) use pipe::Later;
 pub use entries::{Entries, Entry, EntryRef};
 pub use listing::{CACHE_BUDGET, KEEP_BUDGET, adopt, passing};
 pub use stats::{RunStats, ViewStats};
@@ -279,12 +281,12 @@ pub fn open_with_limit(target: &Target, max_file_size: u64) -> Result<Opened, Op
 }
 
 /// [`open_with_limit`], the index or commit under check listed keeping only the
-/// regular files `keep` keeps ([`entries::Builder::keeping`]); the working tree and
-/// the base are listed whole.
+/// regular files that `later` says to keep, once it says ([`entries::Builder::keeping`];
+/// a commit is walked meanwhile); the working tree and the base are listed whole.
 pub(crate) fn open_keeping(
     target: &Target,
     max_file_size: u64,
-    keep: Option<Keep>,
+    later: Option<Later>,
 ) -> Result<Opened, OpenError> {
     // Objects libgit2 reads (diffs against --base; views read through `odb`, which
     // does not re-hash either) are read as `git cat-file` reads them: zlib and delta
@@ -338,14 +340,12 @@ pub(crate) fn open_keeping(
                     }
                     let path = index::staged_index_override(&repo)
                         .unwrap_or_else(|| repo.path().join("index"));
-                    let view =
-                        index::IndexView::from_index_keeping(&repo, &path, prefix, keep.clone())?;
+                    let view = index::IndexView::from_index_keeping(&repo, &path, prefix, later)?;
                     (Arc::new(view.with_max_file_size(max_file_size)), head)
                 }
                 SourceSpec::Rev(rev) => {
                     let commit = resolve_commit(&repo, rev)?;
-                    let view =
-                        tree::TreeView::from_commit_keeping(&repo, commit, prefix, keep.clone())?;
+                    let view = tree::TreeView::from_commit_keeping(&repo, commit, prefix, later)?;
                     (
                         Arc::new(view.with_max_file_size(max_file_size)),
                         Some(commit),
@@ -439,27 +439,38 @@ pub(crate) fn open_keeping(
     })
 }
 
-/// The `.relgate/` folder of PATH in the commit `--rev` names (`target.source`),
-/// listed and read alone (no other tree of the commit is read), as a view held in
-/// memory with the paths a listing of PATH gives them (`.relgate/…`): where a run
-/// reads its policies from before it lists the rest. Its `tests/` are left out (no
-/// policy is read from there). `None` when it cannot be read so: anything but a
-/// file or a link in it, a file over the size limit, any error (the run then lists
-/// and reads as usual, and says why there).
+/// The `.relgate/` folder of PATH in the commit `--rev` names or the index
+/// (`target.source`), listed and read alone (no other tree of the commit is read; the
+/// index only until its entries sort past the folder), as a view held in memory with
+/// the paths a listing of PATH gives them (`.relgate/…`): where a run reads its
+/// policies from before it lists the rest. Its `tests/` are left out (no policy is
+/// read from there). `None` when it cannot be read so: anything but a file or a link
+/// in it, a file over the size limit, any error (the run then lists and reads as
+/// usual, and says why there).
 pub(crate) fn policy_folder(target: &Target) -> Option<Arc<dyn View>> {
-    let SourceSpec::Rev(rev) = &target.source else {
-        return None;
-    };
     let repo = git2::Repository::discover(&target.path).ok()?;
     let prefix = prefix_of(&target.path, repo.workdir()).ok()?;
-    let commit = resolve_commit(&repo, rev).ok()?;
     let mut under = prefix;
     if !under.is_empty() {
         under.push(b'/');
     }
     under.extend_from_slice(b".relgate");
-    let folder = tree::TreeView::from_commit(&repo, commit, &under).ok()?;
-    let mut view = memory::MemoryView::new(SourceKind::Rev);
+    let (folder, kind) = match &target.source {
+        SourceSpec::Rev(rev) => {
+            let commit = resolve_commit(&repo, rev).ok()?;
+            let folder = tree::TreeView::from_commit(&repo, commit, &under).ok()?;
+            (folder, SourceKind::Rev)
+        }
+        SourceSpec::Staged => {
+            repo.workdir()?;
+            let path =
+                index::staged_index_override(&repo).unwrap_or_else(|| repo.path().join("index"));
+            let folder = index::IndexView::from_index_under(&repo, &path, &under).ok()?;
+            (folder, SourceKind::Staged)
+        }
+        SourceSpec::Worktree => return None,
+    };
+    let mut view = memory::MemoryView::new(kind);
     for e in folder.entries() {
         if e.path.starts_with("tests/") {
             continue;

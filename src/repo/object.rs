@@ -4,6 +4,7 @@
 //! The listing comes from [`super::index`] or [`super::tree`].
 
 use super::entries::Builder;
+use super::pipe::Sink;
 use super::listing::{self, Listing};
 use super::odb::{Blob, Odb};
 use super::{Content, Entries, EntryKind, OpenError, ReadError, SourceKind, View};
@@ -84,7 +85,7 @@ impl View for GitObjectView {
 /// `mode`, if it lies under `prefix` and is a clean path; nothing for trees and
 /// anything else.
 pub(crate) fn push_git(
-    files: &mut Builder<Blob>,
+    files: &mut (impl Sink<Blob> + ?Sized),
     full: &[u8],
     mode: u32,
     prefix: &[u8],

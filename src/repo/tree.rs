@@ -1,7 +1,8 @@
 //! `--rev REV` and the base of a diff: a commit's tree, walked recursively, with
 //! the checked-out submodules it records (see [`super::submodule`]).
 
-use super::entries::{Builder, Keep};
+use super::entries::Builder;
+use super::pipe::{Later, Sink, piped};
 use super::listing::descends;
 use super::object::{GitObjectView, MAX_ENTRIES, git_err, push_git, too_many};
 use super::odb::{Blob, Odb};
@@ -21,22 +22,31 @@ impl GitObjectView {
         Self::from_commit_keeping(repo, commit, prefix, None)
     }
 
-    /// [`GitObjectView::from_commit`], storing only the files `keep` keeps
-    /// ([`Builder::keeping`]).
+    /// [`GitObjectView::from_commit`], storing only the files that `later` says to
+    /// keep ([`Builder::keeping`]), once it says: the trees are walked meanwhile, and
+    /// stored on a thread of their own ([`super::pipe`]).
     pub(crate) fn from_commit_keeping(
         repo: &git2::Repository,
         commit: git2::Oid,
         prefix: &[u8],
-        keep: Option<Keep>,
+        later: Option<Later>,
     ) -> Result<Self, OpenError> {
         let tree = repo
             .find_commit(commit)
             .and_then(|c| c.tree())
             .map_err(git_err)?;
         let mut odb = Odb::new(repo, MAX_FILE_SIZE);
-        let mut files = Builder::keeping(keep);
         let mut links = Vec::new();
-        walk_tree(&odb, 0, tree.id(), b"", prefix, &mut files, &mut links)?;
+        let mut files = match later {
+            Some(later) => piped(later, |files| {
+                walk_tree(&odb, 0, tree.id(), b"", prefix, files, &mut links)
+            })?,
+            None => {
+                let mut files = Builder::new();
+                walk_tree(&odb, 0, tree.id(), b"", prefix, &mut files, &mut links)?;
+                files
+            }
+        };
         submodule::expand(repo, &mut odb, links, prefix, &mut files)?;
         Ok(GitObjectView::new(SourceKind::Rev, files, odb))
     }
@@ -58,7 +68,7 @@ pub(crate) fn walk_tree(
     tree: git2::Oid,
     base: &[u8],
     prefix: &[u8],
-    files: &mut Builder<Blob>,
+    files: &mut (impl Sink<Blob> + ?Sized),
     links: &mut Vec<Gitlink>,
 ) -> Result<(), OpenError> {
     let mut walk = Walk {
@@ -146,7 +156,7 @@ impl Walk<'_> {
     fn file(
         &mut self,
         it: Item,
-        files: &mut Builder<Blob>,
+        files: &mut (impl Sink<Blob> + ?Sized),
         links: &mut Vec<Gitlink>,
     ) -> Result<(), OpenError> {
         if it.mode & 0o170000 == 0o160000 {

@@ -27,7 +27,7 @@ use crate::lang::error::LoadErrors;
 use crate::policy;
 use crate::repo::{self, Target};
 use crate::report::{self, PolicyResult, Report, TargetInfo};
-use reaching::{inputs, joined, judged_view, once_each, prepare_packs, reaching};
+use reaching::{Reached, inputs, joined, judged_view, once_each, prepare_packs, reaching};
 use std::sync::Arc;
 
 /// One evaluation, as `check` runs it and `test` runs it for each case.
@@ -86,21 +86,22 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
     // With --base and no policy named, the base decides which `.relgate/` governs PATH
     // (and so which folder is judged).
     let discover = req.policies.is_empty() && req.packs.is_empty();
-    // A commit judged on its own (`--rev` without `--base`) can have its policies read
-    // first, and be listed keeping only what they can reach (debug builds, for now).
-    let reached = reaching(req, attest);
-    let (governed, prepared, pre) = match reached {
-        Some(r) => (Ok((r.opened, r.judged)), Vec::new(), Some((r.files, r.set))),
-        None => {
+    // A commit judged on its own (`--rev` without `--base`) has its policies read
+    // first, and is listed keeping only what they can reach.
+    let (governed, prepared, pre) = match reaching(req, attest) {
+        Reached::Kept(r) => (Ok((r.opened, r.judged)), Vec::new(), Some((r.files, r.set))),
+        reached => {
             // The shipped packs (`--pack NAME`) do not depend on the repository: they
             // are built on a thread of their own while it is opened, and the load below
             // takes them.
-            let (governed, prepared) = std::thread::scope(|s| {
+            std::thread::scope(|s| {
                 let prepare = prepare_packs(s, req.packs);
-                let governed = trust::open_governed(&req.target, discover);
-                (governed, joined(prepare))
-            });
-            (governed, prepared, None)
+                let governed = match reached {
+                    Reached::Whole(opened) => Ok((opened, req.target.path.clone())),
+                    _ => trust::open_governed(&req.target, discover),
+                };
+                (governed, joined(prepare), None)
+            })
         }
     };
     let (opened, judged) = match governed {

@@ -74,7 +74,7 @@ pub(super) fn inputs(
     }
 }
 
-/// A run that read its policies before it listed the commit under check.
+/// A run that read its policies before it listed the commit or index under check.
 pub(super) struct Reaching {
     pub opened: repo::Opened,
     pub judged: std::path::PathBuf,
@@ -82,43 +82,116 @@ pub(super) struct Reaching {
     pub set: policy::PolicySet,
 }
 
-/// A commit judged on its own (`--rev` without `--base`, `--attach`, `--new-only` or
-/// an attestation) listed keeping only what its policies can reach
-/// ([`crate::eval::reach`]): its `.relgate/` is read alone first, the policies are
-/// loaded from it (or from `--policies` outside the repository; one inside it that
-/// is not in `.relgate/` is not found there, and the run goes the usual way), and
-/// the commit is listed keeping only the files they may look at, counting every entry
-/// and telling the case collisions from all of them as it goes.
-/// Most entries of a large repository are files no policy looks at: they are never
-/// held (at 300k files the peak falls from 46 to 37 MB). `None` (the run opens, reads
-/// and loads as usual, and says why there when something fails) when that is not the
-/// case, or anything on the way fails, or the policies may look at any path.
+/// What [`reaching`] gives.
+pub(super) enum Reached {
+    /// The policies loaded first, the commit listed keeping only what they reach.
+    Kept(Reaching),
+    /// The commit listed whole, as the usual way lists it (the policies did not load
+    /// from its `.relgate/` alone, or may look at any path): the usual way goes on
+    /// from it.
+    Whole(repo::Opened),
+    /// Not this way: the usual way opens the repository (and says why, when that fails).
+    No,
+}
+
+/// The policies as [`reaching`] loaded them, with what they keep of the listing.
+struct Loaded {
+    files: trust::PolicyFiles,
+    set: policy::PolicySet,
+    keep: repo::Keep,
+    /// The trusted tree's reads.
+    recorded: Arc<trust::Recording>,
+}
+
+/// A commit or the index judged on its own (`--rev` or `--staged` without `--base`,
+/// `--attach`, `--new-only` or an attestation) is listed keeping only what its
+/// policies can reach ([`crate::eval::reach`]). Its `.relgate/` is read alone and the
+/// policies loaded from it (or from `--policies` outside the repository) on a thread
+/// of their own, while the commit's trees are walked or the index read; the listing keeps only the files they may look at once
+/// they are loaded, counting every entry and telling the case collisions from all of
+/// them as it goes ([`repo::Later`]). Most entries of a large repository are files no
+/// policy looks at: they are never held.
 ///
-/// Only debug builds with `RELGATE_DEBUG_REACH=1` take this way for now: it costs
-/// time the usual run does not (8% to 13% of the wall on the benchmark: the policies'
-/// load no longer beside the listing, and the matching and the case fold on the
-/// listing's one thread), against the 1.3x of the floor that `benches/` holds a run
-/// to, and the memory goal needs more than it gives. The test suite runs with it in
-/// CI, so it stays correct while it is made cheaper.
-pub(super) fn reaching(req: &Request, attest: bool) -> Option<Reaching> {
-    let alone = matches!(req.target.source, repo::SourceSpec::Rev(_))
+/// When the policies do not load that way (a policy file in the repository outside
+/// `.relgate/`, a local pack, an error the usual way words) or may look at any path,
+/// the listing keeps every entry, and the usual way goes on from it
+/// ([`Reached::Whole`]). Paths that did not come sorted (a submodule's) cannot be
+/// folded: the usual way lists again ([`Reached::No`]).
+///
+/// Debug builds go the usual way with `RELGATE_DEBUG_REACH=0`, and say on stderr how
+/// many entries the listing kept with `RELGATE_DEBUG_REACH=note` (for a test).
+pub(super) fn reaching(req: &Request, attest: bool) -> Reached {
+    let alone = !matches!(req.target.source, repo::SourceSpec::Worktree)
         && req.target.base.is_none()
         && req.attach.is_empty()
         && !req.new_only
         && !attest;
-    // (`note`: and say on stderr how many entries the listing kept, for a test.)
-    let switch = std::env::var("RELGATE_DEBUG_REACH");
-    let enabled = cfg!(debug_assertions) && matches!(switch.as_deref(), Ok("1" | "note"));
-    if !alone || !enabled {
-        return None;
+    let switch = std::env::var("RELGATE_DEBUG_REACH")
+        .ok()
+        .filter(|_| cfg!(debug_assertions));
+    if !alone || switch.as_deref() == Some("0") {
+        return Reached::No;
     }
-    let (folder, prepared) = std::thread::scope(|s| {
-        let prepare = prepare_packs(s, req.packs);
-        (repo::policy_folder(&req.target), joined(prepare))
+    let (tell, later) = std::sync::mpsc::channel();
+    let (loaded, opened) = std::thread::scope(|s| {
+        let loader = std::thread::Builder::new()
+            .name("relgate-policies".to_owned())
+            .stack_size(crate::parse::structured::PARSER_STACK_SIZE)
+            .spawn_scoped(s, move || {
+                crate::parse::structured::mark_big_stack_thread();
+                // A panic is a load that did not happen here: the usual way loads, and
+                // says what went wrong.
+                let loaded = crate::parse::guarded(|| load_first(req)).ok().flatten();
+                // Keep everything when they did not load (a listing waits for this).
+                let _ = tell.send(loaded.as_ref().map(|l| l.keep.clone()));
+                loaded
+            });
+        // (No thread: the sender is gone with its closure, and the listing keeps all.)
+        let opened = repo::open_keeping(&req.target, repo::MAX_FILE_SIZE, Some(later));
+        let loaded = loader.ok().and_then(|h| h.join().ok()).flatten();
+        (loaded, opened)
     });
-    let folder = folder?;
+    let Ok(opened) = opened else {
+        return Reached::No;
+    };
+    let Some(loaded) = loaded else {
+        return Reached::Whole(opened);
+    };
+    // Paths that did not come sorted (a submodule's) cannot be folded: listed whole.
+    let folded = opened.view.entries().folded();
+    if folded.is_none_or(|f| f.case.is_none()) {
+        return Reached::No;
+    }
+    // What the load read of the trusted tree, the usual way reads through the view
+    // under check, where `--stats` counts it: read again there (the policy files, a
+    // few small blobs), so both ways report the same.
+    for path in loaded.recorded.paths() {
+        let _ = opened.view.read(&path);
+    }
+    if switch.as_deref() == Some("note") {
+        use std::io::Write;
+        let e = opened.view.entries();
+        let _ = writeln!(
+            std::io::stderr(),
+            "relgate: debug: the listing kept {} of {} entries",
+            e.len(),
+            e.listed()
+        );
+    }
+    Reached::Kept(Reaching {
+        opened,
+        judged: req.target.path.clone(),
+        files: loaded.files,
+        set: loaded.set,
+    })
+}
+
+/// The policies of the commit or index under check read from its `.relgate/` alone, and what
+/// they reach; `None` when they do not load that way or may look at any path.
+fn load_first(req: &Request) -> Option<Loaded> {
+    let folder = repo::policy_folder(&req.target)?;
+    let prepared = policy::prepare(req.packs);
     let trusted = Arc::new(trust::Recording::new(folder.clone()));
-    let recorded = trusted.clone();
     let judged = req.target.path.clone();
     let mut files = trust::policy_files(
         req.policies,
@@ -131,7 +204,7 @@ pub(super) fn reaching(req: &Request, attest: bool) -> Option<Reaching> {
     .ok()?;
     files.files = once_each(std::mem::take(&mut files.files));
     let set = policy::load_with(
-        &inputs(req, files.files.clone(), &judged, trusted),
+        &inputs(req, files.files.clone(), &judged, trusted.clone()),
         prepared,
     )
     .ok()?;
@@ -139,31 +212,11 @@ pub(super) fn reaching(req: &Request, attest: bool) -> Option<Reaching> {
     if reach.is_all() {
         return None;
     }
-    let keep = Arc::new(reach).keep();
-    let opened = repo::open_keeping(&req.target, repo::MAX_FILE_SIZE, Some(keep)).ok()?;
-    // Paths that did not come sorted (a submodule's) cannot be folded: listed whole.
-    opened.view.entries().folded()?.case.as_ref()?;
-    // What the load read of the trusted tree, the usual way reads through the view
-    // under check, where `--stats` counts it: read again there (the policy files, a
-    // few small blobs), so both ways report the same.
-    for path in recorded.paths() {
-        let _ = opened.view.read(&path);
-    }
-    if switch.as_deref() == Ok("note") {
-        use std::io::Write;
-        let e = opened.view.entries();
-        let _ = writeln!(
-            std::io::stderr(),
-            "relgate: debug: the listing kept {} of {} entries",
-            e.len(),
-            e.listed()
-        );
-    }
-    Some(Reaching {
-        opened,
-        judged,
+    Some(Loaded {
         files,
         set,
+        keep: Arc::new(reach).keep(),
+        recorded: trusted,
     })
 }
 
@@ -186,13 +239,14 @@ pub(super) fn judged_view(
         let reach = Arc::new(reach::of(set, overrides));
         let listable = !matches!(target.1, repo::SourceSpec::Worktree);
         if listable && opened.trusted.is_none() {
-            let keep = reach.clone().keep();
+            let (tell, later) = std::sync::mpsc::channel();
+            let _ = tell.send(Some(reach.clone().keep()));
             let at = repo::Target {
                 path: target.0.to_path_buf(),
                 source: target.1.clone(),
                 base: None,
             };
-            let again = repo::open_keeping(&at, repo::MAX_FILE_SIZE, Some(keep))
+            let again = repo::open_keeping(&at, repo::MAX_FILE_SIZE, Some(later))
                 .map_err(|e| Failure::Fatal(format!("{e}"), None))?;
             // Paths that did not come sorted (a submodule's) cannot be folded.
             if again

@@ -215,24 +215,18 @@ fn a_listing_that_keeps_what_the_policies_reach_reports_the_same() {
         .write("config/app.env", "REAL=1\n")
         .write(".relgate/p.yaml", "version: 1\nvars:\n  list: {value: docs/dr.md}\n  real: {flag: {name: REAL, files: '**/*.env'}}\npolicies:\n  - {id: LIST, title: t, check: {checklist: {file: '{list}'}}}\n  - {id: OFF, title: t, check: {flag: {var: real, is: 'off'}}}\n  - {id: GONE, title: t, check: {exists: 'releases/*/notes.md'}}\n")
         .commit_all("init");
-    let run = |reach: bool| {
+    // Staged beyond the commit: a file the policies reach and one they do not.
+    repo.write("config/more.env", "REAL=0\n")
+        .write("src/m40.rs", "fn main() {}\n");
+    repo.git(&["add", "config/more.env", "src/m40.rs"]);
+    let run = |mode: &[&str], reach: bool| {
         let mut cmd = relgate_command(repo.path());
-        cmd.args([
-            "check",
-            "--rev",
-            "HEAD",
-            "--format",
-            "json",
-            "--stats=paths",
-            "--now",
-            "2026-12-07T00:00:00Z",
-        ]);
+        cmd.arg("check")
+            .args(mode)
+            .args(["--format", "json", "--stats=paths"])
+            .args(["--now", "2026-12-07T00:00:00Z"]);
         cmd.env_remove("RELGATE_DEBUG_RESTRICT");
-        if reach {
-            cmd.env("RELGATE_DEBUG_REACH", "note");
-        } else {
-            cmd.env_remove("RELGATE_DEBUG_REACH");
-        }
+        cmd.env("RELGATE_DEBUG_REACH", if reach { "note" } else { "0" });
         let out = cmd.output().unwrap();
         (
             out.status.code(),
@@ -240,20 +234,26 @@ fn a_listing_that_keeps_what_the_policies_reach_reports_the_same() {
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
     };
-    let ((code, json, quiet), (code2, json2, note)) = (run(false), run(true));
-    assert_eq!((code, &json), (code2, &json2));
-    // The listing kept the policy file, the checklist and the config file of 45.
-    assert!(!quiet.contains("the listing kept"), "{quiet}");
-    assert!(note.contains("the listing kept 3 of 45 entries"), "{note}");
-    assert_eq!(code, Some(1), "{json}");
-    for want in [
-        "\"RELGATE-CASE\"",
-        "src/lib.rs and src/Lib.rs differ only in case",
-        "\"LIST\"",
-        "\"OFF\"",
-        "\"GONE\"",
-        "\"listed\": 45",
+    for (mode, kept) in [
+        (&["--rev", "HEAD"][..], "kept 3 of 45 entries"),
+        (&["--staged"][..], "kept 4 of 47 entries"),
     ] {
-        assert!(json.contains(want), "{want}: {json}");
+        let ((code, json, quiet), (code2, json2, note)) = (run(mode, false), run(mode, true));
+        assert_eq!((code, &json), (code2, &json2), "{mode:?}");
+        // The listing kept the policy file, the checklist and the config files.
+        assert!(!quiet.contains("the listing kept"), "{quiet}");
+        assert!(note.contains(kept), "{mode:?}: {note}");
+        assert_eq!(code, Some(1), "{json}");
+        for want in [
+            "\"RELGATE-CASE\"",
+            "src/lib.rs and src/Lib.rs differ only in case",
+            "\"LIST\"",
+            "\"OFF\"",
+            "\"GONE\"",
+        ] {
+            assert!(json.contains(want), "{want}: {json}");
+        }
+        let listed = if mode[0] == "--staged" { 47 } else { 45 };
+        assert!(json.contains(&format!("\"listed\": {listed}")), "{json}");
     }
 }
