@@ -1,11 +1,11 @@
 //! `--staged`: the index, stage 0, with git modes and staged blobs.
 
 use super::entries::Builder;
-use super::pipe::{Later, Sink, piped};
 use super::index_file;
 use super::listing::descends;
 use super::object::{GitObjectView, MAX_ENTRIES, push_git, too_many};
 use super::odb::{Blob, Odb};
+use super::pipe::{Later, Sink, piped};
 use super::submodule::{self, Gitlink};
 use super::{MAX_FILE_SIZE, OpenError, SourceKind};
 use std::ffi::OsStr;

@@ -4,9 +4,9 @@
 //! The listing comes from [`super::index`] or [`super::tree`].
 
 use super::entries::Builder;
-use super::pipe::Sink;
 use super::listing::{self, Listing};
 use super::odb::{Blob, Odb};
+use super::pipe::Sink;
 use super::{Content, Entries, EntryKind, OpenError, ReadError, SourceKind, View};
 use std::sync::Arc;
 

@@ -2,10 +2,10 @@
 //! the checked-out submodules it records (see [`super::submodule`]).
 
 use super::entries::Builder;
-use super::pipe::{Later, Sink, piped};
 use super::listing::descends;
 use super::object::{GitObjectView, MAX_ENTRIES, git_err, push_git, too_many};
 use super::odb::{Blob, Odb};
+use super::pipe::{Later, Sink, piped};
 use super::submodule::{self, Gitlink};
 use super::{MAX_FILE_SIZE, OpenError, SourceKind};
 
