@@ -342,7 +342,10 @@ pub(crate) struct Builder<T> {
 /// A listing that keeps only some entries: every regular file `keep` refuses is
 /// counted and folded into the case check, not stored.
 struct Keeping {
-    keep: Keep,
+    /// `None` until it is told ([`Builder::keep_from_now`]).
+    keep: Option<Keep>,
+    /// The entries stored before `keep` was told, which [`Builder::finish`] filters.
+    unfiltered: usize,
     listed: usize,
     /// The fold, which also holds the path before, kept or not.
     fold: super::case::CaseFold,
@@ -370,9 +373,23 @@ impl<T: Clone> Builder<T> {
     /// how the paths below them read), counting and folding into the case check
     /// ([`super::case`]) every entry. The entries must come sorted for the fold.
     pub(crate) fn keeping(keep: Option<Keep>) -> Self {
+        match keep {
+            Some(keep) => Builder::keeping_later(Some(keep)),
+            None => Builder::new(),
+        }
+    }
+
+    /// A builder that counts and folds every entry as [`Builder::keeping`] does, and
+    /// stores every one until it is told what to keep ([`Builder::keep_from_now`]).
+    pub(crate) fn folding() -> Self {
+        Builder::keeping_later(None)
+    }
+
+    fn keeping_later(keep: Option<Keep>) -> Self {
         Builder {
-            keep: keep.map(|keep| Keeping {
+            keep: Some(Keeping {
                 keep,
+                unfiltered: 0,
                 listed: 0,
                 fold: super::case::CaseFold::default(),
                 sorted: true,
@@ -381,9 +398,22 @@ impl<T: Clone> Builder<T> {
         }
     }
 
+    /// Stores from now on only the regular files `keep` keeps; those stored before are
+    /// filtered by [`Builder::finish`]. (A builder that does not fold stores them all.)
+    pub(crate) fn keep_from_now(&mut self, keep: Keep) {
+        let stored = self.len();
+        if let Some(k) = &mut self.keep {
+            k.unfiltered = stored;
+            k.keep = Some(keep);
+        }
+    }
+
     /// Forgets every entry given so far, keeping what it keeps.
     pub(crate) fn restart(&mut self) {
-        *self = Builder::keeping(self.keep.take().map(|k| k.keep));
+        *self = match self.keep.take() {
+            Some(k) => Builder::keeping_later(k.keep),
+            None => Builder::new(),
+        };
     }
 
     /// Entries stored so far.
@@ -453,7 +483,7 @@ impl<T: Clone> Builder<T> {
             }
             k.listed += 1;
             k.fold.push(name);
-            if kind == EntryKind::File && !(k.keep)(name) {
+            if kind == EntryKind::File && k.keep.as_ref().is_some_and(|keep| !keep(name)) {
                 self.paths.truncate(start);
                 return Ok(());
             }
@@ -528,8 +558,11 @@ impl<T: Clone> Builder<T> {
     pub(crate) fn finish(mut self) -> (Entries, Items<T>) {
         self.close();
         self.paths = String::new();
-        let (mut entries, items) = (self.done, Items { blocks: self.items });
+        let (mut entries, mut items) = (self.done, Items { blocks: self.items });
         if let Some(k) = self.keep {
+            if let Some(keep) = k.keep.as_ref().filter(|_| k.unfiltered > 0) {
+                (entries, items) = filtered(entries, &items, keep, k.unfiltered, self.sorted);
+            }
             entries.folded = Some(Box::new(Folded {
                 listed: k.listed,
                 case: k.sorted.then(|| k.fold.finish()),
@@ -554,6 +587,30 @@ impl<T: Clone> Builder<T> {
         entries.order = Some(order.into_boxed_slice());
         (entries, items)
     }
+}
+
+/// The entries stored of `entries`, without the regular files `keep` refuses among
+/// the first `unfiltered` stored (among all when they did not come sorted).
+fn filtered<T: Clone>(
+    entries: Entries,
+    items: &Items<T>,
+    keep: &Keep,
+    unfiltered: usize,
+    sorted: bool,
+) -> (Entries, Items<T>) {
+    let mut kept = Builder::new();
+    for k in 0..entries.stored {
+        let (Some(e), Some(item)) = (entries.stored_at(k), items.get(k)) else {
+            continue;
+        };
+        if (k < unfiltered || !sorted) && e.kind == EntryKind::File && !keep(e.path) {
+            continue;
+        }
+        // Every path was accepted once: none is refused again.
+        let _ = kept.push(e.path, e.kind, e.mode, item.clone());
+    }
+    kept.close();
+    (kept.done, Items { blocks: kept.items })
 }
 
 #[cfg(test)]
@@ -633,6 +690,57 @@ mod tests {
         let (e, _) = build(&["a", "b"]);
         assert!(e.folded().is_none());
         assert_eq!(e.listed(), 2);
+    }
+
+    #[test]
+    fn a_listing_told_what_to_keep_late_filters_what_it_stored_before() {
+        let keep: Keep = std::sync::Arc::new(|p: &str| p.ends_with(".md"));
+        let list = [
+            ("Docs/x.rs", EntryKind::File, 0o100644),
+            ("README.md", EntryKind::File, 0o100755),
+            ("docs/a.md", EntryKind::File, 0o1_000_000),
+            ("docs/b.rs", EntryKind::File, 0o100644),
+            ("link", EntryKind::Symlink, 0o120000),
+            ("src/a.rs", EntryKind::File, 0o100644),
+            ("src/z.md", EntryKind::File, 0o2_000_000),
+        ];
+        // Told before any entry, after some, after all; and never: what a builder
+        // told from the start keeps, or everything.
+        for told in [Some(0), Some(3), Some(7), None] {
+            for sorted in [true, false] {
+                let mut b = Builder::folding();
+                let order: Vec<usize> = if sorted {
+                    (0..list.len()).collect()
+                } else {
+                    (0..list.len()).rev().collect()
+                };
+                for (k, &i) in order.iter().enumerate() {
+                    if told == Some(k) {
+                        b.keep_from_now(keep.clone());
+                    }
+                    let (n, kind, mode) = list[i];
+                    b.push(n, kind, mode, i).unwrap();
+                }
+                if told == Some(list.len()) {
+                    b.keep_from_now(keep.clone());
+                }
+                let (e, items) = b.finish();
+                let want: &[&str] = match told {
+                    Some(_) => &["README.md", "docs/a.md", "link", "src/z.md"],
+                    None => &list.map(|(n, _, _)| n),
+                };
+                assert_eq!(names(&e), want, "{told:?} {sorted}");
+                for (i, got) in e.iter().enumerate() {
+                    let at = list.iter().position(|(n, _, _)| *n == got.path).unwrap();
+                    assert_eq!((got.kind, got.mode), (list[at].1, list[at].2));
+                    assert_eq!(e.item(&items, i), Some(&at));
+                }
+                let folded = e.folded().unwrap();
+                assert_eq!(folded.listed, 7);
+                let case = vec![("docs".to_string(), "Docs".to_string())];
+                assert_eq!(folded.case, sorted.then_some(case));
+            }
+        }
     }
 
     #[test]

@@ -5,15 +5,19 @@
 //! ([`Builder::keeping`]). Told before the walk starts, the walk would wait for the
 //! policies' load, and the matching of every path and the case fold would run on the
 //! walk's one thread. Through a [`Pipe`], the walk starts at once and hands its
-//! entries in batches to a builder on a thread of its own, which waits for the
-//! policies' answer ([`Later`]) before it takes the first batch: the load, the walk,
-//! and the matching and folding then run side by side. A pipe holds at most
-//! [`DEPTH`] batches of [`BATCH`] entries (about 1 MB) while the builder waits: the
-//! walk then waits too.
+//! entries in batches to a builder on a thread of its own. The builder folds and
+//! stores every entry until the policies' answer comes ([`Later`], looked at between
+//! batches), and from then on stores only what they keep; the entries stored before
+//! are filtered once the walk ends ([`Builder::keep_from_now`]). The load, the walk,
+//! and the matching and folding run side by side, and nothing waits for the load but
+//! the end of the listing. On a large repository the answer comes while the first
+//! few blocks are listed, so a listing never holds much it does not keep. A pipe
+//! holds at most [`DEPTH`] batches of [`BATCH`] entries (about 1 MB) while the builder
+//! is behind: the walk then waits.
 
 use super::entries::{Builder, Keep};
 use super::{EntryKind, OpenError};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 
 /// Which paths a listing keeps, told once the policies that decide it are loaded:
 /// `None` (or a sender gone without a word) keeps every entry.
@@ -139,7 +143,7 @@ pub(crate) fn piped<T: Clone + Send>(
         let (tx, rx) = sync_channel::<Batch<T>>(DEPTH);
         let builder = std::thread::Builder::new()
             .name("relgate-listing".to_owned())
-            .spawn_scoped(s, move || build(later.recv().ok().flatten(), rx));
+            .spawn_scoped(s, move || build(&later, rx));
         let Ok(builder) = builder else {
             let mut files = Builder::keeping(None);
             walk(&mut files)?;
@@ -163,16 +167,38 @@ pub(crate) fn piped<T: Clone + Send>(
     })
 }
 
-/// The builder's end: every batch, in order, into a builder keeping what `keep` keeps.
-fn build<T: Clone>(keep: Option<Keep>, rx: Receiver<Batch<T>>) -> Result<Builder<T>, OpenError> {
-    let mut files = Builder::keeping(keep);
+/// Gives `files` the answer, if it came; whether it did.
+fn tell<T: Clone>(files: &mut Builder<T>, keep: Result<Option<Keep>, TryRecvError>) -> bool {
+    match keep {
+        Ok(Some(keep)) => files.keep_from_now(keep),
+        Err(TryRecvError::Empty) => return false,
+        // Nothing to keep but everything, or no answer ever.
+        Ok(None) | Err(TryRecvError::Disconnected) => {}
+    }
+    true
+}
+
+/// The builder's end: every batch, in order, into a builder folding every entry and
+/// keeping what `later` says, from when it says (at the end at the latest).
+fn build<T: Clone>(later: &Later, rx: Receiver<Batch<T>>) -> Result<Builder<T>, OpenError> {
+    let mut files = Builder::folding();
+    let mut told = false;
     for batch in rx {
+        if !told {
+            told = tell(&mut files, later.try_recv());
+        }
         let mut start = 0;
         for (end, kind, mode, item) in batch.each {
             let rel = batch.paths.get(start..end as usize).unwrap_or_default();
             start = end as usize;
             files.push_bytes(rel, kind, mode, item)?;
         }
+    }
+    if !told {
+        tell(
+            &mut files,
+            later.recv().map_err(|_| TryRecvError::Disconnected),
+        );
     }
     Ok(files)
 }
@@ -200,21 +226,36 @@ mod tests {
 
     #[test]
     fn a_piped_listing_keeps_what_it_is_told_later_and_counts_every_entry() {
-        let (tx, later) = channel();
-        // Told after the walk has filled the pipe: the walk waits, nothing is lost.
-        let teller = std::thread::spawn(move || {
-            std::thread::sleep(std::time::Duration::from_millis(20));
-            let keep: Keep = Arc::new(|p: &str| p.ends_with('7'));
-            tx.send(Some(keep)).unwrap();
-        });
         let n = BATCH * (DEPTH + 3) + 5;
-        let files = piped(later, walk(n)).unwrap();
-        teller.join().unwrap();
-        let (kept, listed) = names(files);
-        assert_eq!(listed, n);
-        assert_eq!(kept.len(), (0..n).filter(|i| i % 10 == 7).count());
-        assert!(kept.iter().all(|p| p.ends_with('7')));
-        assert!(kept.windows(2).all(|w| w[0] < w[1]));
+        let sevens = (0..n).filter(|i| i % 10 == 7).count();
+        let keep: Keep = Arc::new(|p: &str| p.ends_with('7'));
+        // Told before the walk, in the middle of it (the builder takes it between two
+        // batches, wherever it is then), after it: the same listing.
+        for at in [0, 1, BATCH / 2, 3 * BATCH + 1, n - 1, n] {
+            let (tx, later) = channel();
+            let told = keep.clone();
+            let walk = move |sink: &mut dyn Sink<usize>| {
+                for i in 0..n {
+                    if i == at {
+                        tx.send(Some(told.clone())).unwrap();
+                    }
+                    sink.push_bytes(format!("d/{i:06}").as_bytes(), EntryKind::File, 0o100644, i)?;
+                }
+                if at == n {
+                    // After the walk, from another thread, a while later.
+                    std::thread::spawn(move || {
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                        tx.send(Some(told)).unwrap();
+                    });
+                }
+                Ok(())
+            };
+            let (kept, listed) = names(piped(later, walk).unwrap());
+            assert_eq!(listed, n, "{at}");
+            assert_eq!(kept.len(), sevens, "{at}");
+            assert!(kept.iter().all(|p| p.ends_with('7')), "{at}");
+            assert!(kept.windows(2).all(|w| w[0] < w[1]), "{at}");
+        }
     }
 
     #[test]
