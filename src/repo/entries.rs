@@ -344,8 +344,6 @@ pub(crate) struct Builder<T> {
 struct Keeping {
     /// `None` until it is told ([`Builder::keep_from_now`]).
     keep: Option<Keep>,
-    /// The entries stored before `keep` was told, which [`Builder::finish`] filters.
-    unfiltered: usize,
     listed: usize,
     /// The fold, which also holds the path before, kept or not.
     fold: super::case::CaseFold,
@@ -389,7 +387,6 @@ impl<T: Clone> Builder<T> {
         Builder {
             keep: Some(Keeping {
                 keep,
-                unfiltered: 0,
                 listed: 0,
                 fold: super::case::CaseFold::default(),
                 sorted: true,
@@ -398,14 +395,34 @@ impl<T: Clone> Builder<T> {
         }
     }
 
-    /// Stores from now on only the regular files `keep` keeps; those stored before are
-    /// filtered by [`Builder::finish`]. (A builder that does not fold stores them all.)
+    /// Stores only the regular files `keep` keeps: those stored so far are filtered
+    /// now, those to come as they come. (A builder that does not fold stores them all.)
     pub(crate) fn keep_from_now(&mut self, keep: Keep) {
-        let stored = self.len();
-        if let Some(k) = &mut self.keep {
-            k.unfiltered = stored;
-            k.keep = Some(keep);
+        let Some(mut keeping) = self.keep.take() else {
+            return;
+        };
+        let mut before = std::mem::replace(self, Builder::new());
+        before.close();
+        let (entries, items) = (
+            before.done,
+            Items {
+                blocks: before.items,
+            },
+        );
+        for k in 0..entries.stored {
+            let (Some(e), Some(item)) = (entries.stored_at(k), items.get(k)) else {
+                continue;
+            };
+            if e.kind == EntryKind::File && !keep(e.path) {
+                continue;
+            }
+            // Every path was accepted once: none is refused again.
+            let start = self.paths.len();
+            self.paths.push_str(e.path);
+            let _ = self.store(start, e.kind, e.mode, item.clone());
         }
+        keeping.keep = Some(keep);
+        self.keep = Some(keeping);
     }
 
     /// Forgets every entry given so far, keeping what it keeps.
@@ -488,6 +505,19 @@ impl<T: Clone> Builder<T> {
                 return Ok(());
             }
         }
+        self.store(start, kind, mode, item)
+    }
+
+    /// Stores the entry whose name was just written at `start..` of the open block's
+    /// paths (unless it is the name before, while they come sorted).
+    fn store(
+        &mut self,
+        start: usize,
+        kind: EntryKind,
+        mode: u32,
+        item: T,
+    ) -> Result<(), OpenError> {
+        let name = self.paths.get(start..).unwrap_or_default();
         let before = match self.ends.len().checked_sub(1) {
             Some(k) => {
                 let from = k.checked_sub(1).and_then(|k| self.ends.get(k)).copied();
@@ -558,11 +588,8 @@ impl<T: Clone> Builder<T> {
     pub(crate) fn finish(mut self) -> (Entries, Items<T>) {
         self.close();
         self.paths = String::new();
-        let (mut entries, mut items) = (self.done, Items { blocks: self.items });
+        let (mut entries, items) = (self.done, Items { blocks: self.items });
         if let Some(k) = self.keep {
-            if let Some(keep) = k.keep.as_ref().filter(|_| k.unfiltered > 0) {
-                (entries, items) = filtered(entries, &items, keep, k.unfiltered, self.sorted);
-            }
             entries.folded = Some(Box::new(Folded {
                 listed: k.listed,
                 case: k.sorted.then(|| k.fold.finish()),
@@ -587,30 +614,6 @@ impl<T: Clone> Builder<T> {
         entries.order = Some(order.into_boxed_slice());
         (entries, items)
     }
-}
-
-/// The entries stored of `entries`, without the regular files `keep` refuses among
-/// the first `unfiltered` stored (among all when they did not come sorted).
-fn filtered<T: Clone>(
-    entries: Entries,
-    items: &Items<T>,
-    keep: &Keep,
-    unfiltered: usize,
-    sorted: bool,
-) -> (Entries, Items<T>) {
-    let mut kept = Builder::new();
-    for k in 0..entries.stored {
-        let (Some(e), Some(item)) = (entries.stored_at(k), items.get(k)) else {
-            continue;
-        };
-        if (k < unfiltered || !sorted) && e.kind == EntryKind::File && !keep(e.path) {
-            continue;
-        }
-        // Every path was accepted once: none is refused again.
-        let _ = kept.push(e.path, e.kind, e.mode, item.clone());
-    }
-    kept.close();
-    (kept.done, Items { blocks: kept.items })
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@
 //! walk's one thread. Through a [`Pipe`], the walk starts at once and hands its
 //! entries in batches to a builder on a thread of its own. The builder folds and
 //! stores every entry until the policies' answer comes ([`Later`], looked at between
-//! batches), and from then on stores only what they keep; the entries stored before
-//! are filtered once the walk ends ([`Builder::keep_from_now`]). The load, the walk,
+//! batches), filters then what it stored before, and from then on stores only what
+//! they keep ([`Builder::keep_from_now`]). The load, the walk,
 //! and the matching and folding run side by side, and nothing waits for the load but
 //! the end of the listing. On a large repository the answer comes while the first
 //! few blocks are listed, so a listing never holds much it does not keep. A pipe
