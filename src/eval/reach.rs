@@ -120,7 +120,9 @@ impl Reach {
         };
         // The path's name, extension and bytes worked out once for every set.
         let cand = globset::Candidate::new(path);
-        if s.exact.is_match(&cand) || (!s.other.is_empty() && s.other.is_match_candidate(&cand)) {
+        if s.exact.is_match(path, &cand)
+            || (!s.other.is_empty() && s.other.is_match_candidate(&cand))
+        {
             return true;
         }
         if s.prefixes.iter().any(|p| path.starts_with(p.as_str()))
@@ -135,7 +137,7 @@ impl Reach {
             return s.unicode.is_match_candidate(&cand);
         }
         if !path.bytes().any(|b| b.is_ascii_uppercase()) {
-            return s.folded.is_match(&cand);
+            return s.folded.is_match(path, &cand);
         }
         thread_local! {
             static LOWER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
@@ -144,7 +146,8 @@ impl Reach {
             lower.clear();
             lower.push_str(path);
             lower.make_ascii_lowercase();
-            s.folded.is_match(&globset::Candidate::new(lower.as_str()))
+            s.folded
+                .is_match(lower, &globset::Candidate::new(lower.as_str()))
         })
     }
 
@@ -211,13 +214,16 @@ impl Sets {
 }
 
 /// Globs split by how globset matches them: those it matches by a literal name or
-/// extension in one set; each other one on its own, so that its regex rejects most
-/// paths by its own literal (`.env.`) before it runs, which a regex of many globs
-/// together does not.
+/// extension in one set; each other one on its own, behind the longest name part it
+/// holds (`.env.`): a path without it is not matched against the glob's regex, which
+/// is anchored and would run over the whole path (globset gives it no prefilter).
 #[derive(Debug)]
 struct Split {
     set: globset::GlobSet,
-    each: Vec<globset::GlobMatcher>,
+    each: Vec<(
+        Option<memchr::memmem::Finder<'static>>,
+        globset::GlobMatcher,
+    )>,
 }
 
 impl Split {
@@ -231,7 +237,8 @@ impl Split {
             if literal_lead(rest).len() == rest.len() {
                 set.add(g);
             } else {
-                each.push(g.compile_matcher());
+                let part = longest_part(text).map(|p| memchr::memmem::Finder::new(p).into_owned());
+                each.push((part, g.compile_matcher()));
             }
         }
         Some(Split {
@@ -244,10 +251,27 @@ impl Split {
         self.set.is_empty() && self.each.is_empty()
     }
 
-    fn is_match(&self, cand: &globset::Candidate<'_>) -> bool {
+    /// Whether a glob matches `path`, whose candidate is `cand`.
+    fn is_match(&self, path: &str, cand: &globset::Candidate<'_>) -> bool {
         (!self.set.is_empty() && self.set.is_match_candidate(cand))
-            || self.each.iter().any(|m| m.is_match_candidate(cand))
+            || self.each.iter().any(|(part, m)| {
+                part.as_ref()
+                    .is_none_or(|p| p.find(path.as_bytes()).is_some())
+                    && m.is_match_candidate(cand)
+            })
     }
+}
+
+/// The longest run of plain characters in `glob` (between `/` and `*` or `?`), which
+/// every path it matches holds as it is; `None` when the glob has classes,
+/// alternatives or escapes (whose characters are not all plain), or no such run.
+fn longest_part(glob: &str) -> Option<&str> {
+    if glob.contains(['[', ']', '{', '}', '\\']) {
+        return None;
+    }
+    glob.split(['/', '*', '?'])
+        .max_by_key(|p| p.len())
+        .filter(|p| !p.is_empty())
 }
 
 /// The text a glob's matches all start with: its characters up to the first that
@@ -262,6 +286,18 @@ fn literal_lead(glob: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_globs_longest_plain_part_is_in_every_path_it_matches() {
+        assert_eq!(longest_part("**/.env.*"), Some(".env."));
+        assert_eq!(longest_part("**/dockerfile.*"), Some("dockerfile."));
+        assert_eq!(longest_part("src/**/mod?.rs"), Some(".rs"));
+        assert_eq!(longest_part("src/**/x"), Some("src"));
+        assert_eq!(longest_part("**/*"), None);
+        for glob in ["docs/[ab].md", "x/{a,b}.md", "a\\*b/*.txt"] {
+            assert_eq!(longest_part(glob), None, "{glob}");
+        }
+    }
 
     #[test]
     fn globs_that_ignore_case_keep_what_their_regex_keeps() {
@@ -326,6 +362,14 @@ mod tests {
             "x/dockerfile.dev",
             "Cargo.lock",
             "a/b.lock",
+            ".env.local",
+            ".ENV.",
+            "a.env.b/c",
+            "x/.env./y",
+            "Dockerfile.x",
+            "a/Dockerfile./b",
+            "a/dockerfile",
+            "a/my.env.tar",
         ];
         let mut kept = 0;
         for p in paths {
