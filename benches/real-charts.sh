@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Usage: benches/real-charts.sh BINARY REPO...: the billing pack's flag definition on public chart
-# repositories: findings with the flag assigned nowhere, then with two planted assignments.
+# repositories: findings with the flag assigned nowhere, then with two planted assignments (in
+# the working tree, then staged: `--staged` reads the policies first and lists only what they
+# reach).
 set -uo pipefail
 bin=$(realpath "$1"); shift
 policy='version: 1
@@ -37,5 +39,9 @@ for m in "$@"; do
   printf '\nextraEnv:\n  BILLING_GATEWAY_ENABLE_REAL: "true"\n' >> "$vals"
   out=$(HOME=${TMPDIR:-/tmp}/relgate-real GIT_CONFIG_NOSYSTEM=1 "$bin" check . --format json 2>/dev/null)
   planted=$(jq -r '[.findings[] | "\(.path):\(.line)"] | join(" ")' <<<"$out")
-  echo "$name files=$files clean: findings=$n0 (cannot-parse $parse0) | planted in $tpl, $vals -> $(jq '.findings|length' <<<"$out") findings: $planted"
+  git add -A
+  out=$(HOME=${TMPDIR:-/tmp}/relgate-real GIT_CONFIG_NOSYSTEM=1 "$bin" check . --staged --format json 2>/dev/null)
+  staged=$(jq -r '[.findings[] | "\(.path):\(.line)"] | join(" ")' <<<"$out")
+  same=$([ "$staged" = "$planted" ] && echo same || echo "DIFFERENT: $staged")
+  echo "$name files=$files clean: findings=$n0 (cannot-parse $parse0) | planted in $tpl, $vals -> $(jq '.findings|length' <<<"$out") findings: $planted | staged: $same"
 done

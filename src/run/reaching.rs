@@ -1,6 +1,7 @@
-//! Reading the policies before the listing (`reaching`, a debug switch for now) and the
-//! debug switch that judges a run on only what its policies reach (`judged_view`), with
-//! the steps of a run's load that the usual way shares with them.
+//! Reading the policies before the listing, to list only what they reach
+//! (`reaching`: `--rev` and `--staged` without `--base`), and the debug switch that
+//! judges a run on only what its policies reach (`judged_view`), with the steps of a
+//! run's load that the usual way shares with them.
 
 use super::{Failure, Request, reach, trust};
 use crate::policy::{self, Inputs};
