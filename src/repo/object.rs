@@ -55,6 +55,17 @@ impl View for GitObjectView {
         self.read_at(i)
     }
 
+    fn prepare_reads(&self) {
+        let entries = self.files.entries();
+        let blobs = (0..entries.len()).filter_map(|i| {
+            let kind = entries.get(i)?.kind;
+            let blob = self.files.item(i)?;
+            let readable = matches!(kind, EntryKind::File | EntryKind::Symlink);
+            (readable && blob.db == 0).then_some(blob.oid)
+        });
+        self.odb.locate(blobs);
+    }
+
     fn read_at(&self, i: usize) -> Result<Arc<Content>, ReadError> {
         self.files
             .load(i, |entry, blob| self.odb.load(entry, *blob))

@@ -143,6 +143,23 @@ impl Odb {
         }
     }
 
+    /// Finds the blobs `oids` of the repository's own database in its packs ahead of
+    /// their reads ([`Packs::locate`]).
+    pub(crate) fn locate(&self, oids: impl Iterator<Item = git2::Oid>) {
+        use rayon::prelude::*;
+        let Some(store) = self.stores.first() else {
+            return;
+        };
+        let mut ids: Vec<[u8; 20]> = oids.filter_map(|o| o.as_bytes().try_into().ok()).collect();
+        ids.par_sort_unstable();
+        ids.dedup();
+        ids.shrink_to_fit();
+        store
+            .packs
+            .get_or_init(|| Packs::open(&store.objects))
+            .locate(ids);
+    }
+
     fn store(&self, db: u16) -> Result<&Store, ObjectError> {
         self.stores
             .get(usize::from(db))

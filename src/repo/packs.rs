@@ -87,7 +87,28 @@ pub(super) struct Packs {
     generation: AtomicU64,
     /// [`WINDOW`], lowered by tests to map the packs afresh after every read.
     window: u64,
+    /// Where the objects a run will read are, found before it reads ([`Packs::locate`]).
+    located: std::sync::OnceLock<Located>,
 }
+
+/// Objects found in the packs ahead of their reads, in the order of their ids: a
+/// read looks its object up here, not in a pack's index. Ids come in no order (a
+/// listing is in path order), so looking each up in an index as it is read touches
+/// every page of it, and a mapped page stays resident: 6.4 MB of the 300k
+/// benchmark's index, a fifth of a `--staged` run's peak. Found in the order of the
+/// ids, the index is read through once, then mapped afresh, which lets its pages go;
+/// an object costs 28 bytes here.
+struct Located {
+    ids: Vec<[u8; 20]>,
+    /// Per id, its pack (the top 16 bits) and offset there; [`NOWHERE`] when no pack
+    /// opened here has it.
+    at: Vec<u64>,
+}
+
+/// Not in a pack opened here.
+const NOWHERE: u64 = u64::MAX;
+/// The bits of an offset in [`Located::at`] (packs past 256 TiB are not located).
+const OFFSET_BITS: u32 = 48;
 
 /// One mapping of every pack.
 struct Mapping {
@@ -168,7 +189,57 @@ impl Packs {
             mapping: Mutex::new((0, Arc::new(Mapping { packs }))),
             generation: AtomicU64::new(0),
             window: WINDOW,
+            located: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Finds the objects `ids` (sorted, each once) in the packs, in that order, for
+    /// the reads to come, then maps every index afresh (see [`Located`]). Only once.
+    pub(super) fn locate(&self, ids: Vec<[u8; 20]>) {
+        if self.located.get().is_some() {
+            return;
+        }
+        let mapping = {
+            let current = self.mapping.lock().unwrap_or_else(|p| p.into_inner());
+            Arc::clone(&current.1)
+        };
+        let at = ids
+            .iter()
+            .map(|id| {
+                let oid = gix_hash::oid::from_bytes_unchecked(id);
+                mapping
+                    .packs
+                    .iter()
+                    .enumerate()
+                    .find_map(|(k, p)| {
+                        let i = lookup(&p.index, &p.fan, oid)?;
+                        let offset = p.index.pack_offset_at_index(i);
+                        let k = u64::try_from(k)
+                            .ok()
+                            .filter(|k| *k < 1 << (64 - OFFSET_BITS))?;
+                        (offset < 1 << OFFSET_BITS).then_some(k << OFFSET_BITS | offset)
+                    })
+                    .unwrap_or(NOWHERE)
+            })
+            .collect();
+        let _ = self.located.set(Located { ids, at });
+        drop(mapping);
+        // Every index mapped afresh: the pages the lookups touched go with the old one.
+        let mut current = self.mapping.lock().unwrap_or_else(|p| p.into_inner());
+        let packs = current
+            .1
+            .packs
+            .iter()
+            .map(|old| {
+                gix_pack::index::File::at(old.index.path(), gix_hash::Kind::Sha1)
+                    .ok()
+                    .and_then(|index| Pack::open(Arc::new(index), old.data.id, Some(old)))
+                    .map_or_else(|| Arc::clone(old), Arc::new)
+            })
+            .collect();
+        let generation = current.0.wrapping_add(1);
+        *current = (generation, Arc::new(Mapping { packs }));
+        self.generation.store(generation, Ordering::Release);
     }
 
     /// Object `oid` decoded into `out` when `admit(kind, size)` says so:
@@ -182,7 +253,7 @@ impl Packs {
         out: &mut Vec<u8>,
     ) -> Result<Option<bool>, E> {
         let mapping = self.mapping(r);
-        let read = mapping.read(r, oid, admit, out);
+        let read = mapping.read(r, oid, self.located.get(), admit, out);
         if mapping
             .packs
             .get(r.last)
@@ -233,10 +304,11 @@ impl Mapping {
         &self,
         r: &mut Reader,
         oid: &gix_hash::oid,
+        located: Option<&Located>,
         admit: impl FnOnce(Kind, u64) -> Result<bool, E>,
         out: &mut Vec<u8>,
     ) -> Result<Option<bool>, E> {
-        let Some((pack, entry)) = self.locate(r, oid) else {
+        let Some((pack, entry)) = self.locate(r, oid, located) else {
             return Ok(None);
         };
         let Some(p) = self.packs.get(pack) else {
@@ -291,7 +363,28 @@ impl Mapping {
     }
 
     /// The pack that holds `oid`, and its entry there.
-    fn locate(&self, r: &mut Reader, oid: &gix_hash::oid) -> Option<(usize, Entry)> {
+    fn locate(
+        &self,
+        r: &mut Reader,
+        oid: &gix_hash::oid,
+        located: Option<&Located>,
+    ) -> Option<(usize, Entry)> {
+        let found = located.and_then(|l| {
+            let i = l
+                .ids
+                .binary_search_by(|id| id.as_slice().cmp(oid.as_bytes()))
+                .ok()?;
+            let at = *l.at.get(i)?;
+            (at != NOWHERE).then(|| {
+                let pack = usize::try_from(at >> OFFSET_BITS).unwrap_or(usize::MAX);
+                (pack, at & ((1 << OFFSET_BITS) - 1))
+            })
+        });
+        if let Some((pack, offset)) = found {
+            let entry = self.packs.get(pack)?.entry(offset)?;
+            r.last = pack;
+            return Some((pack, entry));
+        }
         // The pack of the last object first: a repository that was fetched into
         // many times has many packs, and neighbouring files are mostly in one.
         let first = r.last;

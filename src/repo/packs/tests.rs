@@ -342,3 +342,93 @@ fn lookup_agrees_with_gix_pack() {
         assert_eq!(super::lookup(&index, &fan, &id), index.lookup(id));
     }
 }
+
+/// Objects found ahead of their reads, in the order of their ids: each packed one at
+/// the pack and offset its index gives, a loose or absent one nowhere (read as
+/// before); every read gives the same bytes, and the indexes are mapped afresh.
+#[test]
+fn objects_located_ahead_read_the_same() {
+    let t = TestRepo::new();
+    let mut ids = Vec::new();
+    for v in 0..3 {
+        t.write(&format!("f{v}.txt"), &format!("file {v}\n").repeat(50));
+        t.commit_all(&format!("v{v}"));
+        t.git(&["repack", "-dq"]);
+        ids.push(t.git(&["rev-parse", &format!("HEAD:f{v}.txt")]));
+    }
+    // One loose object, in no pack.
+    t.write("loose.txt", "loose\n");
+    ids.push(t.git(&["hash-object", "-w", "loose.txt"]));
+    let absent = "1".repeat(40);
+    let packs = super::Packs::open(&t.abs(".git/objects"));
+    let oid = |hex: &str| gix_hash::ObjectId::from_hex(hex.as_bytes()).unwrap();
+    let mut sorted: Vec<[u8; 20]> = ids
+        .iter()
+        .chain([&absent])
+        .map(|h| oid(h).as_bytes().try_into().unwrap())
+        .collect();
+    sorted.sort_unstable();
+    let generation = packs.generation.load(std::sync::atomic::Ordering::Acquire);
+    packs.locate(sorted.clone());
+    assert_eq!(
+        packs.generation.load(std::sync::atomic::Ordering::Acquire),
+        generation + 1
+    );
+    let located = packs.located.get().unwrap();
+    assert_eq!(located.ids, sorted);
+    let mapping = packs.mapping.lock().unwrap().1.clone();
+    for (id, at) in located.ids.iter().zip(&located.at) {
+        let oid = gix_hash::oid::from_bytes_unchecked(id);
+        let expected = mapping.packs.iter().enumerate().find_map(|(k, p)| {
+            let i = p.index.lookup(oid)?;
+            Some((k as u64) << super::OFFSET_BITS | p.index.pack_offset_at_index(i))
+        });
+        assert_eq!(Some(*at), expected.or(Some(super::NOWHERE)), "{oid}");
+    }
+    assert_eq!(
+        located.at.iter().filter(|a| **a == super::NOWHERE).count(),
+        2
+    );
+    let mut r = super::Reader::new();
+    let mut out = Vec::new();
+    for (i, hex) in ids.iter().enumerate().take(3) {
+        let any = |_, _| Ok::<_, ()>(true);
+        assert_eq!(packs.read(&mut r, &oid(hex), any, &mut out), Ok(Some(true)));
+        assert_eq!(out, format!("file {i}\n").repeat(50).into_bytes());
+    }
+    // Neither the loose nor the absent one is in a pack: left to the object store.
+    for hex in [&ids[3], &absent] {
+        let any = |_, _| Ok::<_, ()>(true);
+        assert_eq!(packs.read(&mut r, &oid(hex), any, &mut out), Ok(None));
+    }
+    // A read takes the table's word: told that file 0 is where file 1 is, it reads
+    // file 1 (the table is only ever made from the indexes, as above).
+    let other = super::Packs::open(&t.abs(".git/objects"));
+    let first: [u8; 20] = oid(&ids[0]).as_bytes().try_into().unwrap();
+    let at_second = located.at[located
+        .ids
+        .iter()
+        .position(|i| *i == <[u8; 20]>::try_from(oid(&ids[1]).as_bytes()).unwrap())
+        .unwrap()];
+    let _ = other.located.set(super::Located {
+        ids: vec![first],
+        at: vec![at_second],
+    });
+    let any = |_, _| Ok::<_, ()>(true);
+    assert_eq!(
+        other.read(&mut r, &oid(&ids[0]), any, &mut out),
+        Ok(Some(true))
+    );
+    assert_eq!(out, "file 1\n".repeat(50).into_bytes());
+    // Through the view's database: the loose one reads too.
+    let odb = Odb::new(&t.repo(), 1 << 20);
+    odb.locate(ids.iter().map(|h| git2::Oid::from_str(h).unwrap()));
+    let blob = Blob {
+        db: 0,
+        oid: git2::Oid::from_str(&ids[3]).unwrap(),
+    };
+    assert_eq!(
+        odb.load(entry("loose.txt"), blob).unwrap().bytes(),
+        b"loose\n"
+    );
+}
