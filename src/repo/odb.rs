@@ -158,6 +158,21 @@ impl Odb {
             .packs
             .get_or_init(|| Packs::open(&store.objects))
             .locate(ids);
+        // Readers that are not reading let the former mapping go now (a reader takes
+        // the current one at its next read), so the index pages it holds go too.
+        for r in store
+            .free
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter_mut()
+        {
+            r.packed.forget_mapping();
+        }
+        for slot in store.slots.get().into_iter().flatten() {
+            if let Some(r) = slot.0.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
+                r.packed.forget_mapping();
+            }
+        }
     }
 
     fn store(&self, db: u16) -> Result<&Store, ObjectError> {

@@ -594,6 +594,11 @@ fn apply(base: &[u8], delta: &[u8], out: &mut Vec<u8>) -> Option<delta::Header> 
 }
 
 impl Reader {
+    /// Lets the mapping it holds go; it takes the current one at its next read.
+    pub(super) fn forget_mapping(&mut self) {
+        self.mapping = None;
+    }
+
     pub(super) fn new() -> Self {
         Reader {
             last: 0,
