@@ -18,6 +18,8 @@ pub struct GitObjectView {
     source: SourceKind,
     files: Listing<Blob>,
     odb: Odb,
+    /// Where each entry's blob is in the packs, once [`View::prepare_reads`] found them.
+    located: std::sync::OnceLock<Box<[u64]>>,
 }
 
 impl GitObjectView {
@@ -27,6 +29,7 @@ impl GitObjectView {
             source,
             files: Listing::new(files),
             odb,
+            located: std::sync::OnceLock::new(),
         }
     }
 
@@ -57,18 +60,25 @@ impl View for GitObjectView {
 
     fn prepare_reads(&self) {
         let entries = self.files.entries();
-        let blobs = (0..entries.len()).filter_map(|i| {
-            let kind = entries.get(i)?.kind;
-            let blob = self.files.item(i)?;
-            let readable = matches!(kind, EntryKind::File | EntryKind::Symlink);
-            (readable && blob.db == 0).then_some(blob.oid)
-        });
-        self.odb.locate(blobs);
+        if self.located.get().is_some() {
+            return;
+        }
+        let blobs = (0..entries.len())
+            .filter_map(|i| {
+                let kind = entries.get(i)?.kind;
+                let blob = self.files.item(i)?;
+                let readable = matches!(kind, EntryKind::File | EntryKind::Symlink);
+                let place = u32::try_from(i).ok()?;
+                (readable && blob.db == 0).then_some((blob.oid, place))
+            })
+            .collect();
+        let _ = self.located.set(self.odb.locate(blobs, entries.len()));
     }
 
     fn read_at(&self, i: usize) -> Result<Arc<Content>, ReadError> {
+        let at = self.located.get().and_then(|l| l.get(i).copied());
         self.files
-            .load(i, |entry, blob| self.odb.load(entry, *blob))
+            .load(i, |entry, blob| self.odb.load_at(entry, *blob, at))
     }
 
     fn dirs(&self) -> Vec<String> {

@@ -89,15 +89,16 @@ impl Odb {
     ) -> Result<(), ObjectError> {
         let store = self.store(db)?;
         store.with(|r| {
-            let data = match store.packed(r, oid, |kind, _| Ok(kind == gix_object::Kind::Tree))? {
-                Some(true) => gix_object::Data {
-                    kind: gix_object::Kind::Tree,
-                    object_hash: gix_hash::Kind::Sha1,
-                    data: &r.buf,
-                },
-                // In no pack opened here, or not a tree: the object store says what it is.
-                _ => find(&r.handle, oid, &mut r.buf)?,
-            };
+            let data =
+                match store.packed(r, oid, None, |kind, _| Ok(kind == gix_object::Kind::Tree))? {
+                    Some(true) => gix_object::Data {
+                        kind: gix_object::Kind::Tree,
+                        object_hash: gix_hash::Kind::Sha1,
+                        data: &r.buf,
+                    },
+                    // In no pack opened here, or not a tree: the object store says what it is.
+                    _ => find(&r.handle, oid, &mut r.buf)?,
+                };
             if data.kind != gix_object::Kind::Tree {
                 return Err(ObjectError::Kind {
                     oid,
@@ -120,6 +121,16 @@ impl Odb {
     /// The content of `entry`, stored as `blob`: a file's bytes, else the error
     /// that says why it is not read.
     pub(crate) fn load(&self, entry: EntryRef<'_>, blob: Blob) -> Result<Arc<Content>, ReadError> {
+        self.load_at(entry, blob, None)
+    }
+
+    /// [`Odb::load`] of a blob [`Odb::locate`] found at `at`, if it was asked.
+    pub(crate) fn load_at(
+        &self,
+        entry: EntryRef<'_>,
+        blob: Blob,
+        at: Option<u64>,
+    ) -> Result<Arc<Content>, ReadError> {
         let path = entry.path;
         match entry.kind {
             EntryKind::Special => Err(ReadError::Special {
@@ -129,12 +140,12 @@ impl Odb {
                 path: path.to_string(),
             }),
             EntryKind::File => {
-                let content = self.blob(path, blob)?;
+                let content = self.blob(path, blob, at)?;
                 lfs::refuse_pointer(path, &content)?;
                 Ok(Arc::new(content))
             }
             EntryKind::Symlink => {
-                let target = self.blob(path, blob)?;
+                let target = self.blob(path, blob, at)?;
                 Err(ReadError::Symlink {
                     path: path.to_string(),
                     target: listing::path_string(target.bytes()),
@@ -143,21 +154,28 @@ impl Odb {
         }
     }
 
-    /// Finds the blobs `oids` of the repository's own database in its packs ahead of
-    /// their reads ([`Packs::locate`]).
-    pub(crate) fn locate(&self, oids: impl Iterator<Item = git2::Oid>) {
+    /// Where each of `blobs` (the repository's own, with their places `0..n`) is in
+    /// its packs, by place ([`Packs::locate`]: found in the order of their ids).
+    pub(crate) fn locate(&self, mut blobs: Vec<(git2::Oid, u32)>, n: usize) -> Box<[u64]> {
         use rayon::prelude::*;
+        let mut at = vec![packs::NOWHERE; n].into_boxed_slice();
         let Some(store) = self.stores.first() else {
-            return;
+            return at;
         };
-        let mut ids: Vec<[u8; 20]> = oids.filter_map(|o| o.as_bytes().try_into().ok()).collect();
-        ids.par_sort_unstable();
-        ids.dedup();
-        ids.shrink_to_fit();
-        store
+        blobs.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let ids: Vec<[u8; 20]> = blobs
+            .iter()
+            .filter_map(|(o, _)| o.as_bytes().try_into().ok())
+            .collect();
+        let found = store
             .packs
             .get_or_init(|| Packs::open(&store.objects))
-            .locate(ids);
+            .locate(&ids);
+        for ((_, place), found) in blobs.iter().zip(found) {
+            if let Some(slot) = at.get_mut(*place as usize) {
+                *slot = found;
+            }
+        }
         // Readers that are not reading let the former mapping go now (a reader takes
         // the current one at its next read), so the index pages it holds go too.
         for r in store
@@ -173,6 +191,7 @@ impl Odb {
                 r.packed.forget_mapping();
             }
         }
+        at
     }
 
     fn store(&self, db: u16) -> Result<&Store, ObjectError> {
@@ -181,7 +200,7 @@ impl Odb {
             .ok_or_else(|| ObjectError::Git(format!("no object database {db}")))
     }
 
-    fn blob(&self, path: &str, blob: Blob) -> Result<Content, ReadError> {
+    fn blob(&self, path: &str, blob: Blob, at: Option<u64>) -> Result<Content, ReadError> {
         let git = |e: ObjectError| ReadError::Git {
             path: path.to_string(),
             message: e.to_string(),
@@ -206,7 +225,7 @@ impl Odb {
         store
             .with(|r| {
                 let mut refused = None;
-                let packed = store.packed(r, oid, |kind, size| match admit(kind, size)? {
+                let packed = store.packed(r, oid, at, |kind, size| match admit(kind, size)? {
                     Ok(()) => Ok(true),
                     Err(e) => {
                         refused = Some(e);
@@ -341,10 +360,11 @@ impl Store {
         &self,
         r: &mut Reader,
         oid: git2::Oid,
+        at: Option<u64>,
         admit: impl FnOnce(gix_object::Kind, u64) -> Result<bool, ObjectError>,
     ) -> Result<Option<bool>, ObjectError> {
         let packs = self.packs.get_or_init(|| Packs::open(&self.objects));
-        packs.read(&mut r.packed, to_gix(&oid)?, admit, &mut r.buf)
+        packs.read(&mut r.packed, to_gix(&oid)?, at, admit, &mut r.buf)
     }
 
     fn open(&self) -> Result<&Arc<gix_odb::Store>, ObjectError> {

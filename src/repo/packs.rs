@@ -87,26 +87,10 @@ pub(super) struct Packs {
     generation: AtomicU64,
     /// [`WINDOW`], lowered by tests to map the packs afresh after every read.
     window: u64,
-    /// Where the objects a run will read are, found before it reads ([`Packs::locate`]).
-    located: std::sync::OnceLock<Located>,
 }
 
-/// Objects found in the packs ahead of their reads, in the order of their ids: a
-/// read looks its object up here, not in a pack's index. Ids come in no order (a
-/// listing is in path order), so looking each up in an index as it is read touches
-/// every page of it, and a mapped page stays resident: 6.4 MB of the 300k
-/// benchmark's index, a fifth of a `--staged` run's peak. Found in the order of the
-/// ids, the index is read through once, then mapped afresh, which lets its pages go;
-/// an object costs 28 bytes here.
-struct Located {
-    ids: Vec<[u8; 20]>,
-    /// Per id, its pack (the top 16 bits) and offset there; [`NOWHERE`] when no pack
-    /// opened here has it.
-    at: Vec<u64>,
-}
-
-/// Not in a pack opened here.
-const NOWHERE: u64 = u64::MAX;
+/// Where [`Packs::locate`] found no object: in no pack opened here.
+pub(super) const NOWHERE: u64 = u64::MAX;
 /// The bits of an offset in [`Located::at`] (packs past 256 TiB are not located).
 const OFFSET_BITS: u32 = 48;
 
@@ -189,16 +173,20 @@ impl Packs {
             mapping: Mutex::new((0, Arc::new(Mapping { packs }))),
             generation: AtomicU64::new(0),
             window: WINDOW,
-            located: std::sync::OnceLock::new(),
         }
     }
 
-    /// Finds the objects `ids` (sorted, each once) in the packs, in that order, for
-    /// the reads to come, then maps every index afresh (see [`Located`]). Only once.
-    pub(super) fn locate(&self, ids: Vec<[u8; 20]>) {
-        if self.located.get().is_some() {
-            return;
-        }
+    /// Where each of the objects `ids` (sorted) is: its pack (the top 16 bits) and
+    /// offset there, or [`NOWHERE`]; found in the order of the ids, then every index
+    /// is mapped afresh.
+    ///
+    /// A run reads in path order, which is no order of the ids: looking each object
+    /// up in an index as it is read lands anywhere in it, and every page touched stays
+    /// resident (6.4 MB of the 300k benchmark's index, a fifth of a `--staged` run's
+    /// peak). Looked up in the order of the ids, the index is read through once, and
+    /// the mapping made afresh lets its pages go; a read given where its object is
+    /// ([`Packs::read`]) does not touch the index.
+    pub(super) fn locate(&self, ids: &[[u8; 20]]) -> Vec<u64> {
         let mapping = {
             let current = self.mapping.lock().unwrap_or_else(|p| p.into_inner());
             Arc::clone(&current.1)
@@ -222,7 +210,6 @@ impl Packs {
                     .unwrap_or(NOWHERE)
             })
             .collect();
-        let _ = self.located.set(Located { ids, at });
         drop(mapping);
         // Every index mapped afresh: the pages the lookups touched go with the old one.
         let mut current = self.mapping.lock().unwrap_or_else(|p| p.into_inner());
@@ -240,20 +227,23 @@ impl Packs {
         let generation = current.0.wrapping_add(1);
         *current = (generation, Arc::new(Mapping { packs }));
         self.generation.store(generation, Ordering::Release);
+        at
     }
 
     /// Object `oid` decoded into `out` when `admit(kind, size)` says so:
     /// `Some(true)` when it was, `Some(false)` when `admit` refused it (nothing
-    /// decoded), `None` when no pack opened here decodes it.
+    /// decoded), `None` when no pack opened here decodes it. `at`: where
+    /// [`Packs::locate`] found it, if it was asked.
     pub(super) fn read<E>(
         &self,
         r: &mut Reader,
         oid: &gix_hash::oid,
+        at: Option<u64>,
         admit: impl FnOnce(Kind, u64) -> Result<bool, E>,
         out: &mut Vec<u8>,
     ) -> Result<Option<bool>, E> {
         let mapping = self.mapping(r);
-        let read = mapping.read(r, oid, self.located.get(), admit, out);
+        let read = mapping.read(r, oid, at, admit, out);
         if mapping
             .packs
             .get(r.last)
@@ -304,11 +294,11 @@ impl Mapping {
         &self,
         r: &mut Reader,
         oid: &gix_hash::oid,
-        located: Option<&Located>,
+        at: Option<u64>,
         admit: impl FnOnce(Kind, u64) -> Result<bool, E>,
         out: &mut Vec<u8>,
     ) -> Result<Option<bool>, E> {
-        let Some((pack, entry)) = self.locate(r, oid, located) else {
+        let Some((pack, entry)) = self.locate(r, oid, at) else {
             return Ok(None);
         };
         let Some(p) = self.packs.get(pack) else {
@@ -362,23 +352,16 @@ impl Mapping {
         Ok(p.decode(r, end, size, out).map(|()| true))
     }
 
-    /// The pack that holds `oid`, and its entry there.
+    /// The pack that holds `oid`, and its entry there (at `at`, when it was located).
     fn locate(
         &self,
         r: &mut Reader,
         oid: &gix_hash::oid,
-        located: Option<&Located>,
+        at: Option<u64>,
     ) -> Option<(usize, Entry)> {
-        let found = located.and_then(|l| {
-            let i = l
-                .ids
-                .binary_search_by(|id| id.as_slice().cmp(oid.as_bytes()))
-                .ok()?;
-            let at = *l.at.get(i)?;
-            (at != NOWHERE).then(|| {
-                let pack = usize::try_from(at >> OFFSET_BITS).unwrap_or(usize::MAX);
-                (pack, at & ((1 << OFFSET_BITS) - 1))
-            })
+        let found = at.filter(|at| *at != NOWHERE).map(|at| {
+            let pack = usize::try_from(at >> OFFSET_BITS).unwrap_or(usize::MAX);
+            (pack, at & ((1 << OFFSET_BITS) - 1))
         });
         if let Some((pack, offset)) = found {
             let entry = self.packs.get(pack)?.entry(offset)?;
