@@ -63,16 +63,21 @@ impl View for GitObjectView {
         if self.located.get().is_some() {
             return;
         }
-        let blobs = (0..entries.len())
-            .filter_map(|i| {
-                let kind = entries.get(i)?.kind;
-                let blob = self.files.item(i)?;
-                let readable = matches!(kind, EntryKind::File | EntryKind::Symlink);
-                let place = u32::try_from(i).ok()?;
-                (readable && blob.db == 0).then_some((blob.oid, place))
+        let places = (0..entries.len())
+            .filter(|i| {
+                entries
+                    .get(*i)
+                    .is_some_and(|e| matches!(e.kind, EntryKind::File | EntryKind::Symlink))
             })
+            .filter_map(|i| u32::try_from(i).ok())
             .collect();
-        let _ = self.located.set(self.odb.locate(blobs, entries.len()));
+        let blob_at = |place: u32| {
+            let blob = self.files.item(place as usize)?;
+            (blob.db == 0).then_some(blob.oid)
+        };
+        let _ = self
+            .located
+            .set(self.odb.locate(entries.len(), places, blob_at));
     }
 
     fn read_at(&self, i: usize) -> Result<Arc<Content>, ReadError> {

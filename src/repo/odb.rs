@@ -154,24 +154,27 @@ impl Odb {
         }
     }
 
-    /// Where each of `blobs` (the repository's own, with their places `0..n`) is in
-    /// its packs, by place ([`Packs::locate`]: found in the order of their ids).
-    pub(crate) fn locate(&self, mut blobs: Vec<(git2::Oid, u32)>, n: usize) -> Box<[u64]> {
+    /// Where the blob of each of `places` (of `0..n`; the repository's own, as
+    /// `blob_at` gives them) is in its packs, by place ([`Packs::locate`]: found in
+    /// the order of their ids). Only the places are sorted: 4 bytes a blob.
+    pub(crate) fn locate(
+        &self,
+        n: usize,
+        mut places: Vec<u32>,
+        blob_at: impl Fn(u32) -> Option<git2::Oid> + Sync,
+    ) -> Box<[u64]> {
         use rayon::prelude::*;
         let mut at = vec![packs::NOWHERE; n].into_boxed_slice();
         let Some(store) = self.stores.first() else {
             return at;
         };
-        blobs.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let ids: Vec<[u8; 20]> = blobs
-            .iter()
-            .filter_map(|(o, _)| o.as_bytes().try_into().ok())
-            .collect();
+        places.retain(|p| blob_at(*p).is_some());
+        places.par_sort_unstable_by_key(|p| blob_at(*p));
         let found = store
             .packs
             .get_or_init(|| Packs::open(&store.objects))
-            .locate(&ids);
-        for ((_, place), found) in blobs.iter().zip(found) {
+            .locate(places.iter().filter_map(|p| blob_at(*p)));
+        for (place, found) in places.iter().zip(found) {
             if let Some(slot) = at.get_mut(*place as usize) {
                 *slot = found;
             }

@@ -176,7 +176,7 @@ impl Packs {
         }
     }
 
-    /// Where each of the objects `ids` (sorted) is: its pack (the top 16 bits) and
+    /// Where each of the objects `ids` (in the order of their ids) is: its pack (the top 16 bits) and
     /// offset there, or [`NOWHERE`]; found in the order of the ids, then every index
     /// is mapped afresh.
     ///
@@ -186,15 +186,14 @@ impl Packs {
     /// peak). Looked up in the order of the ids, the index is read through once, and
     /// the mapping made afresh lets its pages go; a read given where its object is
     /// ([`Packs::read`]) does not touch the index.
-    pub(super) fn locate(&self, ids: &[[u8; 20]]) -> Vec<u64> {
+    pub(super) fn locate(&self, ids: impl Iterator<Item = git2::Oid>) -> Vec<u64> {
         let mapping = {
             let current = self.mapping.lock().unwrap_or_else(|p| p.into_inner());
             Arc::clone(&current.1)
         };
         let at = ids
-            .iter()
             .map(|id| {
-                let oid = gix_hash::oid::from_bytes_unchecked(id);
+                let oid = gix_hash::oid::from_bytes_unchecked(id.as_bytes());
                 mapping
                     .packs
                     .iter()
