@@ -370,20 +370,9 @@ impl<T: Clone> Builder<T> {
     /// that is not one: links, submodules, special files, which are few and decide
     /// how the paths below them read), counting and folding into the case check
     /// ([`super::case`]) every entry. The entries must come sorted for the fold.
+    /// Without `keep`, it stores every entry until it is told what to keep
+    /// ([`Builder::keep_from_now`]).
     pub(crate) fn keeping(keep: Option<Keep>) -> Self {
-        match keep {
-            Some(keep) => Builder::keeping_later(Some(keep)),
-            None => Builder::new(),
-        }
-    }
-
-    /// A builder that counts and folds every entry as [`Builder::keeping`] does, and
-    /// stores every one until it is told what to keep ([`Builder::keep_from_now`]).
-    pub(crate) fn folding() -> Self {
-        Builder::keeping_later(None)
-    }
-
-    fn keeping_later(keep: Option<Keep>) -> Self {
         Builder {
             keep: Some(Keeping {
                 keep,
@@ -428,7 +417,7 @@ impl<T: Clone> Builder<T> {
     /// Forgets every entry given so far, keeping what it keeps.
     pub(crate) fn restart(&mut self) {
         *self = match self.keep.take() {
-            Some(k) => Builder::keeping_later(k.keep),
+            Some(k) => Builder::keeping(k.keep),
             None => Builder::new(),
         };
     }
@@ -711,7 +700,7 @@ mod tests {
         // told from the start keeps, or everything.
         for told in [Some(0), Some(3), Some(7), None] {
             for sorted in [true, false] {
-                let mut b = Builder::folding();
+                let mut b = Builder::keeping(None);
                 let order: Vec<usize> = if sorted {
                     (0..list.len()).collect()
                 } else {

@@ -79,16 +79,9 @@ impl GitObjectView {
     ) -> Result<Self, OpenError> {
         let mut odb = Odb::new(repo, MAX_FILE_SIZE);
         let mut links = Vec::new();
-        let mut files = match later {
-            Some(later) => piped(later, |files| {
-                list(repo, path, prefix, None, files, &mut links)
-            })?,
-            None => {
-                let mut files = Builder::new();
-                list(repo, path, prefix, None, &mut files, &mut links)?;
-                files
-            }
-        };
+        let mut files = piped(later, |files| {
+            list(repo, path, prefix, None, files, &mut links)
+        })?;
         submodule::expand(repo, &mut odb, links, prefix, &mut files)?;
         Ok(GitObjectView::new(SourceKind::Staged, files, odb))
     }

@@ -1,7 +1,6 @@
 //! `--rev REV` and the base of a diff: a commit's tree, walked recursively, with
 //! the checked-out submodules it records (see [`super::submodule`]).
 
-use super::entries::Builder;
 use super::listing::descends;
 use super::object::{GitObjectView, MAX_ENTRIES, git_err, push_git, too_many};
 use super::odb::{Blob, Odb};
@@ -37,16 +36,9 @@ impl GitObjectView {
             .map_err(git_err)?;
         let mut odb = Odb::new(repo, MAX_FILE_SIZE);
         let mut links = Vec::new();
-        let mut files = match later {
-            Some(later) => piped(later, |files| {
-                walk_tree(&odb, 0, tree.id(), b"", prefix, files, &mut links)
-            })?,
-            None => {
-                let mut files = Builder::new();
-                walk_tree(&odb, 0, tree.id(), b"", prefix, &mut files, &mut links)?;
-                files
-            }
-        };
+        let mut files = piped(later, |files| {
+            walk_tree(&odb, 0, tree.id(), b"", prefix, files, &mut links)
+        })?;
         submodule::expand(repo, &mut odb, links, prefix, &mut files)?;
         Ok(GitObjectView::new(SourceKind::Rev, files, odb))
     }

@@ -108,9 +108,9 @@ struct Loaded {
 /// `--attach`, `--new-only` or an attestation) is listed keeping only what its
 /// policies can reach ([`crate::eval::reach`]). Its `.relgate/` is read alone and the
 /// policies loaded from it (or from `--policies` outside the repository) on a thread
-/// of their own, while the commit's trees are walked or the index read; the listing keeps only the files they may look at once
-/// they are loaded, counting every entry and telling the case collisions from all of
-/// them as it goes ([`repo::Later`]). Most entries of a large repository are files no
+/// of their own, while the commit's trees are walked or the index read; the listing
+/// keeps only the files they may look at once they are loaded, counting every entry
+/// and telling the case collisions from all of them as it goes ([`repo::Later`]). Most entries of a large repository are files no
 /// policy looks at: they are never held.
 ///
 /// When the policies do not load that way (a policy file in the repository outside
@@ -143,7 +143,8 @@ pub(super) fn reaching(req: &Request, attest: bool) -> Reached {
                 // A panic is a load that did not happen here: the usual way loads, and
                 // says what went wrong.
                 let loaded = crate::parse::guarded(|| load_first(req)).ok().flatten();
-                // Keep everything when they did not load (a listing waits for this).
+                // Keep everything when they did not load (the listing's end waits for
+                // the answer).
                 let _ = tell.send(loaded.as_ref().map(|l| l.keep.clone()));
                 loaded
             });
