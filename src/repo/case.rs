@@ -125,11 +125,17 @@ impl CaseFold {
 
     /// Every collision, (the later name, the first of its group), in byte order of the
     /// later name, a folder's collision hiding those below it.
-    pub(crate) fn finish(mut self) -> Vec<(String, String)> {
+    pub(crate) fn finish(self) -> Vec<(String, String)> {
+        outermost(self.every())
+    }
+
+    /// Every collision of every folder, those below a folder's collision too, in no
+    /// order (to be put with others before [`outermost`]).
+    pub(crate) fn every(mut self) -> Vec<(String, String)> {
         while self.depth > 0 {
             self.close();
         }
-        outermost(self.found)
+        self.found
     }
 }
 
@@ -150,7 +156,7 @@ fn common_prefix(a: &[u8], b: &[u8]) -> usize {
 }
 
 /// The names of `folder` (each followed by `/`) that differ only in case, into `found`.
-fn collide(folder: &str, names: &str, found: &mut Vec<(String, String)>) {
+pub(crate) fn collide(folder: &str, names: &str, found: &mut Vec<(String, String)>) {
     let full = |name: &str| {
         if folder.is_empty() {
             name.to_string()
@@ -179,7 +185,7 @@ fn collide(folder: &str, names: &str, found: &mut Vec<(String, String)>) {
 }
 
 /// The collisions not below a folder collision kept before them (in byte order).
-fn outermost(mut collisions: Vec<(String, String)>) -> Vec<(String, String)> {
+pub(crate) fn outermost(mut collisions: Vec<(String, String)>) -> Vec<(String, String)> {
     collisions.sort_unstable();
     let mut kept_keys: HashSet<String> = HashSet::new();
     let mut kept = Vec::new();

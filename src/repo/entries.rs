@@ -345,10 +345,13 @@ struct Keeping {
     /// `None` until it is told ([`Builder::keep_from_now`]).
     keep: Option<Keep>,
     listed: usize,
-    /// The fold, which also holds the path before, kept or not.
-    fold: super::case::CaseFold,
+    /// The fold, which also holds the path before, kept or not; `None` for entries
+    /// that do not come sorted, whose collisions the lister tells ([`Builder::case_is`]).
+    fold: Option<super::case::CaseFold>,
     /// Whether every path came after the one before (the fold needs them sorted).
     sorted: bool,
+    /// The collisions the lister told, without a fold.
+    told: Option<Vec<(String, String)>>,
 }
 
 impl<T: Clone> Builder<T> {
@@ -377,10 +380,31 @@ impl<T: Clone> Builder<T> {
             keep: Some(Keeping {
                 keep,
                 listed: 0,
-                fold: super::case::CaseFold::default(),
+                fold: Some(super::case::CaseFold::default()),
                 sorted: true,
+                told: None,
             }),
             ..Builder::new()
+        }
+    }
+
+    /// The same builder, for entries that do not come sorted: it does not fold them
+    /// (nor leave out a name given twice in a row), and the lister tells the case
+    /// collisions ([`Builder::case_is`]).
+    pub(crate) fn unfolded(mut self) -> Self {
+        if let Some(k) = &mut self.keep {
+            k.fold = None;
+        }
+        self
+    }
+
+    /// The case collisions of every entry listed, as the lister tells them (`None`:
+    /// it cannot), for a builder that does not fold ([`Builder::unfolded`]).
+    pub(crate) fn case_is(&mut self, case: Option<Vec<(String, String)>>) {
+        if let Some(k) = &mut self.keep
+            && k.fold.is_none()
+        {
+            k.told = case;
         }
     }
 
@@ -417,6 +441,7 @@ impl<T: Clone> Builder<T> {
     /// Forgets every entry given so far, keeping what it keeps.
     pub(crate) fn restart(&mut self) {
         *self = match self.keep.take() {
+            Some(k) if k.fold.is_none() => Builder::keeping(k.keep).unfolded(),
             Some(k) => Builder::keeping(k.keep),
             None => Builder::new(),
         };
@@ -479,16 +504,18 @@ impl<T: Clone> Builder<T> {
         }
         let name = self.paths.get(start..).unwrap_or_default();
         if let Some(k) = &mut self.keep {
-            match k.fold.prev().cmp(name) {
-                Ordering::Equal if k.listed > 0 => {
-                    self.paths.truncate(start);
-                    return Ok(());
+            if let Some(fold) = &mut k.fold {
+                match fold.prev().cmp(name) {
+                    Ordering::Equal if k.listed > 0 => {
+                        self.paths.truncate(start);
+                        return Ok(());
+                    }
+                    Ordering::Greater => k.sorted = false,
+                    _ => {}
                 }
-                Ordering::Greater => k.sorted = false,
-                _ => {}
+                fold.push(name);
             }
             k.listed += 1;
-            k.fold.push(name);
             if kind == EntryKind::File && k.keep.as_ref().is_some_and(|keep| !keep(name)) {
                 self.paths.truncate(start);
                 return Ok(());
@@ -579,9 +606,13 @@ impl<T: Clone> Builder<T> {
         self.paths = String::new();
         let (mut entries, items) = (self.done, Items { blocks: self.items });
         if let Some(k) = self.keep {
+            let case = match k.fold {
+                Some(fold) => k.sorted.then(|| fold.finish()),
+                None => k.told,
+            };
             entries.folded = Some(Box::new(Folded {
                 listed: k.listed,
-                case: k.sorted.then(|| k.fold.finish()),
+                case,
             }));
         }
         if self.sorted {

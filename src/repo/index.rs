@@ -79,7 +79,7 @@ impl GitObjectView {
     ) -> Result<Self, OpenError> {
         let mut odb = Odb::new(repo, MAX_FILE_SIZE);
         let mut links = Vec::new();
-        let mut files = piped(later, |files| {
+        let mut files = piped(later, true, |files| {
             list(repo, path, prefix, None, files, &mut links)
         })?;
         submodule::expand(repo, &mut odb, links, prefix, &mut files)?;

@@ -331,7 +331,7 @@ pub(crate) fn open_keeping(
             Ok(match &target.source {
                 SourceSpec::Worktree => {
                     let wd = workdir.as_deref().ok_or_else(bare)?;
-                    let view = worktree::WorktreeView::open(&repo, wd, prefix)?;
+                    let view = worktree::WorktreeView::open(&repo, wd, prefix, later)?;
                     (Arc::new(view.with_max_file_size(max_file_size)), head)
                 }
                 SourceSpec::Staged => {
@@ -459,16 +459,20 @@ pub(crate) fn policy_folder(target: &Target) -> Option<Arc<dyn View>> {
         SourceSpec::Rev(rev) => {
             let commit = resolve_commit(&repo, rev).ok()?;
             let folder = tree::TreeView::from_commit(&repo, commit, &under).ok()?;
-            (folder, SourceKind::Rev)
+            (Arc::new(folder) as Arc<dyn View>, SourceKind::Rev)
         }
         SourceSpec::Staged => {
             repo.workdir()?;
             let path =
                 index::staged_index_override(&repo).unwrap_or_else(|| repo.path().join("index"));
             let folder = index::IndexView::from_index_under(&repo, &path, &under).ok()?;
-            (folder, SourceKind::Staged)
+            (Arc::new(folder) as Arc<dyn View>, SourceKind::Staged)
         }
-        SourceSpec::Worktree => return None,
+        SourceSpec::Worktree => {
+            let wd = repo.workdir()?;
+            let folder = worktree::WorktreeView::open(&repo, wd, &under, None).ok()?;
+            (Arc::new(folder) as Arc<dyn View>, SourceKind::Worktree)
+        }
     };
     let mut view = memory::MemoryView::new(kind);
     for e in folder.entries() {
@@ -476,8 +480,10 @@ pub(crate) fn policy_folder(target: &Target) -> Option<Arc<dyn View>> {
             continue;
         }
         let path = format!(".relgate/{}", e.path);
+        // (The working tree looks a file's mode up when asked.)
+        let mode = folder.mode(e.path).unwrap_or(e.mode);
         view = match (e.kind, folder.read(e.path)) {
-            (EntryKind::File, Ok(c)) => view.file_mode(&path, c.bytes(), e.mode),
+            (EntryKind::File, Ok(c)) => view.file_mode(&path, c.bytes(), mode),
             (EntryKind::Symlink, Err(ReadError::Symlink { target, .. })) => {
                 view.symlink(&path, &target)
             }

@@ -134,10 +134,13 @@ impl<T> Sink<T> for Pipe<T> {
 }
 
 /// What `walk` lists: into a builder on this thread without `later`; else stored on a
-/// thread of its own by a builder that keeps what `later` says, once it says. (When no
-/// thread starts, everything is kept, on this thread: the run then lists the usual way.)
+/// thread of its own by a builder that keeps what `later` says, once it says, and
+/// folds every entry into the case check with `fold` (else the walk tells it:
+/// [`Builder::unfolded`]). (When no thread starts, everything is kept, on this thread:
+/// the run then lists the usual way.)
 pub(crate) fn piped<T: Clone + Send>(
     later: Option<Later>,
+    fold: bool,
     walk: impl FnOnce(&mut dyn Sink<T>) -> Result<(), OpenError>,
 ) -> Result<Builder<T>, OpenError> {
     let Some(later) = later else {
@@ -149,7 +152,7 @@ pub(crate) fn piped<T: Clone + Send>(
         let (tx, rx) = sync_channel::<Batch<T>>(DEPTH);
         let builder = std::thread::Builder::new()
             .name("relgate-listing".to_owned())
-            .spawn_scoped(s, move || build(&later, rx));
+            .spawn_scoped(s, move || build(&later, fold, rx));
         let Ok(builder) = builder else {
             let mut files = Builder::new();
             walk(&mut files)?;
@@ -186,8 +189,15 @@ fn tell<T: Clone>(files: &mut Builder<T>, keep: Result<Option<Keep>, TryRecvErro
 
 /// The builder's end: every batch, in order, into a builder folding every entry and
 /// keeping what `later` says, from when it says (at the end at the latest).
-fn build<T: Clone>(later: &Later, rx: Receiver<Batch<T>>) -> Result<Builder<T>, OpenError> {
-    let mut files = Builder::keeping(None);
+fn build<T: Clone>(
+    later: &Later,
+    fold: bool,
+    rx: Receiver<Batch<T>>,
+) -> Result<Builder<T>, OpenError> {
+    let mut files = match fold {
+        true => Builder::keeping(None),
+        false => Builder::keeping(None).unfolded(),
+    };
     let mut told = false;
     for batch in rx {
         if !told {
@@ -256,7 +266,7 @@ mod tests {
                 }
                 Ok(())
             };
-            let (kept, listed) = names(piped(Some(later), walk).unwrap());
+            let (kept, listed) = names(piped(Some(later), true, walk).unwrap());
             assert_eq!(listed, n, "{at}");
             assert_eq!(kept.len(), sevens, "{at}");
             assert!(kept.iter().all(|p| p.ends_with('7')), "{at}");
@@ -268,7 +278,7 @@ mod tests {
     fn a_piped_listing_told_nothing_keeps_everything() {
         let (tx, later) = channel::<Option<Keep>>();
         drop(tx);
-        let (kept, listed) = names(piped(Some(later), walk(3000)).unwrap());
+        let (kept, listed) = names(piped(Some(later), true, walk(3000)).unwrap());
         assert_eq!((kept.len(), listed), (3000, 3000));
     }
 
@@ -280,7 +290,7 @@ mod tests {
             walk(10)(sink)?;
             Err(OpenError::Git("walk failed".into()))
         };
-        let e = piped(Some(later), failing).err().unwrap();
+        let e = piped(Some(later), true, failing).err().unwrap();
         assert!(e.to_string().contains("walk failed"), "{e}");
         // A path the builder refuses stops the walk with the builder's reason.
         let (tx, later) = channel();
@@ -290,7 +300,7 @@ mod tests {
             sink.push_bytes(long.as_bytes(), EntryKind::File, 0o100644, 0)?;
             walk(BATCH * (DEPTH + 4))(sink)
         };
-        let e = piped(Some(later), refused).err().unwrap();
+        let e = piped(Some(later), true, refused).err().unwrap();
         assert!(e.to_string().contains("refusing the repository"), "{e}");
     }
 }

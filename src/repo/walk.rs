@@ -21,12 +21,13 @@
 //! shows `nested/`. Untracked FIFOs, sockets and devices are not listed (git does
 //! not list them either); tracked ones are ([`EntryKind::Special`]).
 
+mod cases;
 mod tracked;
 
-use super::entries::Builder;
 use super::index_file;
 use super::listing::{descends, is_clean, under_prefix};
 use super::object::{MAX_ENTRIES, git_err, too_many};
+use super::pipe::Sink;
 use super::safe_open::{Ancestors, Root, ancestors, gone, os};
 use super::submodule::Gitlink;
 use super::{EntryKind, OpenError};
@@ -78,6 +79,14 @@ impl Found {
     }
 }
 
+/// A child of a folder, for the case check: listed, a folder to read (at its index),
+/// or a folder not read (at its path).
+enum Kid {
+    Listed,
+    Dir(usize),
+    Unread(Vec<u8>),
+}
+
 /// The ignore files of one folder, above those of its parents.
 struct Stack {
     rules: Gitignore,
@@ -95,6 +104,8 @@ struct Walk<'a> {
     /// `info/exclude` above `core.excludesFile`.
     global: Gitignore,
     ignore_case: bool,
+    /// The case check, when the walk tells it ([`cases`]).
+    case: Option<cases::Cases>,
 }
 
 /// Index entries read at a time.
@@ -107,19 +118,32 @@ type DirRead = (Found, Vec<Dir>);
 struct Dir {
     rel: Vec<u8>,
     rules: Option<Arc<Stack>>,
+    /// The folders whose names count once something is listed below this one.
+    watch: cases::Chain,
+}
+
+/// What a walk gives besides the paths it lists.
+pub(crate) struct Walked {
+    /// The gitlinks (tracked submodules), not listed.
+    pub links: Vec<Gitlink>,
+    /// The paths that differ only in case, as [`super::case::CaseFold`] tells them
+    /// from the whole listing, when asked and the walk can tell.
+    pub case: Option<Vec<(String, String)>>,
 }
 
 /// Lists into `files` (each with `item`) every path of the working tree under
 /// `prefix` that git would show: tracked paths that exist on disk (whatever the
 /// ignore rules say) and untracked paths that are not ignored, in no particular
-/// order. Returns the gitlinks (tracked submodules) instead of listing them.
+/// order. Gives the gitlinks (tracked submodules) instead of listing them, and with
+/// `case`, the case collisions of what it listed.
 pub(crate) fn list<T: Clone>(
     repo: &git2::Repository,
     root: &Root,
     prefix: &[u8],
-    files: &mut Builder<T>,
+    files: &mut dyn Sink<T>,
     item: T,
-) -> Result<Vec<Gitlink>, OpenError> {
+    case: bool,
+) -> Result<Walked, OpenError> {
     let config = repo
         .config()
         .and_then(|mut c| c.snapshot())
@@ -150,7 +174,7 @@ pub(crate) fn list<T: Clone>(
     if u32::try_from(tracked.size()).is_err() {
         return Err(too_many());
     }
-    let walk = Walk {
+    let mut walk = Walk {
         root,
         prefix,
         seen: (0..tracked.len().div_ceil(64))
@@ -159,13 +183,18 @@ pub(crate) fn list<T: Clone>(
         tracked,
         global: global_rules(repo, &config, root.path(), ignore_case),
         ignore_case,
+        case: case.then(cases::Cases::default),
     };
     walk.untracked_and_seen(files, &item)?;
-    let links = walk.tracked_unseen(files, &item)?;
+    let mut after = walk.case.take().map(|c| c.after_walk(prefix));
+    let links = walk.tracked_unseen(files, &item, after.as_mut())?;
     if files.listed() > MAX_ENTRIES {
         return Err(too_many());
     }
-    Ok(links)
+    Ok(Walked {
+        links,
+        case: after.and_then(cases::AfterWalk::finish),
+    })
 }
 
 impl Walk<'_> {
@@ -193,12 +222,13 @@ impl Walk<'_> {
     /// not ignored), into `files`.
     fn untracked_and_seen<T: Clone>(
         &self,
-        files: &mut Builder<T>,
+        files: &mut dyn Sink<T>,
         item: &T,
     ) -> Result<(), OpenError> {
         let mut level = vec![Dir {
             rel: Vec::new(),
             rules: None,
+            watch: None,
         }];
         while !level.is_empty() {
             let mut next = Vec::new();
@@ -260,6 +290,11 @@ impl Walk<'_> {
             if let Some((i, _)) = self.is_tracked(&dir.rel) {
                 self.saw(i);
             }
+            if let Some(c) = &self.case {
+                // Listed itself, and any tracked path below it is listed afterwards.
+                cases::mark(&dir.watch);
+                c.unread(&dir.rel, dir.watch.clone());
+            }
             nested.push(&dir.rel, EntryKind::Submodule, 0o160000);
             return Ok((nested, Vec::new()));
         }
@@ -280,6 +315,10 @@ impl Walk<'_> {
             full.push(b'/');
         }
         let base = full.len();
+        // The case check's view of the children, when the folder is in the view.
+        let in_view = dir.rel == self.prefix || under_prefix(&dir.rel, self.prefix).is_some();
+        let mut children: Option<Vec<(cases::Child<'_>, Kid)>> =
+            (self.case.is_some() && in_view).then(Vec::new);
         for (name, ft) in named() {
             if is_dot_git_bytes(name) {
                 continue;
@@ -294,10 +333,27 @@ impl Walk<'_> {
             if ft.is_dir() {
                 // A tracked submodule comes from the index; an ignored folder is not
                 // entered (its tracked files are looked up one by one afterwards).
-                if tracked != Some(true) && !self.ignored(rules.as_deref(), &full, true) {
+                let entered = tracked != Some(true) && !self.ignored(rules.as_deref(), &full, true);
+                if let Some(c) = &mut children {
+                    let kid = if entered {
+                        Kid::Dir(dirs.len())
+                    } else {
+                        Kid::Unread(full.clone())
+                    };
+                    c.push((cases::Child { name, folder: true }, kid));
+                }
+                if !entered
+                    && full == self.prefix
+                    && let Some(c) = &self.case
+                {
+                    // The view's own folder, ignored: what is tracked in it is listed.
+                    c.unread(&full, None);
+                }
+                if entered {
                     dirs.push(Dir {
                         rel: full.clone(),
                         rules: rules.clone(),
+                        watch: dir.watch.clone(),
                     });
                 }
                 continue;
@@ -323,7 +379,39 @@ impl Walk<'_> {
             if let Some((i, _)) = index {
                 self.saw(i);
             }
+            if let Some(c) = &mut children {
+                c.push((
+                    cases::Child {
+                        name,
+                        folder: false,
+                    },
+                    Kid::Listed,
+                ));
+            }
             files.push(&full, kind, mode);
+        }
+        if let (Some(cases), Some(children)) = (&self.case, children) {
+            if !files.each.is_empty() {
+                cases::mark(&dir.watch);
+            }
+            let rel = under_prefix(&dir.rel, self.prefix).unwrap_or_default();
+            let (kids, what): (Vec<_>, Vec<_>) = children.into_iter().unzip();
+            let chains = cases.folder(rel, &kids, &dir.watch);
+            for (i, kid) in what.into_iter().enumerate() {
+                let chain = match &chains {
+                    Some(c) => c.get(i).cloned().flatten(),
+                    None => dir.watch.clone(),
+                };
+                match kid {
+                    Kid::Listed => {}
+                    Kid::Dir(d) => {
+                        if let Some(d) = dirs.get_mut(d) {
+                            d.watch = chain;
+                        }
+                    }
+                    Kid::Unread(full) => cases.unread(&full, chain),
+                }
+            }
         }
         Ok((files, dirs))
     }
@@ -333,8 +421,9 @@ impl Walk<'_> {
     /// gitlinks among them are returned.
     fn tracked_unseen<T: Clone>(
         &self,
-        files: &mut Builder<T>,
+        files: &mut dyn Sink<T>,
         item: &T,
+        mut case: Option<&mut cases::AfterWalk>,
     ) -> Result<Vec<Gitlink>, OpenError> {
         let mut dirs = HashMap::new();
         let mut links = Vec::new();
@@ -368,6 +457,9 @@ impl Walk<'_> {
                 }),
                 None => {
                     if let Some(rel) = under_prefix(full, self.prefix) {
+                        if let Some(c) = case.as_deref_mut() {
+                            c.listed(full, &super::listing::path_string(rel));
+                        }
                         files.push_bytes(rel, kind, mode, item.clone())?;
                     }
                 }

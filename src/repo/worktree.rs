@@ -12,6 +12,7 @@
 use super::entries::Builder;
 use super::listing::{self, Listing};
 use super::odb::{Blob, Odb};
+use super::pipe::{self, Later};
 use super::safe_open::{Ancestors, Refused, Root, ancestors, gone};
 use super::submodule;
 use super::walk;
@@ -49,20 +50,29 @@ const ON_DISK: bool = false;
 const UNKNOWN: u16 = u16::MAX;
 
 impl WorktreeView {
+    /// The working tree under `prefix`; with `later`, listed keeping only the files
+    /// it says to keep, once it says ([`pipe::piped`]), the walk telling the case
+    /// collisions of every entry ([`walk::Walked::case`]).
     pub(crate) fn open(
         repo: &git2::Repository,
         wd: &Path,
         prefix: &[u8],
+        later: Option<Later>,
     ) -> Result<Self, OpenError> {
         let root = wd
             .canonicalize()
             .and_then(|p| Root::open(&p))
             .map_err(|e| OpenError::Io(format!("{}: {e}", wd.display())))?;
-        let mut files = Builder::new();
-        let links = walk::list(repo, &root, prefix, &mut files, ON_DISK)?;
+        let keeping = later.is_some();
+        let mut walked = None;
+        let mut files = pipe::piped(later, false, |files| {
+            walked = Some(walk::list(repo, &root, prefix, files, ON_DISK, keeping)?);
+            Ok(())
+        })?;
+        let walked = walked.ok_or_else(|| OpenError::Git("the walk did not end".into()))?;
         let mut odb = Odb::new(repo, MAX_FILE_SIZE);
         let mut found = Builder::new();
-        submodule::expand(repo, &mut odb, links, prefix, &mut found)?;
+        submodule::expand(repo, &mut odb, walked.links, prefix, &mut found)?;
         let (found, blobs) = found.finish();
         let mut objects = Vec::with_capacity(found.len());
         for (i, e) in found.iter().enumerate() {
@@ -71,6 +81,8 @@ impl WorktreeView {
                 objects.push((e.path.into(), *blob));
             }
         }
+        // A submodule's files are not in the walk's case check.
+        files.case_is(walked.case.filter(|_| found.is_empty()));
         let files = Listing::new(files);
         Ok(WorktreeView {
             root,

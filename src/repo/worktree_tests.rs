@@ -3,7 +3,7 @@ use crate::repo::testutil::{TestRepo, paths};
 use std::time::Duration;
 
 fn view(t: &TestRepo, prefix: &str) -> WorktreeView {
-    WorktreeView::open(&t.repo(), t.path(), prefix.as_bytes()).unwrap()
+    WorktreeView::open(&t.repo(), t.path(), prefix.as_bytes(), None).unwrap()
 }
 
 fn kind(v: &WorktreeView, path: &str) -> Option<(EntryKind, u32)> {
@@ -392,4 +392,87 @@ fn a_symlinked_gitignore_is_not_followed() {
         [".gitignore", "a.env", "sub/.gitignore", "sub/b.env"]
     );
     assert_eq!(paths(&v), git_listing(&t));
+}
+
+/// The working tree listed keeping nothing but what is not a file, the walk telling
+/// the case collisions.
+fn keeping_view(t: &TestRepo, prefix: &str) -> WorktreeView {
+    let (tell, later) = std::sync::mpsc::channel();
+    let keep: crate::repo::Keep = Arc::new(|_: &str| false);
+    tell.send(Some(keep)).unwrap();
+    WorktreeView::open(&t.repo(), t.path(), prefix.as_bytes(), Some(later)).unwrap()
+}
+
+/// What the whole listing says of case collisions.
+fn folded_whole(v: &WorktreeView) -> Vec<(String, String)> {
+    let mut f = crate::repo::case::CaseFold::default();
+    for e in v.entries() {
+        f.push(e.path);
+    }
+    f.finish()
+}
+
+/// The walk's own case check (a listing that keeps only some entries) tells what a
+/// fold of the whole listing tells: names that collide in files, in folders that
+/// hold only ignored or only untracked-but-ignored files (not names then), in
+/// ignored folders with tracked files (names then, and their insides), in a
+/// repository of its own; with and without a prefix.
+#[test]
+fn the_walks_case_check_tells_what_the_whole_listing_tells() {
+    let names = ["a", "A", "b", "B", "\u{c9}", "\u{e9}", "k", "\u{212a}"];
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let (mut collided, mut told) = (0, 0);
+    for round in 0..40 {
+        let t = TestRepo::new();
+        let mut files = Vec::new();
+        for _ in 0..1 + next(14) {
+            let depth = 1 + next(3);
+            let path: Vec<&str> = (0..depth).map(|_| names[next(names.len())]).collect();
+            files.push(path.join("/"));
+        }
+        // No path is both a file and a folder.
+        let copy = files.clone();
+        files.retain(|p| !copy.iter().any(|q| q.starts_with(&format!("{p}/"))));
+        files.sort();
+        files.dedup();
+        for f in &files {
+            t.write(f, "x\n");
+        }
+        let rules = ["A/\n", "b\n", "k\n", "*\n!*/\n", "", "/*/\n", "*/\n"][next(7)];
+        t.write(".gitignore", rules);
+        // Some files tracked whatever the rules say.
+        for f in files.iter().filter(|_| next(2) == 0) {
+            t.git(&["add", "-f", "--", f]);
+        }
+        if round % 6 == 5
+            && let Some(f) = files.first()
+            && let Some((dir, _)) = f.rsplit_once('/')
+        {
+            // A repository of its own, untracked.
+            std::fs::create_dir(t.abs(&format!("{dir}/.git"))).unwrap();
+        }
+        for prefix in ["", "a", "A"] {
+            if !prefix.is_empty() && !t.abs(prefix).is_dir() {
+                continue;
+            }
+            let whole = view(&t, prefix);
+            let want = folded_whole(&whole);
+            let kept = keeping_view(&t, prefix);
+            let folded = kept.entries().folded().unwrap();
+            assert_eq!(folded.listed, whole.entries().len(), "{files:?} {rules:?}");
+            collided += usize::from(!want.is_empty());
+            if let Some(case) = &folded.case {
+                told += 1;
+                assert_eq!(case, &want, "{files:?} {rules:?} prefix {prefix:?}");
+            }
+        }
+    }
+    assert!(collided > 10, "the names collide often enough: {collided}");
+    assert!(told > 30, "the walk tells often enough: {told}");
 }
