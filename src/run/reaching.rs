@@ -122,11 +122,7 @@ struct Loaded {
 /// Debug builds go the usual way with `RELGATE_DEBUG_REACH=0`, and say on stderr how
 /// many entries the listing kept with `RELGATE_DEBUG_REACH=note` (for a test).
 pub(super) fn reaching(req: &Request, attest: bool) -> Reached {
-    let alone = !matches!(req.target.source, repo::SourceSpec::Worktree)
-        && req.target.base.is_none()
-        && req.attach.is_empty()
-        && !req.new_only
-        && !attest;
+    let alone = req.target.base.is_none() && req.attach.is_empty() && !req.new_only && !attest;
     let switch = std::env::var("RELGATE_DEBUG_REACH")
         .ok()
         .filter(|_| cfg!(debug_assertions));

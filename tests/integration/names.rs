@@ -219,6 +219,11 @@ fn a_listing_that_keeps_what_the_policies_reach_reports_the_same() {
     repo.write("config/more.env", "REAL=0\n")
         .write("src/m40.rs", "fn main() {}\n");
     repo.git(&["add", "config/more.env", "src/m40.rs"]);
+    // In the working tree only: two more of each, one of them ignored.
+    repo.write("config/local.env", "REAL=0\n")
+        .write("src/m41.rs", "fn main() {}\n")
+        .write("config/skip.env", "REAL=1\n")
+        .write(".git/info/exclude", "skip.env\n");
     let run = |mode: &[&str], reach: bool| {
         let mut cmd = relgate_command(repo.path());
         cmd.arg("check")
@@ -237,6 +242,7 @@ fn a_listing_that_keeps_what_the_policies_reach_reports_the_same() {
     for (mode, kept) in [
         (&["--rev", "HEAD"][..], "kept 3 of 45 entries"),
         (&["--staged"][..], "kept 4 of 47 entries"),
+        (&[][..], "kept 5 of 49 entries"),
     ] {
         let ((code, json, quiet), (code2, json2, note)) = (run(mode, false), run(mode, true));
         assert_eq!((code, &json), (code2, &json2), "{mode:?}");
@@ -253,7 +259,11 @@ fn a_listing_that_keeps_what_the_policies_reach_reports_the_same() {
         ] {
             assert!(json.contains(want), "{want}: {json}");
         }
-        let listed = if mode[0] == "--staged" { 47 } else { 45 };
+        let listed = match mode.first() {
+            Some(&"--staged") => 47,
+            Some(_) => 45,
+            None => 49,
+        };
         assert!(json.contains(&format!("\"listed\": {listed}")), "{json}");
     }
 }
