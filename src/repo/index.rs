@@ -114,8 +114,7 @@ fn list(
     files: &mut dyn Sink<Blob>,
     links: &mut Vec<Gitlink>,
 ) -> Result<(), OpenError> {
-    let mut last: Vec<u8> = Vec::new();
-    let mut past = false;
+    let mut until = stop.map(|_| Until::new(prefix));
     // The index comes in batches: only the list is ever whole, never the index
     // beside it (at a million entries the two took 170 MB together).
     let batch = stop.unwrap_or(BATCH);
@@ -123,19 +122,12 @@ fn list(
         if again {
             files.restart()?;
             links.clear();
+            until = stop.map(|_| Until::new(prefix));
         }
         // Each name is written straight into the listing, in the file's order.
         for e in (0..index.len()).filter_map(|i| index.get(i)) {
-            if stop.is_some() {
-                if e.path < last.as_slice() {
-                    return Err(OpenError::Git("the index is out of order".into()));
-                }
-                if beyond(e.path, prefix) {
-                    past = true;
-                    return Err(OpenError::Git("past the folder".into()));
-                }
-                last.clear();
-                last.extend_from_slice(e.path);
+            if let Some(u) = &mut until {
+                u.next(e.path)?;
             }
             if e.stage != 0 || e.intent_to_add {
                 continue;
@@ -156,9 +148,50 @@ fn list(
         }
         Ok(())
     });
-    match read {
-        Err(_) if past => Ok(()),
-        read => read,
+    match until {
+        Some(u) => u.end(read),
+        None => read,
+    }
+}
+
+/// An index read that stops once its entries sort past a folder: every path below
+/// the folder, or on the way to it, sorts before.
+pub(crate) struct Until<'a> {
+    prefix: &'a [u8],
+    last: Vec<u8>,
+    past: bool,
+}
+
+impl<'a> Until<'a> {
+    pub(crate) fn new(prefix: &'a [u8]) -> Self {
+        Until {
+            prefix,
+            last: Vec::new(),
+            past: false,
+        }
+    }
+
+    /// The next entry's path: an error that stops the read once past the folder, or
+    /// when the entries come out of order (the read cannot stop then).
+    pub(crate) fn next(&mut self, path: &[u8]) -> Result<(), OpenError> {
+        if path < self.last.as_slice() {
+            return Err(OpenError::Git("the index is out of order".into()));
+        }
+        if beyond(path, self.prefix) {
+            self.past = true;
+            return Err(OpenError::Git("past the folder".into()));
+        }
+        self.last.clear();
+        self.last.extend_from_slice(path);
+        Ok(())
+    }
+
+    /// The read's result, a stop past the folder being its end.
+    pub(crate) fn end(self, read: Result<(), OpenError>) -> Result<(), OpenError> {
+        match read {
+            Err(_) if self.past => Ok(()),
+            read => read,
+        }
     }
 }
 
@@ -177,7 +210,7 @@ fn beyond(path: &[u8], prefix: &[u8]) -> bool {
 const BATCH: usize = 1 << 14;
 /// Index entries read at a time when only a folder's are wanted: `.relgate/` sorts
 /// near the top, so the index is read little further.
-const FEW: usize = 256;
+pub(crate) const FEW: usize = 256;
 
 #[cfg(test)]
 mod tests {

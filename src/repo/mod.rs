@@ -470,7 +470,7 @@ pub(crate) fn policy_folder(target: &Target) -> Option<Arc<dyn View>> {
         }
         SourceSpec::Worktree => {
             let wd = repo.workdir()?;
-            let folder = worktree::WorktreeView::open(&repo, wd, &under, None).ok()?;
+            let folder = worktree::WorktreeView::open_under(&repo, wd, &under).ok()?;
             (Arc::new(folder) as Arc<dyn View>, SourceKind::Worktree)
         }
     };

@@ -24,6 +24,7 @@
 mod cases;
 mod tracked;
 
+use super::index::Until;
 use super::index_file;
 use super::listing::{descends, is_clean, under_prefix};
 use super::object::{MAX_ENTRIES, git_err, too_many};
@@ -135,7 +136,9 @@ pub(crate) struct Walked {
 /// `prefix` that git would show: tracked paths that exist on disk (whatever the
 /// ignore rules say) and untracked paths that are not ignored, in no particular
 /// order. Gives the gitlinks (tracked submodules) instead of listing them, and with
-/// `case`, the case collisions of what it listed.
+/// `case`, the case collisions of what it listed. With `few`, the index is read that
+/// many entries at a time and only until they sort past `prefix` (a folder near the
+/// top: `.relgate/`), an index out of order being an error.
 pub(crate) fn list<T: Clone>(
     repo: &git2::Repository,
     root: &Root,
@@ -143,6 +146,7 @@ pub(crate) fn list<T: Clone>(
     files: &mut dyn Sink<T>,
     item: T,
     case: bool,
+    few: Option<usize>,
 ) -> Result<Walked, OpenError> {
     let config = repo
         .config()
@@ -152,16 +156,21 @@ pub(crate) fn list<T: Clone>(
     // The index in batches: its paths are copied as they come, and the index is
     // never whole beside them.
     let mut tracked = Tracked::new();
-    index_file::read_each(
+    let mut until = few.map(|_| Until::new(prefix));
+    let read = index_file::read_each(
         repo,
         &repo.path().join("index"),
         prefix,
-        BATCH,
+        few.unwrap_or(BATCH),
         &mut |index, again| {
             if again {
                 tracked = Tracked::new();
+                until = few.map(|_| Until::new(prefix));
             }
             for e in index.iter() {
+                if let Some(u) = &mut until {
+                    u.next(e.path)?;
+                }
                 if under_prefix(e.path, prefix).is_some() || descends(e.path, prefix) {
                     let gitlink = (e.mode & 0o170000 == 0o160000).then_some(e.oid);
                     tracked.push(e.path, gitlink);
@@ -169,7 +178,11 @@ pub(crate) fn list<T: Clone>(
             }
             Ok(())
         },
-    )?;
+    );
+    match until {
+        Some(u) => u.end(read)?,
+        None => read?,
+    }
     let tracked = tracked.finish();
     if u32::try_from(tracked.size()).is_err() {
         return Err(too_many());

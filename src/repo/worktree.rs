@@ -59,6 +59,26 @@ impl WorktreeView {
         prefix: &[u8],
         later: Option<Later>,
     ) -> Result<Self, OpenError> {
+        Self::listing(repo, wd, prefix, later, None)
+    }
+
+    /// Folder `under` alone (`.relgate/`, near the top of the index): the index read
+    /// only until its entries sort past it ([`super::index::FEW`] at a time).
+    pub(crate) fn open_under(
+        repo: &git2::Repository,
+        wd: &Path,
+        under: &[u8],
+    ) -> Result<Self, OpenError> {
+        Self::listing(repo, wd, under, None, Some(super::index::FEW))
+    }
+
+    fn listing(
+        repo: &git2::Repository,
+        wd: &Path,
+        prefix: &[u8],
+        later: Option<Later>,
+        few: Option<usize>,
+    ) -> Result<Self, OpenError> {
         let root = wd
             .canonicalize()
             .and_then(|p| Root::open(&p))
@@ -66,7 +86,9 @@ impl WorktreeView {
         let keeping = later.is_some();
         let mut walked = None;
         let mut files = pipe::piped(later, false, |files| {
-            walked = Some(walk::list(repo, &root, prefix, files, ON_DISK, keeping)?);
+            walked = Some(walk::list(
+                repo, &root, prefix, files, ON_DISK, keeping, few,
+            )?);
             Ok(())
         })?;
         let walked = walked.ok_or_else(|| OpenError::Git("the walk did not end".into()))?;

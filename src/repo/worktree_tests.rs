@@ -476,3 +476,40 @@ fn the_walks_case_check_tells_what_the_whole_listing_tells() {
     assert!(collided > 10, "the names collide often enough: {collided}");
     assert!(told > 30, "the walk tells often enough: {told}");
 }
+
+/// `.relgate/` alone: tracked and untracked files as the whole listing has them,
+/// ignored ones not, and the index read only until its entries sort past the folder.
+#[test]
+fn a_folder_alone_reads_the_index_until_past_it() {
+    let t = TestRepo::new();
+    for name in [
+        ".github/ci.yml",
+        ".relgate-x.txt",
+        ".relgate/p.yaml",
+        ".relgate/q/r.yaml",
+        ".relgate0.txt",
+    ] {
+        t.write(name, "x\n");
+    }
+    for i in 0..600 {
+        t.write(&format!("z/f{i:04}.txt"), "z\n");
+    }
+    t.git(&["add", "-A"]);
+    t.write(".relgate/u.yaml", "u\n");
+    t.write(".relgate/skip.yaml", "s\n");
+    t.write(".git/info/exclude", "skip.yaml\n");
+    let under = |t: &TestRepo| WorktreeView::open_under(&t.repo(), t.path(), b".relgate");
+    let v = under(&t).unwrap();
+    assert_eq!(paths(&v), ["p.yaml", "q/r.yaml", "u.yaml"]);
+    assert_eq!(v.read("u.yaml").unwrap().bytes(), b"u\n");
+    assert_eq!(v.mode("p.yaml"), Some(0o644));
+    // The index broken past the folder: the folder lists all the same, the whole
+    // working tree does not.
+    let index = t.repo().path().join("index");
+    let mut bytes = std::fs::read(&index).unwrap();
+    let len = bytes.len();
+    bytes[len * 2 / 3..len - 20].fill(0xff);
+    std::fs::write(&index, &bytes).unwrap();
+    assert_eq!(paths(&under(&t).unwrap()), ["p.yaml", "q/r.yaml", "u.yaml"]);
+    assert!(WorktreeView::open(&t.repo(), t.path(), b"", None).is_err());
+}
