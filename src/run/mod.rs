@@ -86,8 +86,8 @@ pub(crate) fn evaluate_with(req: &Request, attest: bool) -> Result<Report, Failu
     // With --base and no policy named, the base decides which `.relgate/` governs PATH
     // (and so which folder is judged).
     let discover = req.policies.is_empty() && req.packs.is_empty();
-    // A commit or the index judged on its own (`--rev` or `--staged` without `--base`)
-    // has its policies read first, and is listed keeping only what they can reach.
+    // A tree judged on its own (the working tree, `--rev` or `--staged` without
+    // `--base`) has its policies read first, and is listed keeping only what they reach.
     let (governed, prepared, pre) = match reaching(req, attest) {
         Reached::Kept(r) => (Ok((r.opened, r.judged)), Vec::new(), Some((r.files, r.set))),
         reached => {

@@ -1,5 +1,5 @@
 //! Reading the policies before the listing, to list only what they reach
-//! (`reaching`: `--rev` and `--staged` without `--base`), and the debug switch that
+//! (`reaching`: the working tree, `--rev` and `--staged` without `--base`), and the debug switch that
 //! judges a run on only what its policies reach (`judged_view`), with the steps of a
 //! run's load that the usual way shares with them.
 
@@ -104,20 +104,24 @@ struct Loaded {
     recorded: Arc<trust::Recording>,
 }
 
-/// A commit or the index judged on its own (`--rev` or `--staged` without `--base`,
-/// `--attach`, `--new-only` or an attestation) is listed keeping only what its
-/// policies can reach ([`crate::eval::reach`]). Its `.relgate/` is read alone and the
-/// policies loaded from it (or from `--policies` outside the repository) on a thread
-/// of their own, while the commit's trees are walked or the index read; the listing
-/// keeps only the files they may look at once they are loaded, counting every entry
-/// and telling the case collisions from all of them as it goes ([`repo::Later`]). Most entries of a large repository are files no
-/// policy looks at: they are never held.
+/// A tree judged on its own (the working tree, `--rev` or `--staged`, without
+/// `--base`, `--attach`, `--new-only` or an attestation) is listed keeping only what
+/// its policies can reach ([`crate::eval::reach`]). Its `.relgate/` is read alone
+/// (through the working tree's walk, a commit's subtree, the index until past it)
+/// and the policies loaded from it (or from `--policies` outside the repository) on
+/// a thread of their own, while the working tree is walked, the commit's trees
+/// walked or the index read; the listing keeps only the files they may look at once
+/// they are loaded, counting every entry and telling the case collisions from all
+/// of them as it goes ([`repo::Later`]; the working tree's walk tells them folder by
+/// folder). Most entries of a large repository are files no policy looks at: they
+/// are never held.
 ///
 /// When the policies do not load that way (a policy file in the repository outside
 /// `.relgate/`, a local pack, an error the usual way words) or may look at any path,
 /// the listing keeps every entry, and the usual way goes on from it
-/// ([`Reached::Whole`]). Paths that did not come sorted (a submodule's) cannot be
-/// folded: the usual way lists again ([`Reached::No`]).
+/// ([`Reached::Whole`]). When the case collisions cannot be told that way (a
+/// submodule's paths, which do not come sorted), the usual way lists again
+/// ([`Reached::No`]).
 ///
 /// Debug builds go the usual way with `RELGATE_DEBUG_REACH=0`, and say on stderr how
 /// many entries the listing kept with `RELGATE_DEBUG_REACH=note` (for a test).
