@@ -188,6 +188,10 @@ pub trait View: Send + Sync {
     /// A path the view does not list is `NotFound` (working tree: `Outside` when it
     /// lies below a symlinked folder or is not a clean relative path).
     fn read(&self, path: &str) -> Result<Arc<Content>, ReadError>;
+    /// Gets ready to read most of the files listed (a listing that kept only what the
+    /// policies reach): a view of git objects finds them in its packs at once, in the
+    /// order of their ids ([`packs`]). Nothing else changes.
+    fn prepare_reads(&self) {}
     /// [`View::read`] of the `i`th entry of [`View::entries`], for a caller that walks
     /// them (a pass over the files): the same answer, without searching for the path.
     fn read_at(&self, i: usize) -> Result<Arc<Content>, ReadError> {

@@ -18,6 +18,8 @@ pub struct GitObjectView {
     source: SourceKind,
     files: Listing<Blob>,
     odb: Odb,
+    /// Where each entry's blob is in the packs, once [`View::prepare_reads`] found them.
+    located: std::sync::OnceLock<Box<[u64]>>,
 }
 
 impl GitObjectView {
@@ -27,6 +29,7 @@ impl GitObjectView {
             source,
             files: Listing::new(files),
             odb,
+            located: std::sync::OnceLock::new(),
         }
     }
 
@@ -55,9 +58,32 @@ impl View for GitObjectView {
         self.read_at(i)
     }
 
+    fn prepare_reads(&self) {
+        let entries = self.files.entries();
+        if self.located.get().is_some() {
+            return;
+        }
+        let places = (0..entries.len())
+            .filter(|i| {
+                entries
+                    .get(*i)
+                    .is_some_and(|e| matches!(e.kind, EntryKind::File | EntryKind::Symlink))
+            })
+            .filter_map(|i| u32::try_from(i).ok())
+            .collect();
+        let blob_at = |place: u32| {
+            let blob = self.files.item(place as usize)?;
+            (blob.db == 0).then_some(blob.oid)
+        };
+        if let Some(located) = self.odb.locate(entries.len(), places, blob_at) {
+            let _ = self.located.set(located);
+        }
+    }
+
     fn read_at(&self, i: usize) -> Result<Arc<Content>, ReadError> {
+        let at = self.located.get().and_then(|l| l.get(i).copied());
         self.files
-            .load(i, |entry, blob| self.odb.load(entry, *blob))
+            .load(i, |entry, blob| self.odb.load_at(entry, *blob, at))
     }
 
     fn dirs(&self) -> Vec<String> {

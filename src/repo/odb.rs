@@ -32,6 +32,8 @@ pub(crate) struct Blob {
 pub(crate) struct Odb {
     stores: Vec<Store>,
     pub(crate) max_size: u64,
+    /// Indexes up to this many bytes are not located ahead ([`packs::LOCATE_OVER`]).
+    locate_over: u64,
 }
 
 /// Why an object could not be read.
@@ -69,7 +71,15 @@ impl Odb {
         Odb {
             stores: vec![Store::new(repo)],
             max_size,
+            locate_over: packs::LOCATE_OVER,
         }
+    }
+
+    /// The same, locating ahead whatever the size of the indexes (for a test).
+    #[cfg(test)]
+    pub(crate) fn locating_any(mut self) -> Self {
+        self.locate_over = 0;
+        self
     }
 
     /// Adds the database of `repo` (a submodule's) and returns its number; `None`
@@ -89,15 +99,16 @@ impl Odb {
     ) -> Result<(), ObjectError> {
         let store = self.store(db)?;
         store.with(|r| {
-            let data = match store.packed(r, oid, |kind, _| Ok(kind == gix_object::Kind::Tree))? {
-                Some(true) => gix_object::Data {
-                    kind: gix_object::Kind::Tree,
-                    object_hash: gix_hash::Kind::Sha1,
-                    data: &r.buf,
-                },
-                // In no pack opened here, or not a tree: the object store says what it is.
-                _ => find(&r.handle, oid, &mut r.buf)?,
-            };
+            let data =
+                match store.packed(r, oid, None, |kind, _| Ok(kind == gix_object::Kind::Tree))? {
+                    Some(true) => gix_object::Data {
+                        kind: gix_object::Kind::Tree,
+                        object_hash: gix_hash::Kind::Sha1,
+                        data: &r.buf,
+                    },
+                    // In no pack opened here, or not a tree: the object store says what it is.
+                    _ => find(&r.handle, oid, &mut r.buf)?,
+                };
             if data.kind != gix_object::Kind::Tree {
                 return Err(ObjectError::Kind {
                     oid,
@@ -120,6 +131,16 @@ impl Odb {
     /// The content of `entry`, stored as `blob`: a file's bytes, else the error
     /// that says why it is not read.
     pub(crate) fn load(&self, entry: EntryRef<'_>, blob: Blob) -> Result<Arc<Content>, ReadError> {
+        self.load_at(entry, blob, None)
+    }
+
+    /// [`Odb::load`] of a blob [`Odb::locate`] found at `at`, if it was asked.
+    pub(crate) fn load_at(
+        &self,
+        entry: EntryRef<'_>,
+        blob: Blob,
+        at: Option<u64>,
+    ) -> Result<Arc<Content>, ReadError> {
         let path = entry.path;
         match entry.kind {
             EntryKind::Special => Err(ReadError::Special {
@@ -129,12 +150,12 @@ impl Odb {
                 path: path.to_string(),
             }),
             EntryKind::File => {
-                let content = self.blob(path, blob)?;
+                let content = self.blob(path, blob, at)?;
                 lfs::refuse_pointer(path, &content)?;
                 Ok(Arc::new(content))
             }
             EntryKind::Symlink => {
-                let target = self.blob(path, blob)?;
+                let target = self.blob(path, blob, at)?;
                 Err(ReadError::Symlink {
                     path: path.to_string(),
                     target: listing::path_string(target.bytes()),
@@ -143,13 +164,57 @@ impl Odb {
         }
     }
 
+    /// Where the blob of each of `places` (of `0..n`; the repository's own, as
+    /// `blob_at` gives them) is in its packs, by place ([`Packs::locate`]: found in
+    /// the order of their ids). Only the places are sorted: 4 bytes a blob. `None`
+    /// when the packs' indexes are small enough to be looked up as the blobs are read
+    /// ([`packs::LOCATE_OVER`]).
+    pub(crate) fn locate(
+        &self,
+        n: usize,
+        mut places: Vec<u32>,
+        blob_at: impl Fn(u32) -> Option<git2::Oid> + Sync,
+    ) -> Option<Box<[u64]>> {
+        use rayon::prelude::*;
+        let store = self.stores.first()?;
+        let packs = store.packs.get_or_init(|| Packs::open(&store.objects));
+        if packs.index_bytes() <= self.locate_over {
+            return None;
+        }
+        let mut at = vec![packs::NOWHERE; n].into_boxed_slice();
+        places.retain(|p| blob_at(*p).is_some());
+        places.par_sort_unstable_by_key(|p| blob_at(*p));
+        let found = packs.locate(places.iter().filter_map(|p| blob_at(*p)));
+        for (place, found) in places.iter().zip(found) {
+            if let Some(slot) = at.get_mut(*place as usize) {
+                *slot = found;
+            }
+        }
+        // Readers that are not reading let the former mapping go now (a reader takes
+        // the current one at its next read), so the index pages it holds go too.
+        for r in store
+            .free
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter_mut()
+        {
+            r.packed.forget_mapping();
+        }
+        for slot in store.slots.get().into_iter().flatten() {
+            if let Some(r) = slot.0.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
+                r.packed.forget_mapping();
+            }
+        }
+        Some(at)
+    }
+
     fn store(&self, db: u16) -> Result<&Store, ObjectError> {
         self.stores
             .get(usize::from(db))
             .ok_or_else(|| ObjectError::Git(format!("no object database {db}")))
     }
 
-    fn blob(&self, path: &str, blob: Blob) -> Result<Content, ReadError> {
+    fn blob(&self, path: &str, blob: Blob, at: Option<u64>) -> Result<Content, ReadError> {
         let git = |e: ObjectError| ReadError::Git {
             path: path.to_string(),
             message: e.to_string(),
@@ -174,7 +239,7 @@ impl Odb {
         store
             .with(|r| {
                 let mut refused = None;
-                let packed = store.packed(r, oid, |kind, size| match admit(kind, size)? {
+                let packed = store.packed(r, oid, at, |kind, size| match admit(kind, size)? {
                     Ok(()) => Ok(true),
                     Err(e) => {
                         refused = Some(e);
@@ -309,10 +374,11 @@ impl Store {
         &self,
         r: &mut Reader,
         oid: git2::Oid,
+        at: Option<u64>,
         admit: impl FnOnce(gix_object::Kind, u64) -> Result<bool, ObjectError>,
     ) -> Result<Option<bool>, ObjectError> {
         let packs = self.packs.get_or_init(|| Packs::open(&self.objects));
-        packs.read(&mut r.packed, to_gix(&oid)?, admit, &mut r.buf)
+        packs.read(&mut r.packed, to_gix(&oid)?, at, admit, &mut r.buf)
     }
 
     fn open(&self) -> Result<&Arc<gix_odb::Store>, ObjectError> {

@@ -164,6 +164,8 @@ pub(super) fn reaching(req: &Request, attest: bool) -> Reached {
     if folded.is_none_or(|f| f.case.is_none()) {
         return Reached::No;
     }
+    // Most files kept will be read: found in the packs now, in the order of their ids.
+    opened.view.prepare_reads();
     // What the load read of the trusted tree, the usual way reads through the view
     // under check, where `--stats` counts it: read again there (the policy files, a
     // few small blobs), so both ways report the same.

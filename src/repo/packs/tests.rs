@@ -89,7 +89,10 @@ fn deep_delta_chains_read_as_git_reads_them() {
                     size = Some(s);
                     Ok::<_, ()>(true)
                 };
-                assert_eq!(packs.read(&mut r, &oid, admit, &mut out), Ok(Some(true)));
+                assert_eq!(
+                    packs.read(&mut r, &oid, None, admit, &mut out),
+                    Ok(Some(true))
+                );
                 assert_eq!(size, Some(want[i].len() as u64 + 1));
                 assert_eq!(&out[..want[i].len()], want[i].as_slice(), "version {i}");
             }
@@ -108,7 +111,10 @@ fn deep_delta_chains_read_as_git_reads_them() {
                 for i in (0..ids.len()).map(|i| (i * 7 + n) % ids.len()) {
                     let oid = gix_hash::ObjectId::from_hex(ids[i].as_bytes()).unwrap();
                     let any = |_, _| Ok::<_, ()>(true);
-                    assert_eq!(windowed.read(&mut r, &oid, any, &mut out), Ok(Some(true)));
+                    assert_eq!(
+                        windowed.read(&mut r, &oid, None, any, &mut out),
+                        Ok(Some(true))
+                    );
                     assert_eq!(&out[..want[i].len()], want[i].as_slice(), "version {i}");
                 }
             });
@@ -125,7 +131,10 @@ fn deep_delta_chains_read_as_git_reads_them() {
     for (i, id) in ids.iter().enumerate() {
         let oid = gix_hash::ObjectId::from_hex(id.as_bytes()).unwrap();
         let refuse = |_, _| Ok::<_, ()>(false);
-        assert_eq!(packs.read(&mut r, &oid, refuse, &mut out), Ok(Some(false)));
+        assert_eq!(
+            packs.read(&mut r, &oid, None, refuse, &mut out),
+            Ok(Some(false))
+        );
         assert!(out.is_empty());
         assert!(r.bases.lru.is_empty(), "version {i}");
     }
@@ -143,7 +152,7 @@ fn deep_delta_chains_read_as_git_reads_them() {
     }
     let absent = gix_hash::ObjectId::from_hex(&[b'1'; 40]).unwrap();
     let any = |_, _| Ok::<_, ()>(true);
-    assert_eq!(packs.read(&mut r, &absent, any, &mut out), Ok(None));
+    assert_eq!(packs.read(&mut r, &absent, None, any, &mut out), Ok(None));
 }
 
 /// Objects spread over several packs (a repository fetched into without a
@@ -173,12 +182,15 @@ fn objects_in_several_packs() {
     for i in [3, 0, 2, 1, 1, 3] {
         let oid = gix_hash::ObjectId::from_hex(ids[i].as_bytes()).unwrap();
         let any = |_, _| Ok::<_, ()>(true);
-        assert_eq!(packs.read(&mut r, &oid, any, &mut out), Ok(Some(true)));
+        assert_eq!(
+            packs.read(&mut r, &oid, None, any, &mut out),
+            Ok(Some(true))
+        );
         assert_eq!(out, format!("file {i}\n").repeat(50).into_bytes());
     }
     let absent = gix_hash::ObjectId::from_hex(&[b'1'; 40]).unwrap();
     let any = |_, _| Ok::<_, ()>(true);
-    assert_eq!(packs.read(&mut r, &absent, any, &mut out), Ok(None));
+    assert_eq!(packs.read(&mut r, &absent, None, any, &mut out), Ok(None));
 }
 
 /// A clone made with `--shared` has no pack of its own: its objects are in the
@@ -210,7 +222,10 @@ fn packs_of_alternates() {
         let packs = super::Packs::open(&objects);
         let (mut r, mut out) = (super::Reader::new(), Vec::new());
         let any = |_, _| Ok::<_, ()>(true);
-        assert_eq!(packs.read(&mut r, &oid, any, &mut out), Ok(Some(true)));
+        assert_eq!(
+            packs.read(&mut r, &oid, None, any, &mut out),
+            Ok(Some(true))
+        );
         assert_eq!(out, "borrowed\n".repeat(50).into_bytes());
     }
     std::fs::remove_dir_all(t.abs("inner")).unwrap();
@@ -340,5 +355,99 @@ fn lookup_agrees_with_gix_pack() {
     for edge in [[0u8; 20], [0xff; 20]] {
         let id = gix_hash::ObjectId::from_bytes_or_panic(&edge);
         assert_eq!(super::lookup(&index, &fan, &id), index.lookup(id));
+    }
+}
+
+/// Objects found ahead of their reads, in the order of their ids: each packed one at
+/// the pack and offset its index gives, a loose or absent one nowhere (read as
+/// before); a read given where its object is reads it from there, and the indexes
+/// are mapped afresh.
+#[test]
+fn objects_located_ahead_read_the_same() {
+    let t = TestRepo::new();
+    let mut ids = Vec::new();
+    for v in 0..3 {
+        t.write(&format!("f{v}.txt"), &format!("file {v}\n").repeat(50));
+        t.commit_all(&format!("v{v}"));
+        t.git(&["repack", "-dq"]);
+        ids.push(t.git(&["rev-parse", &format!("HEAD:f{v}.txt")]));
+    }
+    // One loose object, in no pack.
+    t.write("loose.txt", "loose\n");
+    ids.push(t.git(&["hash-object", "-w", "loose.txt"]));
+    let absent = "1".repeat(40);
+    let packs = super::Packs::open(&t.abs(".git/objects"));
+    let oid = |hex: &str| gix_hash::ObjectId::from_hex(hex.as_bytes()).unwrap();
+    let mut sorted: Vec<(gix_hash::ObjectId, &str)> = ids
+        .iter()
+        .chain([&absent])
+        .map(|h| (oid(h), h.as_str()))
+        .collect();
+    sorted.sort_unstable();
+    let keys = sorted
+        .iter()
+        .map(|(o, _)| git2::Oid::from_bytes(o.as_bytes()).unwrap());
+    let generation = packs.generation.load(std::sync::atomic::Ordering::Acquire);
+    let at = packs.locate(keys);
+    assert_eq!(
+        packs.generation.load(std::sync::atomic::Ordering::Acquire),
+        generation + 1
+    );
+    let mapping = packs.mapping.lock().unwrap().1.clone();
+    for ((id, _), at) in sorted.iter().zip(&at) {
+        let expected = mapping.packs.iter().enumerate().find_map(|(k, p)| {
+            let i = p.index.lookup(id)?;
+            Some((k as u64) << super::OFFSET_BITS | p.index.pack_offset_at_index(i))
+        });
+        assert_eq!(*at, expected.unwrap_or(super::NOWHERE), "{id}");
+    }
+    assert_eq!(at.iter().filter(|a| **a == super::NOWHERE).count(), 2);
+    let mut r = super::Reader::new();
+    let mut out = Vec::new();
+    let where_ = |hex: &str| at[sorted.iter().position(|(_, h)| *h == hex).unwrap()];
+    for (i, hex) in ids.iter().enumerate().take(3) {
+        let any = |_, _| Ok::<_, ()>(true);
+        let read = packs.read(&mut r, &oid(hex), Some(where_(hex)), any, &mut out);
+        assert_eq!(read, Ok(Some(true)));
+        assert_eq!(out, format!("file {i}\n").repeat(50).into_bytes());
+    }
+    // Neither the loose nor the absent one is in a pack: left to the object store.
+    for hex in [ids[3].as_str(), absent.as_str()] {
+        let any = |_, _| Ok::<_, ()>(true);
+        let read = packs.read(&mut r, &oid(hex), Some(where_(hex)), any, &mut out);
+        assert_eq!(read, Ok(None));
+    }
+    // A read takes the word it is given: told that file 0 is where file 1 is, it
+    // reads file 1 (the places only ever come from the indexes, as above).
+    let any = |_, _| Ok::<_, ()>(true);
+    let read = packs.read(&mut r, &oid(&ids[0]), Some(where_(&ids[1])), any, &mut out);
+    assert_eq!(read, Ok(Some(true)));
+    assert_eq!(out, "file 1\n".repeat(50).into_bytes());
+    // Through the view's database, by place: the loose one reads too.
+    let blob_at = |p: u32| ids.get(p as usize).map(|h| git2::Oid::from_str(h).unwrap());
+    // A small index is looked up as the blobs are read, not located ahead.
+    let odb = Odb::new(&t.repo(), 1 << 20);
+    assert!(
+        odb.locate(ids.len() + 1, vec![3, 1, 0, 4, 2], blob_at)
+            .is_none()
+    );
+    let odb = odb.locating_any();
+    let places = odb
+        .locate(ids.len() + 1, vec![3, 1, 0, 4, 2], blob_at)
+        .unwrap();
+    assert_eq!(places.len(), 5);
+    assert_eq!(places[4], super::NOWHERE);
+    for (i, hex) in ids.iter().enumerate() {
+        let blob = Blob {
+            db: 0,
+            oid: git2::Oid::from_str(hex).unwrap(),
+        };
+        let read = odb.load_at(entry("f.txt"), blob, Some(places[i])).unwrap();
+        let want = if i == 3 {
+            "loose\n".to_string()
+        } else {
+            format!("file {i}\n").repeat(50)
+        };
+        assert_eq!(read.bytes(), want.as_bytes());
     }
 }
