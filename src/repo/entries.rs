@@ -154,11 +154,7 @@ impl Entries {
 
     /// The mode of the entry stored `k`th, marked [`WIDE`].
     fn wide_mode(&self, k: usize) -> u32 {
-        let k = u32::try_from(k).unwrap_or(u32::MAX);
-        match self.wide.binary_search_by_key(&k, |(at, _)| *at) {
-            Ok(at) => self.wide.get(at).map_or(u32::from(WIDE), |(_, m)| *m),
-            Err(_) => u32::from(WIDE),
-        }
+        wide_mode(&self.wide, k)
     }
 
     /// The path of the `i`th entry.
@@ -244,6 +240,15 @@ impl Entries {
             b.push(&e.path, e.kind, e.mode, ())?;
         }
         Ok(b.finish().0)
+    }
+}
+
+/// The mode of the entry stored `k`th, marked [`WIDE`], in `wide` ([`Entries::wide`]).
+fn wide_mode(wide: &[(u32, u32)], k: usize) -> u32 {
+    let k = u32::try_from(k).unwrap_or(u32::MAX);
+    match wide.binary_search_by_key(&k, |(at, _)| *at) {
+        Ok(at) => wide.get(at).map_or(u32::from(WIDE), |(_, m)| *m),
+        Err(_) => u32::from(WIDE),
     }
 }
 
@@ -416,23 +421,30 @@ impl<T: Clone> Builder<T> {
         };
         let mut before = std::mem::replace(self, Builder::new());
         before.close();
-        let (entries, items) = (
-            before.done,
-            Items {
-                blocks: before.items,
-            },
-        );
-        for k in 0..entries.stored {
-            let (Some(e), Some(item)) = (entries.stored_at(k), items.get(k)) else {
-                continue;
-            };
-            if e.kind == EntryKind::File && !keep(e.path) {
-                continue;
+        // Block by block, each let go once filtered: the entries stored before and
+        // those kept of them are never all held together.
+        let mut k = 0;
+        for (block, items) in before.done.blocks.into_iter().zip(before.items) {
+            for (j, item) in items.iter().enumerate() {
+                let at = k;
+                k += 1;
+                let (Some(path), Some(&kind), Some(&mode)) =
+                    (block.path(j), block.kinds.get(j), block.modes.get(j))
+                else {
+                    continue;
+                };
+                let mode = match mode {
+                    WIDE => wide_mode(&before.done.wide, at),
+                    m => u32::from(m),
+                };
+                if kind == EntryKind::File && !keep(path) {
+                    continue;
+                }
+                // Every path was accepted once: none is refused again.
+                let start = self.paths.len();
+                self.paths.push_str(path);
+                let _ = self.store(start, kind, mode, item.clone());
             }
-            // Every path was accepted once: none is refused again.
-            let start = self.paths.len();
-            self.paths.push_str(e.path);
-            let _ = self.store(start, e.kind, e.mode, item.clone());
         }
         keeping.keep = Some(keep);
         self.keep = Some(keeping);
@@ -762,6 +774,36 @@ mod tests {
                 assert_eq!(folded.listed, 7);
                 let case = vec![("docs".to_string(), "Docs".to_string())];
                 assert_eq!(folded.case, sorted.then_some(case));
+            }
+        }
+    }
+
+    /// Told late, after entries of several blocks, with wide modes among them: the
+    /// blocks filtered one by one keep each kept entry's mode and item.
+    #[test]
+    fn a_listing_told_late_filters_block_by_block() {
+        let n = 3 * BLOCK + 7;
+        let name = |i: usize| format!("d/{i:06}.{}", if i % 3 == 0 { "md" } else { "rs" });
+        let mode = |i: usize| if i % 5 == 0 { 0o1_000_000 + i as u32 } else { 0o100644 };
+        let keep: Keep = std::sync::Arc::new(|p: &str| p.ends_with(".md"));
+        for told in [BLOCK - 1, 2 * BLOCK + 3, n] {
+            let mut b = Builder::keeping(None);
+            for i in 0..n {
+                if i == told {
+                    b.keep_from_now(keep.clone());
+                }
+                b.push(&name(i), EntryKind::File, mode(i), i).unwrap();
+            }
+            if told == n {
+                b.keep_from_now(keep.clone());
+            }
+            let (e, items) = b.finish();
+            let want: Vec<usize> = (0..n).filter(|i| i % 3 == 0).collect();
+            assert_eq!(e.len(), want.len(), "{told}");
+            for (k, &i) in want.iter().enumerate() {
+                let got = e.get(k).unwrap();
+                assert_eq!((got.path, got.mode), (name(i).as_str(), mode(i)), "{told}");
+                assert_eq!(e.item(&items, k), Some(&i));
             }
         }
     }
