@@ -22,7 +22,7 @@
 # The old working-tree floor (index and reads, no untracked walk) is the
 # `baseline` line.
 # relgate's CPU and the floor's are user + system time (medians, all processes);
-# peak RSS is relgate's (of one more run of the timed command). `load` is the
+# peak RSS is relgate's (the median of as many more runs of the timed command). `load` is the
 # 1-minute load average when the mode's runs start.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -113,10 +113,14 @@ for mode in worktree staged rev baseline; do
   rc=$(cut -d' ' -f2 "$work/r" | median)
   f=$(cut -d' ' -f1 "$work/f" | median)
   fc=$(cut -d' ' -f2 "$work/f" | median)
-  # Peak RSS of the timed command, from one more run; what relgate listed and read
-  # from another (`--stats=paths` holds the read paths: not part of the peak).
-  /usr/bin/time -f '%M' -o "$work/rss" "${cmd[@]}" > /dev/null 2>&1 || true
-  rss=$(($(tail -1 "$work/rss") / 1024))
+  # Peak RSS of the timed command: the median of as many more runs (one run's peak
+  # moves by a few MB with when the threads' work lands); what relgate listed and
+  # read from another (`--stats=paths` holds the read paths: not part of the peak).
+  : > "$work/rss"
+  for ((i = 0; i < runs; i++)); do
+    /usr/bin/time -f '%M' -a -o "$work/rss" "${cmd[@]}" > /dev/null 2>&1 || true
+  done
+  rss=$(($(grep -E '^[0-9]+$' "$work/rss" | median) / 1024))
   code=0
   "${cmd[@]:0:${#cmd[@]}-2}" --output "$work/out.json" --stats=paths > /dev/null 2>&1 || code=$?
   case $mode in
