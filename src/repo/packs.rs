@@ -45,7 +45,10 @@
 //! crate, so `madvise` on gix-pack's mapping is not an option; remapping the
 //! file is. The index (28 bytes an object) stays mapped whole: lookups of
 //! objects in tree order land anywhere in it, so a window of it would cost
-//! a fault at nearly every lookup.
+//! a fault at nearly every lookup. A listing that kept what the policies reach
+//! has its blobs found ahead of the pass instead, in the order of their ids,
+//! when the indexes pass [`LOCATE_OVER`] ([`Packs::locate`]): the index is read
+//! through once and mapped afresh, and the reads take the offsets found.
 
 mod delta;
 #[cfg(test)]
