@@ -253,13 +253,7 @@ mod tests {
         let names = [
             "a", "A", "b", "B", "\u{c9}", "\u{e9}", "\u{212a}", "k", "aB", "ab",
         ];
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::repo::testutil::xorshift(0x9e37_79b9_7f4a_7c15);
         let mut collided = 0;
         for _ in 0..3000 {
             let count = 1 + next(12);

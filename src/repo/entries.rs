@@ -783,8 +783,14 @@ mod tests {
     #[test]
     fn a_listing_told_late_filters_block_by_block() {
         let n = 3 * BLOCK + 7;
-        let name = |i: usize| format!("d/{i:06}.{}", if i % 3 == 0 { "md" } else { "rs" });
-        let mode = |i: usize| if i % 5 == 0 { 0o1_000_000 + i as u32 } else { 0o100644 };
+        let name = |i: usize| format!("d/{i:06}.{}", if i.is_multiple_of(3) { "md" } else { "rs" });
+        let mode = |i: usize| {
+            if i.is_multiple_of(5) {
+                0o1_000_000 + i as u32
+            } else {
+                0o100644
+            }
+        };
         let keep: Keep = std::sync::Arc::new(|p: &str| p.ends_with(".md"));
         for told in [BLOCK - 1, 2 * BLOCK + 3, n] {
             let mut b = Builder::keeping(None);
@@ -798,7 +804,7 @@ mod tests {
                 b.keep_from_now(keep.clone());
             }
             let (e, items) = b.finish();
-            let want: Vec<usize> = (0..n).filter(|i| i % 3 == 0).collect();
+            let want: Vec<usize> = (0..n).filter(|i| i.is_multiple_of(3)).collect();
             assert_eq!(e.len(), want.len(), "{told}");
             for (k, &i) in want.iter().enumerate() {
                 let got = e.get(k).unwrap();

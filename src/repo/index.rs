@@ -222,19 +222,7 @@ mod tests {
     #[test]
     fn a_folder_of_the_index_is_read_until_the_entries_sort_past_it() {
         let t = TestRepo::new();
-        for name in [
-            ".github/ci.yml",
-            ".relgate-x.txt",
-            ".relgate/p.yaml",
-            ".relgate/q/r.yaml",
-            ".relgate0.txt",
-        ] {
-            t.write(name, "x\n");
-        }
-        for i in 0..600 {
-            t.write(&format!("z/f{i:04}.txt"), "z\n");
-        }
-        t.git(&["add", "-A"]);
+        crate::repo::testutil::relgate_among_neighbours(&t);
         let repo = t.repo();
         let index = repo.path().join("index");
         let under = GitObjectView::from_index_under(&repo, &index, b".relgate").unwrap();

@@ -3,6 +3,34 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// A seeded xorshift: `next(n)` is a number below `n`, the same sequence every run.
+pub(crate) fn xorshift(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    }
+}
+
+/// Writes and stages a `.relgate/` among names that sort just before and after it, and
+/// 600 files after it (an index whose entries go on well past the folder).
+pub(crate) fn relgate_among_neighbours(t: &TestRepo) {
+    for name in [
+        ".github/ci.yml",
+        ".relgate-x.txt",
+        ".relgate/p.yaml",
+        ".relgate/q/r.yaml",
+        ".relgate0.txt",
+    ] {
+        t.write(name, "x\n");
+    }
+    for i in 0..600 {
+        t.write(&format!("z/f{i:04}.txt"), "z\n");
+    }
+    t.git(&["add", "-A"]);
+}
+
 /// An empty file for `GIT_CONFIG_GLOBAL` (not `/dev/null`, which a broken tool on the
 /// machine could have replaced by a file).
 pub(crate) fn empty_config() -> &'static Path {

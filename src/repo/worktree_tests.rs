@@ -420,13 +420,7 @@ fn folded_whole(v: &WorktreeView) -> Vec<(String, String)> {
 #[test]
 fn the_walks_case_check_tells_what_the_whole_listing_tells() {
     let names = ["a", "A", "b", "B", "\u{c9}", "\u{e9}", "k", "\u{212a}"];
-    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut next = move |n: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % n as u64) as usize
-    };
+    let mut next = crate::repo::testutil::xorshift(0x2545_f491_4f6c_dd1d);
     let (mut collided, mut told) = (0, 0);
     for round in 0..40 {
         let t = TestRepo::new();
@@ -482,19 +476,7 @@ fn the_walks_case_check_tells_what_the_whole_listing_tells() {
 #[test]
 fn a_folder_alone_reads_the_index_until_past_it() {
     let t = TestRepo::new();
-    for name in [
-        ".github/ci.yml",
-        ".relgate-x.txt",
-        ".relgate/p.yaml",
-        ".relgate/q/r.yaml",
-        ".relgate0.txt",
-    ] {
-        t.write(name, "x\n");
-    }
-    for i in 0..600 {
-        t.write(&format!("z/f{i:04}.txt"), "z\n");
-    }
-    t.git(&["add", "-A"]);
+    crate::repo::testutil::relgate_among_neighbours(&t);
     t.write(".relgate/u.yaml", "u\n");
     t.write(".relgate/skip.yaml", "s\n");
     t.write(".git/info/exclude", "skip.yaml\n");
