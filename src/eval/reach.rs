@@ -91,8 +91,9 @@ pub(crate) struct Reach(Option<Sets>);
 #[derive(Debug)]
 struct Sets {
     /// The globs that mind case and start with a name (`releases/*/README.md`), and
-    /// those names (`releases/`): most paths start with none of them, and are not
-    /// matched against the globs, which are regexes.
+    /// those names (`releases/`), sorted, none starting with another: most paths
+    /// start with none of them, and are not matched against the globs, which are
+    /// regexes.
     prefixes: Vec<String>,
     prefixed: globset::GlobSet,
     /// The other globs that mind case (`**/Chart.yaml`).
@@ -125,9 +126,7 @@ impl Reach {
         {
             return true;
         }
-        if s.prefixes.iter().any(|p| path.starts_with(p.as_str()))
-            && s.prefixed.is_match_candidate(&cand)
-        {
+        if s.starts_with_prefix(path) && s.prefixed.is_match_candidate(&cand) {
             return true;
         }
         if s.folded.is_empty() {
@@ -163,6 +162,16 @@ impl Reach {
 }
 
 impl Sets {
+    /// Whether `path` starts with one of the prefixes: only the greatest one not after
+    /// it can (a prefix of the path that sorts before another not after the path is a
+    /// prefix of that one too, and none is).
+    fn starts_with_prefix(&self, path: &str) -> bool {
+        let i = self.prefixes.partition_point(|p| p.as_str() <= path);
+        i.checked_sub(1)
+            .and_then(|i| self.prefixes.get(i))
+            .is_some_and(|p| path.starts_with(p.as_str()))
+    }
+
     /// The matchers; `None` (every path) when a glob does not build.
     fn build(mut globs: Vec<(String, bool)>) -> Option<Sets> {
         globs.sort();
@@ -314,6 +323,10 @@ mod tests {
             ("**/.env.*", true),
             ("**/Dockerfile.*", false),
             ("*.lock", false),
+            ("docs/compliance/*.md", false),
+            ("a/b/*.x", false),
+            ("scripts/x.sh", false),
+            ("scripts/y/*.sh", false),
         ]
         .map(|(g, i)| (g.to_string(), i))
         .to_vec();
@@ -369,6 +382,16 @@ mod tests {
             "Dockerfile.x",
             "a/Dockerfile./b",
             "a/dockerfile",
+            "docs/compliance/a.md",
+            "a/b/c.x",
+            "a/bc.x",
+            "a/a/c.x",
+            "scripts/x.sh",
+            "scripts/y.sh",
+            "scripts/y/z.sh",
+            "scripts/",
+            "b",
+            "",
             "a/my.env.tar",
         ];
         let mut kept = 0;

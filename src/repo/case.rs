@@ -43,13 +43,15 @@ struct Frame {
 }
 
 impl CaseFold {
-    /// The next path, after every path given before in byte order.
-    pub(crate) fn push(&mut self, path: &str) {
+    /// The next path, after every path given before in byte order; how the path
+    /// before compares with it (`Equal`: the same path, which changes nothing).
+    pub(crate) fn push(&mut self, path: &str) -> std::cmp::Ordering {
         let (p, q) = (self.prev.as_bytes(), path.as_bytes());
         let common = common_prefix(p, q);
         if common == p.len() && common == q.len() {
-            return;
+            return std::cmp::Ordering::Equal;
         }
+        let order = p.get(common).cmp(&q.get(common));
         // The components both paths share: those that end before `common` (the
         // slashes of `prev` before it), and the one that ends at it in both.
         let whole = self
@@ -66,7 +68,7 @@ impl CaseFold {
         };
         if from > q.len() {
             // A folder of the path before, given again: nothing new (never sorted).
-            return;
+            return order;
         }
         while self.depth > same + 1 {
             self.close();
@@ -99,11 +101,7 @@ impl CaseFold {
         self.depth = k;
         self.prev.clear();
         self.prev.push_str(path);
-    }
-
-    /// The last path given.
-    pub(crate) fn prev(&self) -> &str {
-        &self.prev
+        order
     }
 
     /// Closes the deepest folder: its names that collide are noted.
@@ -276,6 +274,23 @@ mod tests {
             assert_eq!(fold(&paths), want, "{paths:?}");
         }
         assert!(collided > 500, "the cases collide often enough: {collided}");
+    }
+
+    /// What `push` says of the path before is what comparing them says, in order or
+    /// not, a folder given again after what it holds included.
+    #[test]
+    fn a_push_compares_the_path_with_the_one_before() {
+        let paths = [
+            "a", "a/b", "a/b", "a", "a/c", "ab", "a/b/c", "", "b", "a\u{e9}", "a~", "a/b/",
+        ];
+        let mut f = CaseFold::default();
+        let mut prev = String::new();
+        for p in paths {
+            assert_eq!(f.push(p), prev.as_str().cmp(p), "{prev:?} then {p:?}");
+            if prev.as_str() != p {
+                prev = p.to_string();
+            }
+        }
     }
 
     #[test]

@@ -517,7 +517,8 @@ impl<T: Clone> Builder<T> {
         let name = self.paths.get(start..).unwrap_or_default();
         if let Some(k) = &mut self.keep {
             if let Some(fold) = &mut k.fold {
-                match fold.prev().cmp(name) {
+                // (The fold compares the path with the one before as it takes it.)
+                match fold.push(name) {
                     Ordering::Equal if k.listed > 0 => {
                         self.paths.truncate(start);
                         return Ok(());
@@ -525,7 +526,6 @@ impl<T: Clone> Builder<T> {
                     Ordering::Greater => k.sorted = false,
                     _ => {}
                 }
-                fold.push(name);
             }
             k.listed += 1;
             if kind == EntryKind::File && k.keep.as_ref().is_some_and(|keep| !keep(name)) {

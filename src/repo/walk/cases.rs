@@ -204,11 +204,10 @@ impl AfterWalk {
             // not all known.
             None => self.tells = false,
         }
-        if self.fold.prev() >= name {
+        if self.fold.push(name) != std::cmp::Ordering::Less {
             // Named out of byte order (`\xHH` sorts apart from its byte).
             self.tells = false;
         }
-        self.fold.push(name);
     }
 
     /// Every collision, as [`CaseFold::finish`] gives them from the whole listing;
