@@ -497,6 +497,123 @@ mod tests {
         }
     }
 
+    /// The index, too: a diff of its listing and the base's says what git's diff of
+    /// the index against the base says (mode and type changes, a file become a
+    /// folder, a gitlink moved), with and without a prefix. An index with an
+    /// intent-to-add entry or a conflict, which its listing leaves out, is diffed by git.
+    #[test]
+    fn the_index_listing_agrees_with_gits_index_diff() {
+        let t = TestRepo::new();
+        for f in [
+            "a/keep.txt",
+            "a/mod.txt",
+            "a/del.txt",
+            "a/mode.sh",
+            "a/link",
+            "a/dir",
+            "b.txt",
+        ] {
+            t.write(f, f);
+        }
+        let sub = t.git(&["hash-object", "-w", "--stdin"]);
+        t.commit_all("base");
+        let head = t.git(&["rev-parse", "HEAD"]);
+        t.git(&[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("160000,{head},a/sm"),
+        ]);
+        t.git(&["commit", "-q", "-m", "submodule"]);
+        t.git(&["branch", "main-base"]);
+        t.write("a/mod.txt", "changed");
+        t.chmod("a/mode.sh", 0o755);
+        std::fs::remove_file(t.abs("a/del.txt")).unwrap();
+        std::fs::remove_file(t.abs("a/link")).unwrap();
+        t.symlink("keep.txt", "a/link");
+        std::fs::remove_file(t.abs("a/dir")).unwrap();
+        t.write("a/dir/inside.txt", "x");
+        t.write("a/moved.txt", "b.txt");
+        std::fs::remove_file(t.abs("b.txt")).unwrap();
+        t.git(&["add", "-A"]);
+        t.git(&[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("160000,{sub},a/sm"),
+        ]);
+        // Not staged: the working tree differs, the index is what is judged.
+        t.write("a/keep.txt", "unstaged");
+        let by_git = |prefix: &[u8], o: &Opened| -> Vec<(String, ChangeStatus)> {
+            let repo = git2::Repository::open(t.path()).unwrap();
+            let merge_base = git2::Oid::from_str(o.base.as_deref().unwrap()).unwrap();
+            let base = Arc::clone(&o.diff.as_ref().unwrap().base);
+            let git = Diff::compute(&repo, merge_base, &SourceSpec::Staged, None, prefix, base);
+            git.unwrap()
+                .changes
+                .iter()
+                .map(|c| (c.path.clone(), c.status))
+                .collect()
+        };
+        let staged = |at: &Path| {
+            open(&Target {
+                path: at.to_path_buf(),
+                source: SourceSpec::Staged,
+                base: Some("main-base".into()),
+            })
+            .unwrap()
+        };
+        for at in [t.path().to_path_buf(), t.abs("a")] {
+            let prefix: &[u8] = if at == t.path() { b"" } else { b"a" };
+            let o = staged(&at);
+            let base = Arc::clone(&o.diff.as_ref().unwrap().base);
+            let listed = Diff::of_listings(o.view.as_ref(), &base).unwrap();
+            let listed: Vec<(String, ChangeStatus)> = listed
+                .changes
+                .iter()
+                .map(|c| (c.path.clone(), c.status))
+                .collect();
+            assert_eq!(listed, by_git(prefix, &o), "{at:?}");
+            assert_eq!(changes(&o), listed, "{at:?}");
+            assert!(listed.len() >= 8, "{listed:?}");
+        }
+        // An intent-to-add entry: left out of the listing, reported by git.
+        t.write("a/later.txt", "x");
+        t.git(&["add", "-N", "a/later.txt"]);
+        let o = staged(t.path());
+        let git = by_git(b"", &o);
+        assert_eq!(changes(&o), git);
+        let base = Arc::clone(&o.diff.as_ref().unwrap().base);
+        let listed = Diff::of_listings(o.view.as_ref(), &base).unwrap();
+        assert_ne!(listed.changes.len(), git.len(), "{git:?}");
+    }
+
+    /// An index in conflict leaves the conflicted path out of its listing: git says
+    /// what changed, the conflicted path among it.
+    #[test]
+    fn an_index_in_conflict_is_diffed_by_git() {
+        let t = TestRepo::new();
+        t.write("a.txt", "a");
+        t.commit_all("first");
+        t.git(&["branch", "main-base"]);
+        t.conflict_on_c_txt();
+        let o = open(&Target {
+            path: t.path().to_path_buf(),
+            source: SourceSpec::Staged,
+            base: Some("main-base".into()),
+        })
+        .unwrap();
+        assert!(o.view.entry("c.txt").is_none());
+        let base = Arc::clone(&o.diff.as_ref().unwrap().base);
+        let listed = Diff::of_listings(o.view.as_ref(), &base).unwrap();
+        assert!(!listed.changes.iter().any(|c| c.path == "c.txt"));
+        assert!(
+            changes(&o).iter().any(|(p, _)| p == "c.txt"),
+            "{:?}",
+            changes(&o)
+        );
+    }
+
     /// A submodule whose repository is here is listed file by file, but git's tree diff
     /// names the submodule: a change that moves it is the submodule's path, as before.
     #[test]

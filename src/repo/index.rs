@@ -79,11 +79,12 @@ impl GitObjectView {
     ) -> Result<Self, OpenError> {
         let mut odb = Odb::new(repo, MAX_FILE_SIZE);
         let mut links = Vec::new();
+        let mut left_out = false;
         let mut files = piped(later, true, |files| {
-            list(repo, path, prefix, None, files, &mut links)
+            list(repo, path, prefix, None, files, &mut links, &mut left_out)
         })?;
         submodule::expand(repo, &mut odb, links, prefix, &mut files)?;
-        Ok(GitObjectView::new(SourceKind::Staged, files, odb))
+        Ok(GitObjectView::new(SourceKind::Staged, files, odb).leaving_out(left_out))
     }
 
     /// The index's stage-0 entries under `prefix` (not empty), as
@@ -97,7 +98,15 @@ impl GitObjectView {
         prefix: &[u8],
     ) -> Result<Self, OpenError> {
         let mut files = Builder::new();
-        list(repo, path, prefix, Some(FEW), &mut files, &mut Vec::new())?;
+        list(
+            repo,
+            path,
+            prefix,
+            Some(FEW),
+            &mut files,
+            &mut Vec::new(),
+            &mut false,
+        )?;
         let odb = Odb::new(repo, MAX_FILE_SIZE);
         Ok(GitObjectView::new(SourceKind::Staged, files, odb))
     }
@@ -106,6 +115,8 @@ impl GitObjectView {
 /// Lists the stage-0 entries of the index at `path` under `prefix` into `files`, and
 /// the gitlinks on the way to or under it into `links`; with `stop`, only until the
 /// entries, in order so far, sort past `prefix`, reading them that many at a time.
+/// `left_out`: whether an entry of a conflict stage or an intent-to-add entry was
+/// left out.
 fn list(
     repo: &git2::Repository,
     path: &Path,
@@ -113,6 +124,7 @@ fn list(
     stop: Option<usize>,
     files: &mut dyn Sink<Blob>,
     links: &mut Vec<Gitlink>,
+    left_out: &mut bool,
 ) -> Result<(), OpenError> {
     let mut until = stop.map(|_| Until::new(prefix));
     // The index comes in batches: only the list is ever whole, never the index
@@ -123,6 +135,7 @@ fn list(
             files.restart()?;
             links.clear();
             until = stop.map(|_| Until::new(prefix));
+            *left_out = false;
         }
         // Each name is written straight into the listing, in the file's order.
         for e in (0..index.len()).filter_map(|i| index.get(i)) {
@@ -130,6 +143,7 @@ fn list(
                 u.next(e.path)?;
             }
             if e.stage != 0 || e.intent_to_add {
+                *left_out = true;
                 continue;
             }
             if e.mode & 0o170000 == 0o160000 {

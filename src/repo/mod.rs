@@ -331,12 +331,19 @@ pub(crate) fn open_keeping(
             }
             _ => None,
         };
-        let view_rev = (|| -> Result<(Arc<dyn View>, Option<git2::Oid>), OpenError> {
+        // The view, its commit, and whether its listing says what changed since a
+        // commit (its entries' blobs and modes are what git's diff compares).
+        type Listed = (Arc<dyn View>, Option<git2::Oid>, bool);
+        let view_rev = (|| -> Result<Listed, OpenError> {
             Ok(match &target.source {
                 SourceSpec::Worktree => {
                     let wd = workdir.as_deref().ok_or_else(bare)?;
                     let view = worktree::WorktreeView::open(&repo, wd, prefix, later)?;
-                    (Arc::new(view.with_max_file_size(max_file_size)), head)
+                    (
+                        Arc::new(view.with_max_file_size(max_file_size)),
+                        head,
+                        false,
+                    )
                 }
                 SourceSpec::Staged => {
                     if workdir.is_none() {
@@ -345,7 +352,13 @@ pub(crate) fn open_keeping(
                     let path = index::staged_index_override(&repo)
                         .unwrap_or_else(|| repo.path().join("index"));
                     let view = index::IndexView::from_index_keeping(&repo, &path, prefix, later)?;
-                    (Arc::new(view.with_max_file_size(max_file_size)), head)
+                    // Conflicts and intent-to-add entries are not listed: git says.
+                    let listed = !view.left_out();
+                    (
+                        Arc::new(view.with_max_file_size(max_file_size)),
+                        head,
+                        listed,
+                    )
                 }
                 SourceSpec::Rev(rev) => {
                     let commit = resolve_commit(&repo, rev)?;
@@ -353,6 +366,7 @@ pub(crate) fn open_keeping(
                     (
                         Arc::new(view.with_max_file_size(max_file_size)),
                         Some(commit),
+                        true,
                     )
                 }
             })
@@ -360,7 +374,7 @@ pub(crate) fn open_keeping(
         let listed = listing.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
         (view_rev, listed)
     });
-    let (view, rev) = view_rev?;
+    let (view, rev, diff_listed) = view_rev?;
     let (base, diff, trusted) = match &target.base {
         None => (None, None, None),
         Some(b) => {
@@ -406,9 +420,9 @@ pub(crate) fn open_keeping(
             };
             // Two commits: their listings (path, mode, blob, in path order) say what
             // changed without reading a tree again.
-            let listed = match &target.source {
-                SourceSpec::Rev(_) => diff::Diff::of_listings(view.as_ref(), &base_view),
-                _ => None,
+            let listed = match diff_listed {
+                true => diff::Diff::of_listings(view.as_ref(), &base_view),
+                false => None,
             };
             let d = match listed {
                 Some(d) => d,

@@ -20,6 +20,8 @@ pub struct GitObjectView {
     odb: Odb,
     /// Where each entry's blob is in the packs, once [`View::prepare_reads`] found them.
     located: std::sync::OnceLock<Box<[u64]>>,
+    /// An index that had entries it does not list (conflict stages, intent-to-add).
+    left_out: bool,
 }
 
 impl GitObjectView {
@@ -30,7 +32,21 @@ impl GitObjectView {
             files: Listing::new(files),
             odb,
             located: std::sync::OnceLock::new(),
+            left_out: false,
         }
+    }
+
+    /// Whether the index listed had entries it leaves out (conflict stages,
+    /// intent-to-add entries), which git's diff of the index reports and a diff of
+    /// listings would not.
+    pub(crate) fn left_out(&self) -> bool {
+        self.left_out
+    }
+
+    /// The same view, of an index that had entries it left out (or not).
+    pub(crate) fn leaving_out(mut self, left_out: bool) -> Self {
+        self.left_out = left_out;
+        self
     }
 
     /// Files over `max` bytes are not read ([`ReadError::TooLarge`]).
