@@ -419,13 +419,9 @@ mod tests {
         assert_eq!(o.diff.as_ref().unwrap().status("mod.txt"), Some(Modified));
     }
 
-    /// Two commits compared by their listings say what git's tree diff says: adds,
-    /// deletions, content and mode changes, a file that became a link or a folder, a
-    /// submodule moved to another commit, the same content moved; at the top and under
-    /// a prefix.
-    #[test]
-    fn listings_agree_with_gits_tree_diff() {
-        let t = TestRepo::new();
+    /// Commits files under `a/` and `b.txt`, then a gitlink `a/sm`, and marks that
+    /// commit `main-base`; gives another commit id for the gitlink to move to.
+    fn base_with_a_gitlink(t: &TestRepo) -> String {
         for f in [
             "a/keep.txt",
             "a/mod.txt",
@@ -448,7 +444,12 @@ mod tests {
         ]);
         t.git(&["commit", "-q", "-m", "submodule"]);
         t.git(&["branch", "main-base"]);
-        t.git(&["checkout", "-q", "-b", "feature"]);
+        sub
+    }
+
+    /// Stages a change of every kind git's diff tells apart: content, mode, a file
+    /// become a link or a folder, a deletion, the same content moved, a gitlink moved.
+    fn change_every_way(t: &TestRepo, sub: &str) {
         t.write("a/mod.txt", "changed");
         t.chmod("a/mode.sh", 0o755);
         std::fs::remove_file(t.abs("a/del.txt")).unwrap();
@@ -465,6 +466,18 @@ mod tests {
             "--cacheinfo",
             &format!("160000,{sub},a/sm"),
         ]);
+    }
+
+    /// Two commits compared by their listings say what git's tree diff says: adds,
+    /// deletions, content and mode changes, a file that became a link or a folder, a
+    /// submodule moved to another commit, the same content moved; at the top and under
+    /// a prefix.
+    #[test]
+    fn listings_agree_with_gits_tree_diff() {
+        let t = TestRepo::new();
+        let sub = base_with_a_gitlink(&t);
+        t.git(&["checkout", "-q", "-b", "feature"]);
+        change_every_way(&t, &sub);
         t.git(&["commit", "-q", "-m", "feature"]);
         for at in [t.path().to_path_buf(), t.abs("a")] {
             let o = open(&Target {
@@ -504,44 +517,8 @@ mod tests {
     #[test]
     fn the_index_listing_agrees_with_gits_index_diff() {
         let t = TestRepo::new();
-        for f in [
-            "a/keep.txt",
-            "a/mod.txt",
-            "a/del.txt",
-            "a/mode.sh",
-            "a/link",
-            "a/dir",
-            "b.txt",
-        ] {
-            t.write(f, f);
-        }
-        let sub = t.git(&["hash-object", "-w", "--stdin"]);
-        t.commit_all("base");
-        let head = t.git(&["rev-parse", "HEAD"]);
-        t.git(&[
-            "update-index",
-            "--add",
-            "--cacheinfo",
-            &format!("160000,{head},a/sm"),
-        ]);
-        t.git(&["commit", "-q", "-m", "submodule"]);
-        t.git(&["branch", "main-base"]);
-        t.write("a/mod.txt", "changed");
-        t.chmod("a/mode.sh", 0o755);
-        std::fs::remove_file(t.abs("a/del.txt")).unwrap();
-        std::fs::remove_file(t.abs("a/link")).unwrap();
-        t.symlink("keep.txt", "a/link");
-        std::fs::remove_file(t.abs("a/dir")).unwrap();
-        t.write("a/dir/inside.txt", "x");
-        t.write("a/moved.txt", "b.txt");
-        std::fs::remove_file(t.abs("b.txt")).unwrap();
-        t.git(&["add", "-A"]);
-        t.git(&[
-            "update-index",
-            "--add",
-            "--cacheinfo",
-            &format!("160000,{sub},a/sm"),
-        ]);
+        let sub = base_with_a_gitlink(&t);
+        change_every_way(&t, &sub);
         // Not staged: the working tree differs, the index is what is judged.
         t.write("a/keep.txt", "unstaged");
         let by_git = |prefix: &[u8], o: &Opened| -> Vec<(String, ChangeStatus)> {
