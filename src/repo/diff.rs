@@ -37,9 +37,9 @@ impl Diff {
             .map(|i| self.changes[i].status)
     }
 
-    /// The changes from `base` to `view`, both listings of git trees: a merge of the two
-    /// sorted lists by path, a path whose mode or blob differs being modified (as git's
-    /// tree diff with type changes reports it). `None` when either view does not know
+    /// The changes from `base` to `view`, listings of git trees or of the index: a
+    /// merge of the two sorted lists by path, a path whose mode or blob differs being
+    /// modified (as git's tree diff with type changes reports it). `None` when either view does not know
     /// the blob of every entry, or lists files of a submodule (git reports the
     /// submodule's path, not its files): then [`Diff::compute`] asks git.
     pub(crate) fn of_listings(view: &dyn View, base: &Arc<dyn View>) -> Option<Diff> {

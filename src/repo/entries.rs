@@ -350,13 +350,30 @@ struct Keeping {
     /// `None` until it is told ([`Builder::keep_from_now`]).
     keep: Option<Keep>,
     listed: usize,
-    /// The fold, which also holds the path before, kept or not; `None` for entries
-    /// that do not come sorted, whose collisions the lister tells ([`Builder::case_is`]).
-    fold: Option<super::case::CaseFold>,
-    /// Whether every path came after the one before (the fold needs them sorted).
-    sorted: bool,
-    /// The collisions the lister told, without a fold.
-    told: Option<Vec<(String, String)>>,
+    case: CaseCheck,
+}
+
+/// How a listing that keeps only some entries tells the case collisions of all.
+enum CaseCheck {
+    /// Folding the paths as they come: the fold also holds the path before, kept or
+    /// not, and `sorted` says whether every path came after the one before (the fold
+    /// needs them sorted).
+    Fold {
+        fold: super::case::CaseFold,
+        sorted: bool,
+    },
+    /// As the lister tells them ([`Builder::case_is`]), for entries that do not come
+    /// sorted; `None` until it does, or when it cannot.
+    Told(Option<Vec<(String, String)>>),
+}
+
+impl CaseCheck {
+    fn fold() -> Self {
+        CaseCheck::Fold {
+            fold: super::case::CaseFold::default(),
+            sorted: true,
+        }
+    }
 }
 
 impl<T: Clone> Builder<T> {
@@ -385,9 +402,7 @@ impl<T: Clone> Builder<T> {
             keep: Some(Keeping {
                 keep,
                 listed: 0,
-                fold: Some(super::case::CaseFold::default()),
-                sorted: true,
-                told: None,
+                case: CaseCheck::fold(),
             }),
             ..Builder::new()
         }
@@ -398,7 +413,7 @@ impl<T: Clone> Builder<T> {
     /// collisions ([`Builder::case_is`]).
     pub(crate) fn unfolded(mut self) -> Self {
         if let Some(k) = &mut self.keep {
-            k.fold = None;
+            k.case = CaseCheck::Told(None);
         }
         self
     }
@@ -406,10 +421,12 @@ impl<T: Clone> Builder<T> {
     /// The case collisions of every entry listed, as the lister tells them (`None`:
     /// it cannot), for a builder that does not fold ([`Builder::unfolded`]).
     pub(crate) fn case_is(&mut self, case: Option<Vec<(String, String)>>) {
-        if let Some(k) = &mut self.keep
-            && k.fold.is_none()
+        if let Some(Keeping {
+            case: CaseCheck::Told(told),
+            ..
+        }) = &mut self.keep
         {
-            k.told = case;
+            *told = case;
         }
     }
 
@@ -453,7 +470,11 @@ impl<T: Clone> Builder<T> {
     /// Forgets every entry given so far, keeping what it keeps.
     pub(crate) fn restart(&mut self) {
         *self = match self.keep.take() {
-            Some(k) if k.fold.is_none() => Builder::keeping(k.keep).unfolded(),
+            Some(Keeping {
+                keep,
+                case: CaseCheck::Told(_),
+                ..
+            }) => Builder::keeping(keep).unfolded(),
             Some(k) => Builder::keeping(k.keep),
             None => Builder::new(),
         };
@@ -516,14 +537,14 @@ impl<T: Clone> Builder<T> {
         }
         let name = self.paths.get(start..).unwrap_or_default();
         if let Some(k) = &mut self.keep {
-            if let Some(fold) = &mut k.fold {
+            if let CaseCheck::Fold { fold, sorted } = &mut k.case {
                 // (The fold compares the path with the one before as it takes it.)
                 match fold.push(name) {
                     Ordering::Equal if k.listed > 0 => {
                         self.paths.truncate(start);
                         return Ok(());
                     }
-                    Ordering::Greater => k.sorted = false,
+                    Ordering::Greater => *sorted = false,
                     _ => {}
                 }
             }
@@ -618,9 +639,9 @@ impl<T: Clone> Builder<T> {
         self.paths = String::new();
         let (mut entries, items) = (self.done, Items { blocks: self.items });
         if let Some(k) = self.keep {
-            let case = match k.fold {
-                Some(fold) => k.sorted.then(|| fold.finish()),
-                None => k.told,
+            let case = match k.case {
+                CaseCheck::Fold { fold, sorted } => sorted.then(|| fold.finish()),
+                CaseCheck::Told(told) => told,
             };
             entries.folded = Some(Box::new(Folded {
                 listed: k.listed,

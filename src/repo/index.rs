@@ -80,7 +80,7 @@ impl GitObjectView {
         let mut odb = Odb::new(repo, MAX_FILE_SIZE);
         let mut links = Vec::new();
         let mut left_out = false;
-        let mut files = piped(later, true, |files| {
+        let (mut files, ()) = piped(later, true, |files| {
             list(repo, path, prefix, None, files, &mut links, &mut left_out)
         })?;
         submodule::expand(repo, &mut odb, links, prefix, &mut files)?;

@@ -418,8 +418,8 @@ pub(crate) fn open_keeping(
                         .with_max_file_size(max_file_size),
                 )
             };
-            // Two commits: their listings (path, mode, blob, in path order) say what
-            // changed without reading a tree again.
+            // Two commits, or the index and a commit: their listings (path, mode, blob,
+            // in path order) say what changed without reading a tree again.
             let listed = match diff_listed {
                 true => diff::Diff::of_listings(view.as_ref(), &base_view),
                 false => None,

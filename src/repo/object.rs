@@ -79,14 +79,16 @@ impl View for GitObjectView {
         if self.located.get().is_some() {
             return;
         }
-        let places = (0..entries.len())
-            .filter(|i| {
-                entries
-                    .get(*i)
-                    .is_some_and(|e| matches!(e.kind, EntryKind::File | EntryKind::Symlink))
-            })
-            .filter_map(|i| u32::try_from(i).ok())
-            .collect();
+        let places = || {
+            (0..entries.len())
+                .filter(|i| {
+                    entries
+                        .get(*i)
+                        .is_some_and(|e| matches!(e.kind, EntryKind::File | EntryKind::Symlink))
+                })
+                .filter_map(|i| u32::try_from(i).ok())
+                .collect()
+        };
         let blob_at = |place: u32| {
             let blob = self.files.item(place as usize)?;
             (blob.db == 0).then_some(blob.oid)

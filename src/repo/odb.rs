@@ -168,11 +168,11 @@ impl Odb {
     /// `blob_at` gives them) is in its packs, by place ([`Packs::locate`]: found in
     /// the order of their ids). Only the places are sorted: 4 bytes a blob. `None`
     /// when the packs' indexes are small enough to be looked up as the blobs are read
-    /// ([`packs::LOCATE_OVER`]).
+    /// ([`packs::LOCATE_OVER`]); the places are not asked for then.
     pub(crate) fn locate(
         &self,
         n: usize,
-        mut places: Vec<u32>,
+        places: impl FnOnce() -> Vec<u32>,
         blob_at: impl Fn(u32) -> Option<git2::Oid> + Sync,
     ) -> Option<Box<[u64]>> {
         use rayon::prelude::*;
@@ -181,6 +181,7 @@ impl Odb {
         if packs.index_bytes() <= self.locate_over {
             return None;
         }
+        let mut places = places();
         let mut at = vec![packs::NOWHERE; n].into_boxed_slice();
         places.retain(|p| blob_at(*p).is_some());
         places.par_sort_unstable_by_key(|p| blob_at(*p));

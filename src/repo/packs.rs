@@ -99,7 +99,8 @@ pub(super) const NOWHERE: u64 = u64::MAX;
 /// read costs less than sorting and looking up beforehand (7% of the wall time of a
 /// `--staged` run of the 25k and 100k benchmarks, whose indexes are 0.7 and 2.5 MB).
 pub(super) const LOCATE_OVER: u64 = 4 << 20;
-/// The bits of an offset in [`Located::at`] (packs past 256 TiB are not located).
+/// The bits of an offset in a place [`Packs::locate`] gives (packs past 256 TiB are not
+/// located).
 const OFFSET_BITS: u32 = 48;
 
 /// One mapping of every pack.
@@ -195,9 +196,9 @@ impl Packs {
             .sum()
     }
 
-    /// Where each of the objects `ids` (in the order of their ids) is: its pack (the top 16 bits) and
-    /// offset there, or [`NOWHERE`]; found in the order of the ids, then every index
-    /// is mapped afresh.
+    /// Where each of the objects `ids` (in the order of their ids) is: its pack (the
+    /// top 16 bits) and offset there, or [`NOWHERE`]; found in the order of the ids,
+    /// then every index is mapped afresh.
     ///
     /// A run reads in path order, which is no order of the ids: looking each object
     /// up in an index as it is read lands anywhere in it, and every page touched stays

@@ -137,16 +137,16 @@ impl<T> Sink<T> for Pipe<T> {
 /// thread of its own by a builder that keeps what `later` says, once it says, and
 /// folds every entry into the case check with `fold` (else the walk tells it:
 /// [`Builder::unfolded`]). (When no thread starts, everything is kept, on this thread:
-/// the run then lists the usual way.)
-pub(crate) fn piped<T: Clone + Send>(
+/// the run then lists the usual way.) Gives the builder and what the walk gave.
+pub(crate) fn piped<T: Clone + Send, R>(
     later: Option<Later>,
     fold: bool,
-    walk: impl FnOnce(&mut dyn Sink<T>) -> Result<(), OpenError>,
-) -> Result<Builder<T>, OpenError> {
+    walk: impl FnOnce(&mut dyn Sink<T>) -> Result<R, OpenError>,
+) -> Result<(Builder<T>, R), OpenError> {
     let Some(later) = later else {
         let mut files = Builder::new();
-        walk(&mut files)?;
-        return Ok(files);
+        let walked = walk(&mut files)?;
+        return Ok((files, walked));
     };
     std::thread::scope(|s| {
         let (tx, rx) = sync_channel::<Batch<T>>(DEPTH);
@@ -155,15 +155,15 @@ pub(crate) fn piped<T: Clone + Send>(
             .spawn_scoped(s, move || build(&later, fold, rx));
         let Ok(builder) = builder else {
             let mut files = Builder::new();
-            walk(&mut files)?;
-            return Ok(files);
+            let walked = walk(&mut files)?;
+            return Ok((files, walked));
         };
         let mut pipe = Pipe {
             batch: Batch::new(),
             tx,
             listed: 0,
         };
-        let walked = walk(&mut pipe).and_then(|()| pipe.send());
+        let walked = walk(&mut pipe).and_then(|walked| pipe.send().map(|()| walked));
         // The builder ends when the pipe closes.
         drop(pipe);
         let built = builder
@@ -171,8 +171,7 @@ pub(crate) fn piped<T: Clone + Send>(
             .unwrap_or_else(|e| std::panic::resume_unwind(e));
         // The builder's error first: the walk stopped because of it.
         let files = built?;
-        walked?;
-        Ok(files)
+        Ok((files, walked?))
     })
 }
 
@@ -266,7 +265,7 @@ mod tests {
                 }
                 Ok(())
             };
-            let (kept, listed) = names(piped(Some(later), true, walk).unwrap());
+            let (kept, listed) = names(piped(Some(later), true, walk).unwrap().0);
             assert_eq!(listed, n, "{at}");
             assert_eq!(kept.len(), sevens, "{at}");
             assert!(kept.iter().all(|p| p.ends_with('7')), "{at}");
@@ -278,7 +277,7 @@ mod tests {
     fn a_piped_listing_told_nothing_keeps_everything() {
         let (tx, later) = channel::<Option<Keep>>();
         drop(tx);
-        let (kept, listed) = names(piped(Some(later), true, walk(3000)).unwrap());
+        let (kept, listed) = names(piped(Some(later), true, walk(3000)).unwrap().0);
         assert_eq!((kept.len(), listed), (3000, 3000));
     }
 
@@ -286,7 +285,7 @@ mod tests {
     fn the_walks_error_and_the_builders_error_both_end_the_listing() {
         let (tx, later) = channel();
         tx.send(None).unwrap();
-        let failing = |sink: &mut dyn Sink<usize>| {
+        let failing = |sink: &mut dyn Sink<usize>| -> Result<(), OpenError> {
             walk(10)(sink)?;
             Err(OpenError::Git("walk failed".into()))
         };

@@ -36,7 +36,7 @@ impl GitObjectView {
             .map_err(git_err)?;
         let mut odb = Odb::new(repo, MAX_FILE_SIZE);
         let mut links = Vec::new();
-        let mut files = piped(later, true, |files| {
+        let (mut files, ()) = piped(later, true, |files| {
             walk_tree(&odb, 0, tree.id(), b"", prefix, files, &mut links)
         })?;
         submodule::expand(repo, &mut odb, links, prefix, &mut files)?;

@@ -84,14 +84,9 @@ impl WorktreeView {
             .and_then(|p| Root::open(&p))
             .map_err(|e| OpenError::Io(format!("{}: {e}", wd.display())))?;
         let keeping = later.is_some();
-        let mut walked = None;
-        let mut files = pipe::piped(later, false, |files| {
-            walked = Some(walk::list(
-                repo, &root, prefix, files, ON_DISK, keeping, few,
-            )?);
-            Ok(())
+        let (mut files, walked) = pipe::piped(later, false, |files| {
+            walk::list(repo, &root, prefix, files, ON_DISK, keeping, few)
         })?;
-        let walked = walked.ok_or_else(|| OpenError::Git("the walk did not end".into()))?;
         let mut odb = Odb::new(repo, MAX_FILE_SIZE);
         let mut found = Builder::new();
         submodule::expand(repo, &mut odb, walked.links, prefix, &mut found)?;

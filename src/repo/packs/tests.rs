@@ -428,12 +428,12 @@ fn objects_located_ahead_read_the_same() {
     // A small index is looked up as the blobs are read, not located ahead.
     let odb = Odb::new(&t.repo(), 1 << 20);
     assert!(
-        odb.locate(ids.len() + 1, vec![3, 1, 0, 4, 2], blob_at)
+        odb.locate(ids.len() + 1, || vec![3, 1, 0, 4, 2], blob_at)
             .is_none()
     );
     let odb = odb.locating_any();
     let places = odb
-        .locate(ids.len() + 1, vec![3, 1, 0, 4, 2], blob_at)
+        .locate(ids.len() + 1, || vec![3, 1, 0, 4, 2], blob_at)
         .unwrap();
     assert_eq!(places.len(), 5);
     assert_eq!(places[4], super::NOWHERE);
